@@ -691,23 +691,29 @@ def _clean_header(cell: str) -> str:
 
 
 def _find_header_row(rows: list[list[str]], expected: tuple[str, ...]) -> int | None:
-    """Index of the header row: most cells matching ``expected``, then most distinct text cells.
+    """Index of the header row among the first rows of a sheet, or None when all are empty.
 
-    Title rows hold one cell and data rows hold numbers, dates and repeated values, so the header is
-    the first row with the most distinct label-like cells.
+    With ``expected`` labels, the row matching most of them. Otherwise the first row holding at
+    least 70% as many label-like cells as the fullest row: title rows hold one cell, form lines
+    such as "填报单位：…" hold colons, data rows hold numbers and dates, and the 70% keeps a data
+    row with a value under a blank header from outranking the header above it.
     """
     wanted = {key for key in (_header_key(label) for label in expected) if key}
-    best_index: int | None = None
-    best_score = (-1, -1)
-    for index, row in enumerate(rows):
-        cells = {cell for cell in row if cell}
-        if not cells:
-            continue
-        matches = len({_header_key(cell) for cell in cells} & wanted)
-        labels = sum(1 for cell in cells if _looks_like_label(cell))
-        if (matches, labels) > best_score:
-            best_index, best_score = index, (matches, labels)
-    return best_index
+    non_empty = [index for index, row in enumerate(rows) if any(row)]
+    if not non_empty:
+        return None
+    if wanted:
+        matches = {
+            index: len({_header_key(cell) for cell in rows[index] if cell} & wanted) for index in non_empty
+        }
+        best = max(matches.values())
+        if best > 0:
+            return next(index for index in non_empty if matches[index] == best)
+    labels = {
+        index: sum(1 for cell in rows[index] if cell and _looks_like_label(cell)) for index in non_empty
+    }
+    threshold = max(2, int(0.7 * max(labels.values())))
+    return next((index for index in non_empty if labels[index] >= threshold), non_empty[0])
 
 
 def _header_key(label: str) -> str:
@@ -717,4 +723,6 @@ def _header_key(label: str) -> str:
 
 
 def _looks_like_label(cell: str) -> bool:
+    if ":" in cell or "：" in cell:
+        return False
     return not (_NUMBER_RE.fullmatch(cell) or _DATE_RE.fullmatch(cell))

@@ -1,0 +1,395 @@
+"""Reading CSV/XLSX files as schools send them: encodings, title rows, Excel's number habits, bad files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from connectors.files import (
+    EmptyFileError,
+    FileReadError,
+    SheetNotFoundError,
+    UnreadableFileError,
+    UnsupportedFormatError,
+    iter_folder,
+    read_table,
+)
+
+TEACHERS = [
+    ["姓名", "性别", "公民身份号码", "出生日期"],
+    ["李堃", "男", "11010519491231002X", "1949-12-31"],
+    ["王芳", "女", "110101199003070014", "1990-03-07"],
+]
+
+
+def _csv_bytes(rows: list[list[str]], encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def _xlsx_bytes(
+    rows: Sequence[Sequence[object]], *, title: str = "Sheet1", formats: dict[str, str] | None = None
+) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    for row in rows:
+        sheet.append(list(row))
+    for coordinate, number_format in (formats or {}).items():
+        sheet[coordinate].number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _records(table_frame: object) -> list[list[str]]:
+    import pandas as pd
+
+    assert isinstance(table_frame, pd.DataFrame)
+    return [list(row) for row in table_frame.itertuples(index=False)]
+
+
+# --- encodings ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "reported"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"), ("gb18030", "gb18030")],
+)
+def test_reads_teachers_in_each_encoding(encoding: str, reported: str) -> None:
+    table = read_table(_csv_bytes(TEACHERS, encoding), filename="teachers.csv")
+
+    assert table.encoding == reported
+    assert table.headers == tuple(TEACHERS[0])
+    assert _records(table.frame) == TEACHERS[1:]
+    assert list(table.frame.index) == [2, 3]
+
+
+def test_gb18030_keeps_characters_outside_gbk() -> None:
+    # 𠀀 (CJK Ext. B) and 䶮 (Ext. A) have four-byte GB18030 codes; a GBK-only reader would garble them.
+    rows = [["姓名", "备注"], ["王𠀀", "䶮"], ["刘䶮", "堃"]]
+    table = read_table(_csv_bytes(rows, "gb18030"), filename="rare.csv")
+
+    assert table.encoding == "gb18030"
+    assert _records(table.frame) == rows[1:]
+
+
+def test_utf16_tab_text_from_excel_unicode_export() -> None:
+    data = _csv_bytes(TEACHERS, "utf-16", delimiter="\t")
+    table = read_table(data, filename="teachers.txt")
+
+    assert table.encoding == "utf-16"
+    assert table.delimiter == "\t"
+    assert _records(table.frame) == TEACHERS[1:]
+
+
+# --- delimiters, quoting, layout ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+def test_sniffs_the_delimiter(delimiter: str) -> None:
+    rows = [["姓名", "学校地址", "备注"], ["张三", "北京市东城区,1号", "含;分号"], ["李四", "上海市", ""]]
+    table = read_table(_csv_bytes(rows, delimiter=delimiter), filename="data.csv")
+
+    assert table.delimiter == delimiter
+    assert _records(table.frame) == rows[1:]
+
+
+def test_quoted_line_breaks_keep_spreadsheet_row_numbers() -> None:
+    text = '姓名,学校地址\n张三,"北京市\n东城区"\n李四,上海市\n'
+    table = read_table(text.encode(), filename="a.csv")
+
+    assert _records(table.frame) == [["张三", "北京市\n东城区"], ["李四", "上海市"]]
+    # As Excel shows it: the two-line cell is one row, so 李四 is row 3.
+    assert list(table.frame.index) == [2, 3]
+
+
+def test_header_found_under_a_title_row_and_blank_row() -> None:
+    text = "XX区教师信息登记表,,,\n,,,\n姓名,性别,公民身份号码,出生日期\n张三,男,110101199003070014,1990-03-07\n,,,\n李四,女,11010519491231002X,1949-12-31\n,,,\n"
+    table = read_table(text.encode("gbk"), filename="登记表.csv")
+
+    assert table.header_row == 3
+    assert table.headers == ("姓名", "性别", "公民身份号码", "出生日期")
+    assert list(table.frame.index) == [4, 6]
+    assert table.frame.loc[6, "姓名"] == "李四"
+
+
+def test_expected_headers_decide_between_a_notes_row_and_the_header_row() -> None:
+    rows = [
+        ["填表说明", "带*为必填", "日期格式为年-月-日", "数据截至9月1日"],
+        ["*姓名", "性别", "出生日期（年-月-日）"],
+        ["张三", "男", "1990-03-07"],
+    ]
+    data = _csv_bytes(rows)
+
+    assert read_table(data).header_row == 1  # four label-like cells beat three without a hint
+    table = read_table(data, expected_headers=["姓名", "出生日期", "民族"])
+    assert table.header_row == 2
+    assert table.headers == ("*姓名", "性别", "出生日期（年-月-日）")
+
+
+def test_form_lines_above_the_header_are_not_taken_for_it() -> None:
+    rows = [
+        ["XX区教师信息登记表", "", ""],
+        ["填报单位：第一中学", "填报人：张老师", "填报日期：2024-09-01"],
+        ["姓名", "性别", "备注"],
+        ["张三", "男", "新调入", "借调至教育局"],
+    ]
+    table = read_table(_csv_bytes(rows), filename="a.csv")
+
+    assert table.header_row == 3
+    assert table.headers == ("姓名", "性别", "备注", "column_D")
+
+
+def test_cells_are_trimmed_and_empty_cells_are_empty_strings() -> None:
+    text = "姓名,民族,备注\n  张三\u3000, 汉族 ,\n"
+    table = read_table(text.encode(), filename="a.csv")
+
+    assert _records(table.frame) == [["张三", "汉族", ""]]
+    assert not table.frame.isna().any().any()
+
+
+def test_wrapped_header_cells_read_as_one_label() -> None:
+    text = '"出生\n日期","Date of\nbirth"\n1990-03-07,1990-03-07\n'
+    table = read_table(text.encode(), filename="a.csv")
+
+    assert table.headers == ("出生日期", "Date of birth")
+
+
+def test_duplicate_and_blank_headers_are_named_and_reported() -> None:
+    text = "姓名,备注,,备注,\n张三,a,x,b,\n李四,c,,d,\n"
+    table = read_table(text.encode(), filename="a.csv")
+
+    assert table.headers == ("姓名", "备注", "column_C", "备注_2")
+    assert _records(table.frame) == [["张三", "a", "x", "b"], ["李四", "c", "", "d"]]
+    assert {notice.code for notice in table.notices} == {"unnamed_column", "duplicate_header"}
+
+
+def test_a_wide_row_far_down_the_file_is_kept() -> None:
+    lines = ["姓名,性别"] + [f"教师{i},男" for i in range(100)] + ["迟到者,女,多出的一列"]
+    table = read_table("\n".join(lines).encode(), filename="a.csv")
+
+    assert table.headers == ("姓名", "性别", "column_C")
+    assert table.frame.loc[102].tolist() == ["迟到者", "女", "多出的一列"]
+    assert table.frame.loc[2].tolist() == ["教师0", "男", ""]
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"\xef\xbb\xbf", b",,,\r\n,,\r\n"])
+def test_empty_file_is_refused_in_both_languages(data: bytes) -> None:
+    with pytest.raises(EmptyFileError) as raised:
+        read_table(data, filename="empty.csv")
+
+    assert raised.value.filename == "empty.csv"
+    assert "空" in raised.value.message_zh
+    assert "empty" in raised.value.message_en
+    assert isinstance(raised.value, ValueError)
+
+
+def test_header_only_is_an_empty_table_with_a_notice() -> None:
+    table = read_table("姓名,公民身份号码\n".encode(), filename="header.csv")
+
+    assert table.is_empty
+    assert table.headers == ("姓名", "公民身份号码")
+    assert list(table.frame.columns) == ["姓名", "公民身份号码"]
+    assert [notice.code for notice in table.notices] == ["header_only"]
+
+
+def test_binary_data_is_unreadable() -> None:
+    with pytest.raises(UnreadableFileError) as raised:
+        read_table(b"\x00\x01\x02binary\x00\xff", filename="data.csv")
+
+    assert "data.csv" in str(raised.value)
+
+
+def test_unsupported_formats_are_named() -> None:
+    with pytest.raises(UnsupportedFormatError) as raised:
+        read_table(b"%PDF-1.7 ...", filename="form.pdf")
+    assert raised.value.detected == ".pdf"
+
+    legacy_xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)
+    with pytest.raises(UnsupportedFormatError, match="xls"):
+        read_table(legacy_xls, filename="old.xls")
+
+
+def test_broken_xlsx_names_the_file_and_the_problem(tmp_path: Path) -> None:
+    truncated = _xlsx_bytes([["姓名"], ["张三"]])[:700]
+    with pytest.raises(UnreadableFileError) as raised:
+        read_table(truncated, filename="teachers.xlsx")
+    assert "teachers.xlsx" in raised.value.message_zh
+    assert "damaged" in raised.value.message_en
+
+    not_a_workbook = io.BytesIO()
+    with zipfile.ZipFile(not_a_workbook, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(UnreadableFileError):
+        read_table(not_a_workbook.getvalue(), filename="teachers.xlsx")
+
+    with pytest.raises(UnreadableFileError, match="not a valid .xlsx"):
+        read_table(b"name,gender\n", filename="teachers.xlsx")
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def test_xlsx_values_read_as_a_person_sees_them() -> None:
+    data = _xlsx_bytes(
+        [
+            ["XX区教师信息登记表"],
+            [],
+            ["姓名", "公民身份号码", "出生日期", "参加工作年月", "教龄", "月工资", "是否班主任"],
+            [
+                "张三",
+                "110101199003070014",
+                dt.datetime(1990, 3, 7),
+                dt.datetime(2012, 9, 1),
+                12.0,
+                5432.1,
+                True,
+            ],
+            [
+                "李四",
+                "11010519491231002X",
+                dt.date(1949, 12, 31),
+                dt.datetime(1970, 7, 1),
+                40,
+                0.1 + 0.2,
+                False,
+            ],
+        ],
+        formats={"D4": 'yyyy"年"m"月"', "D5": "yyyy-mm"},
+    )
+    table = read_table(data, filename="登记表.xlsx")
+
+    assert table.file_format == "xlsx"
+    assert table.header_row == 3
+    assert table.sheet == "Sheet1"
+    assert _records(table.frame) == [
+        ["张三", "110101199003070014", "1990-03-07", "2012-09", "12", "5432.1", "TRUE"],
+        ["李四", "11010519491231002X", "1949-12-31", "1970-07", "40", "0.3", "FALSE"],
+    ]
+    assert list(table.frame.index) == [4, 5]
+    assert table.notices == ()
+
+
+def test_xlsx_merged_title_row_is_skipped() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["XX区学校基本情况表"])
+    sheet.merge_cells("A1:C1")
+    sheet.append(["学校标识码", "学校名称", "在校学生数"])
+    sheet.append(["1111000001", "第一中学", 1200])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    table = read_table(buffer.getvalue(), filename="schools.xlsx")
+    assert table.header_row == 2
+    assert _records(table.frame) == [["1111000001", "第一中学", "1200"]]
+
+
+def test_xlsx_id_number_typed_as_a_number_is_reported() -> None:
+    data = _xlsx_bytes([["姓名", "公民身份号码"], ["张三", 110101199003070014]])
+    table = read_table(data, filename="t.xlsx")
+
+    (notice,) = table.notices
+    assert notice.code == "precision_loss"
+    assert notice.column == "公民身份号码"
+    assert notice.row == 2
+    assert "15" in notice.message_zh
+
+
+def test_xlsx_named_sheet_and_missing_sheet() -> None:
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    assert first is not None
+    first.title = "说明"
+    first.append(["本表由学校填写"])
+    second = workbook.create_sheet("教师")
+    second.append(["姓名"])
+    second.append(["张三"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+
+    assert _records(read_table(data, sheet="教师").frame) == [["张三"]]
+    with pytest.raises(SheetNotFoundError) as raised:
+        read_table(data, filename="t.xlsx", sheet="学校")
+    assert raised.value.available == ("说明", "教师")
+    assert isinstance(raised.value, LookupError)
+
+
+def test_xlsx_with_nothing_in_it_is_empty() -> None:
+    with pytest.raises(EmptyFileError, match="Sheet1"):
+        read_table(_xlsx_bytes([]), filename="t.xlsx")
+
+
+def test_a_workbook_renamed_to_csv_is_still_read_as_a_workbook() -> None:
+    table = read_table(_xlsx_bytes([["姓名"], ["张三"]]), filename="teachers.csv")
+    assert table.file_format == "xlsx"
+
+
+# --- drop folder --------------------------------------------------------------------------------
+
+
+def test_folder_drops_are_picked_up_once_by_content(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes(_csv_bytes(TEACHERS, "gbk"))
+    (tmp_path / "b.xlsx").write_bytes(_xlsx_bytes(TEACHERS))
+    (tmp_path / "copy of a.csv").write_bytes(_csv_bytes(TEACHERS, "gbk"))
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
+    (tmp_path / "~$b.xlsx").write_bytes(b"lock")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+
+    first = list(iter_folder(tmp_path, set()))
+    assert [drop.path.name for drop in first] == ["a.csv", "b.xlsx", "broken.xlsx"]
+    assert first[0].table is not None and _records(first[0].table.frame) == TEACHERS[1:]
+    assert isinstance(first[2].error, FileReadError) and first[2].table is None
+
+    seen = {drop.sha256 for drop in first}
+    (tmp_path / "c.csv").write_bytes(_csv_bytes([["姓名"], ["新教师"]]))
+    second = list(iter_folder(tmp_path, seen))
+    assert [drop.path.name for drop in second] == ["c.csv"]
+
+
+# --- property -----------------------------------------------------------------------------------
+
+_text = st.text(alphabet=st.sampled_from('张王李赵刘堃䶮abcXYZ019 -"\n'), max_size=8)
+_label = st.text(alphabet=st.sampled_from("姓名性别学校民族abcxyz"), min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    data=st.data(),
+    headers=st.lists(_label, min_size=1, max_size=5, unique=True),
+    delimiter=st.sampled_from([",", "\t", ";"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig"]),
+)
+def test_any_written_csv_reads_back_cell_for_cell(
+    data: st.DataObject, headers: list[str], delimiter: str, encoding: str
+) -> None:
+    cell = st.one_of(_text, _text.map(lambda text: text.replace(" ", delimiter)))
+    rows = data.draw(st.lists(st.lists(cell, min_size=len(headers), max_size=len(headers)), max_size=6))
+
+    table = read_table(_csv_bytes([headers, *rows], encoding, delimiter), filename="t.csv")
+
+    expected = [
+        (number, [value.strip() for value in row])
+        for number, row in enumerate(rows, start=2)
+        if any(value.strip() for value in row)
+    ]
+    assert table.headers == tuple(headers)
+    assert list(table.frame.index) == [number for number, _ in expected]
+    assert _records(table.frame) == [row for _, row in expected]
