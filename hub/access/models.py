@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db import Base, JSONType, UTCDateTime, utcnow
+
+PRINCIPAL_KINDS = ("department", "statistics", "education", "school", "admin")
+
+
+class Principal(Base):
+    """Anyone who calls the hub: a department, the statistics bureau, the education bureau, a school, an admin."""
+
+    __tablename__ = "principals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    school_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Grant(Base):
+    """Permission for a department to read elements of a scope, for a purpose, until a date (seed rule 14)."""
+
+    __tablename__ = "grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("principals.id"), index=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    elements: Mapped[list[str]] = mapped_column(JSONType)
+    # Elements the department may read unmasked; sensitive elements are masked unless listed here.
+    clear_elements: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    schools: Mapped[list[str] | None] = mapped_column(JSONType)  # None: every school
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def active_on(self, day: date) -> bool:
+        return self.revoked_at is None and self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

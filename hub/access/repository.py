@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.access.models import Principal
+
+
+class PrincipalRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_token_digest(self, token_digest: str) -> Principal | None:
+        return self.session.scalars(select(Principal).where(Principal.token_digest == token_digest)).first()
+
+    def by_code(self, code: str) -> Principal | None:
+        return self.session.scalars(select(Principal).where(Principal.code == code)).first()
+
+    def get(self, principal_id: int) -> Principal | None:
+        return self.session.get(Principal, principal_id)
+
+    def list(self, kind: str | None = None) -> list[Principal]:
+        query = select(Principal).order_by(Principal.id)
+        if kind:
+            query = query.where(Principal.kind == kind)
+        return list(self.session.scalars(query))
+
+    def add(self, principal: Principal) -> Principal:
+        self.session.add(principal)
+        self.session.flush()
+        return principal

@@ -1,0 +1,60 @@
+"""The FastAPI application: /health, /openapi.json, every API path under /api/v1, web pages at /."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import ORJSONResponse
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.access.api import router as access_router
+from hub.access.service import ensure_bootstrap_admin
+from hub.config import Settings, get_settings
+from hub.db import engine_for, session_factory
+from hub.errors import install_error_handlers
+from hub.records.api import router as records_router
+from hub.requests.api import router as requests_router
+from hub.standard.api import router as standard_router
+
+API_ROUTERS = [access_router, standard_router, records_router, requests_router]
+
+
+def create_app(settings: Settings | None = None, factory: sessionmaker[Session] | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    factory = factory or session_factory(engine_for(settings.database_url))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.admin_token is not None:
+            with factory.begin() as session:
+                ensure_bootstrap_admin(
+                    session, settings.secret_key.get_secret_value(), settings.admin_token.get_secret_value()
+                )
+        yield
+
+    app = FastAPI(
+        title="Yici Hub 一次",
+        summary="一次采集、多次使用 — collect teacher and school data once, use it many times",
+        version="0.1.0",
+        default_response_class=ORJSONResponse,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.session_factory = factory
+    install_error_handlers(app)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Liveness and database reachability."""
+        with factory() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    api = APIRouter(prefix="/api/v1")
+    for router in API_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    return app

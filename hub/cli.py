@@ -1,0 +1,127 @@
+"""The `hub` command: serve, demo, import, migrate, eval-dedup, audit, sources."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hub.config import get_settings
+from hub.db import engine_for, transaction, utcnow
+
+app = typer.Typer(help="Yici Hub 一次 — collect once, use many times.", no_args_is_help=True, add_completion=False)
+console = Console()
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from hub.migrate import MigrationError, upgrade
+
+    settings = get_settings()
+    engine = engine_for(settings.database_url)
+    try:
+        upgrade(engine)
+    except MigrationError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    return engine
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (HUB_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (HUB_PORT)")] = None,
+    scheduler: Annotated[bool, typer.Option(help="Run the source scheduler in this process")] = True,
+) -> None:
+    """Start the API, the web pages and the scheduler (migrating the database first)."""
+    import uvicorn
+
+    from hub.app import create_app
+
+    settings = get_settings()
+    _engine()
+    application = create_app(settings)
+    console.print(f"Yici Hub on http://{host or settings.host}:{port or settings.port}  (database: {settings.database_url})")
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database to the latest schema."""
+    _engine()
+    console.print("database is at the latest schema")
+
+
+@app.command("import")
+def import_file(
+    entity: Annotated[str, typer.Argument(help="teachers or schools")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX")],
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name (default: the first)")] = None,
+    errors: Annotated[Path | None, typer.Option(help="Write rejected rows to this CSV")] = None,
+) -> None:
+    """Import teachers or schools from a CSV (UTF-8/BOM/GBK) or XLSX file through the validated path."""
+    from hub.errors import HubError
+    from hub.records.files import read_upload
+    from hub.records.service import Provenance, ingest_frame
+    from hub.standard.service import current_standard
+
+    if entity not in ("teachers", "schools"):
+        console.print("[red]entity must be `teachers` or `schools`[/red]")
+        raise typer.Exit(2)
+    settings = get_settings()
+    engine = _engine()
+    try:
+        with console.status(f"reading and validating {file.name} …"):
+            frame, sha256 = read_upload(file, sheet=sheet)
+            with transaction(engine) as session:
+                report = ingest_frame(
+                    session,
+                    std=current_standard(session),
+                    secret_key=settings.secret_key.get_secret_value(),
+                    entity=entity.removesuffix("s"),
+                    frame=frame,
+                    provenance=Provenance(source_kind="import", source_ref=str(file), file_sha256=sha256),
+                    now=utcnow(),
+                )
+    except HubError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(
+        f"read {report.rows_read} rows: {report.accepted} accepted ({report.inserted} new, {report.updated} changed, "
+        f"{report.unchanged} unchanged), {report.rejected_rows} rejected"
+    )
+    if report.unknown_columns:
+        console.print(f"[yellow]unknown columns (ignored): {', '.join(report.unknown_columns)}[/yellow]")
+    for r in report.rejected[:20]:
+        console.print(f"  row {r.row} · {r.field} · {r.value!r}: {r.reason} / {r.reason_en}")
+    if len(report.rejected) > 20:
+        console.print(f"  … and {len(report.rejected) - 20} more")
+    if errors and report.rejected:
+        import csv
+
+        with errors.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["row", "field", "value", "原因", "reason"])
+            for r in report.rejected:
+                writer.writerow([r.row, r.field, r.value, r.reason, r.reason_en])
+        console.print(f"rejected rows written to {errors}")
+
+
+@app.command()
+def demo(
+    schools: Annotated[int, typer.Option(help="How many schools")] = 320,
+    teachers: Annotated[int, typer.Option(help="How many teachers")] = 10500,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 2026,
+) -> None:
+    """Load a synthetic city through the real import path and create one principal per role."""
+    from hub.demo.loader import load_demo
+
+    settings = get_settings()
+    engine = _engine()
+    load_demo(engine, settings, schools=schools, teachers=teachers, seed=seed, console=console)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

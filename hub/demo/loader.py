@@ -1,0 +1,107 @@
+"""`hub demo`: a synthetic city loaded through the real import path, and one principal per role."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy import Engine, select
+
+from hub.access.models import Principal
+from hub.access.payloads import PrincipalCreate
+from hub.access.service import create_principal, ensure_bootstrap_admin
+from hub.config import Settings
+from hub.db import transaction, utcnow
+from hub.kit.tokens import new_token, token_digest
+from hub.records.files import read_upload
+from hub.records.service import IngestReport, Provenance, ingest_frame
+from hub.standard.service import current_standard
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoPrincipal:
+    kind: str
+    name: str
+    code: str
+    school_code: str | None = None
+
+
+def demo_principals(first_schools: list[str]) -> list[DemoPrincipal]:
+    people = [
+        DemoPrincipal(kind="department", name="市人力资源和社会保障局", code="demo-hrss"),
+        DemoPrincipal(kind="department", name="市卫生健康委员会", code="demo-health"),
+        DemoPrincipal(kind="statistics", name="市统计局", code="demo-stats"),
+        DemoPrincipal(kind="education", name="市教育局", code="demo-edu"),
+    ]
+    people += [
+        DemoPrincipal(kind="school", name=f"学校 {code}", code=f"demo-school-{code}", school_code=code)
+        for code in first_schools
+    ]
+    return people
+
+
+def _import(engine: Engine, settings: Settings, entity: str, path: Path) -> IngestReport:
+    frame, sha256 = read_upload(path)
+    with transaction(engine) as session:
+        return ingest_frame(
+            session,
+            std=current_standard(session),
+            secret_key=settings.secret_key.get_secret_value(),
+            entity=entity,
+            frame=frame,
+            provenance=Provenance(source_kind="demo", source_ref=path.name, file_sha256=sha256),
+            now=utcnow(),
+        )
+
+
+def load_demo(engine: Engine, settings: Settings, *, schools: int, teachers: int, seed: int, console: Console) -> dict[str, str]:
+    """Generate, import and report; returns principal code → token (tokens are rotated on every run)."""
+    from hub.demo.city import generate_city, write_city_files
+
+    with console.status(f"generating a city of {schools} schools and {teachers} teachers …"):
+        city = generate_city(seed=seed, schools=schools, teachers=teachers)
+        folder = Path(tempfile.mkdtemp(prefix="hub-demo-"))
+        schools_file, teachers_file = write_city_files(city, folder)
+    with console.status("importing schools (XLSX) …"):
+        school_report = _import(engine, settings, "school", schools_file)
+    with console.status("importing teachers (GB18030 CSV) …"):
+        teacher_report = _import(engine, settings, "teacher", teachers_file)
+    for label, report in (("schools", school_report), ("teachers", teacher_report)):
+        console.print(
+            f"{label}: {report.rows_read} read, {report.accepted} accepted ({report.inserted} new), "
+            f"{report.rejected_rows} rejected"
+        )
+    tokens: dict[str, str] = {}
+    secret = settings.secret_key.get_secret_value()
+    first_schools = sorted(city.schools["code"].astype(str))[:3]
+    with transaction(engine) as session:
+        if settings.admin_token is not None:
+            ensure_bootstrap_admin(session, secret, settings.admin_token.get_secret_value())
+        for person in demo_principals(first_schools):
+            existing = session.scalars(select(Principal).where(Principal.code == person.code)).first()
+            if existing is None:
+                _, token = create_principal(
+                    session, secret,
+                    PrincipalCreate(kind=person.kind, name=person.name, code=person.code,  # type: ignore[arg-type]
+                                    school_code=person.school_code),
+                )
+            else:
+                token = new_token()
+                existing.token_digest = token_digest(secret, token)
+                existing.active = True
+            tokens[person.code] = token
+    token_file = Path.cwd() / "demo-tokens.txt"
+    token_file.write_text("".join(f"{code}\t{token}\n" for code, token in tokens.items()), encoding="utf-8")
+    base = f"http://{settings.host}:{settings.port}"
+    console.print("\n[bold]Principals (tokens also in demo-tokens.txt):[/bold]")
+    for code, token in tokens.items():
+        console.print(f"  {code:28} {token}")
+    console.print(
+        f"\nStart the hub with [bold]hub serve[/bold], then open {base}/ and sign in with a token, or try:\n"
+        f"  curl -s -X POST {base}/api/v1/requests/check -H 'Authorization: Bearer {tokens['demo-hrss']}' "
+        "-H 'Content-Type: application/json' -d '{\"title\":\"职称评审花名册\",\"purpose\":\"职称评审\",\"entity\":\"teacher\","
+        "\"fields\":[{\"label\":\"姓名\"},{\"label\":\"公民身份号码\"},{\"label\":\"出生日期\"},{\"label\":\"配偶姓名\"}]}'"
+    )
+    return tokens

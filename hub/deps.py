@@ -1,0 +1,69 @@
+"""FastAPI dependencies: the session that owns the request's transaction, the caller, role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from hub.access.models import Principal
+from hub.access.service import authenticate
+from hub.config import Settings
+from hub.errors import Forbidden, NotAuthenticated
+
+bearer = HTTPBearer(auto_error=False, description="A principal's token: `Authorization: Bearer <token>`")
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the endpoint returns, rolled back when it raises."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def current_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise NotAuthenticated("需要令牌 / a bearer token is required")
+    return authenticate(session, settings.secret_key.get_secret_value(), credentials.credentials)
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require(*kinds: str) -> Callable[[Principal], Principal]:
+    """A dependency that lets only principals of `kinds` through (403 for the others)."""
+
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.kind not in kinds:
+            raise Forbidden(
+                f"{principal.kind} 账号无权执行此操作 / a {principal.kind} principal may not do this",
+                detail={"allowed": list(kinds)},
+            )
+        return principal
+
+    return check
+
+
+AdminDep = Annotated[Principal, Depends(require("admin"))]

@@ -1,0 +1,82 @@
+"""The one error family of the service and its JSON shape: {"error": ..., "detail": ...}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import ORJSONResponse
+from pydantic import BaseModel
+
+
+class HubError(Exception):
+    """An error a caller can act on; `message` says what went wrong, `detail` carries structure."""
+
+    status_code = 400
+    error = "bad_request"
+
+    def __init__(self, message: str, *, detail: Any = None, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class NotAuthenticated(HubError):
+    status_code = 401
+    error = "not_authenticated"
+
+
+class Forbidden(HubError):
+    status_code = 403
+    error = "forbidden"
+
+
+class NotFound(HubError):
+    status_code = 404
+    error = "not_found"
+
+
+class Conflict(HubError):
+    status_code = 409
+    error = "conflict"
+
+
+class Invalid(HubError):
+    status_code = 422
+    error = "invalid"
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message: str
+    detail: Any = None
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route: every listed status answers with ErrorBody."""
+    return {code: {"model": ErrorBody} for code in codes}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HubError)
+    async def _hub_error(_: Request, exc: HubError) -> ORJSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return ORJSONResponse(
+            {"error": exc.error, "message": exc.message, "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> ORJSONResponse:
+        problems = [
+            {"field": ".".join(str(p) for p in err.get("loc", ())), "reason": err.get("msg", "")}
+            for err in exc.errors()
+        ]
+        return ORJSONResponse(
+            {"error": "invalid", "message": "请求内容不合法 / the request body is invalid", "detail": problems},
+            status_code=422,
+        )

@@ -1,0 +1,25 @@
+"""Secrets derived with the service key: bearer-token digests and teacher keys (HMAC of ID numbers)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def digest(secret_key: str, value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 of `value`, domain-separated by `purpose` so a token digest never equals a teacher key."""
+    return hmac.new(secret_key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def token_digest(secret_key: str, token: str) -> str:
+    return digest(secret_key, token, purpose="token")
+
+
+def teacher_key(secret_key: str, id_number: str) -> str:
+    """The teacher's stable key: never the clear ID number (an ID number in a key leaks through every index)."""
+    return digest(secret_key, id_number.strip().upper(), purpose="teacher")

@@ -1,0 +1,50 @@
+"""Alembic, driven from code: `hub serve` and `hub demo` bring the database to head or refuse clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Migrate to head; refuse a database migrated by a newer hub (downgrading would lose data)."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    current = current_revision(engine)
+    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+        raise MigrationError(
+            f"数据库版本 {current} 比本程序新，请升级 hub / the database is at revision {current}, "
+            "which this hub does not know: upgrade the hub before serving this database"
+        )
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import Response
+
+from hub.access.models import Principal
+from hub.db import utcnow
+from hub.deps import SessionDep, SettingsDep, require
+from hub.errors import NotFound, error_responses
+from hub.records.files import read_upload
+from hub.records.models import IngestBatch
+from hub.records.payloads import ImportResult, RejectedCell
+from hub.records.service import IngestReport, Provenance, ingest_frame
+from hub.standard.service import current_standard
+
+router = APIRouter(prefix="/records", tags=["records"])
+Curator = Annotated[Principal, Depends(require("admin", "education"))]
+
+
+def import_result(report: IngestReport) -> ImportResult:
+    return ImportResult(
+        batch_id=report.batch_id,
+        rows_read=report.rows_read,
+        accepted=report.accepted,
+        inserted=report.inserted,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected_rows=report.rejected_rows,
+        rejected=[RejectedCell(**r.as_dict()) for r in report.rejected[:1000]],
+        unknown_columns=report.unknown_columns,
+        columns=report.columns,
+        errors_url=f"/api/v1/records/batches/{report.batch_id}/errors.csv" if report.rejected else None,
+    )
+
+
+@router.post("/{entity}/import", response_model=ImportResult, responses=error_responses(401, 403, 422))
+def import_file(
+    entity: Literal["teachers", "schools"],
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Curator,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8, BOM, GBK/GB18030) or XLSX")],
+    sheet: Annotated[str | None, Form()] = None,
+) -> ImportResult:
+    """Import a CSV or XLSX of teachers or schools: valid rows stored, bad rows reported (admin, education)."""
+    frame, sha256 = read_upload(file.file.read(), filename=file.filename, sheet=sheet)
+    report = ingest_frame(
+        session,
+        std=current_standard(session),
+        secret_key=settings.secret_key.get_secret_value(),
+        entity=entity.removesuffix("s"),
+        frame=frame,
+        provenance=Provenance(source_kind="import", source_ref=file.filename or "", principal_id=principal.id,
+                              file_sha256=sha256),
+        now=utcnow(),
+    )
+    return import_result(report)
+
+
+@router.get("/batches/{batch_id}/errors.csv", responses=error_responses(401, 403, 404))
+def batch_errors(batch_id: int, session: SessionDep, _: Curator) -> Response:
+    """The rejected rows of an import as a CSV a person can open in Excel (UTF-8 with BOM)."""
+    batch = session.get(IngestBatch, batch_id)
+    if batch is None:
+        raise NotFound(f"导入批次 {batch_id} 不存在 / batch {batch_id} not found")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["行号 row", "字段 field", "值 value", "原因", "reason"])
+    for r in batch.rejected_rows:
+        writer.writerow([r["row"], r["field"], r["value"], r["reason"], r["reason_en"]])
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}-errors.csv"'},
+    )

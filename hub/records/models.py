@@ -1,0 +1,134 @@
+"""The store: current values in wide typed tables per entity, history and provenance beside them.
+
+The wide tables are built from the data standard (one column per stored element) instead of declared
+by hand, so the standard stays the single description of what a teacher or school record holds;
+approved new elements live in the `extra` JSON column until a migration promotes them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
+
+import schemas
+from hub.db import Base, JSONType, UTCDateTime, utcnow
+
+# The columns every entity table has besides its elements.
+KEY_COLUMNS = {"teacher": ("school_code", "teacher_key"), "school": ("code",)}
+SCHOOL_COLUMN = {"teacher": "school_code", "school": "code"}
+TABLE_NAMES = {"teacher": "teachers", "school": "schools"}
+
+
+def sql_type(element: schemas.Element) -> TypeEngine[Any]:
+    match element.value_type:
+        case "integer":
+            return BigInteger()
+        case "decimal":
+            return Numeric(18, 4)
+        case "date" | "year_month":
+            return Date()
+        case "boolean":
+            return Boolean()
+        case "code":
+            return String(32)
+        case _:
+            return String(element.max_length or 200) if (element.max_length or 200) <= 2000 else Text()
+
+
+def stored_elements(std: schemas.Standard, entity: str) -> list[schemas.Element]:
+    """Elements with a column of their own: neither derived (computed on read) nor the table's keys."""
+    return [e for e in std.elements_for(entity) if e.derivation is None]
+
+
+def entity_columns(std: schemas.Standard, entity: str) -> list[Column[Any]]:
+    columns: list[Column[Any]] = []
+    if entity == "teacher":
+        columns += [
+            Column("school_code", String(10), ForeignKey("schools.code"), primary_key=True),
+            Column("teacher_key", String(64), primary_key=True),
+        ]
+    else:
+        columns.append(Column("code", String(10), primary_key=True))
+    for element in stored_elements(std, entity):
+        if element.name in KEY_COLUMNS[entity]:
+            continue
+        columns.append(Column(element.name, sql_type(element), nullable=True))
+    columns += [
+        Column("extra", JSONType, nullable=True),
+        Column("updated_at", UTCDateTime, nullable=False),
+        Column("batch_id", Integer, nullable=True),
+    ]
+    return columns
+
+
+def build_entity_tables(metadata: MetaData, std: schemas.Standard) -> dict[str, Table]:
+    schools = Table("schools", metadata, *entity_columns(std, "school"))
+    Index("ix_schools_division_code", schools.c.division_code)
+    teachers = Table("teachers", metadata, *entity_columns(std, "teacher"))
+    # Lookup by identity across schools (a teacher who moves keeps the key).
+    Index("ix_teachers_teacher_key", teachers.c.teacher_key)
+    return {"school": schools, "teacher": teachers}
+
+
+ENTITY_TABLES = build_entity_tables(Base.metadata, schemas.load_standard())
+schools_table = ENTITY_TABLES["school"]
+teachers_table = ENTITY_TABLES["teacher"]
+
+
+class RecordHistory(Base):
+    """Append-only: one row per record a write changed, with {element: [old, new]} for what changed.
+
+    On PostgreSQL the table is partitioned by `recorded_at` (see the first migration).
+    """
+
+    __tablename__ = "record_history"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, default=utcnow)
+    entity: Mapped[str] = mapped_column(String(16))
+    school_code: Mapped[str] = mapped_column(String(10))
+    record_key: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+    __table_args__ = (Index("ix_record_history_record", "entity", "record_key", "recorded_at"),)
+
+
+class IngestBatch(Base):
+    """One write into the store and where it came from: an import, a task submission, a connector run."""
+
+    __tablename__ = "ingest_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    source_kind: Mapped[str] = mapped_column(String(16))  # import | task | connector | demo
+    source_ref: Mapped[str] = mapped_column(String(300), default="")
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    principal_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    standard_version: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    unknown_columns: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    rejected_rows: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class RejectedCell(BaseModel):
+    row: int = Field(description="Row number as seen in the file (header row excluded from data rows)")
+    field: str
+    value: str
+    reason: str = Field(description="Why, in Chinese")
+    reason_en: str = Field(description="Why, in English")
+
+
+class ImportResult(BaseModel):
+    batch_id: int
+    rows_read: int
+    accepted: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected_rows: int
+    rejected: list[RejectedCell]
+    unknown_columns: list[str]
+    columns: dict[str, str]
+    errors_url: str | None = None

@@ -1,0 +1,238 @@
+"""Ingestion: the one path every record takes into the store (imports, task submissions, connector runs).
+
+map headers → refuse a file missing required columns → validate the whole batch (pandera, lazily) →
+reject bad rows with row, field, value and reason → write every valid row in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+import schemas
+from hub.errors import Invalid
+from hub.kit.tokens import teacher_key
+from hub.records.models import IngestBatch
+from hub.records.repository import SchoolRepository
+from hub.records.writer import upsert
+from hub.standard.service import map_headers
+
+
+@dataclass(frozen=True, kw_only=True)
+class Provenance:
+    source_kind: str  # import | task | connector | demo
+    source_ref: str = ""
+    principal_id: int | None = None
+    file_sha256: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rejection:
+    row: int
+    field: str
+    value: str
+    reason: str
+    reason_en: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "value": self.value, "reason": self.reason,
+                "reason_en": self.reason_en}
+
+
+@dataclass(kw_only=True)
+class IngestReport:
+    batch_id: int
+    rows_read: int
+    accepted: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: list[Rejection] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({r.row for r in self.rejected})
+
+
+def _label(std: schemas.Standard, entity: str, name: str) -> str:
+    try:
+        element = std.element(f"{entity}.{name}")
+    except KeyError:
+        return name
+    return element.label_zh
+
+
+def ingest_frame(
+    session: Session,
+    *,
+    std: schemas.Standard,
+    secret_key: str,
+    entity: str,
+    frame: pd.DataFrame,
+    provenance: Provenance,
+    school_scope: set[str] | None = None,
+    now: datetime,
+) -> IngestReport:
+    """Validate `frame` (headers as written in the file, index = row numbers a person sees) and store it.
+
+    `school_scope` limits teacher rows to those schools (a school submitting a task cannot write
+    another school's teachers).
+    """
+    headers = [str(h) for h in frame.columns]
+    mapping, unknown = map_headers(std, entity, headers)
+    data = frame[list(mapping)].rename(columns=mapping)
+    required = [e for e in std.elements_for(entity) if e.required and e.derivation is None]
+    missing = [e for e in required if e.name not in data.columns]
+    if missing:
+        names = "、".join(f"{e.label_zh}（{e.name}）" for e in missing)
+        raise Invalid(
+            f"缺少必填列：{names} / required columns missing: {', '.join(e.label_en for e in missing)}",
+            detail={"missing_columns": [e.name for e in missing], "unknown_columns": unknown},
+        )
+    data = data.astype("string").fillna("")
+    for column in data.columns:
+        data[column] = data[column].str.strip()
+    rejected: list[Rejection] = []
+    data = data[(data != "").any(axis=1)]  # blank lines are layout, not records
+    rows_read = len(data)
+
+    if entity == "teacher":
+        data, rejected = _resolve_schools(session, std, data, rejected, school_scope)
+        duplicated = data["id_number"].str.upper().duplicated(keep="first") & (data["id_number"] != "")
+        first_row = data.reset_index().groupby(data["id_number"].str.upper().values)["index"].first() if len(
+            data
+        ) else None
+        for row, value in data.loc[duplicated, "id_number"].items():
+            original = int(first_row[value.upper()]) if first_row is not None else row
+            rejected.append(
+                Rejection(
+                    row=int(row), field=_label(std, entity, "id_number"), value=_mask(value),
+                    reason=f"与第 {original} 行为同一教师（身份证号重复）",
+                    reason_en=f"same teacher as row {original} (duplicate ID number)",
+                )
+            )
+        data = data[~duplicated]
+    else:
+        duplicated = data["code"].duplicated(keep="first")
+        for row, value in data.loc[duplicated, "code"].items():
+            rejected.append(
+                Rejection(row=int(row), field=_label(std, entity, "code"), value=value,
+                          reason="学校标识码在文件中重复", reason_en="school code repeated in the file")
+            )
+        data = data[~duplicated]
+
+    core = [c for c in data.columns if not std.element(f"{entity}.{c}").code.startswith(f"{entity}.x_")]
+    extra = [c for c in data.columns if c not in core]
+    report = schemas.validate_frame(std, entity, data.replace("", pd.NA))
+    sensitive = {e.name for e in std.elements_for(entity) if e.sensitivity == "sensitive"}
+    for failure in report.failures:
+        rejected.append(
+            Rejection(
+                row=int(failure.row), field=_label(std, entity, failure.field),
+                value=_mask(failure.value) if failure.field in sensitive else failure.value,
+                reason=failure.reason_zh, reason_en=failure.reason_en,
+            )
+        )
+    bad_rows = {r.row for r in rejected}
+    valid = report.valid[~report.valid.index.isin(list(bad_rows))].copy()
+
+    if entity == "teacher" and not valid.empty:
+        valid["teacher_key"] = [teacher_key(secret_key, str(v)) for v in valid["id_number"]]
+    if extra and not valid.empty:
+        valid["extra"] = [
+            {k: _jsonable(v) for k, v in zip(extra, values, strict=True) if not _is_missing(v)} or None
+            for values in valid[extra].itertuples(index=False, name=None)
+        ]
+        valid = valid.drop(columns=extra)
+
+    batch = IngestBatch(
+        entity=entity,
+        source_kind=provenance.source_kind,
+        source_ref=provenance.source_ref[:300],
+        file_sha256=provenance.file_sha256,
+        principal_id=provenance.principal_id,
+        standard_version=std.version,
+        started_at=now,
+        rows_read=rows_read,
+        unknown_columns=unknown,
+    )
+    session.add(batch)
+    session.flush()
+    counts = upsert(session, entity, valid, batch_id=batch.id, now=now)
+    rejected.sort(key=lambda r: (r.row, r.field))
+    batch.accepted = len(valid)
+    batch.rejected = len(bad_rows)
+    batch.inserted, batch.updated, batch.unchanged = counts.inserted, counts.updated, counts.unchanged
+    batch.rejected_rows = [r.as_dict() for r in rejected[:5000]]
+    session.flush()
+    return IngestReport(
+        batch_id=batch.id,
+        rows_read=rows_read,
+        accepted=len(valid),
+        inserted=counts.inserted,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        rejected=rejected,
+        unknown_columns=unknown,
+        columns=mapping,
+    )
+
+
+def _resolve_schools(
+    session: Session,
+    std: schemas.Standard,
+    data: pd.DataFrame,
+    rejected: list[Rejection],
+    school_scope: set[str] | None,
+) -> tuple[pd.DataFrame, list[Rejection]]:
+    """Teacher rows name their school by code or by full name (real exports do both); both become the code."""
+    if "school_code" not in data.columns:
+        if school_scope is not None and len(school_scope) == 1:
+            data = data.assign(school_code=next(iter(school_scope)))
+        else:
+            raise Invalid(
+                "缺少必填列：任职学校（school_code） / required column missing: school (school_code)",
+                detail={"missing_columns": ["school_code"]},
+            )
+    by_name = SchoolRepository(session).codes_by_name()
+    values = data["school_code"]
+    resolved = values.where(values.str.fullmatch(r"\d{10}"), values.map(lambda v: by_name.get(v, v)))
+    known = SchoolRepository(session).existing_codes(set(resolved))
+    label = _label(std, "teacher", "school_code")
+    bad = ~resolved.isin(known)
+    for row, value in values[bad].items():
+        rejected.append(Rejection(row=int(row), field=label, value=value, reason="学校不在库中",
+                                  reason_en="school is not in the store"))
+    if school_scope is not None:
+        outside = ~bad & ~resolved.isin(school_scope)
+        for row, value in values[outside].items():
+            rejected.append(Rejection(row=int(row), field=label, value=value, reason="不是本校的教师",
+                                      reason_en="teacher of another school"))
+        bad = bad | outside
+    data = data.assign(school_code=resolved)
+    return data[~bad], rejected
+
+
+def _mask(value: str) -> str:
+    value = str(value)
+    return value if len(value) < 8 else f"{value[:6]}****{value[-4:]}"
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import StreamingResponse
+
+from hub.access.models import Principal
+from hub.access.repository import PrincipalRepository
+from hub.db import utcnow
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, require
+from hub.errors import Forbidden, error_responses
+from hub.requests import service
+from hub.requests.models import DataRequest
+from hub.requests.payloads import BatchDecisionIn, DecisionIn, FieldOut, RequestIn, RequestOut, Violation
+from hub.requests.repository import RequestRepository
+from hub.standard.service import current_standard
+
+router = APIRouter(prefix="/requests", tags=["requests"])
+Requester = Annotated[Principal, Depends(require("department", "education", "admin"))]
+Statistics = Annotated[Principal, Depends(require("statistics"))]
+
+
+def _field_out(outcome: service.FieldOutcome) -> FieldOut:
+    m = outcome.match
+    return FieldOut(
+        label=outcome.field.label,
+        status=outcome.status,  # type: ignore[arg-type]
+        element=outcome.element.code if outcome.element else None,
+        element_label=outcome.element.label_zh if outcome.element else None,
+        confidence=round(m.confidence, 3),
+        kind=m.kind,
+        explanation=m.explanation_zh,
+        explanation_en=m.explanation_en,
+        derived_from=list(m.derived_from),
+        conversion=service._conversion(m),
+        alternatives=[service._alternative(a) for a in m.alternatives],
+        repeated_in_request=outcome.repeated,
+        coverage=round(outcome.coverage, 4) if outcome.coverage is not None else None,
+    )
+
+
+def request_out(request: DataRequest, *, department: str | None = None, labels: dict[str, str] | None = None) -> RequestOut:
+    labels = labels or {}
+    return RequestOut(
+        id=request.id,
+        status=request.status,
+        title=request.title,
+        purpose=request.purpose,
+        entity=request.entity,
+        department=department,
+        schools=request.schools,
+        period=request.period,
+        deadline=request.deadline,
+        fields=[
+            FieldOut(
+                label=f.label,
+                status=f.status,  # type: ignore[arg-type]
+                element=f.element_code,
+                element_label=labels.get(f.element_code or ""),
+                confidence=round(f.confidence, 3),
+                kind=f.match_kind,
+                explanation=f.explanation_zh,
+                explanation_en=f.explanation_en,
+                derived_from=f.derived_from or [],
+                conversion=f.conversion,
+                alternatives=f.alternatives or [],
+                repeated_in_request=f.repeated_in_request,
+            )
+            for f in request.fields
+        ],
+        duplicate_of=request.duplicate_of,
+        overlap=request.overlap,
+        violations=[Violation(**v) for v in request.violations or []],
+        form_number=request.form_number,
+        approval_number=request.approval_number,
+        valid_until=request.valid_until,
+        decision_note=request.decision_note,
+        created_at=request.created_at,
+        answered_at=request.answered_at,
+    )
+
+
+def _out(session: service.Session, request: DataRequest) -> RequestOut:
+    std = current_standard(session)
+    labels = {e.code: e.label_zh for e in std.elements}
+    department = PrincipalRepository(session).get(request.department_id)
+    return request_out(request, department=department.name if department else None, labels=labels)
+
+
+@router.post("/check", response_model=RequestOut, responses=error_responses(401, 403, 422))
+def check_request(payload: RequestIn, session: SessionDep, settings: SettingsDep, _: Requester) -> RequestOut:
+    """Dry run: classify every field, find duplicates and rule breaks; stores nothing."""
+    result = service.classify(session, settings, payload, today=utcnow().date())
+    session.rollback()
+    return RequestOut(
+        id=None,
+        status=result.status,
+        title=payload.title,
+        purpose=payload.purpose,
+        entity=payload.entity,
+        schools=result.schools,
+        period=payload.period,
+        deadline=payload.deadline,
+        fields=[_field_out(o) for o in result.fields],
+        duplicate_of=result.duplicate_of.id if result.duplicate_of else None,
+        overlap=result.overlap,
+        violations=result.violations,
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=RequestOut, responses=error_responses(401, 403, 422))
+def submit_request(payload: RequestIn, session: SessionDep, settings: SettingsDep, principal: Requester) -> RequestOut:
+    """Submit a data-collection request: answered at once, pointed at a duplicate, refused, or sent to review."""
+    request = service.submit(session, settings, principal, payload, now=utcnow())
+    return _out(session, request)
+
+
+@router.get("", response_model=list[RequestOut], responses=error_responses(401, 403))
+def list_requests(
+    session: SessionDep,
+    principal: PrincipalDep,
+    status_filter: Annotated[list[str] | None, Query(alias="status")] = None,
+) -> list[RequestOut]:
+    """Requests the caller may see: a department its own; the bureaus and admins all."""
+    if principal.kind == "school":
+        raise Forbidden("学校请查看 /schools/{code}/overview / schools see their requests in their overview")
+    department_id = principal.id if principal.kind == "department" else None
+    requests = RequestRepository(session).list(department_id=department_id, statuses=status_filter)
+    return [_out(session, r) for r in requests]
+
+
+@router.get("/{request_id}", response_model=RequestOut, responses=error_responses(401, 404))
+def get_request(request_id: int, session: SessionDep, principal: PrincipalDep) -> RequestOut:
+    """One request with its fields, classification, decision and violations."""
+    return _out(session, service.get_request(session, principal, request_id))
+
+
+@router.post("/{request_id}/decision", response_model=RequestOut, responses=error_responses(401, 403, 404, 409, 422))
+def decide(request_id: int, payload: DecisionIn, session: SessionDep, principal: Statistics) -> RequestOut:
+    """The statistics bureau approves (with 批准文号 and 有效期至) or rejects (with a reason) a waiting request."""
+    return _out(session, service.decide(session, principal, request_id, payload, now=utcnow()))
+
+
+@router.post("/decisions", response_model=list[RequestOut], responses=error_responses(401, 403, 404, 409, 422))
+def decide_many(payload: BatchDecisionIn, session: SessionDep, principal: Statistics) -> list[RequestOut]:
+    """Decide several waiting requests in one call (all or none)."""
+    decision = DecisionIn(**payload.model_dump(exclude={"request_ids"}))
+    return [_out(session, service.decide(session, principal, rid, decision, now=utcnow())) for rid in payload.request_ids]
+
+
+@router.get(
+    "/{request_id}/data",
+    responses={**error_responses(401, 403, 404, 409), 200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
+def request_data(
+    request_id: int,
+    http_request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    format: Literal["json", "csv"] = "json",
+) -> StreamingResponse:
+    """The answer rows of an answered request, masked per grant (JSON, or CSV with ?format=csv), streamed."""
+    today = utcnow().date()
+    request, grant = service.readable_request(session, principal, request_id, today=today)
+    columns = service.data_columns(session, request, grant)
+    factory = http_request.app.state.session_factory
+    request_id_ = request.id
+    wants_csv = format == "csv" or "text/csv" in http_request.headers.get("accept", "")
+
+    def rows() -> Iterator[dict[str, object]]:
+        with factory() as read_session:
+            req = RequestRepository(read_session).get(request_id_)
+            assert req is not None
+            yield from service.iter_rows(read_session, req, columns, today=today)
+
+    if wants_csv:
+        return StreamingResponse(
+            _csv([service.SCHOOL_FIELD, *(c.label for c in columns)], rows()),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="request-{request_id}.csv"'},
+        )
+    header = {"request_id": request_id, "columns": [{"label": c.label, "element": c.element.code, "masked": c.masked} for c in columns]}
+    return StreamingResponse(_json(header, rows()), media_type="application/json")
+
+
+def _csv(fieldnames: list[str], rows: Iterator[dict[str, object]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames)
+    writer.writeheader()
+    first = True
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() > 65536:
+            yield (("\ufeff" if first else "") + buffer.getvalue()).encode()
+            first = False
+            buffer.seek(0)
+            buffer.truncate()
+    yield (("\ufeff" if first else "") + buffer.getvalue()).encode()
+
+
+def _json(header: dict[str, object], rows: Iterator[dict[str, object]]) -> Iterator[bytes]:
+    yield orjson.dumps(header)[:-1] + b', "rows": ['
+    chunk: list[bytes] = []
+    count = 0
+    for row in rows:
+        chunk.append(orjson.dumps(row))
+        count += 1
+        if len(chunk) >= 1000:
+            yield (b"," if count > len(chunk) else b"") + b",".join(chunk)
+            chunk = []
+    if chunk:
+        yield (b"," if count > len(chunk) else b"") + b",".join(chunk)
+    yield b"], \"count\": " + str(count).encode() + b"}"

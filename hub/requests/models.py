@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.db import Base, JSONType, UTCDateTime, utcnow
+
+# Where a request stands. Intake ends in answered | duplicate | rejected | pending_approval;
+# the statistics bureau moves pending_approval to approved | rejected; publication to published;
+# completion (all tasks in, or the deadline passed) to answered.
+REQUEST_STATUSES = ("pending_approval", "approved", "rejected", "published", "answered", "duplicate")
+OPEN_STATUSES = ("pending_approval", "approved", "published")
+
+
+class DataRequest(Base):
+    """A department's data-collection request, as it came in and as it was decided."""
+
+    __tablename__ = "requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("principals.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    purpose: Mapped[str] = mapped_column(Text)
+    entity: Mapped[str] = mapped_column(String(16))
+    # None means every school the hub holds (the department's whole jurisdiction).
+    schools: Mapped[list[str] | None] = mapped_column(JSONType)
+    period: Mapped[str | None] = mapped_column(String(64))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    standard_version: Mapped[int] = mapped_column(Integer)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
+    overlap: Mapped[float | None] = mapped_column(Float)
+    violations: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    form_number: Mapped[str | None] = mapped_column(String(64))  # 表号
+    approval_number: Mapped[str | None] = mapped_column(String(128))  # 批准文号
+    valid_until: Mapped[date | None] = mapped_column(Date)  # 有效期至
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    fields: Mapped[list[RequestField]] = relationship(
+        back_populates="request", lazy="raise", order_by="RequestField.position", cascade="all, delete-orphan"
+    )
+
+
+class RequestField(Base):
+    """One requested field and how the hub classified it."""
+
+    __tablename__ = "request_fields"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(500))
+    value_type: Mapped[str | None] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # available | missing | new | derived
+    element_code: Mapped[str | None] = mapped_column(String(120), index=True)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    match_kind: Mapped[str] = mapped_column(String(16), default="none")
+    explanation_zh: Mapped[str] = mapped_column(Text, default="")
+    explanation_en: Mapped[str] = mapped_column(Text, default="")
+    conversion: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    derived_from: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    alternatives: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    repeated_in_request: Mapped[bool] = mapped_column(default=False)
+
+    request: Mapped[DataRequest] = relationship(back_populates="fields", lazy="raise")

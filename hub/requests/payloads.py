@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_FIELDS = 200
+
+
+def _clean_text(value: str, what: str) -> str:
+    """Refuse what no form label holds: control characters and emoji (symbols of category So/Cs)."""
+    for char in value:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Cs", "Co") or (category == "So" and ord(char) > 0x2FFF):
+            raise ValueError(f"{what}含有不可见字符或表情符号 U+{ord(char):04X} / {what} holds a control character or emoji")
+    return value.strip()
+
+
+class FieldIn(BaseModel):
+    label: str = Field(min_length=2, max_length=200, description="The field's label as the form writes it")
+    type: str | None = Field(default=None, max_length=32)
+    description: str | None = Field(default=None, max_length=1000)
+    samples: list[str] | None = Field(default=None, max_length=20, description="A few example values, if any")
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        value = _clean_text(value, "字段名称 label ")
+        if len(re.sub(r"\W", "", value)) < 1 or len(value) < 2:
+            raise ValueError("字段名称太短 / the label is too short to mean anything")
+        return value
+
+
+class RequestIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    purpose: str = Field(min_length=1, max_length=2000)
+    entity: Literal["teacher", "school"]
+    schools: list[str] | None = Field(default=None, max_length=100000, description="School codes in scope; all if omitted")
+    period: str | None = Field(default=None, max_length=64)
+    deadline: date | None = None
+    fields: list[FieldIn] = Field(min_length=1, max_length=MAX_FIELDS)
+
+    @field_validator("title", "purpose")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return _clean_text(value, "")
+
+
+class Violation(BaseModel):
+    rule: str = Field(description="The seed rule, e.g. 'rule 12'")
+    severity: Literal["block", "review", "notice"]
+    message: str
+    message_en: str
+    detail: dict[str, Any] | None = None
+
+
+class FieldOut(BaseModel):
+    label: str
+    status: Literal["available", "missing", "new", "derived"]
+    element: str | None
+    element_label: str | None = None
+    confidence: float
+    kind: str
+    explanation: str
+    explanation_en: str
+    derived_from: list[str] = []
+    conversion: dict[str, Any] | None = None
+    alternatives: list[dict[str, Any]] = []
+    repeated_in_request: bool = False
+    coverage: float | None = Field(default=None, description="Share of records in scope holding a value")
+
+
+class RequestOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int | None = None
+    status: str
+    title: str
+    purpose: str
+    entity: str
+    department: str | None = None
+    schools: list[str] | None = None
+    period: str | None = None
+    deadline: date | None = None
+    fields: list[FieldOut]
+    duplicate_of: int | None = None
+    overlap: float | None = None
+    violations: list[Violation] = []
+    form_number: str | None = None
+    approval_number: str | None = None
+    valid_until: date | None = None
+    decision_note: str | None = None
+    created_at: datetime | None = None
+    answered_at: datetime | None = None
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["approve", "reject"]
+    form_number: str | None = Field(default=None, max_length=64, description="表号")
+    approval_number: str | None = Field(default=None, max_length=128, description="批准文号")
+    valid_until: date | None = Field(default=None, description="有效期至")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class BatchDecisionIn(DecisionIn):
+    request_ids: list[int] = Field(min_length=1, max_length=200)
+
+
+class PublishIn(BaseModel):
+    deadline: date | None = Field(default=None, description="Overrides the request's deadline")

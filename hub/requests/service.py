@@ -1,0 +1,493 @@
+"""Request intake and decisions: where the dedup matcher meets the store (seed rules 3, 12, 13, 14)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pypinyin import lazy_pinyin
+from sqlalchemy.orm import Session
+
+import dedup
+import schemas
+from hub.access.models import Grant, Principal
+from hub.access.service import create_grant, active_grant
+from hub.config import Settings
+from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from hub.records.derive import deriver
+from hub.records.models import SCHOOL_COLUMN
+from hub.records.repository import RecordRepository, SchoolRepository
+from hub.requests import rules
+from hub.requests.models import OPEN_STATUSES, DataRequest, RequestField
+from hub.requests.payloads import DecisionIn, FieldIn, RequestIn, Violation
+from hub.requests.repository import RequestRepository
+from hub.standard.service import add_elements, current_standard, learned_synonyms
+
+_matchers: dict[tuple[int, int], dedup.Matcher] = {}
+
+
+def matcher_for(session: Session) -> dedup.Matcher:
+    """One matcher per standard version and set of learned synonyms (building the index is the costly part)."""
+    std = current_standard(session)
+    synonyms = learned_synonyms(session)
+    key = (std.version, sum(len(v) for v in synonyms.values()))
+    if key not in _matchers:
+        _matchers.clear()
+        _matchers[key] = dedup.Matcher(std, extra_synonyms=synonyms)
+    return _matchers[key]
+
+
+@dataclass(kw_only=True)
+class FieldOutcome:
+    field: FieldIn
+    status: str
+    element: schemas.Element | None
+    match: dedup.Match
+    coverage: float | None = None
+    repeated: bool = False
+
+
+@dataclass(kw_only=True)
+class Classification:
+    status: str
+    fields: list[FieldOutcome]
+    schools: list[str] | None
+    violations: list[Violation] = field(default_factory=list)
+    duplicate_of: DataRequest | None = None
+    overlap: float | None = None
+
+
+def _scope(session: Session, schools: list[str] | None) -> list[str] | None:
+    if schools is None:
+        return None
+    wanted = list(dict.fromkeys(s.strip() for s in schools))
+    known = SchoolRepository(session).existing_codes(wanted)
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise Invalid(
+            f"范围内有 {len(unknown)} 所学校不在库中：{'、'.join(unknown[:10])} / "
+            f"{len(unknown)} schools in scope are not in the store",
+            detail={"field": "schools", "unknown": unknown[:100]},
+        )
+    if not wanted:
+        raise Invalid("学校范围为空 / the school scope is empty", detail={"field": "schools"})
+    return wanted
+
+
+def coverage_of(
+    session: Session, std: schemas.Standard, entity: str, elements: list[schemas.Element], schools: list[str] | None
+) -> dict[str, float]:
+    """Share of the scope's records holding a value, per stored element."""
+    stored = [e for e in elements if e.derivation is None and e.entity == entity]
+    if not stored:
+        return {}
+    columns = [e.name for e in stored if not _is_extra(e)]
+    extra = [e.name for e in stored if _is_extra(e)]
+    per_school = RecordRepository(session).filled_counts(entity, columns, extra, schools)
+    rows = sum(s["_rows"] for s in per_school.values())
+    out: dict[str, float] = {}
+    for e in stored:
+        key = f"extra:{e.name}" if _is_extra(e) else e.name
+        filled = sum(s[key] for s in per_school.values())
+        out[e.code] = filled / rows if rows else 0.0
+    return out
+
+
+def _is_extra(element: schemas.Element) -> bool:
+    return element.name.startswith("x_")
+
+
+def _norm(label: str) -> str:
+    return dedup.normalise(label)
+
+
+def classify(session: Session, settings: Settings, payload: RequestIn, *, today: date) -> Classification:
+    """Classify every field, find an open request this one repeats, and check the rules. Stores nothing."""
+    std = current_standard(session)
+    schools = _scope(session, payload.schools)
+    matcher = matcher_for(session)
+    matches = [
+        matcher.match(f.label, entity=payload.entity, type=f.type, description=f.description, samples=f.samples)
+        for f in payload.fields
+    ]
+    elements = [std.element(m.element) if m.element else None for m in matches]
+    elements = [e if e is not None and e.entity == payload.entity else None for e in elements]
+    coverage = coverage_of(session, std, payload.entity, [e for e in elements if e], schools)
+    seen: dict[str, int] = {}
+    outcomes: list[FieldOutcome] = []
+    for f, m, e in zip(payload.fields, matches, elements, strict=True):
+        if e is None:
+            status = "new"
+        elif e.derivation is not None:
+            status = "derived"
+        elif coverage.get(e.code, 0.0) >= settings.available_coverage:
+            status = "available"
+        else:
+            status = "missing"
+        outcome = FieldOutcome(field=f, status=status, element=e, match=m, coverage=coverage.get(e.code) if e else None)
+        if e is not None:
+            if e.code in seen:
+                outcome.repeated = True
+                outcomes[seen[e.code]].repeated = True
+            seen.setdefault(e.code, len(outcomes))
+        outcomes.append(outcome)
+
+    to_collect = [o for o in outcomes if o.status in ("missing", "new")]
+    violations: list[Violation] = []
+    if to_collect:
+        deadline = rules.deadline_violation(payload.deadline, today, settings)
+        if deadline:
+            violations.append(deadline)
+        unrelated = rules.unrelated_topics([payload.title, payload.purpose, *(o.field.label for o in to_collect)])
+        if unrelated:
+            violations.append(unrelated)
+    notice = rules.recollection_notice([o.field.label for o in outcomes if o.status == "available"])
+    if notice and to_collect:
+        violations.append(notice)
+    repeated = [o.field.label for o in outcomes if o.repeated]
+    if repeated:
+        violations.append(
+            Violation(
+                rule="rule 14", severity="notice",
+                message=f"以下字段指向同一数据元，只需采集一次：{'、'.join(repeated)}",
+                message_en="these labels ask for the same element; it is collected once: " + ", ".join(repeated),
+                detail={"fields": repeated},
+            )
+        )
+
+    duplicate, overlap = _find_duplicate(session, settings, payload, schools, outcomes, to_collect)
+    if any(v.severity == "block" for v in violations):
+        status = "rejected"
+    elif not to_collect:
+        status = "answered"
+    elif duplicate is not None:
+        status = "duplicate"
+    else:
+        status = "pending_approval"
+    return Classification(
+        status=status, fields=outcomes, schools=schools, violations=violations, duplicate_of=duplicate, overlap=overlap
+    )
+
+
+def _scopes_overlap(a: list[str] | None, b: list[str] | None) -> bool:
+    return a is None or b is None or bool(set(a) & set(b))
+
+
+def _find_duplicate(
+    session: Session,
+    settings: Settings,
+    payload: RequestIn,
+    schools: list[str] | None,
+    outcomes: list[FieldOutcome],
+    to_collect: list[FieldOutcome],
+) -> tuple[DataRequest | None, float | None]:
+    """An open request that will collect everything this one lacks, and asks mostly the same things.
+
+    A request that also asks something the open one does not is not a duplicate: it goes on to review,
+    where the reviewer sees the overlap.
+    """
+    if not to_collect:
+        return None, None
+
+    def key(o: FieldOutcome) -> str:
+        return o.element.code if o.element else f"label:{_norm(o.field.label)}"
+
+    mine = {key(o) for o in outcomes}
+    needed = {key(o) for o in to_collect}
+    best: tuple[DataRequest | None, float] = (None, 0.0)
+    for other in RequestRepository(session).open_for_entity(payload.entity, OPEN_STATUSES):
+        if not _scopes_overlap(schools, other.schools):
+            continue
+        if payload.period and other.period and payload.period != other.period:
+            continue
+        theirs = {f.element_code or f"label:{_norm(f.label)}" for f in other.fields}
+        if not needed <= theirs:
+            continue
+        overlap = len(mine & theirs) / len(mine)
+        if overlap >= settings.duplicate_overlap and overlap > best[1]:
+            best = (other, overlap)
+    return best if best[0] is not None else (None, None)
+
+
+def submit(session: Session, settings: Settings, principal: Principal, payload: RequestIn, *, now: datetime) -> DataRequest:
+    """Store a request with its classification; answer it at once when the store holds everything."""
+    if principal.kind not in ("department", "education", "admin"):
+        raise Forbidden("只有部门或教育局可以提交采集需求 / only departments and the education bureau submit requests")
+    result = classify(session, settings, payload, today=now.date())
+    std = current_standard(session)
+    request = DataRequest(
+        department_id=principal.id,
+        title=payload.title,
+        purpose=payload.purpose,
+        entity=payload.entity,
+        schools=result.schools,
+        period=payload.period,
+        deadline=payload.deadline,
+        status=result.status,
+        standard_version=std.version,
+        duplicate_of=result.duplicate_of.id if result.duplicate_of else None,
+        overlap=result.overlap,
+        violations=[v.model_dump(mode="json") for v in result.violations],
+        created_at=now,
+    )
+    request.fields = [
+        RequestField(
+            position=i,
+            label=o.field.label,
+            value_type=o.field.type,
+            description=o.field.description,
+            status=o.status,
+            element_code=o.element.code if o.element else None,
+            confidence=o.match.confidence,
+            match_kind=o.match.kind,
+            explanation_zh=o.match.explanation_zh,
+            explanation_en=o.match.explanation_en,
+            conversion=_conversion(o.match),
+            derived_from=list(o.match.derived_from),
+            alternatives=[_alternative(a) for a in o.match.alternatives],
+            repeated_in_request=o.repeated,
+        )
+        for i, o in enumerate(result.fields)
+    ]
+    RequestRepository(session).add(request)
+    if result.status in ("answered", "duplicate"):
+        if result.status == "answered":
+            request.answered_at = now
+        grant_for_request(session, request, valid_until=None, created_by=None, today=now.date())
+    return request
+
+
+def _conversion(match: dedup.Match) -> dict[str, Any] | None:
+    conversion = getattr(match, "conversion", None)
+    if conversion is None:
+        return None
+    if isinstance(conversion, dict):
+        return conversion
+    if hasattr(conversion, "__dataclass_fields__"):
+        import dataclasses
+
+        return dataclasses.asdict(conversion)
+    return {"factor": conversion}
+
+
+def _alternative(alternative: Any) -> dict[str, Any]:
+    if isinstance(alternative, dict):
+        return alternative
+    if hasattr(alternative, "__dataclass_fields__"):
+        import dataclasses
+
+        return dataclasses.asdict(alternative)
+    if isinstance(alternative, tuple) and len(alternative) == 2:
+        return {"element": alternative[0], "score": alternative[1]}
+    return {"element": str(alternative)}
+
+
+def grant_for_request(
+    session: Session, request: DataRequest, *, valid_until: date | None, created_by: int | None, today: date
+) -> Grant:
+    elements = sorted({f.element_code for f in request.fields if f.element_code})
+    return create_grant(
+        session,
+        department_id=request.department_id,
+        entity=request.entity,
+        elements=elements,
+        schools=request.schools,
+        purpose=request.purpose,
+        request_id=request.id,
+        valid_from=today,
+        valid_until=valid_until,
+        created_by=created_by,
+    )
+
+
+def get_request(session: Session, principal: Principal, request_id: int) -> DataRequest:
+    """A request its department, the statistics bureau, the education bureau or an admin may see."""
+    request = RequestRepository(session).get(request_id)
+    if request is None or not can_see(principal, request):
+        raise NotFound(f"采集需求 {request_id} 不存在 / request {request_id} not found")
+    return request
+
+
+def can_see(principal: Principal, request: DataRequest) -> bool:
+    if principal.kind in ("statistics", "education", "admin"):
+        return True
+    if principal.kind == "department":
+        return request.department_id == principal.id
+    return False
+
+
+def _slug(label: str) -> str:
+    words = lazy_pinyin(dedup.normalise(label))
+    slug = re.sub(r"[^a-z0-9]+", "_", "_".join(words).lower()).strip("_")
+    return (slug or "field")[:40]
+
+
+def new_element_for(std: schemas.Standard, entity: str, f: RequestField, taken: set[str]) -> schemas.Element:
+    """The element an approved new field becomes: its label as the zh label, its declared type if valid."""
+    base = f"x_{_slug(f.label)}"
+    name, n = base, 2
+    existing = {e.name for e in std.elements_for(entity)} | taken
+    while name in existing:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    value_type = f.value_type if f.value_type in ("string", "integer", "decimal", "date", "year_month", "boolean") else "string"
+    return schemas.Element(
+        code=f"{entity}.{name}",
+        entity=entity,
+        name=name,
+        label_zh=f.label,
+        label_en=f"{f.label} (approved new element)",
+        value_type=value_type,
+        sensitivity="personal" if entity == "teacher" else "internal",
+        description_zh=f.description or "",
+        description_en=f"added by approval of request {f.request_id}",
+    )
+
+
+def decide(
+    session: Session, principal: Principal, request_id: int, decision: DecisionIn, *, now: datetime
+) -> DataRequest:
+    """The statistics bureau approves (new fields become elements) or rejects a waiting request."""
+    if principal.kind != "statistics":
+        raise Forbidden("只有统计机构可以审批 / only the statistics bureau decides on requests")
+    request = RequestRepository(session).get(request_id)
+    if request is None:
+        raise NotFound(f"采集需求 {request_id} 不存在 / request {request_id} not found")
+    if request.status != "pending_approval":
+        raise Conflict(
+            f"采集需求 {request_id} 状态为 {request.status}，不在待审批队列 / request {request_id} is {request.status}, "
+            "not waiting for a decision",
+            detail={"status": request.status},
+        )
+    request.decided_at, request.decided_by, request.decision_note = now, principal.id, decision.note
+    if decision.decision == "reject":
+        if not decision.note:
+            raise Invalid("驳回须说明理由 / a rejection needs a reason (note)", detail={"field": "note"})
+        request.status = "rejected"
+        session.flush()
+        return request
+    if not decision.approval_number:
+        raise Invalid("批准须填写批准文号 / an approval needs an approval_number (批准文号)",
+                      detail={"field": "approval_number"})
+    valid_until = decision.valid_until or date(now.year, 12, 31)
+    if valid_until < now.date():
+        raise Invalid(f"有效期至 {valid_until} 已过 / valid_until {valid_until} is in the past",
+                      detail={"field": "valid_until", "value": valid_until.isoformat()})
+    std = current_standard(session)
+    taken: set[str] = set()
+    new_fields = [f for f in request.fields if f.element_code is None]
+    by_label: dict[str, schemas.Element] = {}
+    for f in new_fields:
+        key = _norm(f.label)
+        if key not in by_label:
+            by_label[key] = new_element_for(std, request.entity, f, taken)
+    if by_label:
+        add_elements(session, list(by_label.values()), principal_id=principal.id,
+                     note=f"request {request.id}: {request.title} ({decision.approval_number})")
+    for f in new_fields:
+        element = by_label[_norm(f.label)]
+        f.element_code, f.status, f.match_kind, f.confidence = element.code, "missing", "approved", 1.0
+        f.explanation_zh = f"经统计机构批准（{decision.approval_number}）新增为数据元 {element.code}"
+        f.explanation_en = f"approved as new element {element.code} ({decision.approval_number})"
+    request.status = "approved"
+    request.approval_number = decision.approval_number
+    request.form_number = decision.form_number
+    request.valid_until = valid_until
+    grant_for_request(session, request, valid_until=None, created_by=principal.id, today=now.date())
+    session.flush()
+    return request
+
+
+# --- reading an answered request's data -------------------------------------------------------------
+
+# The first column of every answer: which school a row belongs to.
+SCHOOL_FIELD = "学校标识码 school"
+
+MASKERS = {
+    "id_number": lambda v: f"{v[:6]}********{v[-4:]}" if len(v) >= 10 else "****",
+    "mobile": lambda v: f"{v[:3]}****{v[-4:]}" if len(v) >= 7 else "****",
+}
+
+
+def mask(element: schemas.Element, value: Any) -> Any:
+    if value is None:
+        return None
+    text = str(value)
+    masker = MASKERS.get(element.validator or "") or MASKERS.get(element.name)
+    if masker:
+        return masker(text)
+    return text[:1] + "*" * max(len(text) - 1, 2)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataColumn:
+    label: str
+    element: schemas.Element
+    masked: bool
+    factor: float | None
+
+
+def data_columns(session: Session, request: DataRequest, grant: Grant) -> list[DataColumn]:
+    std = current_standard(session)
+    columns: list[DataColumn] = []
+    used: set[str] = set()
+    for f in request.fields:
+        if not f.element_code or f.element_code not in grant.elements:
+            continue
+        element = std.element(f.element_code)
+        label = f.label if f.label not in used else f"{f.label}_{f.position + 1}"
+        used.add(label)
+        factor = (f.conversion or {}).get("factor")
+        masked = element.sensitivity == "sensitive" and element.code not in (grant.clear_elements or [])
+        columns.append(DataColumn(label=label, element=element, masked=masked, factor=factor))
+    return columns
+
+
+def readable_request(session: Session, principal: Principal, request_id: int, *, today: date) -> tuple[DataRequest, Grant]:
+    """The request and the grant under which `principal` reads its data (404 / 403 / 409 otherwise)."""
+    request = get_request(session, principal, request_id)
+    if principal.kind not in ("department", "education", "admin"):
+        raise Forbidden("无权读取数据 / this principal may not read request data")
+    source = request
+    if request.status == "duplicate" and request.duplicate_of:
+        source = RequestRepository(session).get(request.duplicate_of) or request
+    if source.status != "answered":
+        raise Conflict(
+            f"采集需求 {request_id} 尚未完成（{source.status}） / request {request_id} is not answered yet ({source.status})",
+            detail={"status": source.status},
+        )
+    grant = active_grant(session, request_id=request.id, department_id=request.department_id, today=today)
+    if grant is None:
+        raise Forbidden("授权已过期或被撤销 / the grant for this request has expired or was revoked")
+    return request, grant
+
+
+def iter_rows(
+    session: Session, request: DataRequest, columns: list[DataColumn], *, today: date
+) -> Iterator[dict[str, Any]]:
+    """One dict per record in scope, keyed by the request's own labels; derived values computed, masks applied."""
+    entity = request.entity
+    stored = [c.element.name for c in columns if c.element.derivation is None and not _is_extra(c.element)]
+    extra = [c.element.name for c in columns if c.element.derivation is None and _is_extra(c.element)]
+    derivers = {}
+    for c in columns:
+        if c.element.derivation is not None:
+            inputs, fn = deriver(session, c.element, request.schools, today)
+            stored += [i for i in inputs if i not in stored]
+            derivers[c.label] = fn
+    school_column = SCHOOL_COLUMN[entity]
+    for record in RecordRepository(session).rows(entity, stored, extra, school_codes=request.schools):
+        row: dict[str, Any] = {SCHOOL_FIELD: record.get(school_column)}
+        for c in columns:
+            value = derivers[c.label](record) if c.label in derivers else record.get(c.element.name)
+            if value is not None and c.factor:
+                value = round(float(value) * c.factor, 4)
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif hasattr(value, "as_integer_ratio") and not isinstance(value, (int, float, bool)):
+                value = float(value)
+            row[c.label] = mask(c.element, value) if c.masked else value
+        yield row

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class CodeOut(BaseModel):
+    code: str
+    label_zh: str
+    label_en: str
+
+
+class ElementOut(BaseModel):
+    code: str
+    entity: str
+    name: str
+    label_zh: str
+    label_en: str
+    synonyms: list[str]
+    value_type: str
+    code_list: str | None
+    unit: str | None
+    required: bool
+    sensitivity: str
+    derived_from: list[str]
+    allowed_values: list[CodeOut] | None = None
+
+
+class ElementList(BaseModel):
+    version: int
+    items: list[ElementOut]
+
+
+class VersionOut(BaseModel):
+    version: int
+    created_at: datetime | None
+    note: str
+    added_elements: list[str]
+    detail: dict[str, Any] | None = None

@@ -1,0 +1,125 @@
+"""The standard as the hub sees it: the bundled version plus the versions approvals added."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import schemas
+from hub.errors import Conflict
+from hub.standard.models import LearnedSynonym, StandardVersion
+
+_cache: dict[tuple[int, int], schemas.Standard] = {}
+
+
+def element_to_dict(element: schemas.Element) -> dict[str, Any]:
+    return dataclasses.asdict(element)
+
+
+def element_from_dict(data: dict[str, Any]) -> schemas.Element:
+    data = dict(data)
+    derivation = data.pop("derivation", None)
+    for key in ("synonyms",):
+        data[key] = tuple(data.get(key) or ())
+    if derivation:
+        derivation = schemas.Derivation(**{**derivation, "inputs": tuple(derivation.get("inputs") or ())})
+    known = {f.name for f in dataclasses.fields(schemas.Element)}
+    return schemas.Element(**{k: v for k, v in data.items() if k in known}, derivation=derivation)
+
+
+def current_standard(session: Session) -> schemas.Standard:
+    """The latest version: bundled elements plus every approved addition (cached per version)."""
+    latest = session.scalar(select(func.max(StandardVersion.version)))
+    synonyms = session.scalar(select(func.count(LearnedSynonym.id))) or 0
+    key = (latest or 0, synonyms)
+    if key in _cache:
+        return _cache[key]
+    std = schemas.load_standard()
+    for row in session.scalars(select(StandardVersion).order_by(StandardVersion.version)):
+        std = std.with_elements([element_from_dict(e) for e in row.added_elements])
+    _cache.clear()
+    _cache[key] = std
+    return std
+
+
+def learned_synonyms(session: Session) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for row in session.scalars(select(LearnedSynonym).order_by(LearnedSynonym.id)):
+        out.setdefault(row.element_code, []).append(row.label)
+    return out
+
+
+def add_elements(
+    session: Session, elements: list[schemas.Element], *, principal_id: int | None, note: str
+) -> schemas.Standard:
+    """Publish a new, compatible version holding `elements` (refused with every incompatibility listed)."""
+    old = current_standard(session)
+    new = old.with_elements(elements)
+    problems = schemas.check_compatibility(old, new)
+    if problems:
+        raise Conflict(
+            "新版本与现行标准不兼容 / the new version is not compatible with the current standard",
+            detail=[dataclasses.asdict(p) for p in problems],
+        )
+    session.add(
+        StandardVersion(
+            version=new.version,
+            created_by=principal_id,
+            note=note,
+            added_elements=[element_to_dict(e) for e in elements],
+        )
+    )
+    session.flush()
+    return new
+
+
+def learn_synonym(session: Session, element_code: str, label: str, *, principal_id: int | None, source: str) -> None:
+    exists = session.scalar(
+        select(LearnedSynonym.id).where(LearnedSynonym.element_code == element_code, LearnedSynonym.label == label)
+    )
+    if not exists:
+        session.add(LearnedSynonym(element_code=element_code, label=label, created_by=principal_id, source=source))
+        session.flush()
+
+
+_BRACKETS = re.compile(r"[（(\[【<《].*?[）)\]】>》]")
+_NOISE = re.compile(r"[\s*＊※:：]")
+
+
+def header_key(header: str) -> str:
+    """How a column header is compared with the standard's labels: width, case, spaces and stars ignored."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", str(header))).lower()
+
+
+def header_index(std: schemas.Standard, entity: str) -> dict[str, str]:
+    """Every label, English label, synonym, name and code of an entity's elements → element name."""
+    index: dict[str, str] = {}
+    for element in std.elements_for(entity):
+        if element.derivation is not None:
+            continue
+        for label in (element.label_zh, element.label_en, element.name, element.code, *element.synonyms):
+            if label:
+                index.setdefault(header_key(label), element.name)
+    return index
+
+
+def map_headers(std: schemas.Standard, entity: str, headers: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Map file headers to element names; returns (header → element name, unknown headers)."""
+    index = header_index(std, entity)
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    taken: set[str] = set()
+    for header in headers:
+        key = header_key(header)
+        name = index.get(key) or index.get(_BRACKETS.sub("", key))
+        if name and name not in taken:
+            mapping[header] = name
+            taken.add(name)
+        else:
+            unknown.append(header)
+    return mapping, unknown
