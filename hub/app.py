@@ -10,16 +10,11 @@ from fastapi.responses import ORJSONResponse
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.access.api import router as access_router
 from hub.access.service import ensure_bootstrap_admin
 from hub.config import Settings, get_settings
 from hub.db import engine_for, session_factory
 from hub.errors import install_error_handlers
-from hub.records.api import router as records_router
-from hub.requests.api import router as requests_router
-from hub.standard.api import router as standard_router
-
-API_ROUTERS = [access_router, standard_router, records_router, requests_router]
+from hub.kit.discovery import domain_modules
 
 
 def create_app(settings: Settings | None = None, factory: sessionmaker[Session] | None = None) -> FastAPI:
@@ -54,7 +49,7 @@ def create_app(settings: Settings | None = None, factory: sessionmaker[Session] 
         return {"status": "ok"}
 
     api = APIRouter(prefix="/api/v1")
-    for router in API_ROUTERS:
-        api.include_router(router)
+    for module in domain_modules("api"):
+        api.include_router(module.router)
     app.include_router(api)
     return app

@@ -123,5 +123,16 @@ def demo(
     load_demo(engine, settings, schools=schools, teachers=teachers, seed=seed, console=console)
 
 
+def _register_domain_commands() -> None:
+    """Domains add their own commands (`hub audit verify`, `hub sources run`) through `register(app)`."""
+    from hub.kit.discovery import domain_modules
+
+    for module in domain_modules("cli"):
+        module.register(app)
+
+
+_register_domain_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())

@@ -24,27 +24,22 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-    assert head is not None
-    return head
-
-
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> tuple[str, ...]:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return tuple(MigrationContext.configure(connection).get_current_heads())
 
 
 def upgrade(engine: Engine) -> None:
     """Migrate to head; refuse a database migrated by a newer hub (downgrading would lose data)."""
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    current = current_revision(engine)
-    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
-        raise MigrationError(
-            f"数据库版本 {current} 比本程序新，请升级 hub / the database is at revision {current}, "
-            "which this hub does not know: upgrade the hub before serving this database"
-        )
+    known = {r.revision for r in script.walk_revisions()}
+    for current in current_revisions(engine):
+        if current not in known:
+            raise MigrationError(
+                f"数据库版本 {current} 比本程序新，请升级 hub / the database is at revision {current}, "
+                "which this hub does not know: upgrade the hub before serving this database"
+            )
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
