@@ -20,7 +20,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +27,8 @@ import charset_normalizer
 import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
+
+from connectors._text import float_to_text
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -411,6 +412,8 @@ def _has_padding(text: str, delimiter: str) -> bool:
     spaces = "".join(ch for ch in _WHITESPACE if ch not in ("\r", "\n", delimiter))
     if re.search(f"[{re.escape(spaces)}]", text):
         return True
+    if delimiter.isspace() and '"' in text:
+        return True  # a quoted field may begin or end with the (tab) delimiter itself
     # Only a quoted field can hold a line break, and it may begin or end with one.
     return any(edge in text for edge in ('"\n', '\n"', '"\r', '\r"'))
 
@@ -557,10 +560,7 @@ def _format_float(value: float) -> str:
     if value.is_integer() and abs(value) < _EXCEL_EXACT_LIMIT:
         return str(int(value))
     # Excel shows at most 15 significant digits; binary noise beyond them (0.30000000000000004) is not data.
-    text = format(Decimal(f"{value:.15g}"), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return float_to_text(value, significant_digits=15)
 
 
 def _format_date(value: dt.date, number_format: str | None) -> str:
