@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import ORJSONResponse
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,7 +33,6 @@ def create_app(settings: Settings | None = None, factory: sessionmaker[Session] 
         title="Yici Hub 一次",
         summary="一次采集、多次使用 — collect teacher and school data once, use it many times",
         version="0.1.0",
-        default_response_class=ORJSONResponse,
         lifespan=lifespan,
     )
     app.state.settings = settings

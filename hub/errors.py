@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 
@@ -62,21 +62,21 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HubError)
-    async def _hub_error(_: Request, exc: HubError) -> ORJSONResponse:
+    async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return ORJSONResponse(
+        return JSONResponse(
             {"error": exc.error, "message": exc.message, "detail": exc.detail},
             status_code=exc.status_code,
             headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> ORJSONResponse:
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
             {"field": ".".join(str(p) for p in err.get("loc", ())), "reason": err.get("msg", "")}
             for err in exc.errors()
         ]
-        return ORJSONResponse(
+        return JSONResponse(
             {"error": "invalid", "message": "请求内容不合法 / the request body is invalid", "detail": problems},
             status_code=422,
         )

@@ -56,7 +56,9 @@ def _import(engine: Engine, settings: Settings, entity: str, path: Path) -> Inge
         )
 
 
-def load_demo(engine: Engine, settings: Settings, *, schools: int, teachers: int, seed: int, console: Console) -> dict[str, str]:
+def load_demo(
+    engine: Engine, settings: Settings, *, schools: int, teachers: int, seed: int, console: Console
+) -> dict[str, str]:
     """Generate, import and report; returns principal code → token (tokens are rotated on every run)."""
     from hub.demo.city import generate_city, write_city_files
 
@@ -83,9 +85,14 @@ def load_demo(engine: Engine, settings: Settings, *, schools: int, teachers: int
             existing = session.scalars(select(Principal).where(Principal.code == person.code)).first()
             if existing is None:
                 _, token = create_principal(
-                    session, secret,
-                    PrincipalCreate(kind=person.kind, name=person.name, code=person.code,  # type: ignore[arg-type]
-                                    school_code=person.school_code),
+                    session,
+                    secret,
+                    PrincipalCreate(
+                        kind=person.kind,
+                        name=person.name,
+                        code=person.code,  # type: ignore[arg-type]
+                        school_code=person.school_code,
+                    ),
                 )
             else:
                 token = new_token()
@@ -101,7 +108,7 @@ def load_demo(engine: Engine, settings: Settings, *, schools: int, teachers: int
     console.print(
         f"\nStart the hub with [bold]hub serve[/bold], then open {base}/ and sign in with a token, or try:\n"
         f"  curl -s -X POST {base}/api/v1/requests/check -H 'Authorization: Bearer {tokens['demo-hrss']}' "
-        "-H 'Content-Type: application/json' -d '{\"title\":\"职称评审花名册\",\"purpose\":\"职称评审\",\"entity\":\"teacher\","
-        "\"fields\":[{\"label\":\"姓名\"},{\"label\":\"公民身份号码\"},{\"label\":\"出生日期\"},{\"label\":\"配偶姓名\"}]}'"
+        '-H \'Content-Type: application/json\' -d \'{"title":"职称评审花名册","purpose":"职称评审","entity":"teacher",'
+        '"fields":[{"label":"姓名"},{"label":"公民身份号码"},{"label":"出生日期"},{"label":"配偶姓名"}]}\''
     )
     return tokens
