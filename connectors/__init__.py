@@ -17,16 +17,23 @@ from connectors.files import (
     iter_folder,
     read_table,
 )
+from connectors.http import FeedError, FeedTable, HttpJsonSource, SourceConfigError, fetch_pages, read_feed
 
 __all__ = [
     "EmptyFileError",
+    "FeedError",
+    "FeedTable",
     "FileDrop",
     "FileReadError",
     "RawTable",
     "ReadNotice",
     "SheetNotFoundError",
+    "SourceConfigError",
     "UnreadableFileError",
     "UnsupportedFormatError",
+    "fetch_pages",
+    "HttpJsonSource",
     "iter_folder",
+    "read_feed",
     "read_table",
 ]
