@@ -236,3 +236,17 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+def values_as_of(session: Session, entity: str, record_key: str, at: datetime) -> dict[str, Any]:
+    """A record's element values as they stood at `at`, replayed from its history."""
+    from hub.records.repository import RecordRepository
+
+    values: dict[str, Any] = {}
+    for entry in RecordRepository(session).history(entity, record_key, until=at):
+        for element, (_, new) in entry.changes.items():
+            if element == "extra":
+                values.update(new or {})
+            else:
+                values[element] = new
+    return values

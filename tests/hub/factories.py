@@ -1,0 +1,60 @@
+"""Plain keyword-default factories. Data goes in through the real ingestion path, so tests see what users see."""
+
+from __future__ import annotations
+
+import pandas as pd
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from hub.config import Settings
+from hub.db import utcnow
+from hub.demo.city import City, generate_city
+from hub.records.service import IngestReport, Provenance, ingest_frame
+from hub.standard.service import current_standard
+
+
+def as_file_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame as a file reader gives it: text cells, rows numbered as a spreadsheet shows them (header = 1)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    out = out.astype("string").fillna("")
+    out.index = range(2, len(out) + 2)
+    return out
+
+
+def ingest(
+    session: Session, settings: Settings, entity: str, frame: pd.DataFrame, *, source_kind: str = "import"
+) -> IngestReport:
+    return ingest_frame(
+        session,
+        std=current_standard(session),
+        secret_key=settings.secret_key.get_secret_value(),
+        entity=entity,
+        frame=as_file_frame(frame) if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 2 else frame,
+        provenance=Provenance(source_kind=source_kind, source_ref="test"),
+        now=utcnow(),
+    )
+
+
+def create_city(session: Session, settings: Settings, *, schools: int = 3, teachers: int = 30, seed: int = 1) -> City:
+    city = generate_city(seed=seed, schools=schools, teachers=max(teachers, schools))
+    ingest(session, settings, "school", city.schools)
+    if teachers:
+        ingest(session, settings, "teacher", city.teachers)
+    session.flush()
+    return city
+
+
+def create_principal(
+    client: TestClient, admin_headers: dict[str, str], *, kind: str = "department", code: str = "d1",
+    name: str = "市人力资源和社会保障局", school_code: str | None = None,
+) -> dict[str, str]:
+    """Create a principal through the API; returns its Authorization header."""
+    body = {"kind": kind, "name": name, "code": code}
+    if school_code:
+        body["school_code"] = school_code
+    answer = client.post("/api/v1/principals", headers=admin_headers, json=body)
+    assert answer.status_code == 201, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}

@@ -1,0 +1,179 @@
+"""Ingestion: the one path into the store. Bad input gets row, field, value and reason; nothing valid is lost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hub.config import Settings
+from hub.db import utcnow
+from hub.errors import Invalid
+from hub.kit.tokens import teacher_key
+from hub.records.models import RecordHistory, teachers_table
+from hub.records.service import values_as_of
+from hub.demo.city import generate_city
+from tests.hub.factories import as_file_frame, create_city, ingest
+
+
+@pytest.fixture
+def city(session: Session, settings: Settings):  # type: ignore[no-untyped-def]
+    return create_city(session, settings, schools=2, teachers=0)
+
+
+def teachers(city, n: int = 5, seed: int = 3) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    frame = generate_city(seed=seed, schools=2, teachers=n).teachers
+    codes = list(city.schools["code"])
+    frame["school_code"] = [codes[i % len(codes)] for i in range(len(frame))]
+    return as_file_frame(frame[["school_code", "name", "gender", "id_number", "birth_date", "ethnicity", "title"]])
+
+
+def stored(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(teachers_table)) or 0
+
+
+def test_valid_rows_are_stored_with_labels_resolved_to_codes(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city)
+    frame["gender"] = ["男", "女", "男", "女", "男"]
+    frame["ethnicity"] = "汉族"
+    report = ingest(session, settings, "teacher", frame)
+    assert report.accepted == 5 and report.rejected == []
+    genders = set(session.scalars(select(teachers_table.c.gender)))
+    assert genders == {"1", "2"}
+    assert set(session.scalars(select(teachers_table.c.ethnicity))) == {"01"}
+
+
+def test_teacher_key_is_an_hmac_not_the_id_number(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=1)
+    ingest(session, settings, "teacher", frame)
+    key = session.scalar(select(teachers_table.c.teacher_key))
+    id_number = frame["id_number"].iloc[0]
+    assert key == teacher_key(settings.secret_key.get_secret_value(), id_number)
+    assert id_number not in key
+
+
+def test_bad_cells_come_back_with_row_field_value_reason(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city)
+    good_id = frame.loc[3, "id_number"]
+    frame.loc[3, "id_number"] = good_id[:-1] + ("0" if good_id[-1] != "0" else "1")  # wrong check digit
+    frame.loc[5, "ethnicity"] = "99"  # not in GB/T 3304
+    report = ingest(session, settings, "teacher", frame)
+    assert report.accepted == 3
+    by_row = {r.row: r for r in report.rejected}
+    assert set(by_row) == {3, 5}
+    assert by_row[3].field == "公民身份号码" and by_row[3].reason and by_row[3].reason_en
+    assert "****" in by_row[3].value  # a sensitive value is masked even in an error report
+    assert by_row[5].field == "民族" and by_row[5].value == "99"
+    assert stored(session) == 3
+
+
+def test_duplicate_teacher_within_a_file_names_the_first_row(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=3)
+    frame.loc[4, "id_number"] = frame.loc[2, "id_number"]
+    frame.loc[4, "birth_date"] = frame.loc[2, "birth_date"]
+    report = ingest(session, settings, "teacher", frame)
+    assert [r.row for r in report.rejected] == [4]
+    assert "第 2 行" in report.rejected[0].reason and "row 2" in report.rejected[0].reason_en
+    assert stored(session) == 2
+
+
+def test_required_column_missing_refuses_the_whole_file(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city).drop(columns=["id_number"])
+    with pytest.raises(Invalid) as raised:
+        ingest(session, settings, "teacher", frame)
+    assert "公民身份号码" in raised.value.message
+    assert raised.value.detail["missing_columns"] == ["id_number"]
+    assert stored(session) == 0
+
+
+def test_unknown_columns_are_reported_not_fatal(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=2)
+    frame["鞋码"] = "42"
+    report = ingest(session, settings, "teacher", frame)
+    assert report.unknown_columns == ["鞋码"] and report.accepted == 2
+
+
+def test_headers_are_matched_by_label_synonym_and_width(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=2).rename(
+        columns={"school_code": "任职学校", "name": "姓  名", "id_number": "身份证号码（18位）", "birth_date": "出生年月日"}
+    )
+    report = ingest(session, settings, "teacher", frame)
+    assert report.columns["姓  名"] == "name"
+    assert report.columns["身份证号码（18位）"] == "id_number"
+    assert report.accepted == 2
+
+
+def test_same_file_twice_changes_nothing_the_second_time(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city)
+    first = ingest(session, settings, "teacher", frame)
+    history = session.scalar(select(func.count()).select_from(RecordHistory))
+    second = ingest(session, settings, "teacher", frame)
+    assert first.inserted == 5
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, 5)
+    assert session.scalar(select(func.count()).select_from(RecordHistory)) == history
+
+
+def test_a_change_keeps_the_old_value_and_reads_as_of_a_date_work(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=1)
+    frame["title"] = "3"
+    ingest(session, settings, "teacher", frame)
+    between = utcnow()
+    frame["title"] = "2"
+    report = ingest(session, settings, "teacher", frame)
+    assert report.updated == 1
+    key = session.scalar(select(teachers_table.c.teacher_key))
+    assert values_as_of(session, "teacher", key, between)["title"] == "3"
+    assert values_as_of(session, "teacher", key, utcnow() + timedelta(seconds=1))["title"] == "2"
+    changes = session.scalars(select(RecordHistory.changes).order_by(RecordHistory.id)).all()
+    assert changes[-1] == {"title": ["3", "2"]}
+
+
+def test_an_empty_cell_never_erases_a_value(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=1)
+    ingest(session, settings, "teacher", frame)
+    frame["title"] = ""
+    report = ingest(session, settings, "teacher", frame)
+    assert report.unchanged == 1
+    assert session.scalar(select(teachers_table.c.title)) is not None
+
+
+def test_a_teacher_who_moves_school_is_moved_not_duplicated(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=1)
+    ingest(session, settings, "teacher", frame)
+    other = [c for c in city.schools["code"] if c != frame["school_code"].iloc[0]][0]
+    frame["school_code"] = other
+    ingest(session, settings, "teacher", frame)
+    assert list(session.scalars(select(teachers_table.c.school_code))) == [other]
+
+
+def test_teacher_school_may_be_named_by_full_name(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=1)
+    frame["school_code"] = city.schools["name"].iloc[0]
+    frame.loc[frame.index[0], "school_code"] = city.schools["name"].iloc[0]
+    report = ingest(session, settings, "teacher", frame)
+    assert report.accepted == 1
+    assert session.scalar(select(teachers_table.c.school_code)) == city.schools["code"].iloc[0]
+
+
+def test_teacher_of_an_unknown_school_is_rejected(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=2)
+    frame.loc[3, "school_code"] = "第九十九中学"
+    report = ingest(session, settings, "teacher", frame)
+    assert [(r.row, r.value) for r in report.rejected] == [(3, "第九十九中学")]
+    assert report.accepted == 1
+
+
+@pytest.mark.slow
+def test_100k_rows_with_10_percent_bad_store_the_90_percent(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+    from hub.demo.city import generate_teachers_frame
+
+    frame = generate_teachers_frame(100_000, seed=5, school_codes=list(city.schools["code"]))
+    frame = as_file_frame(frame)
+    bad = frame.index[::10]
+    frame.loc[bad, "gender"] = "不详X"
+    report = ingest(session, settings, "teacher", frame)
+    assert report.rejected_rows == len(bad) == 10_000
+    assert report.accepted == 90_000 == stored(session)
