@@ -1,0 +1,237 @@
+"""Scoring the matcher on a development set, without the hub.
+
+The file format is the one of ``data/dedup-devset.yaml``: steps of fields ``[label, concept]``;
+``collected`` steps are gathered (their fields' elements become known, unmatched fields become new
+elements, as the statistics bureau's approval does in the hub), ``check`` steps are scored the way
+``tools/dedup_rest.py`` scores the hub through REST.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pypinyin import lazy_pinyin
+
+from dedup.errors import DevsetFormatError
+from dedup.matcher import Match, Matcher
+from dedup.normalise import has_cjk
+from schemas import Element, Standard, load_standard
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Score:
+    """Precision, recall and F1 of "already gathered", and recall of derived fields."""
+
+    precision: float
+    recall: float
+    f1: float
+    derived_recall: float
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+    derived_tp: int
+    derived_fn: int
+    derived_false: int
+    mistakes: tuple[str, ...]
+
+    def summary(self) -> str:
+        """One line of figures, like the REST scorer prints."""
+        return (
+            f"dedup: F1 {self.f1:.3f} P {self.precision:.3f} R {self.recall:.3f} "
+            f"(tp {self.tp} fp {self.fp} fn {self.fn} tn {self.tn}); derived recall {self.derived_recall:.2f} "
+            f"({self.derived_tp}/{self.derived_tp + self.derived_fn}), derived false {self.derived_false}"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Step:
+    id: str
+    role: str
+    entity: str
+    then_collect: bool
+    fields: tuple[tuple[str, str], ...]
+
+
+def load_steps(path: str | Path) -> tuple[_Step, ...]:
+    """Read and check a development-set file."""
+    where = str(path)
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, Mapping) or not isinstance(data.get("steps"), list):
+        raise DevsetFormatError(where, "steps", "缺少 steps 列表", "the file has no list of steps")
+    steps: list[_Step] = []
+    for number, raw in enumerate(data["steps"], start=1):
+        steps.append(_step(where, number, raw))
+    return tuple(steps)
+
+
+def _step(path: str, number: int, raw: Any) -> _Step:
+    where = f"step {number}"
+    if not isinstance(raw, Mapping):
+        raise DevsetFormatError(path, where, "步骤应为映射", "a step must be a mapping")
+    role = raw.get("role")
+    entity = raw.get("entity")
+    if role not in ("collected", "check"):
+        raise DevsetFormatError(
+            path, where, "role 应为 collected 或 check", "role must be collected or check"
+        )
+    if entity not in ("teacher", "school"):
+        raise DevsetFormatError(
+            path, where, "entity 应为 teacher 或 school", "entity must be teacher or school"
+        )
+    fields: list[tuple[str, str]] = []
+    for item in raw.get("fields") or ():
+        if not isinstance(item, Sequence) or isinstance(item, str) or len(item) != 2:
+            raise DevsetFormatError(path, where, "字段应为 [标签, 概念]", "a field must be [label, concept]")
+        fields.append((str(item[0]), str(item[1])))
+    return _Step(
+        id=str(raw.get("id", number)),
+        role=str(role),
+        entity=str(entity),
+        then_collect=bool(raw.get("then_collect", False)),
+        fields=tuple(fields),
+    )
+
+
+def score_devset(path: str | Path, standard: Standard) -> Score:
+    """Replay a development set against the library and score it like the hub's REST flow."""
+    return _Replay(standard).run(load_steps(path))
+
+
+class _Replay:
+    def __init__(self, standard: Standard) -> None:
+        self.standard = standard
+        self.matcher = Matcher(standard)
+        self.known: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.tp = self.fp = self.fn = self.tn = 0
+        self.derived_tp = self.derived_fn = self.derived_false = 0
+        self.mistakes: list[str] = []
+
+    def run(self, steps: Sequence[_Step]) -> Score:
+        for step in steps:
+            if step.role == "collected":
+                self._collect(step)
+                continue
+            self._check(step)
+            if step.then_collect:
+                self._collect(step)
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        derived = self.derived_tp + self.derived_fn
+        return Score(
+            precision=precision,
+            recall=recall,
+            f1=f1,
+            derived_recall=self.derived_tp / derived if derived else 0.0,
+            tp=self.tp,
+            fp=self.fp,
+            fn=self.fn,
+            tn=self.tn,
+            derived_tp=self.derived_tp,
+            derived_fn=self.derived_fn,
+            derived_false=self.derived_false,
+            mistakes=tuple(self.mistakes),
+        )
+
+    def _collect(self, step: _Step) -> None:
+        """A collected request: matched fields are gathered; the others become new elements on approval."""
+        report = self.matcher.match_many([label for label, _ in step.fields], step.entity)
+        new: dict[str, Element] = {}
+        for found, (label, concept) in zip(report.matches, step.fields, strict=True):
+            code = found.element
+            if code is None:
+                element = self._new_element(step.entity, label, new)
+                new.setdefault(element.code, element)
+                code = element.code
+            self.known[step.entity][code].add(concept)
+        if new:
+            self.standard = self.standard.with_elements(new.values())
+            self.matcher = Matcher(self.standard, extra_synonyms=self.matcher.extra_synonyms)
+
+    def _new_element(self, entity: str, label: str, pending: Mapping[str, Element]) -> Element:
+        for element in pending.values():
+            if element.label_zh == label or element.label_en == label:
+                return element
+        base = "x_" + (_SLUG_RE.sub("_", "_".join(lazy_pinyin(label)).lower()).strip("_")[:40] or "field")
+        name, suffix = base, 2
+        while self.standard.has_element(f"{entity}.{name}") or f"{entity}.{name}" in pending:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        chinese = has_cjk(label)
+        return Element(
+            code=f"{entity}.{name}",
+            entity=entity,
+            name=name,
+            label_zh=label if chinese else name,
+            label_en=label if not chinese else name,
+            value_type="string",
+        )
+
+    def _check(self, step: _Step) -> None:
+        report = self.matcher.match_many([label for label, _ in step.fields], step.entity)
+        known = self.known[step.entity]
+        gathered = set().union(*known.values()) if known else set()
+        for found, (label, concept) in zip(report.matches, step.fields, strict=True):
+            self._score(step, found, label, concept, known, gathered)
+
+    def _score(
+        self,
+        step: _Step,
+        found: Match,
+        label: str,
+        concept: str,
+        known: Mapping[str, set[str]],
+        gathered: set[str],
+    ) -> None:
+        code = found.element
+        if concept.startswith("D:"):
+            if found.kind == "derived":
+                self.derived_tp += 1
+            else:
+                self.derived_fn += 1
+                self.mistakes.append(f"{step.id} {label}: derived missed (got {code}, {found.kind})")
+            return
+        if found.kind == "derived":
+            self.derived_false += 1
+        hit = code is not None and code in known
+        if hit and code is not None and concept in known[code]:
+            self.tp += 1
+        elif hit:
+            self.fp += 1
+            self.fn += concept in gathered
+            self.mistakes.append(
+                f"{step.id} {label}: wrongly matched {code} (holds {sorted(known[code or ''])})"
+            )
+        elif concept in gathered:
+            self.fn += 1
+            self.mistakes.append(
+                f"{step.id} {label}: gathered but not found (got {code}; {found.explanation_en})"
+            )
+        else:
+            self.tn += 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m dedup.devset FILE``: print the figures and every mistake."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m dedup.devset FILE", file=sys.stderr)
+        return 2
+    score = score_devset(args[0], load_standard())
+    for mistake in score.mistakes:
+        print(mistake)
+    print(score.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,766 @@
+"""Word lists behind parsing: subjects, periods, units, formats and classes of equivalent terms.
+
+These are classes of words that Chinese administrative forms use for any datum (号/号码/编号,
+类型/种类/类别, 数/人数/总数), not mappings of particular labels to particular elements: those
+belong in the data standard's synonyms. Every entry is written in simplified Chinese or lower-case
+English, the way `dedup.normalise` leaves a label.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from typing import Final
+
+# Subject classes: whose datum a label is about. The key is the class written the way explanations
+# show it; the values are the words forms use for it.
+SELF: Final = "本人"
+ORG: Final = "单位"
+
+_SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
+    # The person a teacher form is about, under the names forms give them.
+    SELF: (
+        "本人",
+        "教师",
+        "老师",
+        "教职工",
+        "教职员工",
+        "教工",
+        "个人",
+        "职工",
+        "员工",
+        "人员",
+        "申请人",
+        "报名人",
+        "报名者",
+        "读者",
+        "推荐人选",
+        "被推荐人",
+        "推荐对象",
+        "参训人",
+        "参训人员",
+        "参训教师",
+        "受训人",
+        "学员",
+        "考生",
+        "参赛者",
+        "参赛人",
+        "参赛教师",
+        "借阅人",
+        "参保人",
+        "被保险人",
+        "投保人",
+        "登记人",
+        "候选人",
+        "被考核人",
+        "当事人",
+        "持证人",
+        "应聘者",
+        "应聘人",
+        "干部",
+        "被调查人",
+        "调查对象",
+        "体检人",
+        "献血者",
+        "志愿者",
+        "会员",
+        "党员本人",
+        "applicant",
+        "teacher",
+        "employee",
+        "reader",
+        "candidate",
+        "participant",
+        "staff member",
+        "member",
+        "personal",
+        "your",
+    ),
+    # The teacher's school or employer: on a school form it is the school itself.
+    ORG: (
+        "单位",
+        "学校",
+        "本校",
+        "本单位",
+        "工作单位",
+        "所在单位",
+        "所在学校",
+        "任职学校",
+        "任职单位",
+        "任教学校",
+        "就职单位",
+        "供职单位",
+        "服务单位",
+        "工作学校",
+        "所属学校",
+        "所属单位",
+        "用人单位",
+        "聘用单位",
+        "学校单位",
+        "单位学校",
+        "工作部门",
+        "school",
+        "employer",
+        "work unit",
+        "workplace",
+        "organization",
+        "organisation",
+        "institution",
+        "company",
+        "unit",
+    ),
+    "配偶": ("配偶", "爱人", "丈夫", "妻子", "夫人", "spouse", "husband", "wife", "partner"),
+    "父亲": ("父亲", "father"),
+    "母亲": ("母亲", "mother"),
+    "父母": ("父母", "双亲", "parent", "parents"),
+    "子女": ("子女", "儿子", "女儿", "孩子", "小孩", "child", "children", "son", "daughter", "kid"),
+    "家庭成员": (
+        "家庭成员",
+        "家属",
+        "亲属",
+        "直系亲属",
+        "家庭主要成员",
+        "主要家庭成员",
+        "社会关系",
+        "主要社会关系",
+        "family member",
+        "relative",
+    ),
+    "紧急联系人": ("紧急联系人", "应急联系人", "紧急情况联系人", "emergency contact"),
+    "联系人": ("联系人", "填报人", "填表人", "经办人", "联络人", "contact person", "contact"),
+    "负责人": ("负责人", "单位负责人", "学校负责人", "主要负责人", "person in charge"),
+    "校长": ("校长", "园长", "principal", "headmaster", "headmistress", "president"),
+    "法定代表人": ("法定代表人", "法人代表", "法人", "legal representative"),
+    "学生": ("学生", "幼儿", "student", "pupil"),
+    "家长": ("家长", "学生家长", "监护人", "guardian"),
+    "推荐人": ("推荐人", "证明人", "介绍人", "担保人", "审核人", "审批人", "referee", "guarantor"),
+}
+
+SUBJECTS: Final = MappingProxyType({word: cls for cls, words in _SUBJECT_WORDS.items() for word in words})
+
+# Person classes: a label that names only a person (“校长：____”) asks for that person's name.
+PERSON_SUBJECTS: Final = frozenset(cls for cls in _SUBJECT_WORDS if cls != ORG)
+
+# Words for people of a school that a count turns into a property of their own entity (学生数, 教师数).
+COUNTABLE_SUBJECT_WORDS: Final = frozenset(
+    {
+        "学生",
+        "教师",
+        "教职工",
+        "教职员工",
+        "教工",
+        "职工",
+        "员工",
+        "人员",
+        "子女",
+        "家庭成员",
+        "幼儿",
+        "学员",
+        "老师",
+    }
+)
+
+# Equivalent terms. A variant (written as forms write it) maps to canonical tokens; a variant may also
+# expand an abbreviation (生日 → 出生 日期, 校址 → 学校 地址). Matched on whole tokens or runs of tokens.
+_TERM_GROUPS: dict[str, tuple[str, ...]] = {
+    "数": (
+        "数",
+        "人数",
+        "总数",
+        "总人数",
+        "数量",
+        "个数",
+        "数目",
+        "总量",
+        "合计",
+        "总计",
+        "count",
+        "total",
+        "quantity",
+    ),
+    "号码": ("号码", "号", "编号", "号数", "no", "num", "nr", "number"),
+    "代码": ("代码", "编码", "标识码", "识别码", "代号", "码", "code"),
+    "类型": ("类型", "种类", "类别", "分类", "类", "type", "kind", "category", "sort"),
+    "日期": (
+        "日期",
+        "年月",
+        "年月日",
+        "时间",
+        "日子",
+        "date",
+        "time",
+        "day",
+    ),
+    "年份": ("年份", "year"),
+    "名称": ("名称", "全称"),
+    "姓名": ("姓名", "名字", "名", "name", "full name"),
+    "电话": (
+        "电话",
+        "电话号码",
+        "电话号",
+        "联系电话",
+        "联系方式",
+        "联系号码",
+        "联系电话号码",
+        "通讯方式",
+        "通讯电话",
+        "手机",
+        "手机号",
+        "手机号码",
+        "移动电话",
+        "联系手机",
+        "手机电话",
+        "phone",
+        "telephone",
+        "tel",
+        "mobile",
+        "cell",
+        "cellphone",
+        "mobile phone",
+        "cell phone",
+        "phone number",
+        "mobile number",
+        "contact number",
+        "telephone number",
+        "contact phone",
+    ),
+    "身份证件号码": (
+        "身份证件号码",
+        "身份证件号",
+        "身份证号码",
+        "身份证号",
+        "身份证",
+        "身份证件",
+        "身份证编号",
+        "公民身份号码",
+        "公民身份证号码",
+        "公民身份证号",
+        "公民身份证",
+        "居民身份证号码",
+        "居民身份证号",
+        "居民身份证",
+        "身份号码",
+        "证件号码",
+        "证件号",
+        "身份证明号码",
+        "id",
+        "id number",
+        "id no",
+        "id card",
+        "id card number",
+        "id card no",
+        "identity card",
+        "identity card number",
+        "identity number",
+        "identification number",
+        "citizen id",
+        "national id",
+        "national id number",
+    ),
+    "性别": ("性别", "sex", "gender"),
+    "出生": ("出生", "birth", "born"),
+    "民族": ("民族", "ethnicity", "ethnic group", "ethnic"),
+    "国籍": ("国籍", "nationality", "citizenship"),
+    "政治面貌": (
+        "政治面貌",
+        "政治面目",
+        "政治身份",
+        "political status",
+        "political affiliation",
+        "party affiliation",
+        "political outlook",
+        "political background",
+    ),
+    "学历": (
+        "学历",
+        "文化程度",
+        "学历层次",
+        "education",
+        "education level",
+        "educational background",
+        "level of education",
+        "academic qualification",
+        "educational level",
+        "highest education",
+    ),
+    "学位": ("学位", "degree", "academic degree"),
+    "专业技术职务": (
+        "专业技术职务",
+        "专业技术职称",
+        "专业技术职务等级",
+        "专技职称",
+        "专技职务",
+        "技术职称",
+        "技术职务",
+        "职称",
+        "professional title",
+        "technical title",
+        "professional rank",
+        "title",
+    ),
+    "学科": ("学科", "科目", "subject", "discipline"),
+    "任教": (
+        "任教",
+        "从教",
+        "执教",
+        "主讲",
+        "所教",
+        "教学",
+        "讲授",
+        "授课",
+        "担任教学",
+        "teach",
+        "teaching",
+        "taught",
+    ),
+    "年限": ("年限", "年数", "年资", "years"),
+    "年龄": ("年龄", "周岁", "岁数", "年纪", "age"),
+    "地址": ("地址", "住址", "所在地", "address"),
+    "家庭": ("家庭", "home", "residential", "household"),
+    "电子邮箱": (
+        "电子邮箱",
+        "电子邮件",
+        "邮箱",
+        "电子信箱",
+        "邮件地址",
+        "电子邮件地址",
+        "邮箱地址",
+        "email",
+        "e mail",
+        "mail",
+        "email address",
+    ),
+    "邮政编码": ("邮政编码", "邮编", "postcode", "postal code", "zip code", "zip"),
+    "统一社会信用代码": (
+        "统一社会信用代码",
+        "社会信用代码",
+        "信用代码",
+        "uscc",
+        "unified social credit code",
+    ),
+    "行政区划": ("行政区划", "行政区域", "行政区", "administrative division", "division"),
+    "班级": ("班级", "班", "教学班", "class", "classes"),
+    "教职工": ("教职工", "教职员工", "教工", "教职员", "staff", "faculty", "faculty and staff"),
+    "专任教师": ("专任教师", "full time teacher", "full time teachers"),
+    "学生": ("学生", "students", "student", "pupils", "pupil"),
+    "班主任": (
+        "班主任",
+        "head teacher",
+        "class teacher",
+        "homeroom teacher",
+        "class adviser",
+        "class advisor",
+    ),
+    "编制": ("编制", "staffing", "establishment", "bianzhi"),
+    "带宽": ("带宽", "bandwidth"),
+    "护照": ("护照", "passport"),
+    "籍贯": ("籍贯", "native place", "place of origin"),
+    "婚姻": ("婚姻", "marital", "marriage"),
+    "健康": ("健康", "health"),
+    "工作": ("工作", "work", "working", "job"),
+    "参加": ("参加", "start", "started", "starting", "begin", "began", "joined"),
+    "职务": ("职务", "post", "position", "job title"),
+    "面积": ("面积", "area"),
+    "经费": ("经费", "funding", "funds", "budget"),
+    "毕业": ("毕业", "graduation", "graduated", "graduate"),
+    "学校": ("学校", "院校", "university", "college"),
+}
+
+# Abbreviations that stand for a run of canonical tokens.
+_EXPANSIONS: dict[str, tuple[str, ...]] = {
+    "生日": ("出生", "日期"),
+    "出生年月": ("出生", "日期"),
+    "出生日期": ("出生", "日期"),
+    "birthday": ("出生", "日期"),
+    "birthdate": ("出生", "日期"),
+    "dob": ("出生", "日期"),
+    "出生年份": ("出生", "年份"),
+    "教龄": ("任教", "年限"),
+    "工龄": ("工作", "年限"),
+    "在校生": ("在校", "学生"),
+    "校址": (ORG, "地址"),
+    "校名": (ORG,),
+    "手机号码": ("电话",),
+    "班数": ("班级", "数"),
+    "册数": ("册", "数"),
+    "台数": ("台", "数"),
+    "人次": ("人次",),
+    "家庭住址": ("家庭", "地址"),
+    "现住址": ("家庭", "地址"),
+    "居住地址": ("家庭", "地址"),
+    "home address": ("家庭", "地址"),
+    "联系地址": ("联系", "地址"),
+    "参加工作": ("参加", "工作"),
+    "first employment": ("参加", "工作"),
+    "work start": ("参加", "工作"),
+    "start work": ("参加", "工作"),
+    "started work": ("参加", "工作"),
+    "date of first employment": ("参加", "工作", "日期"),
+    "teaching experience": ("任教", "年限"),
+    "years of teaching": ("任教", "年限"),
+    "years of service": ("工作", "年限"),
+    "work experience": ("工作", "年限"),
+}
+
+
+def _build_terms() -> dict[str, tuple[str, ...]]:
+    terms: dict[str, tuple[str, ...]] = {}
+    for canonical, variants in _TERM_GROUPS.items():
+        for variant in variants:
+            terms[variant] = (canonical,)
+    terms.update(_EXPANSIONS)
+    return terms
+
+
+TERMS: Final = MappingProxyType(_build_terms())
+
+# Tokens that carry no meaning of their own: a label made only of these cannot be matched by a rule
+# that forgives omitted words (类型 alone is no 借阅证类型, 数 alone no 在校学生数).
+GENERIC_TOKENS: Final = frozenset(
+    {
+        "数",
+        "号码",
+        "代码",
+        "类型",
+        "日期",
+        "年份",
+        "名称",
+        "情况",
+        "状况",
+        "信息",
+        "地址",
+        "等级",
+        "级别",
+        "层次",
+        "性质",
+        "年限",
+        "结果",
+        "内容",
+        "说明",
+        "备注",
+        "其他",
+        "比例",
+        "金额",
+        "标准",
+        "证",
+        "证书",
+        "工作",
+        "参加",
+        "家庭",
+        "联系",
+        "学校",
+        "情形",
+        "状态",
+    }
+)
+
+# Words that describe how a coded datum is written rather than what it is: 编制类型 is the 编制,
+# 民族代码 the 民族, 行政区划代码 the 行政区划.
+REPRESENTATION_TOKENS: Final = frozenset(
+    {"代码", "类型", "名称", "情况", "状况", "性质", "等级", "级别", "层次"}
+)
+
+# Tokens dropped anywhere inside a property.
+FILLER_TOKENS: Final = frozenset(
+    {
+        "的",
+        "之",
+        "其",
+        "所",
+        "该",
+        "本",
+        "请",
+        "填写",
+        "填",
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "please",
+        "enter",
+    }
+)
+
+# Tokens skipped before a subject (主要家庭成员, 其他子女, 第一子女).
+SUBJECT_LEADERS: Final = frozenset(
+    {"主要", "其他", "其它", "其", "另一", "另", "各", "每个", "每位", "全部", "所有", "other"}
+)
+
+# Words that mark a yes/no question; they are dropped with the words that follow them to form a verb
+# phrase (是否担任班主任 = 是否班主任).
+BOOLEAN_MARKERS: Final = frozenset(
+    {"是否", "有无", "是不是", "有没有", "可否", "能否", "whether", "is", "are", "has", "have"}
+)
+BOOLEAN_VERBS: Final = frozenset(
+    {"为", "是", "担任", "属于", "具有", "持有", "有", "取得", "获得", "a", "an"}
+)
+
+# Conjunctions: a label joining two data asks for both (工作单位及职务).
+CONJUNCTIONS: Final = frozenset({"及", "和", "与", "或", "以及", "或者", "、", "/", "and", "or", "&", "+"})
+
+# Periods that leave the datum as the standard holds it: the current value.
+CURRENT_PERIODS: Final = frozenset(
+    {
+        "现",
+        "现任",
+        "目前",
+        "当前",
+        "现在",
+        "本年度",
+        "本年",
+        "今年",
+        "当年",
+        "本学年",
+        "本学期",
+        "最新",
+        "现行",
+        "现有",
+        "最高",
+        "期末",
+        "年末",
+        "年底",
+        "current",
+        "currently",
+        "present",
+        "now",
+        "latest",
+        "highest",
+    }
+)
+
+# Periods and ordinals that make a different datum (原工作单位 is not 工作单位; 近三年 is not 本年度).
+CHANGING_PERIODS: Final = frozenset(
+    {
+        "原",
+        "原任",
+        "曾",
+        "曾任",
+        "前",
+        "前任",
+        "上年",
+        "上年度",
+        "上一年",
+        "上一年度",
+        "去年",
+        "上学年",
+        "上学期",
+        "下学期",
+        "下一年",
+        "下年度",
+        "下学年",
+        "明年",
+        "近年",
+        "近年来",
+        "历年",
+        "往年",
+        "累计",
+        "首次",
+        "初次",
+        "首",
+        "第一次",
+        "最初",
+        "初始",
+        "拟",
+        "拟任",
+        "拟聘",
+        "拟调",
+        "拟报",
+        "调入前",
+        "退休前",
+        "入职前",
+        "上次",
+        "前次",
+        "上一次",
+        "末次",
+        "最后一次",
+        "新",
+        "新任",
+        "期初",
+        "年初",
+        "former",
+        "previous",
+        "prior",
+        "past",
+        "last",
+        "first",
+        "initial",
+        "original",
+        "planned",
+        "proposed",
+        "next",
+        "new",
+    }
+)
+
+# Patterned periods: 近三年, 近5年, 前两年, 2024年, 2024年度, 2024-2025学年, 第一.
+_NUM = r"[0-9一二两三四五六七八九十]+"
+RANGE_PERIOD_RE: Final = re.compile(
+    rf"^(?:近|前|最近|过去|以往){_NUM}(?:年|年度|学年|个月|月|学期)(?:来|内|以来)?$"
+)
+YEAR_PERIOD_RE: Final = re.compile(
+    r"^(?:19|20)\d{2}(?:年|年度|学年|年底|年末)?(?:[-~至到](?:19|20)?\d{2}(?:年|学年|年度)?)?$"
+)
+ORDINAL_RE: Final = re.compile(rf"^第{_NUM}$")
+
+# Units: canonical unit -> (dimension, factor to the dimension's base unit).
+_UNIT_TABLE: dict[str, tuple[str, float | None]] = {
+    "元": ("money", 1.0),
+    "千元": ("money", 1e3),
+    "万元": ("money", 1e4),
+    "百万元": ("money", 1e6),
+    "亿元": ("money", 1e8),
+    "m2": ("area", 1.0),
+    "亩": ("area", 10000.0 / 15.0),
+    "公顷": ("area", 1e4),
+    "km2": ("area", 1e6),
+    "人": ("persons", 1.0),
+    "人次": ("person_times", 1.0),
+    "个": ("items", 1.0),
+    "册": ("volumes", 1.0),
+    "台": ("machines", 1.0),
+    "间": ("rooms", 1.0),
+    "学时": ("class_hours", 1.0),
+    "小时": ("hours", 1.0),
+    "分钟": ("hours", 1.0 / 60.0),
+    "mbps": ("bandwidth", 1.0),
+    "gbps": ("bandwidth", 1000.0),
+    "kbps": ("bandwidth", 0.001),
+    "岁": ("age_years", 1.0),
+    "年": ("years", 1.0),
+    "月": ("months", 1.0),
+    "天": ("days", 1.0),
+    "次": ("times", 1.0),
+    "%": ("percent", 1.0),
+    "kg": ("mass", 1.0),
+    "cm": ("length", 0.01),
+    "米": ("length", 1.0),
+    "km": ("length", 1000.0),
+}
+_UNIT_ALIASES: dict[str, str] = {
+    "元": "元",
+    "元人民币": "元",
+    "人民币元": "元",
+    "rmb": "元",
+    "yuan": "元",
+    "千元": "千元",
+    "万元": "万元",
+    "万": "万元",
+    "百万元": "百万元",
+    "亿元": "亿元",
+    "亿": "亿元",
+    "平方米": "m2",
+    "平米": "m2",
+    "m2": "m2",
+    "m²": "m2",
+    "平方": "m2",
+    "sqm": "m2",
+    "亩": "亩",
+    "公顷": "公顷",
+    "平方公里": "km2",
+    "平方千米": "km2",
+    "km2": "km2",
+    "人": "人",
+    "名": "人",
+    "位": "人",
+    "persons": "人",
+    "people": "人",
+    "人次": "人次",
+    "个": "个",
+    "所": "个",
+    "项": "个",
+    "件": "个",
+    "册": "册",
+    "本": "册",
+    "台": "台",
+    "间": "间",
+    "学时": "学时",
+    "课时": "学时",
+    "节": "学时",
+    "小时": "小时",
+    "h": "小时",
+    "hours": "小时",
+    "分钟": "分钟",
+    "mbps": "mbps",
+    "m": "mbps",
+    "兆": "mbps",
+    "mb": "mbps",
+    "gbps": "gbps",
+    "g": "gbps",
+    "kbps": "kbps",
+    "岁": "岁",
+    "周岁": "岁",
+    "年": "年",
+    "月": "月",
+    "个月": "月",
+    "天": "天",
+    "日": "天",
+    "次": "次",
+    "%": "%",
+    "百分比": "%",
+    "kg": "kg",
+    "公斤": "kg",
+    "千克": "kg",
+    "cm": "cm",
+    "厘米": "cm",
+    "米": "米",
+    "km": "km",
+    "公里": "km",
+    "千米": "km",
+}
+
+UNITS: Final = MappingProxyType(_UNIT_TABLE)
+UNIT_ALIASES: Final = MappingProxyType(_UNIT_ALIASES)
+
+# Bracketed notes that only tell the person filling in the form how to do it.
+INSTRUCTION_RE: Final = re.compile(
+    r"^(?:必填|选填|可选|非必填|单选|多选|可多选|下拉选择|请选择|请填写|填写|请勾选|勾选|如有|没有填无|无则不填|"
+    r"若有|按证件填写|与身份证一致|以身份证为准|与证件一致|手写|打印|签名|签字|盖章|required|optional)"
+)
+FORMAT_RE: Final = re.compile(
+    r"^(?:\d+位(?:数字)?|\d+位?以内|(?:yyyy|xxxx|\d{4})(?:[-/.年]?(?:mm|xx|\d{1,2})(?:月)?(?:[-/.]?(?:dd|xx|\d{1,2})日?)?)?"
+    r"|格式.*|如[:：]?.*|例[:：]?.*|例如.*|填写格式.*|精确到.*|保留.*小数.*|\d+位小数|阿拉伯数字|数字|汉字|大写|小写|"
+    r"年月日|年月|年-月-日|年-月|年/月/日|年/月|yyyymmdd|yyyymm|yyyy-mm-dd|yyyy-mm)$"
+)
+
+# Changing periods that mean the same thing compare equal (首次 = 初次 = 最初; 原 = 曾 = 前任).
+_PERIOD_CLASSES: dict[str, tuple[str, ...]] = {
+    "former": ("原", "原任", "曾", "曾任", "前", "前任", "former", "previous", "prior", "past", "original"),
+    "first": ("首次", "初次", "首", "第一次", "最初", "初始", "第一", "first", "initial"),
+    "planned": ("拟", "拟任", "拟聘", "拟调", "拟报", "planned", "proposed"),
+    "last_year": ("上年", "上年度", "上一年", "上一年度", "去年", "上学年", "last", "近1年前"),
+    "last_term": ("上学期",),
+    "next_term": ("下学期",),
+    "next_year": ("下一年", "下年度", "下学年", "明年", "next"),
+    "cumulative": ("历年", "往年", "累计", "近年", "近年来"),
+    "last_time": ("上次", "前次", "上一次", "末次", "最后一次"),
+    "new": ("新", "新任", "new"),
+    "period_start": ("期初", "年初"),
+    "before_event": ("调入前", "退休前", "入职前"),
+}
+PERIOD_CLASSES: Final = MappingProxyType({w: cls for cls, words in _PERIOD_CLASSES.items() for w in words})
+_NUMERALS = str.maketrans(
+    {
+        "一": "1",
+        "二": "2",
+        "两": "2",
+        "三": "3",
+        "四": "4",
+        "五": "5",
+        "六": "6",
+        "七": "7",
+        "八": "8",
+        "九": "9",
+    }
+)
+
+
+def period_class(text: str) -> str:
+    """A class for a changing period, so that 近三年 = 近3年 = 最近三年 and 原 = 前任."""
+    found = PERIOD_CLASSES.get(text)
+    if found is not None:
+        return found
+    canonical = text.translate(_NUMERALS).replace("十", "10")
+    canonical = re.sub(r"^(?:最近|过去|以往)", "近", canonical)
+    canonical = re.sub(r"(?:来|内|以来)$", "", canonical)
+    return canonical.replace("年度", "年").replace("学年", "年")

@@ -1,0 +1,943 @@
+"""Matching requested fields to the data standard's elements."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz
+
+from dedup import lexicon
+from dedup.errors import UnknownEntityError
+from dedup.normalise import has_cjk, normalise, split_brackets
+from dedup.parse import ENTITIES, ParsedLabel, Qualifier, _parse, own_subject, unit_of
+from dedup.profile import ProfileFit, fit, profile_values
+from dedup.segment import Segmenter, join_tokens, lexicon_entry
+from schemas import Element, Standard
+
+MatchKind = Literal["exact", "synonym", "segmented", "fuzzy", "derived", "none"]
+
+# Below this a label is "new": a false "already gathered" drops data a department needs.
+THRESHOLD: Final = 0.75
+# Two different elements scoring this close are a coin toss, and a coin toss is not an answer.
+AMBIGUITY_MARGIN: Final = 0.03
+
+_SCORE_LABEL: Final = 1.0
+_SCORE_SYNONYM: Final = 0.98
+_SCORE_SAME_TEXT: Final = 0.96
+_SCORE_CANONICAL: Final = 0.93
+_SCORE_REORDERED: Final = 0.87
+_SCORE_REPRESENTATION: Final = 0.86
+_SCORE_PINYIN: Final = 0.86
+_SCORE_LESS_SPECIFIC: Final = 0.84
+_SCORE_ABBREVIATION: Final = 0.8
+_SCORE_FUZZY_BASE: Final = 0.62
+
+_PENALTY_BOOLEAN_MISSING: Final = 0.06
+_PENALTY_BOOLEAN_EXTRA: Final = 0.1
+_PENALTY_YEAR: Final = 0.03
+_PENALTY_NOTE: Final = 0.04
+_PENALTY_TYPE: Final = 0.12
+_PENALTY_VALUES: Final = 0.1
+_PENALTY_PRECISION: Final = 0.03
+
+_SHORTLIST_LIMIT: Final = 400
+_ASCII_WORD_RE: Final = re.compile(r"^[a-z]{2,24}$")
+_DIGITS_FORMAT_RE: Final = re.compile(r"^(\d+)位")
+_VALIDATOR_LENGTHS: Final = {"id_number": 18, "mobile": 11, "school_code": 10, "uscc": 18, "postcode": 6}
+_TYPE_GROUPS: Final = {
+    "string": "text",
+    "text": "text",
+    "str": "text",
+    "varchar": "text",
+    "code": "text",
+    "enum": "text",
+    "select": "text",
+    "choice": "text",
+    "integer": "number",
+    "int": "number",
+    "number": "number",
+    "numeric": "number",
+    "decimal": "number",
+    "float": "number",
+    "money": "number",
+    "date": "date",
+    "datetime": "date",
+    "year_month": "date",
+    "month": "date",
+    "boolean": "boolean",
+    "bool": "boolean",
+    "yes_no": "boolean",
+}
+_ELEMENT_TYPE_GROUPS: Final = {
+    "string": "text",
+    "code": "text",
+    "integer": "number",
+    "decimal": "number",
+    "date": "date",
+    "year_month": "date",
+    "boolean": "boolean",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Conversion:
+    """How a value in the label's unit becomes one in the element's: ``element = label × factor``."""
+
+    from_unit: str
+    to_unit: str
+    factor: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Alternative:
+    """Another candidate element, for a human reviewer."""
+
+    element: str
+    score: float
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Match:
+    """The element a requested field asks for (or None: a new datum), with the path that led there."""
+
+    label: str
+    element: str | None
+    confidence: float
+    kind: MatchKind
+    explanation_zh: str
+    explanation_en: str
+    subject: str
+    conversion: Conversion | None = None
+    derived_from: tuple[str, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Field:
+    """A requested field as a department writes it."""
+
+    label: str
+    type: str | None = None
+    description: str | None = None
+    samples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepeatedElement:
+    """One element asked for by several fields of the same request."""
+
+    element: str
+    positions: tuple[int, ...]
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchReport:
+    """The matches of a request's fields, in order, and the elements asked for more than once."""
+
+    matches: tuple[Match, ...]
+    repeated: tuple[RepeatedElement, ...]
+
+
+Source = Literal["label_zh", "label_en", "synonym", "approved"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Form:
+    element: Element
+    text: str
+    main: str
+    source: Source
+    parsed: ParsedLabel
+    written: str
+
+
+@dataclass(kw_only=True)
+class _Candidate:
+    element: Element
+    score: float
+    kind: MatchKind
+    form: _Form | None = None
+    steps_zh: list[str] = field(default_factory=list)
+    steps_en: list[str] = field(default_factory=list)
+    conversion: Conversion | None = None
+
+
+@dataclass(kw_only=True)
+class _EntityIndex:
+    exact: dict[str, list[_Form]] = field(default_factory=lambda: defaultdict(list))
+    key: dict[tuple[str, tuple[str, ...]], list[_Form]] = field(default_factory=lambda: defaultdict(list))
+    suffix: dict[tuple[str, tuple[str, ...]], list[tuple[_Form, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    trimmed: dict[tuple[str, tuple[str, ...]], list[_Form]] = field(default_factory=lambda: defaultdict(list))
+    bag: dict[tuple[str, frozenset[str]], list[_Form]] = field(default_factory=lambda: defaultdict(list))
+    chars: dict[tuple[str, str], list[_Form]] = field(default_factory=lambda: defaultdict(list))
+    bigrams: dict[tuple[str, str], list[_Form]] = field(default_factory=lambda: defaultdict(list))
+    pinyin: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+class Matcher:
+    """Matches form labels to one version of the standard; build once per version, then reuse.
+
+    ``extra_synonyms`` maps element codes to labels approved as that element (learning from the
+    statistics bureau's approvals and reviewers' mappings): they match exactly from then on.
+    """
+
+    def __init__(
+        self,
+        standard: Standard,
+        *,
+        extra_synonyms: Mapping[str, Iterable[str]] | None = None,
+        segmenter: Segmenter | None = None,
+    ) -> None:
+        self.standard = standard
+        extras: dict[str, tuple[str, ...]] = {}
+        for code, labels in (extra_synonyms or {}).items():
+            standard.element(code)  # raises UnknownElementError for a code the standard lacks
+            extras[code] = tuple(dict.fromkeys(str(label) for label in labels))
+        self.extra_synonyms: Mapping[str, tuple[str, ...]] = extras
+        self._segmenter = segmenter or Segmenter(_vocabulary(standard))
+        self._indexes: dict[str, _EntityIndex] = {entity: _EntityIndex() for entity in ENTITIES}
+        self._elements: dict[str, Element] = {e.code: e for e in standard.elements}
+        for element in standard.elements:
+            for form in self._forms(element):
+                self._add(form)
+
+    def with_synonyms(self, synonyms: Mapping[str, Iterable[str]]) -> Matcher:
+        """A new matcher that also knows these approved labels, ``{element_code: [label, ...]}``."""
+        merged: dict[str, list[str]] = {code: list(labels) for code, labels in self.extra_synonyms.items()}
+        for code, labels in synonyms.items():
+            merged.setdefault(code, []).extend(labels)
+        # The vocabulary is the standard's: approved labels do not change how other labels split.
+        return Matcher(self.standard, extra_synonyms=merged, segmenter=self._segmenter)
+
+    # -- index ---------------------------------------------------------------------------------
+
+    def _forms(self, element: Element) -> Iterable[_Form]:
+        seen: set[str] = set()
+        written: list[tuple[str, Source]] = [(element.label_zh, "label_zh"), (element.label_en, "label_en")]
+        written += [(s, "synonym") for s in element.synonyms]
+        written += [(s, "approved") for s in self.extra_synonyms.get(element.code, ())]
+        for text, source in written:
+            normalised = normalise(text)
+            if not normalised or normalised in seen:
+                continue
+            seen.add(normalised)
+            parsed = _parse(text, element.entity, self._segmenter)
+            main, _ = split_brackets(normalised)
+            yield _Form(
+                element=element, text=normalised, main=main, source=source, parsed=parsed, written=text
+            )
+
+    def _add(self, form: _Form) -> None:
+        index = self._indexes[form.element.entity]
+        index.exact[form.text].append(form)
+        parsed = form.parsed
+        for zh in _pinyin_keys(form.main):
+            index.pinyin[zh].add(form.element.code)
+        if parsed.compound:
+            return
+        subject, tokens = parsed.subject, parsed.tokens
+        index.key[(subject, tokens)].append(form)
+        index.bag[(subject, frozenset(tokens))].append(form)
+        for dropped in range(1, len(tokens)):
+            index.suffix[(subject, tokens[dropped:])].append((form, dropped))
+        if len(tokens) >= 2 and tokens[-1] in lexicon.REPRESENTATION_TOKENS:
+            index.trimmed[(subject, tokens[:-1])].append(form)
+        text = join_tokens(tokens)
+        for char in set(text):
+            index.chars[(subject, char)].append(form)
+        for gram in _bigrams(text):
+            index.bigrams[(subject, gram)].append(form)
+
+    # -- matching ------------------------------------------------------------------------------
+
+    def match(
+        self,
+        label: str,
+        *,
+        entity: str,
+        type: str | None = None,
+        description: str | None = None,
+        samples: Sequence[object] | None = None,
+    ) -> Match:
+        """The element a label asks for on a form about `entity`, or element None when it is new."""
+        if entity not in ENTITIES:
+            raise UnknownEntityError(entity)
+        parsed = _parse(label, entity, self._segmenter)
+        if not parsed.text:
+            return _none(label, parsed.subject, "标签为空", "the label is empty")
+        context = _Context(type=type, description=description, samples=tuple(samples or ()))
+        return self._match_parsed(label, parsed, context)
+
+    def match_many(self, fields: Sequence[str | Field], entity: str) -> MatchReport:
+        """Match every field of a request and report the elements that several fields ask for."""
+        matches: list[Match] = []
+        for item in fields:
+            spec = Field(label=item) if isinstance(item, str) else item
+            matches.append(
+                self.match(
+                    spec.label,
+                    entity=entity,
+                    type=spec.type,
+                    description=spec.description,
+                    samples=spec.samples,
+                )
+            )
+        positions: dict[str, list[int]] = defaultdict(list)
+        for position, found in enumerate(matches):
+            if found.element is not None:
+                positions[found.element].append(position)
+        repeated = tuple(
+            RepeatedElement(element=code, positions=tuple(at), labels=tuple(matches[i].label for i in at))
+            for code, at in positions.items()
+            if len(at) > 1
+        )
+        return MatchReport(matches=tuple(matches), repeated=repeated)
+
+    def _match_parsed(self, label: str, parsed: ParsedLabel, context: _Context) -> Match:
+        index = self._indexes[parsed.entity]
+        candidates: list[_Candidate] = []
+        for form in index.exact.get(parsed.text, ()):
+            candidates.append(self._exact(form))
+        if not candidates and parsed.compound:
+            return self._compound(label, parsed, context)
+        if not candidates:
+            candidates = self._structural(parsed, index)
+        if not candidates:
+            candidates = self._approximate(parsed, index)
+        if not candidates and parsed.language == "en":
+            candidates = self._pinyin(parsed, index)
+        checked = [c for c in (self._check(parsed, c, context) for c in candidates) if c is not None]
+        best = _best_per_element(checked)
+        return self._decide(label, parsed, best, context)
+
+    def _exact(self, form: _Form) -> _Candidate:
+        code = form.element.code
+        if form.source in ("label_zh", "label_en"):
+            return _Candidate(
+                element=form.element,
+                score=_SCORE_LABEL,
+                kind="exact",
+                steps_zh=[f"与 {code} 的标准名称“{form.written}”一致"],
+                steps_en=[f"label {form.written} of {code}"],
+            )
+        what_zh = "已批准的名称" if form.source == "approved" else "同义词"
+        what_en = "approved label" if form.source == "approved" else "synonym"
+        return _Candidate(
+            element=form.element,
+            score=_SCORE_SYNONYM,
+            kind="synonym",
+            steps_zh=[f"{code} 的{what_zh}“{form.written}”"],
+            steps_en=[f"{what_en} {form.written} of {code}"],
+        )
+
+    def _structural(self, parsed: ParsedLabel, index: _EntityIndex) -> list[_Candidate]:
+        subject, tokens = parsed.subject, parsed.tokens
+        main, _ = split_brackets(parsed.text)
+        found: list[_Candidate] = []
+        for form in index.key.get((subject, tokens), ()):
+            if form.main == main:
+                kind: MatchKind = "exact" if form.source in ("label_zh", "label_en") else "synonym"
+                found.append(self._from_form(form, _SCORE_SAME_TEXT, kind, "与", "equals"))
+            else:
+                found.append(
+                    self._from_form(form, _SCORE_CANONICAL, "segmented", "分词后等同于", "same terms as")
+                )
+        if found:
+            return found
+        content = _has_content(tokens)
+        if content:
+            for form in index.bag.get((subject, frozenset(tokens)), ()):
+                found.append(
+                    self._from_form(form, _SCORE_REORDERED, "segmented", "词序不同于", "reordered terms of")
+                )
+        if len(tokens) >= 2 and tokens[-1] in lexicon.REPRESENTATION_TOKENS:
+            # 编制类型 for 编制, 学校代码 for 学校: the label names how the datum is written.
+            for form in index.key.get((subject, tokens[:-1]), ()):
+                if _is_coded(form.element) or tokens[-1] == "代码":
+                    found.append(
+                        self._from_form(
+                            form,
+                            _SCORE_REPRESENTATION,
+                            "segmented",
+                            f"加上表示方式“{tokens[-1]}”后同",
+                            f"with representation word {tokens[-1]} as",
+                        )
+                    )
+        if content and (tokens[-1] if tokens else "") not in lexicon.REPRESENTATION_TOKENS:
+            for form in index.trimmed.get((subject, tokens), ()):
+                if _is_coded(form.element) or form.parsed.tokens[-1] == "代码":
+                    found.append(
+                        self._from_form(
+                            form,
+                            _SCORE_REPRESENTATION,
+                            "segmented",
+                            f"省略表示方式“{form.parsed.tokens[-1]}”后同",
+                            f"without representation word {form.parsed.tokens[-1]} as",
+                        )
+                    )
+        if content:
+            for form, dropped in index.suffix.get((subject, tokens), ()):
+                omitted = join_tokens(form.parsed.tokens[:dropped])
+                found.append(
+                    self._from_form(
+                        form,
+                        _SCORE_LESS_SPECIFIC - 0.04 * (dropped - 1),
+                        "segmented",
+                        f"省略“{omitted}”后同",
+                        f"less specific than (omits {omitted})",
+                    )
+                )
+        return found
+
+    def _approximate(self, parsed: ParsedLabel, index: _EntityIndex) -> list[_Candidate]:
+        tokens = parsed.tokens
+        if not _has_content(tokens):
+            return []
+        text = join_tokens(tokens)
+        subject = parsed.subject
+        found: list[_Candidate] = []
+        # Abbreviations keep the characters of the full term in order (心理教师数 → 心理健康教育专职教师数).
+        postings = [index.chars.get((subject, ch), []) for ch in set(text)]
+        if postings and all(postings):
+            rarest = min(postings, key=len)
+            if len(rarest) <= _SHORTLIST_LIMIT:
+                for form in rarest:
+                    other = form.parsed.tokens
+                    if not other or other[-1] != tokens[-1] or len(other) <= len(tokens) - 1:
+                        continue
+                    full = join_tokens(other)
+                    if full != text and full[0] == text[0] and _is_subsequence(text, full):
+                        found.append(
+                            self._from_form(form, _SCORE_ABBREVIATION, "fuzzy", "是缩写形式：", "abbreviates")
+                        )
+        if found:
+            return found
+        grams = _bigrams(text)
+        if len(text) < 6 or not grams:
+            return []
+        shared: Counter[int] = Counter()
+        forms_by_id: dict[int, _Form] = {}
+        for gram in grams:
+            for form in index.bigrams.get((subject, gram), ())[:_SHORTLIST_LIMIT]:
+                shared[id(form)] += 1
+                forms_by_id[id(form)] = form
+        for form_id, count in shared.most_common(20):
+            if count < len(grams) * 0.6:
+                break
+            form = forms_by_id[form_id]
+            other = form.parsed.tokens
+            if not other or other[-1] != tokens[-1]:
+                continue
+            ratio = fuzz.ratio(text, join_tokens(other)) / 100.0
+            if ratio >= 0.9:
+                score = _SCORE_FUZZY_BASE + 0.2 * ratio
+                found.append(
+                    self._from_form(
+                        form, score, "fuzzy", f"近似（{ratio:.0%}）于", f"similar ({ratio:.0%}) to"
+                    )
+                )
+        return found
+
+    def _pinyin(self, parsed: ParsedLabel, index: _EntityIndex) -> list[_Candidate]:
+        word = parsed.text
+        if not _ASCII_WORD_RE.match(word) or lexicon_entry(word) is not None or word in lexicon.SUBJECTS:
+            return []
+        codes = index.pinyin.get(word, set())
+        if len(codes) != 1:
+            return []
+        element = self._elements[next(iter(codes))]
+        return [
+            _Candidate(
+                element=element,
+                score=_SCORE_PINYIN,
+                kind="synonym",
+                steps_zh=[f"拼音“{word}”对应 {element.code}（{element.label_zh}）"],
+                steps_en=[f"pinyin {word} of {element.label_zh} ({element.code})"],
+            )
+        ]
+
+    def _from_form(self, form: _Form, score: float, kind: MatchKind, how_zh: str, how_en: str) -> _Candidate:
+        code = form.element.code
+        what_zh = {
+            "label_zh": "标准名称",
+            "label_en": "英文名称",
+            "synonym": "同义词",
+            "approved": "已批准名称",
+        }
+        what_en = {
+            "label_zh": "label",
+            "label_en": "English label",
+            "synonym": "synonym",
+            "approved": "approved label",
+        }
+        return _Candidate(
+            element=form.element,
+            score=score,
+            kind=kind,
+            form=form,
+            steps_zh=[f"{how_zh} {code} 的{what_zh[form.source]}“{form.written}”"],
+            steps_en=[f"{how_en} {what_en[form.source]} {form.written} of {code}"],
+        )
+
+    # -- checks --------------------------------------------------------------------------------
+
+    def _check(self, parsed: ParsedLabel, candidate: _Candidate, context: _Context) -> _Candidate | None:
+        """Applies the rules about periods, units, yes/no, formats, types and samples; None rejects."""
+        element = candidate.element
+        exact = candidate.kind in ("exact", "synonym") and candidate.score >= _SCORE_SYNONYM
+        steps_zh, steps_en = candidate.steps_zh, candidate.steps_en
+        subject = parsed.subject
+        if parsed.subject_word and parsed.subject_word != subject:
+            subject = f"{subject}（{parsed.subject_word}）"
+        steps_zh.append(f"主体：{subject}")
+        steps_en.append(f"subject {subject}")
+        score = candidate.score
+        if not exact:
+            element_periods = self._changing_periods(
+                candidate.form.parsed if candidate.form else None, element
+            )
+            label_periods = {lexicon.period_class(q.text) for q in parsed.changing if q.kind == "period"}
+            if label_periods != element_periods and not (label_periods & element_periods):
+                differs = "、".join(sorted(label_periods ^ element_periods))
+                steps_zh.append(f"期间或次序“{differs}”不同，是另一项数据")
+                steps_en.append(f"period or ordinal {differs} makes a different datum")
+                return None
+        for qualifier in parsed.qualifiers:
+            outcome = self._qualifier(qualifier, element, exact)
+            if outcome is None:
+                continue
+            if outcome.reject:
+                steps_zh.append(outcome.reason_zh)
+                steps_en.append(outcome.reason_en)
+                return None
+            score += outcome.delta
+            steps_zh.append(outcome.reason_zh)
+            steps_en.append(outcome.reason_en)
+        conversion = self._conversion(parsed.unit, element)
+        if isinstance(conversion, str):
+            return None
+        candidate.conversion = conversion
+        if conversion is not None:
+            steps_zh.append(
+                f"单位 {conversion.from_unit} 换算为 {conversion.to_unit}：乘以 {conversion.factor:g}"
+            )
+            steps_en.append(
+                f"unit {conversion.from_unit} converts to {conversion.to_unit} × {conversion.factor:g}"
+            )
+        if parsed.boolean and element.value_type != "boolean" and not exact:
+            score -= _PENALTY_BOOLEAN_EXTRA
+            steps_zh.append("问“是否”，元素存的是具体值，可推出")
+            steps_en.append("asks yes/no of a datum held as a value")
+        if not parsed.boolean and element.value_type == "boolean" and not exact:
+            score -= _PENALTY_BOOLEAN_MISSING
+            steps_zh.append("元素为是/否")
+            steps_en.append("the element is yes/no")
+        if context.type:
+            group = _TYPE_GROUPS.get(context.type.strip().lower())
+            if group is not None and group != _ELEMENT_TYPE_GROUPS.get(element.value_type, group):
+                score -= _PENALTY_TYPE
+                steps_zh.append(f"类型 {context.type} 与元素类型 {element.value_type} 不符")
+                steps_en.append(f"type {context.type} differs from the element's {element.value_type}")
+        if context.samples:
+            profile = profile_values(context.samples)
+            outcome_fit: ProfileFit | None = None if profile is None else fit(profile, element, self.standard)
+            if outcome_fit is not None:
+                steps_zh.append(outcome_fit.reason_zh)
+                steps_en.append(outcome_fit.reason_en)
+                if outcome_fit.reject:
+                    return None
+                score += outcome_fit.delta
+        candidate.score = min(score, 1.0)
+        return candidate
+
+    def _changing_periods(self, parsed: ParsedLabel | None, element: Element) -> set[str]:
+        if parsed is None:
+            parsed = _parse(element.label_zh, element.entity, self._segmenter)
+        return {lexicon.period_class(q.text) for q in parsed.changing if q.kind == "period"}
+
+    def _qualifier(self, qualifier: Qualifier, element: Element, exact: bool) -> ProfileFit | None:
+        text = qualifier.text
+        if qualifier.kind == "period":
+            if qualifier.changes_datum:
+                return None  # compared as a set above
+            if lexicon.YEAR_PERIOD_RE.match(text):
+                return ProfileFit(
+                    delta=-_PENALTY_YEAR,
+                    reject=False,
+                    reason_zh=f"期间“{text}”按请求的期间作答",
+                    reason_en=f"period {text} is answered for the request's period",
+                )
+            return ProfileFit(
+                delta=0.0,
+                reject=False,
+                reason_zh=f"期间“{text}”即当前值",
+                reason_en=f"period {text} is the current value",
+            )
+        if qualifier.kind == "format":
+            digits = _DIGITS_FORMAT_RE.match(text)
+            expected = _VALIDATOR_LENGTHS.get(element.validator or "")
+            if digits is not None and expected is not None and int(digits.group(1)) != expected:
+                return ProfileFit(
+                    delta=-0.1,
+                    reject=False,
+                    reason_zh=f"格式“{text}”与元素长度 {expected} 位不符",
+                    reason_en=f"format {text} differs from the element's {expected} characters",
+                )
+            if element.value_type == "year_month" and re.search(r"dd|日", text):
+                return ProfileFit(
+                    delta=-_PENALTY_PRECISION,
+                    reject=False,
+                    reason_zh=f"格式“{text}”要求到日，元素只存年月",
+                    reason_en=f"format {text} asks for a day; the element holds year and month",
+                )
+            return ProfileFit(
+                delta=0.0,
+                reject=False,
+                reason_zh=f"限定“{text}”为格式",
+                reason_en=f"qualifier {text} is a format",
+            )
+        if qualifier.kind == "values":
+            return self._values_fit(qualifier, element)
+        if qualifier.kind == "note":
+            if qualifier.changes_datum and not exact:
+                return ProfileFit(
+                    delta=0.0,
+                    reject=True,
+                    reason_zh=f"说明“{text}”改变了统计口径",
+                    reason_en=f"note {text} changes what is counted",
+                )
+            return ProfileFit(
+                delta=-_PENALTY_NOTE,
+                reject=False,
+                reason_zh=f"说明“{text}”未能解读",
+                reason_en=f"note {text} was not understood",
+            )
+        if qualifier.kind == "subject":
+            return None
+        if qualifier.kind == "unit":
+            return None
+        return ProfileFit(
+            delta=0.0,
+            reject=False,
+            reason_zh=f"填写说明“{text}”",
+            reason_en=f"instruction {text} for the form filler",
+        )
+
+    def _values_fit(self, qualifier: Qualifier, element: Element) -> ProfileFit | None:
+        values = qualifier.values
+        if element.value_type == "boolean":
+            return None
+        if element.code_list is None:
+            return None
+        code_list = self.standard.code_list(element.code_list)
+        resolved = sum(1 for v in values if code_list.resolve(v) is not None)
+        if resolved >= max(1, len(values) // 2):
+            return ProfileFit(
+                delta=0.02,
+                reject=False,
+                reason_zh=f"选项“{qualifier.text}”属于代码表 {code_list.name}",
+                reason_en=f"options {qualifier.text} belong to code list {code_list.name}",
+            )
+        if resolved == 0:
+            return ProfileFit(
+                delta=-_PENALTY_VALUES,
+                reject=False,
+                reason_zh=f"选项“{qualifier.text}”不在代码表 {code_list.name} 中",
+                reason_en=f"options {qualifier.text} are not in code list {code_list.name}",
+            )
+        return None
+
+    def _conversion(self, unit: str | None, element: Element) -> Conversion | None | str:
+        """The unit conversion, None when there is nothing to convert, or a reason string to reject."""
+        if unit is None:
+            return None
+        target = unit_of(element.unit) if element.unit else None
+        if target is None:
+            if element.value_type in ("integer", "decimal"):
+                return None
+            return f"unit {unit} on a non-numeric element"
+        if target == unit:
+            return None
+        source_dim, source_factor = lexicon.UNITS[unit]
+        target_dim, target_factor = lexicon.UNITS[target]
+        compatible = {source_dim, target_dim} <= {"items", "machines", "rooms", "volumes"}
+        if source_dim != target_dim and not compatible:
+            return f"unit {unit} is not a unit of {target}"
+        if source_factor is None or target_factor is None or compatible:
+            return None
+        return Conversion(from_unit=unit, to_unit=target, factor=source_factor / target_factor)
+
+    # -- decision ------------------------------------------------------------------------------
+
+    def _decide(self, label: str, parsed: ParsedLabel, best: list[_Candidate], context: _Context) -> Match:
+        description_veto = self._description_subject(parsed, context)
+        if description_veto is not None:
+            zh, en = description_veto
+            return _none(label, parsed.subject, zh, en, alternatives=_alternatives(best, 3))
+        if not best or best[0].score < THRESHOLD:
+            return self._no_match(label, parsed, best)
+        top = best[0]
+        rival = next((c for c in best[1:] if c.element.code != top.element.code), None)
+        # An element's own label outranks another's synonym that normalises the same way.
+        label_wins = (
+            top.kind == "exact"
+            and top.score >= _SCORE_LABEL
+            and rival is not None
+            and rival.score < top.score
+        )
+        if rival is not None and rival.score >= top.score - AMBIGUITY_MARGIN and not label_wins:
+            return _none(
+                label,
+                parsed.subject,
+                f"在 {top.element.code} 与 {rival.element.code} 之间无法确定，请人工判断",
+                f"ambiguous between {top.element.code} and {rival.element.code}; needs a reviewer",
+                alternatives=_alternatives(best, 3),
+            )
+        kind = top.kind
+        derived_from: tuple[str, ...] = ()
+        steps_zh, steps_en = list(top.steps_zh), list(top.steps_en)
+        if top.element.derivation is not None:
+            kind = "derived"
+            derivation = top.element.derivation
+            derived_from = derivation.inputs
+            steps_zh.append(
+                f"可由 {', '.join(derived_from)} 计算（{derivation.description_zh or derivation.function}）"
+            )
+            steps_en.append(
+                f"derived from {', '.join(derived_from)} ({derivation.description_en or derivation.function})"
+            )
+        return Match(
+            label=label,
+            element=top.element.code,
+            confidence=round(top.score, 3),
+            kind=kind,
+            explanation_zh="；".join(steps_zh),
+            explanation_en="; ".join(steps_en),
+            subject=parsed.subject,
+            conversion=top.conversion,
+            derived_from=derived_from,
+            alternatives=_alternatives(best[1:], 3),
+        )
+
+    def _description_subject(self, parsed: ParsedLabel, context: _Context) -> tuple[str, str] | None:
+        """A description naming someone else (“填写配偶的工作单位”) overrides a label that names no one."""
+        if not context.description or not parsed.own:
+            return None
+        described = _parse(context.description[:60], parsed.entity, self._segmenter)
+        if described.own or described.subject == lexicon.ORG or described.subject_word is None:
+            return None
+        return (
+            f"说明指出这是{described.subject_word}的数据，不是{parsed.subject}的",
+            f"the description says this is about {described.subject_word}, not {parsed.subject}",
+        )
+
+    def _no_match(self, label: str, parsed: ParsedLabel, best: list[_Candidate]) -> Match:
+        alternatives = list(_alternatives(best, 3))
+        if not parsed.own:
+            # What the label would be about were it the entity's own datum, for the reviewer.
+            own = own_subject(parsed.entity)
+            index = self._indexes[parsed.entity]
+            for form in index.key.get((own, parsed.tokens), ())[:3]:
+                alternatives.append(
+                    Alternative(
+                        element=form.element.code,
+                        score=0.0,
+                        reason_zh=f"主体不同：标签说的是{parsed.subject_word or parsed.subject}",
+                        reason_en=f"different subject: the label is about {parsed.subject_word or parsed.subject}",
+                    )
+                )
+            if parsed.entity == "teacher" and parsed.subject == lexicon.ORG:
+                school = self._indexes["school"]
+                for form in school.key.get((lexicon.ORG, parsed.tokens), ())[:3]:
+                    alternatives.append(
+                        Alternative(
+                            element=form.element.code,
+                            score=0.0,
+                            reason_zh="学校的数据，应在学校表中采集",
+                            reason_en="a datum of the school, gathered on school forms",
+                        )
+                    )
+            zh = f"标准中没有{parsed.subject_word or parsed.subject}的“{parsed.property_text}”这一数据项"
+            en = f"the standard holds no {parsed.property_text or 'such datum'} of {parsed.subject_word or parsed.subject}"
+            if parsed.entity == "teacher" and parsed.subject == lexicon.ORG:
+                zh = f"“{parsed.text}”是学校的数据，不是教师的"
+                en = f"{parsed.text} is a datum of the school, not of the teacher"
+            return _none(label, parsed.subject, zh, en, alternatives=tuple(_dedupe(alternatives))[:3])
+        if best:
+            top = best[0]
+            zh = f"最接近 {top.element.code}（{top.score:.2f}），低于阈值 {THRESHOLD}，视为新数据项"
+            en = f"closest is {top.element.code} ({top.score:.2f}), below the threshold {THRESHOLD}: a new datum"
+            return _none(label, parsed.subject, zh, en, alternatives=tuple(alternatives))
+        return _none(
+            label,
+            parsed.subject,
+            f"标准中没有与“{parsed.text}”对应的数据项",
+            f"no element of the standard matches {parsed.text}",
+        )
+
+    def _compound(self, label: str, parsed: ParsedLabel, context: _Context) -> Match:
+        results = [self._match_parsed(label, part, context) for part in parsed.parts]
+        elements = {r.element for r in results}
+        if len(elements) == 1 and None not in elements:
+            first = results[0]
+            return Match(
+                label=label,
+                element=first.element,
+                confidence=min(r.confidence for r in results),
+                kind=first.kind,
+                explanation_zh="各部分都指向同一数据项：" + first.explanation_zh,
+                explanation_en="every part names the same element: " + first.explanation_en,
+                subject=first.subject,
+                conversion=first.conversion,
+                derived_from=first.derived_from,
+                alternatives=first.alternatives,
+            )
+        found = tuple(
+            Alternative(
+                element=r.element,
+                score=r.confidence,
+                reason_zh=f"标签的一部分“{join_tokens(p.tokens)}”",
+                reason_en=f"one part of the label, {join_tokens(p.tokens)}",
+            )
+            for r, p in zip(results, parsed.parts, strict=True)
+            if r.element is not None
+        )
+        return _none(
+            label,
+            parsed.subject,
+            "标签同时要求多项数据，需拆分或人工判断",
+            "the label asks for several data at once; split it or review it",
+            alternatives=found[:3],
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Context:
+    type: str | None
+    description: str | None
+    samples: tuple[object, ...]
+
+
+def _none(label: str, subject: str, zh: str, en: str, *, alternatives: tuple[Alternative, ...] = ()) -> Match:
+    return Match(
+        label=label,
+        element=None,
+        confidence=0.0,
+        kind="none",
+        explanation_zh=zh,
+        explanation_en=en,
+        subject=subject,
+        alternatives=alternatives,
+    )
+
+
+def _best_per_element(candidates: list[_Candidate]) -> list[_Candidate]:
+    best: dict[str, _Candidate] = {}
+    for candidate in candidates:
+        current = best.get(candidate.element.code)
+        if current is None or candidate.score > current.score:
+            best[candidate.element.code] = candidate
+    return sorted(best.values(), key=lambda c: (-c.score, c.element.code))
+
+
+def _alternatives(candidates: Iterable[_Candidate], limit: int) -> tuple[Alternative, ...]:
+    out: list[Alternative] = []
+    for candidate in candidates:
+        out.append(
+            Alternative(
+                element=candidate.element.code,
+                score=round(candidate.score, 3),
+                reason_zh="；".join(candidate.steps_zh),
+                reason_en="; ".join(candidate.steps_en),
+            )
+        )
+        if len(out) >= limit:
+            break
+    return tuple(out)
+
+
+def _dedupe(alternatives: Iterable[Alternative]) -> list[Alternative]:
+    seen: set[str] = set()
+    out: list[Alternative] = []
+    for alternative in alternatives:
+        if alternative.element not in seen:
+            seen.add(alternative.element)
+            out.append(alternative)
+    return out
+
+
+def _is_coded(element: Element) -> bool:
+    return element.value_type == "code" or element.validator is not None
+
+
+def _has_content(tokens: tuple[str, ...]) -> bool:
+    return any(t not in lexicon.GENERIC_TOKENS for t in tokens)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _bigrams(text: str) -> set[str]:
+    compact = text.replace(" ", "")
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+
+def _pinyin_keys(main: str) -> tuple[str, ...]:
+    if not has_cjk(main) or len(main) < 2:
+        return ()
+    initials = "".join(lazy_pinyin(main, style=Style.FIRST_LETTER))
+    full = "".join(lazy_pinyin(main))
+    keys = tuple(k for k in (initials, full) if _ASCII_WORD_RE.match(k))
+    return keys
+
+
+def _vocabulary(standard: Standard) -> set[str]:
+    """Words of the standard that jieba does not know (借阅证 of 借阅证类型), as its user dictionary.
+
+    Runs of tokens that no lexicon term covers, and that jieba left in pieces, are joined: so a label
+    like 借阅证种类 splits at the same places as the element 借阅证类型.
+    """
+    base = _vocabulary_segmenter()
+    words: set[str] = set()
+    for element in standard.elements:
+        for term in (element.label_zh, *element.synonyms):
+            main, _ = split_brackets(normalise(term))
+            if not has_cjk(main):
+                continue
+            run: list[str] = []
+            for token in [*base.tokens(main), ""]:
+                if (
+                    token
+                    and lexicon_entry(token) is None
+                    and has_cjk(token)
+                    and token not in lexicon.FILLER_TOKENS
+                ):
+                    run.append(token)
+                    continue
+                joined = "".join(run)
+                if len(run) >= 2 and any(len(t) == 1 for t in run) and 3 <= len(joined) <= 6:
+                    words.add(joined)
+                run = []
+    return words
+
+
+_vocabulary_base: Segmenter | None = None
+
+
+def _vocabulary_segmenter() -> Segmenter:
+    global _vocabulary_base
+    if _vocabulary_base is None:
+        _vocabulary_base = Segmenter()
+    return _vocabulary_base

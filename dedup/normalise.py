@@ -1,0 +1,174 @@
+"""Label normalisation: the same label written differently becomes the same string."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from opencc import OpenCC
+
+from dedup.lexicon import INSTRUCTION_RE
+
+_T2S = OpenCC("t2s")
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAS_CJK_RE = re.compile(f"[{_CJK}]")
+
+# Brackets forms use for a remark; all become "(" and ")" so that qualifiers split the same way.
+_OPENING = "([{【〔［〈<｛"
+_CLOSING = ")]}】〕］〉>｝"
+_BRACKETS = str.maketrans(_OPENING + _CLOSING, "(" * len(_OPENING) + ")" * len(_CLOSING))
+# Marks that decorate a label without meaning: quotes, title marks, stars, bullets, check boxes.
+_DECORATION_RE = re.compile(r"[\"'`‘’“”《》「」『』*※★☆●○■□◆◇▲△▼▽√✓✔✗✘☐☑☒♦◎#＃_＿…]")
+_SEPARATOR_DOTS = str.maketrans({"·": "-", "•": "-", "・": "-", "|": "-", "—": "-", "–": "-", "~": "-"})
+_SPACE_RE = re.compile(r"\s+")
+# A space survives only between two ASCII letters or digits (Date of birth); forms pad Chinese (姓  名).
+_INNER_SPACE_RE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
+_POSSESSIVE_RE = re.compile(r"(?<=[a-z])'s\b")
+_NUMBERING_RE = re.compile(
+    r"^(?:\(?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-z])\)|(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-z])[.、:](?!\d)"
+    rf"|第[0-9一二三四五六七八九十]+(?:[项条题]|部分)[.、:]?|第[0-9一二三四五六七八九十]+[.、:]"
+    rf"|\d{{1,2}}(?=[{_CJK}])(?![年月日号位元个])|[-.、:;,])"
+)
+_LEADING_FILLER_RE = re.compile(
+    r"^(?:请您?(?:如实|准确)?(?:填写|填报|输入|选择|提供|注明|填)|填写|输入|选择|您的|你的|please (?:enter|fill in|provide|select|state)"
+    r"|enter|fill in)\s?"
+)
+_TRAILING_PUNCT_RE = re.compile(r"[\s:;,.?!、。，：；？！\-=+/\\]+$")
+_EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)")
+_TRAILING_GROUPS_RE = re.compile(r"^(.*?)((?:\([^()]*\))*)$")
+_BRACKET_GROUP_RE = re.compile(r"\(([^()]*)\)")
+# Trailing words that say "about" rather than "what": 编制情况 is 编制, 单位名称 is 单位.
+_VAGUE_SUFFIXES = ("名称", "情况", "信息", "状况", "情形")
+# What is left must still mean something on its own: 基本信息 is not 基本.
+_TOO_VAGUE = frozenset(
+    {
+        "基本",
+        "其他",
+        "其它",
+        "个人",
+        "相关",
+        "具体",
+        "详细",
+        "有关",
+        "主要",
+        "一般",
+        "总体",
+        "整体",
+        "基础",
+        "简要",
+        "登记",
+        "工作",
+        "全部",
+        "以上",
+    }
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def to_simplified(text: str) -> str:
+    """Traditional to simplified Chinese; text without Chinese characters is returned unchanged."""
+    if not _HAS_CJK_RE.search(text):
+        return text
+    return str(_T2S.convert(text))
+
+
+def has_cjk(text: str) -> bool:
+    """Whether the text holds a Chinese character."""
+    return _HAS_CJK_RE.search(text) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def normalise(label: str) -> str:
+    """The canonical spelling of a form label; idempotent.
+
+    Full width to half width (NFKC), traditional to simplified Chinese, lower-case English, no spaces
+    inside Chinese, one kind of bracket, no decoration (``*``, ``※``, numbering such as ``3.`` or
+    ``（一）``, ``请填写``), and no trailing 名称/情况/信息/状况 when what remains still means something.
+    Bracketed parts are kept: `dedup.parse` reads them as qualifiers. 是否/有无 stay, as the mark of
+    a yes/no field.
+    """
+    text = label
+    # Each rule can expose work for another (a stripped suffix leaves a trailing colon); repeat to a
+    # fixed point so that normalising twice changes nothing.
+    for _ in range(8):
+        step = _normalise_once(text)
+        if step == text:
+            break
+        text = step
+    return text
+
+
+def _normalise_once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in text
+        if unicodedata.category(ch) not in ("Cf", "Co", "Cs", "Cn", "So", "Sk", "Mn", "Me")
+    )
+    text = to_simplified(text)
+    text = text.lower()
+    text = _POSSESSIVE_RE.sub("", text)
+    text = text.translate(_BRACKETS).translate(_SEPARATOR_DOTS)
+    text = _DECORATION_RE.sub("", text)
+    text = _SPACE_RE.sub(" ", text).strip()
+    text = _INNER_SPACE_RE.sub("", text)
+    text = _drop_instruction_groups(text)
+    text = _EMPTY_BRACKETS_RE.sub("", text)
+    text = _NUMBERING_RE.sub("", text)
+    text = _LEADING_FILLER_RE.sub("", text)
+    text = _TRAILING_PUNCT_RE.sub("", text)
+    text = _balance(text)
+    text = _strip_vague_suffix(text)
+    return text.strip()
+
+
+def _drop_instruction_groups(text: str) -> str:
+    def keep(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        return "" if not inner or INSTRUCTION_RE.match(inner) else match.group(0)
+
+    return _BRACKET_GROUP_RE.sub(keep, text)
+
+
+def _balance(text: str) -> str:
+    """Drops brackets left unmatched, so that splitting bracketed parts is well defined."""
+    out: list[str] = []
+    open_at: list[int] = []
+    for ch in text:
+        if ch == "(":
+            if open_at:
+                continue  # nested brackets: keep one level, the inner text stays
+            open_at.append(len(out))
+            out.append(ch)
+        elif ch == ")":
+            if open_at:
+                open_at.pop()
+                out.append(ch)
+        else:
+            out.append(ch)
+    for index in reversed(open_at):
+        del out[index]
+    return "".join(out)
+
+
+def _strip_vague_suffix(text: str) -> str:
+    match = _TRAILING_GROUPS_RE.match(text)
+    if match is None:  # pragma: no cover - the pattern matches every string
+        return text
+    main, groups = match.group(1), match.group(2)
+    for suffix in _VAGUE_SUFFIXES:
+        if main.endswith(suffix):
+            rest = main[: -len(suffix)].rstrip("-:的")
+            if len(rest) >= 2 and has_cjk(rest) and rest not in _TOO_VAGUE:
+                return rest + groups
+    return text
+
+
+def split_brackets(text: str) -> tuple[str, tuple[str, ...]]:
+    """A normalised label without its bracketed parts, and those parts (without brackets)."""
+    parts = tuple(p.strip() for p in _BRACKET_GROUP_RE.findall(text) if p.strip())
+    main = _SPACE_RE.sub(" ", _BRACKET_GROUP_RE.sub(" ", text)).strip()
+    main = _INNER_SPACE_RE.sub("", main)
+    return main, parts

@@ -1,0 +1,357 @@
+"""Reading a label as object class + property + qualifiers (ISO/IEC 11179, see MATCHING.md)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from dedup import lexicon
+from dedup.errors import UnknownEntityError
+from dedup.normalise import has_cjk, normalise, split_brackets
+from dedup.segment import Segmenter, is_numeral, join_tokens
+
+ENTITIES: Final = ("teacher", "school")
+_PARSE_CACHE_LIMIT: Final = 200_000
+
+QualifierKind = Literal["unit", "period", "format", "values", "subject", "instruction", "note"]
+
+_SECTION_RE: Final = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[-:>]\s*(?=[\u4e00-\u9fff(])")
+_UNIT_PREFIX_RE: Final = re.compile(r"^(?:单位|计量单位|unit|in)\s*[:]?\s*")
+_VALUE_SPLIT_RE: Final = re.compile(r"[/、,;|]|或")
+_INLINE_FORMAT_RE: Final = re.compile(r"(?:yyyy|xxxx)[-/.年]?(?:mm|xx)?(?:[-/.月]?(?:dd|xx)日?)?$|\d{1,2}位$")
+_CHANGING_NOTE_RE: Final = re.compile(r"^(?:含|不含|包括|包含|不包括|其中|除|扣除|另|仅|只)")
+_BOOLEAN_VALUES: Final = frozenset({"是", "否", "有", "无", "y", "n", "yes", "no", "true", "false", "√", "×"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Qualifier:
+    """A part of a label that says how, when or for whom, rather than what."""
+
+    kind: QualifierKind
+    text: str
+    changes_datum: bool = False
+    unit: str | None = None
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParsedLabel:
+    """A label read as object class (subject), property (head phrase) and qualifiers.
+
+    `subject` is the class of whose datum it is: 本人 (the teacher a teacher form is about), 单位
+    (the teacher's school or employer; on a school form, the school itself), 配偶, 子女, 校长 …
+    `own` says whether that is the request's own entity. `tokens` is the property as canonical
+    tokens; a label joining several data (工作单位及职务) has them in `parts`.
+    """
+
+    label: str
+    text: str
+    entity: str
+    language: Literal["zh", "en"]
+    subject: str
+    subject_word: str | None
+    own: bool
+    tokens: tuple[str, ...]
+    boolean: bool
+    qualifiers: tuple[Qualifier, ...]
+    parts: tuple[ParsedLabel, ...] = ()
+
+    @property
+    def property_text(self) -> str:
+        """The property as text (canonical tokens joined)."""
+        return join_tokens(self.tokens)
+
+    @property
+    def unit(self) -> str | None:
+        """The canonical unit a qualifier names, if any."""
+        return next((q.unit for q in self.qualifiers if q.kind == "unit"), None)
+
+    @property
+    def changing(self) -> tuple[Qualifier, ...]:
+        """Qualifiers that make a different datum (原, 近三年, 首次, 含…)."""
+        return tuple(q for q in self.qualifiers if q.changes_datum)
+
+    @property
+    def compound(self) -> bool:
+        """Whether the label asks for several data at once."""
+        return len(self.parts) > 1
+
+
+def own_subject(entity: str) -> str:
+    """The subject class a label of this entity has when it names none."""
+    return lexicon.SELF if entity == "teacher" else lexicon.ORG
+
+
+_default_segmenter: Segmenter | None = None
+
+
+def default_segmenter() -> Segmenter:
+    """A segmenter with the lexicon only (no standard vocabulary), shared by `parse`."""
+    global _default_segmenter
+    if _default_segmenter is None:
+        _default_segmenter = Segmenter()
+    return _default_segmenter
+
+
+def parse(label: str, entity: str, *, segmenter: Segmenter | None = None) -> ParsedLabel:
+    """Read a form label: its subject, property tokens, and qualifiers (units, periods, formats)."""
+    if entity not in ENTITIES:
+        raise UnknownEntityError(entity)
+    return _parse(label, entity, segmenter or default_segmenter())
+
+
+def _parse(label: str, entity: str, segmenter: Segmenter) -> ParsedLabel:
+    key = (label, entity)
+    found = segmenter.parses.get(key)
+    if isinstance(found, ParsedLabel):
+        return found
+    parsed = _parse_uncached(label, entity, segmenter)
+    if len(segmenter.parses) >= _PARSE_CACHE_LIMIT:
+        segmenter.parses.clear()
+    segmenter.parses[key] = parsed
+    return parsed
+
+
+def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabel:
+    text = normalise(label)
+    main, groups = split_brackets(text)
+    qualifiers: list[Qualifier] = []
+    bracket_subject: str | None = None
+    boolean = False
+    for group in groups:
+        qualifier = _bracket_qualifier(group)
+        if qualifier.kind == "subject":
+            bracket_subject = qualifier.text
+        if qualifier.kind == "values" and set(qualifier.values) <= _BOOLEAN_VALUES:
+            boolean = True
+        qualifiers.append(qualifier)
+    if not main and groups:
+        # The whole label was bracketed: read the brackets as the label.
+        main = " ".join(groups)
+        qualifiers = []
+    main, inline = _inline_qualifiers(main)
+    qualifiers.extend(inline)
+    language: Literal["zh", "en"] = "zh" if has_cjk(main) or not main else "en"
+
+    sections = [s for s in _SECTION_RE.split(main) if s]
+    subject_word: str | None = bracket_subject
+    for section in sections[:-1]:
+        for token in segmenter.tokens(section):
+            if token in lexicon.SUBJECTS:
+                subject_word = token
+    tokens = list(segmenter.tokens(sections[-1])) if sections else []
+
+    pieces = _split_conjunctions(tokens)
+    scans: list[_Scan] = []
+    for number, piece in enumerate(pieces):
+        # 配偶姓名及工作单位: a person named before the conjunction owns what follows it too.
+        inherited = subject_word
+        if number > 0 and scans[0].subject_word is not None:
+            first = scans[0].subject_word
+            if lexicon.SUBJECTS[first] in lexicon.PERSON_SUBJECTS and lexicon.SUBJECTS[first] != lexicon.SELF:
+                inherited = first
+        scans.append(_scan(piece, inherited))
+    for scan in scans:
+        qualifiers.extend(q for q in scan.qualifiers if q not in qualifiers)
+        boolean = boolean or scan.boolean
+    parts = tuple(
+        _finish(label, text, entity, language, scan.subject_word, list(scan.rest), boolean, tuple(qualifiers))
+        for scan in scans
+    )
+    if len(parts) == 1:
+        return parts[0]
+    first_part = parts[0]
+    return ParsedLabel(
+        label=label,
+        text=text,
+        entity=entity,
+        language=language,
+        subject=first_part.subject,
+        subject_word=first_part.subject_word,
+        own=first_part.own,
+        tokens=tuple(t for p in parts for t in p.tokens),
+        boolean=boolean,
+        qualifiers=tuple(qualifiers),
+        parts=parts,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Scan:
+    subject_word: str | None
+    boolean: bool
+    qualifiers: tuple[Qualifier, ...]
+    rest: tuple[str, ...]
+
+
+def _scan(tokens: list[str], subject_word: str | None) -> _Scan:
+    """Reads the words before the property: yes/no markers, periods, ordinals, subjects, numbering."""
+    qualifiers: list[Qualifier] = []
+    boolean = False
+    index = 0
+    count = len(tokens)
+    while index < count:
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < count else None
+        if token in lexicon.BOOLEAN_MARKERS:
+            boolean = True
+            index += 1
+            while index < count - 1 and tokens[index] in lexicon.BOOLEAN_VERBS:
+                index += 1
+            continue
+        period = _period(token)
+        if period is not None:
+            if lexicon.ORDINAL_RE.match(token) and following is not None and following in lexicon.SUBJECTS:
+                index += 1  # 第一子女: the ordinal numbers the subject, not the datum
+                continue
+            qualifiers.append(period)
+            index += 1
+            continue
+        if token in lexicon.SUBJECT_LEADERS and following is not None and following in lexicon.SUBJECTS:
+            index += 1
+            continue
+        if token in lexicon.SUBJECTS:
+            if lexicon.SUBJECTS[token] == lexicon.ORG and _is_other_person(subject_word):
+                break  # 配偶工作单位: the spouse's employer, a datum about the spouse
+            subject_word = token
+            index += 1
+            while index < count - 1 and is_numeral(tokens[index]):
+                index += 1
+            continue
+        if (is_numeral(token) and following is not None) or token in lexicon.FILLER_TOKENS:
+            index += 1
+            continue
+        break
+    rest: list[str] = []
+    for token in tokens[index:]:
+        period = _period(token)
+        if period is not None:
+            qualifiers.append(period)
+        elif lexicon.SUBJECTS.get(token) == lexicon.ORG:
+            rest.append(lexicon.ORG)
+        elif token not in lexicon.FILLER_TOKENS:
+            rest.append(token)
+    return _Scan(subject_word=subject_word, boolean=boolean, qualifiers=tuple(qualifiers), rest=tuple(rest))
+
+
+def _is_other_person(subject_word: str | None) -> bool:
+    if subject_word is None:
+        return False
+    cls = lexicon.SUBJECTS[subject_word]
+    return cls in lexicon.PERSON_SUBJECTS and cls != lexicon.SELF
+
+
+def _period(token: str) -> Qualifier | None:
+    if token in lexicon.CURRENT_PERIODS:
+        return Qualifier(kind="period", text=token)
+    if (
+        token in lexicon.CHANGING_PERIODS
+        or lexicon.RANGE_PERIOD_RE.match(token)
+        or lexicon.ORDINAL_RE.match(token)
+    ):
+        return Qualifier(kind="period", text=token, changes_datum=True)
+    if lexicon.YEAR_PERIOD_RE.match(token) and not token.isdigit():
+        return Qualifier(kind="period", text=token)
+    return None
+
+
+def _split_conjunctions(tokens: list[str]) -> list[list[str]]:
+    pieces: list[list[str]] = [[]]
+    for token in tokens:
+        if token in lexicon.CONJUNCTIONS:
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    kept = [p for p in pieces if p]
+    return kept or [[]]
+
+
+def _finish(
+    label: str,
+    text: str,
+    entity: str,
+    language: Literal["zh", "en"],
+    subject_word: str | None,
+    tokens: list[str],
+    boolean: bool,
+    qualifiers: tuple[Qualifier, ...],
+) -> ParsedLabel:
+    own_class = own_subject(entity)
+    cls = lexicon.SUBJECTS[subject_word] if subject_word is not None else own_class
+    property_tokens = list(tokens)
+    if (
+        subject_word is not None
+        and property_tokens in (["数"], ["人次"])
+        and (
+            subject_word in lexicon.COUNTABLE_SUBJECT_WORDS
+            or lexicon.TERMS.get(subject_word, ("",))[0] in lexicon.COUNTABLE_SUBJECT_WORDS
+        )
+    ):
+        # 学生数, 教师数, 子女数: a count of people is a datum of the entity that has them.
+        canonical = lexicon.TERMS.get(subject_word, (subject_word,))[0]
+        property_tokens = [canonical, *property_tokens]
+        cls = own_class
+        subject_word = None
+    if entity == "school" and cls == lexicon.SELF:
+        cls = "教师"  # on a school form, 教师姓名 is about the school's teachers
+    if cls == lexicon.ORG and (property_tokens == ["名称"] or (property_tokens == ["姓名"] and subject_word)):
+        property_tokens = []  # 单位名称 / school name: the organisation itself (姓名 alone stays a person's)
+    if not property_tokens and cls in lexicon.PERSON_SUBJECTS:
+        property_tokens = ["姓名"]  # 校长：____ asks for the principal's name
+    return ParsedLabel(
+        label=label,
+        text=text,
+        entity=entity,
+        language=language,
+        subject=cls,
+        subject_word=subject_word,
+        own=cls == own_class,
+        tokens=tuple(property_tokens),
+        boolean=boolean,
+        qualifiers=qualifiers,
+    )
+
+
+def _bracket_qualifier(group: str) -> Qualifier:
+    if lexicon.INSTRUCTION_RE.match(group):
+        return Qualifier(kind="instruction", text=group)
+    unit = unit_of(_UNIT_PREFIX_RE.sub("", group))
+    if unit is not None:
+        return Qualifier(kind="unit", text=group, unit=unit)
+    if lexicon.FORMAT_RE.match(group):
+        return Qualifier(kind="format", text=group)
+    if group in lexicon.SUBJECTS:
+        return Qualifier(kind="subject", text=group)
+    period = _period(group)
+    if period is not None:
+        return period
+    if _CHANGING_NOTE_RE.match(group):
+        return Qualifier(kind="note", text=group, changes_datum=True)
+    values = tuple(v.strip() for v in _VALUE_SPLIT_RE.split(group) if v.strip())
+    if len(values) >= 2 and all(len(v) <= 12 for v in values):
+        return Qualifier(kind="values", text=group, values=values)
+    return Qualifier(kind="note", text=group)
+
+
+def _inline_qualifiers(main: str) -> tuple[str, list[Qualifier]]:
+    """Formats and units written without brackets: 出生年月yyyy-mm, 经费/万元, 经费-万元."""
+    found: list[Qualifier] = []
+    match = _INLINE_FORMAT_RE.search(main)
+    if match is not None and match.start() > 0:
+        found.append(Qualifier(kind="format", text=match.group(0)))
+        main = main[: match.start()].rstrip("-/: ")
+    for separator in ("/", "-", ":"):
+        head, sep, tail = main.rpartition(separator)
+        if sep and head and tail:
+            unit = unit_of(_UNIT_PREFIX_RE.sub("", tail))
+            if unit is not None and len(tail) <= 6:
+                found.append(Qualifier(kind="unit", text=tail, unit=unit))
+                main = head
+                break
+    return main, found
+
+
+def unit_of(text: str) -> str | None:
+    """The canonical unit a text names (万元 → 万元, ㎡/平方米 → m2, 课时 → 学时), or None."""
+    return lexicon.UNIT_ALIASES.get(text.strip().lower())
