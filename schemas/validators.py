@@ -339,66 +339,135 @@ def _bools(values: object) -> BoolArray:
     return np.array(pd.Series(values).fillna(False), dtype=np.bool_)
 
 
-def _ascii_matrix(values: pd.Series, width: int) -> npt.NDArray[np.uint8]:
-    """Fixed-width ASCII strings as a (rows, width) byte matrix, without a Python loop per row."""
-    joined = "".join(values.tolist()).encode("ascii")
-    return np.frombuffer(joined, dtype=np.uint8).reshape(-1, width)
+def _fixed_width(values: pd.Series, width: int) -> tuple[BoolArray, npt.NDArray[np.uint8]]:
+    """Rows that are `width` ASCII characters, and their bytes as a (rows, width) matrix.
+
+    Joins the column into one buffer instead of looping over rows; when every value has the width (the
+    usual case) that is all the work there is.
+    """
+    present = ~np.array(pd.isna(values), dtype=np.bool_)
+    texts: list[str] = values[present].tolist() if not present.all() else values.tolist()
+    joined = "".join(texts).encode("utf-8")
+    if len(joined) == width * len(texts):
+        rows = present
+    else:
+        objects = np.array(texts, dtype=object)
+        fits = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) == width
+        selected: list[str] = objects[fits].tolist()
+        joined = "".join(selected).encode("utf-8")
+        if len(joined) != width * len(selected):
+            ascii_rows = np.fromiter(map(str.isascii, selected), dtype=np.bool_, count=len(selected))
+            fits[fits] = ascii_rows
+            joined = "".join(objects[fits].tolist()).encode("ascii")
+        rows = present.copy()
+        rows[present] = fits
+    return rows, np.frombuffer(joined, dtype=np.uint8).reshape(-1, width)
+
+
+def _all_digits(matrix: npt.NDArray[np.uint8]) -> BoolArray:
+    return np.asarray(((matrix >= 48) & (matrix <= 57)).all(axis=1), dtype=np.bool_)
+
+
+def dates_from_digits(
+    year: npt.NDArray[np.int64], month: npt.NDArray[np.int64], day: npt.NDArray[np.int64]
+) -> npt.NDArray[np.datetime64]:
+    """Calendar dates from year/month/day arrays; NaT where the three do not make a real date."""
+    ok = (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1) & (year <= 9999)
+    safe_month = np.where(ok, month, 1)
+    start = (np.where(ok, year, 1970) - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (
+        safe_month - 1
+    ).astype("timedelta64[M]")
+    month_days = (
+        (start + np.timedelta64(1, "M")).astype("datetime64[D]") - start.astype("datetime64[D]")
+    ).astype(np.int64)
+    ok &= day <= month_days
+    result: npt.NDArray[np.datetime64] = start.astype("datetime64[D]") + (np.where(ok, day, 1) - 1).astype(
+        "timedelta64[D]"
+    )
+    result[~ok] = np.datetime64("NaT")
+    return result
+
+
+def _id_structure(values: pd.Series) -> tuple[BoolArray, npt.NDArray[np.uint8]]:
+    """Rows shaped like an ID number (17 digits and a digit or X) and their bytes as an (n, 18) matrix."""
+    rows, matrix = _fixed_width(values, 18)
+    last = matrix[:, 17]
+    shaped = _all_digits(matrix[:, :17]) & (((last >= 48) & (last <= 57)) | (last == ord("X")))
+    rows[rows] = shaped
+    return rows, matrix[shaped]
+
+
+def _birth_dates(matrix: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64]]:
+    digits = matrix[:, 6:14].astype(np.int64) - 48
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    return year, dates_from_digits(year, digits[:, 4] * 10 + digits[:, 5], digits[:, 6] * 10 + digits[:, 7])
+
+
+def id_number_birth_dates(values: pd.Series) -> npt.NDArray[np.datetime64]:
+    """The birth date inside each ID number (stripped, upper-cased), NaT where there is none; vectorised."""
+    rows, matrix = _id_structure(values.astype("str"))
+    result = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
+    if len(matrix):
+        result[rows] = _birth_dates(matrix)[1]
+    return result
 
 
 def id_number_mask(values: pd.Series, *, today: date | None = None) -> BoolArray:
     """True where the value (already stripped and upper-cased) is a valid ID number; vectorised."""
-    text = values.astype("str")
-    ok = _bools(text.str.fullmatch(r"\d{17}[\dX]"))
+    ok, matrix = _id_structure(values.astype("str"))
     if not ok.any():
         return ok
-    candidates = text[ok]
-    matrix = _ascii_matrix(candidates, 18)
     sums = (matrix[:, :17].astype(np.int64) - 48) @ _ID_WEIGHTS
     check_table = np.frombuffer(_ID_CHECK_CHARS.encode("ascii"), dtype=np.uint8)
     good = check_table[sums % 11] == matrix[:, 17]
-    good &= _bools(candidates.str.slice(0, 2).isin(PROVINCE_PREFIXES))
-    born = pd.to_datetime(candidates.str.slice(6, 14), format="%Y%m%d", errors="coerce")
-    limit = pd.Timestamp(today or date.today())
-    good &= _bools(born.notna() & (born.dt.year >= 1900) & (born <= limit))
+    prefix = (matrix[:, 0].astype(np.int64) - 48) * 10 + matrix[:, 1] - 48
+    good &= np.isin(prefix, [int(p) for p in PROVINCE_PREFIXES])
+    year, born = _birth_dates(matrix)
+    limit = np.datetime64(today or date.today(), "D")
+    good &= ~np.isnat(born) & (year >= 1900) & (born <= limit)
     ok[ok] = good
+    return ok
+
+
+def mobile_mask(values: pd.Series) -> BoolArray:
+    """True where the value is an 11-digit mainland mobile number; vectorised over the column."""
+    ok, matrix = _fixed_width(values.astype("str"), 11)
+    ok[ok] = _all_digits(matrix) & (matrix[:, 0] == ord("1")) & (matrix[:, 1] >= ord("3"))
     return ok
 
 
 def school_code_mask(values: pd.Series) -> BoolArray:
     """True where the value is a valid 10-digit school code; vectorised Luhn over the column."""
-    text = values.astype("str")
-    ok = _bools(text.str.fullmatch(rf"[{SCHOOL_CODE_LEVELS}]\d{{9}}"))
+    ok, matrix = _fixed_width(values.astype("str"), 10)
     if not ok.any():
         return ok
-    digits = _ascii_matrix(text[ok], 10).astype(np.int64) - 48
-    payload = digits[:, :9]
-    doubled = payload[:, ::-1].copy()
+    shaped = _all_digits(matrix) & np.isin(matrix[:, 0], np.frombuffer(SCHOOL_CODE_LEVELS.encode(), np.uint8))
+    digits = matrix.astype(np.int64) - 48
+    doubled = digits[:, 8::-1].copy()  # the payload, rightmost digit first
     doubled[:, 0::2] *= 2
     doubled[doubled > 9] -= 9
     check = (10 - doubled.sum(axis=1) % 10) % 10
-    ok[ok] = check == digits[:, 9]
+    ok[ok] = shaped & (check == digits[:, 9])
     return ok
 
 
 def uscc_mask(values: pd.Series) -> BoolArray:
     """True where the value is a valid unified social credit code; vectorised over the column."""
-    text = values.astype("str")
-    ok = _bools(text.str.fullmatch(_USCC_RE.pattern[1:-1]))
+    ok, matrix = _fixed_width(values.astype("str"), 18)
     if not ok.any():
         return ok
-    matrix = _ascii_matrix(text[ok], 18)
-    lookup = np.full(128, -1, dtype=np.int64)
+    lookup = np.full(256, -1, dtype=np.int64)
     for i, ch in enumerate(USCC_ALPHABET):
         lookup[ord(ch)] = i
     numbers = lookup[matrix]
-    sums = numbers[:, :17] @ np.array(_USCC_WEIGHTS, dtype=np.int64)
-    ok[ok] = (31 - sums % 31) % 31 == numbers[:, 17]
+    shaped = (numbers >= 0).all(axis=1) & _all_digits(matrix[:, 2:8])
+    sums = np.where(numbers[:, :17] >= 0, numbers[:, :17], 0) @ np.array(_USCC_WEIGHTS, dtype=np.int64)
+    ok[ok] = shaped & ((31 - sums % 31) % 31 == numbers[:, 17])
     return ok
 
 
 _PATTERNS: Mapping[str, str] = MappingProxyType(
     {
-        "mobile": MOBILE_PATTERN,
         "phone": PHONE_PATTERN,
         "postcode": POSTCODE_PATTERN,
         "email": EMAIL_PATTERN,
@@ -414,6 +483,8 @@ def validator_mask(name: str, values: pd.Series) -> BoolArray:
         return school_code_mask(values)
     if name == "uscc":
         return uscc_mask(values)
+    if name == "mobile":
+        return mobile_mask(values)
     text = values.astype("str")
     if name == "division_code":
         return _bools(text.str.fullmatch(DIVISION_CODE_PATTERN)) & _bools(
