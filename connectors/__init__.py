@@ -5,6 +5,7 @@ exactly as a person sees them in the source, so that validation against the data
 ``schemas.frames``) can report row, field and value the way the person wrote them.
 """
 
+from connectors.errors import SourceConfigError
 from connectors.files import (
     EmptyFileError,
     FileDrop,
@@ -17,23 +18,33 @@ from connectors.files import (
     iter_folder,
     read_table,
 )
-from connectors.http import FeedError, FeedTable, HttpJsonSource, SourceConfigError, fetch_pages, read_feed
+from connectors.http import FeedError, FeedTable, HttpJsonSource, fetch_pages, read_feed
+from connectors.mapping import ColumnMapping, MappedFrame, apply_mapping
+from connectors.sql import SqlBatches, SqlSource, SqlSourceError, quote_identifier, read_batches
 
 __all__ = [
+    "apply_mapping",
+    "ColumnMapping",
     "EmptyFileError",
     "FeedError",
     "FeedTable",
+    "fetch_pages",
     "FileDrop",
     "FileReadError",
+    "HttpJsonSource",
+    "iter_folder",
+    "MappedFrame",
+    "quote_identifier",
     "RawTable",
+    "read_batches",
+    "read_feed",
+    "read_table",
     "ReadNotice",
     "SheetNotFoundError",
     "SourceConfigError",
+    "SqlBatches",
+    "SqlSource",
+    "SqlSourceError",
     "UnreadableFileError",
     "UnsupportedFormatError",
-    "fetch_pages",
-    "HttpJsonSource",
-    "iter_folder",
-    "read_feed",
-    "read_table",
 ]

@@ -21,6 +21,7 @@ import httpx
 import pandas as pd
 
 from connectors._text import value_to_text
+from connectors.errors import SourceConfigError
 
 __all__ = [
     "FeedError",
@@ -39,15 +40,6 @@ _PAGINGS = ("page", "offset", "cursor", "none")
 # Retried: the server or the network failed, not the request. 429 asks us to come back later.
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _BODY_EXCERPT = 200
-
-
-class SourceConfigError(ValueError):
-    """A source configuration that cannot work; ``field`` names the setting to change."""
-
-    def __init__(self, field_name: str, problem: str) -> None:
-        self.field = field_name
-        self.problem = problem
-        super().__init__(f"{field_name}: {problem}")
 
 
 @dataclass(frozen=True, kw_only=True)

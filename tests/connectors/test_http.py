@@ -340,14 +340,16 @@ def test_connection_refused_is_retried_then_reported() -> None:
 
 
 def test_rate_limit_spaces_requests(server: FeedServer) -> None:
-    source = _source(server, "/page", paging="page", page_size=5, items_path="data.items", rate_limit=20)
+    source = _source(server, "/page", paging="page", page_size=5, items_path="data.items", rate_limit=10)
 
     assert sum(len(page) for page in fetch_pages(source)) == 25
 
     times = [request.at for request in server.requests]
     gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
     assert len(gaps) == 5
-    assert min(gaps) >= 0.045  # 20 per second: 50 ms apart, as the server saw them
+    # 10 per second: 100 ms apart as the client sends them; thread scheduling blurs what the server sees.
+    assert min(gaps) >= 0.08
+    assert times[-1] - times[0] >= 0.45
 
 
 def test_a_given_client_is_used_and_left_open(server: FeedServer) -> None:
