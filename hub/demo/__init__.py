@@ -1,0 +1,1 @@
+"""A synthetic city of schools and teachers for demos, tests and benchmarks."""

@@ -1,0 +1,731 @@
+"""Real administrative divisions (GB/T 2260) the synthetic city is laid on.
+
+Two home cities are described down to towns, so that school names, addresses and
+城乡分类 read like the real thing; a wider table of counties serves as birthplaces
+(the first six digits of an ID number) and 籍贯.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PROVINCES: dict[str, str] = {
+    "11": "北京市",
+    "13": "河北省",
+    "14": "山西省",
+    "32": "江苏省",
+    "33": "浙江省",
+    "34": "安徽省",
+    "35": "福建省",
+    "36": "江西省",
+    "37": "山东省",
+    "41": "河南省",
+    "42": "湖北省",
+    "43": "湖南省",
+    "51": "四川省",
+    "52": "贵州省",
+    "61": "陕西省",
+    "62": "甘肃省",
+}
+
+CITIES: dict[str, str] = {
+    "1101": "北京市",
+    "1301": "石家庄市",
+    "1304": "邯郸市",
+    "1401": "太原市",
+    "1404": "长治市",
+    "1405": "晋城市",
+    "1407": "晋中市",
+    "1408": "运城市",
+    "1410": "临汾市",
+    "3201": "南京市",
+    "3203": "徐州市",
+    "3205": "苏州市",
+    "3301": "杭州市",
+    "3302": "宁波市",
+    "3303": "温州市",
+    "3304": "嘉兴市",
+    "3305": "湖州市",
+    "3306": "绍兴市",
+    "3307": "金华市",
+    "3308": "衢州市",
+    "3310": "台州市",
+    "3311": "丽水市",
+    "3401": "合肥市",
+    "3410": "黄山市",
+    "3412": "阜阳市",
+    "3413": "宿州市",
+    "3418": "宣城市",
+    "3501": "福州市",
+    "3601": "南昌市",
+    "3607": "赣州市",
+    "3611": "上饶市",
+    "3701": "济南市",
+    "3702": "青岛市",
+    "3713": "临沂市",
+    "4101": "郑州市",
+    "4107": "新乡市",
+    "4108": "焦作市",
+    "4115": "信阳市",
+    "4116": "周口市",
+    "4201": "武汉市",
+    "4211": "黄冈市",
+    "4301": "长沙市",
+    "4305": "邵阳市",
+    "5101": "成都市",
+    "5113": "南充市",
+    "5201": "贵阳市",
+    "6101": "西安市",
+    "6201": "兰州市",
+}
+
+COUNTIES: dict[str, str] = {
+    "110105": "朝阳区",
+    "110108": "海淀区",
+    "130102": "长安区",
+    "130402": "邯山区",
+    "140105": "小店区",
+    "140106": "迎泽区",
+    "140107": "杏花岭区",
+    "140109": "万柏林区",
+    "140121": "清徐县",
+    "140403": "潞州区",
+    "140404": "上党区",
+    "140423": "襄垣县",
+    "140428": "长子县",
+    "140502": "城区",
+    "140521": "沁水县",
+    "140522": "阳城县",
+    "140524": "陵川县",
+    "140525": "泽州县",
+    "140581": "高平市",
+    "140702": "榆次区",
+    "140781": "介休市",
+    "140802": "盐湖区",
+    "140881": "永济市",
+    "141002": "尧都区",
+    "141081": "侯马市",
+    "320102": "玄武区",
+    "320302": "鼓楼区",
+    "320508": "姑苏区",
+    "330102": "上城区",
+    "330105": "拱墅区",
+    "330106": "西湖区",
+    "330108": "滨江区",
+    "330109": "萧山区",
+    "330110": "余杭区",
+    "330111": "富阳区",
+    "330112": "临安区",
+    "330113": "临平区",
+    "330114": "钱塘区",
+    "330122": "桐庐县",
+    "330127": "淳安县",
+    "330182": "建德市",
+    "330203": "海曙区",
+    "330212": "鄞州区",
+    "330281": "余姚市",
+    "330282": "慈溪市",
+    "330302": "鹿城区",
+    "330381": "瑞安市",
+    "330382": "乐清市",
+    "330402": "南湖区",
+    "330481": "海宁市",
+    "330483": "桐乡市",
+    "330502": "吴兴区",
+    "330523": "安吉县",
+    "330602": "越城区",
+    "330681": "诸暨市",
+    "330683": "嵊州市",
+    "330702": "婺城区",
+    "330782": "义乌市",
+    "330783": "东阳市",
+    "330802": "柯城区",
+    "330881": "江山市",
+    "331002": "椒江区",
+    "331082": "临海市",
+    "331102": "莲都区",
+    "331127": "景宁畲族自治县",
+    "340104": "蜀山区",
+    "340123": "肥西县",
+    "341002": "屯溪区",
+    "341221": "临泉县",
+    "341302": "埇桥区",
+    "341802": "宣州区",
+    "350102": "鼓楼区",
+    "360102": "东湖区",
+    "360702": "章贡区",
+    "361102": "信州区",
+    "370102": "历下区",
+    "370202": "市南区",
+    "371302": "兰山区",
+    "410105": "金水区",
+    "410702": "红旗区",
+    "410802": "解放区",
+    "411521": "罗山县",
+    "411681": "项城市",
+    "420106": "武昌区",
+    "421102": "黄州区",
+    "430104": "岳麓区",
+    "430502": "双清区",
+    "510107": "武侯区",
+    "511302": "顺庆区",
+    "520102": "南明区",
+    "610113": "雁塔区",
+    "620102": "城关区",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class District:
+    """A county-level division of a home city, with the towns its schools stand in."""
+
+    code: str
+    name: str
+    # Core urban districts: their 街道 are 主城区 and their schools are larger.
+    urban: bool
+    # Relative share of the city's schools.
+    weight: float
+    towns: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomeCity:
+    """A prefecture-level city a synthetic city can be generated for."""
+
+    code: str
+    name: str
+    province: str
+    area_code: str
+    local_digits: int
+    # First three digits of the city's postcodes.
+    postcode_prefixes: tuple[str, ...]
+    # Relative shares of ethnic minorities among local teachers (汉族 is the rest).
+    minorities: dict[str, float]
+    road_stems: tuple[str, ...]
+    # Longitude and latitude of the city centre.
+    centre: tuple[float, float]
+    districts: tuple[District, ...]
+
+    @property
+    def short_name(self) -> str:
+        return self.name.removesuffix("市")
+
+    def district(self, code: str) -> District:
+        return next(district for district in self.districts if district.code == code)
+
+
+HOME_CITIES: tuple[HomeCity, ...] = (
+    HomeCity(
+        code="3301",
+        name="杭州市",
+        province="浙江省",
+        area_code="0571",
+        local_digits=8,
+        postcode_prefixes=("310", "311"),
+        minorities={
+            "畲族": 4,
+            "土家族": 3,
+            "回族": 3,
+            "苗族": 2,
+            "满族": 2,
+            "壮族": 1,
+            "蒙古族": 1,
+            "侗族": 1,
+        },
+        centre=(120.16, 30.27),
+        road_stems=(
+            "文一",
+            "文二",
+            "文三",
+            "教工",
+            "古墩",
+            "天目山",
+            "莫干山",
+            "体育场",
+            "凤起",
+            "西溪",
+            "紫金港",
+            "丰潭",
+            "庆春",
+            "钱江",
+        ),
+        districts=(
+            District(
+                code="330102",
+                name="上城区",
+                urban=True,
+                weight=1.1,
+                towns=(
+                    "湖滨街道",
+                    "清波街道",
+                    "小营街道",
+                    "望江街道",
+                    "南星街道",
+                    "紫阳街道",
+                    "凯旋街道",
+                    "采荷街道",
+                    "闸弄口街道",
+                    "四季青街道",
+                    "笕桥街道",
+                    "彭埠街道",
+                    "九堡街道",
+                    "丁兰街道",
+                ),
+            ),
+            District(
+                code="330105",
+                name="拱墅区",
+                urban=True,
+                weight=1.1,
+                towns=(
+                    "米市巷街道",
+                    "湖墅街道",
+                    "小河街道",
+                    "和睦街道",
+                    "拱宸桥街道",
+                    "大关街道",
+                    "上塘街道",
+                    "祥符街道",
+                    "康桥街道",
+                    "半山街道",
+                    "石桥街道",
+                    "东新街道",
+                    "朝晖街道",
+                    "潮鸣街道",
+                ),
+            ),
+            District(
+                code="330106",
+                name="西湖区",
+                urban=True,
+                weight=1.3,
+                towns=(
+                    "北山街道",
+                    "西溪街道",
+                    "灵隐街道",
+                    "翠苑街道",
+                    "文新街道",
+                    "古荡街道",
+                    "西湖街道",
+                    "留下街道",
+                    "转塘街道",
+                    "蒋村街道",
+                    "三墩镇",
+                    "双浦镇",
+                ),
+            ),
+            District(
+                code="330108",
+                name="滨江区",
+                urban=True,
+                weight=0.6,
+                towns=("西兴街道", "长河街道", "浦沿街道"),
+            ),
+            District(
+                code="330109",
+                name="萧山区",
+                urban=False,
+                weight=1.4,
+                towns=(
+                    "城厢街道",
+                    "北干街道",
+                    "蜀山街道",
+                    "新塘街道",
+                    "宁围街道",
+                    "闻堰街道",
+                    "瓜沥镇",
+                    "临浦镇",
+                    "义桥镇",
+                    "所前镇",
+                    "衙前镇",
+                    "党湾镇",
+                    "益农镇",
+                    "河上镇",
+                    "戴村镇",
+                    "楼塔镇",
+                    "进化镇",
+                ),
+            ),
+            District(
+                code="330110",
+                name="余杭区",
+                urban=False,
+                weight=1.1,
+                towns=(
+                    "五常街道",
+                    "闲林街道",
+                    "仓前街道",
+                    "余杭街道",
+                    "良渚街道",
+                    "仁和街道",
+                    "瓶窑镇",
+                    "径山镇",
+                    "黄湖镇",
+                    "鸬鸟镇",
+                    "百丈镇",
+                ),
+            ),
+            District(
+                code="330111",
+                name="富阳区",
+                urban=False,
+                weight=0.8,
+                towns=(
+                    "富春街道",
+                    "东洲街道",
+                    "银湖街道",
+                    "场口镇",
+                    "常安镇",
+                    "新登镇",
+                    "胥口镇",
+                    "万市镇",
+                    "洞桥镇",
+                    "渌渚镇",
+                    "永昌镇",
+                    "里山镇",
+                    "大源镇",
+                    "灵桥镇",
+                    "上官乡",
+                    "环山乡",
+                ),
+            ),
+            District(
+                code="330112",
+                name="临安区",
+                urban=False,
+                weight=0.7,
+                towns=(
+                    "锦城街道",
+                    "锦北街道",
+                    "玲珑街道",
+                    "青山湖街道",
+                    "於潜镇",
+                    "昌化镇",
+                    "太湖源镇",
+                    "天目山镇",
+                    "河桥镇",
+                    "龙岗镇",
+                    "清凉峰镇",
+                    "湍口镇",
+                    "岛石镇",
+                ),
+            ),
+            District(
+                code="330113",
+                name="临平区",
+                urban=False,
+                weight=0.7,
+                towns=(
+                    "临平街道",
+                    "东湖街道",
+                    "南苑街道",
+                    "星桥街道",
+                    "乔司街道",
+                    "运河街道",
+                    "崇贤街道",
+                    "塘栖镇",
+                ),
+            ),
+            District(
+                code="330114",
+                name="钱塘区",
+                urban=False,
+                weight=0.6,
+                towns=(
+                    "下沙街道",
+                    "白杨街道",
+                    "河庄街道",
+                    "义蓬街道",
+                    "新湾街道",
+                    "临江街道",
+                    "前进街道",
+                ),
+            ),
+            District(
+                code="330122",
+                name="桐庐县",
+                urban=False,
+                weight=0.5,
+                towns=(
+                    "城南街道",
+                    "旧县街道",
+                    "桐君街道",
+                    "凤川街道",
+                    "富春江镇",
+                    "横村镇",
+                    "分水镇",
+                    "瑶琳镇",
+                    "百江镇",
+                    "江南镇",
+                    "合村乡",
+                    "钟山乡",
+                    "新合乡",
+                    "莪山畲族乡",
+                ),
+            ),
+            District(
+                code="330127",
+                name="淳安县",
+                urban=False,
+                weight=0.5,
+                towns=(
+                    "千岛湖镇",
+                    "文昌镇",
+                    "石林镇",
+                    "临岐镇",
+                    "威坪镇",
+                    "姜家镇",
+                    "梓桐镇",
+                    "汾口镇",
+                    "中洲镇",
+                    "大墅镇",
+                    "枫树岭镇",
+                    "里商乡",
+                    "金峰乡",
+                    "富文乡",
+                    "左口乡",
+                    "屏门乡",
+                    "瑶山乡",
+                    "王阜乡",
+                    "宋村乡",
+                    "鸠坑乡",
+                    "浪川乡",
+                    "界首乡",
+                    "安阳乡",
+                ),
+            ),
+            District(
+                code="330182",
+                name="建德市",
+                urban=False,
+                weight=0.5,
+                towns=(
+                    "新安江街道",
+                    "洋溪街道",
+                    "更楼街道",
+                    "莲花镇",
+                    "乾潭镇",
+                    "梅城镇",
+                    "杨村桥镇",
+                    "下涯镇",
+                    "大洋镇",
+                    "三都镇",
+                    "寿昌镇",
+                    "航头镇",
+                    "大慈岩镇",
+                    "大同镇",
+                    "李家镇",
+                    "钦堂乡",
+                ),
+            ),
+        ),
+    ),
+    HomeCity(
+        code="1405",
+        name="晋城市",
+        province="山西省",
+        area_code="0356",
+        local_digits=7,
+        postcode_prefixes=("048",),
+        minorities={"回族": 4, "满族": 2, "蒙古族": 2, "土家族": 1},
+        centre=(112.85, 35.50),
+        road_stems=("泽州", "凤台", "太行", "丹河", "书院", "黄华", "红星", "景西", "兰花", "白马"),
+        districts=(
+            District(
+                code="140502",
+                name="城区",
+                urban=True,
+                weight=1.2,
+                towns=(
+                    "东街街道",
+                    "西街街道",
+                    "南街街道",
+                    "北街街道",
+                    "矿区街道",
+                    "钟家庄街道",
+                    "西上庄街道",
+                    "北石店镇",
+                ),
+            ),
+            District(
+                code="140521",
+                name="沁水县",
+                urban=False,
+                weight=0.6,
+                towns=(
+                    "龙港镇",
+                    "中村镇",
+                    "郑庄镇",
+                    "端氏镇",
+                    "嘉峰镇",
+                    "郑村镇",
+                    "柿庄镇",
+                    "土沃乡",
+                    "张村乡",
+                    "苏庄乡",
+                    "胡底乡",
+                    "固县乡",
+                    "十里乡",
+                ),
+            ),
+            District(
+                code="140522",
+                name="阳城县",
+                urban=False,
+                weight=0.9,
+                towns=(
+                    "凤城镇",
+                    "北留镇",
+                    "润城镇",
+                    "町店镇",
+                    "芹池镇",
+                    "次营镇",
+                    "横河镇",
+                    "河北镇",
+                    "蟒河镇",
+                    "东冶镇",
+                    "西河乡",
+                    "演礼乡",
+                    "固隆乡",
+                    "驾岭乡",
+                    "寺头乡",
+                ),
+            ),
+            District(
+                code="140524",
+                name="陵川县",
+                urban=False,
+                weight=0.6,
+                towns=(
+                    "崇文镇",
+                    "礼义镇",
+                    "附城镇",
+                    "西河底镇",
+                    "平城镇",
+                    "杨村镇",
+                    "潞城镇",
+                    "六泉乡",
+                    "秦家庄乡",
+                    "古郊乡",
+                    "马圪当乡",
+                    "夺火乡",
+                ),
+            ),
+            District(
+                code="140525",
+                name="泽州县",
+                urban=False,
+                weight=1.1,
+                towns=(
+                    "南村镇",
+                    "下村镇",
+                    "大东沟镇",
+                    "周村镇",
+                    "犁川镇",
+                    "晋庙铺镇",
+                    "金村镇",
+                    "高都镇",
+                    "巴公镇",
+                    "大阳镇",
+                    "山河镇",
+                    "柳树口镇",
+                    "北义城镇",
+                    "李寨乡",
+                    "南岭乡",
+                ),
+            ),
+            District(
+                code="140581",
+                name="高平市",
+                urban=False,
+                weight=1.1,
+                towns=(
+                    "东城街道",
+                    "南城街道",
+                    "北城街道",
+                    "米山镇",
+                    "三甲镇",
+                    "神农镇",
+                    "陈区镇",
+                    "北诗镇",
+                    "河西镇",
+                    "马村镇",
+                    "野川镇",
+                    "寺庄镇",
+                    "建宁乡",
+                    "石末乡",
+                    "原村乡",
+                    "永录乡",
+                ),
+            ),
+        ),
+    ),
+)
+
+
+# Where teachers studied, by province of the school: universities (本科 and above),
+# colleges (专科) and normal schools (中专, mostly the older teachers).
+UNIVERSITIES: dict[str, tuple[str, ...]] = {
+    "33": (
+        "浙江师范大学",
+        "杭州师范大学",
+        "宁波大学",
+        "温州大学",
+        "湖州师范学院",
+        "绍兴文理学院",
+        "浙江大学",
+        "浙江工业大学",
+    ),
+    "14": ("山西师范大学", "山西大学", "太原师范学院", "晋中学院", "长治学院", "忻州师范学院", "运城学院"),
+    "": (
+        "北京师范大学",
+        "华东师范大学",
+        "华中师范大学",
+        "陕西师范大学",
+        "南京师范大学",
+        "安徽师范大学",
+        "江西师范大学",
+        "河南大学",
+        "湖南师范大学",
+        "东北师范大学",
+    ),
+}
+COLLEGES: dict[str, tuple[str, ...]] = {
+    "33": ("杭州师范学院", "浙江教育学院", "金华职业技术学院", "丽水学院", "衢州学院"),
+    "14": ("晋城职业技术学院", "山西幼儿师范高等专科学校", "吕梁学院", "阳泉师范高等专科学校"),
+    "": ("安庆师范学院", "信阳师范学院", "九江学院"),
+}
+NORMAL_SCHOOLS: dict[str, tuple[str, ...]] = {
+    "33": ("浙江省湘湖师范学校", "杭州师范学校", "浙江省衢州师范学校", "浙江幼儿师范学校"),
+    "14": ("晋城师范学校", "长治师范学校", "山西省幼儿师范学校"),
+    "": ("安徽省黄山师范学校", "河南省信阳师范学校"),
+}
+
+
+class UnsupportedDivisionError(ValueError):
+    """The division code is not in a city the generator knows how to lay out."""
+
+    def __init__(self, division_code: str) -> None:
+        self.division_code = division_code
+        supported = ", ".join(f"{city.code}xx ({city.name})" for city in HOME_CITIES)
+        super().__init__(
+            f"行政区划代码 {division_code!r} 不在可生成的城市内（{supported}）; "
+            f"division code {division_code!r} is not in a city the demo can generate ({supported})"
+        )
+
+
+def home_city_for(division_code: str) -> HomeCity:
+    """The home city holding a county code (e.g. 330106) or naming the city itself (330100)."""
+    for city in HOME_CITIES:
+        if division_code == f"{city.code}00" or any(d.code == division_code for d in city.districts):
+            return city
+    raise UnsupportedDivisionError(division_code)
+
+
+def place_name(county_code: str) -> str:
+    """Province, city and county names of a county code, as 籍贯 and addresses spell them."""
+    province = PROVINCES[county_code[:2]]
+    city = CITIES[county_code[:4]]
+    county = COUNTIES[county_code]
+    # 北京市朝阳区, not 北京市北京市朝阳区.
+    return f"{province}{county}" if province == city else f"{province}{city}{county}"
