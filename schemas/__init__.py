@@ -1,5 +1,10 @@
-"""The Yici data standard: elements and code lists as data, with validators and compatibility rules."""
+"""The Yici data standard: elements and code lists as data, with validators and compatibility rules.
 
+`schemas.validators` (check algorithms) and `schemas.frames` (pandera validation of tables) are
+submodules; they import pandas, so `import schemas` alone stays light.
+"""
+
+from schemas.compat import CompatibilityError, Incompatibility, check_compatibility, is_compatible
 from schemas.errors import (
     InvalidStandardError,
     MissingColumnsError,
@@ -13,15 +18,19 @@ from schemas.model import Code, CodeList, Derivation, DerivationFilter, Element,
 __all__ = [
     "Code",
     "CodeList",
+    "CompatibilityError",
     "Derivation",
     "DerivationFilter",
     "Element",
+    "Incompatibility",
     "InvalidStandardError",
     "MissingColumnsError",
     "Standard",
     "StandardFileError",
     "UnknownCodeListError",
     "UnknownElementError",
+    "check_compatibility",
+    "is_compatible",
     "load_standard",
     "normalize_term",
 ]

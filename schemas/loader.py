@@ -43,8 +43,11 @@ _CODE_KEYS = {"code", "zh", "en", "aliases"}
 _CODE_LIST_KEYS = {"label_zh", "label_en", "source", "codes"}
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate mapping keys, which plain YAML silently overwrites."""
+_BaseLoader = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A safe loader (libyaml's when built) that refuses duplicate keys, which YAML silently overwrites."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         seen: set[Hashable] = set()
@@ -53,7 +56,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             if key in seen:
                 raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Hashable, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 class _DuplicateKey(Exception):
