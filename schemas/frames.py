@@ -229,15 +229,27 @@ def _parse_boolean(code_list: CodeList, column: pd.Series) -> _Parsed:
     )
 
 
+# How forms write the standard's units after a number ("1200人", "3.5万元", "35000平方米").
+_UNIT_SPELLINGS = {
+    "m2": ("m2", "m²", "㎡", "平方米", "平米"),
+    "cm": ("cm", "厘米", "公分"),
+    "kg": ("kg", "公斤", "千克"),
+    "Mbps": ("mbps", "m", "兆"),
+}
+_LARGEST_INTEGER = 2.0**53  # beyond this a float no longer holds every integer exactly
+
+
 def _number(text: str, unit: str | None) -> float | None:
     cleaned = _NUMBER_NOISE.sub("", text)
-    if unit and cleaned.endswith(unit):
-        cleaned = cleaned[: -len(unit)]
+    for spelling in _UNIT_SPELLINGS.get(unit or "", (unit,) if unit else ()):
+        if cleaned.casefold().endswith(spelling.casefold()):
+            cleaned = cleaned[: -len(spelling)]
+            break
     try:
         number = float(cleaned)
     except ValueError:
         return None
-    return number if np.isfinite(number) else None
+    return number if np.isfinite(number) and abs(number) < _LARGEST_INTEGER else None
 
 
 def _parse_number(element: Element, column: pd.Series) -> _Parsed:

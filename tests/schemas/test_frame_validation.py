@@ -283,3 +283,20 @@ def test_large_frame_reports_exactly_the_broken_rows(std: schemas.Standard) -> N
     report = validate_frame(std, "teacher", df)
     assert sorted(report.rejected_rows) == sorted(broken.tolist())
     assert len(report.valid) == n - 50
+
+
+def test_numbers_written_with_their_unit(std: schemas.Standard) -> None:
+    df = pd.DataFrame(
+        {
+            "code": [make_school_code(f"21101100{i}") for i in range(4)],
+            "name": ["甲校", "乙校", "丙校", "丁校"],
+            "floor_area": ["35000平方米", "1,200㎡", "800 m2", "12亩"],
+            "fixed_assets_value": ["3.5万元", "120", "7", "8"],
+            "student_count": ["1200人", "800", "99999999999999999999", "5"],
+        },
+        dtype="str",
+    )
+    report = validate_frame(std, "school", df)
+    assert report.valid["floor_area"].tolist() == [35000.0, 1200.0]
+    assert report.valid["fixed_assets_value"].tolist() == [3.5, 120.0]
+    assert {(f.row, f.field) for f in report.failures} == {(2, "student_count"), (3, "floor_area")}
