@@ -25,7 +25,7 @@ def city(session: Session, settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def teachers(city, n: int = 5, seed: int = 3) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    frame = generate_city(seed=seed, schools=2, teachers=n).teachers
+    frame = generate_city(seed=seed, schools=1, teachers=n).teachers
     codes = list(city.schools["code"])
     frame["school_code"] = [codes[i % len(codes)] for i in range(len(frame))]
     return as_file_frame(frame[["school_code", "name", "gender", "id_number", "birth_date", "ethnicity", "title"]])

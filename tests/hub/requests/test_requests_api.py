@@ -1,0 +1,179 @@
+"""Requests through the API: classification, answering at once, duplicates, rules, decisions, bad input."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hub.config import Settings
+from hub.requests.models import DataRequest
+from tests.hub.factories import create_city, create_principal
+
+DEADLINE = (date.today() + timedelta(days=40)).isoformat()
+
+
+def body(*labels: str, entity: str = "teacher", **extra: Any) -> dict[str, Any]:
+    return {"title": "职称评审花名册", "purpose": "职称评审", "entity": entity, "deadline": DEADLINE,
+            "fields": [{"label": label} for label in labels], **extra}
+
+
+@pytest.fixture
+def city(session: Session, settings: Settings):  # type: ignore[no-untyped-def]
+    return create_city(session, settings, schools=3, teachers=24)
+
+
+@pytest.fixture
+def dept(client: TestClient, admin_headers: dict[str, str]) -> dict[str, str]:
+    return create_principal(client, admin_headers, code="hrss")
+
+
+@pytest.fixture
+def stats(client: TestClient, admin_headers: dict[str, str]) -> dict[str, str]:
+    return create_principal(client, admin_headers, kind="statistics", code="stats", name="市统计局")
+
+
+def statuses(answer: dict[str, Any]) -> list[str]:
+    return [f["status"] for f in answer["fields"]]
+
+
+def test_check_classifies_each_field_and_stores_nothing(client: TestClient, session: Session, city, dept) -> None:  # type: ignore[no-untyped-def]
+    answer = client.post("/api/v1/requests/check", headers=dept,
+                         json=body("姓名", "公民身份号码", "出生日期", "性别", "配偶姓名", "年龄"))
+    assert answer.status_code == 200, answer.text
+    js = answer.json()
+    assert statuses(js) == ["available", "available", "available", "available", "new", "derived"]
+    assert js["fields"][1]["element"] == "teacher.id_number"
+    assert js["fields"][4]["element"] is None  # the spouse's name is not the teacher's
+    assert js["fields"][5]["derived_from"] == ["teacher.birth_date"]
+    assert js["id"] is None
+    assert session.scalar(select(func.count()).select_from(DataRequest)) == 0
+
+
+def test_all_available_request_is_answered_at_once_with_masked_ids(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
+    answer = client.post("/api/v1/requests", headers=dept, json=body("姓名", "身份证号码（18位）", "年龄"))
+    assert answer.status_code == 201, answer.text
+    js = answer.json()
+    assert js["status"] == "answered"
+    data = client.get(f"/api/v1/requests/{js['id']}/data", headers=dept)
+    assert data.status_code == 200
+    rows = data.json()["rows"]
+    assert len(rows) == 24
+    ids = {r["身份证号码（18位）"] for r in rows}
+    assert all(len(i) == 14 and i[6:10] == "****" and i[:6].isdigit() for i in ids)  # first 6 + **** + last 4
+    assert all(isinstance(r["年龄"], int) and 18 <= r["年龄"] <= 70 for r in rows)
+    csv = client.get(f"/api/v1/requests/{js['id']}/data?format=csv", headers=dept)
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.lstrip("\ufeff").splitlines()[0].split(",")[1:] == ["姓名", "身份证号码（18位）", "年龄"]
+    assert len(csv.text.strip().splitlines()) == 25
+
+
+def test_another_department_cannot_read_the_answer(client: TestClient, admin_headers, city, dept) -> None:  # type: ignore[no-untyped-def]
+    other = create_principal(client, admin_headers, code="health", name="市卫健委")
+    rid = client.post("/api/v1/requests", headers=dept, json=body("姓名")).json()["id"]
+    assert client.get(f"/api/v1/requests/{rid}/data", headers=other).status_code == 404
+    assert client.get(f"/api/v1/requests/{rid}", headers=other).status_code == 404
+    assert client.get(f"/api/v1/requests/{rid}/data").status_code == 401
+
+
+def test_new_fields_wait_for_the_statistics_bureau(client: TestClient, city, dept, stats) -> None:  # type: ignore[no-untyped-def]
+    js = client.post("/api/v1/requests", headers=dept, json=body("姓名", "借阅证类型")).json()
+    assert js["status"] == "pending_approval"
+    assert client.get(f"/api/v1/requests/{js['id']}/data", headers=dept).status_code == 409
+    refused = client.post(f"/api/v1/requests/{js['id']}/decision", headers=dept, json={"decision": "approve"})
+    assert refused.status_code == 403
+    approved = client.post(
+        f"/api/v1/requests/{js['id']}/decision", headers=stats,
+        json={"decision": "approve", "approval_number": "统制〔2026〕7号", "form_number": "教基1表",
+              "valid_until": (date.today() + timedelta(days=200)).isoformat()},
+    )
+    assert approved.status_code == 200, approved.text
+    decided = approved.json()
+    assert decided["status"] == "approved" and decided["approval_number"] == "统制〔2026〕7号"
+    new_element = decided["fields"][1]["element"]
+    assert new_element.startswith("teacher.x_")
+    versions = client.get("/api/v1/standard/versions", headers=dept).json()
+    assert versions[-1]["added_elements"] == [new_element]
+    # The approved label now matches its element for everyone.
+    again = client.post("/api/v1/requests/check", headers=dept, json=body("借阅证类型")).json()
+    assert again["fields"][0]["element"] == new_element
+
+
+def test_a_rejection_needs_a_reason_and_reaches_the_department(client: TestClient, city, dept, stats) -> None:  # type: ignore[no-untyped-def]
+    rid = client.post("/api/v1/requests", headers=dept, json=body("家庭年收入")).json()["id"]
+    no_reason = client.post(f"/api/v1/requests/{rid}/decision", headers=stats, json={"decision": "reject"})
+    assert no_reason.status_code == 422
+    rejected = client.post(f"/api/v1/requests/{rid}/decision", headers=stats,
+                           json={"decision": "reject", "note": "与教育教学无关"})
+    assert rejected.json()["status"] == "rejected"
+    seen = client.get(f"/api/v1/requests/{rid}", headers=dept).json()
+    assert seen["decision_note"] == "与教育教学无关"
+    twice = client.post(f"/api/v1/requests/{rid}/decision", headers=stats, json={"decision": "reject", "note": "x"})
+    assert twice.status_code == 409
+
+
+def test_a_request_covered_by_an_open_one_is_a_duplicate(client: TestClient, admin_headers, city, dept) -> None:  # type: ignore[no-untyped-def]
+    first = client.post("/api/v1/requests", headers=dept, json=body("姓名", "借阅证类型", "读者证号")).json()
+    other = create_principal(client, admin_headers, code="culture", name="市文旅局")
+    second = client.post("/api/v1/requests", headers=other, json=body("姓名", "借阅证类型", "读者证号")).json()
+    assert second["status"] == "duplicate" and second["duplicate_of"] == first["id"]
+    assert second["overlap"] == 1.0
+    # Asking something more than the open request is not a duplicate: it goes to review.
+    third = client.post("/api/v1/requests", headers=other, json=body("姓名", "借阅证类型", "读者证号", "血型")).json()
+    assert third["status"] == "pending_approval"
+
+
+def test_a_deadline_under_the_minimum_is_refused_with_the_earliest_date(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    js = client.post("/api/v1/requests", headers=dept, json=body("借阅证类型", deadline=tomorrow)).json()
+    assert js["status"] == "rejected"
+    violation = next(v for v in js["violations"] if v["rule"] == "rule 12")
+    assert violation["severity"] == "block" and violation["detail"]["earliest_allowed"] > tomorrow
+    # The same short deadline does not matter when nothing reaches schools.
+    answered = client.post("/api/v1/requests", headers=dept, json=body("姓名", deadline=tomorrow)).json()
+    assert answered["status"] == "answered"
+
+
+def test_unrelated_topics_are_flagged_for_review(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
+    js = client.post("/api/v1/requests/check", headers=dept, json=body("是否关注公众号", "网上投票截图")).json()
+    review = [v for v in js["violations"] if v["rule"] == "rule 13"]
+    assert review and review[0]["severity"] == "review"
+
+
+def test_two_labels_for_one_element_are_reported(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
+    js = client.post("/api/v1/requests/check", headers=dept, json=body("身份证号", "公民身份号码", "姓名")).json()
+    assert [f["repeated_in_request"] for f in js["fields"]] == [True, True, False]
+    assert any(v["rule"] == "rule 14" for v in js["violations"])
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        body(),  # empty field list
+        body(*[f"字段{i}" for i in range(500)]),
+        body("姓"),
+        body("名" * 2000),
+        body("姓名😀"),
+        body("姓\x07名"),
+        body("姓名", entity="student"),
+        body("姓名", schools=["9999999999"]),
+    ],
+    ids=["empty", "500 fields", "1 char", "2000 chars", "emoji", "control char", "unknown entity", "unknown school"],
+)
+def test_bad_requests_get_a_clear_4xx_and_store_nothing(client: TestClient, session: Session, city, dept, bad) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/api/v1/requests/check", "/api/v1/requests"):
+        answer = client.post(path, headers=dept, json=bad)
+        assert 400 <= answer.status_code < 500, answer.text
+        assert answer.json()["message"]
+    assert session.scalar(select(func.count()).select_from(DataRequest)) == 0
+
+
+def test_schools_cannot_submit_requests(client: TestClient, admin_headers, city) -> None:  # type: ignore[no-untyped-def]
+    school = create_principal(client, admin_headers, kind="school", code="s1", name="学校",
+                              school_code=city.schools["code"].iloc[0])
+    assert client.post("/api/v1/requests", headers=school, json=body("姓名")).status_code == 403
+    assert client.post("/api/v1/requests/check", headers=school, json=body("姓名")).status_code == 403
