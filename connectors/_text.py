@@ -43,6 +43,12 @@ def float_to_text(value: float, significant_digits: int | None = None) -> str:
     ``significant_digits`` rounds first, as Excel shows 15 digits; by default the shortest text
     that reads back as the same float.
     """
+    if significant_digits is None:
+        text = repr(value)
+        if "e" not in text and "n" not in text:  # the common case, without Decimal's cost
+            if text.endswith(".0"):
+                return "0" if text == "-0.0" else text[:-2]
+            return text
     if value != value or value in (float("inf"), float("-inf")):
         return ""
     text = repr(value) if significant_digits is None else f"{value:.{significant_digits}g}"

@@ -11,17 +11,19 @@ a source never writes.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import io
 import sqlite3
-import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Literal, Self
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import pandas as pd
 
-from connectors._text import value_to_text
+from connectors._text import float_to_text, value_to_text
 from connectors.errors import SourceConfigError
 
 __all__ = [
@@ -271,42 +273,111 @@ class SqlBatches:
     def _read(self) -> Iterator[pd.DataFrame]:
         database = self.source.database_url
         sql, params = _build_query(self.source, database.dialect, self.since)
-        with _Connection(database) as cursor_factory:
-            cursor = cursor_factory()
-            try:
-                if params:
-                    cursor.execute(sql, params)
-                else:
-                    cursor.execute(sql)  # without parameters the drivers leave % in the query alone
-                names = [str(column[0]) for column in cursor.description or ()]
-            except Exception as error:  # each driver has its own error classes; all mean the query failed
-                raise _query_error(database, self.source, error) from error
-            self.columns = _unique(names)
-            mark_index = _column_index(names, self.source.updated_at_column, database, self.source)
-            converters: list[Callable[[list[Any]], list[str]]] | None = None
-            while True:
-                try:
-                    rows = cursor.fetchmany(self.batch_size)
-                except Exception as error:  # a dropped connection mid-read
-                    raise _query_error(database, self.source, error) from error
-                if not rows:
-                    return
-                columns = [list(values) for values in zip(*rows, strict=True)]
-                if mark_index is not None:
-                    self._advance_mark(columns[mark_index])
-                converters = converters or [_converter(values) for values in columns]
-                frame = pd.DataFrame(
-                    {
-                        position: pd.array(convert(values), dtype="str")
-                        for position, (convert, values) in enumerate(zip(converters, columns, strict=True))
-                    },
-                    index=pd.RangeIndex(self.rows_read + 1, self.rows_read + len(rows) + 1, name="record"),
-                )
-                frame.columns = pd.Index(self.columns, dtype=object)
-                self.rows_read += len(rows)
-                yield frame
+        with _Connection(database) as connection:
+            if database.dialect == "postgresql":
+                yield from self._read_postgresql(connection, database, sql, params)
+            else:
+                yield from self._read_cursor(connection.cursor(), database, sql, params)
 
-    def _advance_mark(self, values: list[Any]) -> None:
+    def _read_cursor(
+        self, cursor: Any, database: DatabaseUrl, sql: str, params: list[Any]
+    ) -> Iterator[pd.DataFrame]:
+        try:
+            if params:
+                cursor.execute(sql, params)
+            else:
+                cursor.execute(sql)  # without parameters the drivers leave % in the query alone
+            names = [str(column[0]) for column in cursor.description or ()]
+        except Exception as error:  # each driver has its own error classes; all mean the query failed
+            raise _query_error(database, self.source, error) from error
+        self.columns = _unique(names)
+        mark_index = _column_index(names, self.source.updated_at_column, database, self.source)
+        converters: list[Callable[[Sequence[Any]], list[str]]] | None = None
+        while True:
+            try:
+                rows = cursor.fetchmany(self.batch_size)
+            except Exception as error:  # a dropped connection mid-read
+                raise _query_error(database, self.source, error) from error
+            if not rows:
+                return
+            columns = list(zip(*rows, strict=True))
+            if mark_index is not None:
+                self._advance_mark(columns[mark_index])
+            converters = converters or [_converter(values) for values in columns]
+            yield self._frame(
+                [convert(values) for convert, values in zip(converters, columns, strict=True)], len(rows)
+            )
+
+    def _read_postgresql(
+        self, connection: Any, database: DatabaseUrl, sql: str, params: list[Any]
+    ) -> Iterator[pd.DataFrame]:
+        """Stream with COPY … TO STDOUT in CSV, parsed by pandas' C reader.
+
+        Several times faster than fetching Python objects through a cursor: values arrive already
+        as PostgreSQL's text (ISO dates, exact numerics). The high-water mark is the server's max()
+        within the same REPEATABLE READ snapshot, so it matches exactly the rows sent.
+        """
+        arguments = params or None
+        cursor = connection.cursor()
+        try:
+            cursor.execute(f"SELECT * FROM ({sql}) AS yici_columns LIMIT 0", arguments)
+            description = list(cursor.description or ())
+        except Exception as error:  # psycopg.Error and its many subclasses
+            raise _query_error(database, self.source, error) from error
+        names = [str(column.name) for column in description]
+        self.columns = _unique(names)
+        mark_index = _column_index(names, self.source.updated_at_column, database, self.source)
+        strip = [
+            position for position, column in enumerate(description) if column.type_code in _PG_PADDED_TYPES
+        ]
+        booleans = [position for position, column in enumerate(description) if column.type_code == _PG_BOOL]
+        try:
+            with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", arguments) as copy:
+                chunks = pd.read_csv(
+                    io.BufferedReader(_ChunkReader(iter(copy)), buffer_size=1 << 20),
+                    header=None,
+                    names=list(range(len(names))),
+                    dtype=str,
+                    na_filter=False,
+                    skip_blank_lines=False,
+                    engine="c",
+                    encoding="utf-8",
+                    chunksize=self.batch_size,
+                )
+                for chunk in chunks:
+                    if chunk.empty:
+                        continue  # pandas yields one empty chunk for an empty result
+                    for position in strip:
+                        chunk[position] = chunk[position].str.strip()
+                    for position in booleans:
+                        chunk[position] = chunk[position].map(_PG_BOOLEAN_TEXT).astype("str")
+                    chunk.index = pd.RangeIndex(
+                        self.rows_read + 1, self.rows_read + len(chunk) + 1, name="record"
+                    )
+                    chunk.columns = pd.Index(self.columns, dtype=object)
+                    self.rows_read += len(chunk)
+                    yield chunk
+            if mark_index is not None:
+                column = quote_identifier(names[mark_index], "postgresql")
+                cursor.execute(f"SELECT max({column}) FROM ({sql}) AS yici_mark", arguments)
+                row = cursor.fetchone()
+                if row is not None and row[0] is not None:
+                    self._advance_mark([row[0]])
+        except SqlSourceError:
+            raise
+        except Exception as error:  # psycopg.Error, or a parse error on a broken stream
+            raise _query_error(database, self.source, error) from error
+
+    def _frame(self, columns: list[list[str]], length: int) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {position: pd.array(values, dtype="str") for position, values in enumerate(columns)},
+            index=pd.RangeIndex(self.rows_read + 1, self.rows_read + length + 1, name="record"),
+        )
+        frame.columns = pd.Index(self.columns, dtype=object)
+        self.rows_read += length
+        return frame
+
+    def _advance_mark(self, values: Sequence[Any]) -> None:
         present = [value for value in values if value is not None]
         if not present:
             return
@@ -362,30 +433,34 @@ def _column_index(
     )
 
 
-def _converter(values: list[Any]) -> Callable[[list[Any]], list[str]]:
-    """Pick a fast text conversion for a column, judging by the values of its first batch."""
-    kinds = {type(value) for value in values if value is not None}
-    if kinds == {str}:
-        return _strings_to_text
-    if kinds == {int}:
-        return _ints_to_text
-    return _values_to_text
+def _converter(values: Sequence[Any]) -> Callable[[Sequence[Any]], list[str]]:
+    """A text conversion for one column, specialised to the type of its first value.
+
+    A database column holds one type, so checking ``type(value) is kind`` is enough to keep the
+    general (slower) conversion for NULLs and for SQLite's mixed columns.
+    """
+    kind = next((type(value) for value in values if value is not None), None)
+    render = _RENDERERS.get(kind) if kind is not None else None
+    if kind is None or render is None:
+        return _values_to_text
+
+    def convert(column: Sequence[Any]) -> list[str]:
+        return [render(value) if type(value) is kind else value_to_text(value) for value in column]
+
+    return convert
 
 
-def _strings_to_text(values: list[Any]) -> list[str]:
-    try:
-        return ["" if value is None else value.strip() for value in values]
-    except AttributeError:  # a later batch holds other types (SQLite columns may mix them)
-        return _values_to_text(values)
+_RENDERERS: dict[type, Callable[[Any], str]] = {
+    str: str.strip,
+    int: str,
+    float: float_to_text,
+    Decimal: lambda value: format(value, "f"),
+    dt.datetime: lambda value: value.isoformat(sep=" "),
+    dt.date: dt.date.isoformat,
+}
 
 
-def _ints_to_text(values: list[Any]) -> list[str]:
-    if all(type(value) is int or value is None for value in values):
-        return ["" if value is None else str(value) for value in values]
-    return _values_to_text(values)
-
-
-def _values_to_text(values: list[Any]) -> list[str]:
+def _values_to_text(values: Sequence[Any]) -> list[str]:
     return [value_to_text(value) for value in values]
 
 
@@ -418,23 +493,52 @@ def _query_error(database: DatabaseUrl, source: SqlSource, error: Exception) -> 
 # --- connections --------------------------------------------------------------------------------
 
 
+class _ChunkReader(io.RawIOBase):
+    """A readable file over an iterator of byte blocks (a COPY stream), for pandas to parse."""
+
+    def __init__(self, blocks: Iterator[bytes | memoryview]) -> None:
+        self._blocks = blocks
+        self._pending = bytearray()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        size = len(target)
+        while len(self._pending) < size:
+            block = next(self._blocks, None)
+            if block is None:
+                break
+            self._pending += block
+        count = min(size, len(self._pending))
+        target[:count] = self._pending[:count]
+        del self._pending[:count]
+        return count
+
+
+# PostgreSQL type OIDs: bpchar (char(n), which pads with blanks) and boolean. Other text is sent as
+# stored; stripping every text column would cost a third of the read.
+_PG_PADDED_TYPES = frozenset({1042})
+_PG_BOOL = 16
+_PG_BOOLEAN_TEXT = {"t": "true", "f": "false", "": ""}
+
+
 class _Connection:
-    """Open a read-only connection and hand out one streaming cursor; close both on exit."""
+    """A read-only connection to the source database, closed on exit."""
 
     def __init__(self, database: DatabaseUrl) -> None:
         self.database = database
         self.connection: Any = None
 
-    def __enter__(self) -> Callable[[], Any]:
+    def __enter__(self) -> Any:
         database = self.database
         try:
             if database.dialect == "sqlite":
-                return self._sqlite()
-            if database.dialect == "postgresql":
-                return self._postgresql()
-            return self._mysql()
-        except SqlSourceError:
-            raise
+                self.connection = self._sqlite()
+            elif database.dialect == "postgresql":
+                self.connection = self._postgresql()
+            else:
+                self.connection = self._mysql()
         except Exception as error:  # each driver has its own connection error classes
             raise SqlSourceError(
                 url=database.safe,
@@ -442,6 +546,7 @@ class _Connection:
                 reason_en="cannot connect; check host, port, user, password and database name",
                 detail=f"{type(error).__name__}: {str(error).strip()}",
             ) from error
+        return self.connection
 
     def __exit__(self, *exc: object) -> None:
         if self.connection is not None:
@@ -454,19 +559,18 @@ class _Connection:
             with contextlib.suppress(Exception):
                 self.connection.close()
 
-    def _sqlite(self) -> Callable[[], Any]:
-        path = self.database.database
+    def _sqlite(self) -> Any:
         # mode=ro: the source never writes, and a mistyped path fails instead of creating an empty file.
-        connection = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
-        self.connection = connection
-        return connection.cursor
+        path = self.database.database
+        return sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
 
-    def _postgresql(self) -> Callable[[], Any]:
+    def _postgresql(self) -> Any:
         import psycopg
 
         database = self.database
         options = dict(database.options)
         options.setdefault("connect_timeout", str(_CONNECT_TIMEOUT_SECONDS))
+        options.setdefault("client_encoding", "UTF8")
         conninfo = psycopg.conninfo.make_conninfo(
             "",
             host=database.host,
@@ -478,11 +582,10 @@ class _Connection:
         )
         connection = psycopg.connect(conninfo)
         connection.read_only = True
-        self.connection = connection
-        # A named cursor is a server-side cursor: rows arrive as fetched, not all at execute().
-        return lambda: connection.cursor(name=f"yici_{uuid.uuid4().hex}")
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        return connection
 
-    def _mysql(self) -> Callable[[], Any]:
+    def _mysql(self) -> Any:
         import pymysql
         import pymysql.cursors
 
@@ -497,8 +600,6 @@ class _Connection:
             connect_timeout=_CONNECT_TIMEOUT_SECONDS,
             cursorclass=pymysql.cursors.SSCursor,  # unbuffered: rows stream from the server
         )
-        self.connection = connection
         with connection.cursor(pymysql.cursors.Cursor) as setup:
             setup.execute("START TRANSACTION READ ONLY")
-        cursor_factory: Callable[[], Any] = connection.cursor
-        return cursor_factory
+        return connection

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 
 from connectors.errors import SourceConfigError
 from connectors.sql import (
+    Dialect,
     SqlSource,
     SqlSourceError,
     parse_database_url,
@@ -37,21 +38,22 @@ ROWS: list[tuple[Any, ...]] = [
 
 @dataclass
 class Database:
-    dialect: str
+    dialect: Dialect
     url: str
     table: str
     run: Callable[[str, Sequence[Any]], None]
     count: Callable[[str], int]
+    extra_tables: list[str] = field(default_factory=list)  # dropped after the test, like table
 
     def q(self, name: str) -> str:
-        return quote_identifier(name, "mysql" if self.dialect == "mysql" else self.dialect)  # type: ignore[arg-type]
+        return quote_identifier(name, self.dialect)
 
     @property
     def mark(self) -> str:
         return "?" if self.dialect == "sqlite" else "%s"
 
 
-def _ddl(dialect: str, table: str) -> str:
+def _ddl(dialect: Dialect, table: str) -> str:
     text, date, money, stamp = {
         "sqlite": ("TEXT", "TEXT", "NUMERIC", "TEXT"),
         "postgresql": ("TEXT", "DATE", "NUMERIC(10,2)", "TIMESTAMP"),
@@ -94,7 +96,6 @@ def _postgresql() -> Iterator[Database]:
     except psycopg.OperationalError as error:
         pytest.skip(f"PostgreSQL not reachable: {error}")
     table = f"yici_conn_{uuid.uuid4().hex[:10]}"
-    created: list[str] = [table]
 
     def run(sql: str, params: Sequence[Any] = ()) -> None:
         connection.execute(sql, params or None)
@@ -104,7 +105,7 @@ def _postgresql() -> Iterator[Database]:
 
     database = Database("postgresql", PG_URL, table, run, count)
     yield database
-    for name in created + getattr(database, "extra_tables", []):
+    for name in [table, *database.extra_tables]:
         connection.execute(f"DROP TABLE IF EXISTS {name}")
     connection.close()
 
@@ -130,7 +131,7 @@ def _mariadb() -> Iterator[Database]:
 
     database = Database("mysql", MARIADB_URL, table, run, count)
     yield database
-    for name in [table, *getattr(database, "extra_tables", [])]:
+    for name in [table, *database.extra_tables]:
         run(f"DROP TABLE IF EXISTS {name}")
     connection.close()
 
@@ -241,11 +242,25 @@ def test_query_source_with_a_percent_sign_and_an_incremental_read(teachers: Data
     assert sorted(_ids(recent)) == [5, 6, 7]
 
 
+def test_booleans_fixed_width_codes_and_nulls(database: Database) -> None:
+    table = f"{database.table}_kinds"
+    database.extra_tables.append(table)
+    database.run(f"CREATE TABLE {table} (id INTEGER, flag BOOLEAN, code CHAR(12), note VARCHAR(10))", ())
+    database.run(f"INSERT INTO {table} VALUES (1, TRUE, '1111000001', NULL), (2, FALSE, '11', '')", ())
+
+    (frame,) = read_batches(SqlSource(url=database.url, table=table))
+
+    # MySQL and SQLite keep booleans as 1/0; PostgreSQL has a boolean type.
+    true, false = ("true", "false") if database.dialect == "postgresql" else ("1", "0")
+    assert frame.loc[1].tolist() == ["1", true, "1111000001", ""]
+    assert frame.loc[2].tolist() == ["2", false, "11", ""]  # CHAR(12) padding is not data
+
+
 def test_hostile_table_and_column_names_are_quoted(database: Database) -> None:
     name = f'{database.table}"`;DROP TABLE {database.table}--'  # within MySQL's 64-character limit
     column = "出生 日期"
     database.run(f"CREATE TABLE {database.q(name)} (id INTEGER, {database.q(column)} VARCHAR(20))", ())
-    database.extra_tables = [database.q(name)]  # type: ignore[attr-defined]
+    database.extra_tables.append(database.q(name))
     database.run(f"INSERT INTO {database.q(name)} VALUES (1, '1990-03-07')", ())
 
     frames = list(read_batches(SqlSource(url=database.url, table=name, columns=("id", column))))
