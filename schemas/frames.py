@@ -404,6 +404,10 @@ def validate_frame(std: Standard, entity: str, df: pd.DataFrame) -> FrameReport:
         raise MissingColumnsError(entity=entity, columns=missing)
     present = [str(c) for c in df.columns if c in elements]
     ignored = tuple(str(c) for c in df.columns if c not in elements)
+    repeated = sorted({c for c in present if present.count(c) > 1})
+    if repeated:
+        names = ", ".join(repeated)
+        raise ValueError(f"表中列重复：{names} / columns appear more than once: {names}")
 
     labels = df.index
     raw = {name: _as_text(df[name]) for name in present}

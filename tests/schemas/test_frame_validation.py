@@ -300,3 +300,10 @@ def test_numbers_written_with_their_unit(std: schemas.Standard) -> None:
     assert report.valid["floor_area"].tolist() == [35000.0, 1200.0]
     assert report.valid["fixed_assets_value"].tolist() == [3.5, 120.0]
     assert {(f.row, f.field) for f in report.failures} == {(2, "student_count"), (3, "floor_area")}
+
+
+def test_a_column_given_twice_is_refused(std: schemas.Standard) -> None:
+    df = teachers(name=["张三"], gender=["男"])
+    df.columns = ["id_number", "school_code", "name", "name"]
+    with pytest.raises(ValueError, match="name"):
+        validate_frame(std, "teacher", df)
