@@ -36,6 +36,7 @@ _SCORE_PINYIN: Final = 0.86
 _SCORE_LESS_SPECIFIC: Final = 0.84
 _SCORE_ABBREVIATION: Final = 0.8
 _SCORE_FUZZY_BASE: Final = 0.62
+_SCORE_BY_SAMPLES: Final = 0.78
 
 _PENALTY_BOOLEAN_MISSING: Final = 0.06
 _PENALTY_BOOLEAN_EXTRA: Final = 0.1
@@ -46,6 +47,7 @@ _PENALTY_VALUES: Final = 0.1
 _PENALTY_PRECISION: Final = 0.03
 
 _SHORTLIST_LIMIT: Final = 400
+_OPTION_SPLIT_RE: Final = re.compile(r"[/、,]|或")
 _ASCII_WORD_RE: Final = re.compile(r"^[a-z]{2,24}$")
 _DIGITS_FORMAT_RE: Final = re.compile(r"^(\d+)位")
 _VALIDATOR_LENGTHS: Final = {"id_number": 18, "mobile": 11, "school_code": 10, "uscc": 18, "postcode": 6}
@@ -247,7 +249,7 @@ class Matcher:
             return
         subject, tokens = parsed.subject, parsed.tokens
         index.key[(subject, tokens)].append(form)
-        index.bag[(subject, frozenset(tokens))].append(form)
+        index.bag[(subject, _bag(tokens))].append(form)
         for dropped in range(1, len(tokens)):
             index.suffix[(subject, tokens[dropped:])].append((form, dropped))
         if len(tokens) >= 2 and tokens[-1] in lexicon.REPRESENTATION_TOKENS:
@@ -316,6 +318,8 @@ class Matcher:
             candidates = self._approximate(parsed, index)
         if not candidates and parsed.language == "en":
             candidates = self._pinyin(parsed, index)
+        if not candidates and context.samples and parsed.own and not _has_content(parsed.tokens):
+            candidates = self._by_samples(parsed, context)
         checked = [c for c in (self._check(parsed, c, context) for c in candidates) if c is not None]
         best = _best_per_element(checked)
         return self._decide(label, parsed, best, context)
@@ -356,7 +360,7 @@ class Matcher:
             return found
         content = _has_content(tokens)
         if content:
-            for form in index.bag.get((subject, frozenset(tokens)), ()):
+            for form in index.bag.get((subject, _bag(tokens)), ()):
                 found.append(
                     self._from_form(form, _SCORE_REORDERED, "segmented", "词序不同于", "reordered terms of")
                 )
@@ -401,7 +405,8 @@ class Matcher:
 
     def _approximate(self, parsed: ParsedLabel, index: _EntityIndex) -> list[_Candidate]:
         tokens = parsed.tokens
-        if not _has_content(tokens):
+        # Characters carry meaning in Chinese; in English they do not ("male" is inside "female").
+        if not _has_content(tokens) or not all(has_cjk(t) for t in tokens):
             return []
         text = join_tokens(tokens)
         subject = parsed.subject
@@ -466,6 +471,35 @@ class Matcher:
             )
         ]
 
+    def _by_samples(self, parsed: ParsedLabel, context: _Context) -> list[_Candidate]:
+        """A label that says only 号码 or 类别: the sample values decide, if one element fits them."""
+        profile = profile_values(context.samples)
+        if profile is None:
+            return []
+        fitting = []
+        for element in self.standard.elements_for(parsed.entity):
+            if element.validator is None and element.code_list is None:
+                continue
+            outcome = fit(profile, element, self.standard)
+            if outcome is not None and outcome.delta > 0:
+                fitting.append((element, outcome))
+        if len(fitting) != 1:
+            return []
+        element, outcome = fitting[0]
+        return [
+            _Candidate(
+                element=element,
+                score=_SCORE_BY_SAMPLES,
+                kind="fuzzy",
+                steps_zh=[
+                    f"标签“{parsed.text}”只说明表示方式；{outcome.reason_zh}，只有 {element.code} 相符"
+                ],
+                steps_en=[
+                    f"label {parsed.text} names no datum; {outcome.reason_en}, which fits {element.code} only"
+                ],
+            )
+        ]
+
     def _from_form(self, form: _Form, score: float, kind: MatchKind, how_zh: str, how_en: str) -> _Candidate:
         code = form.element.code
         what_zh = {
@@ -523,7 +557,13 @@ class Matcher:
             score += outcome.delta
             steps_zh.append(outcome.reason_zh)
             steps_en.append(outcome.reason_en)
-        conversion = self._conversion(parsed.unit, element)
+        unit = parsed.unit
+        if unit == "岁" and element.value_type in ("date", "year_month"):
+            # 出生年月（岁）of a cadre form: the age in brackets is computed from the date.
+            steps_zh.append("括号中的年龄由日期推算")
+            steps_en.append("the age in brackets is computed from the date")
+            unit = None
+        conversion = self._conversion(unit, element)
         if isinstance(conversion, str):
             return None
         candidate.conversion = conversion
@@ -663,7 +703,8 @@ class Matcher:
             return None
         target = unit_of(element.unit) if element.unit else None
         if target is None:
-            if element.value_type in ("integer", "decimal"):
+            # A string element may be a count approved before its type was known; a date or a code is not.
+            if element.value_type in ("integer", "decimal", "string"):
                 return None
             return f"unit {unit} on a non-numeric element"
         if target == unit:
@@ -729,9 +770,35 @@ class Matcher:
             alternatives=_alternatives(best[1:], 3),
         )
 
+    def _options(self, label: str, parsed: ParsedLabel) -> Match | None:
+        """A label made of a code list's values (公办/民办, 男/女) asks for the element coded by that list."""
+        main, _ = split_brackets(parsed.text)
+        options = [o for o in _OPTION_SPLIT_RE.split(main) if o]
+        if len(options) < 2:
+            return None
+        owners = [
+            e
+            for e in self.standard.elements_for(parsed.entity)
+            if e.code_list is not None
+            and all(self.standard.code_list(e.code_list).resolve(o) is not None for o in options)
+        ]
+        if len(owners) != 1:
+            return None
+        element = owners[0]
+        assert element.code_list is not None
+        return Match(
+            label=label,
+            element=element.code,
+            confidence=_SCORE_REPRESENTATION,
+            kind="segmented",
+            explanation_zh=f"“{'、'.join(options)}”都是代码表 {element.code_list} 的值，即 {element.code}",
+            explanation_en=f"{', '.join(options)} are values of code list {element.code_list}: {element.code}",
+            subject=parsed.subject,
+        )
+
     def _description_subject(self, parsed: ParsedLabel, context: _Context) -> tuple[str, str] | None:
         """A description naming someone else (“填写配偶的工作单位”) overrides a label that names no one."""
-        if not context.description or not parsed.own:
+        if not context.description or not (parsed.own or parsed.subject == lexicon.ORG):
             return None
         described = _parse(context.description[:60], parsed.entity, self._segmenter)
         if described.own or described.subject == lexicon.ORG or described.subject_word is None:
@@ -747,7 +814,13 @@ class Matcher:
             # What the label would be about were it the entity's own datum, for the reviewer.
             own = own_subject(parsed.entity)
             index = self._indexes[parsed.entity]
-            for form in index.key.get((own, parsed.tokens), ())[:3]:
+            own_keys = [(own, parsed.tokens)]
+            if parsed.tokens[:1] == (lexicon.ORG,):
+                own_keys.append(
+                    (lexicon.ORG, parsed.tokens[1:])
+                )  # 配偶工作单位: the teacher's would be 工作单位
+            own_forms = [f for key in own_keys for f in index.key.get(key, ())]
+            for form in own_forms[:3]:
                 alternatives.append(
                     Alternative(
                         element=form.element.code,
@@ -786,6 +859,9 @@ class Matcher:
         )
 
     def _compound(self, label: str, parsed: ParsedLabel, context: _Context) -> Match:
+        coded = self._options(label, parsed)
+        if coded is not None:
+            return coded
         results = [self._match_parsed(label, part, context) for part in parsed.parts]
         elements = {r.element for r in results}
         if len(elements) == 1 and None not in elements:
@@ -884,6 +960,15 @@ def _has_content(tokens: tuple[str, ...]) -> bool:
     return any(t not in lexicon.GENERIC_TOKENS for t in tokens)
 
 
+def _bag(tokens: tuple[str, ...]) -> frozenset[str]:
+    """Tokens as a set, without 中 and without tokens another token contains.
+
+    So 专任教师中女教师数 and 女专任教师数 compare equal: statistical forms write subcounts both ways.
+    """
+    kept = {t for t in tokens if t not in ("中", "其中")}
+    return frozenset(t for t in kept if not any(t != other and t in other for other in kept))
+
+
 def _is_subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)
@@ -904,10 +989,12 @@ def _pinyin_keys(main: str) -> tuple[str, ...]:
 
 
 def _vocabulary(standard: Standard) -> set[str]:
-    """Words of the standard that jieba does not know (借阅证 of 借阅证类型), as its user dictionary.
+    """Words of the standard that jieba does not know, as its user dictionary.
 
-    Runs of tokens that no lexicon term covers, and that jieba left in pieces, are joined: so a label
-    like 借阅证种类 splits at the same places as the element 借阅证类型.
+    A new element such as 借阅证类型 splits into 借阅 证 类型: jieba lacks 借阅证. Joining such a word
+    and its one-character head (证, 卡, 室 …) into a dictionary word makes 借阅证种类 and 借阅证号
+    split at the same places. A run that contains a term of the lexicon (现职称 holds 职称) is left
+    alone: the lexicon must keep seeing its terms.
     """
     base = _vocabulary_segmenter()
     words: set[str] = set()
@@ -926,11 +1013,21 @@ def _vocabulary(standard: Standard) -> set[str]:
                 ):
                     run.append(token)
                     continue
-                joined = "".join(run)
-                if len(run) >= 2 and any(len(t) == 1 for t in run) and 3 <= len(joined) <= 6:
-                    words.add(joined)
+                if _is_new_word(run):
+                    words.add("".join(run))
                 run = []
     return words
+
+
+def _is_new_word(run: list[str]) -> bool:
+    joined = "".join(run)
+    if len(run) < 2 or len(run[-1]) != 1 or any(len(t) < 2 for t in run[:-1]) or not 3 <= len(joined) <= 5:
+        return False
+    pieces = {joined[i:j] for i in range(len(joined)) for j in range(i + 1, len(joined) + 1)}
+    return not any(
+        piece in lexicon.UNIT_ALIASES or (len(piece) >= 2 and lexicon_entry(piece) is not None)
+        for piece in pieces
+    )
 
 
 _vocabulary_base: Segmenter | None = None

@@ -141,6 +141,8 @@ def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabe
             if token in lexicon.SUBJECTS:
                 subject_word = token
     tokens = list(segmenter.tokens(sections[-1])) if sections else []
+    if language == "en":
+        tokens = _person_first(tokens)
 
     pieces = _split_conjunctions(tokens)
     scans: list[_Scan] = []
@@ -156,7 +158,17 @@ def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabe
         qualifiers.extend(q for q in scan.qualifiers if q not in qualifiers)
         boolean = boolean or scan.boolean
     parts = tuple(
-        _finish(label, text, entity, language, scan.subject_word, list(scan.rest), boolean, tuple(qualifiers))
+        _finish(
+            label,
+            text,
+            entity,
+            language,
+            scan.subject_word,
+            list(scan.rest),
+            boolean,
+            tuple(qualifiers),
+            scan.owner,
+        )
         for scan in scans
     )
     if len(parts) == 1:
@@ -180,6 +192,7 @@ def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabe
 @dataclass(frozen=True, kw_only=True)
 class _Scan:
     subject_word: str | None
+    owner: str | None  # 配偶 in 配偶父亲: the person whose relation the subject is
     boolean: bool
     qualifiers: tuple[Qualifier, ...]
     rest: tuple[str, ...]
@@ -187,6 +200,7 @@ class _Scan:
 
 def _scan(tokens: list[str], subject_word: str | None) -> _Scan:
     """Reads the words before the property: yes/no markers, periods, ordinals, subjects, numbering."""
+    owner: str | None = None
     qualifiers: list[Qualifier] = []
     boolean = False
     index = 0
@@ -214,6 +228,11 @@ def _scan(tokens: list[str], subject_word: str | None) -> _Scan:
         if token in lexicon.SUBJECTS:
             if lexicon.SUBJECTS[token] == lexicon.ORG and _is_other_person(subject_word):
                 break  # 配偶工作单位: the spouse's employer, a datum about the spouse
+            if _is_other_person(subject_word):
+                if lexicon.SUBJECTS[token] == lexicon.SELF:
+                    index += 1  # 配偶本人: still the spouse
+                    continue
+                owner = owner or subject_word  # 配偶父亲, 子女紧急联系人: someone of someone else
             subject_word = token
             index += 1
             while index < count - 1 and is_numeral(tokens[index]):
@@ -232,7 +251,21 @@ def _scan(tokens: list[str], subject_word: str | None) -> _Scan:
             rest.append(lexicon.ORG)
         elif token not in lexicon.FILLER_TOKENS:
             rest.append(token)
-    return _Scan(subject_word=subject_word, boolean=boolean, qualifiers=tuple(qualifiers), rest=tuple(rest))
+    return _Scan(
+        subject_word=subject_word,
+        owner=owner,
+        boolean=boolean,
+        qualifiers=tuple(qualifiers),
+        rest=tuple(rest),
+    )
+
+
+def _person_first(tokens: list[str]) -> list[str]:
+    """English names the person anywhere (“Spouse's date of birth”, “date of birth of spouse”)."""
+    for index, token in enumerate(tokens):
+        if index > 0 and _is_other_person(token if token in lexicon.SUBJECTS else None):
+            return [token, *tokens[:index], *tokens[index + 1 :]]
+    return tokens
 
 
 def _is_other_person(subject_word: str | None) -> bool:
@@ -276,6 +309,7 @@ def _finish(
     tokens: list[str],
     boolean: bool,
     qualifiers: tuple[Qualifier, ...],
+    owner: str | None = None,
 ) -> ParsedLabel:
     own_class = own_subject(entity)
     cls = lexicon.SUBJECTS[subject_word] if subject_word is not None else own_class
@@ -293,12 +327,36 @@ def _finish(
         property_tokens = [canonical, *property_tokens]
         cls = own_class
         subject_word = None
+    if (
+        subject_word is not None
+        and cls == lexicon.SELF
+        and property_tokens
+        and all(t in lexicon.GENERIC_TOKENS for t in property_tokens)
+    ):
+        # 人员类别, 读者类型: the person word is what the generic word qualifies, not whose datum it is.
+        canonical = lexicon.TERMS.get(subject_word, (subject_word,))[0]
+        property_tokens = [canonical, *property_tokens]
+        subject_word = None
     if entity == "school" and cls == lexicon.SELF:
         cls = "教师"  # on a school form, 教师姓名 is about the school's teachers
     if cls == lexicon.ORG and (property_tokens == ["名称"] or (property_tokens == ["姓名"] and subject_word)):
         property_tokens = []  # 单位名称 / school name: the organisation itself (姓名 alone stays a person's)
-    if not property_tokens and cls in lexicon.PERSON_SUBJECTS:
-        property_tokens = ["姓名"]  # 校长：____ asks for the principal's name
+    if (
+        not property_tokens
+        and cls in lexicon.PERSON_SUBJECTS
+        and subject_word not in lexicon.COUNTABLE_SUBJECT_WORDS
+    ):
+        # 校长：____ asks for the principal's name; 学生 or Students alone says nothing of the kind.
+        property_tokens = ["姓名"]
+    if (
+        len(property_tokens) >= 2
+        and property_tokens[-1] == "数"
+        and property_tokens[-2] in lexicon.UNIT_ALIASES
+    ):
+        property_tokens = property_tokens[:-1]  # 学时数 is 学时, 册数 is 册: the unit already counts
+    if owner is not None and subject_word is not None:
+        cls = f"{lexicon.SUBJECTS[owner]}的{cls}"
+        subject_word = f"{owner}的{subject_word}"
     return ParsedLabel(
         label=label,
         text=text,
@@ -323,6 +381,8 @@ def _bracket_qualifier(group: str) -> Qualifier:
         return Qualifier(kind="format", text=group)
     if group in lexicon.SUBJECTS:
         return Qualifier(kind="subject", text=group)
+    if lexicon.TERMS.get(group) == ("名称",):
+        return Qualifier(kind="format", text=group)  # 工作单位（全称）: how to write it, not what
     period = _period(group)
     if period is not None:
         return period
