@@ -57,15 +57,15 @@ class RecordRepository:
         """Per school: how many records, and how many hold a value for each column / extra key."""
         table = ENTITY_TABLES[entity]
         school = table.c[SCHOOL_COLUMN[entity]]
-        selected: list[Any] = [school, func.count().label("_rows")]
-        for column in columns:
-            selected.append(func.count(table.c[column]).label(column))
-        for key in extra_keys:
-            selected.append(func.count(_extra_value(self.session, table, key)).label(f"extra:{key}"))
+        # Counts are selected by position: a counted column may be the school column itself.
+        names = ["_rows", *columns, *(f"extra:{key}" for key in extra_keys)]
+        selected: list[Any] = [school, func.count()]
+        selected += [func.count(table.c[column]) for column in columns]
+        selected += [func.count(_extra_value(self.session, table, key)) for key in extra_keys]
         query = select(*selected).group_by(school)
         if school_codes is not None:
             query = query.where(school.in_(list(school_codes)))
-        return {row[0]: dict(row._mapping) for row in self.session.execute(query)}
+        return {row[0]: dict(zip(names, row[1:], strict=True)) for row in self.session.execute(query)}
 
     def rows(
         self,
