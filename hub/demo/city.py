@@ -9,6 +9,7 @@ header of an XLSX sheet, a GB18030 CSV.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,15 @@ from hub.demo.schools import (
     school_codes,
     uscc,
 )
-from hub.demo.teachers import ROAD_STEMS, ROAD_SUFFIXES, Postings, teacher_columns
+from hub.demo.teachers import (
+    FEMALE_SHARE,
+    ROAD_STEMS,
+    ROAD_SUFFIXES,
+    STAGES,
+    Column,
+    Postings,
+    teacher_columns,
+)
 from hub.demo.vocabulary import Vocabulary
 
 AS_OF = date(2026, 9, 1)
@@ -84,31 +93,24 @@ def generate_city(
 
     # One row per teacher, grouped by school.
     owner = np.repeat(np.arange(schools), staffed)
-    stage = np.empty(teachers, dtype=object)
+    stage = np.empty(teachers, dtype=np.int64)
     for index, site in enumerate(sites):
-        rows = owner == index
-        options = list(site.kind.stages)
+        rows = slice(int(staffed[:index].sum()), int(staffed[: index + 1].sum()))
+        options = np.array([STAGES.index(name) for name in site.kind.stages])
         weights = np.array(list(site.kind.stages.values()))
-        stage[rows] = np.array(options)[
-            teacher_rng.choice(len(options), size=rows.sum(), p=weights / weights.sum())
+        stage[rows] = options[
+            teacher_rng.choice(len(options), size=int(staffed[index]), p=weights / weights.sum())
         ]
+    district_index = {district.code: index for index, district in enumerate(home.districts)}
     postings = Postings(
-        school_codes=np.array(codes)[owner],
-        stages=stage.astype(str),
+        school_codes=np.array(codes, dtype=object)[owner],
+        school_index=owner,
+        stages=stage,
         rural=rural[owner],
-        district_codes=np.array([site.district.code for site in sites])[owner],
+        districts=np.array([district_index[site.district.code] for site in sites])[owner],
     )
-    female_share = pd.Series(postings.stages).map(
-        {
-            "preschool": 0.97,
-            "primary": 0.78,
-            "junior": 0.62,
-            "senior": 0.52,
-            "vocational": 0.5,
-            "special": 0.75,
-        }
-    )
-    male = teacher_rng.random(teachers) >= female_share.to_numpy()
+    female_share = np.array([FEMALE_SHARE[name] for name in STAGES])[stage]
+    male = teacher_rng.random(teachers) >= female_share
     person_names = np.array(
         [fake.last_name() + (fake.first_name_male() if m else fake.first_name_female()) for m in male],
         dtype=object,
@@ -150,16 +152,18 @@ def generate_teachers_frame(
     school_codes: list[str] | npt.NDArray[np.str_],
     division_code: str = "330106",
     as_of: date = AS_OF,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """`n` valid teacher rows spread over `school_codes`, fully vectorised (no faker): for benchmarks.
 
     A school code made by this package carries its school category in its first two digits,
     which decides the subjects and stage of its teachers; other codes get primary teachers.
+    `columns` (element names) keeps only those, which saves most of the time on wide text columns.
     """
     standard = schemas.load_standard()
     home = home_city_for(division_code)
     rng = np.random.default_rng(seed)
-    distinct = np.asarray(school_codes, dtype=str)
+    distinct = np.asarray(school_codes, dtype=object)
     category_stage = {
         "11": "preschool",
         "21": "primary",
@@ -168,20 +172,19 @@ def generate_teachers_frame(
         "36": "vocational",
         "51": "special",
     }
-    school_stage = np.array([category_stage.get(code[:2], "primary") for code in distinct])
-    district_of_school = np.array([d.code for d in home.districts])[
-        rng.integers(0, len(home.districts), len(distinct))
-    ]
+    school_stage = np.array([STAGES.index(category_stage.get(str(code)[:2], "primary")) for code in distinct])
+    school_district = rng.integers(0, len(home.districts), len(distinct))
     rural_school = rng.random(len(distinct)) < 0.25
     owner = rng.integers(0, len(distinct), n)
     postings = Postings(
         school_codes=distinct[owner],
+        school_index=owner,
         stages=school_stage[owner],
         rural=rural_school[owner],
-        district_codes=district_of_school[owner],
+        districts=school_district[owner],
     )
-    columns = teacher_columns(rng, Vocabulary(standard, "teacher"), home=home, as_of=as_of, postings=postings)
-    return _frame(standard, "teacher", columns)
+    values = teacher_columns(rng, Vocabulary(standard, "teacher"), home=home, as_of=as_of, postings=postings)
+    return _frame(standard, "teacher", values, columns)
 
 
 def to_form_frames(city: City, *, labels: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -225,11 +228,20 @@ def _element_names(standard: schemas.Standard, entity: str) -> list[str]:
     return [e.name for e in standard.elements_for(entity) if e.derivation is None]
 
 
-def _frame(standard: schemas.Standard, entity: str, columns: dict[str, pd.Series]) -> pd.DataFrame:
-    unknown = set(columns) - {e.name for e in standard.elements_for(entity)}
+def _frame(
+    standard: schemas.Standard, entity: str, columns: dict[str, Column], only: Sequence[str] | None = None
+) -> pd.DataFrame:
+    unknown = (set(columns) | set(only or ())) - {e.name for e in standard.elements_for(entity)}
     if unknown:
-        raise LookupError(f"generator fills columns the standard lacks: {sorted(unknown)}")
-    return pd.DataFrame({name: columns[name] for name in _element_names(standard, entity) if name in columns})
+        raise LookupError(f"columns the standard lacks: {sorted(unknown)}")
+    wanted = set(only) if only is not None else set(columns)
+    return pd.DataFrame(
+        {
+            name: columns[name]
+            for name in _element_names(standard, entity)
+            if name in columns and name in wanted
+        }
+    )
 
 
 def _school_frame(

@@ -41,74 +41,75 @@ def digits_to_strings(digits: npt.NDArray[np.integer]) -> npt.NDArray[np.str_]:
 
 
 def ascii_to_strings(codes: npt.NDArray[np.uint8]) -> npt.NDArray[np.str_]:
-    """Rows of ASCII codes as one fixed-width string per row."""
+    """Rows of ASCII codes as one string per row; NUL bytes at the end of a row are dropped."""
     width = codes.shape[1]
     return np.ascontiguousarray(codes, dtype=np.uint8).view(f"S{width}").ravel().astype(f"U{width}")
 
 
-def number_digits(values: npt.NDArray[np.integer], width: int) -> npt.NDArray[np.int64]:
+def number_digits(values: npt.NDArray[np.integer], width: int) -> npt.NDArray[np.uint8]:
     """Zero-padded decimal digits of non-negative integers, one row per value."""
     powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    return (np.asarray(values, dtype=np.int64)[:, None] // powers) % 10
+    return ((np.asarray(values, dtype=np.int64)[:, None] // powers) % 10).astype(np.uint8)
 
 
-def string_digits(values: npt.NDArray[np.str_], width: int) -> npt.NDArray[np.int64]:
-    """The digits of fixed-width digit strings, one row per string."""
-    raw = np.asarray(values).astype(f"S{width}").view(np.uint8).reshape(-1, width)
-    return raw.astype(np.int64) - _ZERO
+def random_digits(rng: np.random.Generator, count: int, width: int) -> npt.NDArray[np.uint8]:
+    return rng.integers(0, 10, (count, width), dtype=np.uint8)
 
 
-def _id_bodies(
-    birthplaces: npt.NDArray[np.str_],
+def id_numbers(
+    *,
+    birthplaces: npt.NDArray[np.integer],
     birth_dates: npt.NDArray[np.datetime64],
-    sequence: npt.NDArray[np.int64],
-) -> npt.NDArray[np.int64]:
-    """The first 17 digits of ID numbers as integers (they fit in int64): cheap to compare."""
+    order: npt.NDArray[np.integer],
+) -> npt.NDArray[np.str_]:
+    """18-character ID numbers from six-digit birthplace codes, birth dates and three-digit order codes."""
     dates = np.asarray(birth_dates, dtype="datetime64[D]")
     years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
     months = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
     days = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
-    places = np.asarray(birthplaces).astype(np.int64)
-    return places * 10**11 + (years * 10000 + months * 100 + days) * 1000 + sequence
-
-
-def id_numbers_from_bodies(bodies: npt.NDArray[np.int64]) -> npt.NDArray[np.str_]:
-    """18-character ID numbers: each 17-digit body followed by its GB 11643 check character."""
-    digits = number_digits(bodies, 17)
-    check = ID_NUMBER_CHECK_CHARS[(digits @ ID_NUMBER_WEIGHTS) % 11]
-    return ascii_to_strings(np.hstack([(digits + _ZERO).astype(np.uint8), check[:, None]]))
+    body = np.hstack(
+        [
+            number_digits(birthplaces, 6),
+            number_digits(years * 10000 + months * 100 + days, 8),
+            number_digits(order, 3),
+        ]
+    )
+    check = ID_NUMBER_CHECK_CHARS[(body.astype(np.int64) @ ID_NUMBER_WEIGHTS) % 11]
+    return ascii_to_strings(np.hstack([body + np.uint8(_ZERO), check[:, None]]))
 
 
 def unique_id_numbers(
     rng: np.random.Generator,
     *,
-    birthplaces: npt.NDArray[np.str_],
+    birthplaces: npt.NDArray[np.integer],
     birth_dates: npt.NDArray[np.datetime64],
     male: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.str_]:
-    """ID numbers for people born where and when given, unique among themselves.
+    """ID numbers for people born where (six-digit codes) and when given, unique among themselves.
 
     The order code is drawn at random, again where two people would share a number; its
     parity carries the sex (odd for men), as GB 11643 prescribes.
     """
-    count = len(male)
     parity = np.asarray(male, dtype=np.int64)
+    days = np.asarray(birth_dates, dtype="datetime64[D]").astype(np.int64)
+    # Birthplace, birth day and order code identify a number; as one integer they sort fast.
+    prefix = np.asarray(birthplaces, dtype=np.int64) * 1_000_000 + (days + 100_000)
 
-    def order_codes(size: int, parities: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    def order_codes(parities: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         # 001-998; never 000, which no registry issues.
-        return rng.integers(0, 499, size=size) * 2 + 2 - parities
+        return rng.integers(0, 499, size=len(parities)) * 2 + 2 - parities
 
-    bodies = _id_bodies(birthplaces, birth_dates, order_codes(count, parity))
+    order = order_codes(parity)
     while True:
-        _, first = np.unique(bodies, return_index=True)
-        clashes = np.setdiff1d(np.arange(count), first, assume_unique=True)
-        if clashes.size == 0:
-            return id_numbers_from_bodies(bodies)
-        bodies[clashes] = bodies[clashes] // 1000 * 1000 + order_codes(clashes.size, parity[clashes])
+        key = prefix * 1000 + order
+        sorted_at = np.argsort(key, kind="stable")
+        repeated = sorted_at[1:][key[sorted_at[1:]] == key[sorted_at[:-1]]]
+        if repeated.size == 0:
+            return id_numbers(birthplaces=birthplaces, birth_dates=birth_dates, order=order)
+        order[repeated] = order_codes(parity[repeated])
 
 
 def mobile_numbers(rng: np.random.Generator, count: int) -> npt.NDArray[np.str_]:
     """11-digit mainland mobile numbers on prefixes in service."""
-    prefixes = rng.choice(MOBILE_PREFIXES, size=count)
-    subscribers = rng.integers(0, 10**8, size=count)
-    return digits_to_strings(np.hstack([number_digits(prefixes, 3), number_digits(subscribers, 8)]))
+    prefixes = number_digits(MOBILE_PREFIXES, 3)[rng.integers(0, len(MOBILE_PREFIXES), count)]
+    return digits_to_strings(np.hstack([prefixes, random_digits(rng, count, 8)]))

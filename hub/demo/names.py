@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numpy.dtypes import StringDType
 
 SURNAMES: dict[str, float] = {
     "王": 7.1,
@@ -130,28 +129,33 @@ FEMALE_CHARACTERS = tuple(
 )
 
 
+def _given_names(characters: tuple[str, ...]) -> npt.NDArray[np.object_]:
+    """Every one- and two-character given name from a character table."""
+    return np.array([*characters, *(a + b for a in characters for b in characters)], dtype=object)
+
+
+_SURNAME_TABLE = np.array(list(SURNAMES), dtype=object)
+_SURNAME_SHARE = np.array(list(SURNAMES.values())) / sum(SURNAMES.values())
+# Per sex: the given names, of which the first `len(characters)` have one character.
+_GIVEN = {
+    True: (_given_names(MALE_CHARACTERS), len(MALE_CHARACTERS)),
+    False: (_given_names(FEMALE_CHARACTERS), len(FEMALE_CHARACTERS)),
+}
+
+
 def draw_names(rng: np.random.Generator, *, male: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
-    """One name per person, the given name chosen from the characters of their sex."""
+    """One name per person, the given name made of characters usual for their sex.
+
+    About one person in four has a one-character given name, as in the population.
+    """
     count = len(male)
-    surnames = np.array(list(SURNAMES))
-    weights = np.array(list(SURNAMES.values()))
-    family = surnames[rng.choice(len(surnames), size=count, p=weights / weights.sum())]
-    male_chars = np.array(MALE_CHARACTERS)
-    female_chars = np.array(FEMALE_CHARACTERS)
-    first = np.where(
-        male,
-        male_chars[rng.integers(0, len(male_chars), count)],
-        female_chars[rng.integers(0, len(female_chars), count)],
-    )
-    second = np.where(
-        male,
-        male_chars[rng.integers(0, len(male_chars), count)],
-        female_chars[rng.integers(0, len(female_chars), count)],
-    )
-    # About one in four people has a one-character given name.
-    second = np.where(rng.random(count) < 0.25, "", second)
-    variable = StringDType()
-    full = np.strings.add(
-        np.strings.add(family.astype(variable), first.astype(variable)), second.astype(variable)
-    )
-    return np.asarray(full).astype(object)
+    family = _SURNAME_TABLE[rng.choice(len(_SURNAME_TABLE), size=count, p=_SURNAME_SHARE)]
+    given = np.empty(count, dtype=object)
+    for is_male, (table, singles) in _GIVEN.items():
+        rows = np.flatnonzero(male == is_male)
+        single = rng.random(len(rows)) < 0.25
+        index = np.where(
+            single, rng.integers(0, singles, len(rows)), rng.integers(singles, len(table), len(rows))
+        )
+        given[rows] = table[index]
+    return family + given

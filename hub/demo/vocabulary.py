@@ -61,15 +61,16 @@ class Vocabulary:
         codes = self.codes(element, list(weights))
         return codes[rng.choice(len(codes), size=size, p=normalised(weights.values()))]
 
-    def draw_per_row(
+    def draw_grouped(
         self,
         rng: np.random.Generator,
         element: str,
         labels: Sequence[str],
-        probabilities: npt.NDArray[np.float64],
+        groups: npt.NDArray[np.integer],
+        weights: npt.NDArray[np.float64],
     ) -> npt.NDArray[np.object_]:
-        """One code per row, each row with its own probabilities over `labels` (rows × labels)."""
-        return self.codes(element, labels)[sample_rows(rng, probabilities)]
+        """One code per row, drawn with the weights (groups × labels) of the row's group."""
+        return self.codes(element, labels)[sample_grouped(rng, groups, weights)]
 
 
 def normalised(weights: object) -> npt.NDArray[np.float64]:
@@ -77,8 +78,23 @@ def normalised(weights: object) -> npt.NDArray[np.float64]:
     return values / values.sum()
 
 
-def sample_rows(rng: np.random.Generator, probabilities: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
-    """For each row of relative weights, the index of one column drawn with those weights."""
-    cumulative = np.cumsum(probabilities, axis=1)
-    draws = rng.random(len(probabilities)) * cumulative[:, -1]
-    return np.minimum((draws[:, None] >= cumulative).sum(axis=1), probabilities.shape[1] - 1)
+def sample_grouped(
+    rng: np.random.Generator, groups: npt.NDArray[np.integer], weights: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int64]:
+    """For each row, a column index drawn with the relative weights of its group's row in `weights`.
+
+    Rows of one group are sampled together by inverse CDF, so the cost grows with the number
+    of rows, not rows times columns.
+    """
+    weights = np.asarray(weights, dtype=np.float64)
+    totals = weights.sum(axis=1, keepdims=True)
+    cumulative = np.cumsum(weights, axis=1) / np.where(totals > 0, totals, 1)
+    draws = rng.random(len(groups))
+    order = np.argsort(groups, kind="stable")
+    bounds = np.searchsorted(np.asarray(groups)[order], np.arange(len(weights) + 1))
+    result = np.zeros(len(groups), dtype=np.int64)
+    for group in range(len(weights)):
+        rows = order[bounds[group] : bounds[group + 1]]
+        if rows.size:
+            result[rows] = np.searchsorted(cumulative[group], draws[rows], side="right")
+    return np.minimum(result, weights.shape[1] - 1)
