@@ -43,8 +43,17 @@ def serve(
     settings = get_settings()
     _engine()
     application = create_app(settings)
+    background = None
+    if scheduler and settings.scheduler_enabled:
+        from hub.sources.scheduler import start_background_scheduler
+
+        background = start_background_scheduler(settings)
     console.print(f"Yici Hub on http://{host or settings.host}:{port or settings.port}  (database: {settings.database_url})")
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+    try:
+        uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+    finally:
+        if background is not None:
+            background.shutdown(wait=False)
 
 
 @app.command()

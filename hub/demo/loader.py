@@ -109,6 +109,7 @@ def load_demo(
         f"\nStart the hub with [bold]hub serve[/bold], then open {base}/ and sign in with a token, or try:\n"
         f"  curl -s -X POST {base}/api/v1/requests/check -H 'Authorization: Bearer {tokens['demo-hrss']}' "
         '-H \'Content-Type: application/json\' -d \'{"title":"职称评审花名册","purpose":"职称评审","entity":"teacher",'
-        '"fields":[{"label":"姓名"},{"label":"公民身份号码"},{"label":"出生日期"},{"label":"配偶姓名"}]}\''
+        '"fields":[{"label":"姓名"},{"label":"公民身份号码"},{"label":"出生日期"},{"label":"配偶姓名"}]}\'',
+        soft_wrap=True,  # a wrapped curl cannot be pasted
     )
     return tokens
