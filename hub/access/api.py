@@ -1,14 +1,20 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
 
 from hub.access import service
-from hub.access.payloads import PrincipalCreate, PrincipalCreated, PrincipalOut
+from hub.access.models import Grant, Principal
+from hub.access.payloads import GrantCreate, GrantOut, PrincipalCreate, PrincipalCreated, PrincipalOut
 from hub.access.repository import PrincipalRepository
-from hub.deps import AdminDep, PrincipalDep, SessionDep, SettingsDep
+from hub.db import utcnow
+from hub.deps import AdminDep, PrincipalDep, SessionDep, SettingsDep, require
 from hub.errors import error_responses
 
 router = APIRouter(tags=["principals"])
+Grantor = Annotated[Principal, Depends(require(*service.GRANTORS))]
 
 
 @router.post(
@@ -17,7 +23,9 @@ router = APIRouter(tags=["principals"])
     response_model=PrincipalCreated,
     responses=error_responses(401, 403, 409, 422),
 )
-def create_principal(payload: PrincipalCreate, session: SessionDep, settings: SettingsDep, _: AdminDep) -> PrincipalCreated:
+def create_principal(
+    payload: PrincipalCreate, session: SessionDep, settings: SettingsDep, _: AdminDep
+) -> PrincipalCreated:
     """Create a principal (admin only); the token is returned once."""
     principal, token = service.create_principal(session, settings.secret_key.get_secret_value(), payload)
     return PrincipalCreated(**PrincipalOut.model_validate(principal).model_dump(), token=token)
@@ -29,7 +37,9 @@ def list_principals(session: SessionDep, _: AdminDep) -> list[PrincipalOut]:
     return [PrincipalOut.model_validate(p) for p in PrincipalRepository(session).list()]
 
 
-@router.post("/principals/{principal_id}/revoke", response_model=PrincipalOut, responses=error_responses(401, 403, 404))
+@router.post(
+    "/principals/{principal_id}/revoke", response_model=PrincipalOut, responses=error_responses(401, 403, 404)
+)
 def revoke_principal(principal_id: int, session: SessionDep, _: AdminDep) -> PrincipalOut:
     """Revoke a principal: its token stops working at once (admin only)."""
     return PrincipalOut.model_validate(service.revoke_principal(session, principal_id))
@@ -39,3 +49,55 @@ def revoke_principal(principal_id: int, session: SessionDep, _: AdminDep) -> Pri
 def who_am_i(principal: PrincipalDep) -> PrincipalOut:
     """The principal behind the token."""
     return PrincipalOut.model_validate(principal)
+
+
+def grant_out(session: SessionDep, grant: Grant, *, today: date) -> GrantOut:
+    holder = PrincipalRepository(session).get(grant.department_id)
+    fields = {name: getattr(grant, name) for name in GrantOut.model_fields if hasattr(grant, name)}
+    return GrantOut(
+        **{**fields, "department": holder.name if holder else None, "active": grant.active_on(today)}
+    )
+
+
+@router.post(
+    "/grants",
+    status_code=status.HTTP_201_CREATED,
+    response_model=GrantOut,
+    tags=["grants"],
+    responses=error_responses(401, 403, 422),
+)
+def create_grant(payload: GrantCreate, session: SessionDep, principal: Grantor) -> GrantOut:
+    """Grant a department standing access to elements of a scope, for a purpose and period (admin, education)."""
+    today = utcnow().date()
+    return grant_out(
+        session, service.grant_standing_access(session, principal, payload, today=today), today=today
+    )
+
+
+@router.get("/grants", response_model=list[GrantOut], tags=["grants"], responses=error_responses(401, 403))
+def list_grants(
+    session: SessionDep, principal: PrincipalDep, department_id: Annotated[int | None, Query()] = None
+) -> list[GrantOut]:
+    """Grants the caller may see: a holder its own; admins and the education bureau all (or one holder's)."""
+    today = utcnow().date()
+    grants = service.visible_grants(session, principal, holder_id=department_id)
+    return [grant_out(session, g, today=today) for g in grants]
+
+
+@router.get(
+    "/grants/{grant_id}", response_model=GrantOut, tags=["grants"], responses=error_responses(401, 404)
+)
+def get_grant(grant_id: int, session: SessionDep, principal: PrincipalDep) -> GrantOut:
+    """One grant, to its holder, an admin or the education bureau."""
+    return grant_out(session, service.visible_grant(session, principal, grant_id), today=utcnow().date())
+
+
+@router.post(
+    "/grants/{grant_id}/revoke",
+    response_model=GrantOut,
+    tags=["grants"],
+    responses=error_responses(401, 403, 404, 409),
+)
+def revoke_grant(grant_id: int, session: SessionDep, principal: Grantor) -> GrantOut:
+    """Revoke a grant: reads under it stop at once (admin, education)."""
+    return grant_out(session, service.revoke_grant(session, principal, grant_id), today=utcnow().date())

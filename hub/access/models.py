@@ -38,6 +38,8 @@ class Grant(Base):
     # Elements the department may read unmasked; sensitive elements are masked unless listed here.
     clear_elements: Mapped[list[str]] = mapped_column(JSONType, default=list)
     schools: Mapped[list[str] | None] = mapped_column(JSONType)  # None: every school
+    # Administrative divisions (GB/T 2260 codes, trailing 00s meaning "the whole province/city"); None: any.
+    divisions: Mapped[list[str] | None] = mapped_column(JSONType)
     purpose: Mapped[str] = mapped_column(Text, default="")
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
     valid_from: Mapped[date] = mapped_column(Date)
@@ -45,6 +47,11 @@ class Grant(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
 
     def active_on(self, day: date) -> bool:
-        return self.revoked_at is None and self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+        return (
+            self.revoked_at is None
+            and self.valid_from <= day
+            and (self.valid_until is None or day <= self.valid_until)
+        )

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 PrincipalKind = Literal["department", "statistics", "education", "school", "admin"]
 
@@ -27,3 +29,76 @@ class PrincipalOut(BaseModel):
 
 class PrincipalCreated(PrincipalOut):
     token: str = Field(description="The bearer token; shown once, stored only as a digest.")
+
+
+EntityName = Literal["teacher", "school"]
+
+
+class GrantCreate(BaseModel):
+    """Standing access for a department: elements of an entity, in a scope, for a purpose, for a period."""
+
+    department_id: int = Field(
+        description="The principal that receives the grant (department, statistics, education)"
+    )
+    entity: EntityName
+    elements: list[str] = Field(min_length=1, max_length=300, description="Element codes, e.g. teacher.name")
+    clear_elements: list[str] = Field(
+        default=[],
+        max_length=300,
+        description="Sensitive elements readable unmasked (must also be in elements)",
+    )
+    schools: list[str] | None = Field(
+        default=None, max_length=100000, description="School codes; all if omitted"
+    )
+    divisions: list[str] | None = Field(
+        default=None, max_length=1000, description="Division codes (GB/T 2260); 140100 covers the whole city"
+    )
+    purpose: str = Field(
+        min_length=4, max_length=2000, description="Why the department needs the data (recorded)"
+    )
+    valid_from: date | None = Field(default=None, description="Default: today")
+    valid_until: date | None = Field(default=None, description="Default: open-ended until revoked")
+
+    @field_validator("schools")
+    @classmethod
+    def _schools(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        bad = [s for s in value if not re.fullmatch(r"\d{10}", s)]
+        if bad:
+            raise ValueError(f"学校标识码须为10位数字 / school codes have 10 digits: {bad[:5]}")
+        return list(dict.fromkeys(value))
+
+    @field_validator("divisions")
+    @classmethod
+    def _divisions(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        bad = [d for d in value if not re.fullmatch(r"\d{2}(\d{2}){0,2}", d)]
+        if bad:
+            raise ValueError(
+                f"行政区划代码须为2、4或6位数字 / division codes have 2, 4 or 6 digits: {bad[:5]}"
+            )
+        return list(dict.fromkeys(value))
+
+
+class GrantOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    department_id: int
+    department: str | None = None
+    entity: str
+    elements: list[str]
+    clear_elements: list[str]
+    schools: list[str] | None
+    divisions: list[str] | None = None
+    purpose: str
+    request_id: int | None
+    valid_from: date
+    valid_until: date | None
+    created_at: datetime
+    created_by: int | None
+    revoked_at: datetime | None
+    revoked_by: int | None = None
+    active: bool = Field(description="Whether the grant lets its holder read today")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.access.models import Principal
+from hub.access.models import Grant, Principal
 
 
 class PrincipalRepository:
@@ -29,3 +29,29 @@ class PrincipalRepository:
         self.session.add(principal)
         self.session.flush()
         return principal
+
+
+class GrantRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, grant_id: int) -> Grant | None:
+        return self.session.get(Grant, grant_id)
+
+    def add(self, grant: Grant) -> Grant:
+        self.session.add(grant)
+        self.session.flush()
+        return grant
+
+    def for_holder(self, holder_id: int, *, entity: str | None = None) -> list[Grant]:
+        """The holder's grants, newest first."""
+        query = select(Grant).where(Grant.department_id == holder_id).order_by(Grant.id.desc())
+        if entity is not None:
+            query = query.where(Grant.entity == entity)
+        return list(self.session.scalars(query))
+
+    def list(self, *, holder_id: int | None = None, limit: int = 500) -> list[Grant]:
+        query = select(Grant).order_by(Grant.id.desc()).limit(limit)
+        if holder_id is not None:
+            query = query.where(Grant.department_id == holder_id)
+        return list(self.session.scalars(query))

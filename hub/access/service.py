@@ -1,4 +1,4 @@
-"""Principals and authentication."""
+"""Principals, authentication and grants."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import schemas
 from hub.access.models import Grant, Principal
-from hub.access.payloads import PrincipalCreate
-from hub.access.repository import PrincipalRepository
+from hub.access.payloads import GrantCreate, PrincipalCreate
+from hub.access.repository import GrantRepository, PrincipalRepository
+from hub.audit import service as audit
 from hub.db import utcnow
-from hub.errors import Conflict, Invalid, NotAuthenticated, NotFound
+from hub.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
 from hub.kit.tokens import new_token, token_digest
 from hub.records.repository import SchoolRepository
+from hub.standard.service import current_standard
 
 BOOTSTRAP_ADMIN_CODE = "bootstrap-admin"
 
@@ -24,7 +27,8 @@ def create_principal(session: Session, secret_key: str, payload: PrincipalCreate
     repository = PrincipalRepository(session)
     if repository.by_code(payload.code):
         raise Conflict(
-            f"代码 {payload.code} 已被使用 / code {payload.code} is already taken", detail={"code": payload.code}
+            f"代码 {payload.code} 已被使用 / code {payload.code} is already taken",
+            detail={"code": payload.code},
         )
     if payload.kind == "school":
         if not payload.school_code:
@@ -65,7 +69,9 @@ def ensure_bootstrap_admin(session: Session, secret_key: str, admin_token: str) 
     admin = repository.by_code(BOOTSTRAP_ADMIN_CODE)
     if admin is None:
         return repository.add(
-            Principal(kind="admin", name="管理员 / administrator", code=BOOTSTRAP_ADMIN_CODE, token_digest=digest)
+            Principal(
+                kind="admin", name="管理员 / administrator", code=BOOTSTRAP_ADMIN_CODE, token_digest=digest
+            )
         )
     if not hmac.compare_digest(admin.token_digest, digest):
         admin.token_digest = digest
@@ -114,6 +120,200 @@ def create_grant(
 
 def active_grant(session: Session, *, request_id: int, department_id: int, today: date) -> Grant | None:
     grants = session.scalars(
-        select(Grant).where(Grant.request_id == request_id, Grant.department_id == department_id).order_by(Grant.id.desc())
+        select(Grant)
+        .where(Grant.request_id == request_id, Grant.department_id == department_id)
+        .order_by(Grant.id.desc())
     )
     return next((g for g in grants if g.active_on(today)), None)
+
+
+# --- grants ------------------------------------------------------------------------------------------
+
+# Who may hold a grant: schools never read other schools' data, admins grant rather than hold.
+GRANT_HOLDERS = ("department", "statistics", "education")
+GRANTORS = ("admin", "education")
+
+
+def element_codes(std: schemas.Standard, entity: str, names: list[str], *, field: str) -> list[str]:
+    """Element codes for `names` (codes or bare names) of `entity`; 422 naming every unknown one."""
+    known = {e.code: e for e in std.elements_for(entity)}
+    codes: list[str] = []
+    unknown: list[str] = []
+    for name in names:
+        code = name if "." in name else f"{entity}.{name}"
+        if code in known:
+            codes.append(code)
+        else:
+            unknown.append(name)
+    if unknown:
+        raise Invalid(
+            f"{field} 中有未知数据元：{'、'.join(unknown[:10])} / unknown {entity} elements in {field}: "
+            + ", ".join(unknown[:10]),
+            detail={"field": field, "value": unknown[:100], "reason": "unknown element"},
+        )
+    return list(dict.fromkeys(codes))
+
+
+def grant_standing_access(
+    session: Session, grantor: Principal, payload: GrantCreate, *, today: date
+) -> Grant:
+    """Admin or the education bureau grants a department standing access (refused with reasons otherwise)."""
+    if grantor.kind not in GRANTORS:
+        raise Forbidden("只有管理员或教育局可以授权 / only an admin or the education bureau grants access")
+    holder = PrincipalRepository(session).get(payload.department_id)
+    if holder is None or not holder.active:
+        raise Invalid(
+            f"被授权方 {payload.department_id} 不存在或已停用 / grantee {payload.department_id} not found or revoked",
+            detail={"field": "department_id", "value": payload.department_id},
+        )
+    if holder.kind not in GRANT_HOLDERS:
+        raise Invalid(
+            f"{holder.kind} 账号不能持有授权 / a {holder.kind} principal cannot hold a grant",
+            detail={"field": "department_id", "value": payload.department_id, "allowed": list(GRANT_HOLDERS)},
+        )
+    if holder.id == grantor.id:
+        raise Forbidden("不能给自己授权 / a principal may not grant itself access")
+    std = current_standard(session)
+    elements = element_codes(std, payload.entity, payload.elements, field="elements")
+    clear = element_codes(std, payload.entity, payload.clear_elements, field="clear_elements")
+    outside = [c for c in clear if c not in elements]
+    if outside:
+        raise Invalid(
+            f"明文数据元须在授权数据元之内：{'、'.join(outside)} / clear_elements must be granted elements: "
+            + ", ".join(outside),
+            detail={"field": "clear_elements", "value": outside},
+        )
+    if payload.schools is not None:
+        unknown = sorted(set(payload.schools) - SchoolRepository(session).existing_codes(payload.schools))
+        if unknown:
+            raise Invalid(
+                f"{len(unknown)} 所学校不在库中：{'、'.join(unknown[:10])} / {len(unknown)} schools are not in the store",
+                detail={"field": "schools", "value": unknown[:100]},
+            )
+    valid_from = payload.valid_from or today
+    if payload.valid_until is not None and payload.valid_until < valid_from:
+        raise Invalid(
+            f"有效期至 {payload.valid_until} 早于生效日 {valid_from} / valid_until is before valid_from",
+            detail={"field": "valid_until", "value": payload.valid_until.isoformat()},
+        )
+    grant = create_grant(
+        session,
+        department_id=holder.id,
+        entity=payload.entity,
+        elements=elements,
+        clear_elements=[c for c in clear if c in elements],
+        schools=payload.schools,
+        purpose=payload.purpose.strip(),
+        request_id=None,
+        valid_from=valid_from,
+        valid_until=payload.valid_until,
+        created_by=grantor.id,
+    )
+    grant.divisions = payload.divisions
+    session.flush()
+    audit.append(
+        session,
+        principal=grantor,
+        action="grant.create",
+        entity=grant.entity,
+        elements=grant.elements,
+        grant_id=grant.id,
+        detail={"holder": holder.code, "clear_elements": grant.clear_elements, "purpose": grant.purpose},
+    )
+    return grant
+
+
+def revoke_grant(session: Session, grantor: Principal, grant_id: int) -> Grant:
+    """Revoke a grant: every read under it stops at once."""
+    if grantor.kind not in GRANTORS:
+        raise Forbidden(
+            "只有管理员或教育局可以撤销授权 / only an admin or the education bureau revokes access"
+        )
+    grant = GrantRepository(session).get(grant_id)
+    if grant is None:
+        raise NotFound(f"授权 {grant_id} 不存在 / grant {grant_id} not found")
+    if grant.revoked_at is not None:
+        raise Conflict(
+            f"授权 {grant_id} 已撤销 / grant {grant_id} is already revoked", detail={"grant_id": grant_id}
+        )
+    grant.revoked_at = utcnow()
+    grant.revoked_by = grantor.id
+    session.flush()
+    audit.append(
+        session,
+        principal=grantor,
+        action="grant.revoke",
+        entity=grant.entity,
+        elements=grant.elements,
+        grant_id=grant.id,
+        request_id=grant.request_id,
+    )
+    return grant
+
+
+def visible_grant(session: Session, principal: Principal, grant_id: int) -> Grant:
+    """A grant its holder or a grantor may see (404 for everyone else)."""
+    grant = GrantRepository(session).get(grant_id)
+    if grant is None or not (principal.kind in GRANTORS or grant.department_id == principal.id):
+        raise NotFound(f"授权 {grant_id} 不存在 / grant {grant_id} not found")
+    return grant
+
+
+def visible_grants(session: Session, principal: Principal, *, holder_id: int | None) -> list[Grant]:
+    if principal.kind in GRANTORS:
+        return GrantRepository(session).list(holder_id=holder_id)
+    if principal.kind in GRANT_HOLDERS:
+        return GrantRepository(session).list(holder_id=principal.id)
+    raise Forbidden(f"{principal.kind} 账号没有授权 / a {principal.kind} principal holds no grants")
+
+
+def usable_grant(
+    session: Session,
+    principal: Principal,
+    *,
+    entity: str,
+    elements: list[str],
+    grant_id: int | None,
+    today: date,
+) -> Grant:
+    """The grant a read goes through: the one named, or the newest active one covering `elements`.
+
+    Checked on every read, so an expired or revoked grant stops access at once.
+    """
+    if principal.kind not in GRANT_HOLDERS:
+        raise Forbidden(
+            f"{principal.kind} 账号不能查询数据 / a {principal.kind} principal does not query data"
+        )
+    if grant_id is not None:
+        grant = GrantRepository(session).get(grant_id)
+        if grant is None or grant.department_id != principal.id:
+            raise NotFound(f"授权 {grant_id} 不存在 / grant {grant_id} not found")
+        if grant.entity != entity:
+            raise Invalid(
+                f"授权 {grant_id} 针对 {grant.entity}，不是 {entity} / grant {grant_id} is for {grant.entity}, not {entity}",
+                detail={"field": "grant", "value": grant_id},
+            )
+        if not grant.active_on(today):
+            raise Forbidden(
+                f"授权 {grant_id} 已过期或被撤销 / grant {grant_id} has expired or was revoked",
+                detail={"grant_id": grant_id},
+            )
+        missing = [c for c in elements if c not in grant.elements]
+        if missing:
+            raise Forbidden(
+                f"授权 {grant_id} 不含：{'、'.join(missing)} / grant {grant_id} does not cover: {', '.join(missing)}",
+                detail={"grant_id": grant_id, "elements": missing},
+            )
+        return grant
+    active = [
+        g for g in GrantRepository(session).for_holder(principal.id, entity=entity) if g.active_on(today)
+    ]
+    for grant in active:
+        if all(c in grant.elements for c in elements):
+            return grant
+    if not active:
+        raise Forbidden(f"没有有效的 {entity} 数据授权 / no active grant for {entity} data")
+    raise Forbidden(
+        f"没有一项有效授权同时包含所需数据元 / no single active grant covers: {', '.join(elements)}",
+        detail={"elements": elements, "grants": [g.id for g in active]},
+    )

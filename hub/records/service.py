@@ -14,6 +14,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 import schemas
+from schemas.frames import validate_frame
+from hub.access.masking import mask
+from hub.audit import service as audit
 from hub.errors import Invalid
 from hub.kit.tokens import teacher_key
 from hub.records.models import IngestBatch
@@ -105,14 +108,14 @@ def ingest_frame(
     if entity == "teacher":
         data, rejected = _resolve_schools(session, std, data, rejected, school_scope)
         duplicated = data["id_number"].str.upper().duplicated(keep="first") & (data["id_number"] != "")
-        first_row = data.reset_index().groupby(data["id_number"].str.upper().values)["index"].first() if len(
+        first_row = data.rename_axis("index").reset_index().groupby(data["id_number"].str.upper().values)["index"].first() if len(
             data
         ) else None
         for row, value in data.loc[duplicated, "id_number"].items():
             original = int(first_row[value.upper()]) if first_row is not None else row
             rejected.append(
                 Rejection(
-                    row=int(row), field=_label(std, entity, "id_number"), value=_mask(value),
+                    row=int(row), field=_label(std, entity, "id_number"), value=mask(std.element(f"{entity}.id_number"), value),
                     reason=f"与第 {original} 行为同一教师（身份证号重复）",
                     reason_en=f"same teacher as row {original} (duplicate ID number)",
                 )
@@ -129,13 +132,15 @@ def ingest_frame(
 
     core = [c for c in data.columns if not std.element(f"{entity}.{c}").code.startswith(f"{entity}.x_")]
     extra = [c for c in data.columns if c not in core]
-    report = schemas.validate_frame(std, entity, data.replace("", pd.NA))
+    report = validate_frame(std, entity, data.replace("", pd.NA))
     sensitive = {e.name for e in std.elements_for(entity) if e.sensitivity == "sensitive"}
     for failure in report.failures:
         rejected.append(
             Rejection(
                 row=int(failure.row), field=_label(std, entity, failure.field),
-                value=_mask(failure.value) if failure.field in sensitive else failure.value,
+                value=mask(std.element(f"{entity}.{failure.field}"), failure.value)
+                if failure.field in sensitive
+                else failure.value,
                 reason=failure.reason_zh, reason_en=failure.reason_en,
             )
         )
@@ -171,6 +176,7 @@ def ingest_frame(
     batch.inserted, batch.updated, batch.unchanged = counts.inserted, counts.updated, counts.unchanged
     batch.rejected_rows = [r.as_dict() for r in rejected[:5000]]
     session.flush()
+    audit.record_ingest(session, batch=batch, entity=entity, frame=valid)
     return IngestReport(
         batch_id=batch.id,
         rows_read=rows_read,
@@ -217,11 +223,6 @@ def _resolve_schools(
         bad = bad | outside
     data = data.assign(school_code=resolved)
     return data[~bad], rejected
-
-
-def _mask(value: str) -> str:
-    value = str(value)
-    return value if len(value) < 8 else f"{value[:6]}****{value[-4:]}"
 
 
 def _is_missing(value: Any) -> bool:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
@@ -11,6 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
+from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, require
 from hub.errors import Forbidden, error_responses
@@ -172,11 +174,24 @@ def request_data(
     request_id_ = request.id
     wants_csv = format == "csv" or "text/csv" in http_request.headers.get("accept", "")
 
+    reader, grant_id = audit.actor_ref(principal), grant.id
+    per_school: Counter[str] = Counter()
+
     def rows() -> Iterator[dict[str, object]]:
-        with factory() as read_session:
-            req = RequestRepository(read_session).get(request_id_)
-            assert req is not None
-            yield from service.iter_rows(read_session, req, columns, today=today)
+        try:
+            with factory() as read_session:
+                req = RequestRepository(read_session).get(request_id_)
+                assert req is not None
+                for row in service.iter_rows(read_session, req, columns, today=today):
+                    per_school[str(row[service.SCHOOL_FIELD])] += 1
+                    yield row
+        finally:
+            audit.append_after_stream(
+                factory, principal=reader, action="request.data", entity=request.entity,
+                elements=[c.element.code for c in columns], schools=per_school, grant_id=grant_id,
+                request_id=request_id_, row_count=sum(per_school.values()),
+                detail={"format": "csv" if wants_csv else "json"},
+            )
 
     if wants_csv:
         return StreamingResponse(

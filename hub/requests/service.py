@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 import dedup
 import schemas
+from hub.access import masking
 from hub.access.models import Grant, Principal
 from hub.access.service import create_grant, active_grant
 from hub.config import Settings
@@ -81,7 +82,8 @@ def coverage_of(
     session: Session, std: schemas.Standard, entity: str, elements: list[schemas.Element], schools: list[str] | None
 ) -> dict[str, float]:
     """Share of the scope's records holding a value, per stored element."""
-    stored = [e for e in elements if e.derivation is None and e.entity == entity]
+    unique = {e.code: e for e in elements}.values()
+    stored = [e for e in unique if e.derivation is None and e.entity == entity]
     if not stored:
         return {}
     columns = [e.name for e in stored if not _is_extra(e)]
@@ -406,22 +408,6 @@ def decide(
 # The first column of every answer: which school a row belongs to.
 SCHOOL_FIELD = "学校标识码 school"
 
-MASKERS = {
-    "id_number": lambda v: f"{v[:6]}********{v[-4:]}" if len(v) >= 10 else "****",
-    "mobile": lambda v: f"{v[:3]}****{v[-4:]}" if len(v) >= 7 else "****",
-}
-
-
-def mask(element: schemas.Element, value: Any) -> Any:
-    if value is None:
-        return None
-    text = str(value)
-    masker = MASKERS.get(element.validator or "") or MASKERS.get(element.name)
-    if masker:
-        return masker(text)
-    return text[:1] + "*" * max(len(text) - 1, 2)
-
-
 @dataclass(frozen=True, kw_only=True)
 class DataColumn:
     label: str
@@ -441,7 +427,7 @@ def data_columns(session: Session, request: DataRequest, grant: Grant) -> list[D
         label = f.label if f.label not in used else f"{f.label}_{f.position + 1}"
         used.add(label)
         factor = (f.conversion or {}).get("factor")
-        masked = element.sensitivity == "sensitive" and element.code not in (grant.clear_elements or [])
+        masked = bool(masking.masked_codes([element], grant.clear_elements))
         columns.append(DataColumn(label=label, element=element, masked=masked, factor=factor))
     return columns
 
@@ -454,6 +440,12 @@ def readable_request(session: Session, principal: Principal, request_id: int, *,
     source = request
     if request.status == "duplicate" and request.duplicate_of:
         source = RequestRepository(session).get(request.duplicate_of) or request
+    if source.status == "published":
+        # A deadline may have passed since the scheduler last looked. Imported here: tasks build on requests.
+        from hub.db import utcnow
+        from hub.tasks.service import close_if_due
+
+        close_if_due(session, source, now=utcnow())
     if source.status != "answered":
         raise Conflict(
             f"采集需求 {request_id} 尚未完成（{source.status}） / request {request_id} is not answered yet ({source.status})",
@@ -484,10 +476,10 @@ def iter_rows(
         for c in columns:
             value = derivers[c.label](record) if c.label in derivers else record.get(c.element.name)
             if value is not None and c.factor:
-                value = round(float(value) * c.factor, 4)
+                value = round(float(value) / c.factor, 4)  # the element holds label × factor
             if isinstance(value, date):
                 value = value.isoformat()
             elif hasattr(value, "as_integer_ratio") and not isinstance(value, (int, float, bool)):
                 value = float(value)
-            row[c.label] = mask(c.element, value) if c.masked else value
+            row[c.label] = masking.mask(c.element, value) if c.masked else value
         yield row

@@ -3,9 +3,13 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 
-def test_admin_creates_a_principal_whose_token_works_once_shown(client: TestClient, admin_headers: dict[str, str]) -> None:
+def test_admin_creates_a_principal_whose_token_works_once_shown(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
     created = client.post(
-        "/api/v1/principals", headers=admin_headers, json={"kind": "department", "name": "市人社局", "code": "hrss"}
+        "/api/v1/principals",
+        headers=admin_headers,
+        json={"kind": "department", "name": "市人社局", "code": "hrss"},
     )
     assert created.status_code == 201
     body = created.json()
@@ -18,7 +22,9 @@ def test_admin_creates_a_principal_whose_token_works_once_shown(client: TestClie
 
 def test_only_admins_create_principals(client: TestClient, admin_headers: dict[str, str]) -> None:
     token = client.post(
-        "/api/v1/principals", headers=admin_headers, json={"kind": "education", "name": "市教育局", "code": "edu"}
+        "/api/v1/principals",
+        headers=admin_headers,
+        json={"kind": "education", "name": "市教育局", "code": "edu"},
     ).json()["token"]
     answer = client.post(
         "/api/v1/principals",
@@ -29,7 +35,9 @@ def test_only_admins_create_principals(client: TestClient, admin_headers: dict[s
     assert answer.json()["error"] == "forbidden"
 
 
-def test_duplicate_code_is_a_conflict_with_the_code_named(client: TestClient, admin_headers: dict[str, str]) -> None:
+def test_duplicate_code_is_a_conflict_with_the_code_named(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
     body = {"kind": "department", "name": "市卫健委", "code": "health"}
     assert client.post("/api/v1/principals", headers=admin_headers, json=body).status_code == 201
     again = client.post("/api/v1/principals", headers=admin_headers, json=body)
@@ -37,7 +45,9 @@ def test_duplicate_code_is_a_conflict_with_the_code_named(client: TestClient, ad
     assert "health" in again.json()["message"]
 
 
-def test_school_principal_needs_a_school_in_the_store(client: TestClient, admin_headers: dict[str, str]) -> None:
+def test_school_principal_needs_a_school_in_the_store(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
     answer = client.post(
         "/api/v1/principals",
         headers=admin_headers,
@@ -51,7 +61,9 @@ def test_missing_malformed_and_revoked_tokens_get_401_without_leaking(
     client: TestClient, admin_headers: dict[str, str]
 ) -> None:
     created = client.post(
-        "/api/v1/principals", headers=admin_headers, json={"kind": "department", "name": "市司法局", "code": "justice"}
+        "/api/v1/principals",
+        headers=admin_headers,
+        json={"kind": "department", "name": "市司法局", "code": "justice"},
     ).json()
     assert client.get("/api/v1/me").status_code == 401
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"}).status_code == 401
@@ -64,8 +76,12 @@ def test_missing_malformed_and_revoked_tokens_get_401_without_leaking(
     assert answer.headers["www-authenticate"] == "Bearer"
 
 
-def test_error_shape_is_the_same_for_validation_errors(client: TestClient, admin_headers: dict[str, str]) -> None:
-    answer = client.post("/api/v1/principals", headers=admin_headers, json={"kind": "wizard", "name": "x", "code": "y"})
+def test_error_shape_is_the_same_for_validation_errors(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    answer = client.post(
+        "/api/v1/principals", headers=admin_headers, json={"kind": "wizard", "name": "x", "code": "y"}
+    )
     assert answer.status_code == 422
     body = answer.json()
     assert body["error"] == "invalid" and body["detail"][0]["field"].endswith("kind")

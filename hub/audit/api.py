@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from hub.audit import service
+from hub.audit.payloads import AuditEntryOut, AuditPage, VerifyOut
+from hub.audit.repository import AuditRepository
+from hub.deps import AdminDep, SessionDep
+from hub.errors import error_responses
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get("/entries", response_model=AuditPage, responses=error_responses(401, 403, 422))
+def list_entries(
+    session: SessionDep,
+    _: AdminDep,
+    start: Annotated[
+        datetime | None, Query(alias="from", description="Entries at or after (ISO 8601)")
+    ] = None,
+    end: Annotated[datetime | None, Query(alias="to", description="Entries before (ISO 8601)")] = None,
+    action: Annotated[list[str] | None, Query()] = None,
+    principal_id: int | None = None,
+    before: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> AuditPage:
+    """The audit log, newest first (admin only)."""
+    entries = AuditRepository(session).entries(
+        start=start, end=end, actions=action, principal_id=principal_id, before_id=before, limit=limit
+    )
+    return AuditPage(
+        entries=[AuditEntryOut.model_validate(e) for e in entries],
+        next_before=entries[-1].id if len(entries) == limit else None,
+    )
+
+
+@router.get("/verify", response_model=VerifyOut, responses=error_responses(401, 403))
+def verify_chain(session: SessionDep, _: AdminDep) -> VerifyOut:
+    """Check the hash chain end to end and name the first broken entry (admin only)."""
+    result = service.verify(session)
+    return VerifyOut(
+        ok=result.ok,
+        entries=result.entries,
+        head_hash=result.head_hash,
+        first_broken=result.first_broken,
+        reason=result.reason_zh,
+        reason_en=result.reason_en,
+    )

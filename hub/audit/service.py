@@ -1,0 +1,391 @@
+"""Appending to the hash-chained audit log, verifying it, and exporting a period of it.
+
+In the manner of X-Road's message log: each entry's hash is SHA-256 over the canonical JSON of the
+entry (keys sorted, no spaces, UTF-8) followed by the previous entry's hash, so altering, deleting,
+inserting or reordering any entry breaks every hash after it. Entries are numbered 1, 2, 3 … by the
+chain head, which every append locks until its transaction ends: two writers never fork the chain,
+and entry numbers follow commit order (the change feed of hub.queries relies on that).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol, TextIO
+
+import orjson
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.audit.models import GENESIS_HASH, AuditBySchool, AuditChainHead, AuditEntry
+from hub.db import utcnow
+
+READ_ACTIONS = ("request.data", "query.rows", "query.aggregate", "query.changes", "task.read")
+WRITE_ACTIONS = ("records.write",)
+HEAD_ID = 1
+
+
+class Actor(Protocol):
+    id: int
+    code: str
+    kind: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActorRef:
+    """Who acted, detached from any session (reads recorded after a streamed response)."""
+
+    id: int
+    code: str
+    kind: str
+
+
+def actor_ref(principal: Actor) -> ActorRef:
+    return ActorRef(id=principal.id, code=principal.code, kind=principal.kind)
+
+
+def _canonical(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def schools_digest(schools: Iterable[tuple[str, int]]) -> str:
+    """SHA-256 of the per-school row counts, sorted by school code."""
+    return hashlib.sha256(_canonical(sorted([code, int(rows)] for code, rows in schools))).hexdigest()
+
+
+def _timestamp(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def entry_payload(entry: AuditEntry) -> dict[str, Any]:
+    """What the hash covers: every column but the hash itself."""
+    return {
+        "id": entry.id,
+        "at": _timestamp(entry.at),
+        "principal_id": entry.principal_id,
+        "principal_code": entry.principal_code,
+        "principal_kind": entry.principal_kind,
+        "action": entry.action,
+        "entity": entry.entity,
+        "elements": list(entry.elements or []),
+        "school_count": entry.school_count,
+        "schools_digest": entry.schools_digest,
+        "grant_id": entry.grant_id,
+        "request_id": entry.request_id,
+        "batch_id": entry.batch_id,
+        "row_count": entry.row_count,
+        "detail": entry.detail,
+        "prev_hash": entry.prev_hash,
+    }
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(_canonical(entry_payload(entry)) + entry.prev_hash.encode()).hexdigest()
+
+
+def _jsonable(detail: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    # Round-tripped through JSON now so the stored detail is exactly what was hashed (no tuples, no floats' drift).
+    return orjson.loads(orjson.dumps(detail, default=str)) if detail else None
+
+
+def append(
+    session: Session,
+    *,
+    principal: Actor | None,
+    action: str,
+    entity: str | None = None,
+    elements: Sequence[str] = (),
+    schools: Mapping[str, int] | None = None,
+    grant_id: int | None = None,
+    request_id: int | None = None,
+    batch_id: int | None = None,
+    row_count: int = 0,
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry in the caller's transaction (the chain head stays locked until it ends)."""
+    at = utcnow()
+    # UPDATE first: on PostgreSQL it takes the head row's lock (a second writer waits here, then sees
+    # the new head); on SQLite it takes the database's write lock before the head is read.
+    head = session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(last_id=AuditChainHead.last_id + 1, updated_at=at)
+        .returning(AuditChainHead.last_id, AuditChainHead.last_hash)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if head is None:
+        if session.scalar(select(AuditEntry.id).limit(1)) is not None:
+            raise RuntimeError(
+                "audit chain head is missing while the log is not empty: run `hub audit verify`"
+            )
+        session.add(AuditChainHead(id=HEAD_ID, last_id=0, last_hash=GENESIS_HASH, updated_at=at))
+        session.flush()
+        return append(
+            session,
+            principal=principal,
+            action=action,
+            entity=entity,
+            elements=elements,
+            schools=schools,
+            grant_id=grant_id,
+            request_id=request_id,
+            batch_id=batch_id,
+            row_count=row_count,
+            detail=detail,
+        )
+    entry_id, prev_hash = int(head[0]), str(head[1])
+    per_school = sorted((code, int(rows)) for code, rows in (schools or {}).items())
+    entry = AuditEntry(
+        id=entry_id,
+        at=at,
+        principal_id=principal.id if principal is not None else None,
+        principal_code=principal.code if principal is not None else None,
+        principal_kind=principal.kind if principal is not None else None,
+        action=action,
+        entity=entity,
+        elements=list(elements),
+        school_count=len(per_school),
+        schools_digest=schools_digest(per_school),
+        grant_id=grant_id,
+        request_id=request_id,
+        batch_id=batch_id,
+        row_count=int(row_count),
+        detail=_jsonable(detail),
+        prev_hash=prev_hash,
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    session.flush()
+    if per_school:
+        is_write = action in WRITE_ACTIONS
+        session.execute(
+            insert(AuditBySchool),
+            [
+                {"school_code": code, "entry_id": entry_id, "at": at, "row_count": rows, "is_write": is_write}
+                for code, rows in per_school
+            ],
+        )
+    session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(last_hash=entry.hash)
+        .execution_options(synchronize_session=False)
+    )
+    return entry
+
+
+# --- verification ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifyResult:
+    ok: bool
+    entries: int
+    head_hash: str
+    first_broken: int | None = None
+    reason_zh: str = ""
+    reason_en: str = ""
+
+
+def _school_rows(session: Session, first: int, last: int) -> dict[int, list[tuple[str, int]]]:
+    rows = session.execute(
+        select(AuditBySchool.entry_id, AuditBySchool.school_code, AuditBySchool.row_count).where(
+            AuditBySchool.entry_id.between(first, last)
+        )
+    )
+    out: dict[int, list[tuple[str, int]]] = {}
+    for entry_id, code, count in rows:
+        out.setdefault(int(entry_id), []).append((code, int(count)))
+    return out
+
+
+def _broken(entries: int, entry_id: int, zh: str, en: str, head_hash: str) -> VerifyResult:
+    return VerifyResult(
+        ok=False, entries=entries, head_hash=head_hash, first_broken=entry_id, reason_zh=zh, reason_en=en
+    )
+
+
+def verify(session: Session, *, chunk: int = 5000) -> VerifyResult:
+    """Walk the whole chain; name the first entry that was altered, deleted, inserted or moved."""
+    prev_hash, expected, count = GENESIS_HASH, 1, 0
+    after = 0
+    while True:
+        batch = list(
+            session.scalars(
+                select(AuditEntry).where(AuditEntry.id > after).order_by(AuditEntry.id).limit(chunk)
+            )
+        )
+        if not batch:
+            break
+        schools = _school_rows(session, batch[0].id, batch[-1].id)
+        for entry in batch:
+            if entry.id != expected:
+                return _broken(
+                    count,
+                    expected,
+                    f"第 {expected} 条记录缺失（被删除），下一条为第 {entry.id} 条",
+                    f"entry {expected} is missing (deleted); the log goes on at entry {entry.id}",
+                    prev_hash,
+                )
+            if entry.prev_hash != prev_hash:
+                return _broken(
+                    count,
+                    entry.id,
+                    f"第 {entry.id} 条记录的前序哈希与第 {entry.id - 1} 条不符（记录被删除、插入或调换顺序）",
+                    f"entry {entry.id} does not follow entry {entry.id - 1} (an entry was deleted, inserted or moved)",
+                    prev_hash,
+                )
+            if entry_hash(entry) != entry.hash:
+                return _broken(
+                    count,
+                    entry.id,
+                    f"第 {entry.id} 条记录内容被改动（哈希不符）",
+                    f"entry {entry.id} was altered (its hash does not match its content)",
+                    prev_hash,
+                )
+            scope = schools.get(entry.id, [])
+            if len(scope) != entry.school_count or schools_digest(scope) != entry.schools_digest:
+                return _broken(
+                    count,
+                    entry.id,
+                    f"第 {entry.id} 条记录涉及的学校被改动",
+                    f"entry {entry.id}: the schools it touched were altered",
+                    prev_hash,
+                )
+            prev_hash, expected, count = entry.hash, expected + 1, count + 1
+        after = batch[-1].id
+        for entry in batch:
+            session.expunge(entry)
+    head = session.get(AuditChainHead, HEAD_ID)
+    if head is None and count:
+        return _broken(count, 1, "链头记录缺失", "the chain head row is missing", prev_hash)
+    if head is not None and (head.last_id != count or head.last_hash != prev_hash):
+        first = count + 1 if head.last_id > count else head.last_id + 1 if head.last_id < count else count
+        return _broken(
+            count,
+            first,
+            f"日志末尾被截断或改动：链头记载 {head.last_id} 条，日志只有 {count} 条",
+            f"the log was cut or altered at its end: the chain head records {head.last_id} entries, the log holds {count}",
+            prev_hash,
+        )
+    return VerifyResult(ok=True, entries=count, head_hash=prev_hash)
+
+
+# --- export ------------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "id",
+    "at",
+    "principal_id",
+    "principal_code",
+    "principal_kind",
+    "action",
+    "entity",
+    "elements",
+    "schools",
+    "grant_id",
+    "request_id",
+    "batch_id",
+    "row_count",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+
+
+def iter_period(
+    session: Session, start: datetime, end: datetime, *, chunk: int = 2000
+) -> Iterator[dict[str, Any]]:
+    """Entries with start <= at < end, oldest first, each with its per-school row counts."""
+    after = 0
+    while True:
+        batch = list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.at >= start, AuditEntry.at < end, AuditEntry.id > after)
+                .order_by(AuditEntry.id)
+                .limit(chunk)
+            )
+        )
+        if not batch:
+            return
+        schools = _school_rows(session, batch[0].id, batch[-1].id)
+        for entry in batch:
+            record = entry_payload(entry)
+            record["schools"] = dict(sorted(schools.get(entry.id, [])))
+            record["hash"] = entry.hash
+            yield record
+        after = batch[-1].id
+
+
+def export(records: Iterable[dict[str, Any]], out: TextIO, *, fmt: str) -> int:
+    """Write entries as JSON Lines or CSV (JSON-valued cells); returns how many were written."""
+    count = 0
+    if fmt == "jsonl":
+        for record in records:
+            out.write(orjson.dumps(record, option=orjson.OPT_SORT_KEYS).decode() + "\n")
+            count += 1
+        return count
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for record in records:
+        row = []
+        for column in EXPORT_COLUMNS:
+            value = record.get(column)
+            row.append(orjson.dumps(value).decode() if isinstance(value, (list, dict)) else value)
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def export_text(records: Iterable[dict[str, Any]], *, fmt: str) -> str:
+    buffer = io.StringIO()
+    export(records, buffer, fmt=fmt)
+    return buffer.getvalue()
+
+
+def record_ingest(session: Session, *, batch: Any, entity: str, frame: Any) -> AuditEntry:
+    """Record one write into the store (an ingest batch): which elements, which schools, how many rows."""
+    from hub.access.models import Principal
+
+    school_column = "school_code" if entity == "teacher" else "code"
+    per_school: dict[str, int] = {}
+    elements: list[str] = []
+    if len(frame):
+        per_school = {str(k): int(v) for k, v in frame[school_column].value_counts().items()}
+        elements = [f"{entity}.{c}" for c in frame.columns if c not in ("teacher_key", "extra")]
+        if "extra" in frame.columns:
+            extra_keys: set[str] = set()
+            for values in frame["extra"]:
+                if values:
+                    extra_keys.update(values)
+            elements += [f"{entity}.{k}" for k in sorted(extra_keys)]
+    principal = session.get(Principal, batch.principal_id) if batch.principal_id is not None else None
+    return append(
+        session,
+        principal=principal,
+        action="records.write",
+        entity=entity,
+        elements=elements,
+        schools=per_school,
+        batch_id=batch.id,
+        row_count=int(batch.accepted or 0),
+        detail={
+            "source_kind": batch.source_kind,
+            "source_ref": batch.source_ref,
+            "inserted": int(batch.inserted or 0),
+            "updated": int(batch.updated or 0),
+            "unchanged": int(batch.unchanged or 0),
+            "rejected": int(batch.rejected or 0),
+        },
+    )
+
+
+def append_after_stream(factory: sessionmaker[Session], **entry: Any) -> None:
+    """Record a streamed read once its rows went out, in a transaction of its own (the request's has ended)."""
+    with factory.begin() as session:
+        append(session, **entry)

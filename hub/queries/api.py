@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from hub.audit.service import actor_ref
+from hub.db import utcnow
+from hub.deps import PrincipalDep, SessionDep, SettingsDep
+from hub.errors import error_responses
+from hub.queries import service
+from hub.queries.payloads import AggregateOut, ChangesPage, RowsPage
+
+router = APIRouter(prefix="/query", tags=["query"])
+
+Entity = Literal["teacher", "school"]
+Elements = Annotated[
+    list[str] | None, Query(description="Element codes to read (default: every granted one)")
+]
+GrantId = Annotated[
+    int | None,
+    Query(
+        alias="grant",
+        ge=1,
+        description="The grant to read under (default: the newest active one covering the elements)",
+    ),
+]
+Schools = Annotated[
+    list[str] | None, Query(alias="school", description="Only these schools (within the grant)")
+]
+Divisions = Annotated[
+    list[str] | None, Query(alias="division", description="Only these divisions, e.g. 140105 or 1401")
+]
+Where = Annotated[
+    list[str] | None,
+    Query(
+        description="Filters on granted, unmasked elements: `gender=2`, `title=高级教师,一级教师`, `birth_date>=1980-01-01`"
+    ),
+]
+
+CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
+
+
+def _csv(header: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    first = True
+    for row in rows:
+        writer.writerow([row.get(h) for h in header])
+        if buffer.tell() > 1 << 16:
+            yield (("\ufeff" if first else "") + buffer.getvalue()).encode()
+            first = False
+            buffer.seek(0)
+            buffer.truncate()
+    yield (("\ufeff" if first else "") + buffer.getvalue()).encode()
+
+
+@router.get(
+    "/{entity}/rows",
+    response_model=RowsPage,
+    responses={**error_responses(401, 403, 404, 422), 200: {"content": CSV_CONTENT}},
+)
+def query_rows(
+    entity: Entity,
+    http_request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    elements: Elements = None,
+    grant_id: GrantId = None,
+    schools: Schools = None,
+    divisions: Divisions = None,
+    where: Where = None,
+    cursor: Annotated[
+        str | None, Query(max_length=400, description="From the previous page's next_cursor")
+    ] = None,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=service.MAX_PAGE,
+            description="Rows per page (JSON: default 1000); CSV: all rows unless given",
+        ),
+    ] = None,
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    """Rows of granted elements in the grant's scope, masked per grant: a JSON page with a cursor, or streamed CSV."""
+    today = utcnow().date()
+    plan = service.plan_read(
+        session,
+        principal,
+        entity,
+        elements=elements,
+        grant_id=grant_id,
+        schools=schools,
+        divisions=divisions,
+        where=where,
+        today=today,
+    )
+    secret = settings.secret_key.get_secret_value()
+    if format == "json" and "text/csv" not in http_request.headers.get("accept", ""):
+        page = service.rows_page(
+            session, principal, plan, secret_key=secret, cursor=cursor, limit=limit or 1000, today=today
+        )
+        return Response(orjson.dumps(page), media_type="application/json")
+
+    size = len(service.KEY_COLUMNS[entity])
+    after = (
+        service.decode_cursor(cursor, size=size, kinds=(str,) * size, field_name="cursor") if cursor else None
+    )
+    factory = http_request.app.state.session_factory
+    reader = actor_ref(principal)
+    header = ["record_id", "school_code", *(c.element.code for c in plan.columns)]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        per_school: Counter[str] = Counter()
+        try:
+            with factory() as read_session:
+                yield from service.iter_rows(
+                    read_session,
+                    plan,
+                    secret_key=secret,
+                    after=after,
+                    limit=limit,
+                    today=today,
+                    per_school=per_school,
+                )
+        finally:
+            # Recorded once the rows went out, in a transaction of its own (the request's has ended).
+            with factory.begin() as audit_session:
+                service.record_read(
+                    audit_session,
+                    reader,
+                    plan,
+                    action="query.rows",
+                    per_school=per_school,
+                    detail={"format": "csv"},
+                )
+
+    return StreamingResponse(
+        _csv(header, rows()),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{entity}-rows.csv"'},
+    )
+
+
+@router.get("/{entity}/aggregate", response_model=AggregateOut, responses=error_responses(401, 403, 404, 422))
+def query_aggregate(
+    entity: Entity,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    measure: Annotated[
+        list[str] | None, Query(description="count (always), sum:<element>, avg:<element>")
+    ] = None,
+    group_by: Annotated[
+        list[str] | None, Query(description="school, division, or a code-list / yes-no element (up to 3)")
+    ] = None,
+    grant_id: GrantId = None,
+    schools: Schools = None,
+    divisions: Divisions = None,
+    where: Where = None,
+) -> Response:
+    """count / sum / avg of granted elements grouped by school, division or code values; small groups suppressed."""
+    result = service.aggregate(
+        session,
+        principal,
+        entity,
+        measure=measure or ["count"],
+        group_by=group_by or [],
+        grant_id=grant_id,
+        schools=schools,
+        divisions=divisions,
+        where=where,
+        k=settings.suppression_k,
+        today=utcnow().date(),
+    )
+    return Response(orjson.dumps(result), media_type="application/json")
+
+
+@router.get("/{entity}/changes", response_model=ChangesPage, responses=error_responses(401, 403, 404, 422))
+def query_changes(
+    entity: Entity,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    since: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="The next_cursor of the previous call; omit to start from the first change",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 1000,
+    grant_id: GrantId = None,
+    schools: Schools = None,
+    divisions: Divisions = None,
+) -> Response:
+    """What changed in the grant's scope since a cursor, in commit order, so a department's system can sync."""
+    result = service.changes(
+        session,
+        principal,
+        entity,
+        secret_key=settings.secret_key.get_secret_value(),
+        grant_id=grant_id,
+        since=since,
+        limit=limit,
+        schools=schools,
+        divisions=divisions,
+        today=utcnow().date(),
+    )
+    return Response(orjson.dumps(result), media_type="application/json")

@@ -1,0 +1,741 @@
+"""Department queries on granted elements: rows, aggregates with small-cell suppression, and changes.
+
+Every read goes through one grant (checked on every call, so revoking it stops the next page), reads
+only that grant's elements in that grant's scope, masks sensitive elements the grant does not list
+as clear, and is appended to the audit log with the row count of every school it touched.
+A masked element can be read masked and nothing else: filtering, grouping or summing on it would let
+its clear value be recovered one guess at a time.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+import schemas
+from hub.access import masking
+from hub.access.models import Grant, Principal
+from hub.access.scope import school_condition
+from hub.access.service import element_codes, usable_grant
+from hub.audit import service as audit
+from hub.errors import Forbidden, Invalid
+from hub.queries.repository import QueryRepository, extra_value, years_since
+from hub.queries.suppression import Cell, suppress
+from hub.records.derive import deriver
+from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory, schools_table
+from hub.standard.service import current_standard
+
+MAX_PAGE = 10000
+MAX_GROUP_KEYS = 3
+FILTER = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(>=|<=|!=|=|>|<)\s*(.*?)\s*$", re.S)
+TRUE_WORDS = {"true", "1", "yes", "y", "是", "t"}
+FALSE_WORDS = {"false", "0", "no", "n", "否", "f"}
+
+
+# --- cursors and pseudonyms --------------------------------------------------------------------------
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, size: int, kinds: tuple[type, ...], field_name: str) -> list[Any]:
+    try:
+        values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
+        raise Invalid(
+            f"游标无效 / the {field_name} cursor is not one this API issued",
+            detail={"field": field_name, "value": cursor[:100]},
+        ) from exc
+    if (
+        not isinstance(values, list)
+        or len(values) != size
+        or not all(isinstance(v, k) and not isinstance(v, bool) for v, k in zip(values, kinds, strict=True))
+    ):
+        raise Invalid(
+            f"游标无效 / the {field_name} cursor is not one this API issued",
+            detail={"field": field_name, "value": cursor[:100]},
+        )
+    return values
+
+
+def pseudonymiser(secret_key: str, holder_id: int, entity: str) -> Callable[[str], str]:
+    """A record id stable for one reader and different for every other: departments can sync by it
+    but cannot join their extracts on it (the teacher key itself never leaves the hub)."""
+    if entity == "school":
+        return lambda key: key
+    base = hmac.new(secret_key.encode(), f"pseudonym:{holder_id}:".encode(), hashlib.sha256)
+
+    def record_id(key: str) -> str:
+        h = base.copy()
+        h.update(key.encode())
+        return h.hexdigest()[:24]
+
+    return record_id
+
+
+# --- what a read may touch ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueryColumn:
+    element: schemas.Element
+    masked: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        e = self.element
+        return {"element": e.code, "label": e.label_zh, "label_en": e.label_en, "masked": self.masked}
+
+
+@dataclass(kw_only=True)
+class Plan:
+    """A read resolved against its grant: the columns, the SQL conditions, and who reads."""
+
+    grant: Grant
+    entity: str
+    std: schemas.Standard
+    columns: list[QueryColumn]
+    masked: set[str]
+    today: date
+    where: list[ColumnElement[bool]] = field(default_factory=list)
+    filters: list[str] = field(default_factory=list)
+
+
+def _is_extra(element: schemas.Element) -> bool:
+    return element.name.startswith("x_")
+
+
+def _scalar(element: schemas.Element, text: str) -> Any:
+    """A filter value typed like the element's column (code lists accept labels and aliases)."""
+    value_type = element.value_type
+    try:
+        if value_type == "code" and element.code_list:
+            resolved = schemas.load_standard().code_list(element.code_list).resolve(text)
+            if resolved is None:
+                raise ValueError("not in the code list")
+            return resolved
+        if value_type == "boolean":
+            word = text.lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+            raise ValueError("not a yes/no value")
+        if value_type == "integer":
+            return int(text)
+        if value_type == "decimal":
+            return Decimal(text)
+        if value_type == "date":
+            return date.fromisoformat(text)
+        if value_type == "year_month":
+            year, month = text[:7].split("-")
+            return date(int(year), int(month), 1)
+    except (ValueError, InvalidOperation, LookupError) as exc:
+        raise Invalid(
+            f"筛选值“{text}”不符合 {element.label_zh} 的类型 / {text!r} is not a valid {element.label_en}",
+            detail={"field": "where", "value": text, "element": element.code, "reason": str(exc)},
+        ) from exc
+    return text
+
+
+def _parse_filters(plan: Plan, dialect: str, expressions: list[str]) -> list[str]:
+    """Turn `element=v1,v2`, `element>=v` … into SQL conditions; returns the element codes filtered on."""
+    table = ENTITY_TABLES[plan.entity]
+    used: list[str] = []
+    for expression in expressions:
+        match = FILTER.match(expression)
+        if not match:
+            raise Invalid(
+                f"筛选条件“{expression}”应写作 数据元=值 / filter {expression!r} should read element=value "
+                "(also !=, >=, <=, >, <; several values for = separated by commas)",
+                detail={"field": "where", "value": expression},
+            )
+        name, operator, raw = match.groups()
+        (code,) = element_codes(plan.std, plan.entity, [name], field="where")
+        element = plan.std.element(code)
+        if code not in plan.grant.elements:
+            raise Forbidden(
+                f"未获授权的数据元不能用于筛选：{code} / {code} is not granted", detail={"elements": [code]}
+            )
+        if code in plan.masked:
+            raise Forbidden(
+                f"脱敏数据元不能用于筛选：{element.label_zh} / a masked element cannot be filtered on: {code}",
+                detail={"elements": [code]},
+            )
+        if element.derivation is not None:
+            if element.derivation.function != "years_since":
+                raise Invalid(
+                    f"{code} 不能用于筛选 / {code} cannot be filtered on", detail={"field": "where"}
+                )
+            inputs = element.derivation.inputs[0].split(".", 1)[1]
+            column: Any = years_since(dialect, table.c[inputs], plan.today)
+        elif _is_extra(element):
+            column = extra_value(dialect, table, element.name)
+        else:
+            column = table.c[element.name]
+        values = [v for v in raw.split(",")] if operator == "=" else [raw]
+        typed = [_scalar(element, v.strip()) for v in values if v.strip()]
+        if _is_extra(element):
+            typed = [str(v) for v in typed]
+        if not typed:
+            raise Invalid(
+                f"筛选条件“{expression}”缺少值 / filter {expression!r} has no value",
+                detail={"field": "where", "value": expression},
+            )
+        condition: ColumnElement[bool]
+        if operator == "=":
+            condition = column.in_(typed) if len(typed) > 1 else column == typed[0]
+        elif operator == "!=":
+            condition = column != typed[0]
+        elif operator == ">=":
+            condition = column >= typed[0]
+        elif operator == "<=":
+            condition = column <= typed[0]
+        elif operator == ">":
+            condition = column > typed[0]
+        else:
+            condition = column < typed[0]
+        plan.where.append(condition)
+        used.append(code)
+    return used
+
+
+def plan_read(
+    session: Session,
+    principal: Principal,
+    entity: str,
+    *,
+    elements: list[str] | None,
+    extra_needed: list[str] | None = None,
+    grant_id: int | None,
+    schools: list[str] | None,
+    divisions: list[str] | None,
+    where: list[str] | None,
+    today: date,
+) -> Plan:
+    """Resolve the grant and scope of a read; 403 for anything outside the grant."""
+    std = current_standard(session)
+    wanted = element_codes(std, entity, elements, field="elements") if elements else []
+    needed = list(dict.fromkeys([*wanted, *(extra_needed or [])]))
+    filter_codes = []
+    for expression in where or []:
+        match = FILTER.match(expression)
+        if match:
+            filter_codes += element_codes(std, entity, [match.group(1)], field="where")
+    grant = usable_grant(
+        session,
+        principal,
+        entity=entity,
+        elements=list(dict.fromkeys([*needed, *filter_codes])),
+        grant_id=grant_id,
+        today=today,
+    )
+    known = {e.code: e for e in std.elements_for(entity)}
+    # An element the grant names that is no longer in the standard is skipped, never guessed at.
+    grant_elements = [c for c in grant.elements if c in known]
+    chosen = wanted or grant_elements
+    masked = masking.masked_codes([known[c] for c in grant_elements], grant.clear_elements)
+    plan = Plan(
+        grant=grant,
+        entity=entity,
+        std=std,
+        columns=[QueryColumn(element=known[c], masked=c in masked) for c in chosen],
+        masked=masked,
+        today=today,
+    )
+    dialect = session.get_bind().dialect.name
+    table = ENTITY_TABLES[entity]
+    school = table.c[SCHOOL_COLUMN[entity]]
+    plan.where.append(
+        school_condition(school, schools=grant.schools, divisions=grant.divisions, dialect=dialect)
+    )
+    if schools is not None or divisions is not None:
+        plan.where.append(school_condition(school, schools=schools, divisions=divisions, dialect=dialect))
+    plan.filters = _parse_filters(plan, dialect, where or [])
+    return plan
+
+
+# --- rows --------------------------------------------------------------------------------------------
+
+
+def _plain(element: schemas.Element, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.strftime("%Y-%m") if element.value_type == "year_month" else value.isoformat()
+    return value
+
+
+def iter_rows(
+    session: Session,
+    plan: Plan,
+    *,
+    secret_key: str,
+    after: list[str] | None,
+    limit: int | None,
+    today: date,
+    per_school: Counter[str],
+) -> Iterator[dict[str, Any]]:
+    """The plan's rows as dicts (record_id, school_code, element code → value), masked; counts per school."""
+    entity = plan.entity
+    stored: list[str] = []
+    extra: list[str] = []
+    derived: dict[str, Callable[[dict[str, Any]], Any]] = {}
+    for column in plan.columns:
+        element = column.element
+        if element.derivation is not None:
+            inputs, fn = deriver(session, element, plan.grant.schools, today)
+            stored += [i for i in inputs if i not in stored and i not in KEY_COLUMNS[entity]]
+            derived[element.code] = fn
+        elif _is_extra(element):
+            extra.append(element.name)
+        elif element.name not in KEY_COLUMNS[entity]:
+            stored.append(element.name)
+    record_id = pseudonymiser(secret_key, plan.grant.department_id, entity)
+    school_column = SCHOOL_COLUMN[entity]
+    key_column = KEY_COLUMNS[entity][-1]
+    columns = [(c.element.code, c.element, c.masked, derived.get(c.element.code)) for c in plan.columns]
+    repository = QueryRepository(session)
+    for record in repository.rows(
+        entity, stored, extra, where=plan.where, after=tuple(after) if after else None, limit=limit
+    ):
+        school = record[school_column]
+        per_school[school] += 1
+        row: dict[str, Any] = {"record_id": record_id(record[key_column]), "school_code": school}
+        for code, element, masked, fn in columns:
+            value = _plain(element, fn(record) if fn is not None else record.get(element.name))
+            row[code] = masking.mask(element, value) if masked and value is not None else value
+        row["_key"] = [record[k] for k in KEY_COLUMNS[entity]]
+        yield row
+
+
+def record_read(
+    session: Session,
+    reader: audit.Actor,
+    plan: Plan,
+    *,
+    action: str,
+    per_school: Counter[str],
+    detail: dict[str, Any] | None = None,
+) -> None:
+    audit.append(
+        session,
+        principal=reader,
+        action=action,
+        entity=plan.entity,
+        elements=[c.element.code for c in plan.columns],
+        schools=dict(per_school),
+        grant_id=plan.grant.id,
+        request_id=plan.grant.request_id,
+        row_count=sum(per_school.values()),
+        detail={"filters": plan.filters, **(detail or {})},
+    )
+
+
+def rows_page(
+    session: Session,
+    principal: Principal,
+    plan: Plan,
+    *,
+    secret_key: str,
+    cursor: str | None,
+    limit: int,
+    today: date,
+) -> dict[str, Any]:
+    """One page of rows (at most MAX_PAGE) and the cursor of the next; the read is audited."""
+    size = len(KEY_COLUMNS[plan.entity])
+    after = decode_cursor(cursor, size=size, kinds=(str,) * size, field_name="cursor") if cursor else None
+    per_school: Counter[str] = Counter()
+    rows = list(
+        iter_rows(
+            session,
+            plan,
+            secret_key=secret_key,
+            after=after,
+            limit=limit + 1,
+            today=today,
+            per_school=per_school,
+        )
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        dropped = rows.pop()
+        per_school[dropped["school_code"]] -= 1
+        next_cursor = encode_cursor(rows[-1]["_key"])
+    for row in rows:
+        del row["_key"]
+    record_read(
+        session,
+        principal,
+        plan,
+        action="query.rows",
+        per_school=+per_school,
+        detail={"format": "json", "cursor": bool(cursor)},
+    )
+    return {
+        "grant_id": plan.grant.id,
+        "entity": plan.entity,
+        "columns": [c.as_dict() for c in plan.columns],
+        "rows": rows,
+        "count": len(rows),
+        "next_cursor": next_cursor,
+    }
+
+
+# --- aggregates --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measure:
+    name: str  # as asked: sum:teacher.weekly_lessons
+    kind: str  # sum | avg
+    element: schemas.Element
+
+
+def _measures(std: schemas.Standard, entity: str, asked: list[str]) -> list[Measure]:
+    measures: list[Measure] = []
+    for text in dict.fromkeys(asked):
+        if text == "count":
+            continue
+        kind, _, name = text.partition(":")
+        if kind not in ("sum", "avg") or not name:
+            raise Invalid(
+                f"统计量“{text}”应为 count、sum:数据元 或 avg:数据元 / measure {text!r} must be count, sum:<element> "
+                "or avg:<element>",
+                detail={"field": "measure", "value": text},
+            )
+        (code,) = element_codes(std, entity, [name], field="measure")
+        element = std.element(code)
+        numeric = (
+            element.value_type in ("integer", "decimal")
+            and element.derivation is None
+            and not _is_extra(element)
+        )
+        yearly = element.derivation is not None and element.derivation.function == "years_since"
+        if not (numeric or yearly):
+            raise Invalid(
+                f"{element.label_zh} 不是可求和的数值 / {code} is not a number that can be summed or averaged",
+                detail={"field": "measure", "value": text},
+            )
+        measures.append(Measure(name=f"{kind}:{code}", kind=kind, element=element))
+    return measures
+
+
+def _group_keys(
+    std: schemas.Standard, entity: str, asked: list[str]
+) -> list[tuple[str, schemas.Element | None]]:
+    if len(asked) > MAX_GROUP_KEYS:
+        raise Invalid(
+            f"最多按 {MAX_GROUP_KEYS} 个维度分组 / at most {MAX_GROUP_KEYS} group_by keys",
+            detail={"field": "group_by", "value": asked},
+        )
+    keys: list[tuple[str, schemas.Element | None]] = []
+    for name in dict.fromkeys(asked):
+        if name in ("school", "division"):
+            keys.append((name, None))
+            continue
+        (code,) = element_codes(std, entity, [name], field="group_by")
+        element = std.element(code)
+        if (
+            element.value_type not in ("code", "boolean")
+            or element.derivation is not None
+            or _is_extra(element)
+        ):
+            raise Invalid(
+                f"只能按代码类或是否类数据元分组：{element.label_zh} / group_by takes school, division, or a "
+                f"code-list or yes/no element; {code} is {element.value_type}",
+                detail={"field": "group_by", "value": name},
+            )
+        keys.append((code, element))
+    return keys
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    return round(float(value), 4)
+
+
+def aggregate(
+    session: Session,
+    principal: Principal,
+    entity: str,
+    *,
+    measure: list[str],
+    group_by: list[str],
+    grant_id: int | None,
+    schools: list[str] | None,
+    divisions: list[str] | None,
+    where: list[str] | None,
+    k: int,
+    today: date,
+) -> dict[str, Any]:
+    """count / sum / avg by school, division or code-list values, with small cells suppressed; audited."""
+    std = current_standard(session)
+    measures = _measures(std, entity, measure)
+    keys = _group_keys(std, entity, group_by)
+    needed = [m.element.code for m in measures] + [code for code, e in keys if e is not None]
+    plan = plan_read(
+        session,
+        principal,
+        entity,
+        elements=None,
+        extra_needed=needed,
+        grant_id=grant_id,
+        schools=schools,
+        divisions=divisions,
+        where=where,
+        today=today,
+    )
+    touched = [c for c in needed if c in plan.masked]
+    if touched:
+        raise Forbidden(
+            f"脱敏数据元不能用于统计：{'、'.join(touched)} / masked elements cannot be grouped or summed: "
+            + ", ".join(touched),
+            detail={"elements": touched},
+        )
+    dialect = session.get_bind().dialect.name
+    table = ENTITY_TABLES[entity]
+    join_schools = False
+    group_columns: list[Any] = []
+    for name, element in keys:
+        if name == "school":
+            group_columns.append(table.c[SCHOOL_COLUMN[entity]])
+        elif name == "division":
+            if entity == "teacher":
+                join_schools = True
+                group_columns.append(schools_table.c.division_code)
+            else:
+                group_columns.append(table.c.division_code)
+        else:
+            assert element is not None
+            group_columns.append(table.c[element.name])
+    measure_columns: list[Any] = []
+    for m in measures:
+        derivation = m.element.derivation
+        if derivation is not None:
+            source = derivation.inputs[0].split(".", 1)[1]
+            measure_columns.append(years_since(dialect, table.c[source], today))
+        else:
+            measure_columns.append(table.c[m.element.name])
+    repository = QueryRepository(session)
+    raw = repository.aggregate(
+        entity, group_columns, measure_columns, where=plan.where, join_schools=join_schools
+    )
+    width = len(group_columns)
+    cells = [Cell(keys=tuple(r[:width]), count=int(r[width])) for r in raw]
+    cells.sort(key=lambda c: tuple("" if v is None else str(v) for v in c.keys))
+    order = {tuple(r[:width]): r for r in raw}
+    outcome = suppress(cells, k)
+    key_names = [name for name, _ in keys]
+    labels = {
+        code: {c.code: c.label_zh for c in std.code_list(e.code_list).codes}
+        for code, e in keys
+        if e is not None and e.code_list
+    }
+    groups = []
+    total_count = 0
+    sums = [0.0] * len(measures)
+    counts = [0] * len(measures)
+    for index, cell in enumerate(cells):
+        row = order[cell.keys]
+        total_count += cell.count
+        values: dict[str, float | None] = {}
+        for j, m in enumerate(measures):
+            total, filled = row[width + 1 + 2 * j], int(row[width + 2 + 2 * j])
+            sums[j] += float(total or 0)
+            counts[j] += filled
+            values[m.name] = (
+                _number(total) if m.kind == "sum" else _number(float(total) / filled if filled else None)
+            )
+        hidden = index in outcome.withheld
+        key_values = {
+            name: (v if not isinstance(v, Decimal) else float(v))
+            for name, v in zip(key_names, cell.keys, strict=True)
+        }
+        groups.append(
+            {
+                "keys": key_values,
+                "labels": {
+                    n: labels[n].get(str(v), "")
+                    for n, v in key_values.items()
+                    if n in labels and v is not None
+                },
+                "count": None if hidden else cell.count,
+                "values": {name: None for name in values} if hidden else values,
+                "suppressed": hidden,
+            }
+        )
+    total_values = {
+        m.name: (_number(sums[j]) if m.kind == "sum" else _number(sums[j] / counts[j] if counts[j] else None))
+        for j, m in enumerate(measures)
+    }
+    hidden_total = outcome.total_withheld
+    if "school" in key_names:
+        position = key_names.index("school")
+        per_school: Counter[str] = Counter()
+        for cell in cells:
+            per_school[str(cell.keys[position])] += cell.count
+    else:
+        per_school = Counter(repository.rows_per_school(entity, where=plan.where, join_schools=join_schools))
+    plan.columns = [QueryColumn(element=std.element(c), masked=False) for c in dict.fromkeys(needed)]
+    record_read(
+        session,
+        principal,
+        plan,
+        action="query.aggregate",
+        per_school=per_school,
+        detail={
+            "group_by": key_names,
+            "measures": [m.name for m in measures],
+            "k": k,
+            "suppressed": len(outcome.withheld),
+        },
+    )
+    return {
+        "grant_id": plan.grant.id,
+        "entity": entity,
+        "k": k,
+        "group_by": key_names,
+        "measures": ["count", *(m.name for m in measures)],
+        "groups": groups,
+        "total": {
+            "count": None if hidden_total else total_count,
+            "values": {n: None for n in total_values} if hidden_total else total_values,
+            "suppressed": hidden_total,
+        },
+    }
+
+
+# --- changes -----------------------------------------------------------------------------------------
+
+
+def changes(
+    session: Session,
+    principal: Principal,
+    entity: str,
+    *,
+    secret_key: str,
+    grant_id: int | None,
+    since: str | None,
+    limit: int,
+    schools: list[str] | None,
+    divisions: list[str] | None,
+    today: date,
+) -> dict[str, Any]:
+    """What changed in the grant's scope since the cursor, in commit order: new values of granted
+    elements (masked as rows are), and records that left a school. Derived elements are not fed:
+    a department recomputes them, or reads rows again."""
+    after = decode_cursor(since, size=2, kinds=(int, int), field_name="since") if since else [0, 0]
+    plan = plan_read(
+        session,
+        principal,
+        entity,
+        elements=None,
+        grant_id=grant_id,
+        schools=None,
+        divisions=None,
+        where=None,
+        today=today,
+    )
+    plan.columns = [c for c in plan.columns if c.element.derivation is None]
+    dialect = session.get_bind().dialect.name
+    history = RecordHistory.__table__.c
+    conditions = [
+        school_condition(
+            history.school_code, schools=plan.grant.schools, divisions=plan.grant.divisions, dialect=dialect
+        )
+    ]
+    if schools is not None or divisions is not None:
+        conditions.append(
+            school_condition(history.school_code, schools=schools, divisions=divisions, dialect=dialect)
+        )
+    found = QueryRepository(session).changes(
+        entity, where=conditions, after=(after[0], after[1]), limit=limit
+    )
+    by_name = {c.element.name: c for c in plan.columns}
+    record_id = pseudonymiser(secret_key, plan.grant.department_id, entity)
+    per_school: Counter[str] = Counter()
+    out = []
+    for _, row in found:
+        recorded = row.changes or {}
+        per_school[row.school_code] += 1
+        if entity == "teacher" and set(recorded) == {"school_code"}:
+            out.append(
+                {
+                    "record_id": record_id(row.record_key),
+                    "school_code": row.school_code,
+                    "at": row.recorded_at,
+                    "op": "removed",
+                    "values": {},
+                }
+            )
+            continue
+        values: dict[str, Any] = {}
+        for name, pair in recorded.items():
+            if name == "extra":
+                old, new = (pair or [None, None]) if isinstance(pair, list) else (None, None)
+                for key, value in (new or {}).items():
+                    column = by_name.get(key)
+                    if column is not None and (old or {}).get(key) != value:
+                        values[column.element.code] = _masked(column, value)
+                continue
+            column = by_name.get(name)
+            if column is not None and isinstance(pair, list) and len(pair) == 2:
+                values[column.element.code] = _masked(column, pair[1])
+        out.append(
+            {
+                "record_id": record_id(row.record_key),
+                "school_code": row.school_code,
+                "at": row.recorded_at,
+                "op": "upsert",
+                "values": values,
+            }
+        )
+    position = [found[-1][0], int(found[-1][1].id)] if found else list(after)
+    record_read(
+        session,
+        principal,
+        plan,
+        action="query.changes",
+        per_school=per_school,
+        detail={"since": list(after), "until": position},
+    )
+    return {
+        "grant_id": plan.grant.id,
+        "entity": entity,
+        "columns": [c.as_dict() for c in plan.columns],
+        "changes": out,
+        "next_cursor": encode_cursor(position),
+        "has_more": len(found) == limit,
+    }
+
+
+def _masked(column: QueryColumn, value: Any) -> Any:
+    if value is None or not column.masked:
+        return value
+    return masking.mask(column.element, value)
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(
+            f"limit 须在 1 到 {MAX_PAGE} 之间 / limit must be 1 to {MAX_PAGE}",
+            detail={"field": "limit", "value": limit},
+        )
+    return limit
