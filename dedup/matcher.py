@@ -6,7 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Generic, Literal, TypeVar
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
@@ -18,6 +18,9 @@ from dedup.parse import ENTITIES, ParsedLabel, Qualifier, _parse, own_subject, u
 from dedup.profile import ProfileFit, fit, profile_values
 from dedup.segment import Segmenter, join_tokens, lexicon_entry
 from schemas import Element, Standard
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 MatchKind = Literal["exact", "synonym", "segmented", "fuzzy", "derived", "none"]
 
@@ -159,6 +162,7 @@ class _Form:
     source: Source
     parsed: ParsedLabel
     written: str
+    joined: str  # the property's canonical tokens as one string
 
 
 @dataclass(kw_only=True)
@@ -172,18 +176,56 @@ class _Candidate:
     conversion: Conversion | None = None
 
 
+class _Postings(Generic[K, V]):
+    """Lists of values by key, copied on write so that a derived matcher never changes its parent."""
+
+    def __init__(self, lists: dict[K, list[V]] | None = None) -> None:
+        self._lists: dict[K, list[V]] = lists if lists is not None else {}
+        self._owned: set[K] | None = None  # None: every list belongs to this instance
+
+    def add(self, key: K, value: V) -> None:
+        found = self._lists.get(key)
+        if found is None:
+            self._lists[key] = [value]
+            if self._owned is not None:
+                self._owned.add(key)
+        elif self._owned is None or key in self._owned:
+            found.append(value)
+        else:
+            self._lists[key] = [*found, value]
+            self._owned.add(key)
+
+    def get(self, key: K) -> Sequence[V]:
+        return self._lists.get(key, ())
+
+    def copy(self) -> _Postings[K, V]:
+        clone: _Postings[K, V] = _Postings(dict(self._lists))
+        clone._owned = set()
+        return clone
+
+
 @dataclass(kw_only=True)
 class _EntityIndex:
-    exact: dict[str, list[_Form]] = field(default_factory=lambda: defaultdict(list))
-    key: dict[tuple[str, tuple[str, ...]], list[_Form]] = field(default_factory=lambda: defaultdict(list))
-    suffix: dict[tuple[str, tuple[str, ...]], list[tuple[_Form, int]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    trimmed: dict[tuple[str, tuple[str, ...]], list[_Form]] = field(default_factory=lambda: defaultdict(list))
-    bag: dict[tuple[str, frozenset[str]], list[_Form]] = field(default_factory=lambda: defaultdict(list))
-    chars: dict[tuple[str, str], list[_Form]] = field(default_factory=lambda: defaultdict(list))
-    bigrams: dict[tuple[str, str], list[_Form]] = field(default_factory=lambda: defaultdict(list))
-    pinyin: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    exact: _Postings[str, _Form] = field(default_factory=_Postings)
+    key: _Postings[tuple[str, tuple[str, ...]], _Form] = field(default_factory=_Postings)
+    suffix: _Postings[tuple[str, tuple[str, ...]], tuple[_Form, int]] = field(default_factory=_Postings)
+    trimmed: _Postings[tuple[str, tuple[str, ...]], _Form] = field(default_factory=_Postings)
+    bag: _Postings[tuple[str, frozenset[str]], _Form] = field(default_factory=_Postings)
+    chars: _Postings[tuple[str, str], _Form] = field(default_factory=_Postings)
+    bigrams: _Postings[tuple[str, str], _Form] = field(default_factory=_Postings)
+    pinyin: _Postings[str, str] = field(default_factory=_Postings)
+
+    def copy(self) -> _EntityIndex:
+        return _EntityIndex(
+            exact=self.exact.copy(),
+            key=self.key.copy(),
+            suffix=self.suffix.copy(),
+            trimmed=self.trimmed.copy(),
+            bag=self.bag.copy(),
+            chars=self.chars.copy(),
+            bigrams=self.bigrams.copy(),
+            pinyin=self.pinyin.copy(),
+        )
 
 
 class Matcher:
@@ -214,20 +256,48 @@ class Matcher:
                 self._add(form)
 
     def with_synonyms(self, synonyms: Mapping[str, Iterable[str]]) -> Matcher:
-        """A new matcher that also knows these approved labels, ``{element_code: [label, ...]}``."""
-        merged: dict[str, list[str]] = {code: list(labels) for code, labels in self.extra_synonyms.items()}
+        """A new matcher that also knows these approved labels, ``{element_code: [label, ...]}``.
+
+        This matcher is left as it is. The new one shares its index and adds the labels only, so
+        learning a label costs little even with thousands of approved labels.
+        """
+        additions: dict[str, tuple[str, ...]] = {}
         for code, labels in synonyms.items():
-            merged.setdefault(code, []).extend(labels)
+            self.standard.element(code)  # raises UnknownElementError for a code the standard lacks
+            known = self.extra_synonyms.get(code, ())
+            fresh = tuple(dict.fromkeys(str(label) for label in labels if str(label) not in known))
+            if fresh:
+                additions[code] = fresh
+        clone = Matcher.__new__(Matcher)
+        clone.standard = self.standard
+        clone.extra_synonyms = {
+            code: (*self.extra_synonyms.get(code, ()), *additions.get(code, ()))
+            for code in {*self.extra_synonyms, *additions}
+        }
         # The vocabulary is the standard's: approved labels do not change how other labels split.
-        return Matcher(self.standard, extra_synonyms=merged, segmenter=self._segmenter)
+        clone._segmenter = self._segmenter
+        clone._elements = self._elements
+        clone._indexes = {entity: index.copy() for entity, index in self._indexes.items()}
+        for code, labels in additions.items():
+            element = self._elements[code]
+            for form in clone._forms(element, only=labels):
+                clone._add(form)
+        return clone
 
     # -- index ---------------------------------------------------------------------------------
 
-    def _forms(self, element: Element) -> Iterable[_Form]:
+    def _forms(self, element: Element, *, only: Sequence[str] = ()) -> Iterable[_Form]:
+        """The ways of writing an element, each once; with `only`, just those among them not yet indexed."""
         seen: set[str] = set()
         written: list[tuple[str, Source]] = [(element.label_zh, "label_zh"), (element.label_en, "label_en")]
         written += [(s, "synonym") for s in element.synonyms]
-        written += [(s, "approved") for s in self.extra_synonyms.get(element.code, ())]
+        approved = self.extra_synonyms.get(element.code, ())
+        if only:
+            earlier = approved[: len(approved) - len(only)]
+            seen.update(normalise(text) for text in (*(t for t, _ in written), *earlier))
+            written = [(s, "approved") for s in only]
+        else:
+            written += [(s, "approved") for s in approved]
         for text, source in written:
             normalised = normalise(text)
             if not normalised or normalised in seen:
@@ -236,29 +306,35 @@ class Matcher:
             parsed = _parse(text, element.entity, self._segmenter)
             main, _ = split_brackets(normalised)
             yield _Form(
-                element=element, text=normalised, main=main, source=source, parsed=parsed, written=text
+                element=element,
+                text=normalised,
+                main=main,
+                source=source,
+                parsed=parsed,
+                written=text,
+                joined=join_tokens(parsed.tokens),
             )
 
     def _add(self, form: _Form) -> None:
         index = self._indexes[form.element.entity]
-        index.exact[form.text].append(form)
+        index.exact.add(form.text, form)
         parsed = form.parsed
-        for zh in _pinyin_keys(form.main):
-            index.pinyin[zh].add(form.element.code)
+        if form.source != "approved":  # nobody abbreviates a department's long wording to pinyin
+            for key in _pinyin_keys(form.main):
+                index.pinyin.add(key, form.element.code)
         if parsed.compound:
             return
         subject, tokens = parsed.subject, parsed.tokens
-        index.key[(subject, tokens)].append(form)
-        index.bag[(subject, _bag(tokens))].append(form)
+        index.key.add((subject, tokens), form)
+        index.bag.add((subject, _bag(tokens)), form)
         for dropped in range(1, len(tokens)):
-            index.suffix[(subject, tokens[dropped:])].append((form, dropped))
+            index.suffix.add((subject, tokens[dropped:]), (form, dropped))
         if len(tokens) >= 2 and tokens[-1] in lexicon.REPRESENTATION_TOKENS:
-            index.trimmed[(subject, tokens[:-1])].append(form)
-        text = join_tokens(tokens)
-        for char in set(text):
-            index.chars[(subject, char)].append(form)
-        for gram in _bigrams(text):
-            index.bigrams[(subject, gram)].append(form)
+            index.trimmed.add((subject, tokens[:-1]), form)
+        for char in set(form.joined):
+            index.chars.add((subject, char), form)
+        for gram in _bigrams(form.joined):
+            index.bigrams.add((subject, gram), form)
 
     # -- matching ------------------------------------------------------------------------------
 
@@ -308,7 +384,7 @@ class Matcher:
     def _match_parsed(self, label: str, parsed: ParsedLabel, context: _Context) -> Match:
         index = self._indexes[parsed.entity]
         candidates: list[_Candidate] = []
-        for form in index.exact.get(parsed.text, ()):
+        for form in index.exact.get(parsed.text):
             candidates.append(self._exact(form))
         if not candidates and parsed.compound:
             return self._compound(label, parsed, context)
@@ -348,7 +424,7 @@ class Matcher:
         subject, tokens = parsed.subject, parsed.tokens
         main, _ = split_brackets(parsed.text)
         found: list[_Candidate] = []
-        for form in index.key.get((subject, tokens), ()):
+        for form in index.key.get((subject, tokens)):
             if form.main == main:
                 kind: MatchKind = "exact" if form.source in ("label_zh", "label_en") else "synonym"
                 found.append(self._from_form(form, _SCORE_SAME_TEXT, kind, "与", "equals"))
@@ -360,13 +436,13 @@ class Matcher:
             return found
         content = _has_content(tokens)
         if content:
-            for form in index.bag.get((subject, _bag(tokens)), ()):
+            for form in index.bag.get((subject, _bag(tokens))):
                 found.append(
                     self._from_form(form, _SCORE_REORDERED, "segmented", "词序不同于", "reordered terms of")
                 )
         if len(tokens) >= 2 and tokens[-1] in lexicon.REPRESENTATION_TOKENS:
             # 编制类型 for 编制, 学校代码 for 学校: the label names how the datum is written.
-            for form in index.key.get((subject, tokens[:-1]), ()):
+            for form in index.key.get((subject, tokens[:-1])):
                 if _is_coded(form.element) or tokens[-1] == "代码":
                     found.append(
                         self._from_form(
@@ -378,7 +454,7 @@ class Matcher:
                         )
                     )
         if content and (tokens[-1] if tokens else "") not in lexicon.REPRESENTATION_TOKENS:
-            for form in index.trimmed.get((subject, tokens), ()):
+            for form in index.trimmed.get((subject, tokens)):
                 if _is_coded(form.element) or form.parsed.tokens[-1] == "代码":
                     found.append(
                         self._from_form(
@@ -390,7 +466,7 @@ class Matcher:
                         )
                     )
         if content:
-            for form, dropped in index.suffix.get((subject, tokens), ()):
+            for form, dropped in index.suffix.get((subject, tokens)):
                 omitted = join_tokens(form.parsed.tokens[:dropped])
                 found.append(
                     self._from_form(
@@ -412,16 +488,15 @@ class Matcher:
         subject = parsed.subject
         found: list[_Candidate] = []
         # Abbreviations keep the characters of the full term in order (心理教师数 → 心理健康教育专职教师数).
-        postings = [index.chars.get((subject, ch), []) for ch in set(text)]
+        postings = [index.chars.get((subject, ch)) for ch in set(text)]
         if postings and all(postings):
             rarest = min(postings, key=len)
             if len(rarest) <= _SHORTLIST_LIMIT:
                 for form in rarest:
-                    other = form.parsed.tokens
-                    if not other or other[-1] != tokens[-1] or len(other) <= len(tokens) - 1:
+                    full = form.joined
+                    if len(full) <= len(text) or full[0] != text[0] or form.parsed.tokens[-1] != tokens[-1]:
                         continue
-                    full = join_tokens(other)
-                    if full != text and full[0] == text[0] and _is_subsequence(text, full):
+                    if _is_subsequence(text, full):
                         found.append(
                             self._from_form(form, _SCORE_ABBREVIATION, "fuzzy", "是缩写形式：", "abbreviates")
                         )
@@ -433,7 +508,7 @@ class Matcher:
         shared: Counter[int] = Counter()
         forms_by_id: dict[int, _Form] = {}
         for gram in grams:
-            for form in index.bigrams.get((subject, gram), ())[:_SHORTLIST_LIMIT]:
+            for form in index.bigrams.get((subject, gram))[:_SHORTLIST_LIMIT]:
                 shared[id(form)] += 1
                 forms_by_id[id(form)] = form
         for form_id, count in shared.most_common(20):
@@ -443,7 +518,7 @@ class Matcher:
             other = form.parsed.tokens
             if not other or other[-1] != tokens[-1]:
                 continue
-            ratio = fuzz.ratio(text, join_tokens(other)) / 100.0
+            ratio = fuzz.ratio(text, form.joined) / 100.0
             if ratio >= 0.9:
                 score = _SCORE_FUZZY_BASE + 0.2 * ratio
                 found.append(
@@ -457,7 +532,7 @@ class Matcher:
         word = parsed.text
         if not _ASCII_WORD_RE.match(word) or lexicon_entry(word) is not None or word in lexicon.SUBJECTS:
             return []
-        codes = index.pinyin.get(word, set())
+        codes = set(index.pinyin.get(word))
         if len(codes) != 1:
             return []
         element = self._elements[next(iter(codes))]
@@ -819,7 +894,7 @@ class Matcher:
                 own_keys.append(
                     (lexicon.ORG, parsed.tokens[1:])
                 )  # 配偶工作单位: the teacher's would be 工作单位
-            own_forms = [f for key in own_keys for f in index.key.get(key, ())]
+            own_forms = [f for key in own_keys for f in index.key.get(key)]
             for form in own_forms[:3]:
                 alternatives.append(
                     Alternative(
@@ -831,7 +906,7 @@ class Matcher:
                 )
             if parsed.entity == "teacher" and parsed.subject == lexicon.ORG:
                 school = self._indexes["school"]
-                for form in school.key.get((lexicon.ORG, parsed.tokens), ())[:3]:
+                for form in school.key.get((lexicon.ORG, parsed.tokens))[:3]:
                     alternatives.append(
                         Alternative(
                             element=form.element.code,
@@ -980,7 +1055,7 @@ def _bigrams(text: str) -> set[str]:
 
 
 def _pinyin_keys(main: str) -> tuple[str, ...]:
-    if not has_cjk(main) or len(main) < 2:
+    if not has_cjk(main) or not 2 <= len(main) <= 10:
         return ()
     initials = "".join(lazy_pinyin(main, style=Style.FIRST_LETTER))
     full = "".join(lazy_pinyin(main))

@@ -14,6 +14,8 @@ _T2S = OpenCC("t2s")
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAS_CJK_RE = re.compile(f"[{_CJK}]")
+# Common CJK, ASCII letters, digits and punctuation: nothing in such text needs its category checked.
+_PLAIN_RE = re.compile(r"^[\u4e00-\u9fff!-~ ]*$")
 
 # Brackets forms use for a remark; all become "(" and ")" so that qualifiers split the same way.
 _OPENING = "([{【〔［〈<｛"
@@ -66,10 +68,32 @@ _TOO_VAGUE = frozenset(
 )
 
 
+def _convertible_characters() -> frozenset[str]:
+    """The characters that OpenCC's t2s dictionaries change somewhere (学 of 學, 沈 of 沈默 → 沉默)."""
+    _T2S.convert("")  # loads the dictionaries
+    chars: set[str] = set()
+    for group in _T2S._dict_chain_data:
+        for entry in group:
+            table = entry[-1] if isinstance(entry, tuple) else entry
+            if not isinstance(table, dict):
+                continue
+            for key, value in table.items():
+                target = str(value).split(" ")[0]
+                if len(target) != len(key):
+                    chars.update(key)
+                    continue
+                chars.update(k for k, v in zip(key, target, strict=True) if k != v)
+    return frozenset(chars)
+
+
+_CONVERTIBLE = _convertible_characters()
+
+
 @functools.lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
     """Traditional to simplified Chinese; text without Chinese characters is returned unchanged."""
-    if not _HAS_CJK_RE.search(text):
+    # OpenCC's pure-Python conversion is slow; most labels are already simplified.
+    if not any(ch in _CONVERTIBLE for ch in text):
         return text
     return str(_T2S.convert(text))
 
@@ -102,11 +126,12 @@ def normalise(label: str) -> str:
 
 def _normalise_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
-        for ch in text
-        if unicodedata.category(ch) not in ("Cf", "Co", "Cs", "Cn", "So", "Sk", "Mn", "Me")
-    )
+    if not _PLAIN_RE.match(text):
+        text = "".join(
+            " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+            for ch in text
+            if unicodedata.category(ch) not in ("Cf", "Co", "Cs", "Cn", "So", "Sk", "Mn", "Me")
+        )
     text = to_simplified(text)
     text = text.lower()
     text = _POSSESSIVE_RE.sub("", text)
