@@ -9,7 +9,6 @@ header of an XLSX sheet, a GB18030 CSV.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,8 +93,9 @@ def generate_city(
     # One row per teacher, grouped by school.
     owner = np.repeat(np.arange(schools), staffed)
     stage = np.empty(teachers, dtype=np.int64)
+    bounds = np.concatenate([[0], np.cumsum(staffed)])
     for index, site in enumerate(sites):
-        rows = slice(int(staffed[:index].sum()), int(staffed[: index + 1].sum()))
+        rows = slice(int(bounds[index]), int(bounds[index + 1]))
         options = np.array([STAGES.index(name) for name in site.kind.stages])
         weights = np.array(list(site.kind.stages.values()))
         stage[rows] = options[
@@ -152,13 +152,11 @@ def generate_teachers_frame(
     school_codes: list[str] | npt.NDArray[np.str_],
     division_code: str = "330106",
     as_of: date = AS_OF,
-    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """`n` valid teacher rows spread over `school_codes`, fully vectorised (no faker): for benchmarks.
 
     A school code made by this package carries its school category in its first two digits,
     which decides the subjects and stage of its teachers; other codes get primary teachers.
-    `columns` (element names) keeps only those, which saves most of the time on wide text columns.
     """
     standard = schemas.load_standard()
     home = home_city_for(division_code)
@@ -184,7 +182,7 @@ def generate_teachers_frame(
         districts=school_district[owner],
     )
     values = teacher_columns(rng, Vocabulary(standard, "teacher"), home=home, as_of=as_of, postings=postings)
-    return _frame(standard, "teacher", values, columns)
+    return _frame(standard, "teacher", values)
 
 
 def to_form_frames(city: City, *, labels: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -228,20 +226,12 @@ def _element_names(standard: schemas.Standard, entity: str) -> list[str]:
     return [e.name for e in standard.elements_for(entity) if e.derivation is None]
 
 
-def _frame(
-    standard: schemas.Standard, entity: str, columns: dict[str, Column], only: Sequence[str] | None = None
-) -> pd.DataFrame:
-    unknown = (set(columns) | set(only or ())) - {e.name for e in standard.elements_for(entity)}
+def _frame(standard: schemas.Standard, entity: str, columns: dict[str, Column]) -> pd.DataFrame:
+    """The generated columns in the standard's order; a column the standard lacks is a generator bug."""
+    unknown = set(columns) - {e.name for e in standard.elements_for(entity)}
     if unknown:
-        raise LookupError(f"columns the standard lacks: {sorted(unknown)}")
-    wanted = set(only) if only is not None else set(columns)
-    return pd.DataFrame(
-        {
-            name: columns[name]
-            for name in _element_names(standard, entity)
-            if name in columns and name in wanted
-        }
-    )
+        raise LookupError(f"generated columns the standard lacks: {sorted(unknown)}")
+    return pd.DataFrame({name: columns[name] for name in _element_names(standard, entity) if name in columns})
 
 
 def _school_frame(
@@ -255,10 +245,6 @@ def _school_frame(
     staffed: npt.NDArray[np.int64],
 ) -> pd.DataFrame:
     count = len(sites)
-    keys = [site.kind.key for site in sites]
-
-    def per_kind(values: dict[str, float], default: float = 0.0) -> npt.NDArray[np.float64]:
-        return np.array([values.get(key, default) for key in keys], dtype=float)
 
     def uniform(
         low: npt.NDArray[np.float64] | float, high: npt.NDArray[np.float64] | float
@@ -275,65 +261,25 @@ def _school_frame(
     classes = np.maximum(1, np.ceil(students / class_size)).astype(int)
     years = np.array([k.years for k in kinds])
     staff = staffed + np.round(staffed * uniform(0.04, 0.12)).astype(int) + 1
-    private = rng.random(count) < per_kind(
-        {
-            "kindergarten": 0.35,
-            "primary": 0.06,
-            "junior": 0.08,
-            "nine_year": 0.12,
-            "senior": 0.1,
-            "complete": 0.05,
-            "vocational": 0.15,
-        }
+    private = rng.random(count) < np.array([k.private_share for k in kinds])
+    boarding_share = np.array(
+        [k.rural_boarding_share if r else k.boarding_share for k, r in zip(kinds, rural, strict=True)]
     )
-    boarding_share = per_kind({"senior": 0.7, "vocational": 0.8, "complete": 0.6, "special": 0.5})
-    boarding_share += np.where(rural, per_kind({"junior": 0.6, "nine_year": 0.5}), 0.0)
     boarding = rng.random(count) < boarding_share
     boarders = np.where(boarding, np.round(students * uniform(0.3, 0.9)), 0).astype(int)
-    canteen = boarding | (per_kind({"kindergarten": 1.0}) > 0) | (rng.random(count) < 0.8)
-    compulsory = per_kind({"primary": 1, "junior": 1, "nine_year": 1}) > 0
+    kindergarten = np.array([k.key == "kindergarten" for k in kinds])
+    canteen = boarding | kindergarten | (rng.random(count) < 0.8)
+    compulsory = np.array([k.compulsory for k in kinds])
     migrants = np.round(
         students * np.where(urban & compulsory, uniform(0.1, 0.4), uniform(0.0, 0.04))
     ).astype(int)
     left_behind = np.round(
         students * np.where(rural & compulsory, uniform(0.05, 0.2), uniform(0.0, 0.01))
     ).astype(int)
-    land_per_student = {
-        "kindergarten": (12, 20),
-        "primary": (18, 30),
-        "junior": (22, 35),
-        "nine_year": (22, 35),
-        "senior": (25, 45),
-        "complete": (25, 45),
-        "vocational": (35, 60),
-        "special": (60, 120),
-    }
-    floor_per_student = {
-        "kindergarten": (6, 10),
-        "primary": (7, 11),
-        "junior": (8, 13),
-        "nine_year": (8, 13),
-        "senior": (10, 16),
-        "complete": (10, 16),
-        "vocational": (12, 20),
-        "special": (25, 50),
-    }
-    land = np.round(
-        students
-        * uniform(
-            per_kind({k: v[0] for k, v in land_per_student.items()}),
-            per_kind({k: v[1] for k, v in land_per_student.items()}),
-        ),
-        2,
-    )
-    floor = np.round(
-        students
-        * uniform(
-            per_kind({k: v[0] for k, v in floor_per_student.items()}),
-            per_kind({k: v[1] for k, v in floor_per_student.items()}),
-        ),
-        2,
-    )
+    land_per_student = np.array([k.land_per_student for k in kinds])
+    floor_per_student = np.array([k.floor_per_student for k in kinds])
+    land = np.round(students * uniform(land_per_student[:, 0], land_per_student[:, 1]), 2)
+    floor = np.round(students * uniform(floor_per_student[:, 0], floor_per_student[:, 1]), 2)
     equipment = np.round(students * uniform(0.04, 0.12), 2)
     books_low = np.array([k.books_per_student[0] for k in kinds])
     books_high = np.array([k.books_per_student[1] for k in kinds])
@@ -415,9 +361,7 @@ def _school_frame(
             "equipment_value": equipment,
             "annual_expenditure": np.round(staffed * uniform(20, 30), 2),
             "book_count": np.round(students * uniform(books_low, books_high)).astype(int),
-            "computer_count": np.ceil(
-                students / np.where(per_kind({"kindergarten": 1}) > 0, 15, uniform(5, 10))
-            ).astype(int),
+            "computer_count": np.ceil(students / np.where(kindergarten, 15, uniform(5, 10))).astype(int),
             "multimedia_classroom_count": classes + rng.integers(0, 9, count),
             "internet_bandwidth": rng.choice([300.0, 500.0, 1000.0, 2000.0], count, p=[0.1, 0.3, 0.45, 0.15]),
             "has_canteen": canteen,
@@ -426,9 +370,10 @@ def _school_frame(
             "security_staff_count": 1 + students // 600 + rng.integers(0, 2, count),
             "school_doctor_count": (students >= 600).astype(int) + (students >= 2000).astype(int),
             "psych_teacher_count": np.where(
-                per_kind({"kindergarten": 1}) > 0,
+                kindergarten,
                 0,
-                rng.integers(0, 2, count) + (per_kind({"primary": 1}) == 0),
+                # Secondary schools keep at least one; primary schools often none.
+                rng.integers(0, 2, count) + np.array([k.key != "primary" for k in kinds]),
             ),
         }
     )

@@ -14,21 +14,32 @@ from hub.demo.places import District, HomeCity
 from schemas import validators
 
 
-# Kinds of school the city holds: the label of the school type code list, the share of
-# schools, the mix of stages taught (for teachers), teachers per school before scaling,
-# students per teacher, pupils per class, years of study, and founding years.
 @dataclass(frozen=True, kw_only=True)
 class Kind:
+    """A kind of school and the figures that make one of its schools plausible."""
+
     key: str
+    # Label in the school type code list.
     type_label: str
+    # Relative share of the city's schools.
     share: float
+    # Stages its teachers teach, with their shares.
     stages: dict[str, float]
+    # Teachers of a typical school, before scaling to the city's total.
     teachers: float
     students_per_teacher: float
     class_size: float
     years: int
     founded: tuple[int, int]
     books_per_student: tuple[int, int]
+    # Square metres of land and of buildings per student (low, high).
+    land_per_student: tuple[float, float]
+    floor_per_student: tuple[float, float]
+    private_share: float = 0.0
+    # Share of boarding schools, in town and (for some kinds) in the countryside.
+    boarding_share: float = 0.0
+    rural_boarding_share: float = 0.0
+    compulsory: bool = False
 
 
 KINDS: tuple[Kind, ...] = (
@@ -43,6 +54,10 @@ KINDS: tuple[Kind, ...] = (
         years=6,
         founded=(1905, 2022),
         books_per_student=(25, 40),
+        land_per_student=(18, 30),
+        floor_per_student=(7, 11),
+        private_share=0.06,
+        compulsory=True,
     ),
     Kind(
         key="kindergarten",
@@ -55,6 +70,9 @@ KINDS: tuple[Kind, ...] = (
         years=3,
         founded=(1980, 2023),
         books_per_student=(8, 15),
+        land_per_student=(12, 20),
+        floor_per_student=(6, 10),
+        private_share=0.35,
     ),
     Kind(
         key="junior",
@@ -67,6 +85,11 @@ KINDS: tuple[Kind, ...] = (
         years=3,
         founded=(1950, 2020),
         books_per_student=(35, 50),
+        land_per_student=(22, 35),
+        floor_per_student=(8, 13),
+        private_share=0.08,
+        rural_boarding_share=0.6,
+        compulsory=True,
     ),
     Kind(
         key="nine_year",
@@ -79,6 +102,11 @@ KINDS: tuple[Kind, ...] = (
         years=9,
         founded=(1995, 2022),
         books_per_student=(30, 45),
+        land_per_student=(22, 35),
+        floor_per_student=(8, 13),
+        private_share=0.12,
+        rural_boarding_share=0.5,
+        compulsory=True,
     ),
     Kind(
         key="senior",
@@ -91,6 +119,11 @@ KINDS: tuple[Kind, ...] = (
         years=3,
         founded=(1920, 2015),
         books_per_student=(40, 60),
+        land_per_student=(25, 45),
+        floor_per_student=(10, 16),
+        private_share=0.1,
+        boarding_share=0.7,
+        rural_boarding_share=0.7,
     ),
     Kind(
         key="complete",
@@ -103,6 +136,11 @@ KINDS: tuple[Kind, ...] = (
         years=6,
         founded=(1902, 1990),
         books_per_student=(40, 60),
+        land_per_student=(25, 45),
+        floor_per_student=(10, 16),
+        private_share=0.05,
+        boarding_share=0.6,
+        rural_boarding_share=0.6,
     ),
     Kind(
         key="vocational",
@@ -115,6 +153,11 @@ KINDS: tuple[Kind, ...] = (
         years=3,
         founded=(1960, 2010),
         books_per_student=(30, 50),
+        land_per_student=(35, 60),
+        floor_per_student=(12, 20),
+        private_share=0.15,
+        boarding_share=0.8,
+        rural_boarding_share=0.8,
     ),
     Kind(
         key="special",
@@ -127,6 +170,10 @@ KINDS: tuple[Kind, ...] = (
         years=9,
         founded=(1985, 2010),
         books_per_student=(20, 30),
+        land_per_student=(60, 120),
+        floor_per_student=(25, 50),
+        boarding_share=0.5,
+        rural_boarding_share=0.5,
     ),
 )
 KIND_BY_KEY = {kind.key: kind for kind in KINDS}
