@@ -90,23 +90,53 @@ def _fmt(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
+def _or_missing(passed: Any, values: pd.Series) -> pd.Series:
+    """A check result that lets missing cells through (nullability is the column's own rule)."""
+    missing = np.asarray(values.isna(), dtype=np.bool_)
+    return pd.Series(
+        np.asarray(pd.Series(passed).fillna(False), dtype=np.bool_) | missing, index=values.index
+    )
+
+
 def _column_checks(std: Standard, element: Element) -> list[pa.Check]:
+    # Checks see whole columns, missing cells included (ignore_na=False): pandera would otherwise copy
+    # each column without its missing cells before every check, which costs more than the checks.
     checks: list[pa.Check] = []
     if element.code_list is not None:
         allowed = list(std.code_list(element.code_list).values)
-        checks.append(pa.Check(lambda s, allowed=allowed: s.isin(allowed), name="code_list"))
+        checks.append(
+            pa.Check(
+                lambda s, allowed=allowed: _or_missing(s.isin(allowed), s), name="code_list", ignore_na=False
+            )
+        )
     if element.max_length is not None and element.validator is None:
         # A validator fixes the length of what it accepts; measuring it again would only cost time.
         limit = element.max_length
-        checks.append(pa.Check(lambda s, limit=limit: s.str.len() <= limit, name="max_length"))
+        checks.append(
+            pa.Check(
+                lambda s, limit=limit: _or_missing(s.str.len() <= limit, s),
+                name="max_length",
+                ignore_na=False,
+            )
+        )
     if element.min_value is not None or element.max_value is not None:
         low = element.min_value if element.min_value is not None else -np.inf
         high = element.max_value if element.max_value is not None else np.inf
-        checks.append(pa.Check(lambda s, low=low, high=high: (s >= low) & (s <= high), name="range"))
+        checks.append(
+            pa.Check(
+                lambda s, low=low, high=high: _or_missing((s >= low) & (s <= high), s),
+                name="range",
+                ignore_na=False,
+            )
+        )
     if element.validator is not None:
         name = element.validator
         checks.append(
-            pa.Check(lambda s, name=name: pd.Series(validator_mask(name, s), index=s.index), name="validator")
+            pa.Check(
+                lambda s, name=name: _or_missing(validator_mask(name, s), s),
+                name="validator",
+                ignore_na=False,
+            )
         )
     return checks
 
