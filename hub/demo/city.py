@@ -48,7 +48,7 @@ years and every date are relative to it, so that a seed gives the same city on a
 # Codes whose labels a real export shows as codes all the same.
 _CODED_IN_EXPORTS = frozenset({"division_code"})
 # Export spellings that differ from the code list's label: exports say 男/女, not 男性/女性.
-_EXPORT_SPELLING = {"gender": 0}
+_EXPORT_SPELLING = {"gender": {"男性": "男", "女性": "女"}}
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -74,8 +74,8 @@ def generate_city(
     if schools < 1 or teachers < schools:
         raise ValueError(f"need at least one school and one teacher per school, got {schools} and {teachers}")
     standard = schemas.load_standard()
-    school_words = Vocabulary(standard, "school")
-    teacher_words = Vocabulary(standard, "teacher")
+    school_vocabulary = Vocabulary(standard, "school")
+    teacher_vocabulary = Vocabulary(standard, "teacher")
     home = home_city_for(division_code)
     school_rng, teacher_rng, extra_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)
@@ -83,7 +83,7 @@ def generate_city(
     fake = faker_for(seed)
 
     sites = lay_out_sites(school_rng, home, schools, division_code)
-    type_codes = list(school_words.codes("school_type", [site.kind.type_label for site in sites]))
+    type_codes = list(school_vocabulary.codes("school_type", [site.kind.type_label for site in sites]))
     codes = school_codes(type_codes, home)
     rural = np.array([site.urban_rural in ("村庄", "乡中心区") for site in sites])
     size = np.array([site.kind.teachers for site in sites]) * school_rng.lognormal(0, 0.4, schools)
@@ -117,7 +117,7 @@ def generate_city(
     )
     columns = teacher_columns(
         teacher_rng,
-        teacher_words,
+        teacher_vocabulary,
         home=home,
         as_of=as_of,
         postings=postings,
@@ -126,7 +126,7 @@ def generate_city(
     )
     teacher_frame = _frame(standard, "teacher", columns)
     school_frame = _school_frame(
-        school_words,
+        school_vocabulary,
         extra_rng,
         home=home,
         sites=sites,
@@ -134,7 +134,7 @@ def generate_city(
         type_codes=type_codes,
         staffed=staffed,
     )
-    _appoint(extra_rng, teacher_words, school_frame, teacher_frame, sites, owner)
+    _appoint(extra_rng, teacher_vocabulary, school_frame, teacher_frame, sites, owner)
     school_frame = school_frame[[c for c in _element_names(standard, "school") if c in school_frame]]
     return City(
         name=home.name,
@@ -213,12 +213,29 @@ def write_city_files(city: City, folder: str | Path, *, labels: bool = True) -> 
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     sheet.append(list(school_form.columns))
-    for row in school_form.itertuples(index=False):
-        sheet.append([None if isinstance(value, float) and math.isnan(value) else value for value in row])
+    # Counts and areas are numbers in a spreadsheet; codes, phones and dates stay text.
+    standard = schemas.load_standard()
+    numeric = [
+        standard.element(f"school.{name}").value_type in ("integer", "decimal")
+        for name in city.schools.columns
+    ]
+    for typed, text in zip(
+        city.schools.itertuples(index=False), school_form.itertuples(index=False), strict=True
+    ):
+        values = [
+            _plain(typed_value) if is_number else text_value
+            for typed_value, text_value, is_number in zip(typed, text, numeric, strict=True)
+        ]
+        sheet.append([None if isinstance(value, float) and math.isnan(value) else value for value in values])
     workbook.save(schools_path)
     teachers_path = folder / "teachers.csv"
     teacher_form.to_csv(teachers_path, index=False, encoding="gb18030")
     return schools_path, teachers_path
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python number openpyxl writes."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _element_names(standard: schemas.Standard, entity: str) -> list[str]:
@@ -235,7 +252,7 @@ def _frame(standard: schemas.Standard, entity: str, columns: dict[str, Column]) 
 
 
 def _school_frame(
-    words: Vocabulary,
+    vocabulary: Vocabulary,
     rng: np.random.Generator,
     *,
     home: HomeCity,
@@ -284,7 +301,7 @@ def _school_frame(
     books_low = np.array([k.books_per_student[0] for k in kinds])
     books_high = np.array([k.books_per_student[1] for k in kinds])
     type_code_array = np.array(type_codes)
-    urban_rural = words.codes("urban_rural", [site.urban_rural for site in sites])
+    urban_rural = vocabulary.codes("urban_rural", [site.urban_rural for site in sites])
     addresses, postcodes = [], []
     for site in sites:
         road = str(rng.choice(ROAD_STEMS + home.road_stems)) + str(rng.choice(ROAD_SUFFIXES))
@@ -324,10 +341,12 @@ def _school_frame(
                 uscc(rng, site.district.code, public=not p) for site, p in zip(sites, private, strict=True)
             ],
             "school_type": type_code_array,
-            "ownership": np.where(private, words.code("ownership", "民办"), words.code("ownership", "公办")),
+            "ownership": np.where(
+                private, vocabulary.code("ownership", "民办"), vocabulary.code("ownership", "公办")
+            ),
             "competent_authority": authorities,
             "division_code": [site.district.code for site in sites],
-            "province": words.code("province", home.province),
+            "province": vocabulary.code("province", home.province),
             "urban_rural": urban_rural,
             "address": addresses,
             "postcode": postcodes,
@@ -392,17 +411,17 @@ def _authority(home: HomeCity, site: SchoolSite, rng: np.random.Generator) -> st
 
 def _appoint(
     rng: np.random.Generator,
-    words: Vocabulary,
+    vocabulary: Vocabulary,
     schools: pd.DataFrame,
     teachers: pd.DataFrame,
     sites: list[SchoolSite],
     owner: npt.NDArray[np.int64],
 ) -> None:
     """Give each school its leaders and class teachers from its own staff, and name them in the school row."""
-    member = words.code("political_status", "中共党员")
-    full_time = words.code("staff_category", "专任教师")
-    senior_titles = set(words.codes("title", ["正高级教师", "高级教师", "一级教师"]))
-    core_subjects = set(words.codes("subject", ["语文", "数学"]))
+    member = vocabulary.code("political_status", "中共党员")
+    full_time = vocabulary.code("staff_category", "专任教师")
+    senior_titles = set(vocabulary.codes("title", ["正高级教师", "高级教师", "一级教师"]))
+    core_subjects = set(vocabulary.codes("subject", ["语文", "数学"]))
     positions = np.full(len(teachers), None, dtype=object)
     head = np.zeros(len(teachers), dtype=bool)
     birth = teachers["birth_date"].to_numpy()
@@ -484,7 +503,7 @@ def _appoint(
     teachers["head_teacher_years"] = years
     # Leaders hold management posts.
     leader = teachers["position"].notna().to_numpy()
-    teachers.loc[leader, "post_category"] = words.code("post_category", "管理岗位")
+    teachers.loc[leader, "post_category"] = vocabulary.code("post_category", "管理岗位")
 
 
 def _form_frame(
@@ -496,12 +515,8 @@ def _form_frame(
         column = frame[name]
         if labels and element.code_list is not None and name not in _CODED_IN_EXPORTS:
             code_list = standard.code_list(element.code_list)
-            alias = _EXPORT_SPELLING.get(element.code_list)
-            spelling = {
-                c.code: (c.aliases[alias] if alias is not None and len(c.aliases) > alias else c.label_zh)
-                for c in code_list.codes
-            }
-            column = column.map(spelling)
+            spelled = _EXPORT_SPELLING.get(element.code_list, {})
+            column = column.map({c.code: spelled.get(c.label_zh, c.label_zh) for c in code_list.codes})
         elif element.value_type == "boolean":
             column = column.map({True: "是", False: "否"} if labels else {True: "1", False: "0"})
         elif element.value_type == "date":
