@@ -213,14 +213,17 @@ def sql_source(settings: dict[str, Any]) -> SqlSource:
 
 
 def read_sql(settings: dict[str, Any], *, since: str | None) -> Iterator[Chunk]:
-    """Batches of rows; with `updated_at_column`, only rows changed at or after the last mark `since`."""
+    """Batches of rows; with `updated_at_column`, only rows changed at or after the last mark `since`.
+
+    The last chunk holds no rows, only the mark reached: the connector knows it once the read is done.
+    """
     source = sql_source(settings)
     incremental = since if source.updated_at_column else None
-    with read_batches(
-        source, since=incremental, batch_size=int(settings.get("batch_size") or DEFAULT_SQL_BATCH)
-    ) as batches:
+    batch_size = int(settings.get("batch_size") or DEFAULT_SQL_BATCH)
+    with read_batches(source, since=incremental, batch_size=batch_size) as batches:
         for frame in batches:
-            yield SqlChunk(frame=frame, high_water_mark=batches.high_water_mark)
+            yield SqlChunk(frame=frame)
+        yield SqlChunk(frame=None, high_water_mark=batches.high_water_mark)
 
 
 def sample_sql(settings: dict[str, Any], rows: int = 200) -> pd.DataFrame:

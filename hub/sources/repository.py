@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -21,10 +21,20 @@ class SourceRepository:
         return self.session.scalars(select(Source).where(Source.name == name)).first()
 
     def lock(self, name: str) -> Source | None:
-        """The source, its row locked until the transaction ends; SourceBusyError if a run holds it."""
+        """The source, its row locked until the transaction ends; SourceBusyError if a run holds it.
+
+        PostgreSQL: SELECT … FOR UPDATE NOWAIT. SQLite has one writer: a no-op UPDATE takes the write
+        lock first (waiting for it), as a transaction that has read and then writes fails at once
+        when another wrote in between.
+        """
         query = select(Source).where(Source.name == name)
-        if self.session.get_bind().dialect.name == "postgresql":
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
             query = query.with_for_update(nowait=True)
+        elif dialect == "sqlite":
+            self.session.execute(
+                update(Source).where(Source.name == name).values(updated_at=Source.updated_at)
+            )
         try:
             return self.session.scalars(query).first()
         except OperationalError as exc:

@@ -9,11 +9,13 @@ source configs; a job whose schedule did not change is left alone, so its next r
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import logging
 import re
 import signal
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -208,14 +210,19 @@ def _sync_from_database(scheduler: BaseScheduler, engine: Engine) -> None:
 # --- what the jobs run --------------------------------------------------------------------------
 
 
+_sqlite_turn = threading.Lock()
+
+
 def run_source_job(name: str) -> None:
     """The scheduled run of one source, in its own transaction; a failure stays on that source's run."""
     from hub.sources.service import record_crash, run_source
 
     settings = get_settings()
     engine = engine_for(settings.database_url)
+    # SQLite has one writer: runs in this process take turns instead of timing out on each other.
+    turn = _sqlite_turn if engine.dialect.name == "sqlite" else contextlib.nullcontext()
     try:
-        with transaction(engine) as session:
+        with turn, transaction(engine) as session:
             run = run_source(session, settings, name, trigger="schedule")
             log.info(
                 "source %s run %s: %s (%s read, %s accepted)",

@@ -73,7 +73,7 @@ def sqlite_table(tmp_path: Path) -> SourceTable:
 
 
 @pytest.fixture
-def postgres_table(pg_source_table: tuple[str, str]) -> SourceTable:
+def postgresql_table(pg_source_table: tuple[str, str]) -> SourceTable:
     url, table = pg_source_table
 
     def execute(sql: str, rows: list[tuple[Any, ...]]) -> None:
