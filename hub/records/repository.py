@@ -112,7 +112,7 @@ class RecordRepository:
 
 def _extra_value(session: Session, table: Any, key: str) -> Any:
     if session.get_bind().dialect.name == "postgresql":
-        return table.c.extra[key].astext
+        return table.c.extra[key].as_string()
     return func.json_extract(table.c.extra, f'$."{key}"')
 
 

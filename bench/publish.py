@@ -1,0 +1,237 @@
+"""Publishing one request to 500 schools with 20,000 teachers, and accepting a 2,000-row XLSX submission.
+
+    python bench/publish.py                                   # SQLite in a temporary folder
+    HUB_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_publish python bench/publish.py
+
+With only HUB_TEST_DATABASE_URL set, the same server is used with a database of its own (`bench_publish`),
+so the test database is left alone. The database's public schema is rebuilt by the real migrations.
+Setup (generating and importing the city) is timed apart from what the issue asks to measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+import psycopg
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from hub.access.payloads import PrincipalCreate
+from hub.access.service import create_principal
+from hub.config import Settings
+from hub.db import make_engine, transaction, utcnow
+from hub.demo.city import generate_city, generate_teachers_frame
+from hub.migrate import upgrade
+from hub.records.files import read_upload
+from hub.records.service import Provenance, ingest_frame
+from hub.requests.payloads import DecisionIn, RequestIn
+from hub.requests.service import decide
+from hub.requests.service import submit as submit_request
+from hub.standard.service import current_standard
+from hub.tasks import service
+from hub.tasks.models import Task, TaskRow
+from hub.tasks.templates import build_template
+
+SECRET = "bench-secret-key"
+COLUMNS = [
+    "name",
+    "gender",
+    "id_number",
+    "birth_date",
+    "school_code",
+    "work_start_date",
+    "title",
+    "mandarin_level",
+]
+
+
+def database_url() -> str:
+    if url := os.environ.get("HUB_BENCH_DATABASE_URL"):
+        return url
+    if url := os.environ.get("HUB_TEST_DATABASE_URL"):
+        return make_url(url).set(database="bench_publish").render_as_string(hide_password=False)
+    return f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench-publish.db'}"
+
+
+def fresh_engine(url: str) -> Engine:
+    if url.startswith("postgresql"):
+        target = make_url(url)
+        admin = target.set(database="postgres").render_as_string(hide_password=False).replace("+psycopg", "")
+        with psycopg.connect(admin, autocommit=True) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)
+            ).fetchone()
+            if not found:
+                connection.execute(f'CREATE DATABASE "{target.database}"')
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    return engine
+
+
+def as_file(frame):  # type: ignore[no-untyped-def]
+    out = frame.copy()
+    for column in out.columns:
+        if str(out[column].dtype).startswith("datetime"):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    return out.astype("string").fillna("").set_axis(range(2, len(out) + 2))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=500)
+    parser.add_argument("--teachers", type=int, default=20000)
+    parser.add_argument(
+        "--big-school", type=int, default=2000, help="Teachers of the school whose XLSX is timed"
+    )
+    args = parser.parse_args()
+    url = database_url()
+    engine = fresh_engine(url)
+    settings = Settings(env="test", database_url=url, secret_key=SECRET, min_working_days=5)  # type: ignore[arg-type]
+    print(f"database: {engine.dialect.name} ({make_url(url).render_as_string(hide_password=True)})")
+
+    t0 = time.perf_counter()
+    city = generate_city(seed=5, schools=args.schools - 1, teachers=args.teachers - args.big_school)
+    big_code = "2339999993"
+    schools = city.schools[["code", "name", "school_type", "division_code"]].copy()
+    schools.loc[len(schools)] = [
+        big_code,
+        "市第一实验学校（基准）",
+        schools.iloc[0]["school_type"],
+        schools.iloc[0]["division_code"],
+    ]
+    teachers = city.teachers[COLUMNS]
+    big = generate_teachers_frame(args.big_school, seed=9, school_codes=[big_code])[COLUMNS]
+    # Most schools have tested their teachers' Mandarin; a quarter have not, so coverage decides per school.
+    untested = set(schools["code"].iloc[::4])
+    teachers = teachers.assign(
+        mandarin_level=teachers["mandarin_level"].where(~teachers["school_code"].isin(untested), None)
+    )
+    with transaction(engine) as session:
+        std = current_standard(session)
+        for entity, frame in (("school", schools), ("teacher", teachers), ("teacher", big)):
+            report = ingest_frame(
+                session,
+                std=std,
+                secret_key=SECRET,
+                entity=entity,
+                frame=as_file(frame),
+                provenance=Provenance(source_kind="import", source_ref="bench"),
+                now=utcnow(),
+            )
+            assert report.rejected_rows == 0, report.rejected[:3]
+        department, _ = create_principal(
+            session, SECRET, PrincipalCreate(kind="department", name="市人社局", code="d")
+        )
+        statistics, _ = create_principal(
+            session, SECRET, PrincipalCreate(kind="statistics", name="市统计局", code="s")
+        )
+        education, _ = create_principal(
+            session, SECRET, PrincipalCreate(kind="education", name="市教育局", code="e")
+        )
+        school, _ = create_principal(
+            session, SECRET, PrincipalCreate(kind="school", name="基准学校", code="b", school_code=big_code)
+        )
+        payload = RequestIn(
+            title="教师课后服务与普通话情况",
+            purpose="课后服务补助测算",
+            entity="teacher",
+            deadline=date.today() + timedelta(days=30),
+            fields=[
+                {"label": "姓名"},
+                {"label": "出生日期"},
+                {"label": "普通话水平等级"},  # type: ignore[list-item]
+                {"label": "课后服务每周时长", "type": "integer"},  # type: ignore[list-item]
+            ],
+        )
+        request = submit_request(session, settings, department, payload, now=utcnow())
+        decide(
+            session,
+            statistics,
+            request.id,
+            DecisionIn(decision="approve", approval_number="国统制〔2026〕1号"),
+            now=utcnow(),
+        )
+        request_id = request.id
+    print(
+        f"setup: {len(schools)} schools, {len(teachers) + len(big):,} teachers imported and a request approved "
+        f"in {time.perf_counter() - t0:.1f}s"
+    )
+
+    t0 = time.perf_counter()
+    with transaction(engine) as session:
+        publication = service.publish(session, settings, education, request_id, deadline=None, now=utcnow())
+        tasks = len(publication.tasks)
+        rows = session.scalar(select(func.count()).select_from(TaskRow)) or 0
+        fields = sum(len(t.fields) for t in publication.tasks)
+    elapsed = time.perf_counter() - t0
+    print(
+        f"publish: {tasks} tasks ({publication.schools_in_scope - tasks} schools complete, no task), "
+        f"{rows:,} prefilled rows, {fields} task fields in {elapsed:.2f}s = {rows / elapsed:,.0f} rows/s"
+    )
+
+    with transaction(engine) as session:
+        task = session.scalars(select(Task).where(Task.school_code == big_code)).one()
+        std = current_standard(session)
+        t0 = time.perf_counter()
+        elements = service.task_elements(std, task)
+        content = build_template(
+            std=std,
+            entity="teacher",
+            elements=elements,
+            rows=service.prefilled_rows(session, task, std),
+            notes=[],
+        )
+        elapsed = time.perf_counter() - t0
+        print(
+            f"template: {task.rows_expected:,} prefilled rows × {len(elements)} fields as XLSX "
+            f"({len(content) / 1024:.0f} KiB) in {elapsed:.2f}s"
+        )
+        task_id = task.id
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = workbook.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        for column, header in enumerate(headers, start=1):
+            if header == "普通话水平等级":
+                sheet.cell(row=row, column=column, value="二级甲等")
+            elif header == "课后服务每周时长":
+                sheet.cell(row=row, column=column, value=row % 7)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = buffer.getvalue()
+
+    t0 = time.perf_counter()
+    frame, sha256 = read_upload(upload, filename="填报.xlsx")
+    read = time.perf_counter() - t0
+    with transaction(engine) as session:
+        result = service.submit(
+            session,
+            settings,
+            school,
+            task_id,
+            service.SubmissionInput(frame=frame, source="xlsx", filename="填报.xlsx", sha256=sha256),
+            now=utcnow(),
+        )
+        accepted, rejected, status = result.accepted, result.rejected_rows, result.task.status
+    elapsed = time.perf_counter() - t0
+    print(
+        f"submission: {len(frame):,}-row XLSX ({len(upload) / 1024:.0f} KiB) read in {read:.2f}s, "
+        f"{accepted:,} accepted, {rejected} rejected, task {status}, in {elapsed:.2f}s total "
+        f"= {len(frame) / elapsed:,.0f} rows/s"
+    )
+
+
+if __name__ == "__main__":
+    main()

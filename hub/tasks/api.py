@@ -1,0 +1,370 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from hub.access.models import Principal
+from hub.access.repository import PrincipalRepository
+from hub.db import utcnow
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, require
+from hub.errors import Invalid, error_responses
+from hub.records.files import read_upload
+from hub.records.payloads import RejectedCell
+from hub.requests.models import DataRequest
+from hub.requests.payloads import PublishIn
+from hub.requests.repository import RequestRepository
+from hub.requests.service import get_request
+from hub.standard.service import current_standard
+from hub.tasks import service
+from hub.tasks.models import Task
+from hub.tasks.payloads import (
+    AllowedValue,
+    JsonSubmission,
+    ProgressOut,
+    PublicationOut,
+    PublishedTask,
+    SchoolProgress,
+    SubmissionOut,
+    TaskFieldOut,
+    TaskOut,
+    TaskRowOut,
+)
+from hub.tasks.repository import PublicationRepository
+from hub.tasks.templates import build_template
+
+router = APIRouter(tags=["tasks"])
+Education = Annotated[Principal, Depends(require("education"))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post(
+    "/requests/{request_id}/publish",
+    response_model=PublicationOut,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+def publish(
+    request_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Education,
+    payload: Annotated[PublishIn | None, Body()] = None,
+) -> PublicationOut:
+    """Publish an approved request: one prefilled task per school lacking data, only the fields it lacks."""
+    deadline = payload.deadline if payload else None
+    publication = service.publish(session, settings, principal, request_id, deadline=deadline, now=utcnow())
+    tasks = publication.tasks
+    return PublicationOut(
+        request_id=publication.request.id,
+        status=publication.request.status,
+        deadline=publication.deadline,
+        fields=publication.fields,
+        schools_in_scope=publication.schools_in_scope,
+        schools_with_data=publication.schools_in_scope - len(tasks),
+        tasks=[
+            PublishedTask(
+                task_id=t.id,
+                school_code=t.school_code,
+                fields=t.fields,
+                rows_expected=t.rows_expected,
+                rows_filled=t.rows_filled,
+            )
+            for t in tasks
+        ],
+    )
+
+
+@router.get(
+    "/requests/{request_id}/progress", response_model=ProgressOut, responses=error_responses(401, 403, 404)
+)
+def request_progress(request_id: int, session: SessionDep, principal: PrincipalDep) -> ProgressOut:
+    """Tasks and rows per school of a published request (the education bureau and the requesting department)."""
+    request = get_request(session, principal, request_id)
+    progress = service.progress(session, principal, request, now=utcnow())
+    tasks = progress.tasks
+    return ProgressOut(
+        request_id=request.id,
+        status=request.status,
+        deadline=request.deadline,
+        published_at=request.published_at,
+        answered_at=request.answered_at,
+        schools_in_scope=progress.schools_in_scope,
+        tasks_total=len(tasks),
+        tasks_complete=sum(t.completed_at is not None for t in tasks),
+        rows_expected=sum(t.rows_expected for t in tasks),
+        rows_filled=sum(t.rows_filled for t in tasks),
+        schools=[
+            SchoolProgress(
+                school_code=t.school_code,
+                school_name=progress.school_names.get(t.school_code),
+                task_id=t.id,
+                status=t.status,
+                complete=t.completed_at is not None,
+                fields=t.fields,
+                rows_expected=t.rows_expected,
+                rows_filled=t.rows_filled,
+                submissions=t.submissions,
+                last_submission_at=t.last_submission_at,
+            )
+            for t in tasks
+        ],
+    )
+
+
+class _Context:
+    """What task listings repeat per task (request, department, school name), fetched once each."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.std = current_standard(session)
+        self.requests: dict[int, DataRequest] = {}
+        self.departments: dict[int, str | None] = {}
+
+    def request(self, request_id: int) -> DataRequest:
+        if request_id not in self.requests:
+            found = RequestRepository(self.session).get(request_id)
+            assert found is not None
+            self.requests[request_id] = found
+        return self.requests[request_id]
+
+    def department(self, principal_id: int) -> str | None:
+        if principal_id not in self.departments:
+            found = PrincipalRepository(self.session).get(principal_id)
+            self.departments[principal_id] = found.name if found else None
+        return self.departments[principal_id]
+
+
+def _field_out(context: _Context, code: str) -> TaskFieldOut:
+    element = context.std.element(code)
+    allowed: list[AllowedValue] = []
+    if element.value_type == "code" and element.code_list:
+        allowed = [
+            AllowedValue(code=c.code, label=c.label_zh)
+            for c in context.std.code_list(element.code_list).codes
+        ]
+    elif element.value_type == "boolean":
+        allowed = [AllowedValue(code="true", label="是"), AllowedValue(code="false", label="否")]
+    return TaskFieldOut(
+        element=element.code,
+        name=element.name,
+        label=element.label_zh,
+        label_en=element.label_en,
+        type=element.value_type,
+        unit=element.unit,
+        code_list=element.code_list,
+        allowed_values=allowed,
+        min_value=element.min_value,
+        max_value=element.max_value,
+        description=element.description_zh,
+    )
+
+
+def _task_out(context: _Context, task: Task, school_name: str | None, *, with_rows: bool) -> TaskOut:
+    request = context.request(task.request_id)
+    rows = None
+    if with_rows:
+        rows = [
+            TaskRowOut(reference=r.reference, name=r.name, id_number_last4=r.id_number_last4, values=r.values)
+            for r in service.prefilled_rows(context.session, task, context.std)
+        ]
+    return TaskOut(
+        id=task.id,
+        request_id=task.request_id,
+        title=request.title,
+        purpose=request.purpose,
+        department=context.department(request.department_id),
+        form_number=request.form_number,
+        approval_number=request.approval_number,
+        valid_until=request.valid_until,
+        school_code=task.school_code,
+        school_name=school_name,
+        entity=task.entity,
+        status=task.status,  # type: ignore[arg-type]
+        complete=task.completed_at is not None,
+        deadline=task.deadline,
+        fields=[_field_out(context, code) for code in task.fields],
+        rows_expected=task.rows_expected,
+        rows_filled=task.rows_filled,
+        submissions=task.submissions,
+        created_at=task.created_at,
+        last_submission_at=task.last_submission_at,
+        completed_at=task.completed_at,
+        closed_at=task.closed_at,
+        template_url=f"/api/v1/tasks/{task.id}/template.xlsx",
+        submission_url=f"/api/v1/tasks/{task.id}/submission",
+        rows=rows,
+    )
+
+
+@router.get("/tasks", response_model=list[TaskOut], responses=error_responses(401, 403))
+def list_tasks(
+    session: SessionDep,
+    principal: PrincipalDep,
+    request_id: int | None = None,
+    school_code: str | None = None,
+    status: Annotated[list[str] | None, Query()] = None,
+    with_rows: Annotated[bool | None, Query(description="Prefilled rows (default: yes for a school)")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[TaskOut]:
+    """A school's own tasks with fields, allowed values and prefilled rows; the education bureau sees all."""
+    tasks = service.list_tasks(
+        session,
+        principal,
+        request_id=request_id,
+        school_code=school_code,
+        status=status,
+        limit=limit,
+        offset=offset,
+        now=utcnow(),
+    )
+    context = _Context(session)
+    names = PublicationRepository(session).school_names(t.school_code for t in tasks)
+    rows = with_rows if with_rows is not None else principal.kind == "school"
+    return [_task_out(context, t, names.get(t.school_code), with_rows=rows) for t in tasks]
+
+
+@router.get("/tasks/{task_id}", response_model=TaskOut, responses=error_responses(401, 403, 404))
+def get_task(task_id: int, session: SessionDep, principal: PrincipalDep) -> TaskOut:
+    """One task with its fields and prefilled rows (404 for another school's task)."""
+    task = service.task_for(session, principal, task_id, now=utcnow())
+    names = PublicationRepository(session).school_names([task.school_code])
+    return _task_out(_Context(session), task, names.get(task.school_code), with_rows=True)
+
+
+@router.get(
+    "/tasks/{task_id}/template.xlsx",
+    responses={**error_responses(401, 403, 404), 200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+def task_template(task_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
+    """The task as an Excel workbook: prefilled rows, zh label headers, dropdowns from the code lists."""
+    task = service.task_for(session, principal, task_id, now=utcnow())
+    context = _Context(session)
+    request = context.request(task.request_id)
+    notes = [
+        ("采集任务 task", f"{request.title}（任务 {task.id}）"),
+        ("用途 purpose", request.purpose),
+        ("提出部门 requested by", context.department(request.department_id) or ""),
+        ("表号 form number", request.form_number or ""),
+        ("批准文号 approval number", request.approval_number or ""),
+        ("有效期至 valid until", request.valid_until.isoformat() if request.valid_until else ""),
+        ("截止日期 deadline", task.deadline.isoformat()),
+        ("学校 school", task.school_code),
+        (
+            "填报说明 how to fill",
+            "只需填写黄色列；灰色列由数据中心预填，仅供核对。/ Fill only the yellow columns; grey ones are prefilled.",
+        ),
+    ]
+    content = build_template(
+        std=context.std,
+        entity=task.entity,
+        elements=service.task_elements(context.std, task),
+        rows=service.prefilled_rows(session, task, context.std),
+        notes=notes,
+    )
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="task-{task.id}.xlsx"'},
+    )
+
+
+async def submission_input(request: Request) -> service.SubmissionInput:
+    """The submission body: a multipart `file` (CSV or XLSX), a raw CSV/XLSX body, or JSON rows."""
+    content_type = request.headers.get("content-type", "").lower()
+    if "json" in content_type:
+        try:
+            payload = JsonSubmission.model_validate_json(await request.body())
+        except ValidationError as exc:
+            problems = [
+                {"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]} for e in exc.errors()
+            ]
+            raise Invalid(
+                'JSON 提交格式不对，应为 {"rows": [...]} / the JSON body must be {"rows": [...]}',
+                detail=problems,
+            ) from exc
+        return service.json_input(payload.rows)
+    filename: str | None
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise Invalid(
+                "请以 file 字段上传 CSV 或 XLSX 文件 / upload the CSV or XLSX as the `file` part",
+                detail={"field": "file"},
+            )
+        content, filename = await upload.read(), upload.filename
+    else:
+        content, filename = await request.body(), request.headers.get("x-filename")
+    if not content:
+        raise Invalid("上传的文件是空的 / the uploaded file is empty", detail={"field": "file"})
+    frame, sha256 = await run_in_threadpool(read_upload, content, filename=filename)
+    source = "xlsx" if content[:2] == b"PK" else "csv"
+    return service.SubmissionInput(frame=frame, source=source, filename=filename, sha256=sha256)
+
+
+_SUBMISSION_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            "application/json": {"schema": JsonSubmission.model_json_schema()},
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+@router.post(
+    "/tasks/{task_id}/submission",
+    response_model=SubmissionOut,
+    responses=error_responses(401, 403, 404, 409, 422),
+    openapi_extra=_SUBMISSION_BODY,
+)
+def submit(
+    task_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    submission: Annotated[service.SubmissionInput, Depends(submission_input)],
+) -> SubmissionOut:
+    """A school's rows for its task (CSV, XLSX or JSON): valid rows stored, bad ones reported; resubmit to fix."""
+    result = service.submit(session, settings, principal, task_id, submission, now=utcnow())
+    return SubmissionOut(
+        task_id=result.task.id,
+        batch_id=result.batch_id,
+        source=result.source,
+        rows_read=result.rows_read,
+        accepted=result.accepted,
+        rejected_rows=result.rejected_rows,
+        rejected=[RejectedCell(**r.as_dict()) for r in result.rejected[:5000]],
+        extra_columns=result.extra_columns,
+        missing_columns=result.missing_columns,
+        task_status=result.task.status,
+        rows_expected=result.task.rows_expected,
+        rows_filled=result.task.rows_filled,
+        request_status=result.request.status,
+    )
+
+
+@router.post(
+    "/tasks/{task_id}/complete", response_model=TaskOut, responses=error_responses(401, 403, 404, 409)
+)
+def complete_task(task_id: int, session: SessionDep, principal: PrincipalDep) -> TaskOut:
+    """The school declares its task done, even with rows it cannot fill (a teacher who left, say)."""
+    task = service.mark_done(session, principal, task_id, now=utcnow())
+    names = PublicationRepository(session).school_names([task.school_code])
+    return _task_out(_Context(session), task, names.get(task.school_code), with_rows=False)

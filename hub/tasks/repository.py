@@ -1,0 +1,183 @@
+"""Every query of the tasks domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, insert, select
+from sqlalchemy.orm import Session
+
+from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, schools_table
+from hub.requests.models import DataRequest
+from hub.tasks.models import Task, TaskRow, TaskSubmission
+
+
+def extra_value(session: Session, table: Any, key: str) -> Any:
+    """An approved new element's value in the `extra` JSON column, as text (NULL when absent)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return table.c.extra[key].as_string()
+    return func.json_extract(table.c.extra, f'$."{key}"')
+
+
+def value_column(session: Session, entity: str, name: str) -> Any:
+    table = ENTITY_TABLES[entity]
+    return extra_value(session, table, name) if name.startswith("x_") else table.c[name]
+
+
+def _record_join(entity: str) -> Any:
+    """task_rows joined to the current record it names (same school, same key)."""
+    table = ENTITY_TABLES[entity]
+    key = table.c[KEY_COLUMNS[entity][-1]]
+    return and_(table.c[SCHOOL_COLUMN[entity]] == TaskRow.school_code, key == TaskRow.record_key)
+
+
+class TaskRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, task_id: int) -> Task | None:
+        return self.session.get(Task, task_id)
+
+    def for_request(self, request_id: int) -> list[Task]:
+        return list(
+            self.session.scalars(select(Task).where(Task.request_id == request_id).order_by(Task.school_code))
+        )
+
+    def list(
+        self,
+        *,
+        school_code: str | None = None,
+        request_id: int | None = None,
+        statuses: Sequence[str] | None = None,
+        limit: int = 500,
+        offset: int = 0,
+    ) -> list[Task]:
+        query: Select[tuple[Task]] = select(Task).order_by(Task.id.desc())
+        if school_code is not None:
+            query = query.where(Task.school_code == school_code)
+        if request_id is not None:
+            query = query.where(Task.request_id == request_id)
+        if statuses:
+            query = query.where(Task.status.in_(list(statuses)))
+        return list(self.session.scalars(query.limit(limit).offset(offset)))
+
+    def add_all(self, tasks: list[Task]) -> None:
+        self.session.add_all(tasks)
+        self.session.flush()
+
+    def add_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Bulk insert of task rows (one executemany, not one ORM object per row)."""
+        for start in range(0, len(rows), 20000):
+            self.session.execute(insert(TaskRow), rows[start : start + 20000])
+
+    def add_submission(self, submission: TaskSubmission) -> TaskSubmission:
+        self.session.add(submission)
+        self.session.flush()
+        return submission
+
+    def submissions(self, task_id: int) -> list[TaskSubmission]:
+        query = select(TaskSubmission).where(TaskSubmission.task_id == task_id).order_by(TaskSubmission.id)
+        return list(self.session.scalars(query))
+
+    def reference_keys(self, task: Task) -> dict[str, str]:
+        """Reference → record key for every row the task asks about."""
+        query = select(TaskRow.reference, TaskRow.record_key).where(
+            TaskRow.school_code == task.school_code, TaskRow.task_id == task.id
+        )
+        return {reference: key for reference, key in self.session.execute(query)}
+
+    def prefill(self, task: Task, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """The task's rows in reference order with the current values of `columns` (None when a record left)."""
+        entity = task.entity
+        table = ENTITY_TABLES[entity]
+        selected = [TaskRow.reference, TaskRow.record_key]
+        selected += [value_column(self.session, entity, c).label(c) for c in dict.fromkeys(columns)]
+        query = (
+            select(*selected)
+            .select_from(TaskRow)
+            .outerjoin(table, _record_join(entity))
+            .where(TaskRow.school_code == task.school_code, TaskRow.task_id == task.id)
+            .order_by(TaskRow.reference)
+        )
+        for row in self.session.execute(query.execution_options(yield_per=2000)).mappings():
+            yield dict(row)
+
+    def progress(
+        self, entity: str, task_ids: Sequence[int], fields: Sequence[str]
+    ) -> dict[int, tuple[int, int]]:
+        """Per task (all asking for the same `fields`): rows whose record still exists, rows holding every field."""
+        table = ENTITY_TABLES[entity]
+        key = table.c[KEY_COLUMNS[entity][-1]]
+        complete = and_(*(value_column(self.session, entity, f).is_not(None) for f in fields))
+        query = (
+            select(
+                TaskRow.task_id,
+                func.count(key),
+                func.coalesce(func.sum(case((and_(key.is_not(None), complete), 1), else_=0)), 0),
+            )
+            .select_from(TaskRow)
+            .outerjoin(table, _record_join(entity))
+            .where(TaskRow.task_id.in_(list(task_ids)))
+            .group_by(TaskRow.task_id)
+        )
+        return {
+            task_id: (int(present), int(filled)) for task_id, present, filled in self.session.execute(query)
+        }
+
+
+class PublicationRepository:
+    """Reads publication needs: the records a task will ask about."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record_keys(self, entity: str, school_codes: Iterable[str]) -> Iterator[tuple[str, str, str | None]]:
+        """(school code, record key, name) of every record of those schools, ordered for stable references."""
+        codes = sorted(set(codes_ for codes_ in school_codes))
+        table = ENTITY_TABLES[entity]
+        school = table.c[SCHOOL_COLUMN[entity]]
+        key = table.c[KEY_COLUMNS[entity][-1]]
+        for start in range(0, len(codes), 2000):
+            chunk = codes[start : start + 2000]
+            query = (
+                select(school, key, table.c.name).where(school.in_(chunk)).order_by(school, table.c.name, key)
+            )
+            for school_code, key, name in self.session.execute(query.execution_options(yield_per=5000)):
+                yield school_code, key, name
+
+    def school_names(self, codes: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(codes))
+        out: dict[str, str] = {}
+        for start in range(0, len(wanted), 5000):
+            chunk = wanted[start : start + 5000]
+            query = select(schools_table.c.code, schools_table.c.name).where(schools_table.c.code.in_(chunk))
+            out.update({code: name for code, name in self.session.execute(query)})
+        return out
+
+    def identity(self, school_code: str, keys: Sequence[str]) -> dict[str, str]:
+        """Record key → ID number for the teachers of one school (what ingestion identifies a teacher by)."""
+        table = ENTITY_TABLES["teacher"]
+        out: dict[str, str] = {}
+        unique = sorted(set(keys))
+        for start in range(0, len(unique), 5000):
+            chunk = unique[start : start + 5000]
+            query = select(table.c.teacher_key, table.c.id_number).where(
+                table.c.school_code == school_code, table.c.teacher_key.in_(chunk)
+            )
+            out.update({key: id_number for key, id_number in self.session.execute(query)})
+        return out
+
+
+def due_requests(session: Session, today: date) -> list[DataRequest]:
+    """Published requests whose deadline has passed (the deadline day itself still belongs to the schools)."""
+    query = select(DataRequest).where(DataRequest.status == "published", DataRequest.deadline < today)
+    return list(session.scalars(query.order_by(DataRequest.id)))
+
+
+def duplicates_of(session: Session, request_id: int) -> list[DataRequest]:
+    query = select(DataRequest).where(
+        DataRequest.duplicate_of == request_id, DataRequest.status == "duplicate"
+    )
+    return list(session.scalars(query))

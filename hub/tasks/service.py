@@ -1,0 +1,763 @@
+"""Publication, school tasks, submissions and completion (seed rules 10, 12 and 14).
+
+Only the education bureau publishes; each school in scope that lacks data gets one task holding only the
+fields it lacks, prefilled with what the hub knows; submissions take the store's one ingestion path;
+a request is answered when every task is in or its deadline passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+import dedup
+import schemas
+from hub.access.models import Principal
+from hub.config import Settings
+from hub.db import utcnow
+from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from hub.kit.tokens import teacher_key
+from hub.kit.workdays import add_working_days
+from hub.records.repository import RecordRepository, SchoolRepository
+from hub.records.service import IngestReport, Provenance, Rejection, ingest_frame
+from hub.requests import rules
+from hub.requests.models import DataRequest
+from hub.requests.repository import RequestRepository
+from hub.requests.service import grant_for_request
+from hub.standard.service import current_standard, header_key, map_headers
+from hub.tasks.models import Task, TaskSubmission
+from hub.tasks.repository import PublicationRepository, TaskRepository, due_requests, duplicates_of
+
+# Columns of a task sheet that only help a person find the row: read back, never stored.
+REFERENCE_HEADER = "参考号（勿改）"
+NAME_HEADER = "姓名（参考）"
+ID_HINT_HEADER = "身份证件号码后四位（参考）"
+SCHOOL_NAME_HEADER = "学校名称（参考）"
+REFERENCE_KEYS = {header_key(h) for h in (REFERENCE_HEADER, "参考号", "ref", "reference")}
+CONTEXT_KEYS = {
+    header_key(h)
+    for h in (NAME_HEADER, ID_HINT_HEADER, SCHOOL_NAME_HEADER, "id_number_last4", "序号", "行号")
+}
+# Without a deadline of its own, a publication gives schools twice the minimum.
+DEFAULT_DEADLINE_FACTOR = 2
+
+_STATUS_REASONS = {
+    "pending_approval": ("尚未经统计机构审批", "it has not been approved by the statistics bureau yet"),
+    "rejected": ("已被驳回", "it was rejected"),
+    "published": ("已经发布", "it is already published"),
+    "answered": ("已由数据中心答复，无需再向学校采集", "it is already answered from the store"),
+    "duplicate": ("与另一采集需求重复", "it duplicates another request"),
+}
+
+
+def _today(now: datetime) -> date:
+    return now.date()
+
+
+# --- publication ------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class Publication:
+    request: DataRequest
+    deadline: date
+    fields: list[str]
+    schools_in_scope: int
+    tasks: list[Task]
+
+
+def missing_elements(std: schemas.Standard, request: DataRequest) -> list[schemas.Element]:
+    """The request's elements the store lacked after approval (approved new fields included), once each."""
+    codes = dict.fromkeys(f.element_code for f in request.fields if f.status == "missing" and f.element_code)
+    return [std.element(code) for code in codes if code]
+
+
+def _coverage_key(element: schemas.Element) -> str:
+    return f"extra:{element.name}" if element.name.startswith("x_") else element.name
+
+
+def publish(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    request_id: int,
+    *,
+    deadline: date | None,
+    now: datetime,
+) -> Publication:
+    """Send an approved request to the schools lacking data: one task each, only the fields it lacks."""
+    if principal.kind != "education":
+        raise Forbidden("只有教育局可以向学校发布任务 / only the education bureau publishes tasks to schools")
+    request = RequestRepository(session).get(request_id)
+    if request is None:
+        raise NotFound(f"采集需求 {request_id} 不存在 / request {request_id} not found")
+    today = _today(now)
+    if request.status != "approved":
+        zh, en = _STATUS_REASONS.get(request.status, (request.status, request.status))
+        raise Conflict(
+            f"采集需求 {request_id} 不能发布：{zh}（状态 {request.status}） / request {request_id} cannot be "
+            f"published: {en} (status {request.status})",
+            detail={"status": request.status, "duplicate_of": request.duplicate_of},
+        )
+    if request.valid_until is not None and request.valid_until < today:
+        raise Conflict(
+            f"批准文号 {request.approval_number} 已于 {request.valid_until} 失效，不能再发布 / the approval "
+            f"{request.approval_number} expired on {request.valid_until}; it can no longer be published",
+            detail={"status": request.status, "valid_until": request.valid_until.isoformat()},
+        )
+    overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
+    deadline = (
+        deadline
+        or request.deadline
+        or add_working_days(today, settings.min_working_days * DEFAULT_DEADLINE_FACTOR, **overrides)
+    )
+    violation = rules.deadline_violation(deadline, today, settings)
+    if violation is not None:
+        raise Invalid(
+            f"{violation.message} / {violation.message_en}",
+            detail={"field": "deadline", "value": deadline.isoformat(), **(violation.detail or {})},
+        )
+
+    std = current_standard(session)
+    elements = missing_elements(std, request)
+    scope = request.schools
+    counts = RecordRepository(session).filled_counts(
+        request.entity,
+        [e.name for e in elements if not e.name.startswith("x_")],
+        [e.name for e in elements if e.name.startswith("x_")],
+        scope,
+    )
+    schools_in_scope = len(scope) if scope is not None else SchoolRepository(session).count()
+    lacking: dict[str, list[str]] = {}
+    for school_code in sorted(counts):
+        count = counts[school_code]
+        fields = [e.code for e in elements if count[_coverage_key(e)] < count["_rows"]]
+        if fields:
+            lacking[school_code] = fields
+
+    tasks = [
+        Task(
+            request_id=request.id,
+            school_code=school_code,
+            entity=request.entity,
+            fields=fields,
+            status="open",
+            deadline=deadline,
+            created_at=now,
+            created_by=principal.id,
+        )
+        for school_code, fields in lacking.items()
+    ]
+    repository = TaskRepository(session)
+    repository.add_all(tasks)
+    _add_task_rows(session, request.entity, tasks)
+    refresh_progress(session, tasks, now=now)
+
+    request.status = "published"
+    request.published_at = now
+    request.published_by = principal.id
+    request.deadline = deadline
+    session.flush()
+    if not tasks or all(t.status == "complete" for t in tasks):
+        answer_request(session, request, now=now)
+    return Publication(
+        request=request,
+        deadline=deadline,
+        fields=[e.code for e in elements],
+        schools_in_scope=schools_in_scope,
+        tasks=tasks,
+    )
+
+
+def _add_task_rows(session: Session, entity: str, tasks: list[Task]) -> None:
+    """Fix the rows each task asks about; teachers get short references in name order, a school its code."""
+    by_school = {t.school_code: t for t in tasks}
+    rows: list[dict[str, Any]] = []
+    per_school: dict[str, int] = defaultdict(int)
+    keys = list(PublicationRepository(session).record_keys(entity, by_school))
+    sizes: dict[str, int] = defaultdict(int)
+    for school_code, _, _ in keys:
+        sizes[school_code] += 1
+    for school_code, key, _ in keys:
+        task = by_school[school_code]
+        per_school[school_code] += 1
+        if entity == "teacher":
+            width = max(4, len(str(sizes[school_code])))
+            reference = f"T{per_school[school_code]:0{width}d}"
+        else:
+            reference = school_code
+        rows.append(
+            {"school_code": school_code, "task_id": task.id, "reference": reference, "record_key": key}
+        )
+    for school_code, size in sizes.items():
+        by_school[school_code].rows_expected = size
+    TaskRepository(session).add_rows(rows)
+
+
+def refresh_progress(session: Session, tasks: list[Task], *, now: datetime) -> None:
+    """Recount rows present and filled from the store (imports fill tasks too) and mark complete tasks."""
+    groups: dict[tuple[str, tuple[str, ...]], list[Task]] = defaultdict(list)
+    for task in tasks:
+        if task.status != "closed":
+            groups[(task.entity, tuple(task.fields))].append(task)
+    repository = TaskRepository(session)
+    for (entity, fields), members in groups.items():
+        names = [code.split(".", 1)[1] for code in fields]
+        counts = repository.progress(entity, [t.id for t in members], names)
+        for task in members:
+            task.rows_expected, task.rows_filled = counts.get(task.id, (0, 0))
+            if task.status == "open" and task.rows_filled >= task.rows_expected:
+                task.status = "complete"
+                task.completed_at = now
+    session.flush()
+
+
+# --- completion -----------------------------------------------------------------------------------------
+
+
+def answer_request(session: Session, request: DataRequest, *, now: datetime) -> None:
+    """The request is answered: its tasks close, and requests that duplicated it are answered with it."""
+    request.status = "answered"
+    request.answered_at = now
+    for task in TaskRepository(session).for_request(request.id):
+        if task.status != "closed":
+            task.status = "closed"
+            task.closed_at = now
+    for duplicate in duplicates_of(session, request.id):
+        _answer_duplicate(session, duplicate, request, now=now)
+    session.flush()
+
+
+def _answer_duplicate(
+    session: Session, duplicate: DataRequest, original: DataRequest, *, now: datetime
+) -> None:
+    """A duplicate's new fields are the original's approved elements under the same label."""
+    duplicate = RequestRepository(session).get(duplicate.id) or duplicate
+    approved = {dedup.normalise(f.label): f for f in original.fields if f.element_code}
+    changed = False
+    for f in duplicate.fields:
+        source = approved.get(dedup.normalise(f.label))
+        if f.element_code is None and source is not None:
+            f.element_code, f.status, f.match_kind = source.element_code, "available", "approved"
+            f.explanation_zh = f"由采集需求 {original.id} 采集（{source.element_code}）"
+            f.explanation_en = f"collected by request {original.id} ({source.element_code})"
+            changed = True
+    duplicate.status = "answered"
+    duplicate.answered_at = now
+    if changed:
+        grant_for_request(session, duplicate, valid_until=None, created_by=None, today=_today(now))
+
+
+def close_if_due(session: Session, request: DataRequest, *, now: datetime) -> bool:
+    """Answer a published request whose tasks are all in or whose deadline passed; True if it closed now."""
+    if request.status != "published":
+        return False
+    tasks = TaskRepository(session).for_request(request.id)
+    due = request.deadline is not None and request.deadline < _today(now)
+    if due or all(t.status == "complete" for t in tasks):
+        refresh_progress(session, tasks, now=now)
+        answer_request(session, request, now=now)
+        return True
+    return False
+
+
+def close_due_requests(session: Session, today: date, *, now: datetime | None = None) -> list[int]:
+    """For the scheduler: answer every published request whose deadline passed before `today`."""
+    moment = now or utcnow()
+    closed = []
+    for request in due_requests(session, today):
+        tasks = TaskRepository(session).for_request(request.id)
+        refresh_progress(session, tasks, now=moment)
+        answer_request(session, request, now=moment)
+        closed.append(request.id)
+    return closed
+
+
+# --- reading tasks ----------------------------------------------------------------------------------
+
+
+def task_for(session: Session, principal: Principal, task_id: int, *, now: datetime) -> Task:
+    """A task its school or the education bureau may see (404 for another school's task)."""
+    _school_facing(principal)
+    task = TaskRepository(session).get(task_id)
+    if task is None or (principal.kind == "school" and task.school_code != principal.school_code):
+        raise NotFound(f"任务 {task_id} 不存在 / task {task_id} not found")
+    request = RequestRepository(session).get(task.request_id)
+    if request is not None:
+        close_if_due(session, request, now=now)
+    return task
+
+
+def _school_facing(principal: Principal) -> None:
+    # Seed rule 10: departments never reach schools, not even by reading what schools were asked.
+    if principal.kind not in ("school", "education", "admin"):
+        raise Forbidden(
+            f"{principal.kind} 账号不能访问学校任务（只有教育局面向学校） / a {principal.kind} principal may not "
+            "use school tasks: only the education bureau reaches schools",
+            detail={"allowed": ["school", "education", "admin"]},
+        )
+
+
+def list_tasks(
+    session: Session,
+    principal: Principal,
+    *,
+    request_id: int | None,
+    school_code: str | None,
+    status: list[str] | None,
+    limit: int,
+    offset: int,
+    now: datetime,
+) -> list[Task]:
+    """A school sees its own tasks; the education bureau and admins see all, filtered."""
+    _school_facing(principal)
+    close_due_requests(session, _today(now), now=now)
+    if principal.kind == "school":
+        school_code = principal.school_code
+    return TaskRepository(session).list(
+        school_code=school_code, request_id=request_id, statuses=status, limit=limit, offset=offset
+    )
+
+
+def task_elements(std: schemas.Standard, task: Task) -> list[schemas.Element]:
+    return [std.element(code) for code in task.fields]
+
+
+def display_value(element: schemas.Element, value: Any) -> Any:
+    """A stored value as JSON shows it (extra JSON values come back as text or 0/1 depending on the database)."""
+    if value is None:
+        return None
+    match element.value_type:
+        case "boolean":
+            if isinstance(value, str):
+                return value.strip().lower() in ("true", "1", "t", "是")
+            return bool(value)
+        case "integer":
+            return int(value)
+        case "decimal":
+            return float(value)
+        case "date":
+            return value.isoformat() if hasattr(value, "isoformat") else str(value)[:10]
+        case "year_month":
+            return (value.isoformat() if hasattr(value, "isoformat") else str(value))[:7]
+        case _:
+            return str(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrefilledRow:
+    reference: str
+    name: str | None
+    id_number_last4: str | None
+    values: dict[str, Any]
+
+
+def prefilled_rows(session: Session, task: Task, std: schemas.Standard) -> Iterator[PrefilledRow]:
+    """The rows of a task with what the hub knows: who the record is, and any value it already holds."""
+    elements = task_elements(std, task)
+    identity = ["name", "id_number"] if task.entity == "teacher" else ["name"]
+    columns = identity + [e.name for e in elements]
+    for row in TaskRepository(session).prefill(task, columns):
+        id_number = row.get("id_number")
+        yield PrefilledRow(
+            reference=row["reference"],
+            name=row.get("name"),
+            id_number_last4=f"{'*' * 14}{id_number[-4:]}" if id_number else None,
+            values={e.code: display_value(e, row.get(e.name)) for e in elements},
+        )
+
+
+# --- submissions ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubmissionInput:
+    # Text cells; the index is the row number a person sees (the file's row, or the 1-based JSON position).
+    frame: pd.DataFrame
+    source: str  # csv | xlsx | json
+    filename: str | None = None
+    sha256: str | None = None
+
+
+def json_input(rows: list[dict[str, Any]]) -> SubmissionInput:
+    """JSON rows as a frame of text cells, rows numbered from 1 in the order sent."""
+    columns = list(dict.fromkeys(str(k) for row in rows for k in row))
+    data = {c: [_cell(row.get(c)) for row in rows] for c in columns}
+    frame = pd.DataFrame(data, index=pd.RangeIndex(1, len(rows) + 1, name="row"), dtype="str")
+    digest = hashlib.sha256(frame.to_csv().encode()).hexdigest()
+    return SubmissionInput(frame=frame, source="json", sha256=digest)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+@dataclass(kw_only=True)
+class SubmissionResult:
+    task: Task
+    request: DataRequest
+    batch_id: int | None
+    source: str
+    rows_read: int
+    accepted: int
+    rejected: list[Rejection]
+    extra_columns: list[str]
+    missing_columns: list[str]
+    rejected_rows: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rejected_rows = len({r.row for r in self.rejected})
+
+
+def submit(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    task_id: int,
+    submission: SubmissionInput,
+    *,
+    now: datetime,
+) -> SubmissionResult:
+    """A school's rows for its task: every valid row stored (with provenance), every bad one reported."""
+    if principal.kind != "school":
+        _school_facing(principal)
+        raise Forbidden("只有学校本身可以填报任务 / only the school itself submits its task")
+    repository = TaskRepository(session)
+    task = repository.get(task_id)
+    if task is None:
+        raise NotFound(f"任务 {task_id} 不存在 / task {task_id} not found")
+    if task.school_code != principal.school_code:
+        raise Forbidden(f"任务 {task_id} 属于另一所学校 / task {task_id} belongs to another school")
+    request = RequestRepository(session).get(task.request_id)
+    assert request is not None
+    close_if_due(session, request, now=now)
+    if task.status == "closed":
+        raise Conflict(
+            f"任务 {task_id} 已关闭（截止日期 {task.deadline}），不再接收填报 / task {task_id} is closed "
+            f"(deadline {task.deadline}) and takes no more submissions",
+            detail={"status": task.status, "deadline": task.deadline.isoformat()},
+        )
+    std = current_standard(session)
+    elements = task_elements(std, task)
+    frame = submission.frame.astype("str").fillna("")
+    frame = frame[(frame.apply(lambda c: c.str.strip()) != "").any(axis=1)]
+    if frame.empty:
+        raise Invalid("提交中没有数据行 / the submission holds no rows", detail={"task_id": task.id})
+
+    if submission.source == "json":
+        frame = _merge_keys(std, task.entity, frame)
+    layout = _layout(std, task, elements, [str(c) for c in frame.columns])
+    if not layout.fields:
+        labels = "、".join(e.label_zh for e in elements)
+        raise Invalid(
+            f"提交中没有本任务要求的字段（{labels}），请使用任务模板 / the submission carries none of the task's "
+            f"fields ({', '.join(e.label_en for e in elements)}); use the task's template",
+            detail={"expected": [e.label_zh for e in elements], "columns": [str(c) for c in frame.columns]},
+        )
+    if task.entity == "teacher":
+        data, rejected = _identify_teachers(session, settings, task, frame, layout, std)
+    else:
+        data, rejected = _identify_school(session, task, frame, layout, std)
+
+    report: IngestReport | None = None
+    if not data.empty:
+        report = ingest_frame(
+            session,
+            std=std,
+            secret_key=settings.secret_key.get_secret_value(),
+            entity=task.entity,
+            frame=data,
+            provenance=Provenance(
+                source_kind="task",
+                source_ref=f"task:{task.id}",
+                principal_id=principal.id,
+                file_sha256=submission.sha256,
+            ),
+            school_scope={task.school_code},
+            now=now,
+        )
+        rejected += report.rejected
+    rejected.sort(key=lambda r: (r.row, r.field))
+    accepted = report.accepted if report else 0
+    repository.add_submission(
+        TaskSubmission(
+            task_id=task.id,
+            school_code=task.school_code,
+            batch_id=report.batch_id if report else None,
+            submitted_by=principal.id,
+            submitted_at=now,
+            source=submission.source,
+            filename=(submission.filename or "")[:300] or None,
+            rows_read=len(frame),
+            accepted=accepted,
+            rejected=len({r.row for r in rejected}),
+            extra_columns=layout.extra,
+        )
+    )
+    task.submissions += 1
+    task.last_submission_at = now
+    refresh_progress(session, [task], now=now)
+    close_if_due(session, request, now=now)
+    return SubmissionResult(
+        task=task,
+        request=request,
+        batch_id=report.batch_id if report else None,
+        source=submission.source,
+        rows_read=len(frame),
+        accepted=accepted,
+        rejected=rejected,
+        extra_columns=layout.extra,
+        missing_columns=[e.label_zh for e in elements if e.name not in layout.fields.values()],
+    )
+
+
+def mark_done(session: Session, principal: Principal, task_id: int, *, now: datetime) -> Task:
+    """The school declares its task done although some rows stay empty (the data does not exist)."""
+    if principal.kind != "school":
+        _school_facing(principal)
+        raise Forbidden("只有学校本身可以确认任务完成 / only the school itself marks its task done")
+    task = TaskRepository(session).get(task_id)
+    if task is None:
+        raise NotFound(f"任务 {task_id} 不存在 / task {task_id} not found")
+    if task.school_code != principal.school_code:
+        raise Forbidden(f"任务 {task_id} 属于另一所学校 / task {task_id} belongs to another school")
+    request = RequestRepository(session).get(task.request_id)
+    assert request is not None
+    close_if_due(session, request, now=now)
+    if task.status == "closed":
+        raise Conflict(f"任务 {task_id} 已关闭 / task {task_id} is closed", detail={"status": task.status})
+    refresh_progress(session, [task], now=now)
+    task.marked_done_at = now
+    if task.status != "complete":
+        task.status = "complete"
+        task.completed_at = now
+    session.flush()
+    close_if_due(session, request, now=now)
+    return task
+
+
+@dataclass(frozen=True, kw_only=True)
+class Layout:
+    reference: str | None  # the header holding references
+    identity: dict[str, str]  # header → element name of identifying columns (id_number, school code)
+    fields: dict[str, str]  # header → element name of the task's fields
+    extra: list[str]  # headers reported and ignored
+
+
+def _layout(std: schemas.Standard, task: Task, elements: list[schemas.Element], headers: list[str]) -> Layout:
+    reference = next((h for h in headers if header_key(h) in REFERENCE_KEYS), None)
+    rest = [h for h in headers if h != reference and header_key(h) not in CONTEXT_KEYS]
+    mapping, unknown = map_headers(std, task.entity, rest)
+    wanted = {e.name for e in elements}
+    identity_names = {"id_number", "school_code"} if task.entity == "teacher" else {"code", "name"}
+    fields = {h: n for h, n in mapping.items() if n in wanted}
+    identity = {h: n for h, n in mapping.items() if n in identity_names and n not in wanted}
+    extra = [h for h in rest if h not in fields and h not in identity]
+    return Layout(reference=reference, identity=identity, fields=fields, extra=extra)
+
+
+def _merge_keys(std: schemas.Standard, entity: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """JSON rows may name one field differently from row to row (普通话水平等级 here, mandarin_level there):
+    keys meaning the same element become one column, under the first key seen."""
+    groups: dict[str, list[str]] = {}
+    for header in (str(c) for c in frame.columns):
+        if header_key(header) in REFERENCE_KEYS:
+            target = REFERENCE_HEADER
+        else:
+            target = map_headers(std, entity, [header])[0].get(header) or header
+        groups.setdefault(target, []).append(header)
+    merged: dict[str, pd.Series] = {}
+    for headers in groups.values():
+        column = frame[headers[0]]
+        for other in headers[1:]:
+            column = column.where(column.str.strip() != "", frame[other])
+        merged[headers[0]] = column
+    return pd.DataFrame(merged, index=frame.index, dtype="str")
+
+
+def _column(frame: pd.DataFrame, header: str | None) -> pd.Series:
+    if header is None:
+        return pd.Series("", index=frame.index, dtype="str")
+    return frame[header].astype("str").fillna("").str.strip()
+
+
+def _identify_teachers(
+    session: Session,
+    settings: Settings,
+    task: Task,
+    frame: pd.DataFrame,
+    layout: Layout,
+    std: schemas.Standard,
+) -> tuple[pd.DataFrame, list[Rejection]]:
+    """Find the teacher of each row (by reference or ID number) among the rows the task asks about."""
+    repository = TaskRepository(session)
+    references = repository.reference_keys(task)
+    asked = set(references.values())
+    by_name = {n: h for h, n in layout.identity.items()}
+    refs = _column(frame, layout.reference).str.upper()
+    ids = _column(frame, by_name.get("id_number")).str.upper()
+    schools = _column(frame, by_name.get("school_code"))
+    secret = settings.secret_key.get_secret_value()
+    id_label = std.element("teacher.id_number").label_zh
+    school_label = std.element("teacher.school_code").label_zh
+    rejected: list[Rejection] = []
+    keys: dict[int, str] = {}
+    for row, ref, id_number, school in zip(frame.index, refs, ids, schools, strict=True):
+        row = int(row)
+        from_ref = references.get(ref) if ref else None
+        from_id = teacher_key(secret, id_number) if id_number else None
+        if school and school != task.school_code:
+            rejected.append(
+                Rejection(
+                    row=row,
+                    field=school_label,
+                    value=school,
+                    reason="不是本校的教师",
+                    reason_en="teacher of another school",
+                )
+            )
+        elif ref and from_ref is None:
+            rejected.append(
+                Rejection(
+                    row=row,
+                    field=REFERENCE_HEADER,
+                    value=ref,
+                    reason=f"参考号不属于任务 {task.id}",
+                    reason_en=f"reference is not a row of task {task.id}",
+                )
+            )
+        elif from_ref is not None and from_id is not None and from_ref != from_id:
+            rejected.append(
+                Rejection(
+                    row=row,
+                    field=id_label,
+                    value=_mask(id_number),
+                    reason=f"与参考号 {ref} 不是同一位教师",
+                    reason_en=f"not the teacher of reference {ref}",
+                )
+            )
+        elif from_ref is None and from_id is None:
+            rejected.append(
+                Rejection(
+                    row=row,
+                    field=REFERENCE_HEADER,
+                    value="",
+                    reason="缺少参考号或公民身份号码，无法确定是哪位教师",
+                    reason_en="neither a reference nor an ID number: the teacher cannot be identified",
+                )
+            )
+        elif from_ref is None and from_id not in asked:
+            rejected.append(
+                Rejection(
+                    row=row,
+                    field=id_label,
+                    value=_mask(id_number),
+                    reason="不是本校在库的教师（本任务未涉及此人）",
+                    reason_en="not a teacher of this school in the store (this task does not ask about them)",
+                )
+            )
+        else:
+            keys[row] = from_ref or from_id  # type: ignore[assignment]
+    identity = PublicationRepository(session).identity(task.school_code, list(keys.values()))
+    for row, key in list(keys.items()):
+        if key not in identity:
+            reference = next((r for r, k in references.items() if k == key), "")
+            rejected.append(
+                Rejection(
+                    row=row,
+                    field=REFERENCE_HEADER,
+                    value=reference,
+                    reason="该教师已不在本校",
+                    reason_en="this teacher is no longer at the school",
+                )
+            )
+            del keys[row]
+    kept = frame.loc[list(keys)]
+    data = pd.DataFrame(
+        {
+            "id_number": [identity[keys[int(r)]] for r in kept.index],
+            "school_code": task.school_code,
+            **{name: kept[header].to_numpy() for header, name in layout.fields.items()},
+        },
+        index=kept.index,
+        dtype="str",
+    )
+    return data, rejected
+
+
+def _identify_school(
+    session: Session, task: Task, frame: pd.DataFrame, layout: Layout, std: schemas.Standard
+) -> tuple[pd.DataFrame, list[Rejection]]:
+    """A school task has one record: the school itself. Rows naming another school are refused."""
+    by_name = {n: h for h, n in layout.identity.items()}
+    codes = _column(frame, by_name.get("code"))
+    refs = _column(frame, layout.reference)
+    label = std.element("school.code").label_zh
+    rejected: list[Rejection] = []
+    keep: list[int] = []
+    for row, code, ref in zip(frame.index, codes, refs, strict=True):
+        other = next((v for v in (code, ref) if v and v != task.school_code), None)
+        if other is not None:
+            rejected.append(
+                Rejection(
+                    row=int(row), field=label, value=other, reason="不是本校", reason_en="not this school"
+                )
+            )
+        else:
+            keep.append(int(row))
+    school = SchoolRepository(session).get(task.school_code) or {}
+    kept = frame.loc[keep]
+    data = pd.DataFrame(
+        {
+            "code": task.school_code,
+            "name": school.get("name") or "",
+            **{name: kept[header].to_numpy() for header, name in layout.fields.items()},
+        },
+        index=kept.index,
+        dtype="str",
+    )
+    return data, rejected
+
+
+def _mask(value: str) -> str:
+    return value if len(value) < 8 else f"{value[:6]}****{value[-4:]}"
+
+
+# --- progress -------------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class Progress:
+    request: DataRequest
+    tasks: list[Task]
+    schools_in_scope: int
+    school_names: dict[str, str]
+
+
+def progress(session: Session, principal: Principal, request: DataRequest, *, now: datetime) -> Progress:
+    """Tasks and rows per school, recounted from the store (the education bureau and the owning department)."""
+    if principal.kind not in ("education", "admin") and not (
+        principal.kind == "department" and request.department_id == principal.id
+    ):
+        raise Forbidden(
+            "只有教育局和提出需求的部门可以查看进度 / only the education bureau and the requesting "
+            "department see progress"
+        )
+    tasks = TaskRepository(session).for_request(request.id)
+    if request.status == "published":
+        refresh_progress(session, tasks, now=now)
+        close_if_due(session, request, now=now)
+    scope = len(request.schools) if request.schools is not None else SchoolRepository(session).count()
+    names = PublicationRepository(session).school_names(t.school_code for t in tasks)
+    return Progress(request=request, tasks=tasks, schools_in_scope=scope, school_names=names)

@@ -1,0 +1,206 @@
+"""The XLSX a school fills: zh labels as headers, prefilled rows, dropdowns from the standard's code lists."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+import schemas
+from hub.tasks.service import ID_HINT_HEADER, NAME_HEADER, REFERENCE_HEADER, SCHOOL_NAME_HEADER, PrefilledRow
+
+FILL_SHEET = "填报"
+NOTES_SHEET = "说明"
+CODES_SHEET = "代码表"
+# Excel refuses an inline list longer than 255 characters, and a dropdown of dozens of entries reads better
+# from a column: such lists live on the hidden code sheet.
+INLINE_LIST_LIMIT = 255
+INLINE_LIST_CHOICES = 30
+BOOLEAN_CHOICES = ("是", "否")
+
+_CONTEXT_FILL = PatternFill("solid", fgColor="E7E6E6")
+_FIELD_FILL = PatternFill("solid", fgColor="FFF2CC")
+_BOLD = Font(bold=True)
+
+
+def header_for(element: schemas.Element) -> str:
+    """The column header of an element: its zh label, with the unit when the label does not carry it."""
+    if element.unit and element.unit not in element.label_zh:
+        return f"{element.label_zh}（{element.unit}）"
+    return element.label_zh
+
+
+def _cell_value(std: schemas.Standard, element: schemas.Element, value: Any) -> Any:
+    if value is None:
+        return None
+    if element.value_type == "code" and element.code_list:
+        entry = std.code_list(element.code_list).get(str(value))
+        return entry.label_zh if entry else str(value)
+    if element.value_type == "boolean":
+        return BOOLEAN_CHOICES[0] if value else BOOLEAN_CHOICES[1]
+    return value
+
+
+def build_template(
+    *,
+    std: schemas.Standard,
+    entity: str,
+    elements: list[schemas.Element],
+    rows: Iterable[PrefilledRow],
+    notes: list[tuple[str, str]],
+) -> bytes:
+    """The workbook as bytes: the fill sheet first (what a reader of the upload takes), notes, hidden codes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = FILL_SHEET
+    teacher = entity == "teacher"
+    context = (
+        [REFERENCE_HEADER, NAME_HEADER, ID_HINT_HEADER] if teacher else [REFERENCE_HEADER, SCHOOL_NAME_HEADER]
+    )
+    headers = context + [header_for(e) for e in elements]
+    sheet.append(headers)
+    count = 0
+    for row in rows:
+        identity: list[Any] = [row.reference, row.name]
+        if entity == "teacher":
+            identity.append(row.id_number_last4)
+        sheet.append(identity + [_cell_value(std, e, row.values.get(e.code)) for e in elements])
+        count += 1
+    last_row = max(count + 1, 2)
+
+    for index, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = _BOLD
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.fill = _CONTEXT_FILL if index <= len(context) else _FIELD_FILL
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(header) * 2 + 4))
+    sheet.cell(row=1, column=1).comment = Comment(
+        "参考号用于确定是哪位教师，请勿修改；灰色列仅供核对，不会保存。\n"
+        "The reference identifies the row: do not change it. Grey columns are for checking only.",
+        "Yici Hub",
+    )
+    sheet.freeze_panes = sheet.cell(row=2, column=len(context) + 1)
+
+    codes_sheet = workbook.create_sheet(CODES_SHEET)
+    codes_sheet.sheet_state = "hidden"
+    code_column = 0
+    for offset, element in enumerate(elements):
+        column = len(context) + offset + 1
+        letter = get_column_letter(column)
+        cells = f"{letter}2:{letter}{last_row}"
+        if element.value_type in ("string", "code", "date", "year_month"):
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=column, max_col=column):
+                cell.number_format = "@"  # keep 2024-09 and leading zeros as typed
+        validation, used_codes_column = _validation(std, element, codes_sheet, code_column)
+        code_column += used_codes_column
+        if validation is None:
+            continue
+        sheet.add_data_validation(validation)
+        validation.add(cells)
+        comment = _hint(std, element)
+        if comment:
+            sheet.cell(row=1, column=column).comment = Comment(comment, "Yici Hub")
+
+    notes_sheet = workbook.create_sheet(NOTES_SHEET)
+    _write_notes(notes_sheet, std, elements, notes)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _validation(
+    std: schemas.Standard, element: schemas.Element, codes_sheet: Worksheet, code_column: int
+) -> tuple[DataValidation | None, bool]:
+    """The cell check of an element, and whether it took a column of the hidden code sheet."""
+    if element.value_type == "code" and element.code_list:
+        labels = [c.label_zh for c in std.code_list(element.code_list).codes]
+        inline = ",".join(labels)
+        hidden = (
+            len(inline) + 2 > INLINE_LIST_LIMIT
+            or len(labels) > INLINE_LIST_CHOICES
+            or any("," in label or '"' in label for label in labels)
+        )
+        if not hidden:
+            formula = f'"{inline}"'
+        else:
+            letter = get_column_letter(code_column + 1)
+            codes_sheet.cell(row=1, column=code_column + 1, value=element.label_zh)
+            for row, label in enumerate(labels, start=2):
+                codes_sheet.cell(row=row, column=code_column + 1, value=label)
+            formula = f"{quote_sheetname(CODES_SHEET)}!${letter}$2:${letter}${len(labels) + 1}"
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+        checked = _with_messages(validation, element, "请从下拉列表中选择", "choose a value from the list")
+        return checked, hidden
+    if element.value_type == "boolean":
+        validation = DataValidation(type="list", formula1=f'"{",".join(BOOLEAN_CHOICES)}"', allow_blank=True)
+        return _with_messages(validation, element, "请选择“是”或“否”", "choose 是 (yes) or 否 (no)"), False
+    if element.value_type in ("integer", "decimal"):
+        kind = "whole" if element.value_type == "integer" else "decimal"
+        low = element.min_value if element.min_value is not None else -1e15
+        high = element.max_value if element.max_value is not None else 1e15
+        validation = DataValidation(
+            type=kind, operator="between", formula1=_number(low), formula2=_number(high), allow_blank=True
+        )
+        what = "整数" if kind == "whole" else "数值"
+        return _with_messages(
+            validation,
+            element,
+            f"请填写 {_number(low)} 至 {_number(high)} 之间的{what}",
+            f"enter a {'whole ' if kind == 'whole' else ''}number from {_number(low)} to {_number(high)}",
+        ), False
+    return None, False
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _with_messages(validation: DataValidation, element: schemas.Element, zh: str, en: str) -> DataValidation:
+    validation.showErrorMessage = True
+    validation.errorTitle = f"{element.label_zh}：输入有误"
+    validation.error = f"{zh} / {en}"
+    return validation
+
+
+def _hint(std: schemas.Standard, element: schemas.Element) -> str:
+    parts = [element.description_zh] if element.description_zh else []
+    if element.value_type == "date":
+        parts.append("日期格式：2024-09-01 / date as YYYY-MM-DD")
+    elif element.value_type == "year_month":
+        parts.append("年月格式：2024-09 / year and month as YYYY-MM")
+    elif element.value_type == "code" and element.code_list:
+        code_list = std.code_list(element.code_list)
+        parts.append(f"代码表：{code_list.label_zh}（{code_list.source}）")
+    return "\n".join(parts)
+
+
+def _write_notes(
+    sheet: Worksheet, std: schemas.Standard, elements: list[schemas.Element], notes: list[tuple[str, str]]
+) -> None:
+    for key, value in notes:
+        sheet.append([key, value])
+        sheet.cell(row=sheet.max_row, column=1).font = _BOLD
+    sheet.append([])
+    sheet.append(["字段 field", "数据元 element", "类型 type", "说明 / 可选值 allowed values"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = _BOLD
+    for element in elements:
+        allowed = ""
+        if element.value_type == "code" and element.code_list:
+            allowed = "、".join(f"{c.code} {c.label_zh}" for c in std.code_list(element.code_list).codes[:60])
+        elif element.value_type == "boolean":
+            allowed = "是 / 否"
+        sheet.append(
+            [header_for(element), element.code, element.value_type, element.description_zh or allowed]
+        )
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 36
+    sheet.column_dimensions["D"].width = 80
