@@ -354,6 +354,16 @@ class _Walker:
                     attempts=attempts,
                     page=index,
                 )
+            except (
+                httpx.RequestError
+            ) as error:  # too many redirects, an undecodable body: retrying won't help
+                raise FeedError(
+                    url=request_url,
+                    reason_zh=f"请求失败（{error}）",
+                    reason_en=f"the request failed: {type(error).__name__}: {error}",
+                    attempts=attempts,
+                    page=index,
+                ) from error
             else:
                 request_url = str(response.url)
                 if response.is_success:
