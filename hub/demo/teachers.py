@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -38,7 +39,7 @@ Objects = npt.NDArray[np.object_]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 # A column of values: numpy until a frame is built, so that unused columns never become Python strings.
-Column = pd.Series | npt.NDArray[np.generic]
+Column: TypeAlias = pd.Series | npt.NDArray[np.generic]
 
 STAGES = ("preschool", "primary", "junior", "senior", "vocational", "special")
 STAGE_LABELS = {

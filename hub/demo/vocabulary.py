@@ -6,7 +6,7 @@ stands for. A label the standard cannot resolve is a bug in the generator and fa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -73,9 +73,9 @@ class Vocabulary:
         return self.codes(element, labels)[sample_grouped(rng, groups, weights)]
 
 
-def normalised(weights: object) -> npt.NDArray[np.float64]:
-    values = np.fromiter(weights, dtype=np.float64)  # type: ignore[call-overload]
-    return values / values.sum()
+def normalised(weights: Iterable[float]) -> npt.NDArray[np.float64]:
+    values = np.fromiter(weights, dtype=np.float64)
+    return np.asarray(values / values.sum(), dtype=np.float64)
 
 
 def sample_grouped(
