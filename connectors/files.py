@@ -240,6 +240,8 @@ def iter_folder(
     folder: Path,
     seen_hashes: Collection[str],
     *,
+    pattern: str = "*",
+    sheet: str | None = None,
     expected_headers: Iterable[str] = (),
     min_age_seconds: float = 0.0,
 ) -> Iterator[FileDrop]:
@@ -249,12 +251,14 @@ def iter_folder(
     this pass; the caller records a hash once it has ingested the drop. A file that cannot be read
     is yielded with ``error`` set, so one bad file never blocks the rest. Hidden files, Office lock
     files (``~$…``) and files modified less than ``min_age_seconds`` ago (still being copied in) are
-    left for a later pass. Files come in name order; sub-folders are not searched.
+    left for a later pass. ``pattern`` (a glob such as ``"教师*.xlsx"``) lets one folder feed several
+    sources; ``sheet`` names the XLSX sheet to read. Files come in name order; sub-folders are not
+    searched.
     """
     expected = tuple(expected_headers)
     yielded: set[str] = set()
     now = time.time()
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.glob(pattern)):
         if path.name.startswith((".", "~$")) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
         if not path.is_file() or now - path.stat().st_mtime < min_age_seconds:
@@ -265,7 +269,7 @@ def iter_folder(
             continue
         yielded.add(digest)
         try:
-            table = read_table(data, filename=path.name, expected_headers=expected)
+            table = read_table(data, filename=path.name, sheet=sheet, expected_headers=expected)
         except FileReadError as error:
             yield FileDrop(path=path, sha256=digest, table=None, error=error)
         else:

@@ -363,6 +363,18 @@ def test_folder_drops_are_picked_up_once_by_content(tmp_path: Path) -> None:
     second = list(iter_folder(tmp_path, seen))
     assert [drop.path.name for drop in second] == ["c.csv"]
 
+    assert [drop.path.name for drop in iter_folder(tmp_path, set(), pattern="*.xlsx")] == [
+        "b.xlsx",
+        "broken.xlsx",
+    ]
+
+
+def test_folder_drops_still_being_copied_wait_for_a_later_pass(tmp_path: Path) -> None:
+    (tmp_path / "arriving.csv").write_bytes(_csv_bytes(TEACHERS))
+
+    assert list(iter_folder(tmp_path, set(), min_age_seconds=3600)) == []
+    assert len(list(iter_folder(tmp_path, set()))) == 1
+
 
 # --- property -----------------------------------------------------------------------------------
 
