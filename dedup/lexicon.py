@@ -65,6 +65,9 @@ _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
         "志愿者",
         "会员",
         "党员本人",
+        "党员",
+        "团员",
+        "工会会员",
         "applicant",
         "teacher",
         "employee",
@@ -127,7 +130,7 @@ _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
         "relative",
     ),
     "紧急联系人": ("紧急联系人", "应急联系人", "紧急情况联系人", "emergency contact"),
-    "联系人": ("联系人", "填报人", "填表人", "经办人", "联络人", "contact person", "contact"),
+    "联系人": ("联系人", "填报人", "填表人", "经办人", "联络人", "填报联系人", "contact person", "contact"),
     "负责人": ("负责人", "单位负责人", "学校负责人", "主要负责人", "person in charge"),
     "校长": ("校长", "园长", "principal", "headmaster", "headmistress", "president"),
     "法定代表人": ("法定代表人", "法人代表", "法人", "legal representative"),
@@ -223,6 +226,12 @@ _TERM_GROUPS: dict[str, tuple[str, ...]] = {
         "contact number",
         "telephone number",
         "contact phone",
+        "contact no",
+        "phone no",
+        "tel no",
+        "telephone no",
+        "mobile no",
+        "cell no",
     ),
     "身份证件号码": (
         "身份证件号码",
@@ -277,6 +286,7 @@ _TERM_GROUPS: dict[str, tuple[str, ...]] = {
         "education",
         "education level",
         "educational background",
+        "education background",
         "level of education",
         "academic qualification",
         "educational level",
@@ -339,7 +349,16 @@ _TERM_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "行政区划": ("行政区划", "行政区域", "行政区", "administrative division", "division"),
     "班级": ("班级", "班", "教学班", "class", "classes"),
-    "教职工": ("教职工", "教职员工", "教工", "教职员", "staff", "faculty", "faculty and staff"),
+    "教职工": (
+        "教职工",
+        "教职员工",
+        "教工",
+        "教职员",
+        "staff",
+        "staff member",
+        "faculty",
+        "faculty and staff",
+    ),
     "专任教师": ("专任教师", "full time teacher", "full time teachers"),
     "学生": ("学生", "students", "student", "pupils", "pupil"),
     "班主任": (
@@ -360,6 +379,7 @@ _TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "参加": ("参加", "start", "started", "starting", "begin", "began", "joined"),
     "职务": ("职务", "post", "position", "job title"),
     "面积": ("面积", "area"),
+    "入党": ("入党", "joining party", "joined party", "join party", "party membership", "party entry"),
     "成绩": ("成绩", "分数", "得分", "score", "marks"),
     "经费": ("经费", "funding", "funds", "budget"),
     "毕业": ("毕业", "graduation", "graduated", "graduate"),
@@ -395,6 +415,8 @@ _EXPANSIONS: dict[str, tuple[str, ...]] = {
     "现住址": ("家庭", "地址"),
     "居住地址": ("家庭", "地址"),
     "home address": ("家庭", "地址"),
+    "permanent address": ("户籍", "地址"),
+    "registered address": ("户籍", "地址"),
     "联系地址": ("联系", "地址"),
     "参加工作": ("参加", "工作"),
     "first employment": ("参加", "工作"),
@@ -466,6 +488,56 @@ REPRESENTATION_TOKENS: Final = frozenset(
     {"代码", "类型", "名称", "情况", "状况", "性质", "等级", "级别", "层次"}
 )
 
+# Notes that ask for another way of writing a datum, which is another datum (姓名（拼音）).
+REWRITING_NOTES: Final = frozenset(
+    {"拼音", "汉语拼音", "英文", "英语", "外文", "简称", "缩写", "大写", "繁体", "曾用", "pinyin", "english"}
+)
+
+# What forms ask about a person; a member of the school (学生, 教师) followed by anything else is a
+# modifier of a school datum (学生宿舍, 教师周转房), not the person whose datum it is.
+PERSON_ATTRIBUTES: Final = frozenset(
+    {
+        "姓名",
+        "性别",
+        "身份证件号码",
+        "出生",
+        "年龄",
+        "民族",
+        "电话",
+        "地址",
+        "家庭",
+        "籍贯",
+        "政治面貌",
+        "学历",
+        "学位",
+        "专业技术职务",
+        "职务",
+        "户籍",
+        "学号",
+        "学籍",
+        "照片",
+        "健康",
+        "婚姻",
+        "电子邮箱",
+        "单位",
+        "国籍",
+        "宗教",
+        "血型",
+        "身高",
+        "体重",
+        "护照",
+        "学科",
+        "任教",
+        "班级",
+        "年级",
+        "成绩",
+        "签字",
+        "签名",
+        "关系",
+        "称谓",
+    }
+)
+
 # Tokens dropped anywhere inside a property.
 FILLER_TOKENS: Final = frozenset(
     {
@@ -482,6 +554,8 @@ FILLER_TOKENS: Final = frozenset(
         "具体",
         "所属",
         "所在",
+        "实际",
+        "主要",
         "完整",
         "the",
         "a",

@@ -51,6 +51,7 @@ _PENALTY_PRECISION: Final = 0.03
 
 _SHORTLIST_LIMIT: Final = 400
 _OPTION_SPLIT_RE: Final = re.compile(r"[/、,]|或")
+_COUNTED: Final = frozenset({"persons", "items", "rooms", "machines", "volumes"})
 _ASCII_WORD_RE: Final = re.compile(r"^[a-z]{2,24}$")
 _DIGITS_FORMAT_RE: Final = re.compile(r"^(\d+)位")
 _VALIDATOR_LENGTHS: Final = {"id_number": 18, "mobile": 11, "school_code": 10, "uscc": 18, "postcode": 6}
@@ -397,8 +398,40 @@ class Matcher:
         if not candidates and context.samples and parsed.own and not _has_content(parsed.tokens):
             candidates = self._by_samples(parsed, context)
         checked = [c for c in (self._check(parsed, c, context) for c in candidates) if c is not None]
-        best = _best_per_element(checked)
+        best = self._refine_by_note(parsed, _best_per_element(checked), index)
         return self._decide(label, parsed, best, context)
+
+    def _refine_by_note(
+        self, parsed: ParsedLabel, best: list[_Candidate], index: _EntityIndex
+    ) -> list[_Candidate]:
+        """联系电话（座机）: a note naming a narrower element of the same kind picks that element."""
+        if not best or not parsed.tokens:
+            return best
+        for qualifier in parsed.qualifiers:
+            if qualifier.kind != "note" or qualifier.changes_datum:
+                continue
+            named = {form.element.code: form for form in index.exact.get(normalise(qualifier.text))}
+            if len(named) != 1:
+                continue
+            form = next(iter(named.values()))
+            kind = _parse(form.element.label_zh, form.element.entity, self._segmenter)
+            if kind.tokens[-1:] != parsed.tokens[-1:] or kind.subject != parsed.subject:
+                continue  # the note names something of another kind, not a narrower one
+            top = best[0]
+            if form.element.code == top.element.code:
+                return best
+            chosen = _Candidate(
+                element=form.element,
+                score=top.score,
+                kind="segmented",
+                form=form,
+                steps_zh=[*top.steps_zh, f"括号中的“{qualifier.text}”指明是 {form.element.code}"],
+                steps_en=[*top.steps_en, f"the note {qualifier.text} names {form.element.code}"],
+            )
+            for other in best:
+                other.score -= 0.1  # what the words alone meant, before the note narrowed them
+            return [chosen, *(c for c in best if c.element.code != form.element.code)]
+        return best
 
     def _exact(self, form: _Form) -> _Candidate:
         code = form.element.code
@@ -424,7 +457,12 @@ class Matcher:
         subject, tokens = parsed.subject, parsed.tokens
         main, _ = split_brackets(parsed.text)
         found: list[_Candidate] = []
-        for form in index.key.get((subject, tokens)):
+        keys = [tokens]
+        unit = parsed.unit
+        if unit is not None and lexicon.UNITS[unit][0] in _COUNTED and tokens and tokens[-1] != "数":
+            keys.append((*tokens, "数"))  # 多媒体教室（间）: a unit of things counted makes a count
+        forms = [form for key in keys for form in index.key.get((subject, key))]
+        for form in forms:
             if form.main == main:
                 kind: MatchKind = "exact" if form.source in ("label_zh", "label_en") else "synonym"
                 found.append(self._from_form(form, _SCORE_SAME_TEXT, kind, "与", "equals"))
@@ -724,6 +762,13 @@ class Matcher:
         if qualifier.kind == "values":
             return self._values_fit(qualifier, element)
         if qualifier.kind == "note":
+            if not exact and any(word in text for word in lexicon.REWRITING_NOTES):
+                return ProfileFit(
+                    delta=0.0,
+                    reject=True,
+                    reason_zh=f"说明“{text}”要求另一种写法，是另一项数据",
+                    reason_en=f"note {text} asks for another way of writing it, another datum",
+                )
             if qualifier.changes_datum and not exact:
                 return ProfileFit(
                     delta=0.0,

@@ -28,6 +28,7 @@ _SPACE_RE = re.compile(r"\s+")
 # A space survives only between two ASCII letters or digits (Date of birth); forms pad Chinese (姓  名).
 _INNER_SPACE_RE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
 _POSSESSIVE_RE = re.compile(r"(?<=[a-z])'s\b")
+_ACRONYM_RE = re.compile(r"(?<![a-z])((?:[a-z]\.){2,}[a-z]?)(?![a-z])")
 _NUMBERING_RE = re.compile(
     r"^(?:\(?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-z])\)|(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-z])[.、:](?!\d)"
     rf"|第[0-9一二三四五六七八九十]+(?:[项条题]|部分)[.、:]?|第[0-9一二三四五六七八九十]+[.、:]"
@@ -135,6 +136,7 @@ def _normalise_once(text: str) -> str:
     text = to_simplified(text)
     text = text.lower()
     text = _POSSESSIVE_RE.sub("", text)
+    text = _ACRONYM_RE.sub(lambda m: m.group(1).replace(".", ""), text)  # D.O.B. is dob
     text = text.translate(_BRACKETS).translate(_SEPARATOR_DOTS)
     text = _DECORATION_RE.sub("", text)
     text = _SPACE_RE.sub(" ", text).strip()

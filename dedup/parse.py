@@ -135,7 +135,7 @@ def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabe
     language: Literal["zh", "en"] = "zh" if has_cjk(main) or not main else "en"
 
     sections = [s for s in _SECTION_RE.split(main) if s]
-    subject_word: str | None = bracket_subject
+    subject_word: str | None = None
     for section in sections[:-1]:
         for token in segmenter.tokens(section):
             if token in lexicon.SUBJECTS:
@@ -154,6 +154,9 @@ def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabe
             if lexicon.SUBJECTS[first] in lexicon.PERSON_SUBJECTS and lexicon.SUBJECTS[first] != lexicon.SELF:
                 inherited = first
         scans.append(_scan(piece, inherited))
+    if bracket_subject is not None and scans and scans[0].subject_word is None:
+        # 姓名（配偶）: the brackets name the person; 校长（负责人）姓名: they only rename one already named.
+        scans = [_scan(piece, bracket_subject) for piece in pieces]
     for scan in scans:
         qualifiers.extend(q for q in scan.qualifiers if q not in qualifiers)
         boolean = boolean or scan.boolean
@@ -336,6 +339,22 @@ def _finish(
         # 人员类别, 读者类型: the person word is what the generic word qualifies, not whose datum it is.
         canonical = lexicon.TERMS.get(subject_word, (subject_word,))[0]
         property_tokens = [canonical, *property_tokens]
+        subject_word = None
+    if (
+        entity == "school"
+        and subject_word is not None
+        and cls in (lexicon.SELF, "学生")
+        and property_tokens
+        and property_tokens[0] not in lexicon.PERSON_ATTRIBUTES
+    ):
+        # 学生宿舍, 教师周转房: a school datum about a kind of member, not a member's personal datum.
+        property_tokens = [lexicon.TERMS.get(subject_word, (subject_word,))[0], *property_tokens]
+        cls = own_class
+        subject_word = None
+    if boolean and subject_word is not None and not property_tokens and cls not in (lexicon.ORG,):
+        # 是否党员: a yes/no about being one, not that person's name.
+        property_tokens = [lexicon.TERMS.get(subject_word, (subject_word,))[0]]
+        cls = own_class
         subject_word = None
     if entity == "school" and cls == lexicon.SELF:
         cls = "教师"  # on a school form, 教师姓名 is about the school's teachers

@@ -50,8 +50,6 @@ _PROTECTED: Final = frozenset(
         "普通话",
         "出生地",
         "户籍地",
-        "户口所在地",
-        "户籍所在地",
         "所学专业",
         "教师资格",
         "教师资格证",
@@ -123,7 +121,7 @@ _ENGLISH_STOP: Final = frozenset(
         "provide",
         "if",
     }
-    | {"any", "applicable", "eg", "e", "g", "ie", "yours", "s"}
+    | {"any", "applicable", "eg", "e", "g", "ie", "yours", "s", "obtained", "received", "held", "attained"}
 )
 _NUMERAL_RE: Final = re.compile(r"^[0-9一二两三四五六七八九十]+$")
 
@@ -285,7 +283,10 @@ def _join(tokens: list[str]) -> str:
 
 
 def _canonical(tokens: list[str]) -> list[str]:
-    """Replaces the longest runs of tokens that spell a known term by the term's canonical tokens."""
+    """Replaces the longest runs of tokens that spell a known term by the term's canonical tokens.
+
+    A token repeated at once collapses (学生数合计 is 学生 数 数: one count).
+    """
     out: list[str] = []
     index = 0
     count = len(tokens)
@@ -293,12 +294,13 @@ def _canonical(tokens: list[str]) -> list[str]:
         for end in range(min(count, index + _MAX_SPAN), index, -1):
             entry = lexicon_entry(_join(tokens[index:end]))
             if entry is not None:
-                out.extend(entry)
+                out.extend(t for t in entry if not out or t != out[-1])
                 index = end
                 break
         else:
             token = tokens[index]
-            out.append(token)
+            if not out or token != out[-1]:
+                out.append(token)
             index += 1
     return out
 

@@ -12,24 +12,37 @@ from dedup import Matcher
 _DATA = Path(__file__).parent / "data"
 
 
-def _rows(name: str) -> list[tuple[str, str, str | None]]:
+def _rows(name: str) -> list[tuple[str, str, str | None, str | None]]:
+    """Rows of a table: entity, label, expected element, and a reason when it is a known miss."""
     table = yaml.safe_load((_DATA / name).read_text(encoding="utf-8"))
-    return [(entity, str(label), expected) for entity, rows in table.items() for label, expected in rows]
+    return [
+        (entity, str(row[0]), row[1], row[2] if len(row) > 2 else None)
+        for entity, rows in table.items()
+        for row in rows
+    ]
 
 
-_TABLE = _rows("labels.yaml")
-_MORE = _rows("labels_more.yaml")
+_ROWS = _rows("labels.yaml") + _rows("labels_more.yaml") + _rows("labels_third.yaml")
+
+
+def _cases() -> list[object]:
+    cases: list[object] = []
+    for entity, label, expected, miss in _ROWS:
+        # A known miss must stay a miss until fixed: strict, so that fixing it shows.
+        marks = [pytest.mark.xfail(reason=miss, strict=True)] if miss else []
+        cases.append(pytest.param(entity, label, expected, marks=marks, id=f"{entity}-{label}"))
+    return cases
 
 
 def test_the_tables_are_large_and_name_real_elements(matcher: Matcher) -> None:
-    rows = _TABLE + _MORE
-    assert len(rows) >= 150
-    assert sum(1 for _, _, expected in rows if expected is None) >= 50  # traps, not only easy hits
-    for _, label, expected in rows:
+    assert len(_ROWS) >= 150
+    assert sum(1 for row in _ROWS if row[2] is None) >= 50  # traps, not only easy hits
+    assert sum(1 for row in _ROWS if row[3]) <= 0.02 * len(_ROWS)
+    for _, label, expected, _ in _ROWS:
         assert expected is None or matcher.standard.has_element(expected), label
 
 
-@pytest.mark.parametrize(("entity", "label", "expected"), _TABLE + _MORE)
+@pytest.mark.parametrize(("entity", "label", "expected"), _cases())
 def test_label(matcher: Matcher, entity: str, label: str, expected: str | None) -> None:
     found = matcher.match(label, entity=entity)
     assert found.element == expected, found.explanation_en

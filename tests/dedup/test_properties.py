@@ -33,6 +33,8 @@ def test_a_subject_prefix_never_yields_the_teachers_own_element(matcher: Matcher
     wrong = []
     for prefix in _OTHER_PEOPLE:
         for term, code in _TEACHER_ZH:
+            if term.startswith(prefix):
+                continue  # 紧急联系人 + 紧急联系人电话 names no one new
             found = matcher.match(prefix + term, entity="teacher")
             if found.element == code:
                 wrong.append((prefix + term, code))
@@ -77,7 +79,8 @@ def test_another_persons_datum_in_any_form_is_not_the_teachers(
     matcher: Matcher, item: tuple[str, str], person: str, joint: str
 ) -> None:
     term, code = item
-    assert matcher.match(f"{person}{joint}{term}", entity="teacher").element != code
+    if not term.startswith(person):
+        assert matcher.match(f"{person}{joint}{term}", entity="teacher").element != code
 
 
 @pytest.mark.parametrize("entity", ["teacher", "school"])
