@@ -361,7 +361,17 @@ def _read_csv(data: bytes, *, filename: str | None, expected: tuple[str, ...]) -
         width = max(len(row) for row in head)
         try:
             grid = _csv_grid_fast(text, delimiter=delimiter, width=width, header_index=header_index)
-        except pd.errors.ParserError:
+        except pd.errors.ParserError as error:
+            unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
+            if unclosed:
+                # Read on, the rest of the file would silently become one cell.
+                row = int(unclosed.group(1)) + 1
+                raise UnreadableFileError(
+                    filename=filename,
+                    problem_zh=f"第 {row} 行有一个引号没有闭合，其后的内容无法分行",
+                    problem_en=f"a quote opened in row {row} is never closed, so the rows after it cannot be told apart",
+                    detail=str(error),
+                ) from error
             # A row wider than the first rows: the slower reader copes with ragged rows.
             reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
             rows = enumerate(([cell.strip() for cell in row] for row in reader), start=1)

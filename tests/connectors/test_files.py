@@ -215,6 +215,15 @@ def test_binary_data_is_unreadable() -> None:
     assert "data.csv" in str(raised.value)
 
 
+def test_an_unclosed_quote_is_reported_with_its_row() -> None:
+    text = '姓名,备注\n张三,正常\n李四,"未闭合\n王五,x\n'
+    with pytest.raises(UnreadableFileError) as raised:
+        read_table(text.encode(), filename="a.csv")
+
+    assert "row 3" in raised.value.message_en
+    assert "第 3 行" in raised.value.message_zh
+
+
 def test_unsupported_formats_are_named() -> None:
     with pytest.raises(UnsupportedFormatError) as raised:
         read_table(b"%PDF-1.7 ...", filename="form.pdf")
