@@ -59,7 +59,13 @@ def add_elements(
 ) -> schemas.Standard:
     """Publish a new, compatible version holding `elements` (refused with every incompatibility listed)."""
     old = current_standard(session)
-    new = old.with_elements(elements)
+    try:
+        new = old.with_elements(elements)
+    except schemas.InvalidStandardError as exc:
+        raise Conflict(
+            f"新数据元与现行标准冲突 / the new elements clash with the current standard: {exc}",
+            detail={"element": getattr(exc, "element", None)},
+        ) from exc
     problems = schemas.check_compatibility(old, new)
     if problems:
         raise Conflict(
