@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -94,21 +94,31 @@ def list_sources(
 
     with transaction(_engine()) as session:
         sources = listed(session, failing=True if failing else None)
-    table = Table("name", "kind", "entity", "schedule", "enabled", "last run", "status", "failures")
+    table = Table(
+        Column("name", no_wrap=True),
+        Column("reads", no_wrap=True),
+        Column("schedule", overflow="fold"),
+        Column("last run", overflow="fold"),
+        Column("failures", no_wrap=True),
+    )
     for source in sources:
         schedule = source.schedule
         when = (schedule.cron or f"every {schedule.interval_seconds}s") if schedule else "on demand"
-        status = source.last_run_status or "-"
+        if not source.enabled:
+            when = f"[yellow]disabled[/yellow] ({when})"
+        status = source.last_run_status
+        last = (
+            f"[{_STATUS_STYLE.get(status, 'white')}]{status}[/] {source.last_run_at:%Y-%m-%d %H:%M}"
+            if status and source.last_run_at
+            else "-"
+        )
         failures = f"{source.consecutive_failures}/{source.failure_threshold}"
         table.add_row(
             source.name,
-            source.kind,
-            source.entity,
+            f"{source.kind} → {source.entity}",
             when,
-            "yes" if source.enabled else "[yellow]no[/yellow]",
-            source.last_run_at.strftime("%Y-%m-%d %H:%M") if source.last_run_at else "-",
-            f"[{_STATUS_STYLE.get(status, 'white')}]{status}[/]",
-            f"[red]{failures} FAILING[/red]" if source.failing else failures,
+            last,
+            f"[red]{failures} failing[/red]" if source.failing else failures,
         )
     _console().print(
         table if sources else "no sources yet: add one with `hub sources add --file source.yaml`"
@@ -217,23 +227,22 @@ def runs(
     from hub.sources.service import list_runs
 
     table = Table(
-        "run", "trigger", "started", "seconds", "status", "read", "accepted", "rejected", "unchanged", "error"
+        Column("run", no_wrap=True),
+        Column("started", overflow="fold"),
+        Column("status", no_wrap=True),
+        Column("rows: read / accepted / rejected / unchanged", overflow="fold"),
+        Column("error", overflow="fold"),
     )
     try:
         with transaction(_engine()) as session:
             for item in list_runs(session, name, limit=limit):
                 seconds = (item.finished_at - item.started_at).total_seconds() if item.finished_at else 0.0
                 table.add_row(
-                    str(item.id),
-                    item.trigger,
-                    item.started_at.strftime("%Y-%m-%d %H:%M:%S"),
-                    f"{seconds:.1f}",
+                    f"{item.id} ({item.trigger})",
+                    f"{item.started_at:%Y-%m-%d %H:%M:%S} ({seconds:.1f}s)",
                     f"[{_STATUS_STYLE.get(item.status, 'white')}]{item.status}[/]",
-                    str(item.rows_read),
-                    str(item.accepted),
-                    str(item.rejected),
-                    str(item.unchanged),
-                    (item.error or "")[:80],
+                    f"{item.rows_read} / {item.accepted} / {item.rejected} / {item.unchanged}",
+                    (item.error or "")[:300],
                 )
     except HubError as exc:
         raise _fail(exc.message) from exc
@@ -304,7 +313,7 @@ def _print_proposals(proposals: list[Any], *, threshold: float) -> None:
         style = "green" if confidence >= threshold else "yellow" if confidence >= threshold * 0.6 else "red"
         table.add_row(
             proposal.column,
-            ", ".join(proposal.samples[:3]),
+            ", ".join(_masked(sample) if proposal.sensitive else sample for sample in proposal.samples[:3]),
             proposal.element or "-",
             proposal.label or "",
             f"[{style}]{confidence:.2f}[/]" if proposal.element else "[red]-[/]",
@@ -319,10 +328,16 @@ def _print_proposals(proposals: list[Any], *, threshold: float) -> None:
             lines.append(f"  {key}: {proposal.element}")
         elif proposal.element:
             lines.append(f"  # {key}: {proposal.element}   # check: confidence {confidence:.2f}")
+        elif proposal.derived:
+            lines.append(f"  {key}: ~   # {proposal.derived} is derived: the hub computes it")
         else:
             lines.append(f"  # {key}: ~   # no element matches; map it by hand or leave it out")
     console.print(table)
     console.print("\n".join(lines), markup=False, highlight=False)
+
+
+def _masked(value: str) -> str:
+    return value if len(value) < 8 else f"{value[:3]}****{value[-2:]}"
 
 
 def _yaml_key(column: str) -> str:

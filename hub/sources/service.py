@@ -325,6 +325,9 @@ class Proposal:
     confidence: float
     how: str
     taken_by: str | None = None
+    # The column holds an element the hub derives (年龄 from 出生日期): it is left out, not mapped.
+    derived: str | None = None
+    sensitive: bool = False
 
 
 def sample_frame(kind: str, settings: dict[str, Any]) -> pd.DataFrame:
@@ -358,12 +361,13 @@ def propose_mapping(
         samples = tuple(dict.fromkeys(v for v in values if v))[:5]
         match = matcher.match(column, entity=entity, samples=list(samples))
         element: schemas.Element | None = None
+        derived: str | None = None
         how = match.explanation_en
         if match.element and match.element.startswith(f"{entity}."):
             element = std.element(match.element)
             if element.derivation is not None:
                 how = f"{element.label_zh} is derived (the hub computes it): leave this column out"
-                element = None
+                derived, element = element.name, None
         if column in existing:
             how = f"configured: {existing[column] or 'dropped'}; {how}"
         proposals.append(
@@ -374,6 +378,8 @@ def propose_mapping(
                 label=element.label_zh if element else None,
                 confidence=float(match.confidence) if element else 0.0,
                 how=how,
+                derived=derived,
+                sensitive=element is not None and element.sensitivity == "sensitive",
             )
         )
     best: dict[str, Proposal] = {}

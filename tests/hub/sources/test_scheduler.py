@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 
 from hub.config import get_settings
 from hub.db import transaction
+from hub.errors import Conflict
 from hub.records.models import schools_table
 from hub.sources.models import Source, SourceRun
 from hub.sources.payloads import SourceUpdate
@@ -26,7 +27,7 @@ from hub.sources.scheduler import (
     build_trigger,
     sync_jobs,
 )
-from hub.sources.service import update_source
+from hub.sources.service import run_source, update_source
 from schemas.validators import school_code_check_digit
 from tests.hub.sources.factories import create_source, feed_settings
 
@@ -241,3 +242,19 @@ def test_scheduled_runs_one_failing_source_does_not_stop_another(
     assert schools == 2
     assert failing == {"broken-feed": True, "school-drop": False}
     assert triggers == {"schedule"}
+
+
+def test_a_second_run_of_a_running_source_is_refused_not_overlapped(scratch_engine: Engine) -> None:
+    """Across processes (the API's "run now" while the scheduler runs it) the source's row is the lock."""
+    if scratch_engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite has one writer at a time anyway)")
+    with transaction(scratch_engine) as session:
+        create_source(session, name="hr-feed", settings=feed_settings("http://127.0.0.1:9/x"))
+    settings = get_settings()
+    with scratch_engine.connect() as running:
+        running.begin()
+        running.execute(select(Source).where(Source.name == "hr-feed").with_for_update())
+        with pytest.raises(Conflict, match="already running"), transaction(scratch_engine) as session:
+            run_source(session, settings, "hr-feed")
+    with transaction(scratch_engine) as session:
+        assert run_source(session, settings, "hr-feed").status == "failed"  # runs once the other has ended
