@@ -408,8 +408,6 @@ _EXPANSIONS: dict[str, tuple[str, ...]] = {
     "校名": (ORG,),
     "手机号码": ("电话",),
     "班数": ("班级", "数"),
-    "册数": ("册", "数"),
-    "台数": ("台", "数"),
     "人次": ("人次",),
     "家庭住址": ("家庭", "地址"),
     "现住址": ("家庭", "地址"),
@@ -798,6 +796,8 @@ _UNIT_ALIASES: dict[str, str] = {
 }
 
 UNITS: Final = MappingProxyType(_UNIT_TABLE)
+# Dimensions of things counted one by one: their units are classifiers (台, 册, 间, 名).
+COUNTED_DIMENSIONS: Final = frozenset({"persons", "items", "rooms", "machines", "volumes"})
 UNIT_ALIASES: Final = MappingProxyType(_UNIT_ALIASES)
 
 # Bracketed notes that only tell the person filling in the form how to do it.

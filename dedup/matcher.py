@@ -51,7 +51,6 @@ _PENALTY_PRECISION: Final = 0.03
 
 _SHORTLIST_LIMIT: Final = 400
 _OPTION_SPLIT_RE: Final = re.compile(r"[/、,]|或")
-_COUNTED: Final = frozenset({"persons", "items", "rooms", "machines", "volumes"})
 _ASCII_WORD_RE: Final = re.compile(r"^[a-z]{2,24}$")
 _DIGITS_FORMAT_RE: Final = re.compile(r"^(\d+)位")
 _VALIDATOR_LENGTHS: Final = {"id_number": 18, "mobile": 11, "school_code": 10, "uscc": 18, "postcode": 6}
@@ -459,7 +458,12 @@ class Matcher:
         found: list[_Candidate] = []
         keys = [tokens]
         unit = parsed.unit
-        if unit is not None and lexicon.UNITS[unit][0] in _COUNTED and tokens and tokens[-1] != "数":
+        if (
+            unit is not None
+            and lexicon.UNITS[unit][0] in lexicon.COUNTED_DIMENSIONS
+            and tokens
+            and tokens[-1] != "数"
+        ):
             keys.append((*tokens, "数"))  # 多媒体教室（间）: a unit of things counted makes a count
         forms = [form for key in keys for form in index.key.get((subject, key))]
         for form in forms:

@@ -372,7 +372,10 @@ def _finish(
         and property_tokens[-1] == "数"
         and property_tokens[-2] in lexicon.UNIT_ALIASES
     ):
-        property_tokens = property_tokens[:-1]  # 学时数 is 学时, 册数 is 册: the unit already counts
+        if lexicon.UNITS[lexicon.UNIT_ALIASES[property_tokens[-2]]][0] in lexicon.COUNTED_DIMENSIONS:
+            del property_tokens[-2]  # 校车台数, 图书册数: a classifier before 数 counts things
+        else:
+            del property_tokens[-1]  # 学时数 is 学时: the measure already says how much
     if owner is not None and subject_word is not None:
         cls = f"{lexicon.SUBJECTS[owner]}的{cls}"
         subject_word = f"{owner}的{subject_word}"

@@ -25,6 +25,13 @@ def test_mini_devset_scores_every_field(standard: Standard) -> None:
     assert "F1 1.000" in score.summary()
 
 
+def test_new_elements_are_recognised_when_asked_again_in_other_words(standard: Standard) -> None:
+    score = score_devset(_DATA / "devset-new.yaml", standard)
+    assert (score.fp, score.fn) == (0, 0), score.mistakes
+    assert score.tp == 13  # 驾驶证号码 for 驾驶证号, 校车台数 for 校车数量, 接种疫苗情况 for 疫苗接种情况 …
+    assert score.tn == 7  # 配偶驾驶证号, 驾驶证类型, 献血日期 … are other data
+
+
 def test_a_mistake_is_listed(standard: Standard, tmp_path: Path) -> None:
     devset = tmp_path / "devset.yaml"
     devset.write_text(
