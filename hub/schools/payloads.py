@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+
+class ElementRef(BaseModel):
+    code: str
+    label: str
+
+
+class ReaderOut(BaseModel):
+    id: int | None
+    code: str | None
+    kind: str | None
+    name: str | None
+
+
+class UsageEntry(BaseModel):
+    entry_id: int = Field(description="The audit log entry")
+    at: datetime
+    reader: ReaderOut
+    action: str
+    entity: str | None
+    elements: list[ElementRef]
+    request_id: int | None
+    request_title: str | None = None
+    grant_id: int | None
+    purpose: str | None = Field(default=None, description="The purpose recorded on the grant")
+    rows: int = Field(description="How many of this school's records the read returned")
+
+
+class UsageSummaryOut(BaseModel):
+    reads: int
+    rows: int
+    readers: int
+    last_read_at: datetime | None
+
+
+class UsageOut(BaseModel):
+    school_code: str
+    summary: UsageSummaryOut
+    reads: list[UsageEntry]
+    next_before: int | None = Field(description="Pass as `before` for older reads")
+
+
+class FieldRef(BaseModel):
+    label: str
+    element: str | None
+    element_label: str | None = None
+
+
+class ConcernedRequest(BaseModel):
+    id: int
+    title: str
+    department: str | None
+    status: str
+    entity: str
+    created_at: datetime
+    answered_at: datetime | None
+    whole_jurisdiction: bool = Field(description="The request named no schools: it concerned every school")
+    satisfied_without_input: bool = Field(
+        description="Answered (or published) with no task for this school: its share came from the store"
+    )
+    task_id: int | None
+    fields_total: int
+    fields_not_filled: list[FieldRef] = Field(
+        description="Fields this school did not have to fill for this request"
+    )
+
+
+class SparedField(BaseModel):
+    label: str
+    element: str | None
+    element_label: str | None = None
+    times: int = Field(description="In how many requests this school did not have to fill it")
+
+
+class TaskSummary(BaseModel):
+    id: int
+    request_id: int
+    status: str
+    deadline: date
+    fields: list[str]
+    rows_expected: int
+    rows_filled: int
+
+
+class OverviewOut(BaseModel):
+    school_code: str
+    school_name: str | None
+    requests: list[ConcernedRequest]
+    requests_total: int
+    satisfied_without_input: int
+    fields_not_filled_total: int = Field(
+        description="Requested fields this school did not have to fill, summed"
+    )
+    fields_not_filled: list[SparedField]
+    tasks: list[TaskSummary]
+    usage: UsageSummaryOut

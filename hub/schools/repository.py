@@ -1,0 +1,45 @@
+"""Queries for the school-facing views: the requests whose scope named a school, and its tasks."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, literal_column, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from hub.requests.models import DataRequest
+from hub.tasks.models import Task
+
+
+class SchoolViewRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.dialect = session.get_bind().dialect.name
+
+    def requests_concerning(self, school_code: str, *, limit: int = 1000) -> list[DataRequest]:
+        """Requests whose scope holds the school, or that named no schools (the whole jurisdiction)."""
+        # A scope of None is stored as SQL NULL or as JSON null, depending on how the row was written.
+        if self.dialect == "postgresql":
+            named = DataRequest.schools.op("@>")(func.jsonb_build_array(school_code))
+            everyone = func.jsonb_typeof(DataRequest.schools) == "null"
+        else:
+            each = func.json_each(DataRequest.schools).table_valued("value")
+            named = exists(select(literal_column("1")).select_from(each).where(each.c.value == school_code))
+            everyone = func.json_type(DataRequest.schools) == "null"
+        query = (
+            select(DataRequest)
+            .where(or_(DataRequest.schools.is_(None), everyone, named))
+            .options(selectinload(DataRequest.fields))
+            .order_by(DataRequest.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def requests_by_id(self, ids: list[int]) -> dict[int, DataRequest]:
+        if not ids:
+            return {}
+        query = select(DataRequest).where(DataRequest.id.in_(ids)).options(selectinload(DataRequest.fields))
+        return {r.id: r for r in self.session.scalars(query)}
+
+    def tasks_of(self, school_code: str) -> list[Task]:
+        return list(
+            self.session.scalars(select(Task).where(Task.school_code == school_code).order_by(Task.id.desc()))
+        )

@@ -1,0 +1,193 @@
+"""What a school sees about itself: who used its data (from the audit log) and the requests that
+concerned it, with those answered without its input and the fields it did not have to fill."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hub.access.models import Grant, Principal
+from hub.access.repository import PrincipalRepository
+from hub.audit.repository import AuditRepository, UsageSummary
+from hub.errors import Forbidden, NotFound
+from hub.records.repository import SchoolRepository
+from hub.requests.models import DataRequest
+from hub.schools.repository import SchoolViewRepository
+from hub.standard.service import current_standard
+from hub.tasks.models import Task
+
+OVERSEERS = ("education", "admin")
+
+
+def school_for(session: Session, principal: Principal, code: str) -> dict[str, Any]:
+    """The school record, if `principal` is that school, the education bureau or an admin."""
+    if principal.kind not in (*OVERSEERS, "school"):
+        raise Forbidden(
+            f"{principal.kind} 账号无权查看学校视图 / a {principal.kind} principal may not see a school's view",
+            detail={"allowed": ["school", *OVERSEERS]},
+        )
+    if principal.kind == "school" and principal.school_code != code:
+        raise NotFound(f"学校 {code} 不存在 / school {code} not found")
+    school = SchoolRepository(session).get(code)
+    if school is None:
+        raise NotFound(f"学校 {code} 不存在 / school {code} not found")
+    return school
+
+
+def usage(
+    session: Session,
+    principal: Principal,
+    code: str,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    before: int | None,
+    limit: int,
+) -> dict[str, Any]:
+    """Who read the school's records, when, which elements, under which request or grant, how many rows."""
+    school_for(session, principal, code)
+    repository = AuditRepository(session)
+    reads = repository.school_reads(code, start=start, end=end, before_id=before, limit=limit)
+    labels = {e.code: e.label_zh for e in current_standard(session).elements}
+    principals = PrincipalRepository(session)
+    readers = {pid: principals.get(pid) for pid in {r.entry.principal_id for r in reads} if pid is not None}
+    grant_ids = {r.entry.grant_id for r in reads if r.entry.grant_id is not None}
+    purposes = {g: grant.purpose for g in grant_ids if (grant := session.get(Grant, g)) is not None}
+    request_ids = [r.entry.request_id for r in reads if r.entry.request_id is not None]
+    titles = {rid: r.title for rid, r in SchoolViewRepository(session).requests_by_id(request_ids).items()}
+    out = []
+    for read in reads:
+        entry = read.entry
+        reader = readers.get(entry.principal_id) if entry.principal_id is not None else None
+        out.append(
+            {
+                "entry_id": entry.id,
+                "at": entry.at,
+                "reader": {
+                    "id": entry.principal_id,
+                    "code": entry.principal_code,
+                    "kind": entry.principal_kind,
+                    "name": reader.name if reader else None,
+                },
+                "action": entry.action,
+                "entity": entry.entity,
+                "elements": [{"code": c, "label": labels.get(c, c)} for c in entry.elements or []],
+                "request_id": entry.request_id,
+                "request_title": titles.get(entry.request_id) if entry.request_id else None,
+                "grant_id": entry.grant_id,
+                "purpose": purposes.get(entry.grant_id) if entry.grant_id else None,
+                "rows": read.rows,
+            }
+        )
+    return {
+        "school_code": code,
+        "summary": _summary(repository.school_summary(code)),
+        "reads": out,
+        "next_before": reads[-1].entry.id if len(reads) == limit else None,
+    }
+
+
+def _summary(summary: UsageSummary) -> dict[str, Any]:
+    return {
+        "reads": summary.reads,
+        "rows": summary.rows,
+        "readers": summary.readers,
+        "last_read_at": summary.last_read_at,
+    }
+
+
+def _spared(request: DataRequest, task: Task | None, source: DataRequest) -> list[Any]:
+    """The request's fields this school did not fill: the ones outside its task when it had one; all of
+    them once the request went out (or was answered, or refused) without a task for it; while it is
+    still under review, the ones the store already holds."""
+    if task is not None:
+        asked = set(task.fields)
+        return [f for f in request.fields if f.element_code not in asked]
+    if source.status in ("published", "answered", "rejected"):
+        return list(request.fields)
+    return [f for f in request.fields if f.status in ("available", "derived")]
+
+
+def overview(session: Session, principal: Principal, code: str) -> dict[str, Any]:
+    """The requests that concerned the school, those satisfied without it, the fields it was spared,
+    its tasks and a summary of who used its data."""
+    school = school_for(session, principal, code)
+    views = SchoolViewRepository(session)
+    requests = views.requests_concerning(code)
+    tasks = views.tasks_of(code)
+    task_by_request = {t.request_id: t for t in tasks}
+    sources = views.requests_by_id([r.duplicate_of for r in requests if r.duplicate_of])
+    labels = {e.code: e.label_zh for e in current_standard(session).elements}
+    principals = PrincipalRepository(session)
+    departments: dict[int, str | None] = {}
+    concerned = []
+    spared_totals: dict[tuple[str, str | None], int] = {}
+    spared_count = 0
+    satisfied = 0
+    for request in requests:
+        source = (
+            sources.get(request.duplicate_of or -1, request) if request.status == "duplicate" else request
+        )
+        task = task_by_request.get(request.id) or task_by_request.get(source.id)
+        # Published without a task for this school: its share came from the store, like an answered one.
+        without_input = source.status in ("answered", "published") and task is None
+        satisfied += without_input
+        spared = _spared(request, task, source)
+        spared_count += len(spared)
+        for f in spared:
+            key = (f.label, f.element_code)
+            spared_totals[key] = spared_totals.get(key, 0) + 1
+        if request.department_id not in departments:
+            holder = principals.get(request.department_id)
+            departments[request.department_id] = holder.name if holder else None
+        concerned.append(
+            {
+                "id": request.id,
+                "title": request.title,
+                "department": departments[request.department_id],
+                "status": request.status,
+                "entity": request.entity,
+                "created_at": request.created_at,
+                "answered_at": request.answered_at,
+                "whole_jurisdiction": request.schools is None,
+                "satisfied_without_input": without_input,
+                "task_id": task.id if task else None,
+                "fields_total": len(request.fields),
+                "fields_not_filled": [
+                    {
+                        "label": f.label,
+                        "element": f.element_code,
+                        "element_label": labels.get(f.element_code or ""),
+                    }
+                    for f in spared
+                ],
+            }
+        )
+    fields = [
+        {"label": label, "element": element, "element_label": labels.get(element or ""), "times": times}
+        for (label, element), times in sorted(spared_totals.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    ]
+    return {
+        "school_code": code,
+        "school_name": school.get("name"),
+        "requests": concerned,
+        "requests_total": len(concerned),
+        "satisfied_without_input": satisfied,
+        "fields_not_filled_total": spared_count,
+        "fields_not_filled": fields,
+        "tasks": [
+            {
+                "id": t.id,
+                "request_id": t.request_id,
+                "status": t.status,
+                "deadline": t.deadline,
+                "fields": list(t.fields),
+                "rows_expected": t.rows_expected,
+                "rows_filled": t.rows_filled,
+            }
+            for t in tasks
+        ],
+        "usage": _summary(AuditRepository(session).school_summary(code)),
+    }

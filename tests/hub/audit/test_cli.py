@@ -1,0 +1,83 @@
+"""`hub audit verify` and `hub audit export` on a database of their own, as an operator runs them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from hub.audit import service as audit
+from hub.cli import app
+from hub.config import get_settings
+from hub.db import engine_for, transaction
+from hub.migrate import upgrade
+
+runner = CliRunner()
+
+
+class Reader:
+    id = 7
+    code = "hrss"
+    kind = "department"
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    monkeypatch.setenv("HUB_DATABASE_URL", url)
+    monkeypatch.setenv("HUB_SECRET_KEY", "a-test-secret-for-the-cli")
+    get_settings.cache_clear()
+    engine = engine_for(url)
+    upgrade(engine)
+    for i in range(5):
+        with transaction(engine) as session:
+            audit.append(
+                session,
+                principal=Reader(),
+                action="query.rows",
+                entity="teacher",
+                elements=["teacher.name"],
+                schools={"3301060001": i + 1},
+                row_count=i + 1,
+                grant_id=3,
+            )
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+def test_verify_passes_on_an_intact_chain_and_names_the_broken_entry(database: Engine) -> None:
+    intact = runner.invoke(app, ["audit", "verify"])
+    assert intact.exit_code == 0, intact.output
+    assert "intact: 5 entries" in intact.output
+    with database.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET elements = '[\"teacher.id_number\"]' WHERE id = 3"))
+    broken = runner.invoke(app, ["audit", "verify"])
+    assert broken.exit_code == 1
+    assert "broken at entry 3" in broken.output and "altered" in broken.output
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+def test_export_of_a_period_carries_the_hashes(database: Engine, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"audit.{suffix}"
+    today = date.today()
+    answer = runner.invoke(app, ["audit", "export", str(out), "--from", str(today), "--to", str(today)])
+    assert answer.exit_code == 0, answer.output
+    if suffix == "jsonl":
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    else:
+        records = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [int(r["id"]) for r in records] == [1, 2, 3, 4, 5]
+    assert all(records[i + 1]["prev_hash"] == records[i]["hash"] for i in range(4))
+    first = records[0]["schools"]
+    assert (json.loads(first) if isinstance(first, str) else first) == {"3301060001": 1}
+    empty = tmp_path / f"none.{suffix}"
+    earlier = today - timedelta(days=30)
+    answer = runner.invoke(app, ["audit", "export", str(empty), "--from", str(earlier), "--to", str(earlier)])
+    assert answer.exit_code == 0 and "0 entries" in answer.output
