@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, status
+
+from hub.burden import service
+from hub.burden.payloads import (
+    BaselineIn,
+    BaselineOut,
+    BurdenTotalsOut,
+    CityBurdenOut,
+    SchoolBurdenOut,
+    SchoolBurdenReportOut,
+)
+from hub.burden.terms import Term, TermError, parse_term
+from hub.db import utcnow
+from hub.deps import PrincipalDep, SessionDep
+from hub.errors import Invalid, error_responses
+
+router = APIRouter(tags=["burden"])
+SchoolCode = Annotated[str, Path(pattern=r"^\d{10}$", description="学校标识码 (10 digits)")]
+
+
+def term_param(
+    term: Annotated[
+        str | None, Query(max_length=32, description="学期, e.g. 2026-秋 (Sep–Jan) or 2026-春 (Feb–Aug)")
+    ] = None,
+) -> Term | None:
+    if term is None:
+        return None
+    try:
+        return parse_term(term)
+    except TermError as exc:
+        raise Invalid(str(exc), detail={"field": "term", "value": term}) from None
+
+
+TermQuery = Annotated[Term | None, Depends(term_param)]
+
+
+def _term_or_current(term: Term | None) -> Term:
+    return term or service.today_term(utcnow().date())
+
+
+@router.get("/burden", response_model=CityBurdenOut, responses=error_responses(401, 403, 422))
+def city_burden(session: SessionDep, principal: PrincipalDep, term: TermQuery = None) -> CityBurdenOut:
+    """Every school's burden figures and the city's totals for a term (default: the current one), against rule 2."""
+    chosen = _term_or_current(term)
+    report = service.city_burden(session, principal, chosen)
+    history = service.city_history(session, principal, chosen)
+    return CityBurdenOut(
+        term=chosen.label,
+        term_start=chosen.start.isoformat(),
+        term_end=chosen.end.isoformat(),
+        goal=report.goal,
+        first_term=report.first_term,
+        totals=BurdenTotalsOut(**asdict(report.totals)),
+        schools=[SchoolBurdenOut(**asdict(s)) for s in report.schools],
+        history=[BurdenTotalsOut(**asdict(t)) for t in history],
+    )
+
+
+@router.get(
+    "/schools/{code}/burden",
+    response_model=SchoolBurdenReportOut,
+    responses=error_responses(401, 403, 404, 422),
+)
+def school_burden(
+    code: SchoolCode, session: SessionDep, principal: PrincipalDep, term: TermQuery = None
+) -> SchoolBurdenReportOut:
+    """One school's burden figures for a term, with its earlier terms for comparison."""
+    chosen = _term_or_current(term)
+    figures = service.school_burden(session, principal, code, chosen)
+    history = service.school_history(session, principal, code, chosen)
+    return SchoolBurdenReportOut(
+        **asdict(figures),
+        term_start=chosen.start.isoformat(),
+        term_end=chosen.end.isoformat(),
+        goal=service.REDUCTION_GOAL,
+        history=[SchoolBurdenOut(**asdict(h)) for h in history],
+    )
+
+
+@router.get("/burden/baselines", response_model=list[BaselineOut], responses=error_responses(401, 403))
+def list_baselines(session: SessionDep, principal: PrincipalDep) -> list[BaselineOut]:
+    """The baselines the education bureau set (forms per term before the hub)."""
+    return [
+        BaselineOut.model_validate(b, from_attributes=True)
+        for b in service.list_baselines(session, principal)
+    ]
+
+
+@router.put("/burden/baselines", response_model=BaselineOut, responses=error_responses(401, 403, 404, 422))
+def set_baseline(payload: BaselineIn, session: SessionDep, principal: PrincipalDep) -> BaselineOut:
+    """Set how many forms a school (or every school) filled per term (or every term) before the hub."""
+    baseline = service.set_baseline(
+        session,
+        principal,
+        term=term_param(payload.term),
+        school_code=payload.school_code,
+        forms=payload.forms,
+        note=payload.note,
+        now=utcnow(),
+    )
+    return BaselineOut.model_validate(baseline, from_attributes=True)
+
+
+@router.delete(
+    "/burden/baselines", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 403, 404, 422)
+)
+def delete_baseline(
+    session: SessionDep,
+    principal: PrincipalDep,
+    term: TermQuery = None,
+    school_code: Annotated[str | None, Query(pattern=r"^\d{10}$")] = None,
+) -> None:
+    """Remove a baseline (the school falls back to a broader one, or to its first term's requests)."""
+    service.delete_baseline(session, principal, term=term, school_code=school_code)

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from hub.burden.api import SchoolCode, TermQuery
+from hub.burden.payloads import SchoolBurdenOut
+from hub.burden.terms import Term, term_of
+from hub.db import utcnow
+from hub.deps import PrincipalDep, SessionDep, SettingsDep
+from hub.errors import error_responses
+from hub.selfcheck import service
+from hub.selfcheck.items import TITLE
+from hub.selfcheck.payloads import SelfCheckItemOut, SelfCheckOut, SelfCheckSummaryOut
+from hub.selfcheck.workbook import build_workbook
+
+router = APIRouter(tags=["selfcheck"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _check(
+    session: SessionDep, settings: SettingsDep, principal: PrincipalDep, code: str, term: Term | None
+) -> service.SelfCheck:
+    today = utcnow().date()
+    return service.self_check(session, settings, principal, code, term or term_of(today), today=today)
+
+
+@router.get(
+    "/schools/{code}/selfcheck", response_model=SelfCheckOut, responses=error_responses(401, 403, 404, 422)
+)
+def school_selfcheck(
+    code: SchoolCode,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    term: TermQuery = None,
+) -> SelfCheckOut:
+    """The 21-item 自查表 (高平方案 附件2) of a school for a term, answered from the hub's records where it can be."""
+    check = _check(session, settings, principal, code, term)
+    return SelfCheckOut(
+        title=TITLE,
+        school_code=check.school_code,
+        school_name=check.school_name,
+        term=check.term.label,
+        term_start=check.term.start,
+        term_end=check.term.end,
+        filled_on=check.filled_on,
+        items=[
+            SelfCheckItemOut(
+                number=row.item.number,
+                group=row.item.group,
+                content=row.item.content,
+                source=row.answer.source,  # type: ignore[arg-type]
+                finding=row.answer.finding,  # type: ignore[arg-type]
+                answer=row.answer.text,
+                answer_en=row.answer.text_en,
+                note=row.answer.note,
+                evidence=row.answer.evidence,
+            )
+            for row in check.rows
+        ],
+        summary=SelfCheckSummaryOut(**check.summary),
+        burden=SchoolBurdenOut(**asdict(check.burden)),
+        xlsx_url=f"/api/v1/schools/{code}/selfcheck.xlsx?term={quote(check.term.label)}",
+    )
+
+
+@router.get(
+    "/schools/{code}/selfcheck.xlsx",
+    responses={**error_responses(401, 403, 404, 422), 200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+def school_selfcheck_xlsx(
+    code: SchoolCode,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    term: TermQuery = None,
+) -> Response:
+    """The 自查表 as an XLSX to print, stamp and send to the education bureau at the end of term."""
+    check = _check(session, settings, principal, code, term)
+    filename = f"{TITLE}-{check.school_code}-{check.term.label}.xlsx"
+    return Response(
+        build_workbook(check),
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="selfcheck-{check.school_code}.xlsx"; '
+            f"filename*=UTF-8''{quote(filename)}"
+        },
+    )

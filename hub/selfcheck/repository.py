@@ -1,0 +1,47 @@
+"""Queries of the 自查表: one school's requests, tasks and complaints in a term."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from hub.burden.repository import BurdenRepository
+from hub.requests.models import DataRequest
+from hub.tasks.models import Task
+
+
+class SelfCheckRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def requests_concerning(self, school_code: str, since: datetime, until: datetime) -> list[DataRequest]:
+        """Requests created in [since, until) whose scope held the school, with their fields."""
+        scope = BurdenRepository(self.session).scope(since, until, school_code=school_code)
+        query = (
+            select(DataRequest)
+            .where(DataRequest.id.in_(select(scope.c.request_id)))
+            .options(selectinload(DataRequest.fields))
+            .order_by(DataRequest.id)
+        )
+        return list(self.session.scalars(query))
+
+    def tasks(self, school_code: str, since: datetime, until: datetime) -> list[Task]:
+        """Tasks published to the school in [since, until)."""
+        query = (
+            select(Task)
+            .where(Task.school_code == school_code, Task.created_at >= since, Task.created_at < until)
+            .order_by(Task.id)
+        )
+        return list(self.session.scalars(query))
+
+    def requests_by_id(self, ids: Sequence[int]) -> dict[int, DataRequest]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        query = (
+            select(DataRequest).where(DataRequest.id.in_(wanted)).options(selectinload(DataRequest.fields))
+        )
+        return {r.id: r for r in self.session.scalars(query)}

@@ -1,0 +1,479 @@
+"""The term's 自查表 (高平方案 附件2) of one school, answered from the hub's own records where it can be.
+
+The hub knows the data collections that went through it: every request that concerned the school,
+whether it reached the school as a task, with which approval (批准文号), deadline and fields, and the
+complaints the school filed. Items about that are answered with the evidence (counts, request and
+task ids); items the hub cannot see (meetings, working hours, secondments…) say 需学校自查. Items it
+sees in part (a request about online voting went through the hub, a survey at the school gate did
+not) give what it knows and leave the verdict to the school unless its records already show a breach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hub.access.models import Principal
+from hub.burden import service as burden
+from hub.burden.terms import Term
+from hub.complaints.models import Complaint
+from hub.complaints.reasons import reason as reason_of
+from hub.complaints.repository import ComplaintRepository
+from hub.config import Settings
+from hub.kit.workdays import working_days_between
+from hub.requests.models import DataRequest
+from hub.selfcheck.items import ITEMS, Item
+from hub.selfcheck.repository import SelfCheckRepository
+from hub.tasks.models import Task
+
+SCHOOL_TO_CHECK = "需学校自查"
+# Words that place a request under an item, searched in its title, purpose and field labels.
+ITEM_KEYWORDS: dict[int, tuple[str, ...]] = {
+    4: ("投票", "点赞", "答题", "知识竞赛", "公众号", "工作群", "app"),
+    7: ("家访", "例会记录", "会议记录"),
+    9: ("扶贫", "脱贫", "贫困户"),
+    11: ("创城", "文明城市", "卫生城市", "创卫", "执勤", "宜居", "旅游"),
+    14: ("征文", "论文", "案例征集", "演讲比赛", "征求意见"),
+    15: ("验收", "医疗保险", "医保", "农村农民", "农民信息", "农户", "台账", "走访", "贫困户"),
+    16: ("招商", "庆典", "换届", "商业", "广告"),
+}
+
+
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # Latin words match whole (APP, not "approval"); Chinese words anywhere.
+    parts = [rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w) for w in words]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+ITEM_PATTERNS = {number: _pattern(words) for number, words in ITEM_KEYWORDS.items()}
+ITEM_TOPICS_ZH = {
+    4: "网上投票、点赞、答题、公众号等",
+    7: "家访记录、例会记录等",
+    9: "扶贫",
+    11: "城市创优评选、执勤等",
+    14: "征文、论文、演讲比赛、征求意见等",
+    15: "验收、医保信息采集、农村农民调查、台账、走访贫困户等",
+    16: "招商、庆典、商业活动等",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answer:
+    """What the 自查情况 and 备注 columns say for one item, and what the hub based it on."""
+
+    source: str  # hub: answered from records | partial: records cover part of it | school: 需学校自查
+    finding: str  # compliant | violation | unknown
+    text: str  # 自查情况
+    text_en: str
+    note: str = ""  # 备注
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SelfCheckRow:
+    item: Item
+    answer: Answer
+
+
+@dataclass(frozen=True, kw_only=True)
+class SelfCheck:
+    school_code: str
+    school_name: str | None
+    term: Term
+    filled_on: date  # 填表时间
+    rows: list[SelfCheckRow]
+    burden: burden.SchoolBurden
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"hub": 0, "partial": 0, "school": 0, "compliant": 0, "violation": 0, "unknown": 0}
+        for row in self.rows:
+            counts[row.answer.source] += 1
+            counts[row.answer.finding] += 1
+        return counts
+
+
+@dataclass(frozen=True, kw_only=True)
+class Facts:
+    """Everything the answers draw on, gathered once per school and term."""
+
+    school_code: str
+    term: Term
+    requests: list[DataRequest]  # created in the term, concerning the school
+    tasks: list[Task]  # published to the school in the term
+    task_requests: dict[int, DataRequest]  # request id → request of every task above
+    complaints: list[Complaint]
+    burden: burden.SchoolBurden
+    min_working_days: int
+    short_deadlines: list[tuple[Task, int]]  # tasks leaving fewer working days than the minimum, and how many
+
+    @property
+    def tasked_request_ids(self) -> set[int]:
+        return {t.request_id for t in self.tasks}
+
+    def unapproved_tasks(self) -> list[Task]:
+        return [t for t in self.tasks if not (self.task_requests[t.request_id].approval_number or "").strip()]
+
+    def approval_numbers(self) -> list[str]:
+        numbers = (self.task_requests[t.request_id].approval_number for t in self.tasks)
+        return sorted({n for n in numbers if n})
+
+    def reasked_fields(self) -> list[tuple[Task, str]]:
+        """Task fields the request had classified as already gathered (or derivable): never to be asked."""
+        out = []
+        for task in self.tasks:
+            gathered = {
+                f.element_code
+                for f in self.task_requests[task.request_id].fields
+                if f.status in ("available", "derived") and f.element_code
+            }
+            out += [(task, code) for code in task.fields if code in gathered]
+        return out
+
+    def matching(self, number: int) -> list[DataRequest]:
+        pattern = ITEM_PATTERNS[number]
+        return [r for r in self.requests if any(pattern.search(text) for text in _texts(r))]
+
+    def complaints_on(self, number: int) -> list[Complaint]:
+        return [c for c in self.complaints if number in reason_of(c.reason).items]
+
+
+def _texts(request: DataRequest) -> list[str]:
+    return [request.title, request.purpose, *(f.label for f in request.fields)]
+
+
+def _ids(values: list[Any]) -> str:
+    shown = "、".join(f"#{v}" for v in values[:10])
+    return shown + (f" 等 {len(values)} 项" if len(values) > 10 else "")
+
+
+def _verdict(item: Item, violation: bool) -> str:
+    """The 是/否 that opens an answer: 是 is the breach for 是否存在… items and the compliance for 是否严格…."""
+    return "是" if violation == item.asks_violation else "否"
+
+
+def _complaint_note(facts: Facts, number: int) -> tuple[str, list[int]]:
+    complaints = facts.complaints_on(number)
+    if not complaints:
+        return "", []
+    waiting = sum(1 for c in complaints if c.status == "open")
+    ids = [c.id for c in complaints]
+    return f"本学期本校就此举报 {len(complaints)} 件（{_ids(ids)}，待答复 {waiting} 件）", ids
+
+
+def _join(*parts: str) -> str:
+    return "；".join(p for p in parts if p)
+
+
+def _school(item: Item, facts: Facts) -> Answer:
+    note, ids = _complaint_note(facts, item.number)
+    return Answer(
+        source="school",
+        finding="unknown",
+        text=SCHOOL_TO_CHECK,
+        text_en="the school answers this item: the hub's records do not cover it",
+        note=note,
+        evidence={"complaints": ids},
+    )
+
+
+def _item_1(item: Item, facts: Facts) -> Answer:
+    unapproved = facts.unapproved_tasks()
+    note, complaint_ids = _complaint_note(facts, item.number)
+    outside = [c.id for c in facts.complaints if c.outside_demand or c.outside_department]
+    evidence = {
+        "tasks": len(facts.tasks),
+        "unapproved_tasks": [t.id for t in unapproved],
+        "unapproved_requests": sorted({t.request_id for t in unapproved}),
+        "approval_numbers": facts.approval_numbers(),
+        "complaints": complaint_ids,
+        "outside_demands": outside,
+    }
+    outside_note = f"本校举报绕开数据中心的外部要求 {len(outside)} 件（{_ids(outside)}）" if outside else ""
+    if unapproved:
+        return Answer(
+            source="partial",
+            finding="violation",
+            text=f"{_verdict(item, True)}。数据中心记录本学期有 {len(unapproved)} 项未经统计机构审批的填报任务下发本校"
+            f"（采集需求 {_ids(evidence['unapproved_requests'])}）。",
+            text_en=f"{len(unapproved)} tasks reached the school without the statistics bureau's approval",
+            note=_join(note, outside_note),
+            evidence=evidence,
+        )
+    return Answer(
+        source="partial",
+        finding="unknown",
+        text=f"{SCHOOL_TO_CHECK}。数据中心记录：本学期经数据中心下发本校的 {len(facts.tasks)} 项填报任务均经统计机构审批报备"
+        + (f"（{'、'.join(evidence['approval_numbers'][:5])}）" if evidence["approval_numbers"] else "")
+        + "；其他督查检查评比考核事项由学校核对。",
+        text_en=f"all {len(facts.tasks)} tasks through the hub were approved; other inspections are for the school to check",
+        note=_join(note, outside_note),
+        evidence=evidence,
+    )
+
+
+def _item_2(item: Item, facts: Facts) -> Answer:
+    late = [
+        t
+        for t in facts.tasks
+        if (r := facts.task_requests[t.request_id]).valid_until is not None
+        and t.created_at.date() > r.valid_until
+    ]
+    note, complaint_ids = _complaint_note(facts, item.number)
+    evidence = {
+        "tasks": len(facts.tasks),
+        "outside_validity": [t.id for t in late],
+        "complaints": complaint_ids,
+    }
+    if late:
+        return Answer(
+            source="partial",
+            finding="violation",
+            text=f"{_verdict(item, True)}。{len(late)} 项填报任务在批准有效期之后下发本校（任务 {_ids([t.id for t in late])}）。",
+            text_en=f"{len(late)} tasks were published after their approval expired",
+            note=note,
+            evidence=evidence,
+        )
+    return Answer(
+        source="partial",
+        finding="unknown",
+        text=f"{SCHOOL_TO_CHECK}（年度计划不在数据中心）。数据中心记录：本学期下发本校的 {len(facts.tasks)} 项任务均在批准有效期内。",
+        text_en="the annual plan is outside the hub; every task through it was within its approval's validity",
+        note=note,
+        evidence=evidence,
+    )
+
+
+def _item_3(item: Item, facts: Facts) -> Answer:
+    reasked = facts.reasked_fields()
+    b = facts.burden
+    note, complaint_ids = _complaint_note(facts, item.number)
+    satisfied = [
+        r.id for r in facts.requests if r.status == "answered" and r.id not in facts.tasked_request_ids
+    ]
+    evidence = {
+        "requests_received": b.requests_received,
+        "requests_satisfied_without_school": satisfied,
+        "fields_spared": b.fields_spared,
+        "reasked_fields": [{"task": t.id, "element": e} for t, e in reasked],
+        "complaints": complaint_ids,
+    }
+    summary = (
+        f"本学期涉及本校的数据需求 {b.requests_received} 项，其中 {len(satisfied)} 项由数据中心直接答复、未向本校收集"
+        f"（免填 {b.fields_spared} 项次）"
+    )
+    if reasked:
+        return Answer(
+            source="hub",
+            finding="violation",
+            text=f"{_verdict(item, True)}。{summary}；但有 {len(reasked)} 个已采集字段仍向本校收集"
+            f"（任务 {_ids(sorted({t.id for t, _ in reasked}))}）。",
+            text_en=f"{len(reasked)} fields already gathered were asked of the school again",
+            note=note,
+            evidence=evidence,
+        )
+    return Answer(
+        source="hub",
+        finding="compliant",
+        text=f"{_verdict(item, False)}。{summary}；向本校下发的任务未包含已采集的字段。",
+        text_en=(
+            f"{len(satisfied)} of {b.requests_received} requests answered from the store; no task asked for "
+            "gathered fields"
+        ),
+        note=note,
+        evidence=evidence,
+    )
+
+
+def _topic_item(item: Item, facts: Facts) -> Answer:
+    """Items whose subject shows in a request's words: did such a request reach the school as a task?"""
+    matching = facts.matching(item.number)
+    reached = [r.id for r in matching if r.id in facts.tasked_request_ids]
+    stopped = [r.id for r in matching if r.id not in facts.tasked_request_ids]
+    note, complaint_ids = _complaint_note(facts, item.number)
+    evidence = {
+        "matching_requests": [r.id for r in matching],
+        "reached_school": reached,
+        "complaints": complaint_ids,
+    }
+    topic = ITEM_TOPICS_ZH[item.number]
+    if reached:
+        return Answer(
+            source="partial",
+            finding="violation",
+            text=f"{_verdict(item, True)}。本学期有 {len(reached)} 项涉及{topic}的任务经数据中心下发本校（采集需求 {_ids(reached)}）。",
+            text_en=f"{len(reached)} tasks about this reached the school through the hub",
+            note=note,
+            evidence=evidence,
+        )
+    stopped_text = f"（另有 {len(stopped)} 项此类需求未下发本校：{_ids(stopped)}）" if stopped else ""
+    return Answer(
+        source="partial",
+        finding="unknown",
+        text=f"{SCHOOL_TO_CHECK}。数据中心记录：本学期未向本校下发涉及{topic}的任务{stopped_text}。",
+        text_en="no task about this reached the school through the hub; the rest is for the school to check",
+        note=note,
+        evidence=evidence,
+    )
+
+
+def _item_18(item: Item, facts: Facts) -> Answer:
+    b = facts.burden
+    reasked = facts.reasked_fields()
+    note, complaint_ids = _complaint_note(facts, item.number)
+    evidence = {
+        "requests_received": b.requests_received,
+        "requests_satisfied_without_school": b.requests_satisfied_without_school,
+        "tasks_sent": b.tasks_sent,
+        "fields_filled": b.fields_filled,
+        "fields_spared": b.fields_spared,
+        "short_deadlines": [{"task": t.id, "working_days": d} for t, d in facts.short_deadlines],
+        "minimum_working_days": facts.min_working_days,
+        "baseline_forms": b.baseline_forms,
+        "reduction": b.reduction,
+        "reasked_fields": len(reasked),
+        "complaints": complaint_ids,
+    }
+    figures = (
+        f"本学期涉及本校的数据需求 {b.requests_received} 项，实际下发填报任务 {b.tasks_sent} 项"
+        f"（填报 {b.fields_filled} 项次，由数据中心答复免填 {b.fields_spared} 项次）"
+    )
+    if b.reduction is not None:
+        figures += f"，较基数 {b.baseline_forms} 项减少 {b.reduction:.0%}（目标 50%）"
+    goal = "未达到减少50%的目标" if b.goal_met is False else ""
+    problems = []
+    if facts.short_deadlines:
+        problems.append(
+            f"{len(facts.short_deadlines)} 项任务留出的填报时间少于 {facts.min_working_days} 个工作日"
+            f"（任务 {_ids([t.id for t, _ in facts.short_deadlines])}）"
+        )
+    if reasked:
+        problems.append(f"{len(reasked)} 个已采集字段仍向本校收集")
+    if problems:
+        return Answer(
+            source="hub",
+            finding="violation",
+            text=f"{_verdict(item, True)}。{figures}；但{'；'.join(problems)}。",
+            text_en="tasks left too little time or asked for gathered fields",
+            note=_join(goal, note),
+            evidence=evidence,
+        )
+    return Answer(
+        source="hub",
+        finding="compliant",
+        text=f"{_verdict(item, False)}。{figures}；每项任务均留出不少于 {facts.min_working_days} 个工作日。",
+        text_en=(
+            f"{b.tasks_sent} tasks for {b.requests_received} requests; every deadline left at least "
+            f"{facts.min_working_days} working days"
+        ),
+        note=_join(goal, note),
+        evidence=evidence,
+    )
+
+
+def _item_19(item: Item, facts: Facts) -> Answer:
+    unapproved = facts.unapproved_tasks()
+    flagged = [r for r in facts.requests if any(v.get("rule") == "rule 13" for v in r.violations or [])]
+    reached = [r.id for r in flagged if r.id in facts.tasked_request_ids]
+    refused = [r.id for r in flagged if r.status == "rejected"]
+    note, complaint_ids = _complaint_note(facts, item.number)
+    evidence = {
+        "tasks": len(facts.tasks),
+        "unapproved_tasks": [t.id for t in unapproved],
+        "approval_numbers": facts.approval_numbers(),
+        "unrelated_requests": [r.id for r in flagged],
+        "unrelated_reached_school": reached,
+        "unrelated_refused": refused,
+        "complaints": complaint_ids,
+    }
+    if unapproved or reached:
+        problems = []
+        if unapproved:
+            problems.append(
+                f"{len(unapproved)} 项任务未经统计机构审批（任务 {_ids([t.id for t in unapproved])}）"
+            )
+        if reached:
+            problems.append(
+                f"{len(reached)} 项涉及与教育教学无关内容的调查下发本校（采集需求 {_ids(reached)}）"
+            )
+        return Answer(
+            source="hub",
+            finding="violation",
+            text=f"{_verdict(item, True)}。{'；'.join(problems)}。",
+            text_en="tasks without approval, or surveys unrelated to teaching, reached the school",
+            note=note,
+            evidence=evidence,
+        )
+    numbers = evidence["approval_numbers"]
+    text = f"{_verdict(item, False)}。本学期向本校下发的 {len(facts.tasks)} 项统计调查任务均经统计机构审批"
+    text += f"（{'、'.join(numbers[:5])}）" if numbers else ""
+    if flagged:
+        text += f"；涉及与教育教学无关内容的 {len(flagged)} 项需求未下发本校（已驳回 {len(refused)} 项）"
+    return Answer(
+        source="hub",
+        finding="compliant",
+        text=text + "。",
+        text_en="every survey task was approved; none unrelated to teaching reached the school",
+        note=note,
+        evidence=evidence,
+    )
+
+
+ANSWERERS: dict[int, Callable[[Item, Facts], Answer]] = {
+    1: _item_1,
+    2: _item_2,
+    3: _item_3,
+    18: _item_18,
+    19: _item_19,
+    **{number: _topic_item for number in ITEM_KEYWORDS},
+}
+
+
+def gather(
+    session: Session, settings: Settings, school_code: str, term: Term, figures: burden.SchoolBurden
+) -> Facts:
+    repository = SelfCheckRepository(session)
+    since, until = term.bounds()
+    requests = repository.requests_concerning(school_code, since, until)
+    tasks = repository.tasks(school_code, since, until)
+    task_requests = repository.requests_by_id([t.request_id for t in tasks])
+    complaints = ComplaintRepository(session).list(
+        school_code=school_code, since=since, until=until, limit=10000
+    )
+    overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
+    short = []
+    for task in tasks:
+        days = working_days_between(task.created_at.date(), task.deadline, **overrides)
+        if days < settings.min_working_days:
+            short.append((task, days))
+    return Facts(
+        school_code=school_code,
+        term=term,
+        requests=requests,
+        tasks=tasks,
+        task_requests=task_requests,
+        complaints=complaints,
+        burden=figures,
+        min_working_days=settings.min_working_days,
+        short_deadlines=short,
+    )
+
+
+def self_check(
+    session: Session, settings: Settings, principal: Principal, school_code: str, term: Term, *, today: date
+) -> SelfCheck:
+    """The 21 items for one school and term (that school, the education bureau, an admin)."""
+    name = burden.check_school_view(session, principal, school_code)
+    (figures,) = burden.compute(session, term, school_code=school_code).schools
+    facts = gather(session, settings, school_code, term, figures)
+    rows = [
+        SelfCheckRow(item=item, answer=ANSWERERS.get(item.number, _school)(item, facts)) for item in ITEMS
+    ]
+    return SelfCheck(
+        school_code=school_code, school_name=name, term=term, filled_on=today, rows=rows, burden=figures
+    )
