@@ -30,7 +30,9 @@ def ensure_database(url: str) -> None:
     target = make_url(url)
     admin = target.set(database="postgres").render_as_string(hide_password=False).replace("+psycopg", "")
     with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)).fetchone()
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)
+        ).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{target.database}"')
 
@@ -51,9 +53,13 @@ def main() -> None:
     city = generate_city(seed=7, schools=args.schools, teachers=args.schools)
     with transaction(engine) as session:
         ingest_frame(
-            session, std=current_standard(session), secret_key="bench", entity="school",
+            session,
+            std=current_standard(session),
+            secret_key="bench",
+            entity="school",
             frame=city.schools.astype(str).set_axis(range(2, len(city.schools) + 2)),
-            provenance=Provenance(source_kind="import", source_ref="bench schools"), now=utcnow(),
+            provenance=Provenance(source_kind="import", source_ref="bench schools"),
+            now=utcnow(),
         )
     t0 = time.perf_counter()
     frame = generate_teachers_frame(args.rows, seed=11, school_codes=list(city.schools["code"]))
@@ -63,35 +69,52 @@ def main() -> None:
     t0 = time.perf_counter()
     with transaction(engine) as session:
         report = ingest_frame(
-            session, std=current_standard(session), secret_key="bench", entity="teacher", frame=frame,
-            provenance=Provenance(source_kind="import", source_ref="bench teachers"), now=utcnow(),
+            session,
+            std=current_standard(session),
+            secret_key="bench",
+            entity="teacher",
+            frame=frame,
+            provenance=Provenance(source_kind="import", source_ref="bench teachers"),
+            now=utcnow(),
         )
     validated = time.perf_counter() - t0
-    print(f"validated import: {report.accepted:,} stored, {report.rejected_rows:,} rejected in {validated:.1f}s "
-          f"= {len(frame) / validated:,.0f} rows/s")
+    print(
+        f"validated import: {report.accepted:,} stored, {report.rejected_rows:,} rejected in {validated:.1f}s "
+        f"= {len(frame) / validated:,.0f} rows/s"
+    )
 
     t0 = time.perf_counter()
     with transaction(engine) as session:
         unchanged = ingest_frame(
-            session, std=current_standard(session), secret_key="bench", entity="teacher", frame=frame,
-            provenance=Provenance(source_kind="import", source_ref="bench teachers again"), now=utcnow(),
+            session,
+            std=current_standard(session),
+            secret_key="bench",
+            entity="teacher",
+            frame=frame,
+            provenance=Provenance(source_kind="import", source_ref="bench teachers again"),
+            now=utcnow(),
         )
     again = time.perf_counter() - t0
-    print(f"same file again: {unchanged.unchanged:,} unchanged, {unchanged.inserted + unchanged.updated} written "
-          f"in {again:.1f}s")
+    print(
+        f"same file again: {unchanged.unchanged:,} unchanged, {unchanged.inserted + unchanged.updated} written "
+        f"in {again:.1f}s"
+    )
 
     columns = list(frame.columns)
     raw = psycopg.connect(make_url(url).render_as_string(hide_password=False).replace("+psycopg", ""))
     with raw:
         raw.execute("DROP TABLE IF EXISTS raw_copy")
-        raw.execute(f"CREATE TABLE raw_copy (LIKE teachers INCLUDING ALL)")
+        raw.execute("CREATE TABLE raw_copy (LIKE teachers INCLUDING ALL)")
         raw.execute("ALTER TABLE raw_copy DROP CONSTRAINT IF EXISTS raw_copy_pkey")
         buffer = io.StringIO()
         frame.assign(teacher_key=frame["id_number"]).to_csv(buffer, index=False, header=False)
         t0 = time.perf_counter()
-        with raw.cursor() as cursor, cursor.copy(
-            f"COPY raw_copy ({', '.join([*columns, 'teacher_key'])}, updated_at) FROM STDIN WITH (FORMAT csv)"
-        ) as copy:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(
+                f"COPY raw_copy ({', '.join([*columns, 'teacher_key'])}, updated_at) FROM STDIN WITH (FORMAT csv)"
+            ) as copy,
+        ):
             copy.write(buffer.getvalue().replace("\n", f",{utcnow().isoformat()}\n"))
         raw.commit()
         copied = time.perf_counter() - t0

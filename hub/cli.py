@@ -12,7 +12,9 @@ from rich.console import Console
 from hub.config import get_settings
 from hub.db import engine_for, transaction, utcnow
 
-app = typer.Typer(help="Yici Hub 一次 — collect once, use many times.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Yici Hub 一次 — collect once, use many times.", no_args_is_help=True, add_completion=False
+)
 console = Console()
 
 
@@ -48,7 +50,9 @@ def serve(
         from hub.sources.scheduler import start_background_scheduler
 
         background = start_background_scheduler(settings)
-    console.print(f"Yici Hub on http://{host or settings.host}:{port or settings.port}  (database: {settings.database_url})")
+    console.print(
+        f"Yici Hub on http://{host or settings.host}:{port or settings.port}  (database: {settings.database_url})"
+    )
     try:
         uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
     finally:
@@ -72,7 +76,7 @@ def import_file(
 ) -> None:
     """Import teachers or schools from a CSV (UTF-8/BOM/GBK) or XLSX file through the validated path."""
     from hub.errors import HubError
-    from hub.records.files import read_upload
+    from hub.records.files import entity_headers, read_upload
     from hub.records.service import Provenance, ingest_frame
     from hub.standard.service import current_standard
 
@@ -82,18 +86,20 @@ def import_file(
     settings = get_settings()
     engine = _engine()
     try:
-        with console.status(f"reading and validating {file.name} …"):
-            frame, sha256 = read_upload(file, sheet=sheet)
-            with transaction(engine) as session:
-                report = ingest_frame(
-                    session,
-                    std=current_standard(session),
-                    secret_key=settings.secret_key.get_secret_value(),
-                    entity=entity.removesuffix("s"),
-                    frame=frame,
-                    provenance=Provenance(source_kind="import", source_ref=str(file), file_sha256=sha256),
-                    now=utcnow(),
-                )
+        with console.status(f"reading and validating {file.name} …"), transaction(engine) as session:
+            std = current_standard(session)
+            frame, sha256 = read_upload(
+                file, sheet=sheet, expected_headers=entity_headers(std, entity.removesuffix("s"))
+            )
+            report = ingest_frame(
+                session,
+                std=std,
+                secret_key=settings.secret_key.get_secret_value(),
+                entity=entity.removesuffix("s"),
+                frame=frame,
+                provenance=Provenance(source_kind="import", source_ref=str(file), file_sha256=sha256),
+                now=utcnow(),
+            )
     except HubError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from exc

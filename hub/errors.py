@@ -77,6 +77,10 @@ def install_error_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         return JSONResponse(
-            {"error": "invalid", "message": "请求内容不合法 / the request body is invalid", "detail": problems},
+            {
+                "error": "invalid",
+                "message": "请求内容不合法 / the request body is invalid",
+                "detail": problems,
+            },
             status_code=422,
         )

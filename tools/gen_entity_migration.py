@@ -36,7 +36,9 @@ def main() -> None:
             args = [repr(column.name), render_type(column)]
             if column.foreign_keys:
                 fk = next(iter(column.foreign_keys))
-                args.append(f"sa.ForeignKey({fk.target_fullname!r}, name='fk_{table.name}_{column.name}_{fk.column.table.name}')")
+                args.append(
+                    f"sa.ForeignKey({fk.target_fullname!r}, name='fk_{table.name}_{column.name}_{fk.column.table.name}')"
+                )
             if column.primary_key:
                 args.append("primary_key=True")
             else:

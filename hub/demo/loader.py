@@ -15,7 +15,7 @@ from hub.access.service import create_principal, ensure_bootstrap_admin
 from hub.config import Settings
 from hub.db import transaction, utcnow
 from hub.kit.tokens import new_token, token_digest
-from hub.records.files import read_upload
+from hub.records.files import entity_headers, read_upload
 from hub.records.service import IngestReport, Provenance, ingest_frame
 from hub.standard.service import current_standard
 
@@ -43,11 +43,12 @@ def demo_principals(first_schools: list[str]) -> list[DemoPrincipal]:
 
 
 def _import(engine: Engine, settings: Settings, entity: str, path: Path) -> IngestReport:
-    frame, sha256 = read_upload(path)
     with transaction(engine) as session:
+        std = current_standard(session)
+        frame, sha256 = read_upload(path, expected_headers=entity_headers(std, entity))
         return ingest_frame(
             session,
-            std=current_standard(session),
+            std=std,
             secret_key=settings.secret_key.get_secret_value(),
             entity=entity,
             frame=frame,

@@ -10,7 +10,9 @@ from rich.console import Console
 def register(app: typer.Typer) -> None:
     @app.command("eval-dedup")
     def eval_dedup(
-        file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A dev set in dedup-devset.yaml format")],
+        file: Annotated[
+            Path, typer.Argument(exists=True, dir_okay=False, help="A dev set in dedup-devset.yaml format")
+        ],
         verbose: Annotated[bool, typer.Option(help="Show each step's outcome too")] = False,
     ) -> None:
         """Replay a dev set of forms through the REST flow on a fresh database and print P/R/F1."""

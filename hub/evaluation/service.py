@@ -82,7 +82,12 @@ class _Hub:
     def principal(self, kind: str, name: str, school_code: str | None = None) -> dict[str, str]:
         key = f"{kind}:{school_code or name}"
         if key not in self.tokens:
-            body = {"kind": kind, "name": name, "code": f"eval-{len(self.tokens) + 1}", "school_code": school_code}
+            body = {
+                "kind": kind,
+                "name": name,
+                "code": f"eval-{len(self.tokens) + 1}",
+                "school_code": school_code,
+            }
             answer = self.call("POST", "/api/v1/principals", self.admin, json=body)
             self.tokens[key] = {"Authorization": f"Bearer {answer['token']}"}
         return self.tokens[key]
@@ -103,9 +108,13 @@ def _seed_city(engine: Any, settings: Settings, seed: int) -> list[str]:
         std = current_standard(session)
         for entity, frame in (("school", schools), ("teacher", teachers)):
             ingest_frame(
-                session, std=std, secret_key=settings.secret_key.get_secret_value(), entity=entity,
+                session,
+                std=std,
+                secret_key=settings.secret_key.get_secret_value(),
+                entity=entity,
                 frame=frame.set_axis(range(2, len(frame) + 2)),
-                provenance=Provenance(source_kind="import", source_ref="eval city"), now=utcnow(),
+                provenance=Provenance(source_kind="import", source_ref="eval city"),
+                now=utcnow(),
             )
     return list(schools["code"])
 
@@ -139,8 +148,11 @@ def replay(path: Path, *, seed: int = 2026) -> EvalResult:
     workdir = Path(tempfile.mkdtemp(prefix="hub-eval-"))
     admin_token = secrets.token_urlsafe(24)
     settings = Settings(
-        env="test", database_url=f"sqlite:///{workdir / 'eval.db'}", admin_token=SecretStr(admin_token),
-        secret_key=SecretStr(secrets.token_urlsafe(24)), scheduler_enabled=False,
+        env="test",
+        database_url=f"sqlite:///{workdir / 'eval.db'}",
+        admin_token=SecretStr(admin_token),
+        secret_key=SecretStr(secrets.token_urlsafe(24)),
+        scheduler_enabled=False,
     )
     engine = make_engine(settings.database_url)
     upgrade(engine)
@@ -156,17 +168,29 @@ def replay(path: Path, *, seed: int = 2026) -> EvalResult:
         education = hub.principal("education", "市教育局")
 
         def body(step: dict[str, Any]) -> dict[str, Any]:
-            return {"title": step["title"], "purpose": f"{step['title']}（评测）", "entity": step["entity"],
-                    "deadline": deadline, "fields": [{"label": label} for label, _ in step["fields"]]}
+            return {
+                "title": step["title"],
+                "purpose": f"{step['title']}（评测）",
+                "entity": step["entity"],
+                "deadline": deadline,
+                "fields": [{"label": label} for label, _ in step["fields"]],
+            }
 
         def collect(step: dict[str, Any]) -> None:
             department = hub.principal("department", step["department"])
             answer = hub.call("POST", "/api/v1/requests", department, json=body(step))
             status = answer["status"]
             if status == "pending_approval":
-                hub.call("POST", f"/api/v1/requests/{answer['id']}/decision", statistics,
-                         json={"decision": "approve", "approval_number": f"统制〔2026〕{answer['id']}号",
-                               "valid_until": (date.today() + timedelta(days=365)).isoformat()})
+                hub.call(
+                    "POST",
+                    f"/api/v1/requests/{answer['id']}/decision",
+                    statistics,
+                    json={
+                        "decision": "approve",
+                        "approval_number": f"统制〔2026〕{answer['id']}号",
+                        "valid_until": (date.today() + timedelta(days=365)).isoformat(),
+                    },
+                )
                 published = hub.call("POST", f"/api/v1/requests/{answer['id']}/publish", education, json={})
                 filled = _fill_tasks(hub, answer["id"], rng)
                 answer = hub.call("GET", f"/api/v1/requests/{answer['id']}", department)
@@ -206,7 +230,9 @@ def replay(path: Path, *, seed: int = 2026) -> EvalResult:
                     )
                 elif concept in gathered:
                     result.fn += 1
-                    result.mistakes.append(f"{step['id']} {label}: gathered but not found (got {element}, {status})")
+                    result.mistakes.append(
+                        f"{step['id']} {label}: gathered but not found (got {element}, {status})"
+                    )
                 else:
                     result.tn += 1
             if step.get("then_collect"):

@@ -8,7 +8,9 @@ from datetime import date, timedelta
 import chinese_calendar
 
 
-def is_working_day(day: date, *, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = ()) -> bool:
+def is_working_day(
+    day: date, *, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = ()
+) -> bool:
     if day in set(extra_workdays):
         return True
     if day in set(extra_holidays):

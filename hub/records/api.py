@@ -11,7 +11,7 @@ from hub.access.models import Principal
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, require
 from hub.errors import NotFound, error_responses
-from hub.records.files import read_upload
+from hub.records.files import entity_headers, read_upload
 from hub.records.models import IngestBatch
 from hub.records.payloads import ImportResult, RejectedCell
 from hub.records.service import IngestReport, Provenance, ingest_frame
@@ -47,15 +47,25 @@ def import_file(
     sheet: Annotated[str | None, Form()] = None,
 ) -> ImportResult:
     """Import a CSV or XLSX of teachers or schools: valid rows stored, bad rows reported (admin, education)."""
-    frame, sha256 = read_upload(file.file.read(), filename=file.filename, sheet=sheet)
+    std = current_standard(session)
+    frame, sha256 = read_upload(
+        file.file.read(),
+        filename=file.filename,
+        sheet=sheet,
+        expected_headers=entity_headers(std, entity.removesuffix("s")),
+    )
     report = ingest_frame(
         session,
-        std=current_standard(session),
+        std=std,
         secret_key=settings.secret_key.get_secret_value(),
         entity=entity.removesuffix("s"),
         frame=frame,
-        provenance=Provenance(source_kind="import", source_ref=file.filename or "", principal_id=principal.id,
-                              file_sha256=sha256),
+        provenance=Provenance(
+            source_kind="import",
+            source_ref=file.filename or "",
+            principal_id=principal.id,
+            file_sha256=sha256,
+        ),
         now=utcnow(),
     )
     return import_result(report)

@@ -25,7 +25,9 @@ def full_years(start: Any, today: date) -> int | None:
     return max(years, 0)
 
 
-def teacher_counts(session: Session, derivation: schemas.Derivation, school_codes: list[str] | None) -> dict[str, int]:
+def teacher_counts(
+    session: Session, derivation: schemas.Derivation, school_codes: list[str] | None
+) -> dict[str, int]:
     query = select(teachers_table.c.school_code, func.count()).group_by(teachers_table.c.school_code)
     for f in derivation.filters:
         column = teachers_table.c[f.element.split(".", 1)[1]]

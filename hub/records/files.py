@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+import schemas
 from connectors.files import read_table
 from hub.errors import Invalid
 
 
-def read_upload(content: bytes | Path, *, filename: str | None = None, sheet: str | None = None) -> tuple[pd.DataFrame, str]:
-    """The file as a frame of strings (index = row numbers as a person sees them) and its SHA-256."""
+def read_upload(
+    content: bytes | Path,
+    *,
+    filename: str | None = None,
+    sheet: str | None = None,
+    expected_headers: Iterable[str] = (),
+) -> tuple[pd.DataFrame, str]:
+    """The file as a frame of strings (index = row numbers as a person sees them) and its SHA-256.
+
+    `expected_headers` (the standard's labels for the entity) lets the reader find the header row
+    under title rows reliably.
+    """
     raw = content.read_bytes() if isinstance(content, Path) else content
     name = filename or (content.name if isinstance(content, Path) else None)
     try:
-        table = read_table(raw, filename=name, sheet=sheet)
+        table = read_table(raw, filename=name, sheet=sheet, expected_headers=expected_headers)
     except ValueError as exc:
         raise Invalid(str(exc), detail={"file": name}) from exc
     return table.frame, hashlib.sha256(raw).hexdigest()
+
+
+def entity_headers(std: schemas.Standard, entity: str) -> list[str]:
+    """Every way the standard writes an entity's column headers: labels and synonyms."""
+    return [label for e in std.elements_for(entity) for label in (e.label_zh, e.label_en, *e.synonyms)]

@@ -17,14 +17,18 @@ class SchoolRepository:
         self.session = session
 
     def exists(self, code: str) -> bool:
-        return self.session.scalar(select(schools_table.c.code).where(schools_table.c.code == code)) is not None
+        return (
+            self.session.scalar(select(schools_table.c.code).where(schools_table.c.code == code)) is not None
+        )
 
     def existing_codes(self, codes: Iterable[str]) -> set[str]:
         wanted = sorted(set(codes))
         found: set[str] = set()
         for start in range(0, len(wanted), 5000):
             chunk = wanted[start : start + 5000]
-            found.update(self.session.scalars(select(schools_table.c.code).where(schools_table.c.code.in_(chunk))))
+            found.update(
+                self.session.scalars(select(schools_table.c.code).where(schools_table.c.code.in_(chunk)))
+            )
         return found
 
     def codes_by_name(self) -> dict[str, str]:
@@ -35,7 +39,9 @@ class SchoolRepository:
         return list(self.session.scalars(select(schools_table.c.code).order_by(schools_table.c.code)))
 
     def get(self, code: str) -> dict[str, Any] | None:
-        row = self.session.execute(select(schools_table).where(schools_table.c.code == code)).mappings().first()
+        row = (
+            self.session.execute(select(schools_table).where(schools_table.c.code == code)).mappings().first()
+        )
         return dict(row) if row else None
 
     def count(self) -> int:
@@ -52,7 +58,11 @@ class RecordRepository:
         return self.session.scalar(select(func.count()).select_from(ENTITY_TABLES[entity])) or 0
 
     def filled_counts(
-        self, entity: str, columns: Sequence[str], extra_keys: Sequence[str], school_codes: Sequence[str] | None
+        self,
+        entity: str,
+        columns: Sequence[str],
+        extra_keys: Sequence[str],
+        school_codes: Sequence[str] | None,
     ) -> dict[str, dict[str, int]]:
         """Per school: how many records, and how many hold a value for each column / extra key."""
         table = ENTITY_TABLES[entity]
@@ -88,9 +98,7 @@ class RecordRepository:
             query = query.where(table.c[SCHOOL_COLUMN[entity]].in_(list(school_codes)))
         if after is not None:
             if entity == "teacher":
-                query = query.where(
-                    or_(keys[0] > after[0], and_(keys[0] == after[0], keys[1] > after[1]))
-                )
+                query = query.where(or_(keys[0] > after[0], and_(keys[0] == after[0], keys[1] > after[1])))
             else:
                 query = query.where(keys[0] > after[0])
         if limit is not None:
@@ -104,7 +112,9 @@ class RecordRepository:
             yield record
 
     def history(self, entity: str, record_key: str, *, until: datetime | None = None) -> list[RecordHistory]:
-        query = select(RecordHistory).where(RecordHistory.entity == entity, RecordHistory.record_key == record_key)
+        query = select(RecordHistory).where(
+            RecordHistory.entity == entity, RecordHistory.record_key == record_key
+        )
         if until is not None:
             query = query.where(RecordHistory.recorded_at <= until)
         return list(self.session.scalars(query.order_by(RecordHistory.recorded_at, RecordHistory.id)))

@@ -14,7 +14,6 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 import schemas
-from schemas.frames import validate_frame
 from hub.access.masking import mask
 from hub.audit import service as audit
 from hub.errors import Invalid
@@ -23,6 +22,7 @@ from hub.records.models import IngestBatch
 from hub.records.repository import SchoolRepository
 from hub.records.writer import upsert
 from hub.standard.service import map_headers
+from schemas.frames import validate_frame
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,8 +42,13 @@ class Rejection:
     reason_en: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "value": self.value, "reason": self.reason,
-                "reason_en": self.reason_en}
+        return {
+            "row": self.row,
+            "field": self.field,
+            "value": self.value,
+            "reason": self.reason,
+            "reason_en": self.reason_en,
+        }
 
 
 @dataclass(kw_only=True)
@@ -108,14 +113,21 @@ def ingest_frame(
     if entity == "teacher":
         data, rejected = _resolve_schools(session, std, data, rejected, school_scope)
         duplicated = data["id_number"].str.upper().duplicated(keep="first") & (data["id_number"] != "")
-        first_row = data.rename_axis("index").reset_index().groupby(data["id_number"].str.upper().values)["index"].first() if len(
-            data
-        ) else None
+        first_row = (
+            data.rename_axis("index")
+            .reset_index()
+            .groupby(data["id_number"].str.upper().values)["index"]
+            .first()
+            if len(data)
+            else None
+        )
         for row, value in data.loc[duplicated, "id_number"].items():
             original = int(first_row[value.upper()]) if first_row is not None else row
             rejected.append(
                 Rejection(
-                    row=int(row), field=_label(std, entity, "id_number"), value=mask(std.element(f"{entity}.id_number"), value),
+                    row=int(row),
+                    field=_label(std, entity, "id_number"),
+                    value=mask(std.element(f"{entity}.id_number"), value),
                     reason=f"与第 {original} 行为同一教师（身份证号重复）",
                     reason_en=f"same teacher as row {original} (duplicate ID number)",
                 )
@@ -125,8 +137,13 @@ def ingest_frame(
         duplicated = data["code"].duplicated(keep="first")
         for row, value in data.loc[duplicated, "code"].items():
             rejected.append(
-                Rejection(row=int(row), field=_label(std, entity, "code"), value=value,
-                          reason="学校标识码在文件中重复", reason_en="school code repeated in the file")
+                Rejection(
+                    row=int(row),
+                    field=_label(std, entity, "code"),
+                    value=value,
+                    reason="学校标识码在文件中重复",
+                    reason_en="school code repeated in the file",
+                )
             )
         data = data[~duplicated]
 
@@ -137,11 +154,13 @@ def ingest_frame(
     for failure in report.failures:
         rejected.append(
             Rejection(
-                row=int(failure.row), field=_label(std, entity, failure.field),
+                row=int(failure.row),
+                field=_label(std, entity, failure.field),
                 value=mask(std.element(f"{entity}.{failure.field}"), failure.value)
                 if failure.field in sensitive
                 else failure.value,
-                reason=failure.reason_zh, reason_en=failure.reason_en,
+                reason=failure.reason_zh,
+                reason_en=failure.reason_en,
             )
         )
     bad_rows = {r.row for r in rejected}
@@ -213,13 +232,27 @@ def _resolve_schools(
     label = _label(std, "teacher", "school_code")
     bad = ~resolved.isin(known)
     for row, value in values[bad].items():
-        rejected.append(Rejection(row=int(row), field=label, value=value, reason="学校不在库中",
-                                  reason_en="school is not in the store"))
+        rejected.append(
+            Rejection(
+                row=int(row),
+                field=label,
+                value=value,
+                reason="学校不在库中",
+                reason_en="school is not in the store",
+            )
+        )
     if school_scope is not None:
         outside = ~bad & ~resolved.isin(school_scope)
         for row, value in values[outside].items():
-            rejected.append(Rejection(row=int(row), field=label, value=value, reason="不是本校的教师",
-                                      reason_en="teacher of another school"))
+            rejected.append(
+                Rejection(
+                    row=int(row),
+                    field=label,
+                    value=value,
+                    reason="不是本校的教师",
+                    reason_en="teacher of another school",
+                )
+            )
         bad = bad | outside
     data = data.assign(school_code=resolved)
     return data[~bad], rejected

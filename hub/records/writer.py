@@ -105,13 +105,16 @@ def _stage(session: Session, entity: str, frame: pd.DataFrame, columns: list[str
             elif pd.api.types.is_datetime64_any_dtype(out[column]):
                 out[column] = out[column].dt.strftime("%Y-%m-%d")
             elif pd.api.types.is_bool_dtype(out[column]) or str(out[column].dtype) == "boolean":
-                out[column] = out[column].map(lambda v: None if v is pd.NA or v is None else ("t" if v else "f"))
+                out[column] = out[column].map(
+                    lambda v: None if v is pd.NA or v is None else ("t" if v else "f")
+                )
         out.to_csv(buffer, index=False, header=False, na_rep="")
         raw = connection.connection.dbapi_connection
         assert raw is not None
-        with raw.cursor() as cursor, cursor.copy(
-            f"COPY {stage_name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
-        ) as copy:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {stage_name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)") as copy,
+        ):
             copy.write(buffer.getvalue())
     else:
         records = [
@@ -129,7 +132,9 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value, default=str).decode()
 
 
-def upsert(session: Session, entity: str, frame: pd.DataFrame, *, batch_id: int, now: datetime) -> WriteCounts:
+def upsert(
+    session: Session, entity: str, frame: pd.DataFrame, *, batch_id: int, now: datetime
+) -> WriteCounts:
     """Write `frame` (columns = element names incl. keys; optional `extra` dicts) into the entity table."""
     if frame.empty:
         return WriteCounts(inserted=0, updated=0, unchanged=0)
@@ -167,7 +172,7 @@ def upsert(session: Session, entity: str, frame: pd.DataFrame, *, batch_id: int,
     changes = _json_pairs(dialect, value_columns)
     if has_extra:
         extra_pair = (
-            f"jsonb_build_object('extra', jsonb_build_array(t.extra, s.extra))"
+            "jsonb_build_object('extra', jsonb_build_array(t.extra, s.extra))"
             if dialect == "postgresql"
             else "json_object('extra', json_array(json(t.extra), json(s.extra)))"
         )

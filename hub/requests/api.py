@@ -46,7 +46,9 @@ def _field_out(outcome: service.FieldOutcome) -> FieldOut:
     )
 
 
-def request_out(request: DataRequest, *, department: str | None = None, labels: dict[str, str] | None = None) -> RequestOut:
+def request_out(
+    request: DataRequest, *, department: str | None = None, labels: dict[str, str] | None = None
+) -> RequestOut:
     labels = labels or {}
     return RequestOut(
         id=request.id,
@@ -115,8 +117,15 @@ def check_request(payload: RequestIn, session: SessionDep, settings: SettingsDep
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=RequestOut, responses=error_responses(401, 403, 422))
-def submit_request(payload: RequestIn, session: SessionDep, settings: SettingsDep, principal: Requester) -> RequestOut:
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RequestOut,
+    responses=error_responses(401, 403, 422),
+)
+def submit_request(
+    payload: RequestIn, session: SessionDep, settings: SettingsDep, principal: Requester
+) -> RequestOut:
     """Submit a data-collection request: answered at once, pointed at a duplicate, refused, or sent to review."""
     request = service.submit(session, settings, principal, payload, now=utcnow())
     return _out(session, request)
@@ -142,22 +151,32 @@ def get_request(request_id: int, session: SessionDep, principal: PrincipalDep) -
     return _out(session, service.get_request(session, principal, request_id))
 
 
-@router.post("/{request_id}/decision", response_model=RequestOut, responses=error_responses(401, 403, 404, 409, 422))
+@router.post(
+    "/{request_id}/decision", response_model=RequestOut, responses=error_responses(401, 403, 404, 409, 422)
+)
 def decide(request_id: int, payload: DecisionIn, session: SessionDep, principal: Statistics) -> RequestOut:
     """The statistics bureau approves (with 批准文号 and 有效期至) or rejects (with a reason) a waiting request."""
     return _out(session, service.decide(session, principal, request_id, payload, now=utcnow()))
 
 
-@router.post("/decisions", response_model=list[RequestOut], responses=error_responses(401, 403, 404, 409, 422))
+@router.post(
+    "/decisions", response_model=list[RequestOut], responses=error_responses(401, 403, 404, 409, 422)
+)
 def decide_many(payload: BatchDecisionIn, session: SessionDep, principal: Statistics) -> list[RequestOut]:
     """Decide several waiting requests in one call (all or none)."""
     decision = DecisionIn(**payload.model_dump(exclude={"request_ids"}))
-    return [_out(session, service.decide(session, principal, rid, decision, now=utcnow())) for rid in payload.request_ids]
+    return [
+        _out(session, service.decide(session, principal, rid, decision, now=utcnow()))
+        for rid in payload.request_ids
+    ]
 
 
 @router.get(
     "/{request_id}/data",
-    responses={**error_responses(401, 403, 404, 409), 200: {"content": {"application/json": {}, "text/csv": {}}}},
+    responses={
+        **error_responses(401, 403, 404, 409),
+        200: {"content": {"application/json": {}, "text/csv": {}}},
+    },
 )
 def request_data(
     request_id: int,
@@ -187,9 +206,15 @@ def request_data(
                     yield row
         finally:
             audit.append_after_stream(
-                factory, principal=reader, action="request.data", entity=request.entity,
-                elements=[c.element.code for c in columns], schools=per_school, grant_id=grant_id,
-                request_id=request_id_, row_count=sum(per_school.values()),
+                factory,
+                principal=reader,
+                action="request.data",
+                entity=request.entity,
+                elements=[c.element.code for c in columns],
+                schools=per_school,
+                grant_id=grant_id,
+                request_id=request_id_,
+                row_count=sum(per_school.values()),
                 detail={"format": "csv" if wants_csv else "json"},
             )
 
@@ -199,7 +224,10 @@ def request_data(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="request-{request_id}.csv"'},
         )
-    header = {"request_id": request_id, "columns": [{"label": c.label, "element": c.element.code, "masked": c.masked} for c in columns]}
+    header = {
+        "request_id": request_id,
+        "columns": [{"label": c.label, "element": c.element.code, "masked": c.masked} for c in columns],
+    }
     return StreamingResponse(_json(header, rows()), media_type="application/json")
 
 
@@ -230,4 +258,4 @@ def _json(header: dict[str, object], rows: Iterator[dict[str, object]]) -> Itera
             chunk = []
     if chunk:
         yield (b"," if count > len(chunk) else b"") + b",".join(chunk)
-    yield b"], \"count\": " + str(count).encode() + b"}"
+    yield b'], "count": ' + str(count).encode() + b"}"

@@ -15,7 +15,9 @@ def _clean_text(value: str, what: str) -> str:
     for char in value:
         category = unicodedata.category(char)
         if category in ("Cc", "Cf", "Cs", "Co") or (category == "So" and ord(char) > 0x2FFF):
-            raise ValueError(f"{what}含有不可见字符或表情符号 U+{ord(char):04X} / {what} holds a control character or emoji")
+            raise ValueError(
+                f"{what}含有不可见字符或表情符号 U+{ord(char):04X} / {what} holds a control character or emoji"
+            )
     return value.strip()
 
 
@@ -38,7 +40,9 @@ class RequestIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     purpose: str = Field(min_length=1, max_length=2000)
     entity: Literal["teacher", "school"]
-    schools: list[str] | None = Field(default=None, max_length=100000, description="School codes in scope; all if omitted")
+    schools: list[str] | None = Field(
+        default=None, max_length=100000, description="School codes in scope; all if omitted"
+    )
     period: str | None = Field(default=None, max_length=64)
     deadline: date | None = None
     fields: list[FieldIn] = Field(min_length=1, max_length=MAX_FIELDS)

@@ -42,4 +42,6 @@ class RequestRepository:
         return list(self.session.scalars(query.limit(limit)))
 
     def fields_with_elements(self, elements: Sequence[str]) -> list[RequestField]:
-        return list(self.session.scalars(select(RequestField).where(RequestField.element_code.in_(list(elements)))))
+        return list(
+            self.session.scalars(select(RequestField).where(RequestField.element_code.in_(list(elements))))
+        )

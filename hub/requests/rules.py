@@ -12,13 +12,35 @@ from hub.requests.payloads import Violation
 # Seed rule 13 (严禁…与教育教学无关的问卷) and 11 (投票、点赞、关注公众号): topics that have no place in an
 # education data collection. A hit does not refuse the request: it flags it for the statistics bureau.
 UNRELATED_TOPICS = {
-    "投票": "online voting", "点赞": "likes", "关注公众号": "following accounts", "公众号": "public accounts",
-    "下载": "app downloads", "APP": "apps", "扶贫": "poverty-alleviation chores", "贫困户": "poverty households",
-    "走访": "home visits", "创城": "city campaigns", "文明城市": "city campaigns", "卫生城市": "city campaigns",
-    "执勤": "street duty", "网上答题": "online quizzes", "知识竞赛": "quizzes", "商业": "commerce",
-    "广告": "advertising", "保险": "insurance sales", "理财": "investment", "股票": "stocks", "彩票": "lottery",
-    "宗教信仰": "religious belief", "房产": "real estate", "车辆": "vehicles", "车牌": "vehicles",
-    "存款": "savings", "收藏": "collections", "信用卡": "credit cards", "贷款": "loans",
+    "投票": "online voting",
+    "点赞": "likes",
+    "关注公众号": "following accounts",
+    "公众号": "public accounts",
+    "下载": "app downloads",
+    "APP": "apps",
+    "扶贫": "poverty-alleviation chores",
+    "贫困户": "poverty households",
+    "走访": "home visits",
+    "创城": "city campaigns",
+    "文明城市": "city campaigns",
+    "卫生城市": "city campaigns",
+    "执勤": "street duty",
+    "网上答题": "online quizzes",
+    "知识竞赛": "quizzes",
+    "商业": "commerce",
+    "广告": "advertising",
+    "保险": "insurance sales",
+    "理财": "investment",
+    "股票": "stocks",
+    "彩票": "lottery",
+    "宗教信仰": "religious belief",
+    "房产": "real estate",
+    "车辆": "vehicles",
+    "车牌": "vehicles",
+    "存款": "savings",
+    "收藏": "collections",
+    "信用卡": "credit cards",
+    "贷款": "loans",
 }
 _TOPIC_RE = re.compile("|".join(re.escape(k) for k in sorted(UNRELATED_TOPICS, key=len, reverse=True)), re.I)
 
@@ -40,7 +62,11 @@ def deadline_violation(deadline: date | None, today: date, settings: Settings) -
             f"deadline {deadline} leaves {days} working days, fewer than the required "
             f"{settings.min_working_days}; the earliest allowed deadline is {earliest}"
         ),
-        detail={"working_days": days, "minimum": settings.min_working_days, "earliest_allowed": earliest.isoformat()},
+        detail={
+            "working_days": days,
+            "minimum": settings.min_working_days,
+            "earliest_allowed": earliest.isoformat(),
+        },
     )
 
 

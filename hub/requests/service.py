@@ -15,7 +15,7 @@ import dedup
 import schemas
 from hub.access import masking
 from hub.access.models import Grant, Principal
-from hub.access.service import create_grant, active_grant
+from hub.access.service import active_grant, create_grant
 from hub.config import Settings
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.records.derive import deriver
@@ -79,7 +79,11 @@ def _scope(session: Session, schools: list[str] | None) -> list[str] | None:
 
 
 def coverage_of(
-    session: Session, std: schemas.Standard, entity: str, elements: list[schemas.Element], schools: list[str] | None
+    session: Session,
+    std: schemas.Standard,
+    entity: str,
+    elements: list[schemas.Element],
+    schools: list[str] | None,
 ) -> dict[str, float]:
     """Share of the scope's records holding a value, per stored element."""
     unique = {e.code: e for e in elements}.values()
@@ -112,7 +116,9 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
     schools = _scope(session, payload.schools)
     matcher = matcher_for(session)
     matches = [
-        matcher.match(f.label, entity=payload.entity, type=f.type, description=f.description, samples=f.samples)
+        matcher.match(
+            f.label, entity=payload.entity, type=f.type, description=f.description, samples=f.samples
+        )
         for f in payload.fields
     ]
     elements = [std.element(m.element) if m.element else None for m in matches]
@@ -129,7 +135,9 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
             status = "available"
         else:
             status = "missing"
-        outcome = FieldOutcome(field=f, status=status, element=e, match=m, coverage=coverage.get(e.code) if e else None)
+        outcome = FieldOutcome(
+            field=f, status=status, element=e, match=m, coverage=coverage.get(e.code) if e else None
+        )
         if e is not None:
             if e.code in seen:
                 outcome.repeated = True
@@ -143,7 +151,9 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
         deadline = rules.deadline_violation(payload.deadline, today, settings)
         if deadline:
             violations.append(deadline)
-        unrelated = rules.unrelated_topics([payload.title, payload.purpose, *(o.field.label for o in to_collect)])
+        unrelated = rules.unrelated_topics(
+            [payload.title, payload.purpose, *(o.field.label for o in to_collect)]
+        )
         if unrelated:
             violations.append(unrelated)
     notice = rules.recollection_notice([o.field.label for o in outcomes if o.status == "available"])
@@ -153,9 +163,11 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
     if repeated:
         violations.append(
             Violation(
-                rule="rule 14", severity="notice",
+                rule="rule 14",
+                severity="notice",
                 message=f"以下字段指向同一数据元，只需采集一次：{'、'.join(repeated)}",
-                message_en="these labels ask for the same element; it is collected once: " + ", ".join(repeated),
+                message_en="these labels ask for the same element; it is collected once: "
+                + ", ".join(repeated),
                 detail={"fields": repeated},
             )
         )
@@ -170,7 +182,12 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
     else:
         status = "pending_approval"
     return Classification(
-        status=status, fields=outcomes, schools=schools, violations=violations, duplicate_of=duplicate, overlap=overlap
+        status=status,
+        fields=outcomes,
+        schools=schools,
+        violations=violations,
+        duplicate_of=duplicate,
+        overlap=overlap,
     )
 
 
@@ -214,10 +231,14 @@ def _find_duplicate(
     return best if best[0] is not None else (None, None)
 
 
-def submit(session: Session, settings: Settings, principal: Principal, payload: RequestIn, *, now: datetime) -> DataRequest:
+def submit(
+    session: Session, settings: Settings, principal: Principal, payload: RequestIn, *, now: datetime
+) -> DataRequest:
     """Store a request with its classification; answer it at once when the store holds everything."""
     if principal.kind not in ("department", "education", "admin"):
-        raise Forbidden("只有部门或教育局可以提交采集需求 / only departments and the education bureau submit requests")
+        raise Forbidden(
+            "只有部门或教育局可以提交采集需求 / only departments and the education bureau submit requests"
+        )
     result = classify(session, settings, payload, today=now.date())
     std = current_standard(session)
     request = DataRequest(
@@ -335,7 +356,11 @@ def new_element_for(std: schemas.Standard, entity: str, f: RequestField, taken: 
     while name in existing:
         name, n = f"{base}_{n}", n + 1
     taken.add(name)
-    value_type = f.value_type if f.value_type in ("string", "integer", "decimal", "date", "year_month", "boolean") else "string"
+    value_type = (
+        f.value_type
+        if f.value_type in ("string", "integer", "decimal", "date", "year_month", "boolean")
+        else "string"
+    )
     return schemas.Element(
         code=f"{entity}.{name}",
         entity=entity,
@@ -372,12 +397,16 @@ def decide(
         session.flush()
         return request
     if not decision.approval_number:
-        raise Invalid("批准须填写批准文号 / an approval needs an approval_number (批准文号)",
-                      detail={"field": "approval_number"})
+        raise Invalid(
+            "批准须填写批准文号 / an approval needs an approval_number (批准文号)",
+            detail={"field": "approval_number"},
+        )
     valid_until = decision.valid_until or date(now.year, 12, 31)
     if valid_until < now.date():
-        raise Invalid(f"有效期至 {valid_until} 已过 / valid_until {valid_until} is in the past",
-                      detail={"field": "valid_until", "value": valid_until.isoformat()})
+        raise Invalid(
+            f"有效期至 {valid_until} 已过 / valid_until {valid_until} is in the past",
+            detail={"field": "valid_until", "value": valid_until.isoformat()},
+        )
     std = current_standard(session)
     taken: set[str] = set()
     new_fields = [f for f in request.fields if f.element_code is None]
@@ -387,8 +416,12 @@ def decide(
         if key not in by_label:
             by_label[key] = new_element_for(std, request.entity, f, taken)
     if by_label:
-        add_elements(session, list(by_label.values()), principal_id=principal.id,
-                     note=f"request {request.id}: {request.title} ({decision.approval_number})")
+        add_elements(
+            session,
+            list(by_label.values()),
+            principal_id=principal.id,
+            note=f"request {request.id}: {request.title} ({decision.approval_number})",
+        )
     for f in new_fields:
         element = by_label[_norm(f.label)]
         f.element_code, f.status, f.match_kind, f.confidence = element.code, "missing", "approved", 1.0
@@ -407,6 +440,7 @@ def decide(
 
 # The first column of every answer: which school a row belongs to.
 SCHOOL_FIELD = "学校标识码 school"
+
 
 @dataclass(frozen=True, kw_only=True)
 class DataColumn:
@@ -432,7 +466,9 @@ def data_columns(session: Session, request: DataRequest, grant: Grant) -> list[D
     return columns
 
 
-def readable_request(session: Session, principal: Principal, request_id: int, *, today: date) -> tuple[DataRequest, Grant]:
+def readable_request(
+    session: Session, principal: Principal, request_id: int, *, today: date
+) -> tuple[DataRequest, Grant]:
     """The request and the grant under which `principal` reads its data (404 / 403 / 409 otherwise)."""
     request = get_request(session, principal, request_id)
     if principal.kind not in ("department", "education", "admin"):

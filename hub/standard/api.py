@@ -18,7 +18,10 @@ router = APIRouter(prefix="/standard", tags=["standard"])
 def element_out(std: schemas.Standard, element: schemas.Element, *, with_codes: bool = False) -> ElementOut:
     allowed = None
     if with_codes and element.code_list:
-        allowed = [CodeOut(code=c.code, label_zh=c.label_zh, label_en=c.label_en) for c in std.code_list(element.code_list).codes]
+        allowed = [
+            CodeOut(code=c.code, label_zh=c.label_zh, label_en=c.label_en)
+            for c in std.code_list(element.code_list).codes
+        ]
     return ElementOut(
         code=element.code,
         entity=element.entity,
@@ -50,10 +53,21 @@ def list_elements(
 def list_versions(session: SessionDep, _: PrincipalDep) -> list[VersionOut]:
     """Every version of the standard: the bundled one and those approvals added."""
     base = schemas.load_standard()
-    versions = [VersionOut(version=base.version, created_at=None, note="bundled standard", added_elements=[e.code for e in base.elements])]
+    versions = [
+        VersionOut(
+            version=base.version,
+            created_at=None,
+            note="bundled standard",
+            added_elements=[e.code for e in base.elements],
+        )
+    ]
     for row in session.scalars(select(StandardVersion).order_by(StandardVersion.version)):
         versions.append(
-            VersionOut(version=row.version, created_at=row.created_at, note=row.note,
-                       added_elements=[e["code"] for e in row.added_elements])
+            VersionOut(
+                version=row.version,
+                created_at=row.created_at,
+                note=row.note,
+                added_elements=[e["code"] for e in row.added_elements],
+            )
         )
     return versions

@@ -84,12 +84,18 @@ def add_elements(
     return new
 
 
-def learn_synonym(session: Session, element_code: str, label: str, *, principal_id: int | None, source: str) -> None:
+def learn_synonym(
+    session: Session, element_code: str, label: str, *, principal_id: int | None, source: str
+) -> None:
     exists = session.scalar(
-        select(LearnedSynonym.id).where(LearnedSynonym.element_code == element_code, LearnedSynonym.label == label)
+        select(LearnedSynonym.id).where(
+            LearnedSynonym.element_code == element_code, LearnedSynonym.label == label
+        )
     )
     if not exists:
-        session.add(LearnedSynonym(element_code=element_code, label=label, created_by=principal_id, source=source))
+        session.add(
+            LearnedSynonym(element_code=element_code, label=label, created_by=principal_id, source=source)
+        )
         session.flush()
 
 

@@ -32,13 +32,17 @@ def ingest(
         std=current_standard(session),
         secret_key=settings.secret_key.get_secret_value(),
         entity=entity,
-        frame=as_file_frame(frame) if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 2 else frame,
+        frame=as_file_frame(frame)
+        if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 2
+        else frame,
         provenance=Provenance(source_kind=source_kind, source_ref="test"),
         now=utcnow(),
     )
 
 
-def create_city(session: Session, settings: Settings, *, schools: int = 3, teachers: int = 30, seed: int = 1) -> City:
+def create_city(
+    session: Session, settings: Settings, *, schools: int = 3, teachers: int = 30, seed: int = 1
+) -> City:
     city = generate_city(seed=seed, schools=schools, teachers=max(teachers, schools))
     ingest(session, settings, "school", city.schools)
     if teachers:
@@ -48,8 +52,13 @@ def create_city(session: Session, settings: Settings, *, schools: int = 3, teach
 
 
 def create_principal(
-    client: TestClient, admin_headers: dict[str, str], *, kind: str = "department", code: str = "d1",
-    name: str = "市人力资源和社会保障局", school_code: str | None = None,
+    client: TestClient,
+    admin_headers: dict[str, str],
+    *,
+    kind: str = "department",
+    code: str = "d1",
+    name: str = "市人力资源和社会保障局",
+    school_code: str | None = None,
 ) -> dict[str, str]:
     """Create a principal through the API; returns its Authorization header."""
     body = {"kind": kind, "name": name, "code": code}

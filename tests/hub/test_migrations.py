@@ -14,7 +14,9 @@ HAND_BUILT = {"record_history", "record_history_default"}
 def _diffs(engine: Engine) -> list[object]:
     def include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
         table = getattr(obj, "table", obj)
-        return not (type_ == "table" and name in HAND_BUILT) and getattr(table, "name", None) not in HAND_BUILT
+        return (
+            not (type_ == "table" and name in HAND_BUILT) and getattr(table, "name", None) not in HAND_BUILT
+        )
 
     with engine.connect() as connection:
         context = MigrationContext.configure(

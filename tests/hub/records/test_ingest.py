@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from hub.config import Settings
 from hub.db import utcnow
+from hub.demo.city import generate_city
 from hub.errors import Invalid
 from hub.kit.tokens import teacher_key
 from hub.records.models import RecordHistory, teachers_table
 from hub.records.service import values_as_of
-from hub.demo.city import generate_city
 from tests.hub.factories import as_file_frame, create_city, ingest
 
 
@@ -28,14 +28,18 @@ def teachers(city, n: int = 5, seed: int = 3) -> pd.DataFrame:  # type: ignore[n
     frame = generate_city(seed=seed, schools=1, teachers=n).teachers
     codes = list(city.schools["code"])
     frame["school_code"] = [codes[i % len(codes)] for i in range(len(frame))]
-    return as_file_frame(frame[["school_code", "name", "gender", "id_number", "birth_date", "ethnicity", "title"]])
+    return as_file_frame(
+        frame[["school_code", "name", "gender", "id_number", "birth_date", "ethnicity", "title"]]
+    )
 
 
 def stored(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(teachers_table)) or 0
 
 
-def test_valid_rows_are_stored_with_labels_resolved_to_codes(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+def test_valid_rows_are_stored_with_labels_resolved_to_codes(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
     frame = teachers(city)
     frame["gender"] = ["男", "女", "男", "女", "男"]
     frame["ethnicity"] = "汉族"
@@ -70,7 +74,9 @@ def test_bad_cells_come_back_with_row_field_value_reason(session: Session, setti
     assert stored(session) == 3
 
 
-def test_duplicate_teacher_within_a_file_names_the_first_row(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_teacher_within_a_file_names_the_first_row(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
     frame = teachers(city, n=3)
     frame.loc[4, "id_number"] = frame.loc[2, "id_number"]
     frame.loc[4, "birth_date"] = frame.loc[2, "birth_date"]
@@ -98,7 +104,12 @@ def test_unknown_columns_are_reported_not_fatal(session: Session, settings: Sett
 
 def test_headers_are_matched_by_label_synonym_and_width(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
     frame = teachers(city, n=2).rename(
-        columns={"school_code": "任职学校", "name": "姓  名", "id_number": "身份证号码（18位）", "birth_date": "出生年月日"}
+        columns={
+            "school_code": "任职学校",
+            "name": "姓  名",
+            "id_number": "身份证号码（18位）",
+            "birth_date": "出生年月日",
+        }
     )
     report = ingest(session, settings, "teacher", frame)
     assert report.columns["姓  名"] == "name"
@@ -116,7 +127,9 @@ def test_same_file_twice_changes_nothing_the_second_time(session: Session, setti
     assert session.scalar(select(func.count()).select_from(RecordHistory)) == history
 
 
-def test_a_change_keeps_the_old_value_and_reads_as_of_a_date_work(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_keeps_the_old_value_and_reads_as_of_a_date_work(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
     frame = teachers(city, n=1)
     frame["title"] = "3"
     ingest(session, settings, "teacher", frame)
@@ -140,7 +153,9 @@ def test_an_empty_cell_never_erases_a_value(session: Session, settings: Settings
     assert session.scalar(select(teachers_table.c.title)) is not None
 
 
-def test_a_teacher_who_moves_school_is_moved_not_duplicated(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+def test_a_teacher_who_moves_school_is_moved_not_duplicated(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
     frame = teachers(city, n=1)
     ingest(session, settings, "teacher", frame)
     other = [c for c in city.schools["code"] if c != frame["school_code"].iloc[0]][0]
@@ -167,7 +182,9 @@ def test_teacher_of_an_unknown_school_is_rejected(session: Session, settings: Se
 
 
 @pytest.mark.slow
-def test_100k_rows_with_10_percent_bad_store_the_90_percent(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
+def test_100k_rows_with_10_percent_bad_store_the_90_percent(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
     from hub.demo.city import generate_teachers_frame
 
     frame = generate_teachers_frame(100_000, seed=5, school_codes=list(city.schools["code"]))

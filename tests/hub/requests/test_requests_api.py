@@ -18,8 +18,14 @@ DEADLINE = (date.today() + timedelta(days=40)).isoformat()
 
 
 def body(*labels: str, entity: str = "teacher", **extra: Any) -> dict[str, Any]:
-    return {"title": "职称评审花名册", "purpose": "职称评审", "entity": entity, "deadline": DEADLINE,
-            "fields": [{"label": label} for label in labels], **extra}
+    return {
+        "title": "职称评审花名册",
+        "purpose": "职称评审",
+        "entity": entity,
+        "deadline": DEADLINE,
+        "fields": [{"label": label} for label in labels],
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -41,9 +47,14 @@ def statuses(answer: dict[str, Any]) -> list[str]:
     return [f["status"] for f in answer["fields"]]
 
 
-def test_check_classifies_each_field_and_stores_nothing(client: TestClient, session: Session, city, dept) -> None:  # type: ignore[no-untyped-def]
-    answer = client.post("/api/v1/requests/check", headers=dept,
-                         json=body("姓名", "公民身份号码", "出生日期", "性别", "配偶姓名", "年龄"))
+def test_check_classifies_each_field_and_stores_nothing(
+    client: TestClient, session: Session, city, dept
+) -> None:  # type: ignore[no-untyped-def]
+    answer = client.post(
+        "/api/v1/requests/check",
+        headers=dept,
+        json=body("姓名", "公民身份号码", "出生日期", "性别", "配偶姓名", "年龄"),
+    )
     assert answer.status_code == 200, answer.text
     js = answer.json()
     assert statuses(js) == ["available", "available", "available", "available", "new", "derived"]
@@ -87,9 +98,14 @@ def test_new_fields_wait_for_the_statistics_bureau(client: TestClient, city, dep
     refused = client.post(f"/api/v1/requests/{js['id']}/decision", headers=dept, json={"decision": "approve"})
     assert refused.status_code == 403
     approved = client.post(
-        f"/api/v1/requests/{js['id']}/decision", headers=stats,
-        json={"decision": "approve", "approval_number": "统制〔2026〕7号", "form_number": "教基1表",
-              "valid_until": (date.today() + timedelta(days=200)).isoformat()},
+        f"/api/v1/requests/{js['id']}/decision",
+        headers=stats,
+        json={
+            "decision": "approve",
+            "approval_number": "统制〔2026〕7号",
+            "form_number": "教基1表",
+            "valid_until": (date.today() + timedelta(days=200)).isoformat(),
+        },
     )
     assert approved.status_code == 200, approved.text
     decided = approved.json()
@@ -107,27 +123,40 @@ def test_a_rejection_needs_a_reason_and_reaches_the_department(client: TestClien
     rid = client.post("/api/v1/requests", headers=dept, json=body("家庭年收入")).json()["id"]
     no_reason = client.post(f"/api/v1/requests/{rid}/decision", headers=stats, json={"decision": "reject"})
     assert no_reason.status_code == 422
-    rejected = client.post(f"/api/v1/requests/{rid}/decision", headers=stats,
-                           json={"decision": "reject", "note": "与教育教学无关"})
+    rejected = client.post(
+        f"/api/v1/requests/{rid}/decision",
+        headers=stats,
+        json={"decision": "reject", "note": "与教育教学无关"},
+    )
     assert rejected.json()["status"] == "rejected"
     seen = client.get(f"/api/v1/requests/{rid}", headers=dept).json()
     assert seen["decision_note"] == "与教育教学无关"
-    twice = client.post(f"/api/v1/requests/{rid}/decision", headers=stats, json={"decision": "reject", "note": "x"})
+    twice = client.post(
+        f"/api/v1/requests/{rid}/decision", headers=stats, json={"decision": "reject", "note": "x"}
+    )
     assert twice.status_code == 409
 
 
-def test_a_request_covered_by_an_open_one_is_a_duplicate(client: TestClient, admin_headers, city, dept) -> None:  # type: ignore[no-untyped-def]
+def test_a_request_covered_by_an_open_one_is_a_duplicate(
+    client: TestClient, admin_headers, city, dept
+) -> None:  # type: ignore[no-untyped-def]
     first = client.post("/api/v1/requests", headers=dept, json=body("姓名", "借阅证类型", "读者证号")).json()
     other = create_principal(client, admin_headers, code="culture", name="市文旅局")
-    second = client.post("/api/v1/requests", headers=other, json=body("姓名", "借阅证类型", "读者证号")).json()
+    second = client.post(
+        "/api/v1/requests", headers=other, json=body("姓名", "借阅证类型", "读者证号")
+    ).json()
     assert second["status"] == "duplicate" and second["duplicate_of"] == first["id"]
     assert second["overlap"] == 1.0
     # Asking something more than the open request is not a duplicate: it goes to review.
-    third = client.post("/api/v1/requests", headers=other, json=body("姓名", "借阅证类型", "读者证号", "血型")).json()
+    third = client.post(
+        "/api/v1/requests", headers=other, json=body("姓名", "借阅证类型", "读者证号", "血型")
+    ).json()
     assert third["status"] == "pending_approval"
 
 
-def test_a_deadline_under_the_minimum_is_refused_with_the_earliest_date(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
+def test_a_deadline_under_the_minimum_is_refused_with_the_earliest_date(
+    client: TestClient, city, dept
+) -> None:  # type: ignore[no-untyped-def]
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     js = client.post("/api/v1/requests", headers=dept, json=body("借阅证类型", deadline=tomorrow)).json()
     assert js["status"] == "rejected"
@@ -139,13 +168,17 @@ def test_a_deadline_under_the_minimum_is_refused_with_the_earliest_date(client: 
 
 
 def test_unrelated_topics_are_flagged_for_review(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
-    js = client.post("/api/v1/requests/check", headers=dept, json=body("是否关注公众号", "网上投票截图")).json()
+    js = client.post(
+        "/api/v1/requests/check", headers=dept, json=body("是否关注公众号", "网上投票截图")
+    ).json()
     review = [v for v in js["violations"] if v["rule"] == "rule 13"]
     assert review and review[0]["severity"] == "review"
 
 
 def test_two_labels_for_one_element_are_reported(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
-    js = client.post("/api/v1/requests/check", headers=dept, json=body("身份证号", "公民身份号码", "姓名")).json()
+    js = client.post(
+        "/api/v1/requests/check", headers=dept, json=body("身份证号", "公民身份号码", "姓名")
+    ).json()
     assert [f["repeated_in_request"] for f in js["fields"]] == [True, True, False]
     assert any(v["rule"] == "rule 14" for v in js["violations"])
 
@@ -162,9 +195,20 @@ def test_two_labels_for_one_element_are_reported(client: TestClient, city, dept)
         body("姓名", entity="student"),
         body("姓名", schools=["9999999999"]),
     ],
-    ids=["empty", "500 fields", "1 char", "2000 chars", "emoji", "control char", "unknown entity", "unknown school"],
+    ids=[
+        "empty",
+        "500 fields",
+        "1 char",
+        "2000 chars",
+        "emoji",
+        "control char",
+        "unknown entity",
+        "unknown school",
+    ],
 )
-def test_bad_requests_get_a_clear_4xx_and_store_nothing(client: TestClient, session: Session, city, dept, bad) -> None:  # type: ignore[no-untyped-def]
+def test_bad_requests_get_a_clear_4xx_and_store_nothing(
+    client: TestClient, session: Session, city, dept, bad
+) -> None:  # type: ignore[no-untyped-def]
     for path in ("/api/v1/requests/check", "/api/v1/requests"):
         answer = client.post(path, headers=dept, json=bad)
         assert 400 <= answer.status_code < 500, answer.text
@@ -173,7 +217,8 @@ def test_bad_requests_get_a_clear_4xx_and_store_nothing(client: TestClient, sess
 
 
 def test_schools_cannot_submit_requests(client: TestClient, admin_headers, city) -> None:  # type: ignore[no-untyped-def]
-    school = create_principal(client, admin_headers, kind="school", code="s1", name="学校",
-                              school_code=city.schools["code"].iloc[0])
+    school = create_principal(
+        client, admin_headers, kind="school", code="s1", name="学校", school_code=city.schools["code"].iloc[0]
+    )
     assert client.post("/api/v1/requests", headers=school, json=body("姓名")).status_code == 403
     assert client.post("/api/v1/requests/check", headers=school, json=body("姓名")).status_code == 403

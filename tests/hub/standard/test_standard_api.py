@@ -5,12 +5,16 @@ from fastapi.testclient import TestClient
 
 def _token(client: TestClient, admin_headers: dict[str, str]) -> dict[str, str]:
     token = client.post(
-        "/api/v1/principals", headers=admin_headers, json={"kind": "department", "name": "市人社局", "code": "d1"}
+        "/api/v1/principals",
+        headers=admin_headers,
+        json={"kind": "department", "name": "市人社局", "code": "d1"},
     ).json()["token"]
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_elements_list_the_standard_with_labels_and_code_lists(client: TestClient, admin_headers: dict[str, str]) -> None:
+def test_elements_list_the_standard_with_labels_and_code_lists(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
     answer = client.get("/api/v1/standard/elements", headers=_token(client, admin_headers))
     assert answer.status_code == 200
     items = answer.json()["items"]
@@ -25,9 +29,13 @@ def test_elements_list_the_standard_with_labels_and_code_lists(client: TestClien
     assert age["derived_from"] == ["teacher.birth_date"]
 
 
-def test_elements_filter_by_entity_and_need_a_token(client: TestClient, admin_headers: dict[str, str]) -> None:
+def test_elements_filter_by_entity_and_need_a_token(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
     assert client.get("/api/v1/standard/elements").status_code == 401
-    schools = client.get("/api/v1/standard/elements?entity=school", headers=_token(client, admin_headers)).json()
+    schools = client.get(
+        "/api/v1/standard/elements?entity=school", headers=_token(client, admin_headers)
+    ).json()
     assert {i["entity"] for i in schools["items"]} == {"school"}
 
 

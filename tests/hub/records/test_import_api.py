@@ -1,0 +1,96 @@
+"""The admin upload: files as real offices send them, and the errors a person can act on."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from hub.config import Settings
+from tests.hub.factories import create_city, create_principal
+
+
+def _teacher_csv(city, encoding: str) -> bytes:  # type: ignore[no-untyped-def]
+    frame = city.teachers[["school_code", "name", "id_number", "gender"]].head(3).copy()
+    frame["gender"] = frame["gender"].map({"1": "男", "2": "女"})
+    frame.columns = ["任职学校", "姓名", "公民身份号码", "性别"]
+    return frame.to_csv(index=False).encode(encoding)
+
+
+def test_a_gbk_csv_is_detected_and_stored(
+    client: TestClient, admin_headers, session: Session, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    city = create_city(session, settings, schools=1, teachers=3)
+    content = _teacher_csv(city, "gbk")
+    answer = client.post(
+        "/api/v1/records/teachers/import",
+        headers=admin_headers,
+        files={"file": ("教师.csv", content, "text/csv")},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["rows_read"] == 3 and body["unchanged"] == 3  # the city already holds them: nothing changes
+
+
+def test_an_xlsx_with_a_title_row_finds_its_header(
+    client: TestClient, admin_headers, session: Session, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    city = create_city(session, settings, schools=1, teachers=2)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["XX区教师信息登记表"])
+    sheet.append([])
+    sheet.append(["任职学校", "姓名", "身份证号码"])
+    for _, row in city.teachers.head(2).iterrows():
+        sheet.append([row["school_code"], row["name"] + "改", row["id_number"]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    answer = client.post(
+        "/api/v1/records/teachers/import",
+        headers=admin_headers,
+        files={"file": ("t.xlsx", buffer.getvalue(), "application/octet-stream")},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["updated"] == 2
+
+
+def test_bad_rows_come_back_and_as_a_downloadable_file(
+    client: TestClient, admin_headers, session: Session, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    city = create_city(session, settings, schools=1, teachers=2)
+    content = (
+        _teacher_csv(city, "utf-8-sig")
+        .replace(b"\xe7\x94\xb7", "雄".encode())
+        .replace("女".encode(), "雌".encode())
+    )
+    body = client.post(
+        "/api/v1/records/teachers/import",
+        headers=admin_headers,
+        files={"file": ("t.csv", content, "text/csv")},
+    ).json()
+    assert body["rejected_rows"] >= 1
+    first = body["rejected"][0]
+    assert first["row"] >= 2 and first["field"] == "性别" and first["reason"] and first["reason_en"]
+    errors = client.get(body["errors_url"], headers=admin_headers)
+    assert errors.status_code == 200 and "性别" in errors.content.decode("utf-8-sig")
+
+
+def test_empty_and_broken_files_get_a_clear_422(client: TestClient, admin_headers) -> None:  # type: ignore[no-untyped-def]
+    for name, content in (("empty.csv", b""), ("broken.xlsx", b"PK\x03\x04 this is not a workbook")):
+        answer = client.post(
+            "/api/v1/records/teachers/import",
+            headers=admin_headers,
+            files={"file": (name, content, "text/csv")},
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["message"]
+
+
+def test_departments_cannot_import(client: TestClient, admin_headers) -> None:  # type: ignore[no-untyped-def]
+    dept = create_principal(client, admin_headers)
+    answer = client.post(
+        "/api/v1/records/teachers/import", headers=dept, files={"file": ("t.csv", b"a,b\n1,2\n", "text/csv")}
+    )
+    assert answer.status_code == 403
