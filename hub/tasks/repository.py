@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, insert, select
+from sqlalchemy import Select, Text, and_, case, cast, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, schools_table
@@ -45,6 +45,10 @@ class TaskRepository:
             self.session.scalars(select(Task).where(Task.request_id == request_id).order_by(Task.school_code))
         )
 
+    def open_count(self, request_id: int) -> int:
+        query = select(func.count()).where(Task.request_id == request_id, Task.status == "open")
+        return self.session.scalar(query) or 0
+
     def list(
         self,
         *,
@@ -67,10 +71,41 @@ class TaskRepository:
         self.session.add_all(tasks)
         self.session.flush()
 
-    def add_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Bulk insert of task rows (one executemany, not one ORM object per row)."""
-        for start in range(0, len(rows), 20000):
-            self.session.execute(insert(TaskRow), rows[start : start + 20000])
+    def add_rows(self, request_id: int, entity: str) -> None:
+        """Every current record of each task's school becomes a row of that task, in one INSERT … SELECT.
+
+        Teachers are numbered in name order within their school (T00001 …); a school is its own row.
+        """
+        table = ENTITY_TABLES[entity]
+        school = table.c[SCHOOL_COLUMN[entity]]
+        key = table.c[KEY_COLUMNS[entity][-1]]
+        schools = select(Task.school_code).where(Task.request_id == request_id)
+        if entity == "teacher":
+            number = func.row_number().over(partition_by=school, order_by=(table.c.name, key))
+            ranked = (
+                select(school.label("school_code"), key.label("record_key"), number.label("n"))
+                .where(school.in_(schools))
+                .subquery()
+            )
+            reference = literal("T") + self._padded(ranked.c.n)
+        else:
+            ranked = (
+                select(school.label("school_code"), key.label("record_key"))
+                .where(school.in_(schools))
+                .subquery()
+            )
+            reference = ranked.c.record_key
+        rows = select(ranked.c.school_code, Task.id, reference, ranked.c.record_key).join(
+            Task, and_(Task.school_code == ranked.c.school_code, Task.request_id == request_id)
+        )
+        self.session.execute(
+            insert(TaskRow).from_select(["school_code", "task_id", "reference", "record_key"], rows)
+        )
+
+    def _padded(self, number: Any) -> Any:
+        if self.session.get_bind().dialect.name == "postgresql":
+            return func.lpad(cast(number, Text), 5, "0")
+        return func.printf("%05d", number)
 
     def add_submission(self, submission: TaskSubmission) -> TaskSubmission:
         self.session.add(submission)
@@ -132,20 +167,6 @@ class PublicationRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def record_keys(self, entity: str, school_codes: Iterable[str]) -> Iterator[tuple[str, str, str | None]]:
-        """(school code, record key, name) of every record of those schools, ordered for stable references."""
-        codes = sorted(set(codes_ for codes_ in school_codes))
-        table = ENTITY_TABLES[entity]
-        school = table.c[SCHOOL_COLUMN[entity]]
-        key = table.c[KEY_COLUMNS[entity][-1]]
-        for start in range(0, len(codes), 2000):
-            chunk = codes[start : start + 2000]
-            query = (
-                select(school, key, table.c.name).where(school.in_(chunk)).order_by(school, table.c.name, key)
-            )
-            for school_code, key, name in self.session.execute(query.execution_options(yield_per=5000)):
-                yield school_code, key, name
 
     def school_names(self, codes: Iterable[str]) -> dict[str, str]:
         wanted = sorted(set(codes))

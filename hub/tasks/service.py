@@ -157,7 +157,8 @@ def publish(
     ]
     repository = TaskRepository(session)
     repository.add_all(tasks)
-    _add_task_rows(session, request.entity, tasks)
+    if tasks:
+        repository.add_rows(request.id, request.entity)
     refresh_progress(session, tasks, now=now)
 
     request.status = "published"
@@ -174,31 +175,6 @@ def publish(
         schools_in_scope=schools_in_scope,
         tasks=tasks,
     )
-
-
-def _add_task_rows(session: Session, entity: str, tasks: list[Task]) -> None:
-    """Fix the rows each task asks about; teachers get short references in name order, a school its code."""
-    by_school = {t.school_code: t for t in tasks}
-    rows: list[dict[str, Any]] = []
-    per_school: dict[str, int] = defaultdict(int)
-    keys = list(PublicationRepository(session).record_keys(entity, by_school))
-    sizes: dict[str, int] = defaultdict(int)
-    for school_code, _, _ in keys:
-        sizes[school_code] += 1
-    for school_code, key, _ in keys:
-        task = by_school[school_code]
-        per_school[school_code] += 1
-        if entity == "teacher":
-            width = max(4, len(str(sizes[school_code])))
-            reference = f"T{per_school[school_code]:0{width}d}"
-        else:
-            reference = school_code
-        rows.append(
-            {"school_code": school_code, "task_id": task.id, "reference": reference, "record_key": key}
-        )
-    for school_code, size in sizes.items():
-        by_school[school_code].rows_expected = size
-    TaskRepository(session).add_rows(rows)
 
 
 def refresh_progress(session: Session, tasks: list[Task], *, now: datetime) -> None:
@@ -259,9 +235,10 @@ def close_if_due(session: Session, request: DataRequest, *, now: datetime) -> bo
     """Answer a published request whose tasks are all in or whose deadline passed; True if it closed now."""
     if request.status != "published":
         return False
-    tasks = TaskRepository(session).for_request(request.id)
+    repository = TaskRepository(session)
     due = request.deadline is not None and request.deadline < _today(now)
-    if due or all(t.status == "complete" for t in tasks):
+    if due or repository.open_count(request.id) == 0:
+        tasks = repository.for_request(request.id)
         refresh_progress(session, tasks, now=now)
         answer_request(session, request, now=now)
         return True
