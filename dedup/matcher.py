@@ -558,8 +558,8 @@ class Matcher:
                 break
             form = forms_by_id[form_id]
             other = form.parsed.tokens
-            if not other or other[-1] != tokens[-1]:
-                continue
+            if not other or other[-1] != tokens[-1] or set(other) < set(tokens):
+                continue  # another head, or the element's words plus more: a narrower datum
             ratio = fuzz.ratio(text, form.joined) / 100.0
             if ratio >= 0.9:
                 score = _SCORE_FUZZY_BASE + 0.2 * ratio

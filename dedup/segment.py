@@ -101,6 +101,7 @@ _NOT_COUNTS: Final = frozenset(
         "数",
     }
 )
+_CARD_SUFFIXES: Final = frozenset("证卡号")
 _ENGLISH_WORD_RE: Final = re.compile(r"[a-z0-9%]+")
 _ENGLISH_STOP: Final = frozenset(
     {
@@ -232,6 +233,9 @@ class Segmenter:
         if len(word) < 3 or word in _PROTECTED or lexicon_entry(word) is not None:
             return [word]
         freq = self._tokenizer.FREQ
+        if word[-1] in _CARD_SUFFIXES and freq.get(word[:-1], 0) > 0:
+            # 会员证, 社保卡: jieba joins some of these and not others; split them all the same way.
+            return [*self._split(word[:-1]), word[-1]]
         best: tuple[int, int] | None = None
         for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]

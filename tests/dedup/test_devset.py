@@ -32,6 +32,15 @@ def test_new_elements_are_recognised_when_asked_again_in_other_words(standard: S
     assert score.tn == 7  # 配偶驾驶证号, 驾驶证类型, 献血日期 … are other data
 
 
+def test_holdout_devset(standard: Standard) -> None:
+    score = score_devset(_DATA / "devset-holdout.yaml", standard)
+    assert score.fp == 0, score.mistakes
+    # 加入工会时间 for 入会时间 takes knowing that 入会 is 加入工会: left new, the one known miss.
+    assert [m.split(":")[0] for m in score.mistakes] == ["R4 加入工会时间"]
+    assert score.precision == 1.0 and score.f1 >= 0.95
+    assert (score.derived_tp, score.derived_fn, score.derived_false) == (6, 0, 0)
+
+
 def test_a_mistake_is_listed(standard: Standard, tmp_path: Path) -> None:
     devset = tmp_path / "devset.yaml"
     devset.write_text(
