@@ -34,7 +34,7 @@ def _console() -> Any:
 def _engine() -> Engine:
     from hub.cli import _engine as migrated_engine
 
-    engine: Engine = migrated_engine()
+    engine: Engine = migrated_engine()  # type: ignore[no-untyped-call]
     return engine
 
 

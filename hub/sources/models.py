@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hub.access.models import Principal
 from hub.db import Base, JSONType, UTCDateTime, utcnow
 
 SOURCE_KINDS = ("folder", "http", "sql")
@@ -53,7 +54,7 @@ class Source(Base):
     high_water_mark: Mapped[str | None] = mapped_column(String(64))
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey(Principal.id))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

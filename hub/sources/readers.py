@@ -7,7 +7,6 @@ elements and sends every chunk through the one ingestion path.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import os
@@ -180,10 +179,8 @@ def read_http(settings: dict[str, Any]) -> Iterator[Chunk]:
 
 def sample_http(settings: dict[str, Any]) -> pd.DataFrame:
     """The first page of a feed, for proposing a mapping."""
-    with contextlib.closing(fetch_pages(http_source(settings))) as pages:
-        for records in pages:
-            return pd.DataFrame([flatten_record(r) for r in records]).fillna("")
-    return pd.DataFrame()
+    records = next(iter(fetch_pages(http_source(settings))), [])
+    return pd.DataFrame([flatten_record(r) for r in records]).fillna("")
 
 
 # --- SQL databases ------------------------------------------------------------------------------

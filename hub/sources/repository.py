@@ -42,7 +42,7 @@ class SourceRepository:
                 raise SourceBusyError(name) from exc
             raise
 
-    def list(self, *, failing: bool | None = None, enabled: bool | None = None) -> list[Source]:
+    def find(self, *, failing: bool | None = None, enabled: bool | None = None) -> list[Source]:
         query = select(Source).order_by(Source.name)
         if failing is not None:
             query = query.where(Source.failing.is_(failing))
@@ -92,7 +92,7 @@ class RunRepository:
             select(SourceRun).where(SourceRun.id == run_id, SourceRun.source_id == source_id)
         ).first()
 
-    def list(self, source_id: int, *, limit: int = 50) -> list[SourceRun]:
+    def recent(self, source_id: int, *, limit: int = 50) -> list[SourceRun]:
         query = (
             select(SourceRun)
             .where(SourceRun.source_id == source_id)

@@ -139,7 +139,7 @@ def sync_jobs(scheduler: BaseScheduler, session: Session) -> SyncResult:
     """Make the persisted jobs match the enabled, scheduled sources: add, reschedule or remove."""
     wanted = {
         s.name: s
-        for s in SourceRepository(session).list(enabled=True)
+        for s in SourceRepository(session).find(enabled=True)
         if s.schedule_cron or s.schedule_seconds
     }
     existing = {job.id: job for job in scheduler.get_jobs(jobstore="default")}

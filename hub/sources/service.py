@@ -282,7 +282,7 @@ def source_out(source: Source, *, last_run_status: str | None = None) -> SourceO
 
 def list_sources(session: Session, *, failing: bool | None = None) -> list[SourceOut]:
     repository = SourceRepository(session)
-    sources = repository.list(failing=failing)
+    sources = repository.find(failing=failing)
     statuses = repository.last_statuses([s.id for s in sources])
     return [source_out(s, last_run_status=statuses.get(s.id)) for s in sources]
 
@@ -301,7 +301,7 @@ _RUN_FIELDS = (
 
 
 def list_runs(session: Session, name: str, *, limit: int = 50) -> list[SourceRun]:
-    return RunRepository(session).list(get_source(session, name).id, limit=limit)
+    return RunRepository(session).recent(get_source(session, name).id, limit=limit)
 
 
 def get_run(session: Session, name: str, run_id: int) -> SourceRun:
