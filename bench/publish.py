@@ -34,7 +34,6 @@ from hub.config import Settings  # noqa: E402
 from hub.db import make_engine, transaction, utcnow  # noqa: E402
 from hub.demo.city import generate_city, generate_teachers_frame  # noqa: E402
 from hub.migrate import upgrade  # noqa: E402
-from hub.records.files import read_upload  # noqa: E402
 from hub.records.service import Provenance, ingest_frame  # noqa: E402
 from hub.requests.payloads import DecisionIn, RequestIn  # noqa: E402
 from hub.requests.service import decide  # noqa: E402
@@ -221,23 +220,20 @@ def main() -> None:
     upload = buffer.getvalue()
 
     t0 = time.perf_counter()
-    frame, sha256 = read_upload(upload, filename="填报.xlsx")
-    read = time.perf_counter() - t0
     with transaction(engine) as session:
         result = service.submit(
-            session,
-            settings,
-            school,
-            task_id,
-            service.SubmissionInput(frame=frame, source="xlsx", filename="填报.xlsx", sha256=sha256),
-            now=utcnow(),
+            session, settings, school, task_id, service.file_input(upload, filename="填报.xlsx"), now=utcnow()
         )
-        accepted, rejected, status = result.accepted, result.rejected_rows, result.task.status
+        read, accepted, rejected, status = (
+            result.rows_read,
+            result.accepted,
+            result.rejected_rows,
+            result.task.status,
+        )
     elapsed = time.perf_counter() - t0
     print(
-        f"submission: {len(frame):,}-row XLSX ({len(upload) / 1024:.0f} KiB) read in {read:.2f}s, "
-        f"{accepted:,} accepted, {rejected} rejected, task {status}, in {elapsed:.2f}s total "
-        f"= {len(frame) / elapsed:,.0f} rows/s"
+        f"submission: {read:,}-row XLSX ({len(upload) / 1024:.0f} KiB) read, validated and stored: "
+        f"{accepted:,} accepted, {rejected} rejected, task {status}, in {elapsed:.2f}s = {read / elapsed:,.0f} rows/s"
     )
 
 

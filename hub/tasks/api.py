@@ -6,7 +6,6 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from hub.access.models import Principal
@@ -14,7 +13,6 @@ from hub.access.repository import PrincipalRepository
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, require
 from hub.errors import Invalid, error_responses
-from hub.records.files import read_upload
 from hub.records.payloads import RejectedCell
 from hub.requests.models import DataRequest
 from hub.requests.payloads import PublishIn
@@ -304,9 +302,7 @@ async def submission_input(request: Request) -> service.SubmissionInput:
         content, filename = await request.body(), request.headers.get("x-filename")
     if not content:
         raise Invalid("上传的文件是空的 / the uploaded file is empty", detail={"field": "file"})
-    frame, sha256 = await run_in_threadpool(read_upload, content, filename=filename)
-    source = "xlsx" if content[:2] == b"PK" else "csv"
-    return service.SubmissionInput(frame=frame, source=source, filename=filename, sha256=sha256)
+    return service.file_input(content, filename=filename)
 
 
 _SUBMISSION_BODY: dict[str, Any] = {

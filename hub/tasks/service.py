@@ -25,6 +25,7 @@ from hub.db import utcnow
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.kit.tokens import teacher_key
 from hub.kit.workdays import add_working_days
+from hub.records.files import entity_headers, read_upload
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.records.service import IngestReport, Provenance, Rejection, ingest_frame
 from hub.requests import rules
@@ -356,11 +357,35 @@ def prefilled_rows(session: Session, task: Task, std: schemas.Standard) -> Itera
 
 @dataclass(frozen=True, kw_only=True)
 class SubmissionInput:
-    # Text cells; the index is the row number a person sees (the file's row, or the 1-based JSON position).
-    frame: pd.DataFrame
+    """What a school sent: an uploaded file (read once the task is known), or JSON rows already as a frame."""
+
     source: str  # csv | xlsx | json
+    content: bytes | None = None
+    # Text cells; the index is the row number a person sees (the file's row, or the 1-based JSON position).
+    frame: pd.DataFrame | None = None
     filename: str | None = None
     sha256: str | None = None
+
+
+def file_input(content: bytes, *, filename: str | None) -> SubmissionInput:
+    """An uploaded CSV (UTF-8, BOM, GBK/GB18030) or XLSX; XLSX is told by its ZIP signature."""
+    source = "xlsx" if content[:2] == b"PK" else "csv"
+    return SubmissionInput(source=source, content=content, filename=filename)
+
+
+def _read(submission: SubmissionInput, std: schemas.Standard, entity: str) -> tuple[pd.DataFrame, str | None]:
+    if submission.frame is not None:
+        return submission.frame, submission.sha256
+    assert submission.content is not None
+    # The task's own headers and the standard's labels find the header row under any title rows.
+    expected = [
+        REFERENCE_HEADER,
+        NAME_HEADER,
+        ID_HINT_HEADER,
+        SCHOOL_NAME_HEADER,
+        *entity_headers(std, entity),
+    ]
+    return read_upload(submission.content, filename=submission.filename, expected_headers=expected)
 
 
 def json_input(rows: list[dict[str, Any]]) -> SubmissionInput:
@@ -369,7 +394,7 @@ def json_input(rows: list[dict[str, Any]]) -> SubmissionInput:
     data = {c: [_cell(row.get(c)) for row in rows] for c in columns}
     frame = pd.DataFrame(data, index=pd.RangeIndex(1, len(rows) + 1, name="row"), dtype="str")
     digest = hashlib.sha256(frame.to_csv().encode()).hexdigest()
-    return SubmissionInput(frame=frame, source="json", sha256=digest)
+    return SubmissionInput(source="json", frame=frame, sha256=digest)
 
 
 def _cell(value: Any) -> str:
@@ -427,7 +452,8 @@ def submit(
         )
     std = current_standard(session)
     elements = task_elements(std, task)
-    frame = submission.frame.astype("str").fillna("")
+    frame, sha256 = _read(submission, std, task.entity)
+    frame = frame.astype("str").fillna("")
     frame = frame[(frame.apply(lambda c: c.str.strip()) != "").any(axis=1)]
     if frame.empty:
         raise Invalid("提交中没有数据行 / the submission holds no rows", detail={"task_id": task.id})
@@ -459,7 +485,7 @@ def submit(
                 source_kind="task",
                 source_ref=f"task:{task.id}",
                 principal_id=principal.id,
-                file_sha256=submission.sha256,
+                file_sha256=sha256,
             ),
             school_scope={task.school_code},
             now=now,

@@ -115,6 +115,28 @@ def test_a_gbk_csv_from_an_old_excel_is_read(
     assert set(stored(session, school, "mandarin_level").values()) == {"12"}
 
 
+def test_a_title_row_above_the_headers_is_skipped_and_rows_keep_their_file_numbers(
+    client: TestClient, session: Session, town: Town, people: People
+) -> None:
+    school = town.schools[1]
+    request_id, _ = published_request(client, people, "普通话水平等级")
+    task = task_of(client, people.schools[school], request_id)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["某某学校教师普通话水平统计表（2026年秋季）"])
+    sheet.append(["填报人：张老师", None, "联系电话：0571-88886666"])
+    sheet.append(["参考号（勿改）", "姓名（参考）", "普通话水平等级"])
+    for r in task["rows"]:
+        sheet.append([r["reference"], r["name"], "二级乙等"])
+    sheet.cell(row=4, column=3, value="二级")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = upload(client, people.schools[school], task["id"], buffer.getvalue(), "统计表.xlsx")
+    assert result["accepted"] == len(task["rows"]) - 1
+    assert [(r["row"], r["value"]) for r in result["rejected"]] == [(4, "二级")]
+
+
 def test_json_rows_name_teachers_by_id_number_and_fields_by_label_or_name(
     client: TestClient, session: Session, town: Town, people: People
 ) -> None:
