@@ -50,4 +50,8 @@ def create_app(settings: Settings | None = None, factory: sessionmaker[Session] 
     for module in domain_modules("api"):
         api.include_router(module.router)
     app.include_router(api)
+    # Web pages live at the site root, outside discovery (which mounts every domain router under /api/v1).
+    from hub.web.pages import mount
+
+    mount(app)
     return app

@@ -1,0 +1,494 @@
+"""Every word the pages show, in Chinese and English, in one catalogue.
+
+Templates call `t("key")`; messages that come from the services already carry both languages
+("中文 / English") and `pick` keeps the reader's half.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+LANGS = ("zh", "en")
+DEFAULT = "zh"
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- the frame of every page
+    "site.name": ("一次 · 教育数据中心", "Yici Hub"),
+    "site.tagline": ("一次采集、多次使用", "Collect once, use many times"),
+    "site.signout": ("退出", "Sign out"),
+    "site.signed_in_as": ("当前账号", "Signed in as"),
+    "site.other_lang": ("English", "中文"),
+    "site.menu": ("菜单", "Menu"),
+    "nav.my_requests": ("我的采集需求", "My requests"),
+    "nav.new_request": ("提出采集需求", "New request"),
+    "nav.review": ("审批队列", "Review queue"),
+    "nav.all_requests": ("全部需求", "All requests"),
+    "nav.requests": ("需求与发布", "Requests"),
+    "nav.burden": ("减负统计", "Burden"),
+    "nav.complaints_inbox": ("举报处理", "Complaints"),
+    "nav.complaints": ("举报", "Complaints"),
+    "nav.sources": ("数据源", "Sources"),
+    "nav.grants": ("数据授权", "Grants"),
+    "nav.audit": ("审计日志", "Audit log"),
+    "nav.principals": ("账号与令牌", "Accounts"),
+    "nav.tasks": ("填报任务", "Tasks"),
+    "nav.school": ("本校概况", "Our school"),
+    "nav.selfcheck": ("自查表", "Self-check"),
+    "kind.department": ("部门", "department"),
+    "kind.statistics": ("统计局", "statistics bureau"),
+    "kind.education": ("教育局", "education bureau"),
+    "kind.school": ("学校", "school"),
+    "kind.admin": ("管理员", "administrator"),
+    "entity.teacher": ("教师", "teachers"),
+    "entity.school": ("学校", "schools"),
+    "common.save": ("保存", "Save"),
+    "common.back": ("返回", "Back"),
+    "common.none": ("无", "none"),
+    "common.all": ("全部", "all"),
+    "common.filter": ("筛选", "Filter"),
+    "common.yes": ("是", "yes"),
+    "common.no": ("否", "no"),
+    "common.download": ("下载", "Download"),
+    "common.more": ("更早的记录", "Older entries"),
+    "common.rows": ("行", "rows"),
+    "common.status": ("状态", "Status"),
+    "common.school": ("学校", "School"),
+    "common.schools": ("学校", "Schools"),
+    "common.title": ("标题", "Title"),
+    "common.department": ("提出部门", "Department"),
+    "common.created": ("提交时间", "Submitted"),
+    "common.deadline": ("截止日期", "Deadline"),
+    "common.fields": ("字段", "Fields"),
+    "common.element": ("数据元", "Element"),
+    "common.elements": ("数据元", "Elements"),
+    "common.when": ("时间", "When"),
+    "common.purpose": ("用途", "Purpose"),
+    "common.action": ("操作", "Action"),
+    "common.term": ("学期", "Term"),
+    "common.empty": ("暂无记录。", "Nothing yet."),
+    "common.name": ("名称", "Name"),
+    "common.code": ("代码", "Code"),
+    "common.kind": ("类型", "Kind"),
+    "common.open": ("查看", "Open"),
+    "common.whole": ("全部学校", "every school"),
+    "common.id": ("编号", "No."),
+    # --- sign-in
+    "login.title": ("登录", "Sign in"),
+    "login.token": ("访问令牌", "Access token"),
+    "login.help": (
+        "请输入管理员或教育局发给您的令牌。令牌只保存在本浏览器的安全 Cookie 中。",
+        "Enter the token your administrator or the education bureau gave you. It is kept only in a secure "
+        "cookie of this browser.",
+    ),
+    "login.submit": ("登录", "Sign in"),
+    "login.bad": (
+        "令牌无效或已吊销，请核对后重试。",
+        "That token is invalid or revoked; check it and try again.",
+    ),
+    "flash.signed_out": ("已退出。", "Signed out."),
+    # --- principals
+    "principals.title": ("账号与令牌", "Accounts and tokens"),
+    "principals.create": ("新建账号", "Create an account"),
+    "principals.kind": ("账号类型", "Kind"),
+    "principals.name": ("名称", "Name"),
+    "principals.code": ("账号代码（字母、数字、-）", "Code (letters, digits, -)"),
+    "principals.school_code": ("学校标识码（学校账号必填）", "School code (school accounts only)"),
+    "principals.submit": ("创建并生成令牌", "Create and issue a token"),
+    "principals.token_once": (
+        "令牌只显示这一次，请立即复制并安全地交给对方：",
+        "The token is shown this once: copy it now and hand it over safely:",
+    ),
+    "principals.list": ("现有账号", "Accounts"),
+    "principals.active": ("有效", "active"),
+    "principals.revoked": ("已停用", "revoked"),
+    "principals.revoke": ("停用", "Revoke"),
+    "principals.education_note": (
+        "教育局可以为学校和部门开通账号。",
+        "The education bureau may open accounts for schools and departments.",
+    ),
+    "flash.principal_revoked": (
+        "账号已停用，其令牌立即失效。",
+        "Account revoked: its token stopped working.",
+    ),
+    # --- requests
+    "requests.title": ("采集需求", "Data requests"),
+    "requests.mine": ("我的采集需求", "My data requests"),
+    "requests.new": ("提出采集需求", "New data request"),
+    "requests.none": ("还没有采集需求。", "No requests yet."),
+    "requests.filter_status": ("按状态筛选", "Filter by status"),
+    "requests.field_title": ("标题", "Title"),
+    "requests.field_purpose": ("用途（为什么需要这些数据）", "Purpose (why the data is needed)"),
+    "requests.field_entity": ("采集对象", "About"),
+    "requests.field_schools": (
+        "学校范围（学校标识码或学校全称，每行一个；留空为全部学校）",
+        "Schools in scope (codes or full names, one per line; empty: every school)",
+    ),
+    "requests.field_period": ("统计时期（可选，如 2026-秋）", "Period (optional, e.g. 2026-autumn)"),
+    "requests.field_deadline": ("截止日期", "Deadline"),
+    "requests.field_labels": (
+        "字段（每行一个，照原表填写）",
+        "Fields (one per line, as the form words them)",
+    ),
+    "requests.labels_help": (
+        "可在字段后加“| 类型”，如“每周课后服务课时 | integer”；类型可为 string、integer、decimal、date、"
+        "year_month、boolean。",
+        "A line may end with “| type”, e.g. “After-school hours per week | integer”; types: string, integer, "
+        "decimal, date, year_month, boolean.",
+    ),
+    "requests.field_file": (
+        "或上传表格（XLSX/CSV），读取其表头",
+        "Or upload a form (XLSX/CSV) to read its header row",
+    ),
+    "requests.read_header": ("读取表头", "Read the header row"),
+    "requests.header_read": ("已从表头读取 {n} 个字段。", "{n} fields read from the header row."),
+    "requests.check": ("检查字段（不提交）", "Check the fields (nothing is stored)"),
+    "requests.submit": ("提交采集需求", "Submit the request"),
+    "requests.classification": ("字段分类", "How each field is classified"),
+    "requests.check_note": (
+        "这是预检结果，尚未保存。确认无误后再提交。",
+        "This is a dry run: nothing is stored yet. Submit when it looks right.",
+    ),
+    "requests.outcome": ("提交后的结果", "What submitting would do"),
+    "requests.label": ("原表字段", "Field as written"),
+    "requests.type": ("类型", "Type"),
+    "requests.classified": ("分类", "Class"),
+    "requests.matched": ("对应数据元", "Matched element"),
+    "requests.confidence": ("置信度", "Confidence"),
+    "requests.explanation": ("说明", "Explanation"),
+    "requests.coverage": ("已有数据覆盖率", "Coverage in the store"),
+    "requests.violations": ("规则检查", "Rule checks"),
+    "requests.duplicate_of": (
+        "与采集需求 {id} 重复（重合度 {overlap}），将直接使用其结果。",
+        "Duplicates request {id} ({overlap} overlap): its results will answer this one.",
+    ),
+    "requests.decision": ("审批结果", "Decision"),
+    "requests.form_number": ("表号", "Form number"),
+    "requests.approval_number": ("批准文号", "Approval number"),
+    "requests.valid_until": ("有效期至", "Valid until"),
+    "requests.note": ("说明", "Note"),
+    "requests.detail": ("采集需求详情", "Request"),
+    "requests.data": ("查看数据", "Read the data"),
+    "requests.download_csv": ("下载 CSV", "Download CSV"),
+    "requests.download_xlsx": ("下载 Excel", "Download Excel"),
+    "requests.progress": ("填报进度", "Progress"),
+    "requests.summary": (
+        "{available} 项已有、{derived} 项可推算、{missing} 项缺数据、{new} 项新增",
+        "{available} available, {derived} derived, {missing} missing, {new} new",
+    ),
+    "requests.answered_now": (
+        "所有字段均已采集：提交后立即由数据中心答复，不会联系任何学校。",
+        "Every field is gathered: the hub answers at once and no school is contacted.",
+    ),
+    "requests.to_review": (
+        "有新增或缺数据的字段：提交后送统计局审批，再由教育局发布给缺数据的学校。",
+        "Some fields are new or missing: the statistics bureau reviews it, then the education bureau sends it "
+        "to the schools lacking data.",
+    ),
+    "requests.will_reject": ("违反规则，提交将被驳回：", "It breaks a rule and would be refused:"),
+    "requests.no_fields": ("请至少填写一个字段。", "Give at least one field."),
+    "requests.unknown_school": ("找不到这些学校：{names}", "These schools are not in the store: {names}"),
+    "requests.scope_count": ("{n} 所学校", "{n} schools"),
+    "requests.fields_count": ("{n} 个字段", "{n} fields"),
+    "requests.spared": ("学校免填", "Spared"),
+    "requests.alternatives": ("相近的现有数据元", "Closest existing elements"),
+    "flash.request_submitted": ("采集需求已提交。", "Request submitted."),
+    "flash.decided": ("已作出审批决定。", "Decision recorded."),
+    "flash.published": ("已发布给学校。", "Published to the schools."),
+    "status.pending_approval": ("待统计局审批", "awaiting review"),
+    "status.approved": ("已批准，待发布", "approved"),
+    "status.rejected": ("已驳回", "rejected"),
+    "status.published": ("已发布，学校填报中", "published"),
+    "status.answered": ("已答复", "answered"),
+    "status.duplicate": ("重复需求", "duplicate"),
+    "field.available": ("已有", "available"),
+    "field.missing": ("缺数据", "missing"),
+    "field.new": ("新增", "new"),
+    "field.derived": ("可推算", "derived"),
+    "severity.block": ("阻止", "blocks"),
+    "severity.review": ("需审查", "for review"),
+    "severity.notice": ("提示", "notice"),
+    # --- data
+    "data.title": ("数据", "Data"),
+    "data.masked": ("带 * 的列按授权脱敏显示。", "Columns marked * are masked under your grant."),
+    "data.showing": ("显示第 {first}–{last} 行（共 {total} 行）", "Rows {first}–{last} of {total}"),
+    "data.next": ("下一页", "Next page"),
+    "data.prev": ("上一页", "Previous page"),
+    # --- review
+    "review.title": ("审批队列", "Review queue"),
+    "review.none": ("没有等待审批的采集需求。", "No request is waiting for a decision."),
+    "review.new_fields": ("需要新增的字段", "New fields"),
+    "review.missing_fields": ("已有数据元但缺数据的字段", "Known elements without data"),
+    "review.closest": ("最接近的现有数据元", "Closest existing elements"),
+    "review.no_alternative": ("没有相近的数据元", "nothing close"),
+    "review.approve": ("批准", "Approve"),
+    "review.reject": ("驳回", "Reject"),
+    "review.reason": ("驳回理由", "Reason for rejecting"),
+    "review.other_fields": ("其余字段", "Other fields"),
+    # --- publication
+    "publish.title": ("发布给学校", "Publish to schools"),
+    "publish.preview": ("发布预览", "Before publishing"),
+    "publish.will_get": ("将收到任务的学校（{n} 所）", "Schools that will get a task ({n})"),
+    "publish.need_none": (
+        "数据已齐全、无需任务的学校（{n} 所）",
+        "Schools whose data is complete: no task ({n})",
+    ),
+    "publish.no_records": (
+        "库中没有记录的学校（{n} 所，不会收到任务）",
+        "Schools without records ({n}: no task)",
+    ),
+    "publish.lacking": ("缺少的字段", "Missing fields"),
+    "publish.rows": ("记录数", "Records"),
+    "publish.filled": ("已有值", "Filled"),
+    "publish.deadline_help": (
+        "截止日期（留空用需求中的日期或默认期限）",
+        "Deadline (empty: the request's, or the default)",
+    ),
+    "publish.submit": ("发布", "Publish"),
+    "publish.fields": ("任务只包含这些缺数据的字段：", "Tasks hold only these missing fields:"),
+    # --- progress
+    "progress.tasks": ("任务", "Tasks"),
+    "progress.complete": ("已完成", "complete"),
+    "progress.rows": ("已填 / 应填", "Filled / expected"),
+    "progress.submissions": ("提交次数", "Submissions"),
+    "progress.last": ("最近提交", "Last submission"),
+    "progress.summary": (
+        "{done}/{total} 所学校已完成，{filled}/{expected} 行已填",
+        "{done} of {total} schools done, {filled} of {expected} rows filled",
+    ),
+    "task.open": ("填报中", "open"),
+    "task.complete": ("已完成", "complete"),
+    "task.closed": ("已关闭", "closed"),
+    # --- tasks (school)
+    "tasks.title": ("填报任务", "Tasks"),
+    "tasks.none": (
+        "没有需要填报的任务。数据中心已有的数据不会再向本校收集。",
+        "No task to fill. What the hub already holds is never asked of the school again.",
+    ),
+    "tasks.fill": ("在线填报", "Fill in"),
+    "tasks.fill_title": ("填报：{title}", "Fill in: {title}"),
+    "tasks.only_missing": (
+        "只需填写数据中心缺少的字段；灰色信息已由数据中心预填，仅供核对。",
+        "Fill only the fields the hub lacks; grey details are prefilled for checking.",
+    ),
+    "tasks.reference": ("参考号", "Ref."),
+    "tasks.person": ("教师", "Teacher"),
+    "tasks.id_hint": ("身份证后四位", "ID (last 4)"),
+    "tasks.submit": ("提交", "Submit"),
+    "tasks.template": ("下载 Excel 模板", "Download the Excel template"),
+    "tasks.upload": ("上传填好的模板", "Upload the filled template"),
+    "tasks.upload_submit": ("上传并提交", "Upload and submit"),
+    "tasks.mark_done": ("确认完成（个别行确实无法填写）", "Mark done (some rows truly cannot be filled)"),
+    "tasks.result": (
+        "本次提交：接收 {accepted} 行，退回 {rejected} 行。",
+        "This submission: {accepted} rows accepted, {rejected} rejected.",
+    ),
+    "tasks.fix": (
+        "请按提示修改标红的单元格后重新提交；已接收的行不会丢失。",
+        "Fix the cells marked in red and submit again; accepted rows are kept.",
+    ),
+    "tasks.all_good": ("全部通过。", "All accepted."),
+    "tasks.approval": ("批准文号 {number}，有效期至 {until}", "Approval {number}, valid until {until}"),
+    "tasks.choose": ("请选择", "choose"),
+    "tasks.row_errors": ("其他问题", "Other problems"),
+    "tasks.extra_columns": (
+        "以下列不属于本任务，已忽略：",
+        "These columns are not part of the task and were ignored:",
+    ),
+    "flash.task_done": ("任务已确认完成。", "Task marked done."),
+    # --- school overview
+    "school.title": ("本校概况", "Our school"),
+    "school.requests": ("涉及本校的采集需求", "Requests that concerned the school"),
+    "school.satisfied": ("{n} 项无需本校填报，由数据中心直接答复", "{n} answered without the school's input"),
+    "school.spared_total": (
+        "本校免填字段累计 {n} 项",
+        "{n} requested fields the school did not have to fill",
+    ),
+    "school.spared_fields": ("免于填报的字段", "Fields the school was spared"),
+    "school.times": ("次数", "Times"),
+    "school.without_input": ("无需本校填报", "no input needed"),
+    "school.had_task": ("本校有任务", "school had a task"),
+    "school.usage": ("谁使用了本校数据", "Who used the school's data"),
+    "school.usage_summary": (
+        "共被读取 {reads} 次、{rows} 行，{readers} 个使用方",
+        "{reads} reads, {rows} rows, {readers} readers",
+    ),
+    "school.reader": ("使用方", "Reader"),
+    "school.complain": ("举报", "Complain"),
+    "school.not_filled": ("免填字段", "Spared fields"),
+    # --- complaints
+    "complaints.title": ("举报", "Complaints"),
+    "complaints.inbox": ("举报处理", "Complaints inbox"),
+    "complaints.new": ("举报违规要求", "Report a demand that breaks the rules"),
+    "complaints.reason": ("违反的规定", "Rule broken"),
+    "complaints.text": ("情况说明", "What happened"),
+    "complaints.request": ("涉及的采集需求", "Request concerned"),
+    "complaints.outside_department": ("未经数据中心的要求：提出单位", "A demand outside the hub: from whom"),
+    "complaints.outside_demand": ("要求的内容和时间", "What it asked, and when"),
+    "complaints.submit": ("提交举报", "File the complaint"),
+    "complaints.response": ("教育局答复", "The bureau's answer"),
+    "complaints.answer": ("答复", "Answer"),
+    "complaints.close": ("答复并办结", "Answer and close"),
+    "complaints.none": ("没有举报。", "No complaints."),
+    "complaints.outside": ("外部要求", "Outside demand"),
+    "complaint.open": ("待处理", "open"),
+    "complaint.answered": ("已答复", "answered"),
+    "complaint.closed": ("已办结", "closed"),
+    "flash.complaint_filed": (
+        "举报已提交，教育局会答复。",
+        "Complaint filed; the education bureau will answer.",
+    ),
+    "flash.complaint_answered": ("答复已发送。", "Answer sent."),
+    # --- burden
+    "burden.title": ("减负统计", "Burden dashboard"),
+    "burden.goal": (
+        "目标：填报负担较基数减少 {goal} 以上（减负清单第 2 条）",
+        "Goal: at least {goal} fewer forms than the baseline (rule 2)",
+    ),
+    "burden.received": ("收到需求", "Requests received"),
+    "burden.satisfied": ("无需学校填报", "Answered without the school"),
+    "burden.refused": ("被规则拦截", "Refused by the rules"),
+    "burden.tasks": ("下发任务", "Tasks sent"),
+    "burden.filled": ("填报字段数", "Fields filled"),
+    "burden.spared": ("免填字段数", "Fields spared"),
+    "burden.baseline": ("基数", "Baseline"),
+    "burden.reduction": ("减少", "Reduction"),
+    "burden.goal_met": ("达标", "Goal met"),
+    "burden.schools_meeting": ("{n}/{total} 所学校达标", "{n} of {total} schools meet the goal"),
+    "burden.history": ("各学期对比", "Term by term"),
+    "burden.per_school": ("各校情况", "Per school"),
+    "burden.no_baseline": ("未设基数", "no baseline"),
+    "burden.complaints": ("举报", "Complaints"),
+    "burden.chart_tasks_vs_baseline": ("下发任务与基数", "Tasks sent against the baseline"),
+    "burden.chart_fields": ("填报字段与免填字段", "Fields filled and fields spared"),
+    "burden.set_baseline": ("设置基数", "Set a baseline"),
+    "burden.forms": ("以往每学期填报表格数", "Forms per term before the hub"),
+    "burden.every_school": ("留空表示全部学校", "empty: every school"),
+    "burden.every_term": ("留空表示所有学期", "empty: every term"),
+    "flash.baseline_set": ("基数已保存。", "Baseline saved."),
+    # --- sources, grants, audit
+    "sources.title": ("数据源", "Sources"),
+    "sources.none": (
+        "还没有配置数据源（可用 hub sources add 添加）。",
+        "No sources yet (add one with `hub sources add`).",
+    ),
+    "sources.kind": ("类型", "Kind"),
+    "sources.schedule": ("计划", "Schedule"),
+    "sources.last_run": ("最近运行", "Last run"),
+    "sources.run": ("立即运行", "Run now"),
+    "sources.failing": ("连续失败", "failing"),
+    "sources.disabled": ("已停用", "disabled"),
+    "sources.run_result": ("运行结果", "Run result"),
+    "sources.read": ("读取", "read"),
+    "sources.accepted": ("接收", "accepted"),
+    "sources.rejected": ("退回", "rejected"),
+    "grants.title": ("数据授权", "Grants"),
+    "grants.new": ("新增常设授权", "Grant standing access"),
+    "grants.holder": ("被授权方", "Holder"),
+    "grants.elements": (
+        "数据元（代码或名称，每行或逗号分隔）",
+        "Elements (codes or names, one per line or comma-separated)",
+    ),
+    "grants.clear": ("可明文读取的敏感数据元（可选）", "Sensitive elements readable in clear (optional)"),
+    "grants.schools": ("学校标识码（可选，留空为全部）", "School codes (optional; empty: every school)"),
+    "grants.divisions": ("行政区划代码（可选）", "Division codes (optional)"),
+    "grants.valid_until": ("有效期至（可选）", "Valid until (optional)"),
+    "grants.submit": ("授权", "Grant"),
+    "grants.revoke": ("撤销", "Revoke"),
+    "grants.active": ("有效", "active"),
+    "grants.inactive": ("失效", "inactive"),
+    "grants.request": ("来自需求", "From request"),
+    "grants.standing": ("常设", "standing"),
+    "grants.scope": ("范围", "Scope"),
+    "flash.granted": ("授权已生效。", "Access granted."),
+    "flash.grant_revoked": ("授权已撤销，读取立即停止。", "Grant revoked: reads stopped at once."),
+    "audit.title": ("审计日志", "Audit log"),
+    "audit.verify": ("哈希链校验（hub audit verify）", "Hash chain check (hub audit verify)"),
+    "audit.ok": ("完好：{n} 条记录，链头 {head}", "Intact: {n} entries, head {head}"),
+    "audit.broken": ("第 {id} 条记录处断裂：", "Broken at entry {id}:"),
+    "audit.principal": ("操作方", "Who"),
+    "audit.action": ("操作", "Action"),
+    "audit.from": ("起始日期", "From"),
+    "audit.to": ("截止日期（含）", "To (inclusive)"),
+    "audit.element": ("数据元代码", "Element code"),
+    "audit.school": ("学校标识码", "School code"),
+    "audit.department": ("操作方", "Principal"),
+    "audit.rows": ("行数", "Rows"),
+    "audit.checking": ("正在校验……", "Checking …"),
+    "action.request.data": ("读取需求数据", "read request data"),
+    "action.query.rows": ("查询记录", "queried rows"),
+    "action.query.aggregate": ("汇总查询", "aggregate query"),
+    "action.query.changes": ("变更同步", "change feed"),
+    "action.task.read": ("读取任务", "read a task"),
+    "action.records.write": ("写入记录", "wrote records"),
+    "action.grant.create": ("授权", "granted access"),
+    "action.grant.revoke": ("撤销授权", "revoked a grant"),
+    # --- self-check
+    "selfcheck.title": ("减负清单自查表", "Burden self-check table"),
+    "selfcheck.export": ("导出 Excel", "Export to Excel"),
+    "selfcheck.item": ("内容", "Item"),
+    "selfcheck.answer": ("自查情况", "Finding"),
+    "selfcheck.note": ("备注", "Note"),
+    "selfcheck.group": ("项目", "Area"),
+    "selfcheck.unavailable": ("自查表功能尚未就绪。", "The self-check table is not available yet."),
+    "selfcheck.from_records": ("由数据中心记录生成", "from the hub's records"),
+    "selfcheck.by_school": ("需学校自行填写", "for the school to answer"),
+    # --- errors
+    "error.title": ("出错了", "Something went wrong"),
+    "error.csrf": (
+        "请求来源无法确认（缺少或不符的 Origin/Referer），已拒绝。请从本站页面重新操作。",
+        "The request's origin could not be confirmed (missing or foreign Origin/Referer); it was refused. "
+        "Try again from the hub's own page.",
+    ),
+    "error.form": ("表单内容不完整或格式不对。", "The form is incomplete or malformed."),
+    "error.role": ("{kind}账号无权打开此页面", "a {kind} account may not open this page"),
+    "error.home": ("回到首页", "Back to the start page"),
+    "error.status.401": ("需要登录", "Sign-in needed"),
+    "error.status.403": ("无权访问", "Not allowed"),
+    "error.status.404": ("找不到", "Not found"),
+    "error.status.409": ("当前状态下不能这样做", "Not possible in the current state"),
+    "error.status.422": ("内容有误", "Something to correct"),
+}
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def has(key: str) -> bool:
+    return key in CATALOGUE
+
+
+def text(key: str, lang: str) -> str:
+    """The catalogue's words for `key` (the key itself when missing, so a gap shows instead of breaking)."""
+    entry = CATALOGUE.get(key)
+    if entry is None:
+        return key
+    return entry[1] if lang == "en" else entry[0]
+
+
+def both(key: str) -> str:
+    """Chinese and English together, in the services' "中文 / English" form."""
+    return f"{text(key, 'zh')} / {text(key, 'en')}"
+
+
+def translator(lang: str) -> Callable[..., str]:
+    def t(key: str, **values: Any) -> str:
+        words = text(key, lang)
+        return words.format(**values) if values else words
+
+    return t
+
+
+def pick(message: str | None, lang: str) -> str:
+    """The reader's half of a service message written "中文 / English" (the whole message otherwise).
+
+    The split is the first " / " after which no Chinese follows, since Chinese halves may hold a slash.
+    """
+    if not message:
+        return ""
+    positions = [m.start() for m in re.finditer(r" / ", message)]
+    if not positions:
+        return message
+    split = next((p for p in positions if not _CJK.search(message[p + 3 :])), positions[0])
+    zh, en = message[:split].strip(), message[split + 3 :].strip()
+    return en if lang == "en" else zh

@@ -1,0 +1,236 @@
+"""What every page shares: the signed-in principal from its cookie, the language, CSRF, rendering, error pages.
+
+Pages call the domain services directly in the request's session (SessionDep), so they obey the same
+rules as the API; a service's HubError becomes an error page (or, for an htmx call, an error box) in
+the reader's language instead of the API's JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from hub.access.models import Principal
+from hub.access.service import authenticate
+from hub.deps import SessionDep, SettingsDep
+from hub.errors import Forbidden, HubError, NotAuthenticated
+from hub.web import i18n
+
+TOKEN_COOKIE = "hub_token"
+LANG_COOKIE = "hub_lang"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+
+templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.globals["pick"] = i18n.pick
+templates.env.filters["pct"] = lambda value: "–" if value is None else f"{value * 100:.0f}%"
+templates.env.filters["day"] = lambda value: "" if value is None else value.strftime("%Y-%m-%d")
+templates.env.filters["minute"] = lambda value: "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+class LoginRequired(Exception):
+    """No valid token cookie: the page sends the reader to the sign-in form."""
+
+
+def lang_of(request: Request) -> str:
+    """?lang= wins (and is remembered in a cookie), then the cookie, then Chinese."""
+    asked = request.query_params.get("lang")
+    if asked in i18n.LANGS:
+        return asked
+    remembered = request.cookies.get(LANG_COOKIE)
+    return remembered if remembered in i18n.LANGS else i18n.DEFAULT
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def same_origin(request: Request) -> bool:
+    """A state-changing request must say it comes from this site (Origin, else Referer).
+
+    The SameSite=Strict cookie already keeps other sites' forms from carrying the token; this check
+    also refuses a POST whose origin is foreign or unstated.
+    """
+    here = f"{request.url.scheme}://{request.url.netloc}"
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        return origin.rstrip("/") == here
+    referer = request.headers.get("referer")
+    if referer:
+        parts = urlsplit(referer)
+        return f"{parts.scheme}://{parts.netloc}" == here
+    return False
+
+
+def home_for(principal: Principal) -> str:
+    return {
+        "department": "/requests",
+        "statistics": "/review",
+        "education": "/requests",
+        "school": "/tasks",
+        "admin": "/principals",
+    }.get(principal.kind, "/")
+
+
+NAV: dict[str, list[tuple[str, str]]] = {
+    "department": [("/requests", "nav.my_requests"), ("/requests/new", "nav.new_request")],
+    "statistics": [("/review", "nav.review"), ("/requests", "nav.all_requests")],
+    "education": [
+        ("/requests", "nav.requests"),
+        ("/burden", "nav.burden"),
+        ("/complaints", "nav.complaints_inbox"),
+        ("/sources", "nav.sources"),
+        ("/grants", "nav.grants"),
+        ("/audit", "nav.audit"),
+        ("/principals", "nav.principals"),
+    ],
+    "school": [
+        ("/tasks", "nav.tasks"),
+        ("/school", "nav.school"),
+        ("/complaints", "nav.complaints"),
+        ("/selfcheck", "nav.selfcheck"),
+    ],
+    "admin": [
+        ("/principals", "nav.principals"),
+        ("/requests", "nav.requests"),
+        ("/burden", "nav.burden"),
+        ("/grants", "nav.grants"),
+        ("/sources", "nav.sources"),
+        ("/audit", "nav.audit"),
+    ],
+}
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    principal: Principal | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    lang = lang_of(request)
+    message = request.query_params.get("msg")
+    values = {
+        "lang": lang,
+        "t": i18n.translator(lang),
+        "me": principal,
+        "nav": NAV.get(principal.kind, []) if principal else [],
+        "path": request.url.path,
+        "flash": i18n.text(f"flash.{message}", lang) if message and i18n.has(f"flash.{message}") else None,
+        **(context or {}),
+    }
+    return templates.TemplateResponse(request, template, values, status_code=status_code, headers=headers)
+
+
+def redirect(url: str, *, message: str | None = None) -> RedirectResponse:
+    """303 after a POST, so a reload does not post again; `message` is a flash.* key of the catalogue."""
+    if message:
+        url = f"{url}{'&' if '?' in url else '?'}msg={quote(message)}"
+    return RedirectResponse(url, status_code=303)
+
+
+def error_response(request: Request, status_code: int, message: str, detail: Any = None) -> Response:
+    lang = lang_of(request)
+    heading_key = f"error.status.{status_code}"
+    context = {
+        "status": status_code,
+        "heading": i18n.text(heading_key if i18n.has(heading_key) else "error.title", lang),
+        "message": i18n.pick(message, lang),
+        "detail": detail,
+    }
+    if is_htmx(request):
+        # htmx leaves 4xx answers unswapped: answer 200 and put the error box where messages go.
+        return render(
+            request,
+            "_error_box.html",
+            context,
+            headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
+        )
+    return render(request, "error.html", context, status_code=status_code)
+
+
+class PageRoute(APIRoute):
+    """A page: CSRF-checked POSTs, sign-in redirects, service errors as pages, ?lang= remembered."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            if request.method not in ("GET", "HEAD") and not same_origin(request):
+                response = error_response(request, 403, i18n.both("error.csrf"))
+            else:
+                try:
+                    response = await handler(request)
+                except LoginRequired:
+                    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    login = f"/login?next={quote(target)}"
+                    if is_htmx(request):
+                        response = Response(status_code=200, headers={"HX-Redirect": login})
+                    else:
+                        response = RedirectResponse(login, status_code=303)
+                    response.delete_cookie(TOKEN_COOKIE, path="/")
+                except HubError as exc:
+                    response = error_response(request, exc.status_code, exc.message, exc.detail)
+                except RequestValidationError as exc:
+                    problems = [
+                        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
+                        for e in exc.errors()
+                    ]
+                    response = error_response(request, 422, i18n.both("error.form"), problems)
+            asked = request.query_params.get("lang")
+            if asked in i18n.LANGS:
+                response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, samesite="strict", path="/")
+            return response
+
+        return page
+
+
+def page_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+    token = request.cookies.get(TOKEN_COOKIE)
+    if not token:
+        raise LoginRequired
+    try:
+        return authenticate(session, settings.secret_key.get_secret_value(), token)
+    except NotAuthenticated:
+        raise LoginRequired from None
+
+
+PagePrincipal = Annotated[Principal, Depends(page_principal)]
+
+
+def role(*kinds: str) -> Any:
+    """A page dependency that lets only principals of `kinds` through (a 403 page for the others)."""
+
+    def check(request: Request, principal: PagePrincipal) -> Principal:
+        if principal.kind not in kinds:
+            lang = lang_of(request)
+            raise Forbidden(
+                i18n.text("error.role", "zh").format(kind=i18n.text(f"kind.{principal.kind}", "zh"))
+                + " / "
+                + i18n.text("error.role", "en").format(kind=i18n.text(f"kind.{principal.kind}", "en")),
+                detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in kinds]},
+            )
+        return principal
+
+    return Depends(check)
+
+
+def set_token_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        TOKEN_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )

@@ -1,0 +1,174 @@
+"""Sign-in with a principal's token, sign-out, the start page, and accounts (principals) with their tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from hub.access import service as access
+from hub.access.models import Principal
+from hub.access.payloads import PrincipalCreate
+from hub.access.repository import PrincipalRepository
+from hub.deps import SessionDep, SettingsDep
+from hub.errors import Forbidden, HubError, NotAuthenticated
+from hub.web import i18n
+from hub.web.kit import (
+    TOKEN_COOKIE,
+    PagePrincipal,
+    PageRoute,
+    home_for,
+    lang_of,
+    redirect,
+    render,
+    role,
+    set_token_cookie,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+# What each kind of account may open for others: the education bureau hands tokens to schools and
+# departments; only an admin creates bureaus and admins.
+CREATABLE = {
+    "admin": ("department", "statistics", "education", "school", "admin"),
+    "education": ("school", "department"),
+}
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths of this site: "//evil.example" or "https://…" would turn sign-in into an open redirect.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/")
+def home(principal: PagePrincipal) -> Response:
+    """The signed-in principal's start page."""
+    return RedirectResponse(home_for(principal), status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    """The sign-in form."""
+    return render(request, "login.html", {"next": _safe_next(next), "bad": False})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check the token and keep it in an HttpOnly, SameSite=Strict cookie."""
+    token = token.strip()
+    try:
+        principal = access.authenticate(session, settings.secret_key.get_secret_value(), token)
+    except NotAuthenticated:
+        return render(request, "login.html", {"next": _safe_next(next), "bad": True}, status_code=401)
+    target = _safe_next(next)
+    response = RedirectResponse(home_for(principal) if target == "/" else target, status_code=303)
+    set_token_cookie(request, response, token)
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    """Forget the token cookie."""
+    response = redirect("/login", message="signed_out")
+    response.delete_cookie(TOKEN_COOKIE, path="/")
+    return response
+
+
+def _principals_page(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    *,
+    created: Principal | None = None,
+    token: str | None = None,
+    error: str | None = None,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "principals.html",
+        {
+            "principals": PrincipalRepository(session).list(),
+            "kinds": CREATABLE[principal.kind],
+            "created": created,
+            "token": token,
+            "error": error,
+            "form": form or {"kind": CREATABLE[principal.kind][0]},
+        },
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+@router.get("/principals")
+def principals(
+    request: Request, session: SessionDep, principal: Annotated[Principal, role("admin", "education")]
+) -> Response:
+    """Accounts, and the form that opens one and shows its token once."""
+    return _principals_page(request, session, principal)
+
+
+@router.post("/principals")
+def create_principal(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Annotated[Principal, role("admin", "education")],
+    kind: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+    school_code: Annotated[str, Form()] = "",
+) -> Response:
+    """Open an account; the page shows its token this once."""
+    form = {"kind": kind, "name": name.strip(), "code": code.strip(), "school_code": school_code.strip()}
+    lang = lang_of(request)
+    if kind not in CREATABLE[principal.kind]:
+        raise Forbidden(
+            f"{i18n.text('kind.' + principal.kind, 'zh')}不能开通{kind}账号 / a {principal.kind} account may "
+            f"not open a {kind} account",
+            detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in CREATABLE[principal.kind]]},
+        )
+    try:
+        payload = PrincipalCreate(
+            kind=kind,  # type: ignore[arg-type]
+            name=form["name"],
+            code=form["code"],
+            school_code=form["school_code"] or None,
+        )
+        created, token = access.create_principal(session, settings.secret_key.get_secret_value(), payload)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return _principals_page(request, session, principal, error=problems, form=form, status_code=422)
+    except HubError as exc:
+        session.rollback()
+        return _principals_page(
+            request,
+            session,
+            principal,
+            error=i18n.pick(exc.message, lang),
+            form=form,
+            status_code=exc.status_code,
+        )
+    return _principals_page(request, session, principal, created=created, token=token)
+
+
+@router.post("/principals/{principal_id}/revoke")
+def revoke_principal(
+    principal_id: int, session: SessionDep, principal: Annotated[Principal, role("admin")]
+) -> Response:
+    """Revoke an account: its token stops working at once (admin only, as in the API)."""
+    if principal_id == principal.id:
+        raise Forbidden("不能停用自己的账号 / you cannot revoke your own account")
+    access.revoke_principal(session, principal_id)
+    return redirect("/principals", message="principal_revoked")

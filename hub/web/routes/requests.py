@@ -1,0 +1,630 @@
+"""Requests from the browser: a department writes and checks one, follows it and reads its answer; the
+statistics bureau reviews; the education bureau previews a publication and publishes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response, StreamingResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+import schemas
+from hub.access.models import Principal
+from hub.access.repository import PrincipalRepository
+from hub.audit import service as audit
+from hub.db import utcnow
+from hub.deps import SessionDep, SettingsDep
+from hub.errors import HubError
+from hub.requests import service as requests
+from hub.requests.models import REQUEST_STATUSES, RequestField
+from hub.requests.payloads import DecisionIn, FieldIn, RequestIn
+from hub.requests.repository import RequestRepository
+from hub.standard.service import current_standard
+from hub.tasks import service as tasks
+from hub.web import i18n
+from hub.web import service as web
+from hub.web.kit import PageRoute, is_htmx, lang_of, redirect, render, role
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+Requester = Annotated[Principal, role("department", "education", "admin")]
+Reader = Annotated[Principal, role("department", "statistics", "education", "admin")]
+Statistics = Annotated[Principal, role("statistics")]
+Education = Annotated[Principal, role("education")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+FORM_FIELDS = {
+    "title": "requests.field_title",
+    "purpose": "requests.field_purpose",
+    "entity": "requests.field_entity",
+    "schools": "requests.field_schools",
+    "period": "requests.field_period",
+    "deadline": "requests.field_deadline",
+    "fields": "requests.field_labels",
+}
+
+
+# --- views of fields -------------------------------------------------------------------------------
+
+
+def _element(std: schemas.Standard, code: str | None) -> schemas.Element | None:
+    if not code:
+        return None
+    try:
+        return std.element(code)
+    except KeyError:
+        return None
+
+
+def _label(element: schemas.Element | None, lang: str) -> str:
+    if element is None:
+        return ""
+    return element.label_en if lang == "en" else element.label_zh
+
+
+def _alternatives(
+    std: schemas.Standard, alternatives: list[dict[str, Any]], lang: str
+) -> list[dict[str, Any]]:
+    out = []
+    for alternative in alternatives or []:
+        element = _element(std, alternative.get("element"))
+        out.append(
+            {
+                "element": alternative.get("element"),
+                "label": _label(element, lang),
+                "score": alternative.get("score"),
+                "reason": alternative.get("reason_en" if lang == "en" else "reason_zh") or "",
+            }
+        )
+    return out
+
+
+def outcome_views(
+    std: schemas.Standard, outcomes: list[requests.FieldOutcome], lang: str
+) -> list[dict[str, Any]]:
+    """The dry run's fields as the page shows them."""
+    return [
+        {
+            "label": o.field.label,
+            "type": o.field.type,
+            "status": o.status,
+            "element": o.element.code if o.element else None,
+            "element_label": _label(o.element, lang),
+            "confidence": o.match.confidence,
+            "explanation": o.match.explanation_en if lang == "en" else o.match.explanation_zh,
+            "coverage": o.coverage,
+            "derived_from": [_label(_element(std, c), lang) or c for c in o.match.derived_from],
+            "alternatives": _alternatives(
+                std, [requests._alternative(a) for a in o.match.alternatives], lang
+            ),
+            "repeated": o.repeated,
+        }
+        for o in outcomes
+    ]
+
+
+def field_views(std: schemas.Standard, fields: list[RequestField], lang: str) -> list[dict[str, Any]]:
+    """A stored request's fields as the page shows them."""
+    return [
+        {
+            "label": f.label,
+            "type": f.value_type,
+            "status": f.status,
+            "element": f.element_code,
+            "element_label": _label(_element(std, f.element_code), lang),
+            "confidence": f.confidence,
+            "explanation": f.explanation_en if lang == "en" else f.explanation_zh,
+            "coverage": None,
+            "derived_from": [_label(_element(std, c), lang) or c for c in f.derived_from or []],
+            "alternatives": _alternatives(std, f.alternatives, lang),
+            "repeated": f.repeated_in_request,
+        }
+        for f in fields
+    ]
+
+
+def violation_views(violations: list[Any], lang: str) -> list[dict[str, Any]]:
+    out = []
+    for v in violations or []:
+        data = v if isinstance(v, dict) else v.model_dump()
+        out.append(
+            {
+                "rule": data["rule"],
+                "severity": data["severity"],
+                "message": data["message_en"] if lang == "en" else data["message"],
+            }
+        )
+    return out
+
+
+def status_counts(statuses: list[str]) -> dict[str, int]:
+    counts = Counter(statuses)
+    return {s: counts.get(s, 0) for s in ("available", "derived", "missing", "new")}
+
+
+# --- the request form -----------------------------------------------------------------------------
+
+
+def _form(
+    title: str, purpose: str, entity: str, schools: str, period: str, deadline: str, labels: str
+) -> dict[str, str]:
+    return {
+        "title": title.strip(),
+        "purpose": purpose.strip(),
+        "entity": entity if entity in ("teacher", "school") else "teacher",
+        "schools": schools.strip(),
+        "period": period.strip(),
+        "deadline": deadline.strip(),
+        "labels": labels.strip(),
+    }
+
+
+def _problem(error: Any, lang: str, fields: list[web.FieldLine]) -> str:
+    location = [p for p in error.get("loc", ()) if p != "body"]
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    message = i18n.pick(message, lang)
+    if location and location[0] == "fields" and len(location) > 1 and isinstance(location[1], int):
+        index = location[1]
+        label = fields[index].label if index < len(fields) else ""
+        return f"{i18n.text('common.fields', lang)} {index + 1}「{label}」：{message}"
+    name = str(location[0]) if location else ""
+    return f"{i18n.text(FORM_FIELDS[name], lang) if name in FORM_FIELDS else name}：{message}"
+
+
+def build_payload(session: Session, form: dict[str, str], lang: str) -> tuple[RequestIn | None, list[str]]:
+    """The form as the API's RequestIn, or the problems a person must fix, in their language."""
+    t = i18n.translator(lang)
+    problems: list[str] = []
+    lines = web.parse_field_lines(form["labels"])
+    if not lines:
+        problems.append(t("requests.no_fields"))
+    schools, unknown = web.resolve_schools(session, form["schools"])
+    if unknown:
+        problems.append(t("requests.unknown_school", names="、".join(unknown[:10])))
+    deadline: date | None = None
+    if form["deadline"]:
+        try:
+            deadline = date.fromisoformat(form["deadline"])
+        except ValueError:
+            problems.append(f"{t('requests.field_deadline')}：{form['deadline']}")
+    if problems:
+        return None, problems
+    try:
+        payload = RequestIn(
+            title=form["title"],
+            purpose=form["purpose"],
+            entity=form["entity"],  # type: ignore[arg-type]
+            schools=schools,
+            period=form["period"] or None,
+            deadline=deadline,
+            fields=[FieldIn(label=f.label, type=f.type, description=f.description) for f in lines],
+        )
+    except ValidationError as exc:
+        return None, [_problem(e, lang, lines) for e in exc.errors()]
+    return payload, []
+
+
+def _new_page(
+    request: Request,
+    principal: Principal,
+    form: dict[str, str],
+    *,
+    problems: list[str] | None = None,
+    result: dict[str, Any] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "request_new.html",
+        {"form": form, "problems": problems or [], "result": result, "notice": notice},
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+def _classification(session: Session, settings: Any, payload: RequestIn, lang: str) -> dict[str, Any]:
+    """The dry run, as the page shows it; nothing it touched is kept."""
+    try:
+        result = requests.classify(session, settings, payload, today=utcnow().date())
+        std = current_standard(session)
+        fields = outcome_views(std, result.fields, lang)
+        return {
+            "status": result.status,
+            "fields": fields,
+            "counts": status_counts([f["status"] for f in fields]),
+            "violations": violation_views(result.violations, lang),
+            "duplicate_of": result.duplicate_of.id if result.duplicate_of else None,
+            "overlap": result.overlap,
+            "schools": result.schools,
+        }
+    finally:
+        session.rollback()
+
+
+@router.get("/requests/new")
+def new_request(request: Request, principal: Requester) -> Response:
+    """The form a department writes a request in."""
+    return _new_page(request, principal, _form("", "", "teacher", "", "", "", ""))
+
+
+@router.post("/requests/check")
+def check_request(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Requester,
+    title: Annotated[str, Form()] = "",
+    purpose: Annotated[str, Form()] = "",
+    entity: Annotated[str, Form()] = "teacher",
+    schools: Annotated[str, Form()] = "",
+    period: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "",
+    labels: Annotated[str, Form()] = "",
+) -> Response:
+    """Classify every field before submitting (the same dry run as POST /api/v1/requests/check)."""
+    lang = lang_of(request)
+    form = _form(title, purpose, entity, schools, period, deadline, labels)
+    payload, problems = build_payload(session, form, lang)
+    result = None
+    if payload is not None:
+        try:
+            result = _classification(session, settings, payload, lang)
+        except HubError as exc:
+            problems = [i18n.pick(exc.message, lang)]
+    if is_htmx(request):
+        return render(
+            request, "_classification.html", {"result": result, "problems": problems}, principal=principal
+        )
+    return _new_page(request, principal, form, problems=problems, result=result)
+
+
+@router.post("/requests/header")
+def read_header(
+    request: Request,
+    session: SessionDep,
+    principal: Requester,
+    title: Annotated[str, Form()] = "",
+    purpose: Annotated[str, Form()] = "",
+    entity: Annotated[str, Form()] = "teacher",
+    schools: Annotated[str, Form()] = "",
+    period: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "",
+    labels: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Read a form's header row (XLSX or CSV) into the field list."""
+    lang = lang_of(request)
+    form = _form(title, purpose, entity, schools, period, deadline, labels)
+    problems: list[str] = []
+    notice = None
+    content = file.file.read() if file is not None else b""
+    if not content:
+        problems.append(i18n.pick("上传的文件是空的 / the uploaded file is empty", lang))
+    else:
+        try:
+            read = web.header_labels(current_standard(session), content, file.filename if file else None)
+        except HubError as exc:
+            problems.append(i18n.pick(exc.message, lang))
+        else:
+            have = web.parse_field_lines(form["labels"])
+            known = {f.label for f in have}
+            added = [f for f in read if f.label not in known]
+            form["labels"] = web.format_field_lines([*have, *added])
+            notice = i18n.text("requests.header_read", lang).format(n=len(read))
+    if is_htmx(request):
+        return render(
+            request,
+            "_labels.html",
+            {"form": form, "problems": problems, "notice": notice},
+            principal=principal,
+        )
+    return _new_page(request, principal, form, problems=problems, notice=notice)
+
+
+@router.post("/requests")
+def submit_request(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Requester,
+    title: Annotated[str, Form()] = "",
+    purpose: Annotated[str, Form()] = "",
+    entity: Annotated[str, Form()] = "teacher",
+    schools: Annotated[str, Form()] = "",
+    period: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "",
+    labels: Annotated[str, Form()] = "",
+) -> Response:
+    """Submit: answered at once, pointed at a duplicate, refused, or sent to the statistics bureau."""
+    lang = lang_of(request)
+    form = _form(title, purpose, entity, schools, period, deadline, labels)
+    payload, problems = build_payload(session, form, lang)
+    if payload is None:
+        return _new_page(request, principal, form, problems=problems, status_code=422)
+    try:
+        created = requests.submit(session, settings, principal, payload, now=utcnow())
+    except HubError as exc:
+        session.rollback()
+        return _new_page(
+            request, principal, form, problems=[i18n.pick(exc.message, lang)], status_code=exc.status_code
+        )
+    return redirect(f"/requests/{created.id}", message="request_submitted")
+
+
+# --- following requests ---------------------------------------------------------------------------
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    repository = PrincipalRepository(session)
+    return {i: p.name for i in ids if (p := repository.get(i)) is not None}
+
+
+@router.get("/requests")
+def list_requests(
+    request: Request, session: SessionDep, principal: Reader, status: str | None = None
+) -> Response:
+    """A department's own requests (the bureaus see every request), newest first, by status."""
+    statuses = [status] if status in REQUEST_STATUSES else None
+    department_id = principal.id if principal.kind == "department" else None
+    found = RequestRepository(session).list(department_id=department_id, statuses=statuses)
+    names = _names(session, {r.department_id for r in found})
+    rows = [
+        {
+            "request": r,
+            "department": names.get(r.department_id),
+            "counts": status_counts([f.status for f in r.fields]),
+        }
+        for r in found
+    ]
+    return render(
+        request,
+        "requests.html",
+        {"rows": rows, "status": status if statuses else None, "statuses": REQUEST_STATUSES},
+        principal=principal,
+    )
+
+
+def _detail_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    request_id: int,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    lang = lang_of(request)
+    found = requests.get_request(session, principal, request_id)
+    std = current_standard(session)
+    fields = field_views(std, found.fields, lang)
+    names = _names(session, {found.department_id} | ({found.decided_by} if found.decided_by else set()))
+    preview = None
+    if found.status == "approved" and principal.kind == "education":
+        preview = web.publication_preview(session, found)
+    progress = None
+    owner = principal.kind == "department" and found.department_id == principal.id
+    if found.status in ("published", "answered") and (principal.kind in ("education", "admin") or owner):
+        progress = tasks.progress(session, principal, found, now=utcnow())
+    source = found
+    if found.status == "duplicate" and found.duplicate_of:
+        source = RequestRepository(session).get(found.duplicate_of) or found
+    readable = source.status == "answered" and (owner or principal.kind in ("education", "admin"))
+    return render(
+        request,
+        "request_detail.html",
+        {
+            "r": found,
+            "fields": fields,
+            "counts": status_counts([f["status"] for f in fields]),
+            "violations": violation_views(found.violations, lang),
+            "department": names.get(found.department_id),
+            "decided_by": names.get(found.decided_by) if found.decided_by else None,
+            "preview": preview,
+            "progress": progress,
+            "readable": readable,
+            "source": source,
+            "error": error,
+            "today": utcnow().date(),
+        },
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+@router.get("/requests/{request_id}")
+def request_detail(request_id: int, request: Request, session: SessionDep, principal: Reader) -> Response:
+    """One request: its fields and their classes, rules, decision, publication preview or progress."""
+    return _detail_page(request, session, principal, request_id)
+
+
+@router.post("/requests/{request_id}/publish")
+def publish(
+    request_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Education,
+    deadline: Annotated[str, Form()] = "",
+) -> Response:
+    """The education bureau publishes an approved request to the schools lacking data."""
+    lang = lang_of(request)
+    try:
+        chosen = date.fromisoformat(deadline) if deadline.strip() else None
+        tasks.publish(session, settings, principal, request_id, deadline=chosen, now=utcnow())
+    except ValueError:
+        return _detail_page(
+            request,
+            session,
+            principal,
+            request_id,
+            error=f"{i18n.text('common.deadline', lang)}：{deadline}",
+            status_code=422,
+        )
+    except HubError as exc:
+        session.rollback()
+        return _detail_page(
+            request,
+            session,
+            principal,
+            request_id,
+            error=i18n.pick(exc.message, lang),
+            status_code=exc.status_code,
+        )
+    return redirect(f"/requests/{request_id}", message="published")
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+
+def _review_page(
+    request: Request, session: Session, principal: Principal, *, errors: dict[int, str] | None = None
+) -> Response:
+    lang = lang_of(request)
+    std = current_standard(session)
+    waiting = RequestRepository(session).list(statuses=["pending_approval"])
+    names = _names(session, {r.department_id for r in waiting})
+    items = []
+    for r in sorted(waiting, key=lambda r: r.id):
+        fields = field_views(std, r.fields, lang)
+        items.append(
+            {
+                "r": r,
+                "department": names.get(r.department_id),
+                "new": [f for f in fields if f["status"] == "new"],
+                "missing": [f for f in fields if f["status"] == "missing"],
+                "other": [f for f in fields if f["status"] in ("available", "derived")],
+                "violations": violation_views(r.violations, lang),
+                "error": (errors or {}).get(r.id),
+            }
+        )
+    return render(
+        request,
+        "review.html",
+        {"items": items, "default_until": date(utcnow().year, 12, 31)},
+        principal=principal,
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/review")
+def review(request: Request, session: SessionDep, principal: Statistics) -> Response:
+    """The statistics bureau's queue: new fields beside the closest existing elements."""
+    return _review_page(request, session, principal)
+
+
+@router.post("/requests/{request_id}/decision")
+def decide(
+    request_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: Statistics,
+    decision: Annotated[str, Form()] = "",
+    form_number: Annotated[str, Form()] = "",
+    approval_number: Annotated[str, Form()] = "",
+    valid_until: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """Approve (表号, 批准文号, 有效期至) or reject with a reason."""
+    lang = lang_of(request)
+    try:
+        payload = DecisionIn(
+            decision=decision,  # type: ignore[arg-type]
+            form_number=form_number.strip() or None,
+            approval_number=approval_number.strip() or None,
+            valid_until=date.fromisoformat(valid_until) if valid_until.strip() else None,
+            note=note.strip() or None,
+        )
+        requests.decide(session, principal, request_id, payload, now=utcnow())
+    except (ValidationError, ValueError) as exc:
+        message = str(exc) if not isinstance(exc, ValidationError) else i18n.both("error.form")
+        return _review_page(request, session, principal, errors={request_id: i18n.pick(message, lang)})
+    except HubError as exc:
+        session.rollback()
+        return _review_page(request, session, principal, errors={request_id: i18n.pick(exc.message, lang)})
+    return redirect("/review", message="decided")
+
+
+# --- reading the answer ---------------------------------------------------------------------------
+
+
+@router.get("/requests/{request_id}/data")
+def request_data(
+    request_id: int, request: Request, session: SessionDep, principal: Reader, offset: int = 0
+) -> Response:
+    """The answer rows, a page at a time, masked per grant (each page shown is on the audit log)."""
+    page = web.data_page(session, principal, request_id, offset=max(0, offset), today=utcnow().date())
+    found = requests.get_request(session, principal, request_id)
+    return render(
+        request,
+        "request_data.html",
+        {"r": found, "page": page, "school_field": requests.SCHOOL_FIELD, "page_rows": web.PAGE_ROWS},
+        principal=principal,
+    )
+
+
+@router.get("/requests/{request_id}/data.csv")
+def request_data_csv(request_id: int, request: Request, session: SessionDep, principal: Reader) -> Response:
+    """The whole answer as CSV (UTF-8 with BOM, so Excel reads the Chinese), streamed."""
+    today = utcnow().date()
+    found, grant, columns = web.readable(session, principal, request_id, today=today)
+    factory = request.app.state.session_factory
+    reader, grant_id, entity, scope_id = audit.actor_ref(principal), grant.id, found.entity, found.id
+    per_school: Counter[str] = Counter()
+
+    def lines() -> Iterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([requests.SCHOOL_FIELD, *(c.label for c in columns)])
+        yield ("\ufeff" + buffer.getvalue()).encode()
+        try:
+            with factory() as read_session:
+                stored = RequestRepository(read_session).get(scope_id)
+                assert stored is not None
+                buffer.seek(0)
+                buffer.truncate()
+                for row in requests.iter_rows(read_session, stored, columns, today=today):
+                    per_school[str(row[requests.SCHOOL_FIELD])] += 1
+                    writer.writerow([row[requests.SCHOOL_FIELD], *(row[c.label] for c in columns)])
+                    if buffer.tell() > 65536:
+                        yield buffer.getvalue().encode()
+                        buffer.seek(0)
+                        buffer.truncate()
+                yield buffer.getvalue().encode()
+        finally:
+            audit.append_after_stream(
+                factory,
+                principal=reader,
+                action="request.data",
+                entity=entity,
+                elements=[c.element.code for c in columns],
+                schools=per_school,
+                grant_id=grant_id,
+                request_id=scope_id,
+                row_count=sum(per_school.values()),
+                detail={"format": "csv"},
+            )
+
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="request-{request_id}.csv"'},
+    )
+
+
+@router.get("/requests/{request_id}/data.xlsx")
+def request_data_xlsx(request_id: int, session: SessionDep, principal: Reader) -> Response:
+    """The whole answer as an Excel workbook."""
+    content = web.data_xlsx(session, principal, request_id, today=utcnow().date())
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="request-{request_id}.xlsx"'},
+    )

@@ -1,0 +1,334 @@
+"""A school in the browser: its tasks filled in a table (or through the Excel template), its overview of
+every request that concerned it, and who used its data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+import schemas
+from hub.access.models import Principal
+from hub.access.repository import PrincipalRepository
+from hub.config import Settings
+from hub.db import utcnow
+from hub.deps import SessionDep, SettingsDep
+from hub.errors import HubError
+from hub.records.files import read_upload
+from hub.requests.repository import RequestRepository
+from hub.schools import service as schools
+from hub.standard.service import current_standard
+from hub.tasks import service as tasks
+from hub.tasks.models import Task
+from hub.tasks.repository import PublicationRepository
+from hub.tasks.templates import build_template
+from hub.web import i18n
+from hub.web.kit import PageRoute, lang_of, redirect, render, role
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+School = Annotated[Principal, role("school")]
+SchoolView = Annotated[Principal, role("school", "education", "admin")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Keys of the JSON rows a browser submission sends: the reference and each field's element code.
+REFERENCE_KEY = "参考号"
+
+
+@dataclass(kw_only=True)
+class Outcome:
+    """How a submission went, laid out for the form: errors beside their cells, the rest in a list."""
+
+    accepted: int = 0
+    rejected_rows: int = 0
+    cells: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (reference, element) → reasons
+    other: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+
+    @property
+    def bad_references(self) -> set[str]:
+        return {reference for reference, _ in self.cells}
+
+
+def _choices(std: schemas.Standard, element: schemas.Element, lang: str) -> list[tuple[str, str]]:
+    if element.value_type == "code" and element.code_list:
+        codes = std.code_list(element.code_list).codes
+        return [(c.code, c.label_en if lang == "en" and c.label_en else c.label_zh) for c in codes]
+    if element.value_type == "boolean":
+        return [("true", i18n.text("common.yes", lang)), ("false", i18n.text("common.no", lang))]
+    return []
+
+
+def _shown(element: schemas.Element, value: Any) -> str:
+    if value is None:
+        return ""
+    if element.value_type == "boolean":
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and element.value_type == "integer":
+        return str(int(value))
+    return str(value)
+
+
+def _task_context(session: Session, task: Task) -> dict[str, Any]:
+    request = RequestRepository(session).get(task.request_id)
+    department = PrincipalRepository(session).get(request.department_id) if request else None
+    return {"data_request": request, "department": department.name if department else None}
+
+
+def _fill_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    task: Task,
+    *,
+    typed: dict[str, dict[str, str]] | None = None,
+    outcome: Outcome | None = None,
+    status_code: int = 200,
+) -> Response:
+    lang = lang_of(request)
+    std = current_standard(session)
+    elements = tasks.task_elements(std, task)
+    rows = []
+    for row in tasks.prefilled_rows(session, task, std):
+        values = {e.code: _shown(e, row.values.get(e.code)) for e in elements}
+        values.update((typed or {}).get(row.reference, {}))
+        rows.append(
+            {"reference": row.reference, "name": row.name, "id_hint": row.id_number_last4, "values": values}
+        )
+    return render(
+        request,
+        "task_fill.html",
+        {
+            "task": task,
+            **_task_context(session, task),
+            "elements": [
+                {
+                    "code": e.code,
+                    "label": e.label_en if lang == "en" else e.label_zh,
+                    "type": e.value_type,
+                    "unit": e.unit,
+                    "choices": _choices(std, e, lang),
+                    "hint": e.description_en if lang == "en" else e.description_zh,
+                }
+                for e in elements
+            ],
+            "rows": rows,
+            "outcome": outcome,
+        },
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+@router.get("/tasks")
+def task_list(request: Request, session: SessionDep, principal: School) -> Response:
+    """The school's tasks, newest first."""
+    found = tasks.list_tasks(
+        session, principal, request_id=None, school_code=None, status=None, limit=200, offset=0, now=utcnow()
+    )
+    requests = {t.request_id: RequestRepository(session).get(t.request_id) for t in found}
+    std = current_standard(session)
+    lang = lang_of(request)
+    items = [
+        {
+            "task": t,
+            "request": requests.get(t.request_id),
+            "fields": [
+                (lambda e: e.label_en if lang == "en" else e.label_zh)(std.element(c)) for c in t.fields
+            ],
+        }
+        for t in found
+    ]
+    return render(request, "tasks.html", {"items": items}, principal=principal)
+
+
+@router.get("/tasks/{task_id}")
+def task_form(task_id: int, request: Request, session: SessionDep, principal: School) -> Response:
+    """The task as a table: prefilled rows, an input per missing field, dropdowns from code lists."""
+    task = tasks.task_for(session, principal, task_id, now=utcnow())
+    return _fill_page(request, session, principal, task)
+
+
+def _outcome(
+    result: tasks.SubmissionResult, std: schemas.Standard, task: Task, references: dict[int, str], lang: str
+) -> Outcome:
+    """Put each refused cell beside its input: row → reference, field label → element."""
+    by_label = {e.label_zh: e.code for e in tasks.task_elements(std, task)}
+    outcome = Outcome(
+        accepted=result.accepted, rejected_rows=result.rejected_rows, extra_columns=result.extra_columns
+    )
+    for rejection in result.rejected:
+        reason = rejection.reason_en if lang == "en" else rejection.reason
+        reference = references.get(rejection.row)
+        element = by_label.get(rejection.field)
+        if reference is not None and element is not None:
+            outcome.cells.setdefault((reference, element), []).append(reason)
+        else:
+            where = reference or str(rejection.row)
+            outcome.other.append(f"{where} · {rejection.field} · {rejection.value}：{reason}")
+    return outcome
+
+
+async def form_items(request: Request) -> dict[str, str]:
+    """Every text input of a posted form (a task's inputs are named v|reference|element, not known ahead)."""
+    form = await request.form()
+    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
+
+
+@router.post("/tasks/{task_id}/fill")
+def fill_task(
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: School,
+    values: Annotated[dict[str, str], Depends(form_items)],
+) -> Response:
+    """Submit the table's inputs as JSON rows; refused cells come back beside their inputs with the reason."""
+    return _fill(task_id, request, session, settings, principal, values)
+
+
+def _fill(
+    task_id: int,
+    request: Request,
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    values: dict[str, str],
+) -> Response:
+    lang = lang_of(request)
+    task = tasks.task_for(session, principal, task_id, now=utcnow())
+    std = current_standard(session)
+    codes = {e.code for e in tasks.task_elements(std, task)}
+    typed: dict[str, dict[str, str]] = {}
+    for key, value in values.items():
+        parts = key.split("|")
+        if len(parts) == 3 and parts[0] == "v" and parts[2] in codes:
+            typed.setdefault(parts[1], {})[parts[2]] = value.strip()
+    rows: list[dict[str, Any]] = []
+    references: dict[int, str] = {}
+    for reference, cells in typed.items():
+        if any(cells.values()):
+            rows.append({REFERENCE_KEY: reference, **cells})
+            references[len(rows)] = reference
+    if not rows:
+        outcome = Outcome(other=[i18n.pick("提交中没有数据行 / the submission holds no rows", lang)])
+        return _fill_page(request, session, principal, task, typed=typed, outcome=outcome, status_code=422)
+    try:
+        result = tasks.submit(session, settings, principal, task.id, tasks.json_input(rows), now=utcnow())
+    except HubError as exc:
+        session.rollback()
+        outcome = Outcome(other=[i18n.pick(exc.message, lang)])
+        return _fill_page(
+            request, session, principal, task, typed=typed, outcome=outcome, status_code=exc.status_code
+        )
+    outcome = _outcome(result, std, task, references, lang)
+    # Refused rows keep what was typed so the school corrects it; accepted rows show what the hub now holds.
+    refused = {reference for reference, _ in outcome.cells}
+    keep = {reference: cells for reference, cells in typed.items() if reference in refused}
+    return _fill_page(request, session, principal, result.task, typed=keep, outcome=outcome)
+
+
+@router.post("/tasks/{task_id}/upload")
+def upload_task(
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: School,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Submit the filled Excel template (or a CSV): valid rows stored, bad rows listed with their reasons."""
+    lang = lang_of(request)
+    task = tasks.task_for(session, principal, task_id, now=utcnow())
+    content = file.file.read() if file is not None else b""
+    filename = file.filename if file is not None else None
+    try:
+        if not content:
+            raise HubError("上传的文件是空的 / the uploaded file is empty", status_code=422)
+        frame, sha256 = read_upload(content, filename=filename)
+        source = "xlsx" if content[:2] == b"PK" else "csv"
+        submission = tasks.SubmissionInput(frame=frame, source=source, filename=filename, sha256=sha256)
+        result = tasks.submit(session, settings, principal, task.id, submission, now=utcnow())
+    except HubError as exc:
+        session.rollback()
+        outcome = Outcome(other=[i18n.pick(exc.message, lang)])
+        return _fill_page(request, session, principal, task, outcome=outcome, status_code=exc.status_code)
+    outcome = Outcome(
+        accepted=result.accepted, rejected_rows=result.rejected_rows, extra_columns=result.extra_columns
+    )
+    for r in result.rejected:
+        outcome.other.append(f"{r.row} · {r.field} · {r.value}：{r.reason_en if lang == 'en' else r.reason}")
+    return _fill_page(request, session, principal, result.task, outcome=outcome)
+
+
+@router.get("/tasks/{task_id}/template.xlsx")
+def task_template(task_id: int, session: SessionDep, principal: School) -> Response:
+    """The task as an Excel workbook: prefilled rows, zh labels as headers, dropdowns from the code lists."""
+    task = tasks.task_for(session, principal, task_id, now=utcnow())
+    context = _task_context(session, task)
+    found = context["data_request"]
+    std = current_standard(session)
+    notes = [
+        ("采集任务 task", f"{found.title}（任务 {task.id}）" if found else str(task.id)),
+        ("用途 purpose", found.purpose if found else ""),
+        ("提出部门 requested by", context["department"] or ""),
+        ("表号 form number", (found.form_number if found else None) or ""),
+        ("批准文号 approval number", (found.approval_number if found else None) or ""),
+        ("有效期至 valid until", found.valid_until.isoformat() if found and found.valid_until else ""),
+        ("截止日期 deadline", task.deadline.isoformat()),
+        ("学校 school", task.school_code),
+        (
+            "填报说明 how to fill",
+            "只需填写黄色列；灰色列由数据中心预填，仅供核对。/ Fill only the yellow columns.",
+        ),
+    ]
+    content = build_template(
+        std=std,
+        entity=task.entity,
+        elements=tasks.task_elements(std, task),
+        rows=tasks.prefilled_rows(session, task, std),
+        notes=notes,
+    )
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="task-{task.id}.xlsx"'},
+    )
+
+
+@router.post("/tasks/{task_id}/complete")
+def complete_task(task_id: int, session: SessionDep, principal: School) -> Response:
+    """The school declares its task done although some rows cannot be filled."""
+    tasks.mark_done(session, principal, task_id, now=utcnow())
+    return redirect(f"/tasks/{task_id}", message="task_done")
+
+
+# --- the school's own view ----------------------------------------------------------------------------
+
+
+def _overview_page(request: Request, session: Session, principal: Principal, code: str) -> Response:
+    overview = schools.overview(session, principal, code)
+    usage = schools.usage(session, principal, code, start=None, end=None, before=None, limit=50)
+    names = PublicationRepository(session).school_names([code])
+    return render(
+        request,
+        "school.html",
+        {"overview": overview, "usage": usage, "code": code, "school_name": names.get(code)},
+        principal=principal,
+    )
+
+
+@router.get("/school")
+def my_school(request: Request, session: SessionDep, principal: School) -> Response:
+    """The school's overview: requests that concerned it, those answered without it, fields it was spared,
+    who used its data."""
+    return _overview_page(request, session, principal, principal.school_code or "")
+
+
+@router.get("/schools/{code}")
+def school_view(code: str, request: Request, session: SessionDep, principal: SchoolView) -> Response:
+    """A school's overview as the education bureau sees it (a school sees only its own)."""
+    return _overview_page(request, session, principal, code)

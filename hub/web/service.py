@@ -1,0 +1,244 @@
+"""What the pages need besides the domain services: reading forms into payloads, a publication preview,
+a page of a request's answer rows, and the answer as an Excel workbook."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from sqlalchemy.orm import Session
+
+import schemas
+from connectors.files import FileReadError, read_table
+from hub.access.models import Grant, Principal
+from hub.audit import service as audit
+from hub.errors import Invalid
+from hub.records.repository import RecordRepository, SchoolRepository
+from hub.requests import service as requests
+from hub.requests.models import DataRequest
+from hub.standard.service import current_standard
+from hub.tasks.repository import PublicationRepository
+from hub.tasks.service import missing_elements
+
+VALUE_TYPES = ("string", "integer", "decimal", "date", "year_month", "boolean")
+# Columns a form carries for layout only: never a datum to request.
+LAYOUT_HEADERS = {"序号", "行号", "no", "no.", "编号序号"}
+PAGE_ROWS = 100
+
+
+# --- the request form --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldLine:
+    label: str
+    type: str | None = None
+    description: str | None = None
+
+
+def parse_field_lines(text: str) -> list[FieldLine]:
+    """One field per line: `label`, or `label | type`, or `label | type | description`.
+
+    A type the hub does not know is kept as written: the matcher reads it as a hint and the
+    request stores it, so nothing the department typed is silently dropped.
+    """
+    fields: list[FieldLine] = []
+    for raw in text.splitlines():
+        parts = [p.strip() for p in raw.split("|")]
+        if not parts or not parts[0]:
+            continue
+        value_type = parts[1] if len(parts) > 1 and parts[1] else None
+        if value_type and value_type.lower() in VALUE_TYPES:
+            value_type = value_type.lower()
+        description = " | ".join(p for p in parts[2:] if p) or None
+        fields.append(FieldLine(label=parts[0], type=value_type, description=description))
+    return fields
+
+
+def format_field_lines(fields: Iterable[FieldLine]) -> str:
+    lines = []
+    for f in fields:
+        parts = [f.label]
+        if f.type or f.description:
+            parts.append(f.type or "")
+        if f.description:
+            parts.append(f.description)
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
+
+
+def resolve_schools(session: Session, text: str) -> tuple[list[str] | None, list[str]]:
+    """School codes from a textarea of codes or full names (one per line or comma-separated).
+
+    Returns (codes or None for "every school", entries that name no school).
+    """
+    entries = [e.strip() for e in re.split(r"[\n,，、;；]+", text) if e.strip()]
+    if not entries:
+        return None, []
+    by_name = SchoolRepository(session).codes_by_name()
+    codes: list[str] = []
+    for entry in entries:
+        codes.append(entry if re.fullmatch(r"\d{10}", entry) else by_name.get(entry, entry))
+    known = SchoolRepository(session).existing_codes(codes)
+    unknown = [entry for entry, code in zip(entries, codes, strict=True) if code not in known]
+    return list(dict.fromkeys(c for c in codes if c in known)), unknown
+
+
+def header_labels(std: schemas.Standard, content: bytes, filename: str | None) -> list[FieldLine]:
+    """The labels of a form's header row (XLSX or CSV), title rows above it skipped."""
+    expected = [label for e in std.elements for label in (e.label_zh, *e.synonyms)]
+    try:
+        table = read_table(content, filename=filename, expected_headers=expected)
+    except (FileReadError, ValueError) as exc:
+        raise Invalid(f"{exc}", detail={"field": "file", "value": filename}) from exc
+    labels = [h.strip() for h in table.headers if h and h.strip()]
+    labels = [h for h in labels if h.lower() not in LAYOUT_HEADERS and not h.lower().startswith("unnamed")]
+    if not labels:
+        raise Invalid(
+            "表格中没有找到表头 / no header row was found in the file",
+            detail={"field": "file", "value": filename},
+        )
+    return [FieldLine(label=h) for h in dict.fromkeys(labels)]
+
+
+# --- publication preview -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreviewSchool:
+    code: str
+    name: str | None
+    records: int
+    lacking: list[schemas.Element] = field(default_factory=list)
+    filled: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicationPreview:
+    elements: list[schemas.Element]
+    with_task: list[PreviewSchool]
+    complete: list[PreviewSchool]
+    without_records: list[PreviewSchool]
+
+
+def publication_preview(session: Session, request: DataRequest) -> PublicationPreview:
+    """Which schools a publication would send a task, and which need none: the same counts
+    hub.tasks.service.publish decides by (a school with no records of the entity gets no task)."""
+    std = current_standard(session)
+    elements = missing_elements(std, request)
+    counts = RecordRepository(session).filled_counts(
+        request.entity,
+        [e.name for e in elements if not e.name.startswith("x_")],
+        [e.name for e in elements if e.name.startswith("x_")],
+        request.schools,
+    )
+    scope = request.schools if request.schools is not None else SchoolRepository(session).all_codes()
+    names = PublicationRepository(session).school_names(scope)
+    with_task: list[PreviewSchool] = []
+    complete: list[PreviewSchool] = []
+    without: list[PreviewSchool] = []
+    for code in sorted(scope):
+        count = counts.get(code)
+        if not count or not count["_rows"]:
+            without.append(PreviewSchool(code=code, name=names.get(code), records=0))
+            continue
+        filled = {e.code: int(count[_key(e)]) for e in elements}
+        lacking = [e for e in elements if filled[e.code] < count["_rows"]]
+        school = PreviewSchool(
+            code=code, name=names.get(code), records=int(count["_rows"]), lacking=lacking, filled=filled
+        )
+        (with_task if lacking else complete).append(school)
+    return PublicationPreview(
+        elements=elements, with_task=with_task, complete=complete, without_records=without
+    )
+
+
+def _key(element: schemas.Element) -> str:
+    return f"extra:{element.name}" if element.name.startswith("x_") else element.name
+
+
+# --- a request's answer --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataPage:
+    columns: list[requests.DataColumn]
+    rows: list[dict[str, Any]]
+    offset: int
+    more: bool
+
+
+def readable(
+    session: Session, principal: Principal, request_id: int, *, today: date
+) -> tuple[DataRequest, Grant, list[requests.DataColumn]]:
+    """The request, the grant it is read under and its columns (404 / 403 / 409 as the API answers)."""
+    request, grant = requests.readable_request(session, principal, request_id, today=today)
+    return request, grant, requests.data_columns(session, request, grant)
+
+
+def record_read(
+    session: Session,
+    principal: Principal,
+    request: DataRequest,
+    grant: Grant,
+    columns: list[requests.DataColumn],
+    per_school: Counter[str],
+    *,
+    fmt: str,
+) -> None:
+    """Put a read of the answer on the audit log, as GET /api/v1/requests/{id}/data does."""
+    audit.append(
+        session,
+        principal=principal,
+        action="request.data",
+        entity=request.entity,
+        elements=[c.element.code for c in columns],
+        schools=per_school,
+        grant_id=grant.id,
+        request_id=request.id,
+        row_count=sum(per_school.values()),
+        detail={"format": fmt},
+    )
+
+
+def data_page(
+    session: Session, principal: Principal, request_id: int, *, offset: int, today: date
+) -> DataPage:
+    """One page of the answer rows, masked per grant; only the rows shown count as read."""
+    request, grant, columns = readable(session, principal, request_id, today=today)
+    rows = requests.iter_rows(session, request, columns, today=today)
+    page = list(itertools.islice(rows, offset, offset + PAGE_ROWS + 1))
+    shown = page[:PAGE_ROWS]
+    per_school = Counter(str(row[requests.SCHOOL_FIELD]) for row in shown)
+    record_read(session, principal, request, grant, columns, per_school, fmt="web")
+    return DataPage(columns=columns, rows=shown, offset=offset, more=len(page) > PAGE_ROWS)
+
+
+def data_xlsx(session: Session, principal: Principal, request_id: int, *, today: date) -> bytes:
+    """The whole answer as a workbook (write-only, so memory stays small), recorded on the audit log."""
+    request, grant, columns = readable(session, principal, request_id, today=today)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="数据")
+    header = []
+    for title in [requests.SCHOOL_FIELD, *(f"{c.label}*" if c.masked else c.label for c in columns)]:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    per_school: Counter[str] = Counter()
+    for row in requests.iter_rows(session, request, columns, today=today):
+        per_school[str(row[requests.SCHOOL_FIELD])] += 1
+        sheet.append([row[requests.SCHOOL_FIELD], *(row[c.label] for c in columns)])
+    record_read(session, principal, request, grant, columns, per_school, fmt="xlsx")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
