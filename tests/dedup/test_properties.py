@@ -89,3 +89,14 @@ def test_matching_is_deterministic(matcher: Matcher, entity: str) -> None:
     first = [matcher.match(label, entity=entity) for label in labels]
     again = Matcher(_STANDARD)
     assert [again.match(label, entity=entity) for label in labels] == first
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=60), st.sampled_from(["teacher", "school"]))
+def test_any_text_gets_a_well_formed_answer(matcher: Matcher, text: str, entity: str) -> None:
+    found = matcher.match(text, entity=entity)
+    assert found.kind in ("exact", "synonym", "segmented", "fuzzy", "derived", "none")
+    assert 0.0 <= found.confidence <= 1.0
+    assert (found.element is None) == (found.kind == "none")
+    assert found.element is None or _STANDARD.element(found.element).entity == entity
+    assert found.explanation_zh and found.explanation_en
