@@ -49,7 +49,7 @@ class TaskRepository:
         query = select(func.count()).where(Task.request_id == request_id, Task.status == "open")
         return self.session.scalar(query) or 0
 
-    def list(
+    def find(
         self,
         *,
         school_code: str | None = None,
@@ -58,7 +58,7 @@ class TaskRepository:
         limit: int = 500,
         offset: int = 0,
     ) -> list[Task]:
-        query: Select[tuple[Task]] = select(Task).order_by(Task.id.desc())
+        query: Select[Task] = select(Task).order_by(Task.id.desc())
         if school_code is not None:
             query = query.where(Task.school_code == school_code)
         if request_id is not None:

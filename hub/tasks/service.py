@@ -299,7 +299,7 @@ def list_tasks(
     close_due_requests(session, _today(now), now=now)
     if principal.kind == "school":
         school_code = principal.school_code
-    return TaskRepository(session).list(
+    return TaskRepository(session).find(
         school_code=school_code, request_id=request_id, statuses=status, limit=limit, offset=offset
     )
 
