@@ -275,7 +275,8 @@ def run_blocking_scheduler(settings: Settings, *, sync_seconds: int = SYNC_SECON
         raise SystemExit(0)
 
     # `docker compose stop` sends SIGTERM: stop taking new runs; a run in progress finishes or rolls back whole.
-    signal.signal(signal.SIGTERM, stop)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

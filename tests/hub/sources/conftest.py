@@ -35,6 +35,8 @@ class Feed:
     # Answer every request with a 500 (a server that is down).
     down: bool = False
     malformed: bool = False
+    # Serve page 1 whatever page is asked for (a server that ignores the paging parameters).
+    ignores_paging: bool = False
     delay: float = 0.0
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -62,7 +64,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
         if feed.malformed:
             return self._send(200, b'{"data": {"items": [{"xm": "\xe5\xbc\xa0\xe4\xb8\x89", ')
         query = parse_qs(urlsplit(self.path).query)
-        page = int(query.get("page", ["1"])[0])
+        page = 1 if feed.ignores_paging else int(query.get("page", ["1"])[0])
         size = int(query.get("page_size", ["100"])[0])
         items = feed.records[(page - 1) * size : page * size]
         body = {"code": 0, "data": {"items": items, "total": len(feed.records), "page": page}}

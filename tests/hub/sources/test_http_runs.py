@@ -161,6 +161,21 @@ def test_malformed_json_fails_the_run_and_says_so(session: Session, settings: Se
     assert count(session, teachers_table) == 0
 
 
+def test_a_feed_that_repeats_a_page_fails_the_run_instead_of_reading_forever(
+    session: Session, settings: Settings, city, feed
+) -> None:  # type: ignore[no-untyped-def]
+    state, url = feed
+    state.records = feed_records(upstream_teachers(city, 10), city)
+    state.ignores_paging = True
+    create_source(session, settings=feed_settings(url, page_size=7))
+
+    run = run_source(session, settings, "hr-feed")
+
+    assert run.status == "failed"
+    assert "repeats" in (run.error or "")
+    assert session.scalar(select(func.count()).select_from(teachers_table)) == 0
+
+
 def test_a_server_slower_than_the_timeout_fails_the_run(
     session: Session, settings: Settings, city, feed
 ) -> None:  # type: ignore[no-untyped-def]

@@ -12,9 +12,10 @@ import pytest
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 
-from hub.config import get_settings
+from hub.config import Settings, get_settings
 from hub.db import transaction
 from hub.errors import Conflict
 from hub.records.models import schools_table
@@ -25,6 +26,7 @@ from hub.sources.scheduler import (
     ScheduleError,
     build_scheduler,
     build_trigger,
+    start_background_scheduler,
     sync_jobs,
 )
 from hub.sources.service import run_source, update_source
@@ -258,3 +260,30 @@ def test_a_second_run_of_a_running_source_is_refused_not_overlapped(scratch_engi
             run_source(session, settings, "hr-feed")
     with transaction(scratch_engine) as session:
         assert run_source(session, settings, "hr-feed").status == "failed"  # runs once the other has ended
+
+
+def test_the_scheduler_inside_hub_serve_starts_only_when_enabled(
+    scratch_database_url: str, scratch_engine: Engine
+) -> None:
+    off = Settings(
+        env="test", database_url=scratch_database_url, secret_key=SecretStr("x" * 32), scheduler_enabled=False
+    )
+    assert start_background_scheduler(off) is None
+    with transaction(scratch_engine) as session:
+        create_source(
+            session,
+            name="hr-feed",
+            settings=feed_settings("http://127.0.0.1:9/x"),
+            schedule={"interval_seconds": 3600},
+        )
+    on = off.model_copy(update={"scheduler_enabled": True})
+    scheduler = start_background_scheduler(on)
+    assert scheduler is not None
+    try:
+        assert scheduler.running
+        deadline = time.monotonic() + 10
+        while scheduler.get_job("hr-feed") is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # the first sync runs at once, in the scheduler's threads
+        assert scheduler.get_job("hr-feed") is not None
+    finally:
+        scheduler.shutdown(wait=True)
