@@ -72,7 +72,7 @@ REASONS: tuple[Reason, ...] = (
         code="rule 19",
         label_zh="强制重复填报家访记录、备课教案等记录材料",
         label_en="forces teachers to fill home-visit records, lesson plans and similar records again",
-        rule_zh="不得强制要求教师重复填报家访记录、备课教案等各种记录表和总结报告及相关材料。",
+        rule_zh="不得强制要求教师重复填报家访记录、备课教案等各种记录表和总结报告及相关材料",
         items=(7,),
     ),
     Reason(

@@ -32,6 +32,7 @@ from hub.selfcheck.repository import SelfCheckRepository
 from hub.tasks.models import Task
 
 SCHOOL_TO_CHECK = "需学校自查"
+NO_TASKS = "本学期数据中心未向本校下发填报任务"
 # Words that place a request under an item, searched in its title, purpose and field labels.
 ITEM_KEYWORDS: dict[int, tuple[str, ...]] = {
     4: ("投票", "点赞", "答题", "知识竞赛", "公众号", "工作群", "app"),
@@ -166,6 +167,14 @@ def _complaint_note(facts: Facts, number: int) -> tuple[str, list[int]]:
     return f"本学期本校就此举报 {len(complaints)} 件（{_ids(ids)}，待答复 {waiting} 件）", ids
 
 
+def _tasks_approved(facts: Facts) -> str:
+    if not facts.tasks:
+        return NO_TASKS
+    numbers = facts.approval_numbers()
+    shown = f"（{'、'.join(numbers[:5])}）" if numbers else ""
+    return f"本学期经数据中心下发本校的 {len(facts.tasks)} 项填报任务均经统计机构审批报备{shown}"
+
+
 def _join(*parts: str) -> str:
     return "；".join(p for p in parts if p)
 
@@ -208,9 +217,7 @@ def _item_1(item: Item, facts: Facts) -> Answer:
     return Answer(
         source="partial",
         finding="unknown",
-        text=f"{SCHOOL_TO_CHECK}。数据中心记录：本学期经数据中心下发本校的 {len(facts.tasks)} 项填报任务均经统计机构审批报备"
-        + (f"（{'、'.join(evidence['approval_numbers'][:5])}）" if evidence["approval_numbers"] else "")
-        + "；其他督查检查评比考核事项由学校核对。",
+        text=f"{SCHOOL_TO_CHECK}。数据中心记录：{_tasks_approved(facts)}；其他督查检查评比考核事项由学校核对。",
         text_en=f"all {len(facts.tasks)} tasks through the hub were approved; other inspections are for the school to check",
         note=_join(note, outside_note),
         evidence=evidence,
@@ -242,7 +249,12 @@ def _item_2(item: Item, facts: Facts) -> Answer:
     return Answer(
         source="partial",
         finding="unknown",
-        text=f"{SCHOOL_TO_CHECK}（年度计划不在数据中心）。数据中心记录：本学期下发本校的 {len(facts.tasks)} 项任务均在批准有效期内。",
+        text=f"{SCHOOL_TO_CHECK}（年度计划不在数据中心）。数据中心记录："
+        + (
+            f"本学期下发本校的 {len(facts.tasks)} 项任务均在批准有效期内。"
+            if facts.tasks
+            else f"{NO_TASKS}。"
+        ),
         text_en="the annual plan is outside the hub; every task through it was within its approval's validity",
         note=note,
         evidence=evidence,
@@ -264,8 +276,8 @@ def _item_3(item: Item, facts: Facts) -> Answer:
         "complaints": complaint_ids,
     }
     summary = (
-        f"本学期涉及本校的数据需求 {b.requests_received} 项，其中 {len(satisfied)} 项由数据中心直接答复、未向本校收集"
-        f"（免填 {b.fields_spared} 项次）"
+        f"本学期涉及本校的数据需求 {b.requests_received} 项，其中 {len(satisfied)} 项由数据中心直接答复、未向本校收集；"
+        f"已采集的字段由数据中心代为提供 {b.fields_spared} 项次"
     )
     if reasked:
         return Answer(
@@ -409,9 +421,7 @@ def _item_19(item: Item, facts: Facts) -> Answer:
             note=note,
             evidence=evidence,
         )
-    numbers = evidence["approval_numbers"]
-    text = f"{_verdict(item, False)}。本学期向本校下发的 {len(facts.tasks)} 项统计调查任务均经统计机构审批"
-    text += f"（{'、'.join(numbers[:5])}）" if numbers else ""
+    text = f"{_verdict(item, False)}。{_tasks_approved(facts)}"
     if flagged:
         text += f"；涉及与教育教学无关内容的 {len(flagged)} 项需求未下发本校（已驳回 {len(refused)} 项）"
     return Answer(

@@ -1,0 +1,205 @@
+"""The 自查表 (高平方案 附件2): the seed's 21 items word for word, answered from what the hub recorded for the
+school this term, and an XLSX that prints like the paper form."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from hub.burden.terms import term_of
+from hub.config import Settings
+from hub.selfcheck.items import ITEMS
+from hub.tasks.models import Task
+from tests.hub.burden.factories import (
+    APPROVAL_NUMBER,
+    GATHERED_LABELS,
+    City,
+    approve_and_publish,
+    create_city,
+    request_body,
+    run_scenario,
+    submit,
+)
+
+SEED = Path(__file__).resolve().parent / "seeds" / "002_cc4b3f3e09373f8c.txt"
+TERM = term_of(datetime.now(UTC)).label
+VOTING_LABEL = "教师参与网上投票次数"
+
+
+def seed_table() -> list[tuple[str, str]]:
+    """(项目, 内容) of every row of 附件2 as the seed writes it; a row with an empty 项目 cell continues the group."""
+    text = SEED.read_text(encoding="utf-8")
+    table = text[text.index("项目\t内 容\t自查情况\t备注") : text.index("填表人")]
+    rows, group = [], ""
+    for line in table.splitlines()[1:]:
+        cells = line.split("\t")
+        content = next((c for c in cells if re.match(r"\d+\. ", c)), None)
+        if content is None:
+            continue
+        first = cells[0].strip()
+        if first and first != content:
+            group = first
+        rows.append((group, content))
+    return rows
+
+
+@pytest.fixture
+def city(client: TestClient, session: Session, settings: Settings, admin_headers: dict[str, str]) -> City:
+    """The burden scenario, plus a survey about online voting that the statistics bureau let through
+    to the first school, and that school's complaint about it."""
+    city = run_scenario(client, create_city(client, session, settings, admin_headers))
+    first = city.schools[0]
+    voting = submit(
+        client,
+        city.department,
+        request_body(
+            {"label": VOTING_LABEL, "type": "integer"}, title="网络文明活动参与情况", schools=[first]
+        ),
+    )
+    assert any(v["rule"] == "rule 13" for v in voting["violations"]), voting
+    approve_and_publish(client, city, voting["id"])
+    city.requests["voting"] = voting["id"]
+    complaint = client.post(
+        "/api/v1/complaints",
+        headers=city.school_headers[first],
+        json={
+            "reason": "rule 13",
+            "text": "要求统计教师网上投票次数，与教学无关",
+            "request_id": voting["id"],
+        },
+    )
+    assert complaint.status_code == 201, complaint.text
+    city.requests["complaint"] = complaint.json()["id"]
+    return city
+
+
+def selfcheck(client: TestClient, city: City, school: str, **params: Any) -> dict[str, Any]:
+    answer = client.get(
+        f"/api/v1/schools/{school}/selfcheck", headers=city.school_headers[school], params=params
+    )
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def test_the_items_are_the_seeds_twenty_one_word_for_word() -> None:
+    expected = seed_table()
+    assert len(expected) == 21
+    assert [(item.group, item.content) for item in ITEMS] == expected
+    assert [item.number for item in ITEMS] == list(range(1, 22))
+
+
+def test_the_answers_follow_what_the_hub_recorded_for_the_school(client: TestClient, city: City) -> None:
+    first = city.schools[0]
+    check = selfcheck(client, city, first, term=TERM)
+    items = {i["number"]: i for i in check["items"]}
+    assert len(items) == 21 and check["term"] == TERM
+    assert [(i["group"], i["content"]) for i in check["items"]] == seed_table()
+
+    # 3 重复上报: no gathered field asked again; the request for gathered fields was answered without the school.
+    repeat = items[3]
+    assert (repeat["source"], repeat["finding"]) == ("hub", "compliant") and repeat["answer"].startswith("否")
+    assert repeat["evidence"]["requests_satisfied_without_school"] == [city.requests["answered"]]
+    assert repeat["evidence"]["reasked_fields"] == []
+    assert repeat["evidence"]["fields_spared"] == (len(GATHERED_LABELS) + 1) * city.teachers[first]
+
+    # 18 报表: four requests, two tasks (the voting one and the after-school one), deadlines long enough.
+    forms = items[18]
+    assert (forms["source"], forms["finding"]) == ("hub", "compliant") and forms["answer"].startswith("是")
+    assert forms["evidence"]["requests_received"] == 4 and forms["evidence"]["tasks_sent"] == 2
+    assert forms["evidence"]["short_deadlines"] == []
+
+    # 19 统计调研 and 4 网上投票: an unrelated survey reached the school, although it was approved.
+    survey = items[19]
+    assert (survey["finding"], survey["answer"][0]) == ("violation", "否")
+    assert survey["evidence"]["unrelated_reached_school"] == [city.requests["voting"]]
+    assert city.requests["complaint"] in survey["evidence"]["complaints"] and "举报 1 件" in survey["note"]
+    voting = items[4]
+    assert (voting["source"], voting["finding"], voting["answer"][0]) == ("partial", "violation", "是")
+    assert voting["evidence"]["reached_school"] == [city.requests["voting"]]
+
+    # 1 审批: every task through the hub carried an approval number; inspections are the school's to check.
+    approval = items[1]
+    assert (approval["source"], approval["finding"]) == ("partial", "unknown")
+    assert APPROVAL_NUMBER in approval["answer"] and approval["evidence"]["unapproved_tasks"] == []
+
+    # What the hub cannot see is left to the school.
+    for number in (5, 6, 8, 10, 12, 13, 17, 20, 21):
+        assert (items[number]["source"], items[number]["answer"]) == ("school", "需学校自查"), number
+    assert check["summary"]["violation"] == 2 and check["summary"]["school"] == 9
+
+
+def test_another_school_sees_a_clean_record_and_no_one_elses_table(
+    client: TestClient, city: City, admin_headers: dict[str, str]
+) -> None:
+    first, second = city.schools[:2]
+    items = {i["number"]: i for i in selfcheck(client, city, second)["items"]}
+    assert items[19]["finding"] == "compliant" and items[19]["answer"].startswith("是")
+    assert items[4]["finding"] == "unknown" and items[4]["evidence"]["matching_requests"] == []
+    assert items[18]["evidence"]["requests_received"] == 2 and items[19]["note"] == ""
+    url = f"/api/v1/schools/{first}/selfcheck"
+    assert client.get(url, headers=city.school_headers[second]).status_code == 404
+    assert client.get(url, headers=city.department).status_code == 403
+    assert client.get(url, headers=city.education).status_code == 200
+    assert client.get(url + ".xlsx", headers=city.school_headers[second]).status_code == 404
+    assert client.get(url, headers=admin_headers, params={"term": "someday"}).status_code == 422
+
+
+def test_a_deadline_under_the_minimum_shows_in_item_18(
+    client: TestClient, session: Session, city: City
+) -> None:
+    first = city.schools[0]
+    # A task whose deadline was moved up after publication to the next working day.
+    task_id = (
+        session.query(Task.id)
+        .filter(Task.request_id == city.requests["published"], Task.school_code == first)
+        .scalar()
+    )
+    session.execute(update(Task).where(Task.id == task_id).values(deadline=date.today() + timedelta(days=1)))
+    session.flush()
+    forms = {i["number"]: i for i in selfcheck(client, city, first)["items"]}[18]
+    assert forms["finding"] == "violation" and forms["answer"].startswith("否")
+    assert [d["task"] for d in forms["evidence"]["short_deadlines"]] == [task_id]
+    assert "少于 5 个工作日" in forms["answer"]
+
+
+def test_a_term_without_records_leaves_the_hub_items_at_zero(client: TestClient, city: City) -> None:
+    items = {i["number"]: i for i in selfcheck(client, city, city.schools[0], term="2020-春")["items"]}
+    assert items[18]["evidence"]["requests_received"] == 0 and items[18]["evidence"]["tasks_sent"] == 0
+    assert items[19]["finding"] == "compliant" and items[4]["finding"] == "unknown"
+    assert "未向本校下发填报任务" in items[1]["answer"] and "未向本校下发填报任务" in items[19]["answer"]
+
+
+def test_the_xlsx_prints_like_the_paper_form(client: TestClient, city: City) -> None:
+    first = city.schools[0]
+    check = selfcheck(client, city, first)
+    answer = client.get(check["xlsx_url"], headers=city.school_headers[first])
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(answer.content)).active
+    assert sheet["A1"].value == "高平市中小学教师减负清单自查表"
+    assert sheet["A2"].value.startswith("学校（盖章）：") and first in sheet["A2"].value
+    assert sheet["C2"].value.startswith("填表时间：")
+    assert [sheet.cell(4, c).value for c in range(1, 5)] == ["项目", "内容", "自查情况", "备注"]
+    rows = [[sheet.cell(r, c).value for c in range(1, 5)] for r in range(5, 26)]
+    assert [r[1] for r in rows] == [content for _, content in seed_table()]
+    assert [r[2] for r in rows] == [i["answer"] for i in check["items"]]
+    merged = {str(m) for m in sheet.merged_cells.ranges}
+    # The four 项目 groups as the seed's table draws them: items 1–3, 4–8, 9–19, 20–21.
+    assert {"A5:A7", "A8:A12", "A13:A23", "A24:A25"} <= merged
+    assert [sheet.cell(r, 1).value for r in (5, 8, 13, 24)] == list(dict.fromkeys(g for g, _ in seed_table()))
+    assert (
+        sheet["B5"].alignment.wrap_text
+        and sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
+    )
+    assert sheet.page_setup.orientation == "portrait" and sheet.print_title_rows == "$4:$4"
+    assert any(str(sheet.cell(r, 1).value or "").startswith("填表人") for r in range(26, 30))
