@@ -6,11 +6,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from hub.web.kit import STATIC
-from hub.web.routes import auth, requests, school
+from hub.web.routes import auth, bureau, complaints, requests, school
 
 
 def mount(app: FastAPI) -> None:
     """Add every page router and /static to `app` (called once by hub.app.create_app)."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, requests, school):
+    for module in (auth, requests, school, bureau, complaints):
         app.include_router(module.router)

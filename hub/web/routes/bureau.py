@@ -1,0 +1,415 @@
+"""The education bureau's desk: the burden dashboard, sources, grants and the audit log."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+import schemas
+from hub.access import service as access
+from hub.access.models import Principal
+from hub.access.payloads import GrantCreate
+from hub.access.repository import PrincipalRepository
+from hub.audit import service as audit
+from hub.burden import service as burden
+from hub.burden.terms import Term, TermError, parse_term, term_of
+from hub.db import utcnow
+from hub.deps import SessionDep, SettingsDep
+from hub.errors import HubError, Invalid
+from hub.sources import service as sources
+from hub.standard.service import current_standard
+from hub.web import charts, i18n
+from hub.web.kit import PageRoute, is_htmx, lang_of, redirect, render, role
+from hub.web.repository import AuditViewRepository
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+Overseer = Annotated[Principal, role("education", "admin")]
+Education = Annotated[Principal, role("education")]
+SchoolView = Annotated[Principal, role("school", "education", "admin")]
+
+COLOURS = {
+    "received": "#8fb3dc",
+    "satisfied": "#1d7a46",
+    "tasks": "#1f5fa8",
+    "baseline": "#c7ced6",
+    "filled": "#9a6200",
+    "spared": "#6cc08b",
+}
+
+
+def chosen_term(term: str | None) -> Term:
+    """The term asked for (2026-秋, 2026-autumn …), the current one when none is given."""
+    if not term:
+        return term_of(utcnow().date())
+    try:
+        return parse_term(term)
+    except TermError as exc:
+        raise Invalid(str(exc), detail={"field": "term", "value": term}) from None
+
+
+def term_choices(session: Session, current: Term) -> list[Term]:
+    """Terms worth offering: from the hub's first up to the next one."""
+    today = term_of(utcnow().date())
+    return sorted(set(burden.history_terms(session, max(today, current), limit=8)) | {current, today})
+
+
+# --- burden ------------------------------------------------------------------------------------------
+
+
+def _term_groups(history: list[Any], lang: str, t: Any) -> tuple[str, str]:
+    figure_series = [
+        charts.Series(name=t("burden.received"), colour=COLOURS["received"]),
+        charts.Series(name=t("burden.satisfied"), colour=COLOURS["satisfied"]),
+        charts.Series(name=t("burden.tasks"), colour=COLOURS["tasks"]),
+        charts.Series(name=t("burden.baseline"), colour=COLOURS["baseline"]),
+    ]
+    label = (lambda term: parse_term(term).label_en) if lang == "en" else (lambda term: term)
+    groups = [
+        charts.Group(
+            label=label(h.term),
+            values=[
+                h.requests_received,
+                h.requests_satisfied_without_school,
+                h.tasks_sent,
+                h.baseline_forms or None,
+            ],
+            mark=(h.baseline_forms * (1 - burden.REDUCTION_GOAL)) if h.baseline_forms else None,
+            mark_label=t("burden.goal", goal=f"{burden.REDUCTION_GOAL:.0%}"),
+        )
+        for h in history
+    ]
+    tasks_chart = charts.grouped_bars(t("burden.chart_tasks_vs_baseline"), figure_series, groups)
+    field_series = [
+        charts.Series(name=t("burden.filled"), colour=COLOURS["filled"]),
+        charts.Series(name=t("burden.spared"), colour=COLOURS["spared"]),
+    ]
+    field_groups = [
+        charts.Group(label=label(h.term), values=[h.fields_filled, h.fields_spared]) for h in history
+    ]
+    fields_chart = charts.grouped_bars(t("burden.chart_fields"), field_series, field_groups)
+    return tasks_chart, fields_chart
+
+
+@router.get("/burden")
+def burden_dashboard(
+    request: Request, session: SessionDep, principal: Overseer, term: str | None = None
+) -> Response:
+    """Per school and term: requests received, answered without the school, tasks, fields filled and
+    spared, against the baseline of rule 2 (−50%), with charts."""
+    lang = lang_of(request)
+    t = i18n.translator(lang)
+    current = chosen_term(term)
+    report = burden.city_burden(session, principal, current)
+    history = burden.city_history(session, principal, current)
+    tasks_chart, fields_chart = _term_groups(history, lang, t)
+    schools = sorted(report.schools, key=lambda s: (-s.tasks_sent, -s.requests_received, s.school_code))
+    return render(
+        request,
+        "burden.html",
+        {
+            "report": report,
+            "term": current,
+            "terms": term_choices(session, current),
+            "schools": schools,
+            "tasks_chart": tasks_chart,
+            "fields_chart": fields_chart,
+            "meter": charts.meter,
+            "goal": burden.REDUCTION_GOAL,
+            "baselines": burden.list_baselines(session, principal),
+        },
+        principal=principal,
+    )
+
+
+@router.get("/burden/{code}")
+def school_burden(
+    code: str, request: Request, session: SessionDep, principal: SchoolView, term: str | None = None
+) -> Response:
+    """One school's figures for a term and the terms before it."""
+    lang = lang_of(request)
+    t = i18n.translator(lang)
+    current = chosen_term(term)
+    figures = burden.school_burden(session, principal, code, current)
+    history = burden.school_history(session, principal, code, current)
+    tasks_chart, fields_chart = _term_groups(history, lang, t)
+    return render(
+        request,
+        "burden_school.html",
+        {
+            "s": figures,
+            "term": current,
+            "terms": term_choices(session, current),
+            "tasks_chart": tasks_chart,
+            "fields_chart": fields_chart,
+            "goal": burden.REDUCTION_GOAL,
+        },
+        principal=principal,
+    )
+
+
+@router.post("/burden/baselines")
+def set_baseline(
+    request: Request,
+    session: SessionDep,
+    principal: Education,
+    term: Annotated[str, Form()] = "",
+    school_code: Annotated[str, Form()] = "",
+    forms: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """The education bureau records how many forms schools filled per term before the hub."""
+    try:
+        count = int(forms)
+    except ValueError:
+        raise Invalid(
+            f"表格数须为整数：{forms} / the number of forms must be a whole number: {forms}",
+            detail={"field": "forms", "value": forms},
+        ) from None
+    burden.set_baseline(
+        session,
+        principal,
+        term=chosen_term(term) if term.strip() else None,
+        school_code=school_code.strip() or None,
+        forms=count,
+        note=note.strip(),
+        now=utcnow(),
+    )
+    return redirect(f"/burden{'?term=' + term.strip() if term.strip() else ''}", message="baseline_set")
+
+
+# --- sources -----------------------------------------------------------------------------------------
+
+
+def _sources_page(
+    request: Request, session: Session, principal: Principal, *, run: Any = None, error: str | None = None
+) -> Response:
+    return render(
+        request,
+        "sources.html",
+        {"sources": sources.list_sources(session), "run": run, "error": error},
+        principal=principal,
+    )
+
+
+@router.get("/sources")
+def source_list(request: Request, session: SessionDep, principal: Overseer) -> Response:
+    """Sources with their schedule and last run."""
+    return _sources_page(request, session, principal)
+
+
+@router.post("/sources/{name}/run")
+def run_source(
+    name: str, request: Request, session: SessionDep, settings: SettingsDep, principal: Overseer
+) -> Response:
+    """Run a source now and show how it went (a failed run is an answer too)."""
+    try:
+        run = sources.run_source(session, settings, name, trigger="web")
+    except HubError as exc:
+        session.rollback()
+        return _sources_page(request, session, principal, error=i18n.pick(exc.message, lang_of(request)))
+    return _sources_page(request, session, principal, run=sources.run_out(run, name, with_rejections=True))
+
+
+# --- grants ------------------------------------------------------------------------------------------
+
+
+def _element_names(std: schemas.Standard, entity: str, text: str) -> list[str]:
+    """Element codes or names, one per line or comma-separated; a zh label is accepted for its element."""
+    by_label = {e.label_zh: e.name for e in std.elements_for(entity)}
+    tokens = [x.strip() for x in re.split(r"[\n,，、;；]+", text) if x.strip()]
+    return [by_label.get(x, x) for x in tokens]
+
+
+def _codes(text: str) -> list[str] | None:
+    tokens = [x.strip() for x in re.split(r"[\s,，、;；]+", text) if x.strip()]
+    return tokens or None
+
+
+def _grants_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    today = utcnow().date()
+    grants = access.visible_grants(session, principal, holder_id=None)
+    principals = PrincipalRepository(session)
+    holders = [p for p in principals.list() if p.kind in access.GRANT_HOLDERS and p.active]
+    names = {p.id: p.name for p in principals.list()}
+    return render(
+        request,
+        "grants.html",
+        {
+            "grants": [
+                {"g": g, "holder": names.get(g.department_id), "active": g.active_on(today)} for g in grants
+            ],
+            "holders": holders,
+            "error": error,
+            "form": form or {"entity": "teacher"},
+        },
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+@router.get("/grants")
+def grant_list(request: Request, session: SessionDep, principal: Overseer) -> Response:
+    """Every grant (from approved requests and standing ones), and the form that grants standing access."""
+    return _grants_page(request, session, principal)
+
+
+@router.post("/grants")
+def create_grant(
+    request: Request,
+    session: SessionDep,
+    principal: Overseer,
+    department_id: Annotated[str, Form()] = "",
+    entity: Annotated[str, Form()] = "teacher",
+    elements: Annotated[str, Form()] = "",
+    clear_elements: Annotated[str, Form()] = "",
+    schools: Annotated[str, Form()] = "",
+    divisions: Annotated[str, Form()] = "",
+    purpose: Annotated[str, Form()] = "",
+    valid_until: Annotated[str, Form()] = "",
+) -> Response:
+    """Grant a department standing access to elements of a scope, for a purpose and period."""
+    lang = lang_of(request)
+    form = {
+        "department_id": department_id,
+        "entity": entity,
+        "elements": elements,
+        "clear_elements": clear_elements,
+        "schools": schools,
+        "divisions": divisions,
+        "purpose": purpose,
+        "valid_until": valid_until,
+    }
+    std = current_standard(session)
+    try:
+        payload = GrantCreate(
+            department_id=int(department_id) if department_id.isdigit() else 0,
+            entity=entity,  # type: ignore[arg-type]
+            elements=_element_names(std, entity if entity in ("teacher", "school") else "teacher", elements),
+            clear_elements=_element_names(
+                std, entity if entity in ("teacher", "school") else "teacher", clear_elements
+            ),
+            schools=_codes(schools),
+            divisions=_codes(divisions),
+            purpose=purpose.strip(),
+            valid_until=date.fromisoformat(valid_until) if valid_until.strip() else None,
+        )
+        access.grant_standing_access(session, principal, payload, today=utcnow().date())
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {i18n.pick(str(e['msg']).removeprefix('Value error, '), lang)}"
+            for e in exc.errors()
+        )
+        return _grants_page(request, session, principal, error=problems, form=form, status_code=422)
+    except ValueError:
+        return _grants_page(
+            request,
+            session,
+            principal,
+            error=f"{i18n.text('requests.valid_until', lang)}：{valid_until}",
+            form=form,
+            status_code=422,
+        )
+    except HubError as exc:
+        session.rollback()
+        return _grants_page(
+            request,
+            session,
+            principal,
+            error=i18n.pick(exc.message, lang),
+            form=form,
+            status_code=exc.status_code,
+        )
+    return redirect("/grants", message="granted")
+
+
+@router.post("/grants/{grant_id}/revoke")
+def revoke_grant(grant_id: int, session: SessionDep, principal: Overseer) -> Response:
+    """Revoke a grant: reads under it stop at once."""
+    access.revoke_grant(session, principal, grant_id)
+    return redirect("/grants", message="grant_revoked")
+
+
+# --- audit ---------------------------------------------------------------------------------------------
+
+
+def _day(value: str, *, end: bool = False) -> datetime | None:
+    if not value.strip():
+        return None
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(f"日期格式应为 YYYY-MM-DD：{value} / a date reads YYYY-MM-DD: {value}") from None
+    return datetime.combine(day + timedelta(days=1) if end else day, time.min, tzinfo=UTC)
+
+
+@router.get("/audit")
+def audit_log(
+    request: Request,
+    session: SessionDep,
+    principal: Overseer,
+    principal_id: str = "",
+    school: str = "",
+    element: str = "",
+    action: str = "",
+    start: str = "",
+    end: str = "",
+    before: int | None = None,
+) -> Response:
+    """The audit log filtered by who, school, element and period, with the hash chain's check."""
+    limit = 100
+    entries = AuditViewRepository(session).entries(
+        principal_id=int(principal_id) if principal_id.isdigit() else None,
+        school_code=school.strip() or None,
+        element=element.strip() or None,
+        actions=[action] if action else None,
+        start=_day(start),
+        end=_day(end, end=True),
+        before_id=before,
+        limit=limit,
+    )
+    principals = PrincipalRepository(session).list()
+    filters = {
+        "principal_id": principal_id,
+        "school": school.strip(),
+        "element": element.strip(),
+        "action": action,
+        "start": start,
+        "end": end,
+    }
+    return render(
+        request,
+        "audit.html",
+        {
+            "entries": entries,
+            "principals": principals,
+            "names": {p.id: p.name for p in principals},
+            "filters": filters,
+            "actions": [*audit.READ_ACTIONS, *audit.WRITE_ACTIONS, "grant.create", "grant.revoke"],
+            "next_before": entries[-1].id if len(entries) == limit else None,
+            "query": urlencode({k: v for k, v in filters.items() if v}),
+        },
+        principal=principal,
+    )
+
+
+@router.get("/audit/verify")
+def audit_verify(request: Request, session: SessionDep, principal: Overseer) -> Response:
+    """`hub audit verify`: walk the whole chain, name the first broken entry."""
+    template = "_verify.html" if is_htmx(request) else "verify.html"
+    return render(request, template, {"result": audit.verify(session)}, principal=principal)

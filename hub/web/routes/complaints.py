@@ -1,0 +1,204 @@
+"""举报 from a school and the education bureau's answers; the term's 自查表 with its Excel export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from hub.access.models import Principal
+from hub.complaints import service as complaints
+from hub.complaints.payloads import AnswerIn, ComplaintIn
+from hub.complaints.reasons import REASONS
+from hub.config import Settings
+from hub.db import utcnow
+from hub.deps import SessionDep, SettingsDep
+from hub.errors import HubError, Invalid
+from hub.schools.repository import SchoolViewRepository
+from hub.selfcheck import service as selfcheck
+from hub.selfcheck.workbook import build_workbook
+from hub.web import i18n
+from hub.web.kit import PageRoute, lang_of, redirect, render, role
+from hub.web.routes.bureau import chosen_term, term_choices
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+Reader = Annotated[Principal, role("school", "education", "admin")]
+School = Annotated[Principal, role("school")]
+Education = Annotated[Principal, role("education")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUSES = ("open", "answered", "closed")
+
+
+@router.get("/complaints")
+def complaint_list(
+    request: Request, session: SessionDep, principal: Reader, status: str | None = None
+) -> Response:
+    """A school's own complaints with the answers; the education bureau's inbox of all of them."""
+    statuses = [status] if status in STATUSES else None
+    found = complaints.list_complaints(session, principal, statuses=statuses, limit=200)
+    return render(
+        request,
+        "complaints.html",
+        {
+            "complaints": complaints.views(session, found),
+            "status": status if statuses else None,
+            "statuses": STATUSES,
+        },
+        principal=principal,
+    )
+
+
+def _new_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    form: dict[str, str],
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    concerned = SchoolViewRepository(session).requests_concerning(principal.school_code or "", limit=200)
+    return render(
+        request,
+        "complaint_new.html",
+        {"reasons": REASONS, "requests": concerned, "form": form, "error": error},
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+@router.get("/complaints/new")
+def new_complaint(request: Request, session: SessionDep, principal: School, request_id: str = "") -> Response:
+    """The form a school flags a request (or a demand that went around the hub) with."""
+    return _new_page(request, session, principal, {"request_id": request_id, "reason": "rule 14"})
+
+
+@router.post("/complaints")
+def file_complaint(
+    request: Request,
+    session: SessionDep,
+    principal: School,
+    reason: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    request_id: Annotated[str, Form()] = "",
+    outside_department: Annotated[str, Form()] = "",
+    outside_demand: Annotated[str, Form()] = "",
+) -> Response:
+    """File the complaint; the education bureau sees it and answers."""
+    lang = lang_of(request)
+    form = {
+        "reason": reason,
+        "text": text,
+        "request_id": request_id,
+        "outside_department": outside_department,
+        "outside_demand": outside_demand,
+    }
+    try:
+        payload = ComplaintIn(
+            reason=reason,
+            text=text,
+            request_id=int(request_id) if request_id.strip().isdigit() else None,
+            outside_department=outside_department or None,
+            outside_demand=outside_demand or None,
+        )
+        complaints.file_complaint(session, principal, payload, now=utcnow())
+    except ValidationError as exc:
+        problems = "; ".join(
+            i18n.pick(str(e["msg"]).removeprefix("Value error, "), lang) for e in exc.errors()
+        )
+        return _new_page(request, session, principal, form, error=problems, status_code=422)
+    except HubError as exc:
+        session.rollback()
+        return _new_page(
+            request, session, principal, form, error=i18n.pick(exc.message, lang), status_code=exc.status_code
+        )
+    return redirect("/complaints", message="complaint_filed")
+
+
+@router.post("/complaints/{complaint_id}/answer")
+def answer_complaint(
+    complaint_id: int,
+    session: SessionDep,
+    principal: Education,
+    response: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "answered",
+) -> Response:
+    """The education bureau answers (may answer again) or closes a complaint."""
+    try:
+        payload = AnswerIn(response=response, status=status)  # type: ignore[arg-type]
+    except ValidationError:
+        raise Invalid("答复不能为空 / the answer is empty", detail={"field": "response"}) from None
+    complaints.answer_complaint(session, principal, complaint_id, payload, now=utcnow())
+    return redirect("/complaints", message="complaint_answered")
+
+
+# --- 自查表 -------------------------------------------------------------------------------------------
+
+
+def _school_code(principal: Principal, school: str) -> str:
+    if principal.kind == "school":
+        return principal.school_code or ""
+    if not school.strip():
+        raise Invalid(
+            "请指定学校标识码（?school=） / name the school (?school=)",
+            detail={"field": "school", "value": school},
+        )
+    return school.strip()
+
+
+def _check(
+    session: Session, settings: Settings, principal: Principal, school: str, term: str | None
+) -> selfcheck.SelfCheck:
+    today = utcnow().date()
+    code = _school_code(principal, school)
+    return selfcheck.self_check(session, settings, principal, code, chosen_term(term), today=today)
+
+
+@router.get("/selfcheck")
+def selfcheck_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Reader,
+    term: str | None = None,
+    school: str = "",
+) -> Response:
+    """The 21-item 自查表 of the 高平 plan (附件2) for a school and term, answered from the hub's records."""
+    check = _check(session, settings, principal, school, term)
+    export = f"/selfcheck.xlsx?term={quote(check.term.label)}"
+    if principal.kind != "school":
+        export += f"&school={check.school_code}"
+    return render(
+        request,
+        "selfcheck.html",
+        {
+            "check": check,
+            "term": check.term,
+            "terms": term_choices(session, check.term),
+            "export": export,
+            "school": check.school_code if principal.kind != "school" else "",
+        },
+        principal=principal,
+    )
+
+
+@router.get("/selfcheck.xlsx")
+def selfcheck_xlsx(
+    session: SessionDep, settings: SettingsDep, principal: Reader, term: str | None = None, school: str = ""
+) -> Response:
+    """The 自查表 as Excel, to print, stamp and send to the education bureau."""
+    check = _check(session, settings, principal, school, term)
+    filename = f"自查表-{check.school_code}-{check.term.label}.xlsx"
+    return Response(
+        build_workbook(check),
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="selfcheck-{check.school_code}.xlsx"; '
+            f"filename*=UTF-8''{quote(filename)}"
+        },
+    )
