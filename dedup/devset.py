@@ -46,11 +46,16 @@ class Score:
 
     def summary(self) -> str:
         """One line of figures, like the REST scorer prints."""
-        return (
+        line = (
             f"dedup: F1 {self.f1:.3f} P {self.precision:.3f} R {self.recall:.3f} "
-            f"(tp {self.tp} fp {self.fp} fn {self.fn} tn {self.tn}); derived recall {self.derived_recall:.2f} "
-            f"({self.derived_tp}/{self.derived_tp + self.derived_fn}), derived false {self.derived_false}"
+            f"(tp {self.tp} fp {self.fp} fn {self.fn} tn {self.tn})"
         )
+        if self.derived_tp + self.derived_fn + self.derived_false:
+            line += (
+                f"; derived recall {self.derived_recall:.2f} ({self.derived_tp}/{self.derived_tp + self.derived_fn}),"
+                f" derived false {self.derived_false}"
+            )
+        return line
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,13 +225,64 @@ class _Replay:
             self.tn += 1
 
 
+def score_labels(path: str | Path, standard: Standard) -> Score:
+    """Score a table of labels (``{entity: [[label, element or null], ...]}``, as in tests/dedup/data).
+
+    A row is a true positive when the matcher names the expected element, a true negative when both
+    are null; a wrong element counts as a false positive and a false negative.
+    """
+    where = str(path)
+    table = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(table, Mapping):
+        raise DevsetFormatError(where, "table", "应为按实体分组的标签表", "expected labels grouped by entity")
+    matcher = Matcher(standard)
+    tp = fp = fn = tn = 0
+    mistakes: list[str] = []
+    for entity, rows in table.items():
+        for row in rows or ():
+            if not isinstance(row, Sequence) or isinstance(row, str) or len(row) < 2:
+                raise DevsetFormatError(
+                    where, str(entity), "行应为 [标签, 元素]", "a row must be [label, element]"
+                )
+            label, expected = str(row[0]), row[1]
+            got = matcher.match(label, entity=str(entity)).element
+            if got is not None and got == expected:
+                tp += 1
+            elif got is None and expected is None:
+                tn += 1
+            else:
+                fp += got is not None
+                fn += expected is not None
+                mistakes.append(f"{entity} {label}: expected {expected}, got {got}")
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        derived_recall=0.0,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        tn=tn,
+        derived_tp=0,
+        derived_fn=0,
+        derived_false=0,
+        mistakes=tuple(mistakes),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m dedup.devset FILE``: print the figures and every mistake."""
+    """``python -m dedup.devset FILE`` (a dev set) or ``--labels FILE`` (a label table): figures, mistakes."""
     args = list(sys.argv[1:] if argv is None else argv)
+    labels = args[:1] == ["--labels"]
+    if labels:
+        args = args[1:]
     if len(args) != 1:
-        print("usage: python -m dedup.devset FILE", file=sys.stderr)
+        print("usage: python -m dedup.devset [--labels] FILE", file=sys.stderr)
         return 2
-    score = score_devset(args[0], load_standard())
+    score = (score_labels if labels else score_devset)(args[0], load_standard())
     for mistake in score.mistakes:
         print(mistake)
     print(score.summary())

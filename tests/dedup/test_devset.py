@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dedup import DevsetFormatError
-from dedup.devset import score_devset
+from dedup.devset import main, score_devset, score_labels
 from schemas import Standard
 
 _DATA = Path(__file__).parent / "data"
@@ -80,3 +80,22 @@ def test_a_malformed_file_is_refused(standard: Standard, tmp_path: Path, content
     with pytest.raises(DevsetFormatError) as caught:
         score_devset(devset, standard)
     assert caught.value.reason_zh and caught.value.reason_en and str(devset) in str(caught.value)
+
+
+def test_a_label_table_is_scored(standard: Standard, tmp_path: Path) -> None:
+    table = tmp_path / "labels.yaml"
+    table.write_text(
+        "teacher:\n  - [姓名, teacher.name]\n  - [配偶姓名, null]\n  - [配偶姓名, teacher.name]\n"
+        "  - [出生日期, teacher.age]\n",
+        encoding="utf-8",
+    )
+    score = score_labels(table, standard)
+    assert (score.tp, score.fp, score.fn, score.tn) == (1, 1, 2, 1)
+    assert score.precision == 0.5
+    assert "teacher 出生日期: expected teacher.age, got teacher.birth_date" in score.mistakes
+
+
+def test_the_command_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--labels", str(_DATA / "labels_more.yaml")]) == 0
+    assert "F1 1.000" in capsys.readouterr().out
+    assert main([]) == 2
