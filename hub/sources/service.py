@@ -78,6 +78,36 @@ def mask_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return {key: _mask_value(key, value) for key, value in settings.items()}
 
 
+def _secret_values(value: Any, key: str = "", *, secret: bool = False) -> list[str]:
+    """Every secret string in settings (after environment expansion), to keep them out of error texts."""
+    secret = secret or bool(_SECRET_KEY.search(key))
+    if isinstance(value, dict):
+        return [found for k, v in value.items() for found in _secret_values(v, k, secret=secret)]
+    if isinstance(value, list):
+        return [found for v in value for found in _secret_values(v, key, secret=secret)]
+    if isinstance(value, str) and value:
+        if secret:
+            return [value]
+        try:
+            password = urlsplit(value).password
+        except ValueError:
+            return []
+        return [password] if password else []
+    return []
+
+
+def redact(text: str, settings: dict[str, Any]) -> str:
+    """The text with any secret of these settings (a token echoed in a URL, a password) replaced by ******."""
+    try:
+        secrets = _secret_values(readers.expand_environment(settings))
+    except readers.SourceSettingsError:
+        secrets = _secret_values(settings)
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if len(secret) >= 4:
+            text = text.replace(secret, SECRET_MASK)
+    return text
+
+
 def restore_secrets(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
     """Settings sent back as the API showed them keep the stored secrets where they still read ******."""
 
@@ -574,15 +604,10 @@ def run_source(session: Session, app_settings: Settings, name: str, *, trigger: 
         with session.begin_nested():
             tally = _execute(session, app_settings, source, run)
     except Exception as exc:  # one source's failure is recorded on its run and never propagates
-        log.warning(
-            "source %s run %s failed: %s",
-            name,
-            run.id,
-            exc,
-            exc_info=not isinstance(exc, (HubError, *readers.KNOWN_FAILURES)),
-        )
         run.status = "failed"
-        run.error = describe_failure(exc)[:4000]
+        run.error = redact(describe_failure(exc), source.settings)[:4000]
+        expected = isinstance(exc, (HubError, *readers.KNOWN_FAILURES))
+        log.warning("source %s run %s failed: %s", name, run.id, run.error, exc_info=not expected)
         source.consecutive_failures += 1
     else:
         run.status = "succeeded"
@@ -615,7 +640,7 @@ def record_crash(engine: Engine, name: str, exc: BaseException) -> None:
                     started_at=now,
                     finished_at=now,
                     status="failed",
-                    error=describe_failure(exc)[:4000],
+                    error=redact(describe_failure(exc), source.settings)[:4000],
                     files=[],
                     batch_ids=[],
                     rejections=[],

@@ -203,3 +203,16 @@ def test_a_mapping_that_leaves_out_a_required_element_fails_the_run(
 
     assert run.status == "failed"
     assert "id_number" in (run.error or "") or "公民身份号码" in (run.error or "")
+
+
+def test_a_token_sent_in_the_url_does_not_show_in_the_run_error(
+    session: Session, settings: Settings, city, feed
+) -> None:  # type: ignore[no-untyped-def]
+    state, url = feed
+    state.down = True
+    create_source(session, settings=feed_settings(url, params={"access_token": "tok-9f8e7d6c"}))
+
+    run = run_source(session, settings, "hr-feed")
+
+    assert run.status == "failed" and "HTTP 500" in (run.error or "")
+    assert "tok-9f8e7d6c" not in (run.error or "") and "access_token=******" in (run.error or "")
