@@ -509,6 +509,8 @@ class Matcher:
                     )
         if content:
             for form, dropped in index.suffix.get((subject, tokens)):
+                if form.element.value_type == "boolean":
+                    continue  # 是否师范专业 asks about 师范: without it, 专业 is another question
                 omitted = join_tokens(form.parsed.tokens[:dropped])
                 found.append(
                     self._from_form(
