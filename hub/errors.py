@@ -56,8 +56,12 @@ class ErrorBody(BaseModel):
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The `responses=` of a route: every listed status answers with ErrorBody."""
-    return {code: {"model": ErrorBody} for code in codes}
+    """The `responses=` of a route: every listed status answers with ErrorBody.
+
+    422 is always declared: a malformed path or query parameter gets the hub's error shape, not
+    FastAPI's default `HTTPValidationError`, which the OpenAPI document would otherwise promise.
+    """
+    return {code: {"model": ErrorBody} for code in dict.fromkeys((*codes, 422))}
 
 
 def install_error_handlers(app: FastAPI) -> None:

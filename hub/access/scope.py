@@ -10,7 +10,19 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, and_, any_, bindparam, false, func, literal_column, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String
 
@@ -28,21 +40,25 @@ def division_prefix(code: str) -> str:
     return code
 
 
-def in_codes(column: Any, codes: Sequence[str], dialect: str) -> ColumnElement[bool]:
+def in_codes(column: ColumnElement[Any], codes: Sequence[str], dialect: str) -> ColumnElement[bool]:
     if not codes:
         return false()
     if len(codes) <= LONG_LIST:
         return column.in_(list(codes))
     if dialect == "postgresql":
         return column == any_(bindparam(None, list(codes), type_=ARRAY(String())))
-    values = select(literal_column("value")).select_from(
+    values: Select[Any] = select(literal_column("value")).select_from(
         func.json_each(bindparam(None, orjson.dumps(list(codes)).decode(), type_=String()))
     )
     return column.in_(values.scalar_subquery())
 
 
 def school_condition(
-    column: Any, *, schools: Sequence[str] | None, divisions: Sequence[str] | None, dialect: str
+    column: ColumnElement[Any],
+    *,
+    schools: Sequence[str] | None,
+    divisions: Sequence[str] | None,
+    dialect: str,
 ) -> ColumnElement[bool]:
     """Rows whose school (in `column`) is among `schools` and inside one of `divisions` (None: no limit)."""
     terms: list[ColumnElement[bool]] = []

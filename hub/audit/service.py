@@ -30,9 +30,12 @@ HEAD_ID = 1
 
 
 class Actor(Protocol):
-    id: int
-    code: str
-    kind: str
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -389,3 +392,19 @@ def append_after_stream(factory: sessionmaker[Session], **entry: Any) -> None:
     """Record a streamed read once its rows went out, in a transaction of its own (the request's has ended)."""
     with factory.begin() as session:
         append(session, **entry)
+
+
+def record_task_read(session: Session, principal: Actor, task: Any, *, rows: int) -> AuditEntry:
+    """Record a task's prefilled rows being shown (to its school, or the bureau): a read of that school's records."""
+    identity = ["name", "id_number"] if task.entity == "teacher" else ["name"]
+    return append(
+        session,
+        principal=principal,
+        action="task.read",
+        entity=task.entity,
+        elements=[*(f"{task.entity}.{name}" for name in identity), *task.fields],
+        schools={task.school_code: rows} if rows else {},
+        request_id=task.request_id,
+        row_count=rows,
+        detail={"task_id": task.id},
+    )

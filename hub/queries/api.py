@@ -16,6 +16,7 @@ from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
 from hub.queries import service
 from hub.queries.payloads import AggregateOut, ChangesPage, RowsPage
+from hub.records.models import KEY_COLUMNS
 
 router = APIRouter(prefix="/query", tags=["query"])
 
@@ -111,7 +112,7 @@ def query_rows(
         )
         return Response(orjson.dumps(page), media_type="application/json")
 
-    size = len(service.KEY_COLUMNS[entity])
+    size = len(KEY_COLUMNS[entity])
     after = (
         service.decode_cursor(cursor, size=size, kinds=(str,) * size, field_name="cursor") if cursor else None
     )

@@ -309,7 +309,9 @@ def iter_rows(
     record_id = pseudonymiser(secret_key, plan.grant.department_id, entity)
     school_column = SCHOOL_COLUMN[entity]
     key_column = KEY_COLUMNS[entity][-1]
-    columns = [(c.element.code, c.element, c.masked, derived.get(c.element.code)) for c in plan.columns]
+    columns: list[tuple[str, schemas.Element, bool, Callable[[dict[str, Any]], Any] | None]] = [
+        (c.element.code, c.element, c.masked, derived.get(c.element.code)) for c in plan.columns
+    ]
     repository = QueryRepository(session)
     for record in repository.rows(
         entity, stored, extra, where=plan.where, after=tuple(after) if after else None, limit=limit
@@ -317,8 +319,8 @@ def iter_rows(
         school = record[school_column]
         per_school[school] += 1
         row: dict[str, Any] = {"record_id": record_id(record[key_column]), "school_code": school}
-        for code, element, masked, fn in columns:
-            value = _plain(element, fn(record) if fn is not None else record.get(element.name))
+        for code, element, masked, derive in columns:
+            value = _plain(element, derive(record) if derive is not None else record.get(element.name))
             row[code] = masking.mask(element, value) if masked and value is not None else value
         row["_key"] = [record[k] for k in KEY_COLUMNS[entity]]
         yield row

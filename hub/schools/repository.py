@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hub.requests.models import DataRequest
@@ -16,6 +16,7 @@ class SchoolViewRepository:
 
     def requests_concerning(self, school_code: str, *, limit: int = 1000) -> list[DataRequest]:
         """Requests whose scope holds the school, or that named no schools (the whole jurisdiction)."""
+        named: ColumnElement[bool]
         # A scope of None is stored as SQL NULL or as JSON null, depending on how the row was written.
         if self.dialect == "postgresql":
             named = DataRequest.schools.op("@>")(func.jsonb_build_array(school_code))
