@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import schemas
@@ -103,9 +104,8 @@ def ingest_frame(
             f"缺少必填列：{names} / required columns missing: {', '.join(e.label_en for e in missing)}",
             detail={"missing_columns": [e.name for e in missing], "unknown_columns": unknown},
         )
-    data = data.astype("string").fillna("")
-    for column in data.columns:
-        data[column] = data[column].str.strip()
+    # Readers hand over text; validate_frame trims and normalises the cells it checks.
+    data = data.astype("str").fillna("")
     rejected: list[Rejection] = []
     data = data[(data != "").any(axis=1)]  # blank lines are layout, not records
     rows_read = len(data)
@@ -273,14 +273,39 @@ def _jsonable(value: Any) -> Any:
 
 
 def values_as_of(session: Session, entity: str, record_key: str, at: datetime) -> dict[str, Any]:
-    """A record's element values as they stood at `at`, replayed from its history."""
+    """A record's element values as they stood at `at`: the current row with later changes undone.
+
+    History keeps old values (reverse deltas), so reading the present costs nothing and the past is
+    the present minus what changed since. A record inserted after `at` did not exist then ({}).
+    """
+    from hub.records.models import ENTITY_TABLES, KEY_COLUMNS
     from hub.records.repository import RecordRepository
 
-    values: dict[str, Any] = {}
-    for entry in RecordRepository(session).history(entity, record_key, until=at):
-        for element, (_, new) in entry.changes.items():
+    table = ENTITY_TABLES[entity]
+    key_column = table.c[KEY_COLUMNS[entity][-1]]
+    row = session.execute(sa.select(table).where(key_column == record_key)).mappings().first()
+    if row is None:
+        return {}
+    values = {
+        k: _jsonable(v)
+        for k, v in row.items()
+        if k not in ("extra", "updated_at", "batch_id") and v is not None
+    }
+    extra: dict[str, Any] = dict(row["extra"] or {})
+    later = [h for h in RecordRepository(session).history(entity, record_key) if h.recorded_at > at]
+    moved_batches = {h.batch_id for h in later if set(h.changes) == {"school_code"}}
+    for entry in reversed(later):
+        changes = dict(entry.changes)
+        if changes.pop("_inserted", None):
+            if entry.batch_id in moved_batches:
+                continue  # re-inserted under its new school: it existed before, under the old one
+            return {}
+        for element, (old, _) in changes.items():
             if element == "extra":
-                values.update(new or {})
+                extra = dict(old or {})
+            elif old is None:
+                values.pop(element, None)
             else:
-                values[element] = new
+                values[element] = old
+    values.update({k: v for k, v in extra.items() if v is not None})
     return values

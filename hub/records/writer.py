@@ -184,16 +184,20 @@ def upsert(
         )
     record_key = "s.teacher_key" if entity == "teacher" else "s.code"
     school_key = "s.school_code" if entity == "teacher" else "s.code"
+    history_insert = (
+        "INSERT INTO record_history (recorded_at, entity, school_code, record_key, batch_id, changes) "
+        f"SELECT :now, :entity, {school_key}, {record_key}, :batch, "
+    )
+    # New records get a marker; changed records {element: [old, new]} for what changed only.
     inserted = connection.execute(
-        text(f"SELECT count(*) FROM {stage} s LEFT JOIN {table.name} t ON {join} WHERE t.{keys[-1]} IS NULL")
-    ).scalar_one()
-    history = connection.execute(
         text(
-            f"""INSERT INTO record_history (recorded_at, entity, school_code, record_key, batch_id, changes)
-            SELECT :now, :entity, {school_key}, {record_key}, :batch, {changes}
-            FROM {stage} s LEFT JOIN {table.name} t ON {join}
-            WHERE t.{keys[-1]} IS NULL OR {differs}"""
+            f"""{history_insert} {_inserted_json(dialect)}
+            FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {join})"""
         ),
+        params,
+    ).rowcount
+    updated = connection.execute(
+        text(f"{history_insert} {changes} FROM {stage} s JOIN {table.name} t ON {join} WHERE {differs}"),
         params,
     ).rowcount
     set_clause = ", ".join(f"{c} = COALESCE(excluded.{c}, {table.name}.{c})" for c in value_columns)
@@ -212,9 +216,15 @@ def upsert(
         params,
     )
     connection.execute(text(f"DROP TABLE IF EXISTS {stage}"))
-    total = len(frame)
-    updated = history - inserted
-    return WriteCounts(inserted=inserted, updated=updated, unchanged=total - history, moved=moved)
+    return WriteCounts(
+        inserted=inserted, updated=updated, unchanged=len(frame) - inserted - updated, moved=moved
+    )
+
+
+def _inserted_json(dialect: str) -> str:
+    # A new record's values are the current row itself: history keeps only what later changes
+    # replaced (old values), so an insert costs one small marker instead of a copy of the row.
+    return "'{\"_inserted\": true}'" + ("::jsonb" if dialect == "postgresql" else "")
 
 
 def _moved_json(dialect: str) -> str:
