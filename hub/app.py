@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None, factory: sessionmaker[Session] 
                 ensure_bootstrap_admin(
                     session, settings.secret_key.get_secret_value(), settings.admin_token.get_secret_value()
                 )
+        _warm_matcher(factory)
         yield
 
     app = FastAPI(
@@ -55,3 +56,16 @@ def create_app(settings: Settings | None = None, factory: sessionmaker[Session] 
 
     mount(app)
     return app
+
+
+def _warm_matcher(factory: sessionmaker[Session]) -> None:
+    """Build the dedup index before the first request instead of during it (a few seconds)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hub.requests.service import matcher_for
+
+    try:
+        with factory() as session:
+            matcher_for(session)
+    except SQLAlchemyError:  # an unmigrated database: the first request will say so
+        pass

@@ -107,6 +107,11 @@ class DecisionIn(BaseModel):
     approval_number: str | None = Field(default=None, max_length=128, description="批准文号")
     valid_until: date | None = Field(default=None, description="有效期至")
     note: str | None = Field(default=None, max_length=2000)
+    mappings: dict[str, str] | None = Field(
+        default=None,
+        description="New fields the reviewer recognises as existing elements: {label: element code}; "
+        "each label is learned as a synonym",
+    )
 
 
 class BatchDecisionIn(DecisionIn):

@@ -25,20 +25,31 @@ from hub.requests import rules
 from hub.requests.models import OPEN_STATUSES, DataRequest, RequestField
 from hub.requests.payloads import DecisionIn, FieldIn, RequestIn, Violation
 from hub.requests.repository import RequestRepository
-from hub.standard.service import add_elements, current_standard, learned_synonyms
+from hub.standard.service import add_elements, current_standard, learn_synonym, learned_synonyms
 
-_matchers: dict[tuple[int, int], dedup.Matcher] = {}
+# One matcher per standard version, with the learned synonyms it already knows (building the index is
+# the costly part; learning a label on top of it is cheap).
+_matchers: dict[int, tuple[dedup.Matcher, frozenset[tuple[str, str]]]] = {}
 
 
 def matcher_for(session: Session) -> dedup.Matcher:
-    """One matcher per standard version and set of learned synonyms (building the index is the costly part)."""
+    """The matcher for the current standard version and every label reviewers have tied to an element."""
     std = current_standard(session)
     synonyms = learned_synonyms(session)
-    key = (std.version, sum(len(v) for v in synonyms.values()))
-    if key not in _matchers:
+    pairs = frozenset((code, label) for code, labels in synonyms.items() for label in labels)
+    cached = _matchers.get(std.version)
+    if cached is None:
         _matchers.clear()
-        _matchers[key] = dedup.Matcher(std, extra_synonyms=synonyms)
-    return _matchers[key]
+        matcher = dedup.Matcher(std, extra_synonyms=synonyms)
+    else:
+        matcher, known = cached
+        learned: dict[str, list[str]] = {}
+        for code, label in pairs - known:
+            learned.setdefault(code, []).append(label)
+        if learned:
+            matcher = matcher.with_synonyms(learned)
+    _matchers[std.version] = (matcher, pairs)
+    return matcher
 
 
 @dataclass(kw_only=True)
@@ -408,6 +419,7 @@ def decide(
             detail={"field": "valid_until", "value": valid_until.isoformat()},
         )
     std = current_standard(session)
+    _apply_reviewer_mappings(session, std, request, decision, principal)
     taken: set[str] = set()
     new_fields = [f for f in request.fields if f.element_code is None]
     by_label: dict[str, schemas.Element] = {}
@@ -434,6 +446,34 @@ def decide(
     grant_for_request(session, request, valid_until=None, created_by=principal.id, today=now.date())
     session.flush()
     return request
+
+
+def _apply_reviewer_mappings(
+    session: Session, std: schemas.Standard, request: DataRequest, decision: DecisionIn, principal: Principal
+) -> None:
+    """A reviewer who recognises a "new" field as an existing element ties them; the label is learned."""
+    labels = {f.label for f in request.fields if f.element_code is None}
+    for label, code in (decision.mappings or {}).items():
+        if label not in labels:
+            raise Invalid(
+                f"“{label}”不是该需求中的新字段 / {label!r} is not a new field of this request",
+                detail={"field": "mappings", "value": label},
+            )
+        if not std.has_element(code) or std.element(code).entity != request.entity:
+            raise Invalid(
+                f"数据元 {code} 不存在或不属于{request.entity} / element {code} does not exist for {request.entity}",
+                detail={"field": "mappings", "value": code},
+            )
+        element = std.element(code)
+        for f in request.fields:
+            if f.label == label and f.element_code is None:
+                f.element_code, f.match_kind, f.confidence = code, "reviewer", 1.0
+                f.status = "derived" if element.derivation is not None else "missing"
+                f.explanation_zh = f"统计机构审核认定为已有数据元 {element.label_zh}（{code}）"
+                f.explanation_en = (
+                    f"the reviewer identified it as existing element {element.label_en} ({code})"
+                )
+        learn_synonym(session, code, label, principal_id=principal.id, source=f"request {request.id}")
 
 
 # --- reading an answered request's data -------------------------------------------------------------

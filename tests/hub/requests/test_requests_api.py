@@ -222,3 +222,36 @@ def test_schools_cannot_submit_requests(client: TestClient, admin_headers, city)
     )
     assert client.post("/api/v1/requests", headers=school, json=body("姓名")).status_code == 403
     assert client.post("/api/v1/requests/check", headers=school, json=body("姓名")).status_code == 403
+
+
+def test_a_reviewer_can_tie_a_new_label_to_an_existing_element_and_it_is_learned(
+    client: TestClient,
+    city,
+    dept,
+    stats,  # type: ignore[no-untyped-def]
+) -> None:
+    js = client.post("/api/v1/requests", headers=dept, json=body("姓名", "本人联络手机")).json()
+    field = js["fields"][1]
+    if field["element"] is not None:
+        pytest.skip("the matcher already knows this label")
+    decided = client.post(
+        f"/api/v1/requests/{js['id']}/decision",
+        headers=stats,
+        json={
+            "decision": "approve",
+            "approval_number": "统制〔2026〕9号",
+            "mappings": {"本人联络手机": "teacher.mobile"},
+        },
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["fields"][1]["element"] == "teacher.mobile"
+    again = client.post("/api/v1/requests/check", headers=dept, json=body("本人联络手机")).json()
+    assert again["fields"][0]["element"] == "teacher.mobile"
+    assert again["fields"][0]["status"] == "available"
+    bad = client.post("/api/v1/requests", headers=dept, json=body("姓名", "奇怪的字段")).json()
+    refused = client.post(
+        f"/api/v1/requests/{bad['id']}/decision",
+        headers=stats,
+        json={"decision": "approve", "approval_number": "x", "mappings": {"奇怪的字段": "school.name"}},
+    )
+    assert refused.status_code == 422
