@@ -48,7 +48,7 @@ def city_burden(session: SessionDep, principal: PrincipalDep, term: TermQuery = 
     """Every school's burden figures and the city's totals for a term (default: the current one), against rule 2."""
     chosen = _term_or_current(term)
     report = service.city_burden(session, principal, chosen)
-    history = service.city_history(session, principal, chosen)
+    history = service.city_history(session, principal, chosen, current=report.totals)
     return CityBurdenOut(
         term=chosen.label,
         term_start=chosen.start.isoformat(),
@@ -72,7 +72,7 @@ def school_burden(
     """One school's burden figures for a term, with its earlier terms for comparison."""
     chosen = _term_or_current(term)
     figures = service.school_burden(session, principal, code, chosen)
-    history = service.school_history(session, principal, code, chosen)
+    history = service.school_history(session, principal, code, chosen, current=figures)
     return SchoolBurdenReportOut(
         **asdict(figures),
         term_start=chosen.start.isoformat(),

@@ -108,54 +108,50 @@ class BurdenRepository:
     ) -> dict[str, RequestCounts]:
         """Per school, over requests created in the period: received, satisfied without the school (answered,
         no task for it), refused, and fields spared (request fields not asked of it × its records)."""
+        in_period = and_(DataRequest.created_at >= since, DataRequest.created_at < until)
         scope = self.scope(since, until, school_code=school_code)
-        per_pair = (
+        fields = (
+            select(RequestField.request_id, func.count().label("fields"))
+            .join(DataRequest, DataRequest.id == RequestField.request_id)
+            .where(in_period)
+            .group_by(RequestField.request_id)
+            .subquery("field_counts")
+        )
+        # Per task: how many of its request's fields it asks (labels naming the same element each count).
+        asked = (
+            select(Task.id.label("task_id"), func.count().label("asked"))
+            .join(DataRequest, DataRequest.id == Task.request_id)
+            .join(RequestField, RequestField.request_id == Task.request_id)
+            .where(in_period, self._task_asks(RequestField))
+            .group_by(Task.id)
+        )
+        if school_code is not None:
+            asked = asked.where(Task.school_code == school_code)
+        asked_counts = asked.subquery("asked_counts")
+        teachers = self._teacher_counts(school_code)
+        records = case(
+            (Task.id.is_not(None), Task.rows_expected),
+            (DataRequest.entity == "teacher", func.coalesce(teachers.c.records, 0)),
+            else_=1,
+        )
+        spared = (func.coalesce(fields.c.fields, 0) - func.coalesce(asked_counts.c.asked, 0)) * records
+        query = (
             select(
                 scope.c.school_code,
-                scope.c.request_id,
-                DataRequest.status,
-                DataRequest.entity,
-                Task.id.label("task_id"),
-                Task.rows_expected,
-                func.count(RequestField.id).label("fields"),
-                func.coalesce(
-                    func.sum(case((and_(Task.id.is_not(None), self._task_asks(RequestField)), 1), else_=0)), 0
-                ).label("asked"),
+                func.count(),
+                func.sum(case((and_(DataRequest.status == "answered", Task.id.is_(None)), 1), else_=0)),
+                func.sum(case((DataRequest.status == "rejected", 1), else_=0)),
+                func.sum(case((DataRequest.status.in_(SETTLED), spared), else_=0)),
             )
             .select_from(scope)
             .join(DataRequest, DataRequest.id == scope.c.request_id)
-            .outerjoin(RequestField, RequestField.request_id == DataRequest.id)
-            .outerjoin(Task, and_(Task.request_id == DataRequest.id, Task.school_code == scope.c.school_code))
-            .group_by(
-                scope.c.school_code,
-                scope.c.request_id,
-                DataRequest.status,
-                DataRequest.entity,
-                Task.id,
-                Task.rows_expected,
+            .outerjoin(fields, fields.c.request_id == scope.c.request_id)
+            .outerjoin(
+                Task, and_(Task.request_id == scope.c.request_id, Task.school_code == scope.c.school_code)
             )
-            .subquery("per_pair")
-        )
-        teachers = self._teacher_counts(school_code)
-        records = case(
-            (per_pair.c.task_id.is_not(None), per_pair.c.rows_expected),
-            (per_pair.c.entity == "teacher", func.coalesce(teachers.c.records, 0)),
-            else_=1,
-        )
-        settled = per_pair.c.status.in_(SETTLED)
-        query = (
-            select(
-                per_pair.c.school_code,
-                func.count(),
-                func.sum(
-                    case((and_(per_pair.c.status == "answered", per_pair.c.task_id.is_(None)), 1), else_=0)
-                ),
-                func.sum(case((per_pair.c.status == "rejected", 1), else_=0)),
-                func.sum(case((settled, (per_pair.c.fields - per_pair.c.asked) * records), else_=0)),
-            )
-            .select_from(per_pair)
-            .outerjoin(teachers, teachers.c.school_code == per_pair.c.school_code)
-            .group_by(per_pair.c.school_code)
+            .outerjoin(asked_counts, asked_counts.c.task_id == Task.id)
+            .outerjoin(teachers, teachers.c.school_code == scope.c.school_code)
+            .group_by(scope.c.school_code)
         )
         return {
             code: RequestCounts(

@@ -231,21 +231,36 @@ def history_terms(session: Session, until: Term, *, limit: int = 8) -> list[Term
 
 
 def school_history(
-    session: Session, principal: Principal, code: str, until: Term, *, limit: int = 8
+    session: Session,
+    principal: Principal,
+    code: str,
+    until: Term,
+    *,
+    limit: int = 8,
+    current: SchoolBurden | None = None,
 ) -> list[SchoolBurden]:
-    """One school's figures for each term from the hub's first up to `until`."""
+    """One school's figures for each term from the hub's first up to `until` (`current`: until's, if at hand)."""
     check_school_view(session, principal, code)
     return [
-        compute(session, t, school_code=code).schools[0] for t in history_terms(session, until, limit=limit)
+        current if current is not None and t == until else compute(session, t, school_code=code).schools[0]
+        for t in history_terms(session, until, limit=limit)
     ]
 
 
 def city_history(
-    session: Session, principal: Principal, until: Term, *, limit: int = 8
+    session: Session,
+    principal: Principal,
+    until: Term,
+    *,
+    limit: int = 8,
+    current: BurdenTotals | None = None,
 ) -> list[BurdenTotals]:
-    """The city's totals for each term from the hub's first up to `until`."""
+    """The city's totals for each term from the hub's first up to `until` (`current`: until's, if at hand)."""
     _overseer(principal)
-    return [compute(session, t).totals for t in history_terms(session, until, limit=limit)]
+    return [
+        current if current is not None and t == until else compute(session, t).totals
+        for t in history_terms(session, until, limit=limit)
+    ]
 
 
 # --- baselines --------------------------------------------------------------------------------------

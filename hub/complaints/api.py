@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from hub.burden.api import TermQuery
 from hub.complaints import service
+from hub.complaints.models import Complaint
 from hub.complaints.payloads import AnswerIn, ComplaintIn, ComplaintOut, ReasonOut
 from hub.complaints.reasons import REASONS
 from hub.db import utcnow
@@ -15,7 +16,7 @@ from hub.errors import error_responses
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
 
-def _out(session: SessionDep, complaints: list[service.Complaint]) -> list[ComplaintOut]:
+def _out(session: SessionDep, complaints: list[Complaint]) -> list[ComplaintOut]:
     return [ComplaintOut.model_validate(v, from_attributes=True) for v in service.views(session, complaints)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
@@ -39,7 +39,7 @@ class ComplaintRepository:
         offset: int = 0,
     ) -> list[Complaint]:
         """Newest first; `since`/`until` bound `created_at` as [since, until)."""
-        query: Select[tuple[Complaint]] = select(Complaint).order_by(Complaint.id.desc())
+        query = select(Complaint).order_by(Complaint.id.desc())
         if school_code is not None:
             query = query.where(Complaint.school_code == school_code)
         if statuses:

@@ -193,12 +193,13 @@ def _school(item: Item, facts: Facts) -> Answer:
 
 def _item_1(item: Item, facts: Facts) -> Answer:
     unapproved = facts.unapproved_tasks()
+    unapproved_requests = sorted({t.request_id for t in unapproved})
     note, complaint_ids = _complaint_note(facts, item.number)
     outside = [c.id for c in facts.complaints if c.outside_demand or c.outside_department]
     evidence = {
         "tasks": len(facts.tasks),
         "unapproved_tasks": [t.id for t in unapproved],
-        "unapproved_requests": sorted({t.request_id for t in unapproved}),
+        "unapproved_requests": unapproved_requests,
         "approval_numbers": facts.approval_numbers(),
         "complaints": complaint_ids,
         "outside_demands": outside,
@@ -209,7 +210,7 @@ def _item_1(item: Item, facts: Facts) -> Answer:
             source="partial",
             finding="violation",
             text=f"{_verdict(item, True)}。数据中心记录本学期有 {len(unapproved)} 项未经统计机构审批的填报任务下发本校"
-            f"（采集需求 {_ids(evidence['unapproved_requests'])}）。",
+            f"（采集需求 {_ids(unapproved_requests)}）。",
             text_en=f"{len(unapproved)} tasks reached the school without the statistics bureau's approval",
             note=_join(note, outside_note),
             evidence=evidence,

@@ -28,7 +28,8 @@ _SCHOOL_FILL = PatternFill("solid", fgColor="FFF2CC")  # what the school still h
 def _lines(text: str, width: int) -> int:
     """Rows of text a wrapped cell needs (CJK characters take two widths), for a row height Excel keeps."""
     units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return max(1, -(-units // max(1, width * 2 - 4)) + text.count("\n"))
+    # A column `width` characters wide holds about that many Latin characters, half as many CJK ones.
+    return max(1, -(-units // max(1, width - 2)) + text.count("\n"))
 
 
 def build_workbook(check: SelfCheck) -> bytes:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from hub.burden.terms import term_of
 from hub.config import Settings
+from hub.requests.models import DataRequest
 from hub.selfcheck.items import ITEMS
 from hub.tasks.models import Task
 from tests.hub.burden.factories import (
@@ -203,3 +204,27 @@ def test_the_xlsx_prints_like_the_paper_form(client: TestClient, city: City) -> 
     )
     assert sheet.page_setup.orientation == "portrait" and sheet.print_title_rows == "$4:$4"
     assert any(str(sheet.cell(r, 1).value or "").startswith("填表人") for r in range(26, 30))
+
+
+def test_a_task_without_approval_or_past_its_validity_shows_in_items_1_2_and_19(
+    client: TestClient, session: Session, city: City
+) -> None:
+    """Publication refuses both, so the records are altered as an import from an older system would leave them."""
+    first = city.schools[0]
+    published, voting = city.requests["published"], city.requests["voting"]
+    session.execute(update(DataRequest).where(DataRequest.id == published).values(approval_number=None))
+    session.execute(
+        update(DataRequest)
+        .where(DataRequest.id == voting)
+        .values(valid_until=date.today() - timedelta(days=1))
+    )
+    session.flush()
+    items = {i["number"]: i for i in selfcheck(client, city, first)["items"]}
+    assert (items[1]["finding"], items[1]["answer"][0]) == ("violation", "是")
+    assert items[1]["evidence"]["unapproved_requests"] == [published]
+    assert f"#{published}" in items[1]["answer"]
+    assert items[2]["finding"] == "violation" and len(items[2]["evidence"]["outside_validity"]) == 1
+    assert items[19]["finding"] == "violation" and len(items[19]["evidence"]["unapproved_tasks"]) == 1
+    # The other school got the same unapproved task.
+    other = {i["number"]: i for i in selfcheck(client, city, city.schools[1])["items"]}
+    assert other[1]["finding"] == "violation" and other[2]["finding"] == "unknown"
