@@ -31,6 +31,10 @@ from pydantic import SecretStr
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+# Run as `python bench/query.py`, bench/ comes first on the path, and bench/connectors.py would shadow
+# the project's `connectors` package: the project root goes first instead.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_query"
 SECRET = "bench-query-secret-key"
 ADMIN = "bench-query-admin-token"

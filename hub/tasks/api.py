@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 
 from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
+from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, require
 from hub.errors import Invalid, error_responses
@@ -224,7 +225,11 @@ def list_tasks(
     context = _Context(session)
     names = PublicationRepository(session).school_names(t.school_code for t in tasks)
     rows = with_rows if with_rows is not None else principal.kind == "school"
-    return [_task_out(context, t, names.get(t.school_code), with_rows=rows) for t in tasks]
+    out = [_task_out(context, t, names.get(t.school_code), with_rows=rows) for t in tasks]
+    for task, shown in zip(tasks, out, strict=True):
+        if shown.rows:
+            audit.record_task_read(session, principal, task, rows=len(shown.rows))
+    return out
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut, responses=error_responses(401, 403, 404))
@@ -232,7 +237,9 @@ def get_task(task_id: int, session: SessionDep, principal: PrincipalDep) -> Task
     """One task with its fields and prefilled rows (404 for another school's task)."""
     task = service.task_for(session, principal, task_id, now=utcnow())
     names = PublicationRepository(session).school_names([task.school_code])
-    return _task_out(_Context(session), task, names.get(task.school_code), with_rows=True)
+    out = _task_out(_Context(session), task, names.get(task.school_code), with_rows=True)
+    audit.record_task_read(session, principal, task, rows=len(out.rows or []))
+    return out
 
 
 @router.get(
@@ -263,9 +270,10 @@ def task_template(task_id: int, session: SessionDep, principal: PrincipalDep) ->
         std=context.std,
         entity=task.entity,
         elements=service.task_elements(context.std, task),
-        rows=service.prefilled_rows(session, task, context.std),
+        rows=(rows := list(service.prefilled_rows(session, task, context.std))),
         notes=notes,
     )
+    audit.record_task_read(session, principal, task, rows=len(rows))
     return Response(
         content,
         media_type=XLSX,
