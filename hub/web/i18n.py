@@ -435,6 +435,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "selfcheck.from_records": ("由数据中心记录生成", "from the hub's records"),
     "selfcheck.by_school": ("需学校自行填写", "for the school to answer"),
     # --- errors
+    "invalid.string_too_short": (
+        "太短，至少 {min_length} 个字",
+        "too short: at least {min_length} characters",
+    ),
+    "invalid.string_too_long": ("太长，最多 {max_length} 个字", "too long: at most {max_length} characters"),
+    "invalid.too_short": ("至少要有 {min_length} 项", "needs at least {min_length} entries"),
+    "invalid.too_long": ("最多 {max_length} 项", "at most {max_length} entries"),
+    "invalid.missing": ("必填", "required"),
+    "invalid.literal_error": ("不是可选的值", "not one of the allowed values"),
     "error.title": ("出错了", "Something went wrong"),
     "error.csrf": (
         "请求来源无法确认（缺少或不符的 Origin/Referer），已拒绝。请从本站页面重新操作。",
@@ -477,6 +486,17 @@ def translator(lang: str) -> Callable[..., str]:
         return words.format(**values) if values else words
 
     return t
+
+
+def validation_message(error: Any, lang: str) -> str:
+    """A pydantic error in the reader's words: the catalogue's for common kinds, the validator's own otherwise."""
+    key = f"invalid.{error.get('type', '')}"
+    if key in CATALOGUE:
+        try:
+            return text(key, lang).format(**(error.get("ctx") or {}))
+        except (KeyError, IndexError):
+            return text(key, lang)
+    return pick(str(error.get("msg", "")).removeprefix("Value error, "), lang)
 
 
 def pick(message: str | None, lang: str) -> str:

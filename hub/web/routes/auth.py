@@ -37,6 +37,14 @@ CREATABLE = {
 }
 
 
+FORM_LABELS = {
+    "kind": "principals.kind",
+    "name": "principals.name",
+    "code": "principals.code",
+    "school_code": "principals.school_code",
+}
+
+
 def _safe_next(target: str | None) -> str:
     # Only paths of this site: "//evil.example" or "https://…" would turn sign-in into an open redirect.
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -148,7 +156,10 @@ def create_principal(
         )
         created, token = access.create_principal(session, settings.secret_key.get_secret_value(), payload)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{i18n.text(FORM_LABELS.get(str(e['loc'][0]), 'common.name'), lang)}: {i18n.validation_message(e, lang)}"
+            for e in exc.errors()
+        )
         return _principals_page(request, session, principal, error=problems, form=form, status_code=422)
     except HubError as exc:
         session.rollback()

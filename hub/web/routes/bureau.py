@@ -312,8 +312,7 @@ def create_grant(
         access.grant_standing_access(session, principal, payload, today=utcnow().date())
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {i18n.pick(str(e['msg']).removeprefix('Value error, '), lang)}"
-            for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc'])}: {i18n.validation_message(e, lang)}" for e in exc.errors()
         )
         return _grants_page(request, session, principal, error=problems, form=form, status_code=422)
     except ValueError:
@@ -413,3 +412,9 @@ def audit_verify(request: Request, session: SessionDep, principal: Overseer) -> 
     """`hub audit verify`: walk the whole chain, name the first broken entry."""
     template = "_verify.html" if is_htmx(request) else "verify.html"
     return render(request, template, {"result": audit.verify(session)}, principal=principal)
+
+
+@router.get("/sources/{name}/run")
+def back_to_sources(name: str) -> Response:
+    """A reload of a run's answer page goes back to the list (it never runs the source again)."""
+    return redirect("/sources")

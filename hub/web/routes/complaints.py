@@ -108,9 +108,7 @@ def file_complaint(
         )
         complaints.file_complaint(session, principal, payload, now=utcnow())
     except ValidationError as exc:
-        problems = "; ".join(
-            i18n.pick(str(e["msg"]).removeprefix("Value error, "), lang) for e in exc.errors()
-        )
+        problems = "; ".join(i18n.validation_message(e, lang) for e in exc.errors())
         return _new_page(request, session, principal, form, error=problems, status_code=422)
     except HubError as exc:
         session.rollback()

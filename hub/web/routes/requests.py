@@ -24,7 +24,7 @@ from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError
 from hub.requests import service as requests
 from hub.requests.models import REQUEST_STATUSES, RequestField
-from hub.requests.payloads import DecisionIn, FieldIn, RequestIn
+from hub.requests.payloads import DecisionIn, RequestIn
 from hub.requests.repository import RequestRepository
 from hub.standard.service import current_standard
 from hub.tasks import service as tasks
@@ -168,8 +168,7 @@ def _form(
 
 def _problem(error: Any, lang: str, fields: list[web.FieldLine]) -> str:
     location = [p for p in error.get("loc", ()) if p != "body"]
-    message = str(error.get("msg", "")).removeprefix("Value error, ")
-    message = i18n.pick(message, lang)
+    message = i18n.validation_message(error, lang)
     if location and location[0] == "fields" and len(location) > 1 and isinstance(location[1], int):
         index = location[1]
         label = fields[index].label if index < len(fields) else ""
@@ -204,7 +203,7 @@ def build_payload(session: Session, form: dict[str, str], lang: str) -> tuple[Re
             schools=schools,
             period=form["period"] or None,
             deadline=deadline,
-            fields=[FieldIn(label=f.label, type=f.type, description=f.description) for f in lines],
+            fields=[{"label": f.label, "type": f.type, "description": f.description} for f in lines],  # type: ignore[misc]
         )
     except ValidationError as exc:
         return None, [_problem(e, lang, lines) for e in exc.errors()]
@@ -253,6 +252,13 @@ def _classification(session: Session, settings: Any, payload: RequestIn, lang: s
 def new_request(request: Request, principal: Requester) -> Response:
     """The form a department writes a request in."""
     return _new_page(request, principal, _form("", "", "teacher", "", "", "", ""))
+
+
+@router.get("/requests/check")
+@router.get("/requests/header")
+def back_to_form() -> Response:
+    """A reload or bookmark of a dry run's page goes back to an empty form."""
+    return redirect("/requests/new")
 
 
 @router.post("/requests/check")
@@ -628,3 +634,10 @@ def request_data_xlsx(request_id: int, session: SessionDep, principal: Reader) -
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="request-{request_id}.xlsx"'},
     )
+
+
+@router.get("/requests/{request_id}/publish")
+@router.get("/requests/{request_id}/decision")
+def back_to_request(request_id: int) -> Response:
+    """A reload or bookmark of a publication's or decision's answer page goes back to the request."""
+    return redirect(f"/requests/{request_id}")

@@ -332,3 +332,10 @@ def my_school(request: Request, session: SessionDep, principal: School) -> Respo
 def school_view(code: str, request: Request, session: SessionDep, principal: SchoolView) -> Response:
     """A school's overview as the education bureau sees it (a school sees only its own)."""
     return _overview_page(request, session, principal, code)
+
+
+@router.get("/tasks/{task_id}/fill")
+@router.get("/tasks/{task_id}/upload")
+def back_to_task(task_id: int) -> Response:
+    """A reload or bookmark of a submission's answer page goes back to the task."""
+    return redirect(f"/tasks/{task_id}")

@@ -1,0 +1,283 @@
+"""The request flow of DESIGN.md clicked through in a real Chromium against a real `hub serve`.
+
+A fresh SQLite file holds a small demo city (`hub demo --schools 6 --teachers 60`); each role signs in
+with its token from demo-tokens.txt in its own browser context. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ADMIN_TOKEN = "browser-admin-token-0123456789"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NEW_FIELD = "每周课后服务课时"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"),
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hub:
+    url: str
+    tokens: dict[str, str]
+
+    @property
+    def school_code(self) -> str:
+        """The first demo school that has a token (demo principals exist for three schools)."""
+        return sorted(
+            code.removeprefix("demo-school-") for code in self.tokens if code.startswith("demo-school-")
+        )[0]
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from hub.cli import app; app()", *args]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    workdir = tmp_path_factory.mktemp("hub-browser")
+    env = {
+        **os.environ,
+        "HUB_DATABASE_URL": f"sqlite:///{workdir / 'hub.db'}",
+        "HUB_ADMIN_TOKEN": ADMIN_TOKEN,
+        "HUB_SECRET_KEY": "browser-test-secret-key-0123456789",
+        "HUB_SCHEDULER_ENABLED": "false",
+    }
+    subprocess.run(
+        _cli("demo", "--schools", "6", "--teachers", "60"),
+        cwd=workdir, env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    tokens = dict(
+        line.split("\t", 1)
+        for line in (workdir / "demo-tokens.txt").read_text(encoding="utf-8").splitlines()
+        if line
+    )
+    tokens["admin"] = ADMIN_TOKEN
+    port = _free_port()
+    log = (workdir / "serve.log").open("wb")
+    server = subprocess.Popen(
+        _cli("serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler"),
+        cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"hub serve did not start:\n{(workdir / 'serve.log').read_text()}")
+            time.sleep(0.2)
+        yield Hub(url=url, tokens=tokens)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def signed_in(browser: object, hub: Hub, who: str, *, width: int = 1200) -> object:
+    """A page of a fresh browser context, signed in through the sign-in form with `who`'s token."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{hub.url}/")
+    page.fill("#token", hub.tokens[who])
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def shot(page: object, artifacts_dir: Path, name: str) -> None:
+    page.screenshot(path=str(artifacts_dir / f"web-{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_request_flow_through_every_role(browser: object, hub: Hub, artifacts_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    school = hub.school_code
+    deadline = (date.today() + timedelta(days=40)).isoformat()
+
+    # The department writes a request with one new field and sees each field's class before submitting.
+    department = signed_in(browser, hub, "demo-hrss")
+    expect(department).to_have_url(f"{hub.url}/requests")
+    department.click("text=提出采集需求")
+    department.fill("#title", "教师课后服务情况统计")
+    department.fill("#purpose", "课后服务经费测算")
+    department.fill("#deadline", deadline)
+    department.fill("#schools", school)
+    department.fill("#labels", f"姓名\n出生年月\n年龄\n{NEW_FIELD} | integer")
+    department.click("#check")
+    rows = department.locator("#classification table.fields tbody tr")
+    # The first check builds the matcher's index for the standard: seconds, once per process.
+    expect(rows).to_have_count(4, timeout=60_000)
+    expect(department.locator('#classification tr[data-field="姓名"]')).to_have_attribute(
+        "data-status", "available"
+    )
+    expect(department.locator('#classification tr[data-field="年龄"]')).to_have_attribute(
+        "data-status", "derived"
+    )
+    expect(department.locator(f'#classification tr[data-field="{NEW_FIELD}"]')).to_have_attribute(
+        "data-status", "new"
+    )
+    expect(department.locator("#classification")).to_contain_text("待统计局审批")
+    shot(department, artifacts_dir, "01-department-check")
+    department.click("#submit")
+    expect(department.locator("#request-status")).to_have_attribute("data-status", "pending_approval")
+    request_url = department.url.split("?")[0]
+    request_id = request_url.rsplit("/", 1)[1]
+    shot(department, artifacts_dir, "02-department-submitted")
+
+    # The statistics bureau sees the new field beside the closest elements and approves it.
+    statistics = signed_in(browser, hub, "demo-stats")
+    expect(statistics).to_have_url(f"{hub.url}/review")
+    card = statistics.locator(f"#review-{request_id}")
+    expect(card.locator("table.new-fields")).to_contain_text(NEW_FIELD)
+    card.locator(f"#form_number-{request_id}").fill("教统表1号")
+    card.locator(f"#approval_number-{request_id}").fill("统制〔2026〕12号")
+    shot(statistics, artifacts_dir, "03-statistics-review")
+    card.locator("button.approve").click()
+    expect(statistics.locator("#messages")).to_contain_text("已作出审批决定")
+
+    # The education bureau sees which schools will get a task, then publishes.
+    education = signed_in(browser, hub, "demo-edu")
+    education.goto(request_url)
+    expect(education.locator("#preview-tasks")).to_contain_text(school)
+    shot(education, artifacts_dir, "04-education-preview")
+    education.click("#publish-button")
+    expect(education.locator("#request-status")).to_have_attribute("data-status", "published")
+    expect(education.locator("#progress")).to_contain_text(school)
+    shot(education, artifacts_dir, "05-education-published")
+
+    # The school fills its task in the browser; a bad value comes back beside its field with the reason.
+    teacher_school = signed_in(browser, hub, f"demo-school-{school}")
+    expect(teacher_school).to_have_url(f"{hub.url}/tasks")
+    teacher_school.click("text=在线填报")
+    inputs = teacher_school.locator("#task-rows input[type=text]")
+    count = inputs.count()
+    assert count >= 2
+    for index in range(count):
+        inputs.nth(index).fill(str(index % 4 + 1))
+    inputs.nth(0).fill("两节")
+    teacher_school.click("#submit-task")
+    bad = teacher_school.locator("#task-rows td.cell-bad")
+    expect(bad).to_have_count(1)
+    expect(bad.locator(".cell-error")).to_contain_text("整数")
+    expect(bad.locator("input")).to_have_value("两节")
+    shot(teacher_school, artifacts_dir, "06-school-bad-value")
+    phone = signed_in(browser, hub, f"demo-school-{school}", width=375)
+    task_url = teacher_school.url.removesuffix("/fill")
+    phone.goto(task_url)
+    expect(phone.locator("#task-rows")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone, artifacts_dir, "phone-task")
+    bad.locator("input").fill("2")
+    teacher_school.click("#submit-task")
+    expect(teacher_school.locator("#outcome")).to_contain_text("全部通过")
+    expect(teacher_school.locator("#task-rows td.cell-bad")).to_have_count(0)
+    shot(teacher_school, artifacts_dir, "07-school-fixed")
+
+    # The school's overview and the department's answer.
+    teacher_school.goto(f"{hub.url}/school")
+    expect(teacher_school.locator("#concerned")).to_contain_text("教师课后服务情况统计")
+    shot(teacher_school, artifacts_dir, "08-school-overview")
+    department.goto(request_url)
+    expect(department.locator("#request-status")).to_have_attribute("data-status", "answered")
+    department.click("#read-data")
+    table = department.locator("#data")
+    expect(table.locator("thead")).to_contain_text(NEW_FIELD)
+    expect(table.locator("tbody tr").first).to_contain_text(school)
+    assert table.locator("tbody tr").count() == count
+    shot(department, artifacts_dir, "09-department-data")
+    csv = department.request.get(f"{request_url}/data.csv")
+    assert csv.ok and NEW_FIELD in csv.text()
+
+    # Who read the school's data shows the department's read.
+    teacher_school.goto(f"{hub.url}/school")
+    expect(teacher_school.locator("#usage")).to_contain_text("市人力资源和社会保障局")
+
+    # The education bureau's dashboard and audit log.
+    education.goto(f"{hub.url}/burden")
+    expect(education.locator("svg.chart").first).to_be_visible()
+    shot(education, artifacts_dir, "10-education-burden")
+    education.goto(f"{hub.url}/audit")
+    expect(education.locator("#verify-result")).to_have_attribute("data-ok", "true")
+    shot(education, artifacts_dir, "11-education-audit")
+
+
+def test_admin_opens_an_account_and_the_token_works(browser: object, hub: Hub, artifacts_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    admin = signed_in(browser, hub, "admin")
+    expect(admin).to_have_url(f"{hub.url}/principals")
+    admin.select_option("#kind", "department")
+    admin.fill("#name", "市医疗保障局")
+    admin.fill("#code", "medical-insurance")
+    admin.click("text=创建并生成令牌")
+    token = admin.locator("[data-token]").inner_text().strip()
+    assert len(token) > 20
+    shot(admin, artifacts_dir, "12-admin-token")
+    newcomer = signed_in(browser, Hub(url=hub.url, tokens={"new": token}), "new")
+    expect(newcomer).to_have_url(f"{hub.url}/requests")
+    expect(newcomer.locator("header")).to_contain_text("市医疗保障局")
+
+
+def test_pages_fit_a_375_pixel_phone(browser: object, hub: Hub, artifacts_dir: Path) -> None:
+    school = hub.school_code
+    pages = {
+        f"demo-school-{school}": ["/tasks", "/school", "/complaints/new", "/selfcheck"],
+        "demo-hrss": ["/requests", "/requests/new"],
+        "demo-stats": ["/review"],
+        "demo-edu": ["/requests", "/burden", "/audit", "/grants", "/complaints"],
+    }
+    for who, paths in pages.items():
+        page = signed_in(browser, hub, who, width=375)
+        for path in paths:
+            page.goto(f"{hub.url}{path}")
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, f"{path} as {who} is {width} px wide"
+        name = who.removeprefix("demo-").split("-")[0]
+        shot(page, artifacts_dir, f"phone-{name}")
