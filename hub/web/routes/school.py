@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
+from hub.audit import service as audit
 from hub.config import Settings
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
@@ -97,6 +98,8 @@ def _fill_page(
         rows.append(
             {"reference": row.reference, "name": row.name, "id_hint": row.id_number_last4, "values": values}
         )
+    # Showing the prefilled rows is a read of the school's records, as GET /api/v1/tasks/{id} records it.
+    audit.record_task_read(session, principal, task, rows=len(rows))
     return render(
         request,
         "task_fill.html",
@@ -289,9 +292,10 @@ def task_template(task_id: int, session: SessionDep, principal: School) -> Respo
         std=std,
         entity=task.entity,
         elements=tasks.task_elements(std, task),
-        rows=tasks.prefilled_rows(session, task, std),
+        rows=(rows := list(tasks.prefilled_rows(session, task, std))),
         notes=notes,
     )
+    audit.record_task_read(session, principal, task, rows=len(rows))
     return Response(
         content,
         media_type=XLSX,
