@@ -104,6 +104,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "principals.active": ("有效", "active"),
     "principals.revoked": ("已停用", "revoked"),
     "principals.revoke": ("停用", "Revoke"),
+    "principals.confirm_revoke": (
+        "确定停用这个账号？其令牌将立即失效。",
+        "Revoke this account? Its token stops working at once.",
+    ),
     "principals.education_note": (
         "教育局可以为学校和部门开通账号。",
         "The education bureau may open accounts for schools and departments.",
@@ -309,6 +313,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "school.times": ("次数", "Times"),
     "school.without_input": ("无需本校填报", "no input needed"),
     "school.had_task": ("本校有任务", "school had a task"),
+    "school.reads": ("本校数据被读取次数", "Reads of the school's data"),
     "school.usage": ("谁使用了本校数据", "Who used the school's data"),
     "school.usage_summary": (
         "共被读取 {reads} 次、{rows} 行，{readers} 个使用方",
@@ -396,6 +401,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "grants.valid_until": ("有效期至（可选）", "Valid until (optional)"),
     "grants.submit": ("授权", "Grant"),
     "grants.revoke": ("撤销", "Revoke"),
+    "grants.confirm_revoke": ("确定撤销这项授权？", "Revoke this grant?"),
     "grants.active": ("有效", "active"),
     "grants.inactive": ("失效", "inactive"),
     "grants.request": ("来自需求", "From request"),

@@ -8,9 +8,11 @@ the reader's language instead of the API's JSON.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -32,8 +34,20 @@ STATIC = Path(__file__).resolve().parent / "static"
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.globals["pick"] = i18n.pick
 templates.env.filters["pct"] = lambda value: "–" if value is None else f"{value * 100:.0f}%"
-templates.env.filters["day"] = lambda value: "" if value is None else value.strftime("%Y-%m-%d")
-templates.env.filters["minute"] = lambda value: "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+# Stored instants are UTC; people read them on Beijing time.
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def _local(value: datetime | date | None, pattern: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(LOCAL_TIME)
+    return value.strftime(pattern)
+
+
+templates.env.filters["day"] = lambda value: _local(value, "%Y-%m-%d")
+templates.env.filters["minute"] = lambda value: _local(value, "%Y-%m-%d %H:%M")
 
 
 class LoginRequired(Exception):

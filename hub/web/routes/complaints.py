@@ -167,6 +167,9 @@ def selfcheck_page(
     school: str = "",
 ) -> Response:
     """The 21-item 自查表 of the 高平 plan (附件2) for a school and term, answered from the hub's records."""
+    if principal.kind != "school" and not school.strip():
+        # The bureau first picks a school (its burden dashboard links here with ?school= too).
+        return render(request, "selfcheck_pick.html", {"term": chosen_term(term)}, principal=principal)
     check = _check(session, settings, principal, school, term)
     export = f"/selfcheck.xlsx?term={quote(check.term.label)}"
     if principal.kind != "school":

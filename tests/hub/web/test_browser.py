@@ -130,8 +130,8 @@ def signed_in(browser: object, hub: Hub, who: str, *, width: int = 1200) -> obje
     return page
 
 
-def shot(page: object, artifacts_dir: Path, name: str) -> None:
-    page.screenshot(path=str(artifacts_dir / f"web-{name}.png"), full_page=True)  # type: ignore[attr-defined]
+def shot(page: object, artifacts_dir: Path, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(artifacts_dir / f"web-{name}.png"), full_page=full_page)  # type: ignore[attr-defined]
 
 
 def test_request_flow_through_every_role(browser: object, hub: Hub, artifacts_dir: Path) -> None:
@@ -212,7 +212,7 @@ def test_request_flow_through_every_role(browser: object, hub: Hub, artifacts_di
     phone.goto(task_url)
     expect(phone.locator("#task-rows")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-    shot(phone, artifacts_dir, "phone-task")
+    shot(phone, artifacts_dir, "phone-task", full_page=False)
     bad.locator("input").fill("2")
     teacher_school.click("#submit-task")
     expect(teacher_school.locator("#outcome")).to_contain_text("全部通过")
@@ -242,6 +242,12 @@ def test_request_flow_through_every_role(browser: object, hub: Hub, artifacts_di
     education.goto(f"{hub.url}/burden")
     expect(education.locator("svg.chart").first).to_be_visible()
     shot(education, artifacts_dir, "10-education-burden")
+    education.click("header >> text=English")
+    expect(education.locator("h1")).to_contain_text("Burden dashboard")
+    shot(education, artifacts_dir, "10-education-burden-en")
+    education.goto(f"{hub.url}/requests")  # the choice is remembered
+    expect(education.locator("h1")).to_contain_text("Data requests")
+    education.click("header >> text=中文")
     education.goto(f"{hub.url}/audit")
     expect(education.locator("#verify-result")).to_have_attribute("data-ok", "true")
     shot(education, artifacts_dir, "11-education-audit")
@@ -280,4 +286,15 @@ def test_pages_fit_a_375_pixel_phone(browser: object, hub: Hub, artifacts_dir: P
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 375, f"{path} as {who} is {width} px wide"
         name = who.removeprefix("demo-").split("-")[0]
-        shot(page, artifacts_dir, f"phone-{name}")
+        shot(page, artifacts_dir, f"phone-{name}", full_page=False)
+    # A department checks a form's fields on its phone: the classification stacks into cards.
+    page = signed_in(browser, hub, "demo-hrss", width=375)
+    page.goto(f"{hub.url}/requests/new")
+    page.fill("#title", "手机上的检查")
+    page.fill("#purpose", "手机上的检查")
+    page.fill("#labels", "姓名\n身份证号码（18位）\n配偶姓名\n教龄")
+    page.click("#check")
+    page.locator("#classification table.fields tbody tr").first.wait_for(timeout=60_000)
+    page.locator("#classification").scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(page, artifacts_dir, "phone-check", full_page=False)

@@ -393,7 +393,9 @@ def test_the_self_check_table_is_shown_and_exported(browser: Browser, people: Pe
     assert workbook.active is not None and workbook.active.max_row >= 21
     browser.sign_in(people.education)
     assert browser.get(f"/selfcheck?school={town.schools[1]}").status_code == 200
-    assert browser.get("/selfcheck").status_code == 422
+    picker = browser.get("/selfcheck")
+    assert picker.status_code == 200 and 'name="school"' in picker.text
+    assert browser.get("/selfcheck?school=0000000000").status_code == 404
 
 
 def test_grants_are_given_and_revoked_from_the_page(
