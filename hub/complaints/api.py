@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from hub.burden.api import TermQuery
 from hub.complaints import service
@@ -14,6 +14,9 @@ from hub.deps import PrincipalDep, SessionDep
 from hub.errors import error_responses
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
+# Ids are 32-bit in every backend: a larger one is a 422, not a database overflow.
+MAX_ID = 2**31 - 1
+ComplaintId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _out(session: SessionDep, complaints: list[Complaint]) -> list[ComplaintOut]:
@@ -53,9 +56,9 @@ def list_complaints(
     ] = None,
     school_code: Annotated[str | None, Query(pattern=r"^\d{10}$")] = None,
     reason: Annotated[list[str] | None, Query()] = None,
-    request_id: int | None = None,
+    request_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[ComplaintOut]:
     """A school's own complaints; the education bureau's view of all of them, newest first."""
     complaints = service.list_complaints(
@@ -72,8 +75,8 @@ def list_complaints(
     return _out(session, complaints)
 
 
-@router.get("/{complaint_id}", response_model=ComplaintOut, responses=error_responses(401, 403, 404))
-def get_complaint(complaint_id: int, session: SessionDep, principal: PrincipalDep) -> ComplaintOut:
+@router.get("/{complaint_id}", response_model=ComplaintOut, responses=error_responses(401, 403, 404, 422))
+def get_complaint(complaint_id: ComplaintId, session: SessionDep, principal: PrincipalDep) -> ComplaintOut:
     """One complaint, with the education bureau's answer once there is one."""
     return _out(session, [service.get_complaint(session, principal, complaint_id)])[0]
 
@@ -82,7 +85,7 @@ def get_complaint(complaint_id: int, session: SessionDep, principal: PrincipalDe
     "/{complaint_id}/answer", response_model=ComplaintOut, responses=error_responses(401, 403, 404, 409, 422)
 )
 def answer_complaint(
-    complaint_id: int, payload: AnswerIn, session: SessionDep, principal: PrincipalDep
+    complaint_id: ComplaintId, payload: AnswerIn, session: SessionDep, principal: PrincipalDep
 ) -> ComplaintOut:
     """The education bureau answers a complaint (answered) or settles it (closed)."""
     complaint = service.answer_complaint(session, principal, complaint_id, payload, now=utcnow())

@@ -17,7 +17,10 @@ class ReasonOut(BaseModel):
 
 
 class ComplaintIn(BaseModel):
-    reason: str = Field(description="A reason code from GET /complaints/reasons: " + ", ".join(REASON_CODES))
+    reason: str = Field(
+        description="A reason code from GET /complaints/reasons",
+        json_schema_extra={"enum": list(REASON_CODES)},
+    )
     text: str = Field(min_length=1, max_length=4000, description="What happened, in the school's words")
     request_id: int | None = Field(
         default=None, description="A request through the hub that concerned the school"
