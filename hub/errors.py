@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 
 
 class HubError(Exception):
@@ -72,6 +73,19 @@ def install_error_handlers(app: FastAPI) -> None:
             {"error": exc.error, "message": exc.message, "detail": exc.detail},
             status_code=exc.status_code,
             headers=headers,
+        )
+
+    @app.exception_handler(DataError)
+    async def _data_error(_: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot hold (an id beyond its integer range, say) is the caller's
+        # mistake, not the server's; the driver's text is not shown (it may quote the value).
+        return JSONResponse(
+            {
+                "error": "invalid",
+                "message": "数值超出可存储的范围 / a value is out of the range the store can hold",
+                "detail": None,
+            },
+            status_code=422,
         )
 
     @app.exception_handler(RequestValidationError)
