@@ -75,8 +75,9 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=headers,
         )
 
+    @app.exception_handler(OverflowError)  # SQLite's driver refuses integers beyond 64 bits this way
     @app.exception_handler(DataError)
-    async def _data_error(_: Request, exc: DataError) -> JSONResponse:
+    async def _data_error(_: Request, exc: Exception) -> JSONResponse:
         # A value the database cannot hold (an id beyond its integer range, say) is the caller's
         # mistake, not the server's; the driver's text is not shown (it may quote the value).
         return JSONResponse(
