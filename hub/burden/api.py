@@ -18,6 +18,7 @@ from hub.burden.terms import Term, TermError, parse_term
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep
 from hub.errors import Invalid, error_responses
+from hub.kit.clock import local_today
 
 router = APIRouter(tags=["burden"])
 SchoolCode = Annotated[str, Path(pattern=r"^\d{10}$", description="学校标识码 (10 digits)")]
@@ -40,7 +41,7 @@ TermQuery = Annotated[Term | None, Depends(term_param)]
 
 
 def _term_or_current(term: Term | None) -> Term:
-    return term or service.today_term(utcnow().date())
+    return term or service.today_term(local_today())
 
 
 @router.get("/burden", response_model=CityBurdenOut, responses=error_responses(401, 403, 422))

@@ -16,6 +16,7 @@ from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, require
 from hub.errors import Forbidden, error_responses
+from hub.kit.clock import local_today
 from hub.requests import service
 from hub.requests.models import DataRequest
 from hub.requests.payloads import BatchDecisionIn, DecisionIn, FieldOut, RequestIn, RequestOut, Violation
@@ -99,7 +100,7 @@ def _out(session: service.Session, request: DataRequest) -> RequestOut:
 @router.post("/check", response_model=RequestOut, responses=error_responses(401, 403, 422))
 def check_request(payload: RequestIn, session: SessionDep, settings: SettingsDep, _: Requester) -> RequestOut:
     """Dry run: classify every field, find duplicates and rule breaks; stores nothing."""
-    result = service.classify(session, settings, payload, today=utcnow().date())
+    result = service.classify(session, settings, payload, today=local_today())
     session.rollback()
     return RequestOut(
         id=None,
@@ -186,7 +187,7 @@ def request_data(
     format: Literal["json", "csv"] = "json",
 ) -> StreamingResponse:
     """The answer rows of an answered request, masked per grant (JSON, or CSV with ?format=csv), streamed."""
-    today = utcnow().date()
+    today = local_today()
     request, grant = service.readable_request(session, principal, request_id, today=today)
     columns = service.data_columns(session, request, grant)
     factory = http_request.app.state.session_factory

@@ -18,6 +18,7 @@ from hub.access.models import Grant, Principal
 from hub.access.service import active_grant, create_grant
 from hub.config import Settings
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from hub.kit.clock import local_date
 from hub.records.derive import deriver
 from hub.records.models import SCHOOL_COLUMN
 from hub.records.repository import RecordRepository, SchoolRepository
@@ -250,7 +251,7 @@ def submit(
         raise Forbidden(
             "只有部门或教育局可以提交采集需求 / only departments and the education bureau submit requests"
         )
-    result = classify(session, settings, payload, today=now.date())
+    result = classify(session, settings, payload, today=local_date(now))
     std = current_standard(session)
     request = DataRequest(
         department_id=principal.id,
@@ -290,7 +291,7 @@ def submit(
     if result.status in ("answered", "duplicate"):
         if result.status == "answered":
             request.answered_at = now
-        grant_for_request(session, request, valid_until=None, created_by=None, today=now.date())
+        grant_for_request(session, request, valid_until=None, created_by=None, today=local_date(now))
     return request
 
 
@@ -412,8 +413,8 @@ def decide(
             "批准须填写批准文号 / an approval needs an approval_number (批准文号)",
             detail={"field": "approval_number"},
         )
-    valid_until = decision.valid_until or date(now.year, 12, 31)
-    if valid_until < now.date():
+    valid_until = decision.valid_until or date(local_date(now).year, 12, 31)
+    if valid_until < local_date(now):
         raise Invalid(
             f"有效期至 {valid_until} 已过 / valid_until {valid_until} is in the past",
             detail={"field": "valid_until", "value": valid_until.isoformat()},
@@ -443,7 +444,7 @@ def decide(
     request.approval_number = decision.approval_number
     request.form_number = decision.form_number
     request.valid_until = valid_until
-    grant_for_request(session, request, valid_until=None, created_by=principal.id, today=now.date())
+    grant_for_request(session, request, valid_until=None, created_by=principal.id, today=local_date(now))
     session.flush()
     return request
 

@@ -47,7 +47,8 @@ SYNC_JOB_ID = "hub:sync-sources"
 CLOSE_DUE_JOB_ID = "hub:close-due-requests"
 RUN_SOURCE_JOB = "hub.sources.scheduler:run_source_job"
 CLOSE_DUE_JOB = "hub.sources.scheduler:close_due_requests_job"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
+from hub.kit.clock import DEFAULT_TIMEZONE  # noqa: E402  (one timezone for the whole hub)
+
 SYNC_SECONDS = 60
 # A run missed while the scheduler was down still happens if it is at most this late (coalesced to one).
 MISFIRE_GRACE_SECONDS = 3600

@@ -23,6 +23,7 @@ from hub.access.models import Principal
 from hub.config import Settings
 from hub.db import utcnow
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from hub.kit.clock import local_date
 from hub.kit.tokens import teacher_key
 from hub.kit.workdays import add_working_days
 from hub.records.files import entity_headers, read_upload
@@ -59,7 +60,7 @@ _STATUS_REASONS = {
 
 
 def _today(now: datetime) -> date:
-    return now.date()
+    return local_date(now)
 
 
 # --- publication ------------------------------------------------------------------------------------
