@@ -120,6 +120,17 @@ def publish(
         or request.deadline
         or add_working_days(today, settings.min_working_days * DEFAULT_DEADLINE_FACTOR, **overrides)
     )
+    if request.valid_until is not None and deadline > request.valid_until:
+        # Past its validity the approval no longer covers the collection (seed rule 13).
+        raise Invalid(
+            f"截止日期 {deadline} 晚于批准文号 {request.approval_number} 的有效期 {request.valid_until} / "
+            f"deadline {deadline} is after the approval's validity ({request.valid_until})",
+            detail={
+                "field": "deadline",
+                "value": deadline.isoformat(),
+                "valid_until": request.valid_until.isoformat(),
+            },
+        )
     violation = rules.deadline_violation(deadline, today, settings)
     if violation is not None:
         raise Invalid(

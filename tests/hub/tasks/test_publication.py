@@ -196,3 +196,17 @@ def test_a_scope_names_the_schools_that_can_get_tasks(client: TestClient, town: 
     assert publication["schools_in_scope"] == 2
     assert [t["school_code"] for t in publication["tasks"]] == [town.schools[1]]
     assert publication["tasks"][0]["fields"] == ["teacher.training_hours"]
+
+
+def test_a_deadline_after_the_approvals_validity_is_refused(client: TestClient, people: People) -> None:
+    request = submit_request(client, people.department, request_body("普通话水平等级"))
+    approve(client, people.statistics, request["id"])
+    valid_until = client.get(f"/api/v1/requests/{request['id']}", headers=people.department).json()[
+        "valid_until"
+    ]
+    later = (date.fromisoformat(valid_until) + timedelta(days=1)).isoformat()
+    answer = client.post(
+        f"/api/v1/requests/{request['id']}/publish", headers=people.education, json={"deadline": later}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"]["valid_until"] == valid_until
