@@ -119,6 +119,7 @@ def main() -> None:
             "decision": "approve",
             "form_number": "教统1号",
             "approval_number": f"统批〔2026〕{request_id}号",
+            "valid_until": f"{date.today().year + 1}-12-31",
         }
         answer = statistics_bureau.post(f"/requests/{request_id}/decision", data=form, headers=ORIGIN)
         assert "msg=decided" in str(answer.url), answer.text[:500]

@@ -24,6 +24,7 @@ from hub.access.models import Principal
 from hub.access.service import authenticate
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import Forbidden, HubError, NotAuthenticated
+from hub.kit.clock import DEFAULT_TIMEZONE
 from hub.web import i18n
 
 TOKEN_COOKIE = "hub_token"
@@ -35,7 +36,7 @@ templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.globals["pick"] = i18n.pick
 templates.env.filters["pct"] = lambda value: "–" if value is None else f"{value * 100:.0f}%"
 # Stored instants are UTC; people read them on Beijing time.
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+LOCAL_TIME = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def _local(value: datetime | date | None, pattern: str) -> str:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
-from hub.web.kit import STATIC
+from hub.web import i18n
+from hub.web.kit import STATIC, error_response
 from hub.web.routes import auth, bureau, complaints, requests, school
+
+# Paths that answer machines: their errors keep the API's JSON.
+MACHINE_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/health", "/static/")
 
 
 def mount(app: FastAPI) -> None:
@@ -14,3 +21,13 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, requests, school, bureau, complaints):
         app.include_router(module.router)
+
+    async def not_a_page(request: Request, exc: Exception) -> Response:
+        # An unknown address or a wrong method on a page gets a page a person can read, not JSON.
+        assert isinstance(exc, HTTPException)
+        if request.url.path.startswith(MACHINE_PATHS) or exc.status_code not in (404, 405):
+            return await http_exception_handler(request, exc)
+        key = "error.not_found" if exc.status_code == 404 else "error.method"
+        return error_response(request, exc.status_code, i18n.both(key))
+
+    app.add_exception_handler(HTTPException, not_a_page)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -23,6 +24,7 @@ from hub.burden.terms import Term, TermError, parse_term, term_of
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, Invalid
+from hub.kit.clock import DEFAULT_TIMEZONE, local_today
 from hub.sources import service as sources
 from hub.standard.service import current_standard
 from hub.web import charts, i18n
@@ -48,7 +50,7 @@ COLOURS = {
 def chosen_term(term: str | None) -> Term:
     """The term asked for (2026-秋, 2026-autumn …), the current one when none is given."""
     if not term:
-        return term_of(utcnow().date())
+        return term_of(local_today())
     try:
         return parse_term(term)
     except TermError as exc:
@@ -57,7 +59,7 @@ def chosen_term(term: str | None) -> Term:
 
 def term_choices(session: Session, current: Term) -> list[Term]:
     """Terms worth offering: from the hub's first up to the next one."""
-    today = term_of(utcnow().date())
+    today = term_of(local_today())
     return sorted(set(burden.history_terms(session, max(today, current), limit=8)) | {current, today})
 
 
@@ -242,7 +244,7 @@ def _grants_page(
     form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    today = utcnow().date()
+    today = local_today()
     grants = access.visible_grants(session, principal, holder_id=None)
     principals = PrincipalRepository(session)
     holders = [p for p in principals.list() if p.kind in access.GRANT_HOLDERS and p.active]
@@ -309,7 +311,7 @@ def create_grant(
             purpose=purpose.strip(),
             valid_until=date.fromisoformat(valid_until) if valid_until.strip() else None,
         )
-        access.grant_standing_access(session, principal, payload, today=utcnow().date())
+        access.grant_standing_access(session, principal, payload, today=local_today())
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {i18n.validation_message(e, lang)}" for e in exc.errors()
@@ -354,7 +356,10 @@ def _day(value: str, *, end: bool = False) -> datetime | None:
         day = date.fromisoformat(value.strip())
     except ValueError:
         raise Invalid(f"日期格式应为 YYYY-MM-DD：{value} / a date reads YYYY-MM-DD: {value}") from None
-    return datetime.combine(day + timedelta(days=1) if end else day, time.min, tzinfo=UTC)
+    # A day on the page is a Beijing day, as deadlines and terms are (hub.kit.clock).
+    return datetime.combine(
+        day + timedelta(days=1) if end else day, time.min, tzinfo=ZoneInfo(DEFAULT_TIMEZONE)
+    )
 
 
 @router.get("/audit")

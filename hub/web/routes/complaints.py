@@ -18,6 +18,7 @@ from hub.config import Settings
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, Invalid
+from hub.kit.clock import local_today
 from hub.schools.repository import SchoolViewRepository
 from hub.selfcheck import service as selfcheck
 from hub.selfcheck.workbook import build_workbook
@@ -152,7 +153,7 @@ def _school_code(principal: Principal, school: str) -> str:
 def _check(
     session: Session, settings: Settings, principal: Principal, school: str, term: str | None
 ) -> selfcheck.SelfCheck:
-    today = utcnow().date()
+    today = local_today()
     code = _school_code(principal, school)
     return selfcheck.self_check(session, settings, principal, code, chosen_term(term), today=today)
 

@@ -22,6 +22,7 @@ from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError
+from hub.kit.clock import local_today
 from hub.requests import service as requests
 from hub.requests.models import REQUEST_STATUSES, RequestField
 from hub.requests.payloads import DecisionIn, RequestIn
@@ -232,7 +233,7 @@ def _new_page(
 def _classification(session: Session, settings: Any, payload: RequestIn, lang: str) -> dict[str, Any]:
     """The dry run, as the page shows it; nothing it touched is kept."""
     try:
-        result = requests.classify(session, settings, payload, today=utcnow().date())
+        result = requests.classify(session, settings, payload, today=local_today())
         std = current_standard(session)
         fields = outcome_views(std, result.fields, lang)
         return {
@@ -438,7 +439,8 @@ def _detail_page(
             "readable": readable,
             "source": source,
             "error": error,
-            "today": utcnow().date(),
+            "today": local_today(),
+            "default_until": _default_until(found.deadline),
         },
         principal=principal,
         status_code=status_code,
@@ -490,6 +492,13 @@ def publish(
 # --- review ---------------------------------------------------------------------------------------
 
 
+def _default_until(deadline: date | None) -> date:
+    """The validity the form proposes: the end of this year, or of the deadline's year when it is later,
+    since a publication's deadline may not outlast the approval."""
+    end_of_year = date(local_today().year, 12, 31)
+    return max(end_of_year, date(deadline.year, 12, 31)) if deadline else end_of_year
+
+
 def _review_page(
     request: Request, session: Session, principal: Principal, *, errors: dict[int, str] | None = None
 ) -> Response:
@@ -509,12 +518,13 @@ def _review_page(
                 "other": [f for f in fields if f["status"] in ("available", "derived")],
                 "violations": violation_views(r.violations, lang),
                 "error": (errors or {}).get(r.id),
+                "default_until": _default_until(r.deadline),
             }
         )
     return render(
         request,
         "review.html",
-        {"items": items, "default_until": date(utcnow().year, 12, 31)},
+        {"items": items},
         principal=principal,
         status_code=422 if errors else 200,
     )
@@ -566,7 +576,7 @@ def request_data(
     request_id: int, request: Request, session: SessionDep, principal: Reader, offset: int = 0
 ) -> Response:
     """The answer rows, a page at a time, masked per grant (each page shown is on the audit log)."""
-    page = web.data_page(session, principal, request_id, offset=max(0, offset), today=utcnow().date())
+    page = web.data_page(session, principal, request_id, offset=max(0, offset), today=local_today())
     found = requests.get_request(session, principal, request_id)
     return render(
         request,
@@ -579,7 +589,7 @@ def request_data(
 @router.get("/requests/{request_id}/data.csv")
 def request_data_csv(request_id: int, request: Request, session: SessionDep, principal: Reader) -> Response:
     """The whole answer as CSV (UTF-8 with BOM, so Excel reads the Chinese), streamed."""
-    today = utcnow().date()
+    today = local_today()
     found, grant, columns = web.readable(session, principal, request_id, today=today)
     factory = request.app.state.session_factory
     reader, grant_id, entity, scope_id = audit.actor_ref(principal), grant.id, found.entity, found.id
@@ -628,7 +638,7 @@ def request_data_csv(request_id: int, request: Request, session: SessionDep, pri
 @router.get("/requests/{request_id}/data.xlsx")
 def request_data_xlsx(request_id: int, session: SessionDep, principal: Reader) -> Response:
     """The whole answer as an Excel workbook."""
-    content = web.data_xlsx(session, principal, request_id, today=utcnow().date())
+    content = web.data_xlsx(session, principal, request_id, today=local_today())
     return Response(
         content,
         media_type=XLSX,

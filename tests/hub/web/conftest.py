@@ -88,7 +88,12 @@ def approved_request(browser: Browser, people: People) -> Callable[..., int]:
         browser.sign_in(people.statistics)
         decided = browser.post(
             f"/requests/{request_id}/decision",
-            {"decision": "approve", "form_number": "教统1号", "approval_number": "统批〔2026〕9号"},
+            {
+                "decision": "approve",
+                "form_number": "教统1号",
+                "approval_number": "统批〔2026〕9号",
+                "valid_until": f"{DEADLINE.year}-12-31",
+            },
         )
         assert decided.status_code == 200 and "msg=decided" in str(decided.url), text(decided.text)[:500]
         return request_id

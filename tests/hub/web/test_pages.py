@@ -446,3 +446,10 @@ def test_accounts_are_opened_with_a_token_shown_once(
     browser.sign_in(admin_headers)
     taken = browser.post("/principals", {"kind": "department", "name": "重复", "code": "school-new"})
     assert taken.status_code == 409 and "已被使用" in text(taken.text)
+
+
+def test_an_unknown_address_is_a_page_for_people_and_json_for_machines(browser: Browser) -> None:
+    page = browser.get("/no-such-page")
+    assert page.status_code == 404 and "没有这个页面" in page.text and "<html" in page.text
+    api = browser.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
