@@ -191,13 +191,20 @@ def set_baseline(
 
 
 def _sources_page(
-    request: Request, session: Session, principal: Principal, *, run: Any = None, error: str | None = None
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    run: Any = None,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> Response:
     return render(
         request,
         "sources.html",
         {"sources": sources.list_sources(session), "run": run, "error": error},
         principal=principal,
+        status_code=status_code,
     )
 
 
@@ -216,7 +223,8 @@ def run_source(
         run = sources.run_source(session, settings, name, trigger="web")
     except HubError as exc:
         session.rollback()
-        return _sources_page(request, session, principal, error=i18n.pick(exc.message, lang_of(request)))
+        message = i18n.pick(exc.message, lang_of(request))
+        return _sources_page(request, session, principal, error=message, status_code=exc.status_code)
     return _sources_page(request, session, principal, run=sources.run_out(run, name, with_rejections=True))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -453,3 +454,28 @@ def test_an_unknown_address_is_a_page_for_people_and_json_for_machines(browser: 
     assert page.status_code == 404 and "没有这个页面" in page.text and "<html" in page.text
     api = browser.get("/api/v1/no-such-thing")
     assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
+
+
+def test_a_source_is_run_from_its_page(
+    browser: Browser, people: People, town: Town, session: Session, tmp_path: Path
+) -> None:
+    from hub.sources.payloads import SourceIn
+    from hub.sources.service import create_source
+
+    teachers = town.of(town.schools[2]).iloc[:3].copy()
+    teachers["training_hours"] = [40, 48, 500000]  # the last one is beyond what a year holds
+    teachers.to_csv(tmp_path / "hr-export.csv", index=False)
+    create_source(
+        session,
+        SourceIn(name="hr-drop", kind="folder", entity="teacher", settings={"path": str(tmp_path)}),
+        principal_id=None,
+    )
+    session.flush()
+    browser.sign_in(people.education)
+    assert "hr-drop" in browser.get("/sources").text
+    run = browser.post("/sources/hr-drop/run")
+    result = text(re.search(r'id="run-result".*?</div>\s*{?', run.text, re.S).group(0))  # type: ignore[union-attr]
+    assert "succeeded" in result and "读取 3" in result and "退回 1" in result
+    assert browser.get("/sources/hr-drop/run").url.path == "/sources"
+    missing = browser.post("/sources/no-such-source/run")
+    assert missing.status_code == 404 and "no-such-source" in text(missing.text) and "hr-drop" in missing.text
