@@ -479,3 +479,12 @@ def test_a_source_is_run_from_its_page(
     assert browser.get("/sources/hr-drop/run").url.path == "/sources"
     missing = browser.post("/sources/no-such-source/run")
     assert missing.status_code == 404 and "no-such-source" in text(missing.text) and "hr-drop" in missing.text
+
+
+def test_what_people_type_is_shown_as_text_never_run(browser: Browser, people: People) -> None:
+    browser.sign_in(people.department)
+    answer = browser.post(
+        "/requests", request_form("姓名", "普通话水平等级", title="<script>alert(1)</script>")
+    )
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in answer.text
+    assert "<script>alert(1)" not in answer.text
