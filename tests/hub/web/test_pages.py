@@ -267,7 +267,12 @@ def test_the_whole_flow_through_the_pages(
     values[names[0]] = code
     second = browser.post(f"/tasks/{task_id}/fill", values)
     assert "全部通过" in second.text and "cell-bad" not in second.text
-    assert session.get(Task, task_id).status in ("complete", "closed")  # type: ignore[union-attr]
+    assert session.get(Task, task_id).status == "closed"  # type: ignore[union-attr]
+    # A closed task shows what the school sent, read-only, by the code list's labels.
+    closed = browser.get(f"/tasks/{task_id}")
+    assert "<input" not in closed.text.split('id="task-rows"')[1] and closed.text.count("二级甲等") == len(
+        names
+    )
 
     # The school's overview, and another school never sees the task.
     overview = text(browser.get("/school").text)
