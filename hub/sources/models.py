@@ -25,7 +25,7 @@ from hub.db import Base, JSONType, UTCDateTime, utcnow
 
 SOURCE_KINDS = ("folder", "http", "sql")
 RUN_STATUSES = ("succeeded", "failed")
-RUN_TRIGGERS = ("schedule", "manual", "api")
+RUN_TRIGGERS = ("schedule", "manual", "api", "web")  # manual: `hub sources run`
 
 
 class Source(Base):
