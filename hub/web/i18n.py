@@ -458,6 +458,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "error.form": ("表单内容不完整或格式不对。", "The form is incomplete or malformed."),
     "error.role": ("{kind}账号无权打开此页面", "a {kind} account may not open this page"),
+    "error.cannot_open": (
+        "{mine} 账号不能开通 {kind} 账号",
+        "a {mine} account may not open a {kind} account",
+    ),
+    "error.revoke_self": ("不能停用自己的账号", "you cannot revoke your own account"),
+    "error.forms_integer": ("表格数须为整数：{value}", "the number of forms must be a whole number: {value}"),
+    "error.date": ("日期格式应为 YYYY-MM-DD：{value}", "a date reads YYYY-MM-DD: {value}"),
+    "error.empty_answer": ("答复不能为空", "the answer is empty"),
+    "error.name_school": ("请指定学校标识码（?school=）", "name the school (?school=)"),
+    "error.empty_file": ("上传的文件是空的", "the uploaded file is empty"),
+    "error.no_rows": ("提交中没有数据行", "the submission holds no rows"),
+    "error.no_header": ("表格中没有找到表头", "no header row was found in the file"),
     "error.not_found": ("没有这个页面。", "There is no such page."),
     "error.method": ("这个页面不能这样打开。", "This page cannot be opened that way."),
     "error.status.405": ("无法打开", "Cannot open"),
@@ -484,9 +496,9 @@ def text(key: str, lang: str) -> str:
     return entry[1] if lang == "en" else entry[0]
 
 
-def both(key: str) -> str:
+def both(key: str, **values: Any) -> str:
     """Chinese and English together, in the services' "中文 / English" form."""
-    return f"{text(key, 'zh')} / {text(key, 'en')}"
+    return f"{text(key, 'zh').format(**values)} / {text(key, 'en').format(**values)}"
 
 
 def translator(lang: str) -> Callable[..., str]:

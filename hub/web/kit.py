@@ -230,9 +230,12 @@ def role(*kinds: str) -> Any:
         if principal.kind not in kinds:
             lang = lang_of(request)
             raise Forbidden(
-                i18n.text("error.role", "zh").format(kind=i18n.text(f"kind.{principal.kind}", "zh"))
-                + " / "
-                + i18n.text("error.role", "en").format(kind=i18n.text(f"kind.{principal.kind}", "en")),
+                " / ".join(
+                    i18n.text("error.role", language).format(
+                        kind=i18n.text(f"kind.{principal.kind}", language)
+                    )
+                    for language in i18n.LANGS
+                ),
                 detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in kinds]},
             )
         return principal

@@ -28,6 +28,7 @@ from hub.requests.models import DataRequest
 from hub.standard.service import current_standard
 from hub.tasks.repository import PublicationRepository
 from hub.tasks.service import missing_elements
+from hub.web import i18n
 
 VALUE_TYPES = ("string", "integer", "decimal", "date", "year_month", "boolean")
 # Columns a form carries for layout only: never a datum to request.
@@ -104,7 +105,7 @@ def header_labels(std: schemas.Standard, content: bytes, filename: str | None) -
     labels = [h for h in labels if h.lower() not in LAYOUT_HEADERS and not h.lower().startswith("unnamed")]
     if not labels:
         raise Invalid(
-            "表格中没有找到表头 / no header row was found in the file",
+            i18n.both("error.no_header"),
             detail={"field": "file", "value": filename},
         )
     return [FieldLine(label=h) for h in dict.fromkeys(labels)]

@@ -143,8 +143,13 @@ def create_principal(
     lang = lang_of(request)
     if kind not in CREATABLE[principal.kind]:
         raise Forbidden(
-            f"{i18n.text('kind.' + principal.kind, 'zh')}不能开通{kind}账号 / a {principal.kind} account may "
-            f"not open a {kind} account",
+            " / ".join(
+                i18n.text("error.cannot_open", language).format(
+                    mine=i18n.text(f"kind.{principal.kind}", language),
+                    kind=i18n.text(f"kind.{kind}", language),
+                )
+                for language in i18n.LANGS
+            ),
             detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in CREATABLE[principal.kind]]},
         )
     try:
@@ -180,6 +185,6 @@ def revoke_principal(
 ) -> Response:
     """Revoke an account: its token stops working at once (admin only, as in the API)."""
     if principal_id == principal.id:
-        raise Forbidden("不能停用自己的账号 / you cannot revoke your own account")
+        raise Forbidden(i18n.both("error.revoke_self"))
     access.revoke_principal(session, principal_id)
     return redirect("/principals", message="principal_revoked")

@@ -172,7 +172,7 @@ def set_baseline(
         count = int(forms)
     except ValueError:
         raise Invalid(
-            f"表格数须为整数：{forms} / the number of forms must be a whole number: {forms}",
+            i18n.both("error.forms_integer", value=forms),
             detail={"field": "forms", "value": forms},
         ) from None
     burden.set_baseline(
@@ -363,7 +363,7 @@ def _day(value: str, *, end: bool = False) -> datetime | None:
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise Invalid(f"日期格式应为 YYYY-MM-DD：{value} / a date reads YYYY-MM-DD: {value}") from None
+        raise Invalid(i18n.both("error.date", value=value), detail={"value": value}) from None
     # A day on the page is a Beijing day, as deadlines and terms are (hub.kit.clock).
     return datetime.combine(
         day + timedelta(days=1) if end else day, time.min, tzinfo=ZoneInfo(DEFAULT_TIMEZONE)

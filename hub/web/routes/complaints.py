@@ -131,7 +131,7 @@ def answer_complaint(
     try:
         payload = AnswerIn(response=response, status=status)  # type: ignore[arg-type]
     except ValidationError:
-        raise Invalid("答复不能为空 / the answer is empty", detail={"field": "response"}) from None
+        raise Invalid(i18n.both("error.empty_answer"), detail={"field": "response"}) from None
     complaints.answer_complaint(session, principal, complaint_id, payload, now=utcnow())
     return redirect("/complaints", message="complaint_answered")
 
@@ -144,7 +144,7 @@ def _school_code(principal: Principal, school: str) -> str:
         return principal.school_code or ""
     if not school.strip():
         raise Invalid(
-            "请指定学校标识码（?school=） / name the school (?school=)",
+            i18n.both("error.name_school"),
             detail={"field": "school", "value": school},
         )
     return school.strip()

@@ -314,7 +314,7 @@ def read_header(
     notice = None
     content = file.file.read() if file is not None else b""
     if not content:
-        problems.append(i18n.pick("上传的文件是空的 / the uploaded file is empty", lang))
+        problems.append(i18n.text("error.empty_file", lang))
     else:
         try:
             read = web.header_labels(current_standard(session), content, file.filename if file else None)

@@ -217,7 +217,7 @@ def _fill(
             rows.append({REFERENCE_KEY: reference, **cells})
             references[len(rows)] = reference
     if not rows:
-        outcome = Outcome(other=[i18n.pick("提交中没有数据行 / the submission holds no rows", lang)])
+        outcome = Outcome(other=[i18n.text("error.no_rows", lang)])
         return _fill_page(request, session, principal, task, typed=typed, outcome=outcome, status_code=422)
     try:
         result = tasks.submit(session, settings, principal, task.id, tasks.json_input(rows), now=utcnow())
@@ -250,7 +250,7 @@ def upload_task(
     filename = file.filename if file is not None else None
     try:
         if not content:
-            raise HubError("上传的文件是空的 / the uploaded file is empty", status_code=422)
+            raise HubError(i18n.both("error.empty_file"), status_code=422)
         frame, sha256 = read_upload(content, filename=filename)
         source = "xlsx" if content[:2] == b"PK" else "csv"
         submission = tasks.SubmissionInput(frame=frame, source=source, filename=filename, sha256=sha256)
