@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sqlalchemy import ColumnElement, String, case, cast, func, literal, null
+
 import schemas
 
 MASK = "****"
@@ -53,7 +55,7 @@ def mask(element: schemas.Element, value: Any) -> Any:
     """`value` as a reader without clear access to `element` sees it (None stays None)."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = str(value).strip(" ")  # as SQL trim() does, so both masks agree
     if not text:
         return MASK
     rule = rule_for(element)
@@ -77,3 +79,28 @@ def for_log(value: Any) -> str:
     """A value safe to write into a log line or an error message: never the clear value."""
     text = "" if value is None else str(value)
     return RULES["id_number"](text) if len(text) >= 12 else MASK
+
+
+def sql_mask(element: schemas.Element, value: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """The same mask as `mask`, computed by the database: a masked value's clear form never leaves it.
+
+    `value` is the element's column (or an expression of it); NULL stays NULL.
+    """
+    rule = rule_for(element)
+    hidden = literal(MASK, String)
+    if rule == "redact" or element.value_type not in ("string", "code"):
+        return case((value.is_(None), null()), else_=hidden)
+    text_value = func.trim(cast(value, String))
+    length = func.length(text_value)
+    keep = {"id_number": (6, 4, 12), "phone": (3, 4, 9), "account": (0, 4, 8), "address": (6, 0, 8)}[rule]
+    head, tail, minimum = keep
+    parts: list[ColumnElement[Any]] = []
+    if head:
+        parts.append(func.substr(text_value, 1, head))
+    parts.append(hidden)
+    if tail:
+        parts.append(func.substr(text_value, length - (tail - 1), tail))
+    shown: ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        shown = shown.concat(part)
+    return case((value.is_(None), null()), (length < minimum, hidden), else_=shown)

@@ -86,8 +86,7 @@ def query_rows(
         int | None,
         Query(
             ge=1,
-            le=service.MAX_PAGE,
-            description="Rows per page (JSON: default 1000); CSV: all rows unless given",
+            description="JSON: rows per page, 1000 by default, at most 10,000; CSV: all rows unless given",
         ),
     ] = None,
     format: Literal["json", "csv"] = "json",
@@ -108,7 +107,13 @@ def query_rows(
     secret = settings.secret_key.get_secret_value()
     if format == "json" and "text/csv" not in http_request.headers.get("accept", ""):
         page = service.rows_page(
-            session, principal, plan, secret_key=secret, cursor=cursor, limit=limit or 1000, today=today
+            session,
+            principal,
+            plan,
+            secret_key=secret,
+            cursor=cursor,
+            limit=service.check_limit(limit or 1000),
+            today=today,
         )
         return Response(orjson.dumps(page), media_type="application/json")
 
@@ -132,6 +137,7 @@ def query_rows(
                     limit=limit,
                     today=today,
                     per_school=per_school,
+                    stream=True,
                 )
         finally:
             # Recorded once the rows went out, in a transaction of its own (the request's has ended).

@@ -17,6 +17,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy.orm import Session
 
@@ -59,35 +60,34 @@ class QueryRepository:
     def rows(
         self,
         entity: str,
-        columns: Sequence[str],
-        extra_keys: Sequence[str],
+        selected: Sequence[ColumnElement[Any]],
         *,
         where: Sequence[ColumnElement[bool]],
         after: tuple[str, ...] | None,
         limit: int | None,
-    ) -> Iterator[dict[str, Any]]:
-        """Current rows in key order after the keyset cursor `after`, streamed."""
+        stream: bool,
+    ) -> Iterator[Sequence[Any]]:
+        """`selected` of current rows in key order after the keyset cursor `after`, as tuples in batches.
+
+        `stream` reads through a server-side cursor (a whole table in flat memory); otherwise one fetch.
+        """
         table = ENTITY_TABLES[entity]
         keys = [table.c[k] for k in KEY_COLUMNS[entity]]
-        selected = list(dict.fromkeys([*keys, *[table.c[c] for c in columns]]))
-        if extra_keys:
-            selected.append(table.c.extra)
         query: Select[Any] = select(*selected).where(*where).order_by(*keys)
         if after is not None:
-            if len(keys) == 2:
-                query = query.where(or_(keys[0] > after[0], and_(keys[0] == after[0], keys[1] > after[1])))
-            else:
-                query = query.where(keys[0] > after[0])
+            # A row comparison, so that the index on the key is entered at the cursor (an OR of the
+            # two columns makes PostgreSQL walk the index from its start).
+            query = (
+                query.where(tuple_(*keys) > tuple_(*after))
+                if len(keys) > 1
+                else query.where(keys[0] > after[0])
+            )
         if limit is not None:
             query = query.limit(limit)
-        result = self.session.execute(query.execution_options(yield_per=5000))
-        for row in result.mappings():
-            record = dict(row)
-            if extra_keys:
-                extra = record.pop("extra", None) or {}
-                for key in extra_keys:
-                    record[key] = extra.get(key)
-            yield record
+        if stream:
+            result = self.session.execute(query.execution_options(yield_per=10000))
+            return (list(part) for part in result.partitions())
+        return iter([self.session.execute(query).all()])
 
     def aggregate(
         self,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Float, cast, func, literal
 from sqlalchemy.orm import Session
 
 import schemas
@@ -77,12 +76,11 @@ def pseudonymiser(secret_key: str, holder_id: int, entity: str) -> Callable[[str
     but cannot join their extracts on it (the teacher key itself never leaves the hub)."""
     if entity == "school":
         return lambda key: key
-    base = hmac.new(secret_key.encode(), f"pseudonym:{holder_id}:".encode(), hashlib.sha256)
+    # Keyed BLAKE2b is a MAC in one call, several times cheaper than HMAC-SHA256 on a 10,000-row page.
+    mac_key = hashlib.sha256(f"{secret_key}:pseudonym:{holder_id}".encode()).digest()
 
     def record_id(key: str) -> str:
-        h = base.copy()
-        h.update(key.encode())
-        return h.hexdigest()[:24]
+        return hashlib.blake2b(key.encode(), key=mac_key, digest_size=12).hexdigest()
 
     return record_id
 
@@ -281,6 +279,38 @@ def _plain(element: schemas.Element, value: Any) -> Any:
     return value
 
 
+def _sql_value(
+    element: schemas.Element, masked: bool, table: Any, dialect: str, today: date
+) -> ColumnElement[Any] | None:
+    """The element's value as the answer shows it, computed by the database (None: Python computes it).
+
+    Dates become ISO text, decimals floats, 年龄/教龄 whole years, and masked elements are masked there,
+    so that the clear value of a masked element never reaches the service.
+    """
+    derivation = element.derivation
+    if derivation is not None:
+        if derivation.function != "years_since":
+            return None
+        value: ColumnElement[Any] = years_since(
+            dialect, table.c[derivation.inputs[0].split(".", 1)[1]], today
+        )
+    elif _is_extra(element):
+        return None
+    else:
+        column = table.c[element.name]
+        if element.value_type in ("date", "year_month"):
+            width = 10 if element.value_type == "date" else 7
+            pattern = "YYYY-MM-DD" if width == 10 else "YYYY-MM"
+            value = (
+                func.to_char(column, pattern) if dialect == "postgresql" else func.substr(column, 1, width)
+            )
+        elif element.value_type == "decimal":
+            value = cast(column, Float)
+        else:
+            value = column
+    return masking.sql_mask(element, value, dialect) if masked else value
+
+
 def iter_rows(
     session: Session,
     plan: Plan,
@@ -290,40 +320,67 @@ def iter_rows(
     limit: int | None,
     today: date,
     per_school: Counter[str],
+    stream: bool = False,
+    keys: list[tuple[Any, ...]] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The plan's rows as dicts (record_id, school_code, element code → value), masked; counts per school."""
+    """The plan's rows as dicts (record_id, school_code, element code → value), masked; counts per school.
+
+    With `keys`, the key of every row is appended to it (for the next page's cursor).
+    """
     entity = plan.entity
-    stored: list[str] = []
-    extra: list[str] = []
-    derived: dict[str, Callable[[dict[str, Any]], Any]] = {}
-    for column in plan.columns:
+    dialect = session.get_bind().dialect.name
+    table = ENTITY_TABLES[entity]
+    key_names = list(KEY_COLUMNS[entity])
+    school_name = SCHOOL_COLUMN[entity]
+    selected: list[ColumnElement[Any]] = [table.c[k] for k in dict.fromkeys([*key_names, school_name])]
+    width = len(selected)
+    # Values the database cannot give as shown (approved new elements in JSON, counts over other tables)
+    # are computed here from the raw columns they need.
+    in_python: list[tuple[int, schemas.Element, Callable[[dict[str, Any]], Any] | None, bool]] = []
+    raw_inputs: list[str] = []
+    for position, column in enumerate(plan.columns):
         element = column.element
-        if element.derivation is not None:
-            inputs, fn = deriver(session, element, plan.grant.schools, today)
-            stored += [i for i in inputs if i not in stored and i not in KEY_COLUMNS[entity]]
-            derived[element.code] = fn
-        elif _is_extra(element):
-            extra.append(element.name)
-        elif element.name not in KEY_COLUMNS[entity]:
-            stored.append(element.name)
+        expression = _sql_value(element, column.masked, table, dialect, today)
+        if expression is None:
+            derive = None
+            if element.derivation is not None:
+                inputs, derive = deriver(session, element, plan.grant.schools, today)
+                raw_inputs += [i for i in inputs if i not in raw_inputs]
+            elif "extra" not in raw_inputs:
+                raw_inputs.append("extra")
+            in_python.append((position, element, derive, column.masked))
+            expression = literal(None)
+        selected.append(expression.label(f"c{position}"))
+    raw_at = len(selected)
+    raw_names = [name for name in raw_inputs if name in table.c]
+    selected += [table.c[name].label(f"raw_{name}") for name in raw_names]
+    batches = QueryRepository(session).rows(
+        entity, selected, where=plan.where, after=tuple(after) if after else None, limit=limit, stream=stream
+    )
+    header = ["record_id", "school_code", *(c.element.code for c in plan.columns)]
     record_id = pseudonymiser(secret_key, plan.grant.department_id, entity)
-    school_column = SCHOOL_COLUMN[entity]
-    key_column = KEY_COLUMNS[entity][-1]
-    columns: list[tuple[str, schemas.Element, bool, Callable[[dict[str, Any]], Any] | None]] = [
-        (c.element.code, c.element, c.masked, derived.get(c.element.code)) for c in plan.columns
-    ]
-    repository = QueryRepository(session)
-    for record in repository.rows(
-        entity, stored, extra, where=plan.where, after=tuple(after) if after else None, limit=limit
-    ):
-        school = record[school_column]
-        per_school[school] += 1
-        row: dict[str, Any] = {"record_id": record_id(record[key_column]), "school_code": school}
-        for code, element, masked, derive in columns:
-            value = _plain(element, derive(record) if derive is not None else record.get(element.name))
-            row[code] = masking.mask(element, value) if masked and value is not None else value
-        row["_key"] = [record[k] for k in KEY_COLUMNS[entity]]
-        yield row
+    school_at = key_names.index(school_name) if school_name in key_names else width - 1
+    last_key_at = len(key_names) - 1
+    key_count = len(key_names)
+    values_end = width + len(plan.columns)
+    for batch in batches:
+        for values in batch:
+            school = values[school_at]
+            per_school[school] += 1
+            row = dict(
+                zip(header, (record_id(values[last_key_at]), school, *values[width:values_end]), strict=True)
+            )
+            if in_python:
+                record = dict(zip(raw_names, values[raw_at:], strict=True))
+                extra = record.get("extra") or {}
+                for position, element, derive, masked in in_python:
+                    value = derive(record) if derive is not None else extra.get(element.name)
+                    if value is not None and masked:
+                        value = masking.mask(element, value)
+                    row[header[position + 2]] = _plain(element, value)
+            if keys is not None:
+                keys.append(tuple(values[:key_count]))
+            yield row
 
 
 def record_read(
@@ -363,6 +420,7 @@ def rows_page(
     size = len(KEY_COLUMNS[plan.entity])
     after = decode_cursor(cursor, size=size, kinds=(str,) * size, field_name="cursor") if cursor else None
     per_school: Counter[str] = Counter()
+    keys: list[tuple[Any, ...]] = []
     rows = list(
         iter_rows(
             session,
@@ -372,15 +430,14 @@ def rows_page(
             limit=limit + 1,
             today=today,
             per_school=per_school,
+            keys=keys,
         )
     )
     next_cursor = None
     if len(rows) > limit:
         dropped = rows.pop()
         per_school[dropped["school_code"]] -= 1
-        next_cursor = encode_cursor(rows[-1]["_key"])
-    for row in rows:
-        del row["_key"]
+        next_cursor = encode_cursor(list(keys[limit - 1]))
     record_read(
         session,
         principal,

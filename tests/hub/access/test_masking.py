@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine, String, literal, select
 
 import schemas
 from hub.access import masking
@@ -63,3 +64,24 @@ def test_only_sensitive_elements_not_granted_clear_are_masked() -> None:
 def test_values_for_logs_never_show_more_than_an_id_mask() -> None:
     assert masking.for_log("110105199003071234") == "110105****1234"
     assert masking.for_log("13812345678") == "****"
+
+
+# Text as forms hold it: letters, digits, CJK, punctuation and inner spaces (no control characters).
+form_text = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\t\n\r\x0b\x0c"
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([ID_NUMBER, MOBILE, BANK, HOME, HEALTH]), form_text)
+def test_the_database_masks_exactly_as_python_does(
+    engine: Engine, element: schemas.Element, value: str
+) -> None:
+    with engine.connect() as connection:
+        in_sql = connection.execute(
+            select(masking.sql_mask(element, literal(value, String), engine.dialect.name))
+        )
+        assert in_sql.scalar_one() == masking.mask(element, value)

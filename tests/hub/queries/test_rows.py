@@ -112,6 +112,8 @@ def test_filters_take_codes_or_labels_and_stay_inside_the_grant(
     assert bad.status_code == 422 and bad.json()["detail"]["value"] == "unicorn"
     forged = client.get("/api/v1/query/teacher/rows", headers=dept, params={"cursor": "not-a-cursor"})
     assert forged.status_code == 422
+    too_long = client.get("/api/v1/query/teacher/rows", headers=dept, params={"limit": 20000})
+    assert too_long.status_code == 422 and too_long.json()["detail"]["field"] == "limit"
 
 
 def test_record_ids_are_stable_per_reader_and_differ_between_readers(

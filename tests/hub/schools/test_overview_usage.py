@@ -103,12 +103,19 @@ def test_a_school_sees_only_itself_and_departments_see_no_school_views(
     assert client.get(f"/api/v1/schools/{first}/usage", headers=other_dept).status_code == 403
 
 
-def test_opening_a_task_is_a_read_of_the_schools_records(client: TestClient, town: Town, people: People) -> None:
+def test_opening_a_task_is_a_read_of_the_schools_records(
+    client: TestClient, town: Town, people: People
+) -> None:
     _, publication = published_request(client, people, "姓名", "普通话水平等级")
     (task,) = publication["tasks"]
     school = task["school_code"]
     assert client.get(f"/api/v1/tasks/{task['task_id']}", headers=people.education).status_code == 200
-    assert client.get(f"/api/v1/tasks/{task['task_id']}/template.xlsx", headers=people.schools[school]).status_code == 200
+    assert (
+        client.get(
+            f"/api/v1/tasks/{task['task_id']}/template.xlsx", headers=people.schools[school]
+        ).status_code
+        == 200
+    )
     reads = client.get(f"/api/v1/schools/{school}/usage", headers=people.schools[school]).json()["reads"]
     assert [(r["action"], r["reader"]["kind"], r["rows"]) for r in reads] == [
         ("task.read", "school", task["rows_expected"]),
