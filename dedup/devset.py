@@ -20,7 +20,7 @@ import yaml
 from pypinyin import lazy_pinyin
 
 from dedup.errors import DevsetFormatError
-from dedup.matcher import Match, Matcher
+from dedup.matcher import Matcher
 from dedup.normalise import has_cjk
 from schemas import Element, Standard, load_standard
 
@@ -112,23 +112,63 @@ def score_devset(path: str | Path, standard: Standard) -> Score:
     return _Replay(standard).run(load_steps(path))
 
 
-class _Replay:
-    def __init__(self, standard: Standard) -> None:
-        self.standard = standard
-        self.matcher = Matcher(standard)
+class Tally:
+    """The scoring of a dev set, shared by this library's replay and the hub's REST replay.
+
+    Collected fields make their elements "known" for their entity; a checked field is predicted
+    "already gathered" when its element is known, and right when that element holds its concept.
+    """
+
+    def __init__(self) -> None:
         self.known: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.tp = self.fp = self.fn = self.tn = 0
         self.derived_tp = self.derived_fn = self.derived_false = 0
         self.mistakes: list[str] = []
 
-    def run(self, steps: Sequence[_Step]) -> Score:
-        for step in steps:
-            if step.role == "collected":
-                self._collect(step)
-                continue
-            self._check(step)
-            if step.then_collect:
-                self._collect(step)
+    def collected(self, entity: str, element: str | None, concept: str) -> None:
+        """A field of a collected request was mapped to `element` (None: it stayed unmatched)."""
+        if element is not None:
+            self.known[entity][element].add(concept)
+
+    def checked(
+        self,
+        step_id: str,
+        entity: str,
+        label: str,
+        concept: str,
+        element: str | None,
+        *,
+        derived: bool,
+        why: str,
+    ) -> None:
+        """Score one checked field: the element the matcher named and whether it called it derived."""
+        if concept.startswith("D:"):
+            if derived:
+                self.derived_tp += 1
+            else:
+                self.derived_fn += 1
+                self.mistakes.append(f"{step_id} {label}: derived missed (got {element})")
+            return
+        if derived:
+            self.derived_false += 1
+        known = self.known[entity]
+        gathered = set().union(*known.values()) if known else set()
+        if element is not None and element in known:
+            if concept in known[element]:
+                self.tp += 1
+                return
+            self.fp += 1
+            self.fn += concept in gathered
+            self.mistakes.append(
+                f"{step_id} {label}: wrongly matched {element} (holds {sorted(known[element])})"
+            )
+        elif concept in gathered:
+            self.fn += 1
+            self.mistakes.append(f"{step_id} {label}: gathered but not found (got {element}; {why})")
+        else:
+            self.tn += 1
+
+    def score(self) -> Score:
         precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -148,6 +188,23 @@ class _Replay:
             mistakes=tuple(self.mistakes),
         )
 
+
+class _Replay:
+    def __init__(self, standard: Standard) -> None:
+        self.standard = standard
+        self.matcher = Matcher(standard)
+        self.tally = Tally()
+
+    def run(self, steps: Sequence[_Step]) -> Score:
+        for step in steps:
+            if step.role == "collected":
+                self._collect(step)
+                continue
+            self._check(step)
+            if step.then_collect:
+                self._collect(step)
+        return self.tally.score()
+
     def _collect(self, step: _Step) -> None:
         """A collected request: matched fields are gathered; the others become new elements on approval."""
         report = self.matcher.match_many([label for label, _ in step.fields], step.entity)
@@ -158,7 +215,7 @@ class _Replay:
                 element = self._new_element(step.entity, label, new)
                 new.setdefault(element.code, element)
                 code = element.code
-            self.known[step.entity][code].add(concept)
+            self.tally.collected(step.entity, code, concept)
         if new:
             self.standard = self.standard.with_elements(new.values())
             self.matcher = Matcher(self.standard, extra_synonyms=self.matcher.extra_synonyms)
@@ -183,46 +240,16 @@ class _Replay:
 
     def _check(self, step: _Step) -> None:
         report = self.matcher.match_many([label for label, _ in step.fields], step.entity)
-        known = self.known[step.entity]
-        gathered = set().union(*known.values()) if known else set()
         for found, (label, concept) in zip(report.matches, step.fields, strict=True):
-            self._score(step, found, label, concept, known, gathered)
-
-    def _score(
-        self,
-        step: _Step,
-        found: Match,
-        label: str,
-        concept: str,
-        known: Mapping[str, set[str]],
-        gathered: set[str],
-    ) -> None:
-        code = found.element
-        if concept.startswith("D:"):
-            if found.kind == "derived":
-                self.derived_tp += 1
-            else:
-                self.derived_fn += 1
-                self.mistakes.append(f"{step.id} {label}: derived missed (got {code}, {found.kind})")
-            return
-        if found.kind == "derived":
-            self.derived_false += 1
-        hit = code is not None and code in known
-        if hit and code is not None and concept in known[code]:
-            self.tp += 1
-        elif hit:
-            self.fp += 1
-            self.fn += concept in gathered
-            self.mistakes.append(
-                f"{step.id} {label}: wrongly matched {code} (holds {sorted(known[code or ''])})"
+            self.tally.checked(
+                step.id,
+                step.entity,
+                label,
+                concept,
+                found.element,
+                derived=found.kind == "derived",
+                why=found.explanation_en,
             )
-        elif concept in gathered:
-            self.fn += 1
-            self.mistakes.append(
-                f"{step.id} {label}: gathered but not found (got {code}; {found.explanation_en})"
-            )
-        else:
-            self.tn += 1
 
 
 def score_labels(path: str | Path, standard: Standard) -> Score:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import secrets
 import tempfile
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ import yaml
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from dedup.devset import Score, Tally
 from hub.app import create_app
 from hub.config import Settings
 from hub.db import make_engine, transaction, utcnow
@@ -34,41 +34,17 @@ from hub.standard.service import current_standard
 
 @dataclass(kw_only=True)
 class EvalResult:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    tn: int = 0
-    derived_tp: int = 0
-    derived_fn: int = 0
-    derived_false: int = 0
-    mistakes: list[str] = field(default_factory=list)
+    """The dev set's score (scored by dedup.devset.Tally, like shared/tools/dedup_rest.py) and a trace."""
+
+    score: Score
     trace: list[str] = field(default_factory=list)
 
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    @property
-    def derived_recall(self) -> float:
-        total = self.derived_tp + self.derived_fn
-        return self.derived_tp / total if total else 0.0
+    def mistakes(self) -> tuple[str, ...]:
+        return self.score.mistakes
 
     def summary(self) -> str:
-        return (
-            f"gathered fields: precision {self.precision:.3f}  recall {self.recall:.3f}  F1 {self.f1:.3f}  "
-            f"(tp {self.tp} fp {self.fp} fn {self.fn} tn {self.tn})\n"
-            f"derived fields: recall {self.derived_recall:.2f} ({self.derived_tp}/{self.derived_tp + self.derived_fn}), "
-            f"classified derived wrongly {self.derived_false}"
-        )
+        return self.score.summary()
 
 
 class _Hub:
@@ -159,8 +135,8 @@ def replay(path: Path, *, seed: int = 2026) -> EvalResult:
     _seed_city(engine, settings, seed)
     rng = random.Random(seed)
     deadline = (date.today() + timedelta(days=30)).isoformat()
-    result = EvalResult()
-    known: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    tally = Tally()
+    trace: list[str] = []
     with TestClient(create_app(settings)) as client:
         hub = _Hub(client, admin_token)
         hub.engine = engine  # type: ignore[attr-defined]
@@ -195,47 +171,27 @@ def replay(path: Path, *, seed: int = 2026) -> EvalResult:
                 filled = _fill_tasks(hub, answer["id"], rng)
                 answer = hub.call("GET", f"/api/v1/requests/{answer['id']}", department)
                 status = f"approved, published ({published.get('status', '?')}), {filled} schools filled"
-            result.trace.append(f"{step['id']} collected: {status}")
+            trace.append(f"{step['id']} collected: {status}")
             for f, (_, concept) in zip(answer["fields"], step["fields"], strict=True):
-                if f["element"]:
-                    known[step["entity"]][f["element"]].add(concept)
+                tally.collected(step["entity"], f["element"], concept)
 
         for step in steps:
-            entity = step["entity"]
             if step["role"] == "collected":
                 collect(step)
                 continue
             department = hub.principal("department", step["department"])
             answer = hub.call("POST", "/api/v1/requests/check", department, json=body(step))
-            gathered = set().union(*known[entity].values()) if known[entity] else set()
             for f, (label, concept) in zip(answer["fields"], step["fields"], strict=True):
-                element, status = f["element"], f["status"]
-                if concept.startswith("D:"):
-                    if status == "derived":
-                        result.derived_tp += 1
-                    else:
-                        result.derived_fn += 1
-                        result.mistakes.append(f"{step['id']} {label}: derived missed ({status}, {element})")
-                    continue
-                if status == "derived":
-                    result.derived_false += 1
-                hit = element is not None and element in known[entity]
-                if hit and concept in known[entity][element]:
-                    result.tp += 1
-                elif hit:
-                    result.fp += 1
-                    result.fn += concept in gathered
-                    result.mistakes.append(
-                        f"{step['id']} {label}: wrongly matched {element} (holds {sorted(known[entity][element])})"
-                    )
-                elif concept in gathered:
-                    result.fn += 1
-                    result.mistakes.append(
-                        f"{step['id']} {label}: gathered but not found (got {element}, {status})"
-                    )
-                else:
-                    result.tn += 1
+                tally.checked(
+                    step["id"],
+                    step["entity"],
+                    label,
+                    concept,
+                    f["element"],
+                    derived=f["status"] == "derived",
+                    why=f"{f['status']}: {f['explanation_en']}",
+                )
             if step.get("then_collect"):
                 collect(step)
     engine.dispose()
-    return result
+    return EvalResult(score=tally.score(), trace=trace)
