@@ -413,7 +413,9 @@ def decide(
             "批准须填写批准文号 / an approval needs an approval_number (批准文号)",
             detail={"field": "approval_number"},
         )
-    valid_until = decision.valid_until or date(local_date(now).year, 12, 31)
+    # Unless the bureau says otherwise, an approval runs to the end of the year, and at least to the
+    # request's own deadline (a collection must not outlive its approval).
+    valid_until = decision.valid_until or max(date(local_date(now).year, 12, 31), request.deadline or date.min)
     if valid_until < local_date(now):
         raise Invalid(
             f"有效期至 {valid_until} 已过 / valid_until {valid_until} is in the past",
