@@ -46,6 +46,8 @@ def test_a_sync_sees_each_change_once_masked_and_scoped(
     assert {c["school_code"] for c in seen} == set(schools[:2])
     assert all("****" in c["values"]["teacher.mobile"] for c in seen if c["values"].get("teacher.mobile"))
     assert sync(client, dept, cursor)["changes"] == []
+    rows = client.get("/api/v1/query/teacher/rows", headers=dept, params={"limit": 1000}).json()["rows"]
+    assert {r["record_id"] for r in rows} == {c["record_id"] for c in seen}  # one record id in both feeds
 
     promoted = city.teachers[city.teachers["school_code"] == schools[0]].head(1).copy()
     promoted["title"] = "高级教师"
