@@ -45,9 +45,9 @@ from sqlalchemy.engine import make_url
 
 import schemas
 from hub.config import Settings
-from hub.db import make_engine, transaction, utcnow
+from hub.db import transaction, utcnow
 from hub.demo.city import generate_city, generate_teachers_frame
-from hub.migrate import upgrade
+from hub.kit.databases import ensure_database, fresh_engine
 from hub.records.files import read_upload
 from hub.records.service import Provenance, ingest_frame
 from hub.sources.payloads import SourceIn
@@ -91,27 +91,6 @@ def timed(label: str, rows: int) -> Iterator[dict[str, float]]:
     result["seconds"] = seconds = time.perf_counter() - start
     result["rate"] = rows / seconds
     print(f"  {label:<54} {rows:>9,} rows {seconds:7.1f} s {rows / seconds:>10,.0f} rows/s")
-
-
-def ensure_database(url: str) -> None:
-    target = make_url(url)
-    admin = target.set(database="postgres").render_as_string(hide_password=False).replace("+psycopg", "")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{target.database}"')
-
-
-def fresh_store(url: str) -> Engine:
-    ensure_database(url)
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
-    return engine
 
 
 def empty_teachers(engine: Engine) -> None:
@@ -242,7 +221,7 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=2000)
     args = parser.parse_args()
     settings = Settings(env="test", database_url=HUB_URL, secret_key=SECRET, scheduler_enabled=False)  # type: ignore[arg-type]
-    engine = fresh_store(HUB_URL)
+    engine = fresh_engine(HUB_URL)
     city = generate_city(seed=7, schools=args.schools, teachers=args.schools)
     with transaction(engine) as session:
         ingest_frame(

@@ -14,27 +14,15 @@ import os
 import time
 
 import psycopg
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from hub.db import make_engine, transaction, utcnow
+from hub.db import transaction, utcnow
 from hub.demo.city import generate_city, generate_teachers_frame
-from hub.migrate import upgrade
+from hub.kit.databases import fresh_engine
 from hub.records.service import Provenance, ingest_frame
 from hub.standard.service import current_standard
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_ingest"
-
-
-def ensure_database(url: str) -> None:
-    target = make_url(url)
-    admin = target.set(database="postgres").render_as_string(hide_password=False).replace("+psycopg", "")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{target.database}"')
 
 
 def main() -> None:
@@ -43,12 +31,7 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=2000)
     args = parser.parse_args()
     url = os.environ.get("HUB_BENCH_DATABASE_URL", DEFAULT_URL)
-    ensure_database(url)
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
+    engine = fresh_engine(url)
 
     city = generate_city(seed=7, schools=args.schools, teachers=args.schools)
     with transaction(engine) as session:

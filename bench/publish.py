@@ -24,16 +24,15 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import openpyxl  # noqa: E402
-import psycopg  # noqa: E402
-from sqlalchemy import Engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from hub.access.payloads import PrincipalCreate  # noqa: E402
 from hub.access.service import create_principal  # noqa: E402
 from hub.config import Settings  # noqa: E402
-from hub.db import make_engine, transaction, utcnow  # noqa: E402
+from hub.db import transaction, utcnow  # noqa: E402
 from hub.demo.city import generate_city, generate_teachers_frame  # noqa: E402
-from hub.migrate import upgrade  # noqa: E402
+from hub.kit.databases import fresh_engine  # noqa: E402
 from hub.records.service import Provenance, ingest_frame  # noqa: E402
 from hub.requests.payloads import DecisionIn, RequestIn  # noqa: E402
 from hub.requests.service import decide  # noqa: E402
@@ -62,25 +61,6 @@ def database_url() -> str:
     if url := os.environ.get("HUB_TEST_DATABASE_URL"):
         return make_url(url).set(database="bench_publish").render_as_string(hide_password=False)
     return f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench-publish.db'}"
-
-
-def fresh_engine(url: str) -> Engine:
-    if url.startswith("postgresql"):
-        target = make_url(url)
-        admin = target.set(database="postgres").render_as_string(hide_password=False).replace("+psycopg", "")
-        with psycopg.connect(admin, autocommit=True) as connection:
-            found = connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)
-            ).fetchone()
-            if not found:
-                connection.execute(f'CREATE DATABASE "{target.database}"')
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
-    return engine
 
 
 def as_file(frame):  # type: ignore[no-untyped-def]

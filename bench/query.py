@@ -43,17 +43,6 @@ ELEMENTS = ["teacher.name", "teacher.gender", "teacher.title", "teacher.birth_da
 PAGE = 10_000
 
 
-def ensure_database(url: str) -> None:
-    target = make_url(url)
-    admin = target.set(database="postgres").render_as_string(hide_password=False).replace("+psycopg", "")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{target.database}"')
-
-
 def settings_for(url: str):  # type: ignore[no-untyped-def]
     from hub.config import Settings
 
@@ -306,6 +295,8 @@ def main() -> None:
     if args.export is not None:
         export_phase(url, args.export or None, bool(args.trace))
         return
+    from hub.kit.databases import ensure_database
+
     ensure_database(url)
     load(url, args.rows, args.schools)
     bench_pages(url, args.pages)

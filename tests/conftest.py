@@ -13,23 +13,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.app import create_app
 from hub.config import Settings
-from hub.db import make_engine
-from hub.migrate import upgrade
+from hub.kit.databases import fresh_engine
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 SECRET = "test-secret-key-not-for-production"
-
-
-def _reset(engine: Engine) -> None:
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
 
 
 @pytest.fixture(scope="session")
@@ -42,9 +34,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    _reset(engine)
-    upgrade(engine)
+    engine = fresh_engine(database_url)
     yield engine
     engine.dispose()
 

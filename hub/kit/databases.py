@@ -1,0 +1,41 @@
+"""Throwaway databases for tests, benchmarks and evaluations: create one if missing, empty it, migrate it."""
+
+from __future__ import annotations
+
+import psycopg
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from hub.db import make_engine
+from hub.migrate import upgrade
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names if the server lacks it (no-op for SQLite)."""
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql"):
+        return
+    admin = target.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)
+        ).fetchone()
+        if not found:
+            connection.execute(f'CREATE DATABASE "{target.database}"')
+
+
+def empty_schema(engine: Engine) -> None:
+    """Drop every table (PostgreSQL: the public schema) so migrations start from nothing."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+def fresh_engine(url: str) -> Engine:
+    """An engine on an empty database migrated to the latest schema."""
+    ensure_database(url)
+    engine = make_engine(url)
+    empty_schema(engine)
+    upgrade(engine)
+    return engine
