@@ -415,7 +415,9 @@ def decide(
         )
     # Unless the bureau says otherwise, an approval runs to the end of the year, and at least to the
     # request's own deadline (a collection must not outlive its approval).
-    valid_until = decision.valid_until or max(date(local_date(now).year, 12, 31), request.deadline or date.min)
+    valid_until = decision.valid_until or max(
+        date(local_date(now).year, 12, 31), request.deadline or date.min
+    )
     if valid_until < local_date(now):
         raise Invalid(
             f"有效期至 {valid_until} 已过 / valid_until {valid_until} is in the past",
