@@ -85,6 +85,39 @@ def _coverage_key(element: schemas.Element) -> str:
     return f"extra:{element.name}" if element.name.startswith("x_") else element.name
 
 
+@dataclass(frozen=True, kw_only=True)
+class SchoolNeed:
+    """What one school holds of a request's missing elements: records, filled counts, what it lacks."""
+
+    code: str
+    records: int
+    filled: dict[str, int]
+    lacking: list[schemas.Element]
+
+
+def school_needs(
+    session: Session, std: schemas.Standard, request: DataRequest
+) -> tuple[list[schemas.Element], dict[str, SchoolNeed]]:
+    """The request's missing elements and, per school in scope with records, what it lacks of them.
+
+    Publication sends a task to exactly the schools with something lacking; the web preview shows the
+    same answer before anything is sent.
+    """
+    elements = missing_elements(std, request)
+    counts = RecordRepository(session).filled_counts(
+        request.entity,
+        [e.name for e in elements if not e.name.startswith("x_")],
+        [e.name for e in elements if e.name.startswith("x_")],
+        request.schools,
+    )
+    needs: dict[str, SchoolNeed] = {}
+    for code, count in counts.items():
+        filled = {e.code: int(count[_coverage_key(e)]) for e in elements}
+        lacking = [e for e in elements if filled[e.code] < count["_rows"]]
+        needs[code] = SchoolNeed(code=code, records=int(count["_rows"]), filled=filled, lacking=lacking)
+    return elements, needs
+
+
 def publish(
     session: Session,
     settings: Settings,
@@ -139,21 +172,10 @@ def publish(
         )
 
     std = current_standard(session)
-    elements = missing_elements(std, request)
+    elements, needs = school_needs(session, std, request)
     scope = request.schools
-    counts = RecordRepository(session).filled_counts(
-        request.entity,
-        [e.name for e in elements if not e.name.startswith("x_")],
-        [e.name for e in elements if e.name.startswith("x_")],
-        scope,
-    )
     schools_in_scope = len(scope) if scope is not None else SchoolRepository(session).count()
-    lacking: dict[str, list[str]] = {}
-    for school_code in sorted(counts):
-        count = counts[school_code]
-        fields = [e.code for e in elements if count[_coverage_key(e)] < count["_rows"]]
-        if fields:
-            lacking[school_code] = fields
+    lacking = {code: [e.code for e in need.lacking] for code, need in sorted(needs.items()) if need.lacking}
 
     tasks = [
         Task(

@@ -22,12 +22,12 @@ from connectors.files import FileReadError, read_table
 from hub.access.models import Grant, Principal
 from hub.audit import service as audit
 from hub.errors import Invalid
-from hub.records.repository import RecordRepository, SchoolRepository
+from hub.records.repository import SchoolRepository
 from hub.requests import service as requests
 from hub.requests.models import DataRequest
 from hub.standard.service import current_standard
 from hub.tasks.repository import PublicationRepository
-from hub.tasks.service import missing_elements
+from hub.tasks.service import school_needs
 from hub.web import i18n
 
 VALUE_TYPES = ("string", "integer", "decimal", "date", "year_month", "boolean")
@@ -132,39 +132,26 @@ class PublicationPreview:
 
 
 def publication_preview(session: Session, request: DataRequest) -> PublicationPreview:
-    """Which schools a publication would send a task, and which need none: the same counts
-    hub.tasks.service.publish decides by (a school with no records of the entity gets no task)."""
-    std = current_standard(session)
-    elements = missing_elements(std, request)
-    counts = RecordRepository(session).filled_counts(
-        request.entity,
-        [e.name for e in elements if not e.name.startswith("x_")],
-        [e.name for e in elements if e.name.startswith("x_")],
-        request.schools,
-    )
+    """Which schools a publication would send a task, and which need none: hub.tasks.service's own
+    answer (a school with no records of the entity gets no task)."""
+    elements, needs = school_needs(session, current_standard(session), request)
     scope = request.schools if request.schools is not None else SchoolRepository(session).all_codes()
     names = PublicationRepository(session).school_names(scope)
     with_task: list[PreviewSchool] = []
     complete: list[PreviewSchool] = []
     without: list[PreviewSchool] = []
     for code in sorted(scope):
-        count = counts.get(code)
-        if not count or not count["_rows"]:
+        need = needs.get(code)
+        if need is None or not need.records:
             without.append(PreviewSchool(code=code, name=names.get(code), records=0))
             continue
-        filled = {e.code: int(count[_key(e)]) for e in elements}
-        lacking = [e for e in elements if filled[e.code] < count["_rows"]]
         school = PreviewSchool(
-            code=code, name=names.get(code), records=int(count["_rows"]), lacking=lacking, filled=filled
+            code=code, name=names.get(code), records=need.records, lacking=need.lacking, filled=need.filled
         )
-        (with_task if lacking else complete).append(school)
+        (with_task if need.lacking else complete).append(school)
     return PublicationPreview(
         elements=elements, with_task=with_task, complete=complete, without_records=without
     )
-
-
-def _key(element: schemas.Element) -> str:
-    return f"extra:{element.name}" if element.name.startswith("x_") else element.name
 
 
 # --- a request's answer --------------------------------------------------------------------------------
