@@ -11,10 +11,8 @@ approved and published to every school, refused); setup is timed apart from the 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,7 +30,8 @@ from hub.burden.terms import term_of  # noqa: E402
 from hub.config import Settings  # noqa: E402
 from hub.db import transaction, utcnow  # noqa: E402
 from hub.demo.city import generate_city  # noqa: E402
-from hub.kit.databases import fresh_engine  # noqa: E402
+from hub.kit.databases import bench_database_url, fresh_engine  # noqa: E402
+from hub.records.files import as_text_frame  # noqa: E402
 from hub.records.service import Provenance, ingest_frame  # noqa: E402
 from hub.requests.payloads import DecisionIn, FieldIn, RequestIn  # noqa: E402
 from hub.requests.service import decide  # noqa: E402
@@ -65,22 +64,6 @@ NEW = [
 ]
 
 
-def database_url() -> str:
-    if url := os.environ.get("HUB_BENCH_DATABASE_URL"):
-        return url
-    if url := os.environ.get("HUB_TEST_DATABASE_URL"):
-        return make_url(url).set(database="bench_burden").render_as_string(hide_password=False)
-    return f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench-burden.db'}"
-
-
-def as_file(frame):  # type: ignore[no-untyped-def]
-    out = frame.copy()
-    for column in out.columns:
-        if str(out[column].dtype).startswith("datetime"):
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
-    return out.astype("string").fillna("").set_axis(range(2, len(out) + 2))
-
-
 def timed(label: str, runs: int, work):  # type: ignore[no-untyped-def]
     best, result = float("inf"), None
     for _ in range(runs):
@@ -102,7 +85,7 @@ def main() -> None:
     )
     parser.add_argument("--rejected", type=int, default=10, help="Requests refused (deadline too short)")
     args = parser.parse_args()
-    url = database_url()
+    url = bench_database_url("bench_burden")
     engine = fresh_engine(url)
     settings = Settings(env="test", database_url=url, secret_key=SECRET)  # type: ignore[arg-type]
     print(f"database: {engine.dialect.name} ({make_url(url).render_as_string(hide_password=True)})")
@@ -123,7 +106,7 @@ def main() -> None:
                 std=std,
                 secret_key=SECRET,
                 entity=entity,
-                frame=as_file(frame),
+                frame=as_text_frame(frame),
                 provenance=Provenance(source_kind="import", source_ref="bench"),
                 now=utcnow(),
             )

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,7 +30,8 @@ from hub.access.service import create_principal  # noqa: E402
 from hub.config import Settings  # noqa: E402
 from hub.db import transaction, utcnow  # noqa: E402
 from hub.demo.city import generate_city, generate_teachers_frame  # noqa: E402
-from hub.kit.databases import fresh_engine  # noqa: E402
+from hub.kit.databases import bench_database_url, fresh_engine  # noqa: E402
+from hub.records.files import as_text_frame  # noqa: E402
 from hub.records.service import Provenance, ingest_frame  # noqa: E402
 from hub.requests.payloads import DecisionIn, RequestIn  # noqa: E402
 from hub.requests.service import decide  # noqa: E402
@@ -55,22 +54,6 @@ COLUMNS = [
 ]
 
 
-def database_url() -> str:
-    if url := os.environ.get("HUB_BENCH_DATABASE_URL"):
-        return url
-    if url := os.environ.get("HUB_TEST_DATABASE_URL"):
-        return make_url(url).set(database="bench_publish").render_as_string(hide_password=False)
-    return f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench-publish.db'}"
-
-
-def as_file(frame):  # type: ignore[no-untyped-def]
-    out = frame.copy()
-    for column in out.columns:
-        if str(out[column].dtype).startswith("datetime"):
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
-    return out.astype("string").fillna("").set_axis(range(2, len(out) + 2))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=500)
@@ -79,7 +62,7 @@ def main() -> None:
         "--big-school", type=int, default=2000, help="Teachers of the school whose XLSX is timed"
     )
     args = parser.parse_args()
-    url = database_url()
+    url = bench_database_url("bench_publish")
     engine = fresh_engine(url)
     settings = Settings(env="test", database_url=url, secret_key=SECRET, min_working_days=5)  # type: ignore[arg-type]
     print(f"database: {engine.dialect.name} ({make_url(url).render_as_string(hide_password=True)})")
@@ -112,7 +95,7 @@ def main() -> None:
                 std=std,
                 secret_key=SECRET,
                 entity=entity,
-                frame=as_file(frame),
+                frame=as_text_frame(frame),
                 provenance=Provenance(source_kind="import", source_ref="bench"),
                 now=utcnow(),
             )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import psycopg
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -39,3 +43,13 @@ def fresh_engine(url: str) -> Engine:
     empty_schema(engine)
     upgrade(engine)
     return engine
+
+
+def bench_database_url(name: str) -> str:
+    """Where a benchmark runs: HUB_BENCH_DATABASE_URL; else a database `name` on the test server (the test
+    database itself is left alone); else a SQLite file in a temporary folder."""
+    if url := os.environ.get("HUB_BENCH_DATABASE_URL"):
+        return url
+    if url := os.environ.get("HUB_TEST_DATABASE_URL"):
+        return make_url(url).set(database=name).render_as_string(hide_password=False)
+    return f"sqlite:///{Path(tempfile.mkdtemp()) / f'{name}.db'}"

@@ -37,3 +37,14 @@ def read_upload(
 def entity_headers(std: schemas.Standard, entity: str) -> list[str]:
     """Every way the standard writes an entity's column headers: labels and synonyms."""
     return [label for e in std.elements_for(entity) for label in (e.label_zh, e.label_en, *e.synonyms)]
+
+
+def as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A typed frame as a file reader gives it: text cells, rows numbered as a spreadsheet shows them."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d")
+    out = out.astype("string").fillna("")
+    out.index = range(2, len(out) + 2)  # row 1 is the header
+    return out
