@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -154,8 +154,15 @@ def status_counts(statuses: list[str]) -> dict[str, int]:
 
 
 def _form(
-    title: str, purpose: str, entity: str, schools: str, period: str, deadline: str, labels: str
+    title: Annotated[str, Form()] = "",
+    purpose: Annotated[str, Form()] = "",
+    entity: Annotated[str, Form()] = "teacher",
+    schools: Annotated[str, Form()] = "",
+    period: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "",
+    labels: Annotated[str, Form()] = "",
 ) -> dict[str, str]:
+    """The request form as typed (check, header upload and submit all post it)."""
     return {
         "title": title.strip(),
         "purpose": purpose.strip(),
@@ -165,6 +172,9 @@ def _form(
         "deadline": deadline.strip(),
         "labels": labels.strip(),
     }
+
+
+RequestForm = Annotated[dict[str, str], Depends(_form)]
 
 
 def _problem(error: Any, lang: str, fields: list[web.FieldLine]) -> str:
@@ -268,17 +278,10 @@ def check_request(
     session: SessionDep,
     settings: SettingsDep,
     principal: Requester,
-    title: Annotated[str, Form()] = "",
-    purpose: Annotated[str, Form()] = "",
-    entity: Annotated[str, Form()] = "teacher",
-    schools: Annotated[str, Form()] = "",
-    period: Annotated[str, Form()] = "",
-    deadline: Annotated[str, Form()] = "",
-    labels: Annotated[str, Form()] = "",
+    form: RequestForm,
 ) -> Response:
     """Classify every field before submitting (the same dry run as POST /api/v1/requests/check)."""
     lang = lang_of(request)
-    form = _form(title, purpose, entity, schools, period, deadline, labels)
     payload, problems = build_payload(session, form, lang)
     result = None
     if payload is not None:
@@ -298,18 +301,11 @@ def read_header(
     request: Request,
     session: SessionDep,
     principal: Requester,
-    title: Annotated[str, Form()] = "",
-    purpose: Annotated[str, Form()] = "",
-    entity: Annotated[str, Form()] = "teacher",
-    schools: Annotated[str, Form()] = "",
-    period: Annotated[str, Form()] = "",
-    deadline: Annotated[str, Form()] = "",
-    labels: Annotated[str, Form()] = "",
+    form: RequestForm,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Read a form's header row (XLSX or CSV) into the field list."""
     lang = lang_of(request)
-    form = _form(title, purpose, entity, schools, period, deadline, labels)
     problems: list[str] = []
     notice = None
     content = file.file.read() if file is not None else b""
@@ -342,17 +338,10 @@ def submit_request(
     session: SessionDep,
     settings: SettingsDep,
     principal: Requester,
-    title: Annotated[str, Form()] = "",
-    purpose: Annotated[str, Form()] = "",
-    entity: Annotated[str, Form()] = "teacher",
-    schools: Annotated[str, Form()] = "",
-    period: Annotated[str, Form()] = "",
-    deadline: Annotated[str, Form()] = "",
-    labels: Annotated[str, Form()] = "",
+    form: RequestForm,
 ) -> Response:
     """Submit: answered at once, pointed at a duplicate, refused, or sent to the statistics bureau."""
     lang = lang_of(request)
-    form = _form(title, purpose, entity, schools, period, deadline, labels)
     payload, problems = build_payload(session, form, lang)
     if payload is None:
         return _new_page(request, principal, form, problems=problems, status_code=422)
