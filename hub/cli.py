@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 
 from hub.config import get_settings
 from hub.db import engine_for, transaction, utcnow
@@ -86,11 +87,14 @@ def import_file(
     settings = get_settings()
     engine = _engine()
     try:
-        with console.status(f"reading and validating {file.name} …"), transaction(engine) as session:
+        with Progress(console=console) as progress, transaction(engine) as session:
+            reading = progress.add_task(f"reading {file.name}", total=None)
             std = current_standard(session)
             frame, sha256 = read_upload(
                 file, sheet=sheet, expected_headers=entity_headers(std, entity.removesuffix("s"))
             )
+            progress.update(reading, total=1, completed=1)
+            storing = progress.add_task("validating and storing rows", total=len(frame))
             report = ingest_frame(
                 session,
                 std=std,
@@ -99,6 +103,7 @@ def import_file(
                 frame=frame,
                 provenance=Provenance(source_kind="import", source_ref=str(file), file_sha256=sha256),
                 now=utcnow(),
+                on_progress=lambda done, total: progress.update(storing, completed=done, total=total),
             )
     except HubError as exc:
         console.print(f"[red]{exc.message}[/red]")

@@ -351,22 +351,12 @@ def export_text(records: Iterable[dict[str, Any]], *, fmt: str) -> str:
     return buffer.getvalue()
 
 
-def record_ingest(session: Session, *, batch: Any, entity: str, frame: Any) -> AuditEntry:
+def record_ingest(
+    session: Session, *, batch: Any, entity: str, per_school: Mapping[str, int], elements: list[str]
+) -> AuditEntry:
     """Record one write into the store (an ingest batch): which elements, which schools, how many rows."""
     from hub.access.models import Principal
 
-    school_column = "school_code" if entity == "teacher" else "code"
-    per_school: dict[str, int] = {}
-    elements: list[str] = []
-    if len(frame):
-        per_school = {str(k): int(v) for k, v in frame[school_column].value_counts().items()}
-        elements = [f"{entity}.{c}" for c in frame.columns if c not in ("teacher_key", "extra")]
-        if "extra" in frame.columns:
-            extra_keys: set[str] = set()
-            for values in frame["extra"]:
-                if values:
-                    extra_keys.update(values)
-            elements += [f"{entity}.{k}" for k in sorted(extra_keys)]
     principal = session.get(Principal, batch.principal_id) if batch.principal_id is not None else None
     return append(
         session,
@@ -374,7 +364,7 @@ def record_ingest(session: Session, *, batch: Any, entity: str, frame: Any) -> A
         action="records.write",
         entity=entity,
         elements=elements,
-        schools=per_school,
+        schools={str(k): int(v) for k, v in per_school.items()},
         batch_id=batch.id,
         row_count=int(batch.accepted or 0),
         detail={

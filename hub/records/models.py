@@ -82,8 +82,8 @@ def build_entity_tables(metadata: MetaData, std: schemas.Standard) -> dict[str, 
     schools = Table("schools", metadata, *entity_columns(std, "school"))
     Index("ix_schools_division_code", schools.c.division_code)
     teachers = Table("teachers", metadata, *entity_columns(std, "teacher"))
-    # Lookup by identity across schools (a teacher who moves keeps the key).
-    Index("ix_teachers_teacher_key", teachers.c.teacher_key)
+    # Lookup by identity across schools (a teacher who moves keeps the key); one school at a time.
+    Index("ix_teachers_teacher_key", teachers.c.teacher_key, unique=True)
     return {"school": schools, "teacher": teachers}
 
 
@@ -108,7 +108,8 @@ class RecordHistory(Base):
     batch_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[dict[str, Any]] = mapped_column(JSONType)
 
-    __table_args__ = (Index("ix_record_history_record", "entity", "record_key", "recorded_at"),)
+    # Looked up by record key for equality only: a hash index on PostgreSQL (see migration 0007).
+    __table_args__ = (Index("ix_record_history_record", "record_key", postgresql_using="hash"),)
 
 
 class IngestBatch(Base):

@@ -15,7 +15,8 @@ from hub.demo.city import generate_city
 from hub.errors import Invalid
 from hub.kit.tokens import teacher_key
 from hub.records.models import RecordHistory, teachers_table
-from hub.records.service import values_as_of
+from hub.records.service import Provenance, values_as_of
+from hub.standard.service import current_standard
 from tests.hub.factories import as_file_frame, create_city, ingest
 
 
@@ -194,3 +195,72 @@ def test_100k_rows_with_10_percent_bad_store_the_90_percent(
     report = ingest(session, settings, "teacher", frame)
     assert report.rejected_rows == len(bad) == 10_000
     assert report.accepted == 90_000 == stored(session)
+
+
+def test_an_import_in_chunks_stores_new_changed_and_moved_records_alike(
+    session: Session, settings: Settings, city, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Chunks of only new records take the direct path on PostgreSQL, mixed ones the upsert: same result."""
+    from hub.records import service
+
+    stored_first = teachers(city, n=3, seed=8)
+    ingest(session, settings, "teacher", stored_first)
+    codes = list(city.schools["code"])
+    monkeypatch.setattr(service, "CHUNK_ROWS", 2)
+    again = stored_first.copy()
+    again.loc[2, "title"] = "1" if again.loc[2, "title"] != "1" else "2"  # changed
+    again.loc[3, "school_code"] = [c for c in codes if c != again.loc[3, "school_code"]][0]  # moved
+    new = teachers(city, n=3, seed=9)
+    # chunk 1: two new records; chunk 2: one new, one changed; chunk 3: one moved, one unchanged.
+    frame = as_file_frame(pd.concat([new.iloc[:2], new.iloc[2:], again.iloc[[0]], again.iloc[[1, 2]]]))
+    seen: list[tuple[int, int]] = []
+    report = service.ingest_frame(
+        session,
+        std=current_standard(session),
+        secret_key=settings.secret_key.get_secret_value(),
+        entity="teacher",
+        frame=frame,
+        provenance=Provenance(source_kind="import", source_ref="test"),
+        now=utcnow(),
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen == [(2, 6), (4, 6), (6, 6)]
+    assert (report.inserted, report.updated, report.unchanged) == (4, 1, 1)  # a move re-inserts the record
+    assert stored(session) == 6
+    rows = {
+        (r.school_code, r.teacher_key): r
+        for r in session.execute(select(teachers_table.c.school_code, teachers_table.c.teacher_key))
+    }
+    secret = settings.secret_key.get_secret_value()
+    assert (again.loc[3, "school_code"], teacher_key(secret, again.loc[3, "id_number"])) in rows
+    changed = session.scalar(
+        select(teachers_table.c.title).where(
+            teachers_table.c.teacher_key == teacher_key(secret, again.loc[2, "id_number"])
+        )
+    )
+    assert changed == again.loc[2, "title"]
+    markers = session.scalar(
+        select(func.count()).select_from(RecordHistory).where(RecordHistory.batch_id == report.batch_id)
+    )
+    assert markers == 3 + 1 + 2  # three new, one changed, the move (removal + arrival)
+
+
+def test_a_failure_while_writing_a_later_chunk_leaves_nothing_behind(
+    session: Session, settings: Settings, city, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from hub.records import service, writer
+
+    monkeypatch.setattr(service, "CHUNK_ROWS", 2)
+    real_upsert, calls = writer.upsert, []
+
+    def failing_upsert(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the disk is full")
+        return real_upsert(*args, **kwargs)
+
+    monkeypatch.setattr(writer, "upsert", failing_upsert)
+    with pytest.raises(RuntimeError, match="disk is full"), session.begin_nested():
+        ingest(session, settings, "teacher", teachers(city, n=5))
+    assert len(calls) == 2  # the first chunk was written before the second failed …
+    assert stored(session) == 0  # … and went with the transaction
