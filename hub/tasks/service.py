@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 import dedup
 import schemas
+from hub.access.masking import mask
 from hub.access.models import Principal
 from hub.config import Settings
 from hub.db import utcnow
@@ -646,7 +647,8 @@ def _identify_teachers(
     ids = _column(frame, by_name.get("id_number")).str.upper()
     schools = _column(frame, by_name.get("school_code"))
     secret = settings.secret_key.get_secret_value()
-    id_label = std.element("teacher.id_number").label_zh
+    id_element = std.element("teacher.id_number")
+    id_label = id_element.label_zh
     school_label = std.element("teacher.school_code").label_zh
     rejected: list[Rejection] = []
     keys: dict[int, str] = {}
@@ -679,7 +681,7 @@ def _identify_teachers(
                 Rejection(
                     row=row,
                     field=id_label,
-                    value=_mask(id_number),
+                    value=mask(id_element, id_number),
                     reason=f"与参考号 {ref} 不是同一位教师",
                     reason_en=f"not the teacher of reference {ref}",
                 )
@@ -699,7 +701,7 @@ def _identify_teachers(
                 Rejection(
                     row=row,
                     field=id_label,
-                    value=_mask(id_number),
+                    value=mask(id_element, id_number),
                     reason="不是本校在库的教师（本任务未涉及此人）",
                     reason_en="not a teacher of this school in the store (this task does not ask about them)",
                 )
@@ -765,10 +767,6 @@ def _identify_school(
         dtype="str",
     )
     return data, rejected
-
-
-def _mask(value: str) -> str:
-    return value if len(value) < 8 else f"{value[:6]}****{value[-4:]}"
 
 
 # --- progress -------------------------------------------------------------------------------------------

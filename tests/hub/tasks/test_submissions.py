@@ -256,6 +256,7 @@ def test_rows_for_teachers_not_in_the_school_are_rejected_and_nobody_moves(
     assert [r["row"] for r in answer["rejected"]] == [2, 3, 4, 5, 6]
     assert "不是本校" in answer["rejected"][0]["reason"] and answer["rejected"][0]["reason_en"]
     assert other_teacher not in answer["rejected"][0]["value"]  # masked
+    assert answer["rejected"][1]["value"] == f"{stranger[:6]}****{stranger[-4:]}"  # as ID numbers are masked
     assert stored(session, theirs, "mandarin_level")[other_teacher] is None
     keys = {teacher_key(SECRET, other_teacher), teacher_key(SECRET, stranger)}
     query = select(teachers_table.c.teacher_key, teachers_table.c.school_code).where(
