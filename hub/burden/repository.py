@@ -28,7 +28,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from hub.burden.models import EVERY, BurdenBaseline
 from hub.records.models import schools_table, teachers_table
@@ -106,10 +106,17 @@ class BurdenRepository:
     def request_counts(
         self, since: datetime, until: datetime, *, school_code: str | None = None
     ) -> dict[str, RequestCounts]:
-        """Per school, over requests created in the period: received, satisfied without the school (answered,
-        no task for it), refused, and fields spared (request fields not asked of it × its records)."""
+        """Per school, over requests created in the period: received, satisfied without the school, refused,
+        and fields spared (request fields not asked of it × its records).
+
+        A duplicate stands for the open request it repeats: it is satisfied without the school when that
+        one was answered or published with no task for the school, and the fields it names are spared
+        unless that task asks them — the same definition as the school overview (hub.schools.service).
+        """
         in_period = and_(DataRequest.created_at >= since, DataRequest.created_at < until)
         scope = self.scope(since, until, school_code=school_code)
+        source = aliased(DataRequest, name="source")
+        source_id = case((DataRequest.status == "duplicate", DataRequest.duplicate_of), else_=DataRequest.id)
         fields = (
             select(RequestField.request_id, func.count().label("fields"))
             .join(DataRequest, DataRequest.id == RequestField.request_id)
@@ -117,13 +124,14 @@ class BurdenRepository:
             .group_by(RequestField.request_id)
             .subquery("field_counts")
         )
-        # Per task: how many of its request's fields it asks (labels naming the same element each count).
+        # Per request and the task that collects it: how many of the request's fields the task asks
+        # (labels naming the same element each count).
         asked = (
-            select(Task.id.label("task_id"), func.count().label("asked"))
-            .join(DataRequest, DataRequest.id == Task.request_id)
-            .join(RequestField, RequestField.request_id == Task.request_id)
+            select(DataRequest.id.label("request_id"), Task.id.label("task_id"), func.count().label("asked"))
+            .join(RequestField, RequestField.request_id == DataRequest.id)
+            .join(Task, Task.request_id == source_id)
             .where(in_period, self._task_asks(RequestField))
-            .group_by(Task.id)
+            .group_by(DataRequest.id, Task.id)
         )
         if school_code is not None:
             asked = asked.where(Task.school_code == school_code)
@@ -135,21 +143,24 @@ class BurdenRepository:
             else_=1,
         )
         spared = (func.coalesce(fields.c.fields, 0) - func.coalesce(asked_counts.c.asked, 0)) * records
+        settled = source.status.in_(SETTLED)
         query = (
             select(
                 scope.c.school_code,
                 func.count(),
-                func.sum(case((and_(DataRequest.status == "answered", Task.id.is_(None)), 1), else_=0)),
+                func.sum(case((and_(settled, Task.id.is_(None)), 1), else_=0)),
                 func.sum(case((DataRequest.status == "rejected", 1), else_=0)),
-                func.sum(case((DataRequest.status.in_(SETTLED), spared), else_=0)),
+                func.sum(case((settled, spared), else_=0)),
             )
             .select_from(scope)
             .join(DataRequest, DataRequest.id == scope.c.request_id)
+            .outerjoin(source, source.id == source_id)
             .outerjoin(fields, fields.c.request_id == scope.c.request_id)
+            .outerjoin(Task, and_(Task.request_id == source.id, Task.school_code == scope.c.school_code))
             .outerjoin(
-                Task, and_(Task.request_id == scope.c.request_id, Task.school_code == scope.c.school_code)
+                asked_counts,
+                and_(asked_counts.c.request_id == scope.c.request_id, asked_counts.c.task_id == Task.id),
             )
-            .outerjoin(asked_counts, asked_counts.c.task_id == Task.id)
             .outerjoin(teachers, teachers.c.school_code == scope.c.school_code)
             .group_by(scope.c.school_code)
         )

@@ -3,7 +3,8 @@
 Per school and term, from the hub's own records:
 - requests received: requests created in the term whose scope held the school (before the hub, each
   would have reached it as a form);
-- satisfied without the school: of those, answered with no task for that school;
+- satisfied without the school: of those, answered or published with no task for that school (a duplicate
+  by the request it repeats) — the school overview's definition;
 - refused: rejected by the hub's rules before reaching any school;
 - tasks sent: tasks the education bureau published to the school in the term (the forms it still filled);
 - fields filled: task fields × rows the school filled; fields spared: requested fields × records the

@@ -13,9 +13,19 @@ from sqlalchemy.orm import Session
 
 from hub.burden.terms import term_of
 from hub.config import Settings
+from hub.demo.city import generate_city
 from hub.requests.models import DataRequest
-from tests.hub.burden.factories import GATHERED_LABELS, City, create_city, run_scenario
-from tests.hub.factories import create_principal
+from tests.hub.burden.factories import (
+    GATHERED_LABELS,
+    SCHOOL_COLUMNS,
+    City,
+    approve_and_publish,
+    create_city,
+    request_body,
+    run_scenario,
+    submit,
+)
+from tests.hub.factories import create_principal, ingest
 
 TERM = term_of(datetime.now(UTC)).label
 
@@ -189,3 +199,35 @@ def test_a_school_sees_its_own_figures_and_no_one_elses(
     assert client.get("/api/v1/burden", headers=statistics).status_code == 403
     assert client.get("/api/v1/burden", headers=admin_headers).status_code == 200
     assert client.get("/api/v1/burden?term=next-term", headers=city.education).status_code == 422
+
+
+def test_the_dashboard_and_each_schools_overview_count_satisfied_requests_alike(
+    client: TestClient, session: Session, settings: Settings, city: City, admin_headers: dict[str, str]
+) -> None:
+    """A school with no teachers gets no task for a teacher request: the store (nothing to ask) satisfied
+    it, and a duplicate of that request too. Both views must say so, for every school."""
+    others = generate_city(seed=41, schools=8, teachers=8).schools[list(SCHOOL_COLUMNS)]
+    empty = others[~others["code"].isin(city.schools)].head(1)
+    assert ingest(session, settings, "school", empty).inserted == 1
+    code = str(empty["code"].iloc[0])
+    city.school_headers[code] = create_principal(
+        client, admin_headers, kind="school", code=f"s{code}", name="新建学校", school_code=code
+    )
+    health = create_principal(client, admin_headers, code="nhc", name="市卫生健康委员会")
+    label = {"label": "本学年指导学生竞赛获奖次数", "type": "integer"}
+    fresh = submit(client, city.department, request_body("姓名", label, title="竞赛指导情况"))
+    publication = approve_and_publish(client, city, fresh["id"])
+    assert code not in {t["school_code"] for t in publication["tasks"]}
+    repeat = submit(client, health, request_body("姓名", label, title="竞赛指导情况（卫健）"))
+    assert repeat["status"] == "duplicate", repeat
+    schools = by_school(dashboard(client, city.education))
+    for school in [*city.schools, code]:
+        overview = client.get(f"/api/v1/schools/{school}/overview", headers=city.school_headers[school])
+        assert overview.status_code == 200, overview.text
+        assert overview.json()["requests_total"] == schools[school]["requests_received"]
+        assert (
+            overview.json()["satisfied_without_input"] == schools[school]["requests_satisfied_without_school"]
+        )
+    # All four: it had no task for either published request (it joined after the first was published).
+    assert schools[code]["requests_satisfied_without_school"] == 4
+    assert all(schools[s]["requests_satisfied_without_school"] == 1 for s in city.schools)
