@@ -112,7 +112,7 @@ def test_each_bad_cell_is_reported_with_row_field_value_and_reason(std: schemas.
     df = pd.DataFrame(
         {
             "id_number": [good, wrong_check, make_id("19900101", "005"), make_id("19910101", "006")],
-            "school_code": [SCHOOL, SCHOOL, SCHOOL, SCHOOL[:9] + str((int(SCHOOL[9]) + 1) % 10)],
+            "school_code": [SCHOOL, SCHOOL, SCHOOL, "6" + SCHOOL[1:]],  # 6 is no education level
             "gender": ["男", "女", "火星人", "1"],
             "birth_date": ["1985-06-12", "", "19990230", "1991-01-01"],
             "weekly_lessons": ["12", "3.5", "99", "abc"],
@@ -142,7 +142,7 @@ def test_each_bad_cell_is_reported_with_row_field_value_and_reason(std: schemas.
     )
     assert "整数" in by_cell[(11, "weekly_lessons")].reason_zh
     assert "0到40" in by_cell[(12, "weekly_lessons")].reason_zh
-    assert "校验位错误" in by_cell[(13, "school_code")].reason_zh
+    assert "首位应为教育层次码" in by_cell[(13, "school_code")].reason_zh
     # Nothing valid is lost: the one clean row comes back typed.
     assert report.valid.index.tolist() == [10]
     assert report.rejected_rows == (11, 12, 13)
