@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from hub.records.partitions import ensure_history_partitions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -43,3 +46,5 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
+        # Not a migration: monthly partitions depend on the date, so every upgrade (and a daily job) adds them.
+        ensure_history_partitions(connection, datetime.now(UTC).date())

@@ -7,16 +7,19 @@ from sqlalchemy import Engine, inspect
 import hub.models  # noqa: F401
 from hub.db import Base
 
-# Built by raw DDL per dialect (partitioned on PostgreSQL), so the model describes it only loosely.
+# Built by raw DDL per dialect (partitioned on PostgreSQL, monthly partitions added by date), so the model
+# describes it only loosely.
 HAND_BUILT = {"record_history", "record_history_default"}
+
+
+def hand_built(name: str | None) -> bool:
+    return name in HAND_BUILT or (name or "").startswith("record_history_")
 
 
 def _diffs(engine: Engine) -> list[object]:
     def include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
         table = getattr(obj, "table", obj)
-        return (
-            not (type_ == "table" and name in HAND_BUILT) and getattr(table, "name", None) not in HAND_BUILT
-        )
+        return not (type_ == "table" and hand_built(name)) and not hand_built(getattr(table, "name", None))
 
     with engine.connect() as connection:
         context = MigrationContext.configure(
