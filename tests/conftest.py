@@ -88,3 +88,21 @@ def artifacts_dir() -> Path:
     path = Path(__file__).resolve().parent.parent / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture
+def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A migrated SQLite file of its own, named by HUB_DATABASE_URL, as an operator's `hub …` command finds it."""
+    from hub.config import get_settings
+    from hub.db import engine_for
+    from hub.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    monkeypatch.setenv("HUB_DATABASE_URL", url)
+    monkeypatch.setenv("HUB_SECRET_KEY", "a-test-secret-for-the-cli")
+    get_settings.cache_clear()
+    engine = engine_for(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()

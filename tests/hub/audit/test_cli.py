@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,9 +13,7 @@ from typer.testing import CliRunner
 
 from hub.audit import service as audit
 from hub.cli import app
-from hub.config import get_settings
-from hub.db import engine_for, transaction
-from hub.migrate import upgrade
+from hub.db import transaction
 
 runner = CliRunner()
 
@@ -28,13 +25,8 @@ class Reader:
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    url = f"sqlite:///{tmp_path / 'hub.db'}"
-    monkeypatch.setenv("HUB_DATABASE_URL", url)
-    monkeypatch.setenv("HUB_SECRET_KEY", "a-test-secret-for-the-cli")
-    get_settings.cache_clear()
-    engine = engine_for(url)
-    upgrade(engine)
+def database(cli_database: Engine) -> Engine:
+    engine = cli_database
     for i in range(5):
         with transaction(engine) as session:
             audit.append(
@@ -47,9 +39,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine
                 row_count=i + 1,
                 grant_id=3,
             )
-    yield engine
-    engine.dispose()
-    get_settings.cache_clear()
+    return engine
 
 
 def test_verify_passes_on_an_intact_chain_and_names_the_broken_entry(database: Engine) -> None:

@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from hub.cli import app
-from hub.config import get_settings
-from hub.db import engine_for
 from hub.demo.city import generate_city
-from hub.migrate import upgrade
 from hub.records.models import teachers_table
 
 runner = CliRunner()
 
 
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    url = f"sqlite:///{tmp_path / 'hub.db'}"
-    monkeypatch.setenv("HUB_DATABASE_URL", url)
-    monkeypatch.setenv("HUB_SECRET_KEY", "a-test-secret-for-the-cli")
-    get_settings.cache_clear()
-    engine = engine_for(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-    get_settings.cache_clear()
-
-
 def test_import_reports_progress_counts_and_writes_the_rejected_rows(
-    database: Engine, tmp_path: Path
+    cli_database: Engine, tmp_path: Path
 ) -> None:
     city = generate_city(seed=4, schools=3, teachers=40)
     schools_csv, teachers_csv, errors_csv = (
@@ -60,5 +42,5 @@ def test_import_reports_progress_counts_and_writes_the_rejected_rows(
     with errors_csv.open(encoding="utf-8-sig") as fh:
         rejected = list(csv.DictReader(fh))
     assert [(r["row"], r["value"]) for r in rejected] == [("7", "不详X")]
-    with database.connect() as connection:
+    with cli_database.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(teachers_table)) == len(teachers) - 1
