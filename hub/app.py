@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.access.service import ensure_bootstrap_admin
 from hub.config import Settings, get_settings
-from hub.db import engine_for, session_factory
+from hub.db import begin_write, engine_for, session_factory
 from hub.errors import install_error_handlers
 from hub.kit.discovery import domain_modules
 
@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, factory: sessionmaker[Session] 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.admin_token is not None:
             with factory.begin() as session:
+                begin_write(session)
                 ensure_bootstrap_admin(
                     session, settings.secret_key.get_secret_value(), settings.admin_token.get_secret_value()
                 )

@@ -87,7 +87,7 @@ def import_file(
     settings = get_settings()
     engine = _engine()
     try:
-        with Progress(console=console) as progress, transaction(engine) as session:
+        with Progress(console=console) as progress, transaction(engine, write=True) as session:
             reading = progress.add_task(f"reading {file.name}", total=None)
             std = current_standard(session)
             frame, sha256 = read_upload(

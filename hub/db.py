@@ -50,8 +50,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Execution option of a connection whose transaction will write (see `begin_write`).
+WRITE_OPTION = "hub_write"
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
+        # timeout: how long a writer waits for another to commit (SQLite's busy timeout).
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
 
@@ -68,7 +73,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # A deferred transaction that has read cannot start writing once another connection has
+            # committed: SQLite refuses at once ("database is locked"), busy timeout or not. One that
+            # will write takes the write lock up front and waits its turn (the connect timeout) instead.
+            # Reads stay deferred, so a long read never holds up a writer.
+            writes = connection.get_execution_options().get(WRITE_OPTION, False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -84,8 +94,27 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
+def begin_write(session: Session) -> None:
+    """Begin the session's transaction as one that will write: on SQLite it takes the write lock now
+    (BEGIN IMMEDIATE), waiting for another writer to finish, so its reads and writes see one state.
+
+    Call it before the session's first statement. No effect on PostgreSQL, whose writers do not
+    exclude each other.
+    """
+    connection = session.connection(execution_options={WRITE_OPTION: True})
+    if not connection.get_execution_options().get(WRITE_OPTION):
+        raise RuntimeError("begin_write() after the transaction began: it has to come before the first read")
+
+
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A unit of work for jobs and CLI commands: commit on success, roll back on error."""
+def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """A unit of work for jobs and CLI commands: commit on success, roll back on error.
+
+    `write=True` for one that writes (see `begin_write`). Leave it off for one that only reads, or that
+    writes through connections of its own, like `sync_jobs` through the scheduler's job store: holding
+    the write lock there would make those writes wait for this transaction, which waits for them.
+    """
     with session_factory(engine).begin() as session:
+        if write:
+            begin_write(session)
         yield session

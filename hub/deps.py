@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from hub.access.models import Principal
 from hub.access.service import authenticate
 from hub.config import Settings
+from hub.db import begin_write
 from hub.errors import Forbidden, NotAuthenticated
 
 bearer = HTTPBearer(auto_error=False, description="A principal's token: `Authorization: Bearer <token>`")
@@ -22,10 +23,20 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+# Methods whose requests may write: their transaction begins as a writer (hub.db.begin_write).
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the endpoint returns, rolled back when it raises."""
+    """One transaction per request: committed when the endpoint returns, rolled back when it raises.
+
+    A request that may write (an unsafe method, or a GET marked with `writes`) begins it as a writer;
+    a read does not, so a long read never holds up a writer.
+    """
     session: Session = request.app.state.session_factory()
     try:
+        if request.method in WRITING_METHODS:
+            begin_write(session)
         yield session
         session.commit()
     except BaseException:
@@ -37,6 +48,16 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def writes(request: Request, session: SessionDep) -> None:
+    """For a GET that writes too, an audited read: `@router.get(..., dependencies=[Depends(writes)])`.
+
+    Its transaction begins as a writer, as a POST's does. FastAPI solves the decorator's dependencies
+    before the endpoint's own, so this comes before the first read (the caller's token).
+    """
+    if request.method not in WRITING_METHODS:
+        begin_write(session)
 
 
 def current_principal(

@@ -43,7 +43,7 @@ def demo_principals(first_schools: list[str]) -> list[DemoPrincipal]:
 
 
 def _import(engine: Engine, settings: Settings, entity: str, path: Path) -> IngestReport:
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         std = current_standard(session)
         frame, sha256 = read_upload(path, expected_headers=entity_headers(std, entity))
         return ingest_frame(

@@ -80,7 +80,7 @@ def _seed_city(engine: Any, settings: Settings, seed: int) -> list[str]:
     city = generate_city(seed=seed, schools=4, teachers=24)
     schools = city.schools[["code", "name"]].astype(str)
     teachers = city.teachers[["school_code", "id_number"]].astype(str)
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         std = current_standard(session)
         for entity, frame in (("school", schools), ("teacher", teachers)):
             ingest_frame(

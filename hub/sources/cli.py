@@ -142,7 +142,7 @@ def add(
 
     configs = load_configs(file)
     try:
-        with transaction(_engine()) as session:
+        with transaction(_engine(), write=True) as session:
             for config in configs:
                 exists = SourceRepository(session).get(config.name) is not None
                 if exists and replace:
@@ -164,7 +164,7 @@ def remove(name: Annotated[str, typer.Argument(help="Source name")]) -> None:
     from hub.sources.service import delete_source
 
     try:
-        with transaction(_engine()) as session:
+        with transaction(_engine(), write=True) as session:
             delete_source(session, name)
     except HubError as exc:
         raise _fail(exc.message) from exc
@@ -182,7 +182,7 @@ def run(name: Annotated[str, typer.Argument(help="Source name")]) -> None:
     console = _console()
     engine = _engine()
     try:
-        with console.status(f"running {name} …"), transaction(engine) as session:
+        with console.status(f"running {name} …"), transaction(engine, write=True) as session:
             result = run_source(session, get_settings(), name, trigger="manual")
     except HubError as exc:
         raise _fail(exc.message) from exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -23,18 +23,12 @@ class SourceRepository:
     def lock(self, name: str) -> Source | None:
         """The source, its row locked until the transaction ends; SourceBusyError if a run holds it.
 
-        PostgreSQL: SELECT … FOR UPDATE NOWAIT. SQLite has one writer: a no-op UPDATE takes the write
-        lock first (waiting for it), as a transaction that has read and then writes fails at once
-        when another wrote in between.
+        PostgreSQL: SELECT … FOR UPDATE NOWAIT. SQLite has one writer: the caller's transaction began
+        as a writer (hub.db.begin_write), which already excludes any other run.
         """
         query = select(Source).where(Source.name == name)
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
+        if self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(nowait=True)
-        elif dialect == "sqlite":
-            self.session.execute(
-                update(Source).where(Source.name == name).values(updated_at=Source.updated_at)
-            )
         try:
             return self.session.scalars(query).first()
         except OperationalError as exc:

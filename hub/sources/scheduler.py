@@ -204,6 +204,7 @@ def add_sync_job(scheduler: BaseScheduler, engine: Engine, *, seconds: int = SYN
 
 
 def _sync_from_database(scheduler: BaseScheduler, engine: Engine) -> None:
+    # A read: the job store writes on connections of its own, which a write lock held here would block.
     with transaction(engine) as session:
         sync_jobs(scheduler, session)
 
@@ -223,7 +224,7 @@ def run_source_job(name: str) -> None:
     # SQLite has one writer: runs in this process take turns instead of timing out on each other.
     turn = _sqlite_turn if engine.dialect.name == "sqlite" else contextlib.nullcontext()
     try:
-        with turn, transaction(engine) as session:
+        with turn, transaction(engine, write=True) as session:
             run = run_source(session, settings, name, trigger="schedule")
             log.info(
                 "source %s run %s: %s (%s read, %s accepted)",
@@ -247,7 +248,7 @@ def close_due_requests_job() -> None:
     settings = get_settings()
     close_due_requests = importlib.import_module("hub.tasks.service").close_due_requests
     today = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
-    with transaction(engine_for(settings.database_url)) as session:
+    with transaction(engine_for(settings.database_url), write=True) as session:
         close_due_requests(session, today)
 
 

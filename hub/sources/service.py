@@ -628,7 +628,7 @@ def run_source(session: Session, app_settings: Settings, name: str, *, trigger: 
 def record_crash(engine: Engine, name: str, exc: BaseException) -> None:
     """A run whose own transaction broke is still a failed run of its source, recorded in a fresh one."""
     try:
-        with transaction(engine) as session:
+        with transaction(engine, write=True) as session:
             source = SourceRepository(session).get(name)
             if source is None:
                 return

@@ -12,7 +12,7 @@ from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
 from hub.audit import service as audit
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep, SettingsDep, require
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, require, writes
 from hub.errors import Invalid, error_responses
 from hub.records.payloads import RejectedCell
 from hub.requests.models import DataRequest
@@ -200,7 +200,12 @@ def _task_out(context: _Context, task: Task, school_name: str | None, *, with_ro
     )
 
 
-@router.get("/tasks", response_model=list[TaskOut], responses=error_responses(401, 403))
+@router.get(
+    "/tasks",
+    response_model=list[TaskOut],
+    responses=error_responses(401, 403),
+    dependencies=[Depends(writes)],
+)
 def list_tasks(
     session: SessionDep,
     principal: PrincipalDep,
@@ -232,7 +237,12 @@ def list_tasks(
     return out
 
 
-@router.get("/tasks/{task_id}", response_model=TaskOut, responses=error_responses(401, 403, 404))
+@router.get(
+    "/tasks/{task_id}",
+    response_model=TaskOut,
+    responses=error_responses(401, 403, 404),
+    dependencies=[Depends(writes)],
+)
 def get_task(task_id: int, session: SessionDep, principal: PrincipalDep) -> TaskOut:
     """One task with its fields and prefilled rows (404 for another school's task)."""
     task = service.task_for(session, principal, task_id, now=utcnow())
@@ -246,6 +256,7 @@ def get_task(task_id: int, session: SessionDep, principal: PrincipalDep) -> Task
     "/tasks/{task_id}/template.xlsx",
     responses={**error_responses(401, 403, 404), 200: {"content": {XLSX: {}}}},
     response_class=Response,
+    dependencies=[Depends(writes)],
 )
 def task_template(task_id: int, session: SessionDep, principal: PrincipalDep) -> Response:
     """The task as an Excel workbook: prefilled rows, zh label headers, dropdowns from the code lists."""

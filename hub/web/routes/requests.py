@@ -20,7 +20,7 @@ from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
 from hub.audit import service as audit
 from hub.db import utcnow
-from hub.deps import SessionDep, SettingsDep
+from hub.deps import SessionDep, SettingsDep, writes
 from hub.errors import HubError
 from hub.kit.clock import local_today
 from hub.requests import service as requests
@@ -560,7 +560,7 @@ def decide(
 # --- reading the answer ---------------------------------------------------------------------------
 
 
-@router.get("/requests/{request_id}/data")
+@router.get("/requests/{request_id}/data", dependencies=[Depends(writes)])
 def request_data(
     request_id: int, request: Request, session: SessionDep, principal: Reader, offset: int = 0
 ) -> Response:
@@ -624,7 +624,7 @@ def request_data_csv(request_id: int, request: Request, session: SessionDep, pri
     )
 
 
-@router.get("/requests/{request_id}/data.xlsx")
+@router.get("/requests/{request_id}/data.xlsx", dependencies=[Depends(writes)])
 def request_data_xlsx(request_id: int, session: SessionDep, principal: Reader) -> Response:
     """The whole answer as an Excel workbook."""
     content = web.data_xlsx(session, principal, request_id, today=local_today())

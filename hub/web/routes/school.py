@@ -16,7 +16,7 @@ from hub.access.repository import PrincipalRepository
 from hub.audit import service as audit
 from hub.config import Settings
 from hub.db import utcnow
-from hub.deps import SessionDep, SettingsDep
+from hub.deps import SessionDep, SettingsDep, writes
 from hub.errors import HubError
 from hub.records.files import read_upload
 from hub.requests.repository import RequestRepository
@@ -147,7 +147,7 @@ def task_list(request: Request, session: SessionDep, principal: School) -> Respo
     return render(request, "tasks.html", {"items": items}, principal=principal)
 
 
-@router.get("/tasks/{task_id}")
+@router.get("/tasks/{task_id}", dependencies=[Depends(writes)])
 def task_form(task_id: int, request: Request, session: SessionDep, principal: School) -> Response:
     """The task as a table: prefilled rows, an input per missing field, dropdowns from code lists."""
     task = tasks.task_for(session, principal, task_id, now=utcnow())
@@ -267,7 +267,7 @@ def upload_task(
     return _fill_page(request, session, principal, result.task, outcome=outcome)
 
 
-@router.get("/tasks/{task_id}/template.xlsx")
+@router.get("/tasks/{task_id}/template.xlsx", dependencies=[Depends(writes)])
 def task_template(task_id: int, session: SessionDep, principal: School) -> Response:
     """The task as an Excel workbook: prefilled rows, zh labels as headers, dropdowns from the code lists."""
     task = tasks.task_for(session, principal, task_id, now=utcnow())

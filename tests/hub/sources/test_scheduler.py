@@ -26,6 +26,7 @@ from hub.sources.scheduler import (
     ScheduleError,
     build_scheduler,
     build_trigger,
+    run_source_job,
     start_background_scheduler,
     sync_jobs,
 )
@@ -244,6 +245,46 @@ def test_scheduled_runs_one_failing_source_does_not_stop_another(
     assert schools == 2
     assert failing == {"broken-feed": True, "school-drop": False}
     assert triggers == {"schedule"}
+
+
+def test_a_scheduled_run_waits_for_another_writer_instead_of_failing(
+    scratch_database_url: str,
+    scratch_engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On SQLite a run that read before another writer committed could not write any more ("locked")."""
+    monkeypatch.setenv("HUB_DATABASE_URL", scratch_database_url)
+    monkeypatch.setenv("HUB_SECRET_KEY", "scheduler-test-secret-key")
+    get_settings.cache_clear()
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    pd.DataFrame(
+        {
+            "学校标识码": [code + school_code_check_digit(code) for code in ("330102001", "330102002")],
+            "学校名称": ["杭州市第一中学", "杭州市第二中学"],
+        }
+    ).to_csv(drop / "schools.csv", index=False)
+    with transaction(scratch_engine) as session:
+        create_source(
+            session, name="school-drop", kind="folder", entity="school", settings={"path": str(drop)}
+        )
+    try:
+        # Someone adds a source through the API while the scheduled run starts.
+        with transaction(scratch_engine) as other:
+            create_source(other, name="hr-feed", settings=feed_settings("http://127.0.0.1:9/x"))
+            other.flush()
+            job = threading.Thread(target=run_source_job, args=["school-drop"], daemon=True)
+            job.start()
+            time.sleep(0.5)
+        job.join(timeout=30)
+        with transaction(scratch_engine) as session:
+            runs = session.execute(select(SourceRun.status, SourceRun.error)).all()
+            schools = session.scalar(select(func.count()).select_from(schools_table))
+    finally:
+        get_settings.cache_clear()
+    assert [tuple(run) for run in runs] == [("succeeded", None)]
+    assert schools == 2
 
 
 def test_a_second_run_of_a_running_source_is_refused_not_overlapped(scratch_engine: Engine) -> None:

@@ -1,0 +1,134 @@
+"""The request owns its transaction; on a SQLite file two people writing at once both succeed.
+
+SQLite has one writer at a time. A transaction that has read cannot start writing once another
+connection has committed (it fails at once with "database is locked", whatever the busy timeout), so
+a request that may write takes the write lock before its first read and waits its turn; a read does
+not take it, so long reads never hold up writers (the scheduler's job store among them). These tests
+use a SQLite file whatever database the suite runs on: the behaviour is SQLite's.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from pydantic import SecretStr
+from sqlalchemy import Engine, select
+
+from hub.access.models import Principal
+from hub.access.payloads import PrincipalCreate
+from hub.access.service import create_principal
+from hub.app import create_app
+from hub.config import Settings
+from hub.db import engine_for, transaction
+from hub.migrate import upgrade
+from tests.conftest import ADMIN_TOKEN, SECRET
+from tests.hub.tasks.factories import create_people, create_town, published_request
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+# Long enough for a request started in a thread to be inside its transaction.
+SETTLE_SECONDS = 0.5
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """The engine `hub serve` would use on a SQLite file of this test's own, migrated."""
+    engine = engine_for(f"sqlite:///{tmp_path / 'hub.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(sqlite_engine: Engine) -> Settings:
+    return Settings(
+        env="test",
+        database_url=sqlite_engine.url.render_as_string(),
+        admin_token=SecretStr(ADMIN_TOKEN),
+        secret_key=SecretStr(SECRET),
+        scheduler_enabled=False,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    # As a user would see it: a server error is a 500, not an exception in the test.
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+@contextmanager
+def another_writer(engine: Engine) -> Iterator[None]:
+    """Another writer (a second user's request, an import, a source run) in the middle of its
+    transaction: it holds the write lock, and commits when the block ends."""
+    with transaction(engine) as other:
+        create_principal(other, SECRET, PrincipalCreate(kind="department", name="卫健委", code="health"))
+        other.flush()
+        yield
+
+
+def in_thread(call: Callable[[], Response]) -> tuple[threading.Thread, list[Response]]:
+    responses: list[Response] = []
+    thread = threading.Thread(target=lambda: responses.append(call()), daemon=True)
+    thread.start()
+    return thread, responses
+
+
+def test_a_write_request_waits_for_another_writer_instead_of_failing(
+    client: TestClient, sqlite_engine: Engine
+) -> None:
+    with another_writer(sqlite_engine):
+        # This request reads (its caller) and then writes; the other writer commits in between.
+        thread, responses = in_thread(
+            lambda: client.post(
+                "/api/v1/principals",
+                headers=ADMIN,
+                json={"kind": "department", "name": "人社局", "code": "hr"},
+            )
+        )
+        time.sleep(SETTLE_SECONDS)
+    thread.join(timeout=30)
+
+    [response] = responses
+    assert response.status_code == 201, response.text
+    with transaction(sqlite_engine) as session:
+        codes = set(session.scalars(select(Principal.code)))
+    assert {"health", "hr"} <= codes
+
+
+def test_a_read_request_does_not_wait_for_a_writer(client: TestClient, sqlite_engine: Engine) -> None:
+    with another_writer(sqlite_engine):
+        thread, responses = in_thread(lambda: client.get("/api/v1/principals", headers=ADMIN))
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "a read waited for the writer"
+        # Answered while the writer still holds the lock, from the last committed state.
+        [response] = responses
+        assert response.status_code == 200, response.text
+        assert "health" not in {p["code"] for p in response.json()}
+
+
+def test_an_audited_read_waits_for_another_writer_instead_of_failing(
+    client: TestClient, sqlite_engine: Engine, settings: Settings
+) -> None:
+    # Showing a school its task's prefilled rows is a read that writes: the audit log records it.
+    with transaction(sqlite_engine) as session:
+        town = create_town(session, settings, schools=1, teachers=5, withhold={"mandarin_level": [0]})
+    people = create_people(client, ADMIN, town.schools)
+    _, publication = published_request(client, people, "姓名", "普通话水平等级")
+    [task] = publication["tasks"]
+    school = people.schools[town.schools[0]]
+
+    with another_writer(sqlite_engine):
+        thread, responses = in_thread(lambda: client.get(f"/api/v1/tasks/{task['task_id']}", headers=school))
+        time.sleep(SETTLE_SECONDS)
+    thread.join(timeout=30)
+
+    [response] = responses
+    assert response.status_code == 200, response.text
+    assert len(response.json()["rows"]) == 5
