@@ -31,6 +31,16 @@ _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
         "员工",
         "人员",
         "申请人",
+        "申报人",
+        "申报者",
+        "申报人员",
+        "参评人",
+        "参评人员",
+        "参评教师",
+        "被表彰人",
+        "受表彰人",
+        "获奖人",
+        "获奖者",
         "报名人",
         "报名者",
         "读者",
@@ -99,6 +109,9 @@ _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
         "所属单位",
         "用人单位",
         "聘用单位",
+        "填报单位",
+        "报送单位",
+        "申报单位",
         "学校单位",
         "单位学校",
         "工作部门",
@@ -428,6 +441,27 @@ _TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "编制": ("编制", "staffing", "establishment", "bianzhi"),
     "带宽": ("带宽", "bandwidth"),
     "护照": ("护照", "passport"),
+    "体检": (
+        "体检",
+        "健康体检",
+        "健康检查",
+        "身体检查",
+        "medical examination",
+        "medical exam",
+        "medical check up",
+        "medical checkup",
+        "physical examination",
+        "physical exam",
+        "health check",
+        "health check up",
+        "health checkup",
+        "health examination",
+        "check up",
+        "checkup",
+    ),
+    # English splits a name in parts that are not the whole name (last name is no latest name).
+    "姓氏": ("姓氏", "surname", "family name", "last name"),
+    "given name": ("given name", "first name", "forename", "given names", "first names"),
     "籍贯": ("籍贯", "native place", "place of origin"),
     "婚姻": ("婚姻", "marital", "marriage"),
     "健康": ("健康", "health"),
@@ -435,7 +469,18 @@ _TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "参加": ("参加", "start", "started", "starting", "begin", "began", "joined"),
     "职务": ("职务", "post", "position", "job title"),
     "面积": ("面积", "area"),
-    "入党": ("入党", "joining party", "joined party", "join party", "party membership", "party entry"),
+    "入党": (
+        "入党",
+        "joining party",
+        "joined party",
+        "join party",
+        "party membership",
+        "party entry",
+        "joining cpc",
+        "joined cpc",
+        "join cpc",
+        "cpc membership",
+    ),
     "成绩": ("成绩", "分数", "得分", "score", "marks"),
     "经费": ("经费", "funding", "funds", "budget"),
     "毕业": ("毕业", "graduation", "graduated", "graduate"),
@@ -538,10 +583,29 @@ GENERIC_TOKENS: Final = frozenset(
     }
 )
 
+# Words that say "the value in money of" what precedes them: with a money unit they add nothing
+# (教学仪器设备（万元） is 教学仪器设备资产值; 经费支出总额 is 经费支出), so matching compares without them.
+MONEY_VALUE_TOKENS: Final = frozenset(
+    {"值", "总值", "价值", "资产值", "资产总值", "金额", "总额", "总金额", "数额", "数", "value", "amount"}
+)
+
 # Words that describe how a coded datum is written rather than what it is: 编制类型 is the 编制,
 # 民族代码 the 民族, 行政区划代码 the 行政区划.
 REPRESENTATION_TOKENS: Final = frozenset(
     {"代码", "类型", "名称", "情况", "状况", "性质", "等级", "级别", "层次"}
+)
+
+# Words saying a name is written in Chinese characters, the way the standard holds names (中文姓名).
+CHINESE_SCRIPT_WORDS: Final = frozenset(
+    {
+        "中文",
+        "汉字",
+        "chinese",
+        "chinese character",
+        "chinese characters",
+        "in chinese",
+        "in chinese characters",
+    }
 )
 
 # Notes that ask for another way of writing a datum, which is another datum (姓名（拼音）).
@@ -655,6 +719,7 @@ CURRENT_PERIODS: Final = frozenset(
         "本学年",
         "本学期",
         "最新",
+        "最近",
         "现行",
         "现有",
         "最高",
@@ -666,6 +731,7 @@ CURRENT_PERIODS: Final = frozenset(
         "present",
         "now",
         "latest",
+        "most recent",
         "highest",
     }
 )
@@ -715,6 +781,7 @@ CHANGING_PERIODS: Final = frozenset(
         "上一次",
         "末次",
         "最后一次",
+        "最近一次",
         "新",
         "新任",
         "期初",
@@ -724,6 +791,14 @@ CHANGING_PERIODS: Final = frozenset(
         "prior",
         "past",
         "last",
+        "last year",
+        "last academic year",
+        "last school year",
+        "previous year",
+        "last term",
+        "last semester",
+        "previous term",
+        "previous semester",
         "first",
         "initial",
         "original",
@@ -743,6 +818,18 @@ YEAR_PERIOD_RE: Final = re.compile(
     r"^(?:19|20)\d{2}(?:年|年度|学年|年底|年末)?(?:[-~至到](?:19|20)?\d{2}(?:年|学年|年度)?)?$"
 )
 ORDINAL_RE: Final = re.compile(rf"^第{_NUM}$")
+
+# A reference date (截至2025年12月, 截止本年度, as of 31 Dec 2025): the value at that date, which is
+# the current value answered for the request's period, not another datum.
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_DATE = (
+    r"(?:(?:19|20)\d{2}(?:年|[-./])?(?:\d{1,2}(?:月|[-./])?(?:\d{1,2}日?)?)?(?:底|末)?"
+    rf"|\d{{1,2}}月(?:\d{{1,2}}日)?|(?:\d{{1,2}} )?{_MONTHS} (?:\d{{1,2}} )?(?:19|20)\d{{2}}"
+    r"|目前|当前|现在|今|今天|本年度|本年|当年|本学年|年底|年末|today|now|present|date)"
+)
+REFERENCE_DATE_RE: Final = re.compile(
+    rf"(?:截至|截止|截止到|截至到|统计截止|统计时点|as of|as at) ?{_DATE}(?:止|为止)?"
+)
 
 # Units: canonical unit -> (dimension, factor to the dimension's base unit).
 _UNIT_TABLE: dict[str, tuple[str, float | None]] = {
@@ -874,12 +961,25 @@ _PERIOD_CLASSES: dict[str, tuple[str, ...]] = {
     "former": ("原", "原任", "曾", "曾任", "前", "前任", "former", "previous", "prior", "past", "original"),
     "first": ("首次", "初次", "首", "第一次", "最初", "初始", "第一", "first", "initial"),
     "planned": ("拟", "拟任", "拟聘", "拟调", "拟报", "planned", "proposed"),
-    "last_year": ("上年", "上年度", "上一年", "上一年度", "去年", "上学年", "last", "近1年前"),
-    "last_term": ("上学期",),
+    "last_year": (
+        "上年",
+        "上年度",
+        "上一年",
+        "上一年度",
+        "去年",
+        "上学年",
+        "近1年前",
+        "last year",
+        "last academic year",
+        "last school year",
+        "previous year",
+    ),
+    "last_term": ("上学期", "last term", "last semester", "previous term", "previous semester"),
     "next_term": ("下学期",),
     "next_year": ("下一年", "下年度", "下学年", "明年", "next"),
     "cumulative": ("历年", "往年", "累计", "近年", "近年来"),
-    "last_time": ("上次", "前次", "上一次", "末次", "最后一次"),
+    # The last occurrence of an event (末次体检, last medical examination), not a last year's value.
+    "last_time": ("上次", "前次", "上一次", "末次", "最后一次", "最近一次", "last"),
     "new": ("新", "新任", "new"),
     "period_start": ("期初", "年初"),
     "before_event": ("调入前", "退休前", "入职前"),

@@ -211,6 +211,8 @@ class _EntityIndex:
     suffix: _Postings[tuple[str, tuple[str, ...]], tuple[_Form, int]] = field(default_factory=_Postings)
     trimmed: _Postings[tuple[str, tuple[str, ...]], _Form] = field(default_factory=_Postings)
     bag: _Postings[tuple[str, frozenset[str]], _Form] = field(default_factory=_Postings)
+    # Money elements by their terms without 值/总额 and by the suffixes of those (教学仪器设备（万元）).
+    valued: _Postings[tuple[str, tuple[str, ...]], tuple[_Form, int]] = field(default_factory=_Postings)
     chars: _Postings[tuple[str, str], _Form] = field(default_factory=_Postings)
     bigrams: _Postings[tuple[str, str], _Form] = field(default_factory=_Postings)
     pinyin: _Postings[str, str] = field(default_factory=_Postings)
@@ -222,6 +224,7 @@ class _EntityIndex:
             suffix=self.suffix.copy(),
             trimmed=self.trimmed.copy(),
             bag=self.bag.copy(),
+            valued=self.valued.copy(),
             chars=self.chars.copy(),
             bigrams=self.bigrams.copy(),
             pinyin=self.pinyin.copy(),
@@ -331,6 +334,11 @@ class Matcher:
             index.suffix.add((subject, tokens[dropped:]), (form, dropped))
         if len(tokens) >= 2 and tokens[-1] in lexicon.REPRESENTATION_TOKENS:
             index.trimmed.add((subject, tokens[:-1]), form)
+        if _holds_money(form.element):
+            valued = _without_value_words(tokens)
+            if _has_content(valued):
+                for dropped in range(len(valued)):
+                    index.valued.add((subject, valued[dropped:]), (form, dropped))
         for char in set(form.joined):
             index.chars.add((subject, char), form)
         for gram in _bigrams(form.joined):
@@ -388,6 +396,13 @@ class Matcher:
             candidates.append(self._exact(form))
         if not candidates and parsed.compound:
             return self._compound(label, parsed, context)
+        if not candidates and parsed.empty:
+            return _none(
+                label,
+                parsed.subject,
+                f"“{parsed.text}”只有期间、单位或说明，没有指明数据项",
+                f"{parsed.text} holds only a period, unit or note and names no datum",
+            )
         if not candidates:
             candidates = self._structural(parsed, index)
         if not candidates:
@@ -521,6 +536,25 @@ class Matcher:
                         f"less specific than (omits {omitted})",
                     )
                 )
+        if not found and content and _talks_money(parsed):
+            found = self._valued(parsed, index)
+        return found
+
+    def _valued(self, parsed: ParsedLabel, index: _EntityIndex) -> list[_Candidate]:
+        """教学仪器设备（万元）, 经费支出总额: an amount of money asks for the value an element holds."""
+        tokens = _without_value_words(parsed.tokens)
+        if not _has_content(tokens):
+            return []
+        found: list[_Candidate] = []
+        for form, dropped in index.valued.get((parsed.subject, tokens)):
+            score = _SCORE_REPRESENTATION
+            how_zh, how_en = "以金额计，同", "as an amount of money, the same as"
+            if dropped:
+                score = min(score, _SCORE_LESS_SPECIFIC - 0.04 * (dropped - 1))
+                omitted = join_tokens(_without_value_words(form.parsed.tokens)[:dropped])
+                how_zh = f"以金额计，省略“{omitted}”后同"
+                how_en = f"as an amount of money, less specific than (omits {omitted})"
+            found.append(self._from_form(form, score, "segmented", how_zh, how_en))
         return found
 
     def _approximate(self, parsed: ParsedLabel, index: _EntityIndex) -> list[_Candidate]:
@@ -538,7 +572,11 @@ class Matcher:
             if len(rarest) <= _SHORTLIST_LIMIT:
                 for form in rarest:
                     full = form.joined
-                    if len(full) <= len(text) or full[0] != text[0] or form.parsed.tokens[-1] != tokens[-1]:
+                    if (
+                        len(full) <= len(text)
+                        or full[0] != text[0]
+                        or not _same_head(tokens, form.parsed.tokens)
+                    ):
                         continue
                     if _is_subsequence(text, full):
                         found.append(
@@ -729,7 +767,9 @@ class Matcher:
         if qualifier.kind == "period":
             if qualifier.changes_datum:
                 return None  # compared as a set above
-            if lexicon.YEAR_PERIOD_RE.match(text):
+            if lexicon.YEAR_PERIOD_RE.match(text) or (
+                lexicon.REFERENCE_DATE_RE.fullmatch(text) and any(ch.isdigit() for ch in text)
+            ):
                 return ProfileFit(
                     delta=-_PENALTY_YEAR,
                     reject=False,
@@ -1086,6 +1126,29 @@ def _has_content(tokens: tuple[str, ...]) -> bool:
     return any(t not in lexicon.GENERIC_TOKENS for t in tokens)
 
 
+def _is_money_unit(unit: str | None) -> bool:
+    return unit is not None and unit in lexicon.UNITS and lexicon.UNITS[unit][0] == "money"
+
+
+def _holds_money(element: Element) -> bool:
+    return element.unit is not None and _is_money_unit(unit_of(element.unit))
+
+
+def _talks_money(parsed: ParsedLabel) -> bool:
+    """A label with a money unit, or ending in a word for an amount of money (总额, 金额, 总值)."""
+    # 数 and 合计 end an amount only where a money unit says so (经费支出合计（万元）).
+    return _is_money_unit(parsed.unit) or (
+        len(parsed.tokens) >= 2 and parsed.tokens[-1] in lexicon.MONEY_VALUE_TOKENS - {"数"}
+    )
+
+
+def _without_value_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(tokens)
+    while end > 0 and tokens[end - 1] in lexicon.MONEY_VALUE_TOKENS:
+        end -= 1
+    return tokens[:end]
+
+
 def _bag(tokens: tuple[str, ...]) -> frozenset[str]:
     """Tokens as a set, without 中 and without tokens another token contains.
 
@@ -1093,6 +1156,13 @@ def _bag(tokens: tuple[str, ...]) -> frozenset[str]:
     """
     kept = {t for t in tokens if t not in ("中", "其中")}
     return frozenset(t for t in kept if not any(t != other and t in other for other in kept))
+
+
+def _same_head(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """The abbreviation keeps the full term's head word, or its last character (既往史, 家族史 of 既往病史,
+    家族病史: a two-character head loses its first character)."""
+    head, full_head = short[-1], full[-1]
+    return head == full_head or (len(full_head) == 2 and head[-1] == full_head[1])
 
 
 def _is_subsequence(short: str, long: str) -> bool:

@@ -22,6 +22,13 @@ _VALUE_SPLIT_RE: Final = re.compile(r"[/、,;|]|或")
 _INLINE_FORMAT_RE: Final = re.compile(r"(?:yyyy|xxxx)[-/.年]?(?:mm|xx)?(?:[-/.月]?(?:dd|xx)日?)?$|\d{1,2}位$")
 _CHANGING_NOTE_RE: Final = re.compile(r"^(?:含|不含|包括|包含|不包括|其中|除|扣除|另|仅|只)")
 _BOOLEAN_VALUES: Final = frozenset({"是", "否", "有", "无", "y", "n", "yes", "no", "true", "false", "√", "×"})
+_EDGE_REFERENCE_DATE_RE: Final = re.compile(
+    rf"^{lexicon.REFERENCE_DATE_RE.pattern}[-:, ]*|[-:, ]*{lexicon.REFERENCE_DATE_RE.pattern}$"
+)
+# English names the script after the datum: Name in Chinese, Address in English, Name (in pinyin).
+_ENGLISH_SCRIPT_RE: Final = re.compile(
+    r"\s*\b(?:written )?in (chinese(?: character)?s?|english|pinyin|hanyu pinyin)$"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,6 +63,8 @@ class ParsedLabel:
     boolean: bool
     qualifiers: tuple[Qualifier, ...]
     parts: tuple[ParsedLabel, ...] = ()
+    # Nothing but qualifiers (a 2025年 or 本年度 column of a multi-level header): no datum is named.
+    empty: bool = False
 
     @property
     def property_text(self) -> str:
@@ -132,6 +141,8 @@ def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabe
         qualifiers = []
     main, inline = _inline_qualifiers(main)
     qualifiers.extend(inline)
+    main, reference = _reference_date(main)
+    qualifiers.extend(reference)
     language: Literal["zh", "en"] = "zh" if has_cjk(main) or not main else "en"
 
     sections = [s for s in _SECTION_RE.split(main) if s]
@@ -316,7 +327,20 @@ def _finish(
 ) -> ParsedLabel:
     own_class = own_subject(entity)
     cls = lexicon.SUBJECTS[subject_word] if subject_word is not None else own_class
+    empty = not tokens and subject_word is None
     property_tokens = list(tokens)
+    if (
+        property_tokens
+        and property_tokens[0] in lexicon.CHINESE_SCRIPT_WORDS
+        and (
+            property_tokens[1:] in (["姓名"], ["名称"])
+            or (property_tokens == [property_tokens[0]] and cls == lexicon.ORG and subject_word is not None)
+        )
+    ):
+        # 中文姓名, Chinese name, 学校中文名称: names are held in Chinese characters; the script is no
+        # other datum.
+        qualifiers = (*qualifiers, Qualifier(kind="format", text=property_tokens[0]))
+        del property_tokens[0]
     if (
         subject_word is not None
         and property_tokens in (["数"], ["人次"])
@@ -362,6 +386,7 @@ def _finish(
         property_tokens = []  # 单位名称 / school name: the organisation itself (姓名 alone stays a person's)
     if (
         not property_tokens
+        and not empty
         and cls in lexicon.PERSON_SUBJECTS
         and subject_word not in lexicon.COUNTABLE_SUBJECT_WORDS
     ):
@@ -390,12 +415,17 @@ def _finish(
         tokens=tuple(property_tokens),
         boolean=boolean,
         qualifiers=qualifiers,
+        empty=empty,
     )
 
 
 def _bracket_qualifier(group: str) -> Qualifier:
     if lexicon.INSTRUCTION_RE.match(group):
         return Qualifier(kind="instruction", text=group)
+    if lexicon.REFERENCE_DATE_RE.fullmatch(group):
+        return Qualifier(kind="period", text=group)
+    if group in lexicon.CHINESE_SCRIPT_WORDS:
+        return Qualifier(kind="format", text=group)
     unit = unit_of(_UNIT_PREFIX_RE.sub("", group))
     if unit is not None:
         return Qualifier(kind="unit", text=group, unit=unit)
@@ -416,9 +446,29 @@ def _bracket_qualifier(group: str) -> Qualifier:
     return Qualifier(kind="note", text=group)
 
 
+def _reference_date(main: str) -> tuple[str, list[Qualifier]]:
+    """A reference date opening or closing the label (截至2025年12月年龄): a period, not a word of the datum.
+
+    A label that is nothing but a reference date (截至2025年底, a column of a multi-level header) is left
+    empty: it names no datum.
+    """
+    match = _EDGE_REFERENCE_DATE_RE.search(main)
+    if match is None:
+        return main, []
+    rest = (main[: match.start()] + main[match.end() :]).strip()
+    return rest, [Qualifier(kind="period", text=match.group(0).strip("-:, "))]
+
+
 def _inline_qualifiers(main: str) -> tuple[str, list[Qualifier]]:
     """Formats and units written without brackets: 出生年月yyyy-mm, 经费/万元, 经费-万元."""
     found: list[Qualifier] = []
+    script = _ENGLISH_SCRIPT_RE.search(main)
+    if script is not None and script.start() > 0:
+        written = script.group(1)
+        # In Chinese is how the standard holds it (a format); in English or pinyin is another datum.
+        kind: QualifierKind = "format" if written.startswith("chinese") else "note"
+        found.append(Qualifier(kind=kind, text=written))
+        main = main[: script.start()]
     match = _INLINE_FORMAT_RE.search(main)
     if match is not None and match.start() > 0:
         found.append(Qualifier(kind="format", text=match.group(0)))

@@ -328,3 +328,127 @@ def test_odd_labels_are_handled(matcher: Matcher) -> None:
     assert matcher.match("教师的" * 700, entity="teacher").element is None
     assert matcher.match("姓名😀", entity="teacher").element == "teacher.name"
     assert matcher.match("姓\u200b名\t", entity="teacher").element == "teacher.name"
+
+
+@pytest.mark.parametrize(
+    ("label", "entity"),
+    [
+        ("2024年", "teacher"),
+        ("本学期", "teacher"),
+        ("现任", "teacher"),
+        ("本年度", "school"),
+        ("2024学年", "school"),
+    ],
+)
+def test_a_column_that_is_only_a_period_names_no_datum(matcher: Matcher, label: str, entity: str) -> None:
+    # Multi-level headers put years under a datum (考核结果 → 2023年 | 2024年): alone, no element.
+    found = matcher.match(label, entity=entity)
+    assert (found.element, found.kind) == (None, "none")
+    assert "names no datum" in found.explanation_en
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("申报者身份证号", "teacher.id_number"),  # the applicant of a 职称 form is the teacher
+        ("参评人员手机号码", "teacher.mobile"),
+        ("被表彰人姓名", "teacher.name"),
+        ("申报人配偶工作单位", None),  # … and the applicant's spouse is not
+    ],
+)
+def test_the_applicant_of_a_form_is_the_teacher(matcher: Matcher, label: str, expected: str | None) -> None:
+    assert matcher.match(label, entity="teacher").element == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("截止2024年底年龄", "teacher.age"),
+        ("教龄（截至2024年8月31日）", "teacher.teaching_years"),
+        ("Age (as at 1 September 2025)", "teacher.age"),
+        ("截至目前职称", "teacher.title"),
+        ("截止日期", None),  # a deadline, not a reference date
+    ],
+)
+def test_a_reference_date_asks_for_the_value_at_that_date(
+    matcher: Matcher, label: str, expected: str | None
+) -> None:
+    found = matcher.match(label, entity="teacher")
+    assert found.element == expected, found.explanation_en
+    if expected in ("teacher.age", "teacher.teaching_years"):
+        assert found.kind == "derived"
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Date of last physical exam", "teacher.last_health_check_date"),  # the latest one
+        ("末次体检时间", "teacher.last_health_check_date"),
+        ("Last year's physical examination date", None),  # a previous year's
+        ("上学年体检时间", None),
+        ("最近一次获奖情况", None),  # one award, not the list the standard holds
+        ("Family name", None),
+        ("Last name", None),
+    ],
+)
+def test_last_means_the_last_occurrence_not_last_year(
+    matcher: Matcher, label: str, expected: str | None
+) -> None:
+    assert matcher.match(label, entity="teacher").element == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "entity", "expected"),
+    [
+        ("Name in Chinese characters", "teacher", "teacher.name"),
+        ("姓名（汉字）", "teacher", "teacher.name"),
+        ("学校中文名称", "school", "school.name"),
+        ("Name in pinyin", "teacher", None),
+        ("School name in English", "school", None),
+        ("配偶中文姓名", "teacher", None),
+    ],
+)
+def test_chinese_script_is_how_the_standard_writes_names(
+    matcher: Matcher, label: str, entity: str, expected: str | None
+) -> None:
+    assert matcher.match(label, entity=entity).element == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected", "factor"),
+    [
+        ("教学设备（万元）", "school.equipment_value", None),
+        ("仪器设备（元）", "school.equipment_value", 0.0001),
+        ("教育经费支出合计（元）", "school.annual_expenditure", 0.0001),
+        ("仪器设备", None, None),  # no amount: the equipment itself, not its value
+        ("固定资产净额（万元）", None, None),  # net, not the total the standard holds
+        ("教育经费（万元）", None, None),  # received or spent: the words do not say
+    ],
+)
+def test_an_amount_of_money_asks_for_the_value(
+    matcher: Matcher, label: str, expected: str | None, factor: float | None
+) -> None:
+    found = matcher.match(label, entity="school")
+    assert found.element == expected, found.explanation_en
+    assert (found.conversion.factor if found.conversion else None) == factor
+
+
+def test_an_abbreviation_may_drop_a_character_of_the_head_word(standard: Standard) -> None:
+    element = _new_element("teacher", "x_family_history", "家族病史")
+    grown = Matcher(standard.with_elements([element]))
+    assert grown.match("家族史", entity="teacher").element == element.code
+    for label in ("家族成员", "家庭史", "家族"):
+        assert grown.match(label, entity="teacher").element is None, label
+
+
+@pytest.mark.parametrize(
+    ("label", "entity", "expected"),
+    [
+        ("报送单位", "school", "school.name"),
+        ("申报单位", "teacher", "teacher.school_code"),
+        ("Date of joining the CPC", "teacher", "teacher.party_join_date"),
+        ("学校土地面积（平方米）", "school", "school.land_area"),
+    ],
+)
+def test_terms_of_the_trade(matcher: Matcher, label: str, entity: str, expected: str) -> None:
+    assert matcher.match(label, entity=entity).element == expected

@@ -152,3 +152,56 @@ def test_unknown_entity_is_refused() -> None:
         parse("姓名", "student")
     assert caught.value.entity == "student"
     assert "student" in caught.value.reason_en and "student" in caught.value.reason_zh
+
+
+@pytest.mark.parametrize(
+    ("label", "tokens", "period"),
+    [
+        ("截止2024年底年龄", ("年龄",), "截止2024年底"),
+        ("教龄（截至2024年8月31日）", ("任教", "年限"), "截至2024年8月31日"),
+        ("在校学生数（截至9月1日）", ("在校", "学生", "数"), "截至9月1日"),
+        ("Age (as at 1 September 2025)", ("年龄",), "as at 1 september 2025"),
+    ],
+)
+def test_a_reference_date_is_a_period_that_keeps_the_datum(
+    label: str, tokens: tuple[str, ...], period: str
+) -> None:
+    parsed = parse(label, "school" if "学生" in label else "teacher")
+    assert parsed.tokens == tokens
+    assert [(q.kind, q.text, q.changes_datum) for q in parsed.qualifiers if q.kind == "period"] == [
+        ("period", period, False)
+    ]
+
+
+@pytest.mark.parametrize("label", ["2024年", "本学期", "现任", "截至2025年底", "2023-2024学年"])
+def test_a_label_of_only_a_period_is_empty(label: str) -> None:
+    for entity in ("teacher", "school"):
+        parsed = parse(label, entity)
+        assert parsed.empty and parsed.tokens == (), (label, entity)
+
+
+@pytest.mark.parametrize(
+    ("label", "period"),
+    [
+        ("Weekly lessons last semester", "last semester"),  # a previous period
+        ("Last year's appraisal result", "last year"),
+        ("Date of last physical exam", "last"),  # the last occurrence, like 末次
+    ],
+)
+def test_english_last_is_read_with_what_follows(label: str, period: str) -> None:
+    parsed = parse(label, "teacher")
+    assert [q.text for q in parsed.changing] == [period]
+
+
+def test_last_name_is_a_part_of_the_name() -> None:
+    assert parse("Last name", "teacher").tokens != parse("Name", "teacher").tokens
+    assert not parse("Last name", "teacher").changing
+
+
+@pytest.mark.parametrize(
+    ("label", "written"),
+    [("Name in Chinese characters", "format"), ("姓名（汉字）", "format"), ("Address in pinyin", "note")],
+)
+def test_the_script_a_datum_is_written_in_is_a_qualifier(label: str, written: str) -> None:
+    parsed = parse(label, "teacher")
+    assert [q.kind for q in parsed.qualifiers] == [written]
