@@ -10,11 +10,23 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 MAX_FIELDS = 200
 
 
+def _is_emoji(char: str) -> bool:
+    """A pictographic symbol beyond the letterlike and technical blocks. The BMP's unit squares such as
+    ㎡ ㎏ ㏄ and enclosed ideographs such as ㈱ are symbols too, but NFKC spells them in letters (m2, kg,
+    (株)): forms use them, so they pass. The emoji planes (🈶 and the like) never do."""
+    if unicodedata.category(char) != "So" or ord(char) <= 0x2FFF:
+        return False
+    if ord(char) > 0xFFFF:
+        return True
+    spelled = unicodedata.normalize("NFKC", char)
+    return spelled == char or any(unicodedata.category(c) == "So" and ord(c) > 0x2FFF for c in spelled)
+
+
 def _clean_text(value: str, what: str) -> str:
-    """Refuse what no form label holds: control characters and emoji (symbols of category So/Cs)."""
+    """Refuse what no form label holds: control characters and emoji."""
     for char in value:
         category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Cs", "Co") or (category == "So" and ord(char) > 0x2FFF):
+        if category in ("Cc", "Cf", "Cs", "Co") or _is_emoji(char):
             raise ValueError(
                 f"{what}含有不可见字符或表情符号 U+{ord(char):04X} / {what} holds a control character or emoji"
             )

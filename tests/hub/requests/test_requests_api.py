@@ -191,6 +191,7 @@ def test_two_labels_for_one_element_are_reported(client: TestClient, city, dept)
         body("姓"),
         body("名" * 2000),
         body("姓名😀"),
+        body("姓名🈶"),
         body("姓\x07名"),
         body("姓名", entity="student"),
         body("姓名", schools=["9999999999"]),
@@ -201,6 +202,7 @@ def test_two_labels_for_one_element_are_reported(client: TestClient, city, dept)
         "1 char",
         "2000 chars",
         "emoji",
+        "squared ideograph emoji",
         "control char",
         "unknown entity",
         "unknown school",
@@ -214,6 +216,13 @@ def test_bad_requests_get_a_clear_4xx_and_store_nothing(
         assert 400 <= answer.status_code < 500, answer.text
         assert answer.json()["message"]
     assert session.scalar(select(func.count()).select_from(DataRequest)) == 0
+
+
+@pytest.mark.parametrize("label", ["校舍建筑面积（㎡）", "体重（㎏）", "饮水温度（℃）", "校医室面积 ㎡"])
+def test_units_written_as_symbols_are_form_text_not_emoji(client: TestClient, city, dept, label: str) -> None:  # type: ignore[no-untyped-def]
+    answer = client.post("/api/v1/requests/check", headers=dept, json=body("姓名", label))
+    assert answer.status_code == 200, answer.text
+    assert [f["label"] for f in answer.json()["fields"]] == ["姓名", label]
 
 
 def test_schools_cannot_submit_requests(client: TestClient, admin_headers, city) -> None:  # type: ignore[no-untyped-def]
