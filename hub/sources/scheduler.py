@@ -17,7 +17,7 @@ import re
 import signal
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,6 +47,8 @@ SYNC_JOB_ID = "hub:sync-sources"
 CLOSE_DUE_JOB_ID = "hub:close-due-requests"
 RUN_SOURCE_JOB = "hub.sources.scheduler:run_source_job"
 CLOSE_DUE_JOB = "hub.sources.scheduler:close_due_requests_job"
+PARTITIONS_JOB_ID = "hub:history-partitions"
+PARTITIONS_JOB = "hub.sources.scheduler:history_partitions_job"
 from hub.kit.clock import DEFAULT_TIMEZONE  # noqa: E402  (one timezone for the whole hub)
 
 SYNC_SECONDS = 60
@@ -192,6 +194,12 @@ def _ensure_close_due_job(scheduler: BaseScheduler) -> None:
             id=CLOSE_DUE_JOB_ID, name="close requests whose deadline has passed",
             jobstore="default", replace_existing=True,
         )  # fmt: skip
+    if scheduler.get_job(PARTITIONS_JOB_ID, jobstore="default") is None:
+        scheduler.add_job(
+            PARTITIONS_JOB, trigger=CronTrigger(hour=1, minute=5, timezone=ZoneInfo(DEFAULT_TIMEZONE)),
+            id=PARTITIONS_JOB_ID, name="create the coming months' history partitions",
+            jobstore="default", replace_existing=True,
+        )  # fmt: skip
 
 
 def add_sync_job(scheduler: BaseScheduler, engine: Engine, *, seconds: int = SYNC_SECONDS) -> None:
@@ -250,6 +258,17 @@ def close_due_requests_job() -> None:
     today = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
     with transaction(engine_for(settings.database_url), write=True) as session:
         close_due_requests(session, today)
+
+
+def history_partitions_job() -> None:
+    """Daily: the record history's partitions for this month and the next three exist (PostgreSQL)."""
+    from hub.records.partitions import ensure_history_partitions
+
+    engine = engine_for(get_settings().database_url)
+    with engine.begin() as connection:
+        created = ensure_history_partitions(connection, datetime.now(UTC).date())
+    if created:
+        log.info("history partitions created: %s", ", ".join(created))
 
 
 # --- entry points -------------------------------------------------------------------------------

@@ -23,9 +23,11 @@ from hub.sources.models import Source, SourceRun
 from hub.sources.payloads import SourceUpdate
 from hub.sources.scheduler import (
     CLOSE_DUE_JOB_ID,
+    PARTITIONS_JOB_ID,
     ScheduleError,
     build_scheduler,
     build_trigger,
+    history_partitions_job,
     run_source_job,
     start_background_scheduler,
     sync_jobs,
@@ -165,6 +167,25 @@ def test_the_daily_close_of_due_requests_is_scheduled_once(
         sync_jobs(scheduler, session)
     [job] = [job for job in scheduler.get_jobs(jobstore="default") if job.id == CLOSE_DUE_JOB_ID]
     assert (job.next_run_time.hour, job.next_run_time.minute) == (0, 15)
+    [job] = [job for job in scheduler.get_jobs(jobstore="default") if job.id == PARTITIONS_JOB_ID]
+    assert (job.next_run_time.hour, job.next_run_time.minute) == (1, 5)
+
+
+def test_the_partitions_job_runs_against_the_configured_database(
+    scratch_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite has no partitions: the job is a no-op there; on PostgreSQL it leaves the next months in place."""
+    from hub.records.partitions import existing_partitions
+
+    monkeypatch.setenv("HUB_DATABASE_URL", scratch_engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    try:
+        history_partitions_job()
+    finally:
+        get_settings.cache_clear()
+    if scratch_engine.dialect.name == "postgresql":
+        with scratch_engine.connect() as connection:
+            assert len(existing_partitions(connection) - {"record_history_default"}) >= 4
 
 
 def test_bad_schedules_are_refused() -> None:
