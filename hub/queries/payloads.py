@@ -62,7 +62,8 @@ class ChangeOut(BaseModel):
         description="upsert: new or changed values; removed: left this school"
     )
     values: dict[str, Any] = Field(
-        description="New values of the granted elements that changed, keyed by element code"
+        description="Keyed by element code: a new record's values of every granted element (current ones, "
+        "masked as rows are), or a changed record's new values of the granted elements that changed"
     )
 
 

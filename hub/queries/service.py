@@ -16,7 +16,7 @@ import hmac
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.access import masking
 from hub.access.models import Grant, Principal
-from hub.access.scope import school_condition
+from hub.access.scope import in_codes, school_condition
 from hub.access.service import element_codes, usable_grant
 from hub.audit import service as audit
 from hub.errors import Forbidden, Invalid
@@ -738,9 +738,9 @@ def changes(
     divisions: list[str] | None,
     today: date,
 ) -> dict[str, Any]:
-    """What changed in the grant's scope since the cursor, in commit order: new values of granted
-    elements (masked as rows are), and records that left a school. Derived elements are not fed:
-    a department recomputes them, or reads rows again."""
+    """What changed in the grant's scope since the cursor, in commit order: a new record with the values
+    of its granted elements, a changed one with its new values (masked as rows are), and records that
+    left a school. Derived elements are not fed: a department recomputes them, or reads rows again."""
     after = decode_cursor(since, size=2, kinds=(int, int), field_name="since") if since else [0, 0]
     plan = plan_read(
         session,
@@ -770,11 +770,29 @@ def changes(
     )
     by_name = {c.element.name: c for c in plan.columns}
     record_id = pseudonymiser(secret_key, plan.grant.department_id, entity)
+    inserted = _inserted_values(
+        session,
+        plan,
+        {row.record_key for _, row in found if (row.changes or {}).get("_inserted")},
+        secret_key=secret_key,
+        today=today,
+    )
     per_school: Counter[str] = Counter()
     out = []
     for _, row in found:
         recorded = row.changes or {}
         per_school[row.school_code] += 1
+        if recorded.get("_inserted"):
+            out.append(
+                {
+                    "record_id": record_id(row.record_key),
+                    "school_code": row.school_code,
+                    "at": row.recorded_at,
+                    "op": "upsert",
+                    "values": inserted.get((row.school_code, row.record_key), {}),
+                }
+            )
+            continue
         if entity == "teacher" and set(recorded) == {"school_code"}:
             out.append(
                 {
@@ -823,6 +841,43 @@ def changes(
         "changes": out,
         "next_cursor": encode_cursor(position),
         "has_more": len(found) == limit,
+    }
+
+
+def _inserted_values(
+    session: Session, plan: Plan, record_keys: set[str], *, secret_key: str, today: date
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The values of new records, by (school, record key): read from their current rows in one query,
+    through the same SQL values and masks as rows (history keeps only a marker for an insert).
+
+    A record changed since it was inserted is fed with its current values here, and its later
+    changes re-send values it already holds: replayed in order, the feed still ends at the current
+    state. A record that left the school since gets no values: its removal comes later in the feed.
+    """
+    if not record_keys:
+        return {}
+    dialect = session.get_bind().dialect.name
+    key_column = ENTITY_TABLES[plan.entity].c[KEY_COLUMNS[plan.entity][-1]]
+    # Only the wanted records; the grant's scope (plan.where) still applies.
+    wanted = replace(plan, where=[*plan.where, in_codes(key_column, sorted(record_keys), dialect)])
+    keys: list[tuple[Any, ...]] = []
+    rows = list(
+        iter_rows(
+            session,
+            wanted,
+            secret_key=secret_key,
+            after=None,
+            limit=None,
+            today=today,
+            per_school=Counter(),
+            keys=keys,
+        )
+    )
+    school_at = KEY_COLUMNS[plan.entity].index(SCHOOL_COLUMN[plan.entity])
+    codes = [c.element.code for c in plan.columns]
+    return {
+        (key[school_at], key[-1]): {code: row[code] for code in codes}
+        for row, key in zip(rows, keys, strict=True)
     }
 
 
