@@ -1,4 +1,5 @@
-"""`hub demo`: a synthetic city loaded through the real import path, and one principal per role."""
+"""`hub demo`: a synthetic city loaded through the real import path, one principal per role, and the
+city's first requests taken through the hub's services (hub.demo.story)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from rich.console import Console
 from sqlalchemy import Engine, select
 
 from hub.access.models import Principal
-from hub.access.payloads import PrincipalCreate
+from hub.access.payloads import PrincipalCreate, PrincipalKind
 from hub.access.service import create_principal, ensure_bootstrap_admin
 from hub.config import Settings
 from hub.db import transaction, utcnow
+from hub.demo import story
+from hub.errors import HubError
 from hub.kit.tokens import new_token, token_digest
 from hub.records.files import entity_headers, read_upload
 from hub.records.service import IngestReport, Provenance, ingest_frame
@@ -22,22 +25,26 @@ from hub.standard.service import current_standard
 
 @dataclass(frozen=True, kw_only=True)
 class DemoPrincipal:
-    kind: str
+    kind: PrincipalKind
     name: str
     code: str
     school_code: str | None = None
 
 
-def demo_principals(first_schools: list[str]) -> list[DemoPrincipal]:
+def demo_principals(schools: list[str]) -> list[DemoPrincipal]:
+    """One principal per role (departments of the demo's story among them), and one per school listed."""
     people = [
-        DemoPrincipal(kind="department", name="市人力资源和社会保障局", code="demo-hrss"),
-        DemoPrincipal(kind="department", name="市卫生健康委员会", code="demo-health"),
-        DemoPrincipal(kind="statistics", name="市统计局", code="demo-stats"),
-        DemoPrincipal(kind="education", name="市教育局", code="demo-edu"),
+        DemoPrincipal(kind="department", name="市人力资源和社会保障局", code=story.HRSS),
+        DemoPrincipal(kind="department", name="市卫生健康委员会", code=story.HEALTH),
+        DemoPrincipal(kind="department", name="市委组织部", code=story.ORGANISATION),
+        DemoPrincipal(kind="department", name="市精神文明建设委员会办公室", code=story.CIVILITY),
+        DemoPrincipal(kind="department", name="市红十字会", code=story.RED_CROSS),
+        DemoPrincipal(kind="statistics", name="市统计局", code=story.STATISTICS),
+        DemoPrincipal(kind="education", name="市教育局", code=story.EDUCATION),
     ]
     people += [
         DemoPrincipal(kind="school", name=f"学校 {code}", code=f"demo-school-{code}", school_code=code)
-        for code in first_schools
+        for code in schools
     ]
     return people
 
@@ -60,7 +67,7 @@ def _import(engine: Engine, settings: Settings, entity: str, path: Path) -> Inge
 def load_demo(
     engine: Engine, settings: Settings, *, schools: int, teachers: int, seed: int, console: Console
 ) -> dict[str, str]:
-    """Generate, import and report; returns principal code → token (tokens are rotated on every run)."""
+    """Generate, import, tell the story and report; returns principal code → token (rotated on every run)."""
     from hub.demo.city import generate_city, write_city_files
 
     with console.status(f"generating a city of {schools} schools and {teachers} teachers …"):
@@ -76,13 +83,13 @@ def load_demo(
             f"{label}: {report.rows_read} read, {report.accepted} accepted ({report.inserted} new), "
             f"{report.rejected_rows} rejected"
         )
+    cast = story.cast(city.schools["code"].astype(str).tolist(), seed=seed)
     tokens: dict[str, str] = {}
     secret = settings.secret_key.get_secret_value()
-    first_schools = sorted(city.schools["code"].astype(str))[:3]
     with transaction(engine) as session:
         if settings.admin_token is not None:
             ensure_bootstrap_admin(session, secret, settings.admin_token.get_secret_value())
-        for person in demo_principals(first_schools):
+        for person in demo_principals(cast.acting_schools):
             existing = session.scalars(select(Principal).where(Principal.code == person.code)).first()
             if existing is None:
                 _, token = create_principal(
@@ -91,7 +98,7 @@ def load_demo(
                     PrincipalCreate(
                         kind=person.kind,
                         name=person.name,
-                        code=person.code,  # type: ignore[arg-type]
+                        code=person.code,
                         school_code=person.school_code,
                     ),
                 )
@@ -102,10 +109,26 @@ def load_demo(
             tokens[person.code] = token
     token_file = Path.cwd() / "demo-tokens.txt"
     token_file.write_text("".join(f"{code}\t{token}\n" for code, token in tokens.items()), encoding="utf-8")
+    told: story.Told | None = None
+    try:
+        with (
+            console.status("departments send requests; the bureaus decide and publish; schools fill tasks …"),
+            transaction(engine) as session,
+        ):
+            told = story.tell(session, settings, cast, seed=seed, now=utcnow())
+    except HubError as exc:
+        # A database that already holds other requests (or settings stricter than the story's dates)
+        # can turn a step down: the city and the tokens stay, the story's requests are rolled back.
+        console.print(f"[yellow]the demo's requests were not sent: {exc.message}[/yellow]")
     base = f"http://{settings.host}:{settings.port}"
+    shown = {code: token for code, token in tokens.items() if not _extra_school(code, cast)}
     console.print("\n[bold]Principals (tokens also in demo-tokens.txt):[/bold]")
-    for code, token in tokens.items():
+    for code, token in shown.items():
         console.print(f"  {code:28} {token}")
+    if len(shown) < len(tokens):
+        console.print(
+            f"  … and {len(tokens) - len(shown)} more schools that play a part below (demo-tokens.txt)"
+        )
     console.print(
         f"\nStart the hub with [bold]hub serve[/bold], then open {base}/ and sign in with a token, or try:\n"
         f"  curl -s -X POST {base}/api/v1/requests/check -H 'Authorization: Bearer {tokens['demo-hrss']}' "
@@ -113,4 +136,10 @@ def load_demo(
         '"fields":[{"label":"姓名"},{"label":"公民身份号码"},{"label":"出生日期"},{"label":"配偶姓名"}]}\'',
         soft_wrap=True,  # a wrapped curl cannot be pasted
     )
+    for line in story.guide(told, cast, base=base) if told is not None else []:
+        console.print(line, soft_wrap=True)
     return tokens
+
+
+def _extra_school(code: str, cast: story.Cast) -> bool:
+    return code.startswith("demo-school-") and code.removeprefix("demo-school-") not in cast.signed_in

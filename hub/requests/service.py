@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +16,7 @@ import schemas
 from hub.access import masking
 from hub.access.models import Grant, Principal
 from hub.access.service import active_grant, create_grant
+from hub.audit import service as audit
 from hub.config import Settings
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.kit.clock import local_date
@@ -564,3 +565,29 @@ def iter_rows(
                 value = float(value)
             row[c.label] = masking.mask(c.element, value) if c.masked else value
         yield row
+
+
+def record_data_read(
+    session: Session,
+    principal: audit.Actor,
+    request: DataRequest,
+    grant: Grant,
+    columns: list[DataColumn],
+    per_school: Mapping[str, int],
+    *,
+    fmt: str,
+) -> None:
+    """Put a read of the answer on the audit log (which elements, schools and rows), in the caller's
+    transaction: each school's "who used our data" shows it."""
+    audit.append(
+        session,
+        principal=principal,
+        action="request.data",
+        entity=request.entity,
+        elements=[c.element.code for c in columns],
+        schools=per_school,
+        grant_id=grant.id,
+        request_id=request.id,
+        row_count=sum(per_school.values()),
+        detail={"format": fmt},
+    )

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 import schemas
 from connectors.files import FileReadError, read_table
 from hub.access.models import Grant, Principal
-from hub.audit import service as audit
 from hub.errors import Invalid
 from hub.records.repository import SchoolRepository
 from hub.requests import service as requests
@@ -173,31 +172,6 @@ def readable(
     return request, grant, requests.data_columns(session, request, grant)
 
 
-def record_read(
-    session: Session,
-    principal: Principal,
-    request: DataRequest,
-    grant: Grant,
-    columns: list[requests.DataColumn],
-    per_school: Counter[str],
-    *,
-    fmt: str,
-) -> None:
-    """Put a read of the answer on the audit log, as GET /api/v1/requests/{id}/data does."""
-    audit.append(
-        session,
-        principal=principal,
-        action="request.data",
-        entity=request.entity,
-        elements=[c.element.code for c in columns],
-        schools=per_school,
-        grant_id=grant.id,
-        request_id=request.id,
-        row_count=sum(per_school.values()),
-        detail={"format": fmt},
-    )
-
-
 def data_page(
     session: Session, principal: Principal, request_id: int, *, offset: int, today: date
 ) -> DataPage:
@@ -207,7 +181,7 @@ def data_page(
     page = list(itertools.islice(rows, offset, offset + PAGE_ROWS + 1))
     shown = page[:PAGE_ROWS]
     per_school = Counter(str(row[requests.SCHOOL_FIELD]) for row in shown)
-    record_read(session, principal, request, grant, columns, per_school, fmt="web")
+    requests.record_data_read(session, principal, request, grant, columns, per_school, fmt="web")
     return DataPage(columns=columns, rows=shown, offset=offset, more=len(page) > PAGE_ROWS)
 
 
@@ -226,7 +200,7 @@ def data_xlsx(session: Session, principal: Principal, request_id: int, *, today:
     for row in requests.iter_rows(session, request, columns, today=today):
         per_school[str(row[requests.SCHOOL_FIELD])] += 1
         sheet.append([row[requests.SCHOOL_FIELD], *(row[c.label] for c in columns)])
-    record_read(session, principal, request, grant, columns, per_school, fmt="xlsx")
+    requests.record_data_read(session, principal, request, grant, columns, per_school, fmt="xlsx")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
