@@ -86,7 +86,7 @@ def load_demo(
     cast = story.cast(city.schools["code"].astype(str).tolist(), seed=seed)
     tokens: dict[str, str] = {}
     secret = settings.secret_key.get_secret_value()
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         if settings.admin_token is not None:
             ensure_bootstrap_admin(session, secret, settings.admin_token.get_secret_value())
         for person in demo_principals(cast.acting_schools):
@@ -113,7 +113,7 @@ def load_demo(
     try:
         with (
             console.status("departments send requests; the bureaus decide and publish; schools fill tasks …"),
-            transaction(engine) as session,
+            transaction(engine, write=True) as session,
         ):
             told = story.tell(session, settings, cast, seed=seed, now=utcnow())
     except HubError as exc:
