@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -48,19 +48,18 @@ Where = Annotated[
 CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
 
 
-def _csv(header: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+def _csv(header: list[str], batches: Iterator[Sequence[Sequence[Any]]]) -> Iterator[bytes]:
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(header)
-    first = True
-    for row in rows:
-        writer.writerow([row.get(h) for h in header])
+    for batch in batches:
+        writer.writerows(batch)
         if buffer.tell() > 1 << 16:
-            yield (("\ufeff" if first else "") + buffer.getvalue()).encode()
-            first = False
+            yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
-    yield (("\ufeff" if first else "") + buffer.getvalue()).encode()
+    yield buffer.getvalue().encode()
 
 
 @router.get(
@@ -125,17 +124,17 @@ def query_rows(
     reader = actor_ref(principal)
     header = ["record_id", "school_code", *(c.element.code for c in plan.columns)]
 
-    def rows() -> Iterator[dict[str, Any]]:
+    def batches() -> Iterator[Sequence[Sequence[Any]]]:
         per_school: Counter[str] = Counter()
         try:
             with factory() as read_session:
-                yield from service.iter_rows(
+                selection = service.row_selection(read_session, plan, secret_key=secret, today=today)
+                yield from service.iter_row_batches(
                     read_session,
+                    selection,
                     plan,
-                    secret_key=secret,
                     after=after,
                     limit=limit,
-                    today=today,
                     per_school=per_school,
                     stream=True,
                 )
@@ -152,7 +151,7 @@ def query_rows(
                 )
 
     return StreamingResponse(
-        _csv(header, rows()),
+        _csv(header, batches()),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{entity}-rows.csv"'},
     )

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
     Select,
+    Text,
     and_,
     cast,
     func,
     literal,
     or_,
     select,
+    true,
     tuple_,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from hub.audit.models import AuditEntry
@@ -52,6 +58,27 @@ def years_since(dialect: str, column: Any, today: date) -> Any:
     )
 
 
+# Rows a streamed read fetches at a time. Small on purpose: the batch being written out outlives the
+# collector's young generations, and 10,000 rows at a time pushed enough objects into the old one to
+# set off a full collection (~200 ms: it walks every object of the process) every few pages.
+STREAM_BATCH = 500
+
+
+def _keyset(keys: Sequence[ColumnElement[Any]], after: tuple[str, ...] | None) -> list[ColumnElement[bool]]:
+    """Rows after the keyset cursor `after`, as one row comparison, so that the index on the key is
+    entered at the cursor (an OR of the two columns makes PostgreSQL walk the index from its start)."""
+    if after is None:
+        return []
+    return [tuple_(*keys) > tuple_(*after) if len(keys) > 1 else keys[0] > after[0]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class JsonPage:
+    rows: str  # a JSON array, one object per row
+    per_school: Counter[str]
+    last_key: tuple[str, ...] | None  # the key of the page's last row, when more rows follow
+
+
 class QueryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -69,25 +96,67 @@ class QueryRepository:
     ) -> Iterator[Sequence[Any]]:
         """`selected` of current rows in key order after the keyset cursor `after`, as tuples in batches.
 
-        `stream` reads through a server-side cursor (a whole table in flat memory); otherwise one fetch.
+        `stream` reads through a server-side cursor, STREAM_BATCH rows at a time (a whole table in flat
+        memory); otherwise one fetch.
         """
         table = ENTITY_TABLES[entity]
         keys = [table.c[k] for k in KEY_COLUMNS[entity]]
-        query: Select[Any] = select(*selected).where(*where).order_by(*keys)
-        if after is not None:
-            # A row comparison, so that the index on the key is entered at the cursor (an OR of the
-            # two columns makes PostgreSQL walk the index from its start).
-            query = (
-                query.where(tuple_(*keys) > tuple_(*after))
-                if len(keys) > 1
-                else query.where(keys[0] > after[0])
-            )
+        query: Select[Any] = select(*selected).where(*where, *_keyset(keys, after)).order_by(*keys)
         if limit is not None:
             query = query.limit(limit)
         if stream:
-            result = self.session.execute(query.execution_options(yield_per=10000))
+            result = self.session.execute(query.execution_options(yield_per=STREAM_BATCH))
             return (list(part) for part in result.partitions())
         return iter([self.session.execute(query).all()])
+
+    def rows_json(
+        self,
+        entity: str,
+        shown: Mapping[str, ColumnElement[Any]],
+        *,
+        where: Sequence[ColumnElement[bool]],
+        after: tuple[str, ...] | None,
+        limit: int,
+    ) -> JsonPage:
+        """One page of `shown` (name → value) as a JSON array written by PostgreSQL, in key order after
+        `after`, with the school of each row and the key of the last row when more follow.
+
+        One round trip and one value: no row becomes a Python object on the way to the answer.
+        """
+        table = ENTITY_TABLES[entity]
+        keys = [table.c[k] for k in KEY_COLUMNS[entity]]
+        # One row more than the page tells whether another page follows; `n` leaves it out of the answer.
+        inner = (
+            select(
+                *(key.label(f"key_{i}") for i, key in enumerate(keys)),
+                table.c[SCHOOL_COLUMN[entity]].label("school"),
+                func.row_number().over(order_by=keys).label("n"),
+                *(value.label(f"value_{i}") for i, value in enumerate(shown.values())),
+            )
+            .where(*where, *_keyset(keys, after))
+            .order_by(*keys)
+            .limit(limit + 1)
+        )
+        page = inner.subquery("page")
+        # A row of the answer is a record of exactly the shown columns, named as the answer names them.
+        row = (
+            select(*(page.c[f"value_{i}"].label(name) for i, name in enumerate(shown)))
+            .correlate(page)
+            .lateral("shown")
+        )
+        kept, last = page.c.n <= limit, page.c.n == limit
+        query = select(
+            cast(func.json_agg(aggregate_order_by(row.table_valued(), page.c.n)).filter(kept), Text),
+            cast(func.json_agg(page.c.school).filter(kept), Text),
+            func.count(),
+            *(func.max(page.c[f"key_{i}"]).filter(last) for i in range(len(keys))),
+        ).select_from(page.join(row, true()))
+        rows, schools, fetched, *last_key = self.session.execute(query).one()
+        return JsonPage(
+            rows=rows or "[]",
+            per_school=Counter(orjson.loads(schools) if schools else []),
+            last_key=tuple(last_key) if fetched > limit else None,
+        )
 
     def aggregate(
         self,

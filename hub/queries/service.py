@@ -15,14 +15,27 @@ import hashlib
 import hmac
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Float, LargeBinary, cast, func, literal
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    Float,
+    LargeBinary,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+)
 from sqlalchemy.orm import Session
 
 import schemas
@@ -339,33 +352,37 @@ def _sql_value(
     return masking.sql_mask(element, value, dialect) if masked else value
 
 
-def iter_rows(
-    session: Session,
-    plan: Plan,
-    *,
-    secret_key: str,
-    after: list[str] | None,
-    limit: int | None,
-    today: date,
-    per_school: Counter[str],
-    stream: bool = False,
-    keys: list[tuple[Any, ...]] | None = None,
-) -> Iterator[dict[str, Any]]:
-    """The plan's rows as dicts (record_id, school_code, element code → value), masked; counts per school.
+@dataclass(frozen=True, kw_only=True)
+class RowSelection:
+    """What a read selects per row: its keys (for the cursor), then exactly what a row shows (`header`:
+    record id, school, one value per column), then the raw inputs of the values Python computes."""
 
-    With `keys`, the key of every row is appended to it (for the next page's cursor).
-    """
+    header: list[str]
+    keys: list[ColumnElement[Any]]
+    shown: list[ColumnElement[Any]]
+    raw: list[ColumnElement[Any]]
+    raw_names: list[str]
+    # Set when the database cannot compute the record id (SQLite).
+    record_id: Callable[[str], str] | None
+    # (position in the columns, element, its derivation, masked) of values computed here.
+    in_python: list[tuple[int, schemas.Element, Callable[[dict[str, Any]], Any] | None, bool]]
+
+    @property
+    def all_in_sql(self) -> bool:
+        """The database gives every shown value as the answer shows it."""
+        return self.record_id is None and not self.in_python
+
+
+def row_selection(session: Session, plan: Plan, *, secret_key: str, today: date) -> RowSelection:
     entity = plan.entity
     dialect = session.get_bind().dialect.name
     table = ENTITY_TABLES[entity]
-    key_names = list(KEY_COLUMNS[entity])
-    school_name = SCHOOL_COLUMN[entity]
-    # The keys (for the cursor), then exactly what a row shows: record id, school, one value per element.
-    selected: list[ColumnElement[Any]] = [table.c[k] for k in key_names]
-    in_sql = pseudonym_sql(table.c[key_names[-1]], secret_key, plan.grant.department_id, entity, dialect)
-    selected.append((in_sql if in_sql is not None else table.c[key_names[-1]]).label("record_id"))
-    selected.append(table.c[school_name].label("school_code"))
-    width = len(selected)
+    key_column = table.c[KEY_COLUMNS[entity][-1]]
+    in_sql = pseudonym_sql(key_column, secret_key, plan.grant.department_id, entity, dialect)
+    shown: list[ColumnElement[Any]] = [
+        (in_sql if in_sql is not None else key_column).label("record_id"),
+        table.c[SCHOOL_COLUMN[entity]].label("school_code"),
+    ]
     # Values the database cannot give as shown (approved new elements in JSON, counts over other tables)
     # are computed here from the raw columns they need.
     in_python: list[tuple[int, schemas.Element, Callable[[dict[str, Any]], Any] | None, bool]] = []
@@ -382,46 +399,104 @@ def iter_rows(
                 raw_inputs.append("extra")
             in_python.append((position, element, derive, column.masked))
             expression = literal(None)
-        selected.append(expression.label(f"c{position}"))
-    raw_at = len(selected)
+        shown.append(expression.label(f"c{position}"))
     raw_names = [name for name in raw_inputs if name in table.c]
-    selected += [table.c[name].label(f"raw_{name}") for name in raw_names]
-    batches = QueryRepository(session).rows(
-        entity, selected, where=plan.where, after=tuple(after) if after else None, limit=limit, stream=stream
+    return RowSelection(
+        header=["record_id", "school_code", *(c.element.code for c in plan.columns)],
+        keys=[table.c[k] for k in KEY_COLUMNS[entity]],
+        shown=shown,
+        raw=[table.c[name].label(f"raw_{name}") for name in raw_names],
+        raw_names=raw_names,
+        record_id=pseudonymiser(secret_key, plan.grant.department_id, entity) if in_sql is None else None,
+        in_python=in_python,
     )
-    header = ["record_id", "school_code", *(c.element.code for c in plan.columns)]
-    record_id = pseudonymiser(secret_key, plan.grant.department_id, entity) if in_sql is None else None
-    shown_at = len(key_names)
-    school_at = shown_at + 1
-    values_end = width + len(plan.columns)
-    # Rows come in key order, school first: counting runs of a school is cheaper than a lookup per row.
-    current, run = None, 0
-    try:
-        for batch in batches:
-            for values in batch:
-                school = values[school_at]
-                if school != current:
-                    if run:
-                        per_school[current] += run
-                    current, run = school, 0
-                run += 1
-                row = dict(zip(header, values[shown_at:values_end], strict=True))
-                if record_id is not None:
-                    row["record_id"] = record_id(row["record_id"])
-                if in_python:
-                    record = dict(zip(raw_names, values[raw_at:], strict=True))
-                    extra = record.get("extra") or {}
-                    for position, element, derive, masked in in_python:
-                        value = derive(record) if derive is not None else extra.get(element.name)
-                        if value is not None and masked:
-                            value = masking.mask(element, value)
-                        row[header[position + 2]] = _plain(element, value)
-                if keys is not None:
-                    keys.append(values[:shown_at])
-                yield row
-    finally:
-        if run:
-            per_school[current] += run
+
+
+def _finish(selection: RowSelection, values: Sequence[Any], raw: Sequence[Any]) -> list[Any]:
+    """A row's shown values completed by what Python computes (record id on SQLite, JSON extras, counts)."""
+    row = list(values)
+    if selection.record_id is not None:
+        row[0] = selection.record_id(row[0])
+    if selection.in_python:
+        record = dict(zip(selection.raw_names, raw, strict=True))
+        extra = record.get("extra") or {}
+        for position, element, derive, masked in selection.in_python:
+            value = derive(record) if derive is not None else extra.get(element.name)
+            if value is not None and masked:
+                value = masking.mask(element, value)
+            row[position + 2] = _plain(element, value)
+    return row
+
+
+def iter_row_batches(
+    session: Session,
+    selection: RowSelection,
+    plan: Plan,
+    *,
+    after: list[str] | None,
+    limit: int | None,
+    per_school: Counter[str],
+    stream: bool = False,
+    keys: list[tuple[Any, ...]] | None = None,
+) -> Iterator[Sequence[Sequence[Any]]]:
+    """The plan's rows in batches, each row the values of `selection.header` in order, masked; counts
+    rows per school. With `keys`, the key of every row is appended to it (for the next page's cursor)."""
+    key_width = len(selection.keys) if keys is not None else 0
+    selected = [*(selection.keys if keys is not None else []), *selection.shown, *selection.raw]
+    shown_end = key_width + len(selection.shown)
+    school_at = key_width + 1
+    batches = QueryRepository(session).rows(
+        plan.entity,
+        selected,
+        where=plan.where,
+        after=tuple(after) if after else None,
+        limit=limit,
+        stream=stream,
+    )
+    for batch in batches:
+        per_school.update(map(itemgetter(school_at), batch))
+        if keys is not None:
+            keys.extend(tuple(row[:key_width]) for row in batch)
+        if not selection.all_in_sql:
+            yield [_finish(selection, row[key_width:shown_end], row[shown_end:]) for row in batch]
+        elif key_width:
+            yield [row[key_width:] for row in batch]
+        else:
+            yield batch  # rows hold exactly the shown values
+
+
+def iter_rows(
+    session: Session,
+    plan: Plan,
+    *,
+    secret_key: str,
+    after: list[str] | None,
+    limit: int | None,
+    today: date,
+    per_school: Counter[str],
+    keys: list[tuple[Any, ...]] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The plan's rows as dicts (record_id, school_code, element code → value), masked; counts per school."""
+    selection = row_selection(session, plan, secret_key=secret_key, today=today)
+    for batch in iter_row_batches(
+        session, selection, plan, after=after, limit=limit, per_school=per_school, keys=keys
+    ):
+        for values in batch:
+            yield dict(zip(selection.header, values, strict=True))
+
+
+def _json_value(column: QueryColumn, value: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`value` for a JSON document PostgreSQL writes, as orjson writes the same value from Python.
+
+    Decimals are floats in the answer, and Python writes a whole float as 1200.0 where PostgreSQL
+    writes 1200: a client typed by the answer (pandas, Python) would read an int on one path only.
+    """
+    if column.element.value_type != "decimal" or column.masked or column.element.derivation is not None:
+        return value
+    whole = and_(value == func.trunc(value), func.abs(value) < 1e16)
+    return case(
+        (whole, cast(cast(cast(value, BigInteger), Text).concat(".0"), JSON)), else_=func.to_json(value)
+    )
 
 
 def record_read(
@@ -457,28 +532,47 @@ def rows_page(
     limit: int,
     today: date,
 ) -> dict[str, Any]:
-    """One page of rows (at most MAX_PAGE) and the cursor of the next; the read is audited."""
+    """One page of rows (at most MAX_PAGE) and the cursor of the next; the read is audited.
+
+    On PostgreSQL, when the database gives every value as shown, it writes the rows' JSON too: a page
+    then costs one query and no Python object per row (`rows` is a pre-serialised orjson.Fragment).
+    """
     size = len(KEY_COLUMNS[plan.entity])
     after = decode_cursor(cursor, size=size, kinds=(str,) * size, field_name="cursor") if cursor else None
-    per_school: Counter[str] = Counter()
-    keys: list[tuple[Any, ...]] = []
-    rows = list(
-        iter_rows(
-            session,
-            plan,
-            secret_key=secret_key,
-            after=after,
-            limit=limit + 1,
-            today=today,
-            per_school=per_school,
-            keys=keys,
+    selection = row_selection(session, plan, secret_key=secret_key, today=today)
+    repository = QueryRepository(session)
+    rows: list[Any] | orjson.Fragment
+    if selection.all_in_sql and repository.dialect == "postgresql":
+        values = [
+            *selection.shown[:2],
+            *(_json_value(c, v) for c, v in zip(plan.columns, selection.shown[2:], strict=True)),
+        ]
+        page = repository.rows_json(
+            plan.entity,
+            dict(zip(selection.header, values, strict=True)),
+            where=plan.where,
+            after=tuple(after) if after else None,
+            limit=limit,
         )
-    )
-    next_cursor = None
-    if len(rows) > limit:
-        dropped = rows.pop()
-        per_school[dropped["school_code"]] -= 1
-        next_cursor = encode_cursor(list(keys[limit - 1]))
+        rows, per_school = orjson.Fragment(page.rows), page.per_school
+        count = page.per_school.total()
+        next_cursor = encode_cursor(list(page.last_key)) if page.last_key else None
+    else:
+        per_school = Counter()
+        keys: list[tuple[Any, ...]] = []
+        rows = [
+            dict(zip(selection.header, values, strict=True))
+            for batch in iter_row_batches(
+                session, selection, plan, after=after, limit=limit + 1, per_school=per_school, keys=keys
+            )
+            for values in batch
+        ]
+        next_cursor = None
+        if len(rows) > limit:
+            dropped = rows.pop()
+            per_school[dropped["school_code"]] -= 1
+            next_cursor = encode_cursor(list(keys[limit - 1]))
+        count = len(rows)
     record_read(
         session,
         principal,
@@ -492,7 +586,7 @@ def rows_page(
         "entity": plan.entity,
         "columns": [c.as_dict() for c in plan.columns],
         "rows": rows,
-        "count": len(rows),
+        "count": count,
         "next_cursor": next_cursor,
     }
 
