@@ -7,12 +7,12 @@ from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from hub.audit.service import actor_ref
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep, SettingsDep
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
 from hub.queries import service
 from hub.queries.payloads import AggregateOut, ChangesPage, RowsPage
@@ -66,6 +66,7 @@ def _csv(header: list[str], batches: Iterator[Sequence[Sequence[Any]]]) -> Itera
     "/{entity}/rows",
     response_model=RowsPage,
     responses={**error_responses(401, 403, 404, 422), 200: {"content": CSV_CONTENT}},
+    dependencies=[Depends(writes)],  # a JSON page is audited in the request's transaction
 )
 def query_rows(
     entity: Entity,
@@ -157,7 +158,12 @@ def query_rows(
     )
 
 
-@router.get("/{entity}/aggregate", response_model=AggregateOut, responses=error_responses(401, 403, 404, 422))
+@router.get(
+    "/{entity}/aggregate",
+    response_model=AggregateOut,
+    responses=error_responses(401, 403, 404, 422),
+    dependencies=[Depends(writes)],
+)
 def query_aggregate(
     entity: Entity,
     session: SessionDep,
@@ -191,7 +197,12 @@ def query_aggregate(
     return Response(orjson.dumps(result), media_type="application/json")
 
 
-@router.get("/{entity}/changes", response_model=ChangesPage, responses=error_responses(401, 403, 404, 422))
+@router.get(
+    "/{entity}/changes",
+    response_model=ChangesPage,
+    responses=error_responses(401, 403, 404, 422),
+    dependencies=[Depends(writes)],
+)
 def query_changes(
     entity: Entity,
     session: SessionDep,

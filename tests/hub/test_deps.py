@@ -29,6 +29,8 @@ from hub.config import Settings
 from hub.db import engine_for, transaction
 from hub.migrate import upgrade
 from tests.conftest import ADMIN_TOKEN, SECRET
+from tests.hub.access.factories import create_grant
+from tests.hub.factories import create_principal as create_principal_api
 from tests.hub.tasks.factories import create_people, create_town, published_request
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -132,3 +134,29 @@ def test_an_audited_read_waits_for_another_writer_instead_of_failing(
     [response] = responses
     assert response.status_code == 200, response.text
     assert len(response.json()["rows"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/query/teacher/rows", {"limit": 10}),
+        ("/api/v1/query/teacher/aggregate", {"group_by": "school"}),
+        ("/api/v1/query/teacher/changes", {}),
+    ],
+)
+def test_a_departments_audited_query_waits_for_another_writer_instead_of_failing(
+    client: TestClient, sqlite_engine: Engine, settings: Settings, path: str, params: dict[str, object]
+) -> None:
+    with transaction(sqlite_engine) as session:
+        town = create_town(session, settings, schools=1, teachers=6)
+    dept = create_principal_api(client, ADMIN, code="hrss")
+    create_grant(client, ADMIN, holder=dept, elements=["teacher.name", "teacher.gender"])
+
+    with another_writer(sqlite_engine):
+        thread, responses = in_thread(lambda: client.get(path, headers=dept, params=params))
+        time.sleep(SETTLE_SECONDS)
+    thread.join(timeout=30)
+
+    [response] = responses
+    assert response.status_code == 200, response.text
+    assert town.schools[0] in response.text
