@@ -393,7 +393,7 @@ def row_selection(session: Session, plan: Plan, *, secret_key: str, today: date)
         if expression is None:
             derive = None
             if element.derivation is not None:
-                inputs, derive = deriver(session, element, plan.grant.schools, today)
+                inputs, derive = deriver(session, plan.std, element, plan.grant.schools, today)
                 raw_inputs += [i for i in inputs if i not in raw_inputs]
             elif "extra" not in raw_inputs:
                 raw_inputs.append("extra")

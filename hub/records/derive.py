@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.records.models import teachers_table
 
+# The column that holds a school's own code in the schools table.
+SCHOOL_KEY = "code"
+
 
 def full_years(start: Any, today: date) -> int | None:
     if start is None:
@@ -38,24 +41,45 @@ def teacher_counts(
 
 
 def deriver(
-    session: Session, element: schemas.Element, school_codes: list[str] | None, today: date
+    session: Session,
+    std: schemas.Standard,
+    element: schemas.Element,
+    school_codes: list[str] | None,
+    today: date,
 ) -> tuple[list[str], Callable[[dict[str, Any]], Any]]:
-    """The input element names a row must carry, and the function computing the element from that row."""
+    """The stored element names a row must carry, and the function computing the element from that row.
+
+    An input may itself be derived (生师比 = 在校学生数 / 专任教师数, the latter counted from teacher
+    records): it is computed by its own deriver from the columns that one needs.
+    """
     derivation = element.derivation
     assert derivation is not None
-    inputs = [code.split(".", 1)[1] for code in derivation.inputs]
     if derivation.function == "years_since":
-        return inputs[:1], lambda row: full_years(row.get(inputs[0]), today)
+        name = derivation.inputs[0].split(".", 1)[1]
+        return [name], lambda row: full_years(row.get(name), today)
     if derivation.function == "count_teachers":
         counts = teacher_counts(session, derivation, school_codes)
-        return [], lambda row: counts.get(row.get("code") or row.get("school_code") or "", 0)
+        # The count is the school's: the row carries the school's code (teacher inputs are counted above).
+        return [SCHOOL_KEY], lambda row: counts.get(row.get(SCHOOL_KEY) or "", 0)
     if derivation.function == "ratio":
+        (numerator_names, numerator), (denominator_names, denominator) = (
+            _input(session, std, code, school_codes, today) for code in derivation.inputs[:2]
+        )
 
         def ratio(row: dict[str, Any]) -> float | None:
-            numerator, denominator = row.get(inputs[0]), row.get(inputs[1])
-            if numerator is None or not denominator:
+            top, bottom = numerator(row), denominator(row)
+            if top is None or not bottom:
                 return None
-            return round(float(numerator) / float(denominator), 4)
+            return round(float(top) / float(bottom), 4)
 
-        return inputs[:2], ratio
+        return list(dict.fromkeys([*numerator_names, *denominator_names])), ratio
     raise ValueError(f"unknown derivation function {derivation.function}")
+
+
+def _input(
+    session: Session, std: schemas.Standard, code: str, school_codes: list[str] | None, today: date
+) -> tuple[list[str], Callable[[dict[str, Any]], Any]]:
+    element = std.element(code)
+    if element.derivation is not None:
+        return deriver(session, std, element, school_codes, today)
+    return [element.name], lambda row: row.get(element.name)

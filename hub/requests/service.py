@@ -544,12 +544,13 @@ def iter_rows(
 ) -> Iterator[dict[str, Any]]:
     """One dict per record in scope, keyed by the request's own labels; derived values computed, masks applied."""
     entity = request.entity
+    std = current_standard(session)
     stored = [c.element.name for c in columns if c.element.derivation is None and not _is_extra(c.element)]
     extra = [c.element.name for c in columns if c.element.derivation is None and _is_extra(c.element)]
     derivers = {}
     for c in columns:
         if c.element.derivation is not None:
-            inputs, fn = deriver(session, c.element, request.schools, today)
+            inputs, fn = deriver(session, std, c.element, request.schools, today)
             stored += [i for i in inputs if i not in stored]
             derivers[c.label] = fn
     school_column = SCHOOL_COLUMN[entity]

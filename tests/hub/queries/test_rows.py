@@ -183,3 +183,29 @@ def test_a_page_written_by_the_database_is_the_page_python_writes(
     by_database = two_pages()  # PostgreSQL writes the rows' JSON (SQLite: Python, so both agree trivially)
     monkeypatch.setattr(service.RowSelection, "all_in_sql", property(lambda self: False))
     assert by_database == two_pages()
+
+
+def test_school_counts_and_ratios_are_derived_from_the_teachers_in_the_store(
+    client: TestClient, admin_headers: dict[str, str], city: City
+) -> None:
+    """专任教师数 is counted from teacher records; 生师比 divides 在校学生数 by that count (JSON and CSV alike)."""
+    bureau = create_principal(client, admin_headers, code="stats-office")
+    elements = ["school.student_count", "school.full_time_teacher_count", "school.student_teacher_ratio"]
+    create_grant(client, admin_headers, holder=bureau, elements=elements, entity="school")
+    answer = client.get("/api/v1/query/school/rows", headers=bureau, params={"limit": 100})
+    assert answer.status_code == 200, answer.text
+    rows = {r["school_code"]: r for r in answer.json()["rows"]}
+    teachers = city.teachers["school_code"].value_counts()
+    assert {code: r["school.full_time_teacher_count"] for code, r in rows.items()} == {
+        code: int(teachers.get(code, 0)) for code in city.schools["code"]
+    }
+    for row in rows.values():
+        students, count = row["school.student_count"], row["school.full_time_teacher_count"]
+        expected = round(students / count, 4) if students is not None and count else None
+        assert row["school.student_teacher_ratio"] == expected
+    assert any(r["school.student_teacher_ratio"] for r in rows.values())
+    as_csv = client.get("/api/v1/query/school/rows", headers=bureau, params={"format": "csv"})
+    by_csv = {r["school_code"]: r for r in csv.DictReader(io.StringIO(as_csv.text))}
+    assert {c: int(r["school.full_time_teacher_count"]) for c, r in by_csv.items()} == {
+        c: r["school.full_time_teacher_count"] for c, r in rows.items()
+    }

@@ -83,6 +83,29 @@ def test_all_available_request_is_answered_at_once_with_masked_ids(client: TestC
     assert len(csv.text.strip().splitlines()) == 25
 
 
+def test_a_school_request_for_a_ratio_over_a_counted_element_is_answered_from_teacher_records(
+    client: TestClient, city, dept
+) -> None:  # type: ignore[no-untyped-def]
+    answer = client.post(
+        "/api/v1/requests", headers=dept, json=body("学校名称", "专任教师数", "生师比", entity="school")
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["status"] == "answered", answer.json()
+    data = client.get(f"/api/v1/requests/{answer.json()['id']}/data", headers=dept)
+    assert data.status_code == 200, data.text
+    rows = data.json()["rows"]
+    teachers = city.teachers["school_code"].value_counts()
+    students = dict(zip(city.schools["code"], city.schools["student_count"], strict=True))
+    assert sorted(r["专任教师数"] for r in rows) == sorted(int(n) for n in teachers)
+    for row in rows:
+        code = next(
+            c
+            for c, name in zip(city.schools["code"], city.schools["name"], strict=True)
+            if name == row["学校名称"]
+        )
+        assert row["生师比"] == round(float(students[code]) / int(teachers[code]), 4)
+
+
 def test_another_department_cannot_read_the_answer(client: TestClient, admin_headers, city, dept) -> None:  # type: ignore[no-untyped-def]
     other = create_principal(client, admin_headers, code="health", name="市卫健委")
     rid = client.post("/api/v1/requests", headers=dept, json=body("姓名")).json()["id"]
