@@ -14,18 +14,33 @@ from hub.db import make_engine
 from hub.migrate import upgrade
 
 
+def _admin_dsn(url: str) -> str:
+    """The server's maintenance database, through plain psycopg, for CREATE/DROP DATABASE."""
+    return (
+        make_url(url).set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    )
+
+
 def ensure_database(url: str) -> None:
     """Create the PostgreSQL database `url` names if the server lacks it (no-op for SQLite)."""
     target = make_url(url)
     if not target.drivername.startswith("postgresql"):
         return
-    admin = target.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
+    with psycopg.connect(_admin_dsn(url), autocommit=True) as connection:
         found = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)
         ).fetchone()
         if not found:
             connection.execute(f'CREATE DATABASE "{target.database}"')
+
+
+def drop_database(url: str) -> None:
+    """Drop the PostgreSQL database `url` names, sessions and all (no-op for SQLite)."""
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql"):
+        return
+    with psycopg.connect(_admin_dsn(url), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
 
 
 def empty_schema(engine: Engine) -> None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -27,7 +26,7 @@ from hub.db import session_factory
 from hub.demo import story
 from hub.demo.city import generate_city
 from hub.demo.loader import load_demo
-from hub.kit.databases import fresh_engine
+from hub.kit.databases import drop_database, fresh_engine
 
 SCHOOLS, TEACHERS, SEED = 14, 420, 2026
 
@@ -63,15 +62,6 @@ def _demo_url(database_url: str, folder: Path) -> str:
     return f"sqlite:///{folder / 'demo.db'}"
 
 
-def _drop(url: str) -> None:
-    target = make_url(url)
-    if not target.drivername.startswith("postgresql"):
-        return
-    admin = target.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-
-
 def _load(engine: Engine, settings: Settings, folder: Path) -> tuple[dict[str, str], str]:
     console = Console(record=True, width=200, file=io.StringIO())
     with contextlib.chdir(folder):  # demo-tokens.txt goes to the working directory
@@ -105,7 +95,7 @@ def demo(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             )
     finally:
         engine.dispose()
-        _drop(url)
+        drop_database(url)
 
 
 def test_a_request_of_gathered_fields_was_answered_without_asking_any_school(demo: Demo) -> None:

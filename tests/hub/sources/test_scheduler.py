@@ -197,6 +197,19 @@ def test_bad_schedules_are_refused() -> None:
     assert build_trigger(None, None) is None
 
 
+def school_drop(tmp_path: Path) -> Path:
+    """A folder a `folder` source reads, holding a CSV of two schools."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    pd.DataFrame(
+        {
+            "学校标识码": [code + school_code_check_digit(code) for code in ("330102001", "330102002")],
+            "学校名称": ["杭州市第一中学", "杭州市第二中学"],
+        }
+    ).to_csv(drop / "schools.csv", index=False)
+    return drop
+
+
 def test_scheduled_runs_one_failing_source_does_not_stop_another(
     scratch_database_url: str,
     scratch_engine: Engine,
@@ -211,14 +224,7 @@ def test_scheduled_runs_one_failing_source_does_not_stop_another(
     get_settings.cache_clear()
     state, url = feed
     state.down = True
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    pd.DataFrame(
-        {
-            "学校标识码": [code + school_code_check_digit(code) for code in ("330102001", "330102002")],
-            "学校名称": ["杭州市第一中学", "杭州市第二中学"],
-        }
-    ).to_csv(drop / "schools.csv", index=False)
+    drop = school_drop(tmp_path)
     with transaction(scratch_engine) as session:
         create_source(
             session,
@@ -278,14 +284,7 @@ def test_a_scheduled_run_waits_for_another_writer_instead_of_failing(
     monkeypatch.setenv("HUB_DATABASE_URL", scratch_database_url)
     monkeypatch.setenv("HUB_SECRET_KEY", "scheduler-test-secret-key")
     get_settings.cache_clear()
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    pd.DataFrame(
-        {
-            "学校标识码": [code + school_code_check_digit(code) for code in ("330102001", "330102002")],
-            "学校名称": ["杭州市第一中学", "杭州市第二中学"],
-        }
-    ).to_csv(drop / "schools.csv", index=False)
+    drop = school_drop(tmp_path)
     with transaction(scratch_engine) as session:
         create_source(
             session, name="school-drop", kind="folder", entity="school", settings={"path": str(drop)}
