@@ -13,14 +13,14 @@ from schemas.errors import (
     UnknownElementError,
 )
 from schemas.loader import load_standard
-from schemas.model import Code, CodeList, Derivation, DerivationFilter, Element, Standard, normalize_term
+from schemas.model import Code, CodeList, Derivation, Element, RecordFilter, Standard, normalize_term
 
 __all__ = [
     "Code",
     "CodeList",
     "CompatibilityError",
     "Derivation",
-    "DerivationFilter",
+    "RecordFilter",
     "Element",
     "Incompatibility",
     "InvalidStandardError",

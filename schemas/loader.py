@@ -17,11 +17,12 @@ from typing import Any
 import yaml
 
 from schemas.errors import InvalidStandardError, StandardFileError
-from schemas.model import Code, CodeList, Derivation, DerivationFilter, Element, Standard
+from schemas.model import Code, CodeList, Derivation, Element, RecordFilter, Standard
 
 DATA_DIR = Path(__file__).parent / "data"
 
 _ELEMENT_KEYS = {
+    "applies_when",
     "label_zh",
     "label_en",
     "synonyms",
@@ -205,7 +206,7 @@ def _parse_elements(path: Path, data: Any) -> list[Element]:
             for flt in d.get("filters") or []:
                 f = _check_keys(path, code, flt, {"element", "codes"})
                 filters.append(
-                    DerivationFilter(
+                    RecordFilter(
                         element=str(f.get("element")), codes=_strings(path, code, f.get("codes"), "codes")
                     )
                 )
@@ -215,6 +216,12 @@ def _parse_elements(path: Path, data: Any) -> list[Element]:
                 description_zh=str(d.get("description_zh", "")),
                 description_en=str(d.get("description_en", "")),
                 filters=tuple(filters),
+            )
+        applies_when = None
+        if spec.get("applies_when") is not None:
+            a = _check_keys(path, code, spec["applies_when"], {"element", "codes"})
+            applies_when = RecordFilter(
+                element=str(a.get("element")), codes=_strings(path, code, a.get("codes"), "codes")
             )
         max_length = spec.get("max_length")
         if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, int)):
@@ -240,6 +247,7 @@ def _parse_elements(path: Path, data: Any) -> list[Element]:
                 max_value=_optional_number(path, code, spec, "max"),
                 max_length=max_length,
                 derivation=derivation,
+                applies_when=applies_when,
                 description_zh=str(spec.get("description_zh") or ""),
                 description_en=str(spec.get("description_en") or ""),
             )

@@ -112,8 +112,9 @@ class CodeList:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DerivationFilter:
-    """Restricts the records a counting derivation counts: `element` must hold one of `codes`."""
+class RecordFilter:
+    """The records whose `element` holds one of `codes`: those a counting derivation counts, or those
+    an element applies to (入党年月 only to Party members)."""
 
     element: str
     codes: tuple[str, ...]
@@ -127,7 +128,7 @@ class Derivation:
     inputs: tuple[str, ...]
     description_zh: str
     description_en: str
-    filters: tuple[DerivationFilter, ...] = ()
+    filters: tuple[RecordFilter, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,6 +151,8 @@ class Element:
     max_value: float | None = None
     max_length: int | None = None
     derivation: Derivation | None = None
+    # Only some records have this datum (入党年月: Party members): coverage and tasks count those only.
+    applies_when: RecordFilter | None = None
     description_zh: str = ""
     description_en: str = ""
 
@@ -261,6 +264,14 @@ class Standard:
             fail(
                 f"引用的代码表 {element.code_list} 不存在", f"code list {element.code_list!r} does not exist"
             )
+        if element.applies_when is not None:
+            self._check_filter(element, element.applies_when, "适用条件", "applies_when")
+            source = self._elements[element.applies_when.element]
+            if source.entity != element.entity or source.code_list is None:
+                fail(
+                    f"适用条件应取本实体的代码类元素，{source.code} 不是",
+                    f"applies_when needs a coded element of the same entity, not {source.code!r}",
+                )
         if element.derivation is None:
             return
         for code in element.derivation.inputs:
@@ -269,20 +280,23 @@ class Standard:
             if code == element.code:
                 fail("元素不能由自身派生", "an element cannot be derived from itself")
         for flt in element.derivation.filters:
-            source = self._elements.get(flt.element)
-            if source is None:
+            self._check_filter(element, flt, "派生条件", "derivation filter")
+
+    def _check_filter(self, element: Element, flt: RecordFilter, what_zh: str, what_en: str) -> None:
+        def fail(zh: str, en: str) -> NoReturn:
+            raise InvalidStandardError(element=element.code, reason_zh=zh, reason_en=en)
+
+        source = self._elements.get(flt.element)
+        if source is None:
+            fail(f"{what_zh}中的元素 {flt.element} 不存在", f"{what_en} element {flt.element!r} is unknown")
+        if source.code_list is not None:
+            allowed = set(self._code_lists[source.code_list].values)
+            unknown = [c for c in flt.codes if c not in allowed]
+            if unknown:
                 fail(
-                    f"派生条件中的元素 {flt.element} 不存在",
-                    f"derivation filter element {flt.element!r} is unknown",
+                    f"{what_zh}中的代码 {unknown} 不在代码表 {source.code_list} 中",
+                    f"{what_en} codes {unknown} are not in code list {source.code_list}",
                 )
-            if source.code_list is not None:
-                allowed = set(self._code_lists[source.code_list].values)
-                unknown = [c for c in flt.codes if c not in allowed]
-                if unknown:
-                    fail(
-                        f"派生条件中的代码 {unknown} 不在代码表 {source.code_list} 中",
-                        f"derivation filter codes {unknown} are not in code list {source.code_list}",
-                    )
 
     @property
     def entities(self) -> tuple[str, ...]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+import schemas
 from hub.records.models import ENTITY_TABLES, SCHOOL_COLUMN, RecordHistory, schools_table, teachers_table
 
 
@@ -63,19 +65,58 @@ class RecordRepository:
         columns: Sequence[str],
         extra_keys: Sequence[str],
         school_codes: Sequence[str] | None,
+        *,
+        applies: Mapping[str, schemas.RecordFilter] | None = None,
     ) -> dict[str, dict[str, int]]:
-        """Per school: how many records, and how many hold a value for each column / extra key."""
+        """Per school: how many records (`_rows`), and how many hold a value for each column / extra key
+        (`name`, `extra:key`). For an element that applies to some records only (`applies`, by the same
+        keys), values count among those records, and `applicable:<key>` says how many there are."""
         table = ENTITY_TABLES[entity]
         school = table.c[SCHOOL_COLUMN[entity]]
+        values = {column: table.c[column] for column in columns}
+        values |= {f"extra:{key}": _extra_value(self.session, table, key) for key in extra_keys}
         # Counts are selected by position: a counted column may be the school column itself.
-        names = ["_rows", *columns, *(f"extra:{key}" for key in extra_keys)]
-        selected: list[Any] = [school, func.count()]
-        selected += [func.count(table.c[column]) for column in columns]
-        selected += [func.count(_extra_value(self.session, table, key)) for key in extra_keys]
+        names, selected = ["_rows"], [school, func.count()]
+        for key, value in values.items():
+            condition = (applies or {}).get(key)
+            if condition is None:
+                names.append(key)
+                selected.append(func.count(value))
+                continue
+            applicable = holds(self.session, table, condition)
+            names += [key, f"applicable:{key}"]
+            selected += [
+                func.count(case((applicable, value))),
+                func.coalesce(func.sum(case((applicable, 1), else_=0)), 0),
+            ]
         query = select(*selected).group_by(school)
         if school_codes is not None:
             query = query.where(school.in_(list(school_codes)))
         return {row[0]: dict(zip(names, row[1:], strict=True)) for row in self.session.execute(query)}
+
+    def element_counts(
+        self, entity: str, elements: Sequence[schemas.Element], school_codes: Sequence[str] | None
+    ) -> dict[str, ElementCounts]:
+        """Per school: records, and for each stored element how many hold it among those it applies to."""
+        stored = list({e.code: e for e in elements if e.derivation is None and e.entity == entity}.values())
+        keys = {e.code: _count_key(e) for e in stored}
+        counts = self.filled_counts(
+            entity,
+            [e.name for e in stored if not _is_extra(e)],
+            [e.name for e in stored if _is_extra(e)],
+            school_codes,
+            applies={keys[e.code]: e.applies_when for e in stored if e.applies_when is not None},
+        )
+        return {
+            school: ElementCounts(
+                records=int(count["_rows"]),
+                filled={code: int(count[key]) for code, key in keys.items()},
+                applicable={
+                    code: int(count.get(f"applicable:{key}", count["_rows"])) for code, key in keys.items()
+                },
+            )
+            for school, count in counts.items()
+        }
 
     def rows(
         self,
@@ -118,6 +159,30 @@ class RecordRepository:
         if until is not None:
             query = query.where(RecordHistory.recorded_at <= until)
         return list(self.session.scalars(query.order_by(RecordHistory.recorded_at, RecordHistory.id)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ElementCounts:
+    """One school's records, and per element code: how many hold it, how many it applies to."""
+
+    records: int
+    filled: dict[str, int]
+    applicable: dict[str, int]
+
+
+def _is_extra(element: schemas.Element) -> bool:
+    return element.name.startswith("x_")  # an approved new element, kept in the JSON column
+
+
+def _count_key(element: schemas.Element) -> str:
+    return f"extra:{element.name}" if _is_extra(element) else element.name
+
+
+def holds(session: Session, table: Any, condition: schemas.RecordFilter) -> Any:
+    """SQL: the record's `condition.element` holds one of its codes (NULL when the element is empty)."""
+    name = condition.element.split(".", 1)[1]
+    value = table.c[name] if name in table.c else _extra_value(session, table, name)
+    return value.in_(list(condition.codes))
 
 
 def _extra_value(session: Session, table: Any, key: str) -> Any:

@@ -98,20 +98,17 @@ def coverage_of(
     elements: list[schemas.Element],
     schools: list[str] | None,
 ) -> dict[str, float]:
-    """Share of the scope's records holding a value, per stored element."""
-    unique = {e.code: e for e in elements}.values()
-    stored = [e for e in unique if e.derivation is None and e.entity == entity]
-    if not stored:
+    """Per stored element: the share of the scope's records it applies to that hold a value (an element
+    that applies to none of them is fully covered: there is nothing to ask)."""
+    per_school = RecordRepository(session).element_counts(entity, elements, schools)
+    if not per_school:
         return {}
-    columns = [e.name for e in stored if not _is_extra(e)]
-    extra = [e.name for e in stored if _is_extra(e)]
-    per_school = RecordRepository(session).filled_counts(entity, columns, extra, schools)
-    rows = sum(s["_rows"] for s in per_school.values())
+    codes = next(iter(per_school.values())).filled
     out: dict[str, float] = {}
-    for e in stored:
-        key = f"extra:{e.name}" if _is_extra(e) else e.name
-        filled = sum(s[key] for s in per_school.values())
-        out[e.code] = filled / rows if rows else 0.0
+    for code in codes:
+        applicable = sum(s.applicable[code] for s in per_school.values())
+        filled = sum(s.filled[code] for s in per_school.values())
+        out[code] = filled / applicable if applicable else 1.0
     return out
 
 

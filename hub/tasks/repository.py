@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, case, cast, func, insert, literal, select
+from sqlalchemy import Select, Text, and_, case, cast, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
+import schemas
 from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, schools_table
+from hub.records.repository import holds
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task, TaskRow, TaskSubmission
 
@@ -140,12 +142,24 @@ class TaskRepository:
             yield dict(row)
 
     def progress(
-        self, entity: str, task_ids: Sequence[int], fields: Sequence[str]
+        self,
+        entity: str,
+        task_ids: Sequence[int],
+        fields: Sequence[str],
+        applies: Mapping[str, schemas.RecordFilter] | None = None,
     ) -> dict[int, tuple[int, int]]:
-        """Per task (all asking for the same `fields`): rows whose record still exists, rows holding every field."""
+        """Per task (all asking for the same `fields`): rows whose record still exists, rows holding every
+        field that applies to them (a field with `applies[name]` is done for a record it does not apply to)."""
         table = ENTITY_TABLES[entity]
         key = table.c[KEY_COLUMNS[entity][-1]]
-        complete = and_(*(value_column(self.session, entity, f).is_not(None) for f in fields))
+        done = []
+        for name in fields:
+            filled = value_column(self.session, entity, name).is_not(None)
+            condition = (applies or {}).get(name)
+            if condition is not None:
+                filled = or_(filled, ~func.coalesce(holds(self.session, table, condition), False))
+            done.append(filled)
+        complete = and_(*done)
         query = (
             select(
                 TaskRow.task_id,

@@ -82,10 +82,6 @@ def missing_elements(std: schemas.Standard, request: DataRequest) -> list[schema
     return [std.element(code) for code in codes if code]
 
 
-def _coverage_key(element: schemas.Element) -> str:
-    return f"extra:{element.name}" if element.name.startswith("x_") else element.name
-
-
 @dataclass(frozen=True, kw_only=True)
 class SchoolNeed:
     """What one school holds of a request's missing elements: records, filled counts, what it lacks."""
@@ -105,17 +101,11 @@ def school_needs(
     same answer before anything is sent.
     """
     elements = missing_elements(std, request)
-    counts = RecordRepository(session).filled_counts(
-        request.entity,
-        [e.name for e in elements if not e.name.startswith("x_")],
-        [e.name for e in elements if e.name.startswith("x_")],
-        request.schools,
-    )
+    counts = RecordRepository(session).element_counts(request.entity, elements, request.schools)
     needs: dict[str, SchoolNeed] = {}
     for code, count in counts.items():
-        filled = {e.code: int(count[_coverage_key(e)]) for e in elements}
-        lacking = [e for e in elements if filled[e.code] < count["_rows"]]
-        needs[code] = SchoolNeed(code=code, records=int(count["_rows"]), filled=filled, lacking=lacking)
+        lacking = [e for e in elements if count.filled[e.code] < count.applicable[e.code]]
+        needs[code] = SchoolNeed(code=code, records=count.records, filled=count.filled, lacking=lacking)
     return elements, needs
 
 
@@ -220,9 +210,11 @@ def refresh_progress(session: Session, tasks: list[Task], *, now: datetime) -> N
         if task.status != "closed":
             groups[(task.entity, tuple(task.fields))].append(task)
     repository = TaskRepository(session)
+    std = current_standard(session)
     for (entity, fields), members in groups.items():
-        names = [code.split(".", 1)[1] for code in fields]
-        counts = repository.progress(entity, [t.id for t in members], names)
+        elements = [std.element(code) for code in fields]
+        applies = {e.name: e.applies_when for e in elements if e.applies_when is not None}
+        counts = repository.progress(entity, [t.id for t in members], [e.name for e in elements], applies)
         for task in members:
             task.rows_expected, task.rows_filled = counts.get(task.id, (0, 0))
             if task.status == "open" and task.rows_filled >= task.rows_expected:

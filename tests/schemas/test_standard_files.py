@@ -92,6 +92,25 @@ def test_unknown_derivation_input(data: Path) -> None:
     assert error.path == teacher and error.element == "teacher.age" and "teacher.birthday" in str(error)
 
 
+@pytest.mark.parametrize(
+    ("condition", "says"),
+    [
+        ('{element: teacher.party_status, codes: ["01", "02"]}', "teacher.party_status"),
+        ('{element: teacher.political_status, codes: ["01", "99"]}', "99"),
+        ('{element: teacher.name, codes: ["01"]}', "teacher.name"),
+        ('{element: school.school_type, codes: ["211"]}', "school.school_type"),
+    ],
+    ids=["unknown element", "code not in its list", "not a coded element", "another entity"],
+)
+def test_a_bad_applies_when_names_the_element_and_why(data: Path, condition: str, says: str) -> None:
+    teacher = data / "elements" / "teacher.yaml"
+    good = 'applies_when: {element: teacher.political_status, codes: ["01", "02"]}'
+    edit(teacher, lambda t: t.replace(good, f"applies_when: {condition}"))
+    error = load_error(data)
+    assert error.path == teacher and error.element == "teacher.party_join_date"
+    assert says in str(error)
+
+
 def test_misspelt_key(data: Path) -> None:
     school = data / "elements" / "school.yaml"
     edit(
