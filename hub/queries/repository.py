@@ -38,13 +38,6 @@ from hub.records.models import (
 )
 
 
-def extra_value(dialect: str, table: Any, key: str) -> Any:
-    """An approved new element's value out of the `extra` JSON column, as text."""
-    if dialect == "postgresql":
-        return table.c.extra[key].astext
-    return func.json_extract(table.c.extra, f'$."{key}"')
-
-
 def years_since(dialect: str, column: Any, today: date) -> Any:
     """Whole years from `column` (a date) to `today`, in SQL (年龄 from 出生日期, 教龄 from 参加工作年月)."""
     if dialect == "postgresql":

@@ -45,10 +45,18 @@ from hub.access.scope import in_codes, school_condition
 from hub.access.service import element_codes, usable_grant
 from hub.audit import service as audit
 from hub.errors import Forbidden, Invalid
-from hub.queries.repository import QueryRepository, extra_value, years_since
+from hub.queries.repository import QueryRepository, years_since
 from hub.queries.suppression import Cell, suppress
 from hub.records.derive import deriver
-from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory, schools_table
+from hub.records.models import (
+    ENTITY_TABLES,
+    KEY_COLUMNS,
+    SCHOOL_COLUMN,
+    RecordHistory,
+    is_extra,
+    schools_table,
+)
+from hub.records.repository import extra_value
 from hub.standard.service import current_standard
 
 MAX_PAGE = 10000
@@ -153,10 +161,6 @@ class Plan:
     filters: list[str] = field(default_factory=list)
 
 
-def _is_extra(element: schemas.Element) -> bool:
-    return element.name.startswith("x_")
-
-
 def _scalar(element: schemas.Element, text: str) -> Any:
     """A filter value typed like the element's column (code lists accept labels and aliases)."""
     value_type = element.value_type
@@ -221,13 +225,13 @@ def _parse_filters(plan: Plan, dialect: str, expressions: list[str]) -> list[str
                 )
             inputs = element.derivation.inputs[0].split(".", 1)[1]
             column: Any = years_since(dialect, table.c[inputs], plan.today)
-        elif _is_extra(element):
+        elif is_extra(element):
             column = extra_value(dialect, table, element.name)
         else:
             column = table.c[element.name]
         values = [v for v in raw.split(",")] if operator == "=" else [raw]
         typed = [_scalar(element, v.strip()) for v in values if v.strip()]
-        if _is_extra(element):
+        if is_extra(element):
             typed = [str(v) for v in typed]
         if not typed:
             raise Invalid(
@@ -335,7 +339,7 @@ def _sql_value(
         value: ColumnElement[Any] = years_since(
             dialect, table.c[derivation.inputs[0].split(".", 1)[1]], today
         )
-    elif _is_extra(element):
+    elif is_extra(element):
         return None
     else:
         column = table.c[element.name]
@@ -618,7 +622,7 @@ def _measures(std: schemas.Standard, entity: str, asked: list[str]) -> list[Meas
         numeric = (
             element.value_type in ("integer", "decimal")
             and element.derivation is None
-            and not _is_extra(element)
+            and not is_extra(element)
         )
         yearly = element.derivation is not None and element.derivation.function == "years_since"
         if not (numeric or yearly):
@@ -648,7 +652,7 @@ def _group_keys(
         if (
             element.value_type not in ("code", "boolean")
             or element.derivation is not None
-            or _is_extra(element)
+            or is_extra(element)
         ):
             raise Invalid(
                 f"只能按代码类或是否类数据元分组：{element.label_zh} / group_by takes school, division, or a "

@@ -78,6 +78,11 @@ def entity_columns(std: schemas.Standard, entity: str) -> list[Column[Any]]:
     return columns
 
 
+def is_extra(element: schemas.Element) -> bool:
+    """An approved new element (name x_…): it has no column of its own and lives in the `extra` JSON."""
+    return element.name.startswith("x_")
+
+
 def build_entity_tables(metadata: MetaData, std: schemas.Standard) -> dict[str, Table]:
     schools = Table("schools", metadata, *entity_columns(std, "school"))
     Index("ix_schools_division_code", schools.c.division_code)

@@ -11,7 +11,14 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 import schemas
-from hub.records.models import ENTITY_TABLES, SCHOOL_COLUMN, RecordHistory, schools_table, teachers_table
+from hub.records.models import (
+    ENTITY_TABLES,
+    SCHOOL_COLUMN,
+    RecordHistory,
+    is_extra,
+    schools_table,
+    teachers_table,
+)
 
 
 class SchoolRepository:
@@ -74,7 +81,8 @@ class RecordRepository:
         table = ENTITY_TABLES[entity]
         school = table.c[SCHOOL_COLUMN[entity]]
         values = {column: table.c[column] for column in columns}
-        values |= {f"extra:{key}": _extra_value(self.session, table, key) for key in extra_keys}
+        dialect = self.session.get_bind().dialect.name
+        values |= {f"extra:{key}": extra_value(dialect, table, key) for key in extra_keys}
         # Counts are selected by position: a counted column may be the school column itself.
         names, selected = ["_rows"], [school, func.count()]
         for key, value in values.items():
@@ -102,8 +110,8 @@ class RecordRepository:
         keys = {e.code: _count_key(e) for e in stored}
         counts = self.filled_counts(
             entity,
-            [e.name for e in stored if not _is_extra(e)],
-            [e.name for e in stored if _is_extra(e)],
+            [e.name for e in stored if not is_extra(e)],
+            [e.name for e in stored if is_extra(e)],
             school_codes,
             applies={keys[e.code]: e.applies_when for e in stored if e.applies_when is not None},
         )
@@ -170,25 +178,30 @@ class ElementCounts:
     applicable: dict[str, int]
 
 
-def _is_extra(element: schemas.Element) -> bool:
-    return element.name.startswith("x_")  # an approved new element, kept in the JSON column
-
-
 def _count_key(element: schemas.Element) -> str:
-    return f"extra:{element.name}" if _is_extra(element) else element.name
+    return f"extra:{element.name}" if is_extra(element) else element.name
 
 
 def holds(session: Session, table: Any, condition: schemas.RecordFilter) -> Any:
     """SQL: the record's `condition.element` holds one of its codes (NULL when the element is empty)."""
     name = condition.element.split(".", 1)[1]
-    value = table.c[name] if name in table.c else _extra_value(session, table, name)
+    value = table.c[name] if name in table.c else extra_value(session.get_bind().dialect.name, table, name)
     return value.in_(list(condition.codes))
 
 
-def _extra_value(session: Session, table: Any, key: str) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
+def extra_value(dialect: str, table: Any, key: str) -> Any:
+    """An approved new element's value out of the `extra` JSON column, as text (NULL when absent)."""
+    if dialect == "postgresql":
         return table.c.extra[key].as_string()
     return func.json_extract(table.c.extra, f'$."{key}"')
+
+
+def value_column(session: Session, entity: str, name: str) -> Any:
+    """The SQL value of element `name` of `entity`: its column, or its key in `extra`."""
+    table = ENTITY_TABLES[entity]
+    if name in table.c:
+        return table.c[name]
+    return extra_value(session.get_bind().dialect.name, table, name)
 
 
 def teachers_of(session: Session, school_code: str, columns: Sequence[str]) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from hub.config import Settings
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.kit.clock import local_date
 from hub.records.derive import deriver
-from hub.records.models import SCHOOL_COLUMN
+from hub.records.models import SCHOOL_COLUMN, is_extra
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.requests import rules
 from hub.requests.models import OPEN_STATUSES, DataRequest, RequestField
@@ -110,10 +110,6 @@ def coverage_of(
         filled = sum(s.filled[code] for s in per_school.values())
         out[code] = filled / applicable if applicable else 1.0
     return out
-
-
-def _is_extra(element: schemas.Element) -> bool:
-    return element.name.startswith("x_")
 
 
 def _norm(label: str) -> str:
@@ -542,8 +538,8 @@ def iter_rows(
     """One dict per record in scope, keyed by the request's own labels; derived values computed, masks applied."""
     entity = request.entity
     std = current_standard(session)
-    stored = [c.element.name for c in columns if c.element.derivation is None and not _is_extra(c.element)]
-    extra = [c.element.name for c in columns if c.element.derivation is None and _is_extra(c.element)]
+    stored = [c.element.name for c in columns if c.element.derivation is None and not is_extra(c.element)]
+    extra = [c.element.name for c in columns if c.element.derivation is None and is_extra(c.element)]
     derivers = {}
     for c in columns:
         if c.element.derivation is not None:

@@ -11,21 +11,9 @@ from sqlalchemy.orm import Session
 
 import schemas
 from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, schools_table
-from hub.records.repository import holds
+from hub.records.repository import holds, value_column
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task, TaskRow, TaskSubmission
-
-
-def extra_value(session: Session, table: Any, key: str) -> Any:
-    """An approved new element's value in the `extra` JSON column, as text (NULL when absent)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return table.c.extra[key].as_string()
-    return func.json_extract(table.c.extra, f'$."{key}"')
-
-
-def value_column(session: Session, entity: str, name: str) -> Any:
-    table = ENTITY_TABLES[entity]
-    return extra_value(session, table, name) if name.startswith("x_") else table.c[name]
 
 
 def _record_join(entity: str) -> Any:
