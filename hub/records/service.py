@@ -170,7 +170,6 @@ def ingest_frame(
     # Chunk by chunk: while one chunk is written, the next is validated (see BatchWriter). Every
     # whole-file check (required columns, schools, duplicates) is done above, so chunks are independent.
     accepted = 0
-    bad_rows: set[int] = set()
     per_school: Counter[str] = Counter()
     elements: set[str] = set()
     with BatchWriter(session, entity, batch_id=batch.id, now=now) as writer:
@@ -178,7 +177,6 @@ def ingest_frame(
             chunk = data.iloc[start : start + CHUNK_ROWS]
             valid, failures = _validated(std, entity, chunk, secret_key=secret_key)
             rejected += failures
-            bad_rows |= {r.row for r in failures}
             accepted += len(valid)
             if len(valid):
                 per_school.update(valid[SCHOOL_COLUMN[entity]].value_counts().to_dict())
@@ -187,7 +185,7 @@ def ingest_frame(
             if on_progress is not None:
                 on_progress(start + len(chunk), len(data))
     counts = writer.counts
-    bad_rows |= {r.row for r in rejected}
+    bad_rows = {r.row for r in rejected}
     rejected.sort(key=lambda r: (r.row, r.field))
     batch.accepted = accepted
     batch.rejected = len(bad_rows)
