@@ -170,7 +170,7 @@ def sync_jobs(scheduler: BaseScheduler, session: Session) -> SyncResult:
             jobstore="default", replace_existing=True,
         )  # fmt: skip
         (changed if job is not None else added).append(name)
-    _ensure_close_due_job(scheduler)
+    _ensure_daily_jobs(scheduler)
     result = SyncResult(added=tuple(added), changed=tuple(changed), removed=tuple(removed), kept=tuple(kept))
     if added or changed or removed:
         log.info("scheduler jobs: added %s, changed %s, removed %s", added, changed, removed)
@@ -186,20 +186,22 @@ def _close_due_available() -> bool:
     return hasattr(importlib.import_module("hub.tasks.service"), "close_due_requests")
 
 
-def _ensure_close_due_job(scheduler: BaseScheduler) -> None:
+def _daily_jobs() -> list[tuple[str, str, str, int, int]]:
+    """(id, function, name, hour, minute) of the hub's own daily jobs, in the hub's timezone."""
+    jobs = [(PARTITIONS_JOB_ID, PARTITIONS_JOB, "create the coming months' history partitions", 1, 5)]
+    if _close_due_available():
+        jobs.append((CLOSE_DUE_JOB_ID, CLOSE_DUE_JOB, "close requests whose deadline has passed", 0, 15))
+    return jobs
+
+
+def _ensure_daily_jobs(scheduler: BaseScheduler) -> None:
     # Added once and then left alone, so a run missed while the scheduler was down is made up on restart.
-    if scheduler.get_job(CLOSE_DUE_JOB_ID, jobstore="default") is None and _close_due_available():
-        scheduler.add_job(
-            CLOSE_DUE_JOB, trigger=CronTrigger(hour=0, minute=15, timezone=ZoneInfo(DEFAULT_TIMEZONE)),
-            id=CLOSE_DUE_JOB_ID, name="close requests whose deadline has passed",
-            jobstore="default", replace_existing=True,
-        )  # fmt: skip
-    if scheduler.get_job(PARTITIONS_JOB_ID, jobstore="default") is None:
-        scheduler.add_job(
-            PARTITIONS_JOB, trigger=CronTrigger(hour=1, minute=5, timezone=ZoneInfo(DEFAULT_TIMEZONE)),
-            id=PARTITIONS_JOB_ID, name="create the coming months' history partitions",
-            jobstore="default", replace_existing=True,
-        )  # fmt: skip
+    for job_id, function, name, hour, minute in _daily_jobs():
+        if scheduler.get_job(job_id, jobstore="default") is None:
+            scheduler.add_job(
+                function, trigger=CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(DEFAULT_TIMEZONE)),
+                id=job_id, name=name, jobstore="default", replace_existing=True,
+            )  # fmt: skip
 
 
 def add_sync_job(scheduler: BaseScheduler, engine: Engine, *, seconds: int = SYNC_SECONDS) -> None:
