@@ -34,7 +34,7 @@ def town_with(session: Session, settings: Settings, **withhold: list[int]) -> To
 
 
 @pytest.fixture
-def people(client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings) -> Any:
+def people(client: TestClient, admin_headers: dict[str, str]) -> Any:
     def make(town: Town) -> People:
         return create_people(client, admin_headers, town.schools)
 
