@@ -19,7 +19,7 @@ from typing import Any, Protocol, TextIO
 
 import orjson
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from hub.audit.models import GENESIS_HASH, AuditBySchool, AuditChainHead, AuditEntry
 from hub.db import utcnow
@@ -376,12 +376,6 @@ def record_ingest(
             "rejected": int(batch.rejected or 0),
         },
     )
-
-
-def append_after_stream(factory: sessionmaker[Session], **entry: Any) -> None:
-    """Record a streamed read once its rows went out, in a transaction of its own (the request's has ended)."""
-    with factory.begin() as session:
-        append(session, **entry)
 
 
 def record_task_read(session: Session, principal: Actor, task: Any, *, rows: int) -> AuditEntry:

@@ -345,7 +345,16 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
     per_school: Counter[str] = Counter()
     for row in requests.iter_rows(session, roster, columns, today=today):
         per_school[str(row[requests.SCHOOL_FIELD])] += 1
-    requests.record_data_read(session, people[HRSS], roster, grant, columns, per_school, fmt="csv")
+    requests.record_data_read(
+        session,
+        people[HRSS],
+        entity=roster.entity,
+        request_id=roster.id,
+        grant_id=grant.id,
+        columns=columns,
+        per_school=per_school,
+        fmt="csv",
+    )
 
     reports = [
         (PARTY_TABLE, "rule 12", PUSHED_ANYWAY, None),

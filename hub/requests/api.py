@@ -194,7 +194,7 @@ def request_data(
     request_id_ = request.id
     wants_csv = format == "csv" or "text/csv" in http_request.headers.get("accept", "")
 
-    reader, grant_id = audit.actor_ref(principal), grant.id
+    reader, grant_id, entity = audit.actor_ref(principal), grant.id, request.entity
     per_school: Counter[str] = Counter()
 
     def rows() -> Iterator[dict[str, object]]:
@@ -206,18 +206,18 @@ def request_data(
                     per_school[str(row[service.SCHOOL_FIELD])] += 1
                     yield row
         finally:
-            audit.append_after_stream(
-                factory,
-                principal=reader,
-                action="request.data",
-                entity=request.entity,
-                elements=[c.element.code for c in columns],
-                schools=per_school,
-                grant_id=grant_id,
-                request_id=request_id_,
-                row_count=sum(per_school.values()),
-                detail={"format": "csv" if wants_csv else "json"},
-            )
+            # Recorded once the rows went out, in a transaction of its own (the request's has ended).
+            with factory.begin() as audit_session:
+                service.record_data_read(
+                    audit_session,
+                    reader,
+                    entity=entity,
+                    request_id=request_id_,
+                    grant_id=grant_id,
+                    columns=columns,
+                    per_school=per_school,
+                    fmt="csv" if wants_csv else "json",
+                )
 
     if wants_csv:
         return StreamingResponse(

@@ -564,24 +564,26 @@ def iter_rows(
 def record_data_read(
     session: Session,
     principal: audit.Actor,
-    request: DataRequest,
-    grant: Grant,
+    *,
+    entity: str,
+    request_id: int,
+    grant_id: int,
     columns: list[DataColumn],
     per_school: Mapping[str, int],
-    *,
     fmt: str,
 ) -> None:
-    """Put a read of the answer on the audit log (which elements, schools and rows), in the caller's
-    transaction: each school's "who used our data" shows it."""
+    """Put a read of the answer on the audit log (which elements, schools and rows), in `session`'s
+    transaction: each school's "who used our data" shows it. Plain values, not the request and grant
+    rows, so a stream can record its read after the request's session has ended."""
     audit.append(
         session,
         principal=principal,
         action="request.data",
-        entity=request.entity,
+        entity=entity,
         elements=[c.element.code for c in columns],
         schools=per_school,
-        grant_id=grant.id,
-        request_id=request.id,
+        grant_id=grant_id,
+        request_id=request_id,
         row_count=sum(per_school.values()),
         detail={"format": fmt},
     )

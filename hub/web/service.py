@@ -181,7 +181,16 @@ def data_page(
     page = list(itertools.islice(rows, offset, offset + PAGE_ROWS + 1))
     shown = page[:PAGE_ROWS]
     per_school = Counter(str(row[requests.SCHOOL_FIELD]) for row in shown)
-    requests.record_data_read(session, principal, request, grant, columns, per_school, fmt="web")
+    requests.record_data_read(
+        session,
+        principal,
+        entity=request.entity,
+        request_id=request.id,
+        grant_id=grant.id,
+        columns=columns,
+        per_school=per_school,
+        fmt="web",
+    )
     return DataPage(columns=columns, rows=shown, offset=offset, more=len(page) > PAGE_ROWS)
 
 
@@ -200,7 +209,16 @@ def data_xlsx(session: Session, principal: Principal, request_id: int, *, today:
     for row in requests.iter_rows(session, request, columns, today=today):
         per_school[str(row[requests.SCHOOL_FIELD])] += 1
         sheet.append([row[requests.SCHOOL_FIELD], *(row[c.label] for c in columns)])
-    requests.record_data_read(session, principal, request, grant, columns, per_school, fmt="xlsx")
+    requests.record_data_read(
+        session,
+        principal,
+        entity=request.entity,
+        request_id=request.id,
+        grant_id=grant.id,
+        columns=columns,
+        per_school=per_school,
+        fmt="xlsx",
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

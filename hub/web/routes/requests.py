@@ -604,18 +604,18 @@ def request_data_csv(request_id: int, request: Request, session: SessionDep, pri
                         buffer.truncate()
                 yield buffer.getvalue().encode()
         finally:
-            audit.append_after_stream(
-                factory,
-                principal=reader,
-                action="request.data",
-                entity=entity,
-                elements=[c.element.code for c in columns],
-                schools=per_school,
-                grant_id=grant_id,
-                request_id=scope_id,
-                row_count=sum(per_school.values()),
-                detail={"format": "csv"},
-            )
+            # Recorded once the rows went out, in a transaction of its own (the request's has ended).
+            with factory.begin() as audit_session:
+                requests.record_data_read(
+                    audit_session,
+                    reader,
+                    entity=entity,
+                    request_id=scope_id,
+                    grant_id=grant_id,
+                    columns=columns,
+                    per_school=per_school,
+                    fmt="csv",
+                )
 
     return StreamingResponse(
         lines(),
