@@ -65,6 +65,15 @@ class _Step:
     entity: str
     then_collect: bool
     fields: tuple[tuple[str, str], ...]
+    # Where a real form came from and who issued it (tests/dedup/data/real/): kept for the corpus's
+    # own checks and for reports; scoring never reads them.
+    source: str | None = None
+    issuer: str | None = None
+    department: str | None = None
+    title: str | None = None
+
+
+_DESCRIPTIVE_KEYS = ("source", "issuer", "department", "title")
 
 
 def load_steps(path: str | Path) -> tuple[_Step, ...]:
@@ -98,12 +107,22 @@ def _step(path: str, number: int, raw: Any) -> _Step:
         if not isinstance(item, Sequence) or isinstance(item, str) or len(item) != 2:
             raise DevsetFormatError(path, where, "字段应为 [标签, 概念]", "a field must be [label, concept]")
         fields.append((str(item[0]), str(item[1])))
+    described: dict[str, str | None] = {}
+    for key in _DESCRIPTIVE_KEYS:
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise DevsetFormatError(path, where, f"{key} 应为非空文本", f"{key} must be a non-empty string")
+        described[key] = value
     return _Step(
         id=str(raw.get("id", number)),
         role=str(role),
         entity=str(entity),
         then_collect=bool(raw.get("then_collect", False)),
         fields=tuple(fields),
+        source=described["source"],
+        issuer=described["issuer"],
+        department=described["department"],
+        title=described["title"],
     )
 
 

@@ -1,0 +1,124 @@
+"""The real-form corpus (tests/dedup/data/real) is well formed. Format only: the matcher never runs here.
+
+The held-out part must stay unseen by whoever tunes the matcher, so nothing in this file scores it;
+these checks only keep the corpus loadable, honest about its sources and split by its one rule.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from dedup.devset import load_steps
+from schemas import Standard
+
+_REAL = Path(__file__).parent / "data" / "real"
+_NEW_KEY = re.compile(r"^N\.[a-z][a-z0-9_]*$")
+_FILE_NAME = re.compile(r"^[ab]-[a-z0-9-]+\.yaml$")
+
+
+def _corpus_tools() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("real_corpus_tools", _REAL / "make_baseline.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_TOOLS = _corpus_tools()
+_FILES = _TOOLS.corpus_files()
+
+
+def _forms() -> list[tuple[str, Path, object]]:
+    """(part, file, step) of every check step of the corpus."""
+    found = []
+    for path in _FILES:
+        for step in load_steps(path):
+            if step.role == "check":
+                found.append((path.parent.name, path, step))
+    return found
+
+
+def test_the_corpus_has_both_parts() -> None:
+    assert {path.parent.name for path in _FILES} == {"dev", "holdout"}
+    assert all(_FILE_NAME.match(path.name) for path in _FILES), [p.name for p in _FILES]
+
+
+@pytest.mark.parametrize("path", _FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_file_starts_with_the_current_baseline(path: Path, standard: Standard) -> None:
+    steps = load_steps(path)
+    checked = sorted({step.entity for step in steps if step.role == "check"})
+    baseline = [step for step in steps if step.role == "collected"]
+    assert [step.entity for step in baseline] == checked
+    # Every collected step is the generated baseline, and it is the standard as it is now: a stale
+    # block (after an element was added or renamed) says to rerun make_baseline.py.
+    for step in baseline:
+        assert list(step.fields) == _TOOLS.baseline_fields(standard, step.entity), (
+            f"{path}: the baseline of {step.entity} is stale; run tests/dedup/data/real/make_baseline.py"
+        )
+    assert steps[: len(baseline)] == tuple(baseline), "the baseline comes before the forms"
+
+
+@pytest.mark.parametrize("path", _FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_concept_is_a_valid_key(path: Path, standard: Standard) -> None:
+    bad = []
+    for step in load_steps(path):
+        for label, concept in step.fields:
+            if not label.strip():
+                bad.append(f"{step.id}: an empty label")
+            elif concept.startswith("D:"):
+                code = concept[2:]
+                if not standard.has_element(code) or standard.element(code).entity != step.entity:
+                    bad.append(f"{step.id} {label}: {concept} names no {step.entity} element")
+            elif concept.startswith("N."):
+                if not _NEW_KEY.match(concept):
+                    bad.append(f"{step.id} {label}: {concept} is not N.<lowercase_key>")
+            elif not standard.has_element(concept) or standard.element(concept).entity != step.entity:
+                bad.append(f"{step.id} {label}: {concept} is not a {step.entity} element")
+            elif standard.element(concept).derived:
+                # A derived element is computed, never gathered: such a field is D:<its input>.
+                bad.append(f"{step.id} {label}: {concept} is derived; write D:<the gathered input>")
+    assert bad == []
+
+
+def test_every_form_says_where_it_came_from() -> None:
+    missing = [
+        f"{part}/{path.name} {step.id}"
+        for part, path, step in _forms()
+        if not (step.source and step.issuer and step.title)
+    ]
+    assert missing == []
+
+
+def test_form_ids_are_unique_and_prefixed() -> None:
+    ids = Counter(step.id for _, _, step in _forms())
+    assert [form_id for form_id, count in ids.items() if count > 1] == []
+    assert all(re.match(r"^[AB]-[A-Za-z0-9-]+$", form_id) for form_id in ids), sorted(ids)
+
+
+def test_every_form_is_in_the_part_the_rule_gives_it() -> None:
+    misplaced = [
+        f"{step.id} is in {part}/"
+        for part, _, step in _forms()
+        if (part == "holdout") != _TOOLS.is_holdout(step.id)
+    ]
+    assert misplaced == []
+
+
+def test_the_holdout_is_at_least_a_third_of_the_forms() -> None:
+    parts = Counter(part for part, _, _ in _forms())
+    assert parts["holdout"] * 3 >= parts["holdout"] + parts["dev"], parts
+
+
+def test_the_split_rule_is_pinned() -> None:
+    # sha1 mod 3 of these ids, computed once: if the rule drifted, forms would silently change sides.
+    assert [_TOOLS.is_holdout(form_id) for form_id in ("A-zzb-zhuhai-renmian", "B-example", "z")] == [
+        True,
+        False,
+        False,
+    ]
