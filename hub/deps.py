@@ -13,7 +13,7 @@ from hub.access.models import Principal
 from hub.access.service import authenticate
 from hub.config import Settings
 from hub.db import begin_write
-from hub.errors import Forbidden, NotAuthenticated
+from hub.errors import RoleNotAllowed, TokenRequired
 
 bearer = HTTPBearer(auto_error=False, description="A principal's token: `Authorization: Bearer <token>`")
 
@@ -66,7 +66,7 @@ def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise NotAuthenticated("需要令牌 / a bearer token is required")
+        raise TokenRequired
     return authenticate(session, settings.secret_key.get_secret_value(), credentials.credentials)
 
 
@@ -78,8 +78,9 @@ def require(*kinds: str) -> Callable[[Principal], Principal]:
 
     def check(principal: PrincipalDep) -> Principal:
         if principal.kind not in kinds:
-            raise Forbidden(
-                f"{principal.kind} 账号无权执行此操作 / a {principal.kind} principal may not do this",
+            raise RoleNotAllowed(
+                f"{principal.kind} 账号无权执行此操作",
+                f"a {principal.kind} principal may not do this",
                 detail={"allowed": list(kinds)},
             )
         return principal

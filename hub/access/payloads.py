@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hub.errors import BilingualValueError
+
 PrincipalKind = Literal["department", "statistics", "education", "school", "admin"]
 
 
@@ -66,7 +68,7 @@ class GrantCreate(BaseModel):
             return None
         bad = [s for s in value if not re.fullmatch(r"\d{10}", s)]
         if bad:
-            raise ValueError(f"学校标识码须为10位数字 / school codes have 10 digits: {bad[:5]}")
+            raise BilingualValueError("学校标识码须为10位数字", f"school codes have 10 digits: {bad[:5]}")
         return list(dict.fromkeys(value))
 
     @field_validator("divisions")
@@ -76,8 +78,8 @@ class GrantCreate(BaseModel):
             return None
         bad = [d for d in value if not re.fullmatch(r"\d{2}(\d{2}){0,2}", d)]
         if bad:
-            raise ValueError(
-                f"行政区划代码须为2、4或6位数字 / division codes have 2, 4 or 6 digits: {bad[:5]}"
+            raise BilingualValueError(
+                "行政区划代码须为2、4或6位数字", f"division codes have 2, 4 or 6 digits: {bad[:5]}"
             )
         return list(dict.fromkeys(value))
 

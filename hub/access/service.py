@@ -9,13 +9,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import schemas
+from hub.access.errors import (
+    ClearElementsNotGranted,
+    CodeTaken,
+    GrantAlreadyRevoked,
+    GrantDoesNotCover,
+    GranteeCannotHoldGrant,
+    GranteeNotFound,
+    GrantEntityMismatch,
+    GrantInactive,
+    GrantNotFound,
+    GrantValidityReversed,
+    NoActiveGrant,
+    NoGrantCovers,
+    PrincipalNotFound,
+    SchoolCodeNotAllowed,
+    SchoolCodeRequired,
+    SelfGrant,
+    TokenInvalid,
+    UnknownElements,
+)
 from hub.access.models import Grant, Principal
 from hub.access.payloads import GrantCreate, PrincipalCreate
 from hub.access.repository import GrantRepository, PrincipalRepository
 from hub.audit import service as audit
 from hub.db import utcnow
-from hub.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
+from hub.errors import RoleNotAllowed
 from hub.kit.tokens import new_token, token_digest
+from hub.records.errors import SchoolNotInStore, SchoolsNotInStore
 from hub.records.repository import SchoolRepository
 from hub.standard.service import current_standard
 
@@ -26,20 +47,24 @@ def create_principal(session: Session, secret_key: str, payload: PrincipalCreate
     """Create a principal and return it with its clear token (shown once)."""
     repository = PrincipalRepository(session)
     if repository.by_code(payload.code):
-        raise Conflict(
-            f"代码 {payload.code} 已被使用 / code {payload.code} is already taken",
+        raise CodeTaken(
+            f"代码 {payload.code} 已被使用",
+            f"code {payload.code} is already taken",
             detail={"code": payload.code},
         )
     if payload.kind == "school":
         if not payload.school_code:
-            raise Invalid("学校账号须指定 school_code / a school principal needs a school_code")
+            raise SchoolCodeRequired("学校账号须指定 school_code", "a school principal needs a school_code")
         if not SchoolRepository(session).exists(payload.school_code):
-            raise Invalid(
-                f"学校 {payload.school_code} 不在库中 / school {payload.school_code} is not in the store",
+            raise SchoolNotInStore(
+                f"学校 {payload.school_code} 不在库中",
+                f"school {payload.school_code} is not in the store",
                 detail={"field": "school_code", "value": payload.school_code},
             )
     elif payload.school_code:
-        raise Invalid("只有学校账号可指定 school_code / only school principals carry a school_code")
+        raise SchoolCodeNotAllowed(
+            "只有学校账号可指定 school_code", "only school principals carry a school_code"
+        )
     token = new_token()
     principal = Principal(
         kind=payload.kind,
@@ -55,7 +80,7 @@ def create_principal(session: Session, secret_key: str, payload: PrincipalCreate
 def revoke_principal(session: Session, principal_id: int) -> Principal:
     principal = PrincipalRepository(session).get(principal_id)
     if principal is None:
-        raise NotFound(f"账号 {principal_id} 不存在 / principal {principal_id} not found")
+        raise PrincipalNotFound(f"账号 {principal_id} 不存在", f"principal {principal_id} not found")
     principal.active = False
     principal.revoked_at = utcnow()
     session.flush()
@@ -83,7 +108,7 @@ def ensure_bootstrap_admin(session: Session, secret_key: str, admin_token: str) 
 def authenticate(session: Session, secret_key: str, token: str) -> Principal:
     principal = PrincipalRepository(session).by_token_digest(token_digest(secret_key, token))
     if principal is None or not principal.active:
-        raise NotAuthenticated("令牌无效或已吊销 / the token is invalid or revoked")
+        raise TokenInvalid("令牌无效或已吊销", "the token is invalid or revoked")
     return principal
 
 
@@ -146,9 +171,9 @@ def element_codes(std: schemas.Standard, entity: str, names: list[str], *, field
         else:
             unknown.append(name)
     if unknown:
-        raise Invalid(
-            f"{field} 中有未知数据元：{'、'.join(unknown[:10])} / unknown {entity} elements in {field}: "
-            + ", ".join(unknown[:10]),
+        raise UnknownElements(
+            f"{field} 中有未知数据元：{'、'.join(unknown[:10])}",
+            f"unknown {entity} elements in {field}: " + ", ".join(unknown[:10]),
             detail={"field": field, "value": unknown[:100], "reason": "unknown element"},
         )
     return list(dict.fromkeys(codes))
@@ -159,41 +184,47 @@ def grant_standing_access(
 ) -> Grant:
     """Admin or the education bureau grants a department standing access (refused with reasons otherwise)."""
     if grantor.kind not in GRANTORS:
-        raise Forbidden("只有管理员或教育局可以授权 / only an admin or the education bureau grants access")
+        raise RoleNotAllowed(
+            "只有管理员或教育局可以授权", "only an admin or the education bureau grants access"
+        )
     holder = PrincipalRepository(session).get(payload.department_id)
     if holder is None or not holder.active:
-        raise Invalid(
-            f"被授权方 {payload.department_id} 不存在或已停用 / grantee {payload.department_id} not found or revoked",
+        raise GranteeNotFound(
+            f"被授权方 {payload.department_id} 不存在或已停用",
+            f"grantee {payload.department_id} not found or revoked",
             detail={"field": "department_id", "value": payload.department_id},
         )
     if holder.kind not in GRANT_HOLDERS:
-        raise Invalid(
-            f"{holder.kind} 账号不能持有授权 / a {holder.kind} principal cannot hold a grant",
+        raise GranteeCannotHoldGrant(
+            f"{holder.kind} 账号不能持有授权",
+            f"a {holder.kind} principal cannot hold a grant",
             detail={"field": "department_id", "value": payload.department_id, "allowed": list(GRANT_HOLDERS)},
         )
     if holder.id == grantor.id:
-        raise Forbidden("不能给自己授权 / a principal may not grant itself access")
+        raise SelfGrant("不能给自己授权", "a principal may not grant itself access")
     std = current_standard(session)
     elements = element_codes(std, payload.entity, payload.elements, field="elements")
     clear = element_codes(std, payload.entity, payload.clear_elements, field="clear_elements")
     outside = [c for c in clear if c not in elements]
     if outside:
-        raise Invalid(
-            f"明文数据元须在授权数据元之内：{'、'.join(outside)} / clear_elements must be granted elements: "
-            + ", ".join(outside),
+        raise ClearElementsNotGranted(
+            f"明文数据元须在授权数据元之内：{'、'.join(outside)}",
+            "clear_elements must be granted elements: " + ", ".join(outside),
             detail={"field": "clear_elements", "value": outside},
         )
     if payload.schools is not None:
         unknown = sorted(set(payload.schools) - SchoolRepository(session).existing_codes(payload.schools))
         if unknown:
-            raise Invalid(
-                f"{len(unknown)} 所学校不在库中：{'、'.join(unknown[:10])} / {len(unknown)} schools are not in the store",
+            raise SchoolsNotInStore(
+                f"{len(unknown)} 所学校不在库中：{'、'.join(unknown[:10])}",
+                f"{len(unknown)} schools are not in the store",
                 detail={"field": "schools", "value": unknown[:100]},
             )
     valid_from = payload.valid_from or today
     if payload.valid_until is not None and payload.valid_until < valid_from:
-        raise Invalid(
-            f"有效期至 {payload.valid_until} 早于生效日 {valid_from} / valid_until is before valid_from",
+        raise GrantValidityReversed(
+            f"有效期至 {payload.valid_until} 早于生效日 {valid_from}",
+            "valid_until is before valid_from",
             detail={"field": "valid_until", "value": payload.valid_until.isoformat()},
         )
     grant = create_grant(
@@ -226,15 +257,15 @@ def grant_standing_access(
 def revoke_grant(session: Session, grantor: Principal, grant_id: int) -> Grant:
     """Revoke a grant: every read under it stops at once."""
     if grantor.kind not in GRANTORS:
-        raise Forbidden(
-            "只有管理员或教育局可以撤销授权 / only an admin or the education bureau revokes access"
+        raise RoleNotAllowed(
+            "只有管理员或教育局可以撤销授权", "only an admin or the education bureau revokes access"
         )
     grant = GrantRepository(session).get(grant_id)
     if grant is None:
-        raise NotFound(f"授权 {grant_id} 不存在 / grant {grant_id} not found")
+        raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
     if grant.revoked_at is not None:
-        raise Conflict(
-            f"授权 {grant_id} 已撤销 / grant {grant_id} is already revoked", detail={"grant_id": grant_id}
+        raise GrantAlreadyRevoked(
+            f"授权 {grant_id} 已撤销", f"grant {grant_id} is already revoked", detail={"grant_id": grant_id}
         )
     grant.revoked_at = utcnow()
     grant.revoked_by = grantor.id
@@ -255,7 +286,7 @@ def visible_grant(session: Session, principal: Principal, grant_id: int) -> Gran
     """A grant its holder or a grantor may see (404 for everyone else)."""
     grant = GrantRepository(session).get(grant_id)
     if grant is None or not (principal.kind in GRANTORS or grant.department_id == principal.id):
-        raise NotFound(f"授权 {grant_id} 不存在 / grant {grant_id} not found")
+        raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
     return grant
 
 
@@ -264,7 +295,7 @@ def visible_grants(session: Session, principal: Principal, *, holder_id: int | N
         return GrantRepository(session).list(holder_id=holder_id)
     if principal.kind in GRANT_HOLDERS:
         return GrantRepository(session).list(holder_id=principal.id)
-    raise Forbidden(f"{principal.kind} 账号没有授权 / a {principal.kind} principal holds no grants")
+    raise RoleNotAllowed(f"{principal.kind} 账号没有授权", f"a {principal.kind} principal holds no grants")
 
 
 def usable_grant(
@@ -281,27 +312,30 @@ def usable_grant(
     Checked on every read, so an expired or revoked grant stops access at once.
     """
     if principal.kind not in GRANT_HOLDERS:
-        raise Forbidden(
-            f"{principal.kind} 账号不能查询数据 / a {principal.kind} principal does not query data"
+        raise RoleNotAllowed(
+            f"{principal.kind} 账号不能查询数据", f"a {principal.kind} principal does not query data"
         )
     if grant_id is not None:
         grant = GrantRepository(session).get(grant_id)
         if grant is None or grant.department_id != principal.id:
-            raise NotFound(f"授权 {grant_id} 不存在 / grant {grant_id} not found")
+            raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
         if grant.entity != entity:
-            raise Invalid(
-                f"授权 {grant_id} 针对 {grant.entity}，不是 {entity} / grant {grant_id} is for {grant.entity}, not {entity}",
+            raise GrantEntityMismatch(
+                f"授权 {grant_id} 针对 {grant.entity}，不是 {entity}",
+                f"grant {grant_id} is for {grant.entity}, not {entity}",
                 detail={"field": "grant", "value": grant_id},
             )
         if not grant.active_on(today):
-            raise Forbidden(
-                f"授权 {grant_id} 已过期或被撤销 / grant {grant_id} has expired or was revoked",
+            raise GrantInactive(
+                f"授权 {grant_id} 已过期或被撤销",
+                f"grant {grant_id} has expired or was revoked",
                 detail={"grant_id": grant_id},
             )
         missing = [c for c in elements if c not in grant.elements]
         if missing:
-            raise Forbidden(
-                f"授权 {grant_id} 不含：{'、'.join(missing)} / grant {grant_id} does not cover: {', '.join(missing)}",
+            raise GrantDoesNotCover(
+                f"授权 {grant_id} 不含：{'、'.join(missing)}",
+                f"grant {grant_id} does not cover: {', '.join(missing)}",
                 detail={"grant_id": grant_id, "elements": missing},
             )
         return grant
@@ -312,8 +346,9 @@ def usable_grant(
         if all(c in grant.elements for c in elements):
             return grant
     if not active:
-        raise Forbidden(f"没有有效的 {entity} 数据授权 / no active grant for {entity} data")
-    raise Forbidden(
-        f"没有一项有效授权同时包含所需数据元 / no single active grant covers: {', '.join(elements)}",
+        raise NoActiveGrant(f"没有有效的 {entity} 数据授权", f"no active grant for {entity} data")
+    raise NoGrantCovers(
+        "没有一项有效授权同时包含所需数据元",
+        f"no single active grant covers: {', '.join(elements)}",
         detail={"elements": elements, "grants": [g.id for g in active]},
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, status
 
 from hub.burden import service
+from hub.burden.errors import TermInvalid
 from hub.burden.payloads import (
     BaselineIn,
     BaselineOut,
@@ -17,7 +18,7 @@ from hub.burden.payloads import (
 from hub.burden.terms import Term, TermError, parse_term
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep
-from hub.errors import Invalid, error_responses
+from hub.errors import error_responses, halves
 from hub.kit.clock import local_today
 
 router = APIRouter(tags=["burden"])
@@ -34,7 +35,7 @@ def term_param(
     try:
         return parse_term(term)
     except TermError as exc:
-        raise Invalid(str(exc), detail={"field": "term", "value": term}) from None
+        raise TermInvalid(*halves(exc), detail={"field": "term", "value": term}) from None
 
 
 TermQuery = Annotated[Term | None, Depends(term_param)]

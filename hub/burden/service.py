@@ -21,11 +21,13 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
+from hub.burden.errors import BaselineNegative, BaselineNotFound
 from hub.burden.models import EVERY, BurdenBaseline
 from hub.burden.repository import BurdenRepository, RequestCounts, TaskCounts
 from hub.burden.terms import Term, term_of, terms_between
 from hub.complaints.repository import ComplaintRepository
-from hub.errors import Forbidden, Invalid, NotFound
+from hub.errors import RoleNotAllowed
+from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
 
 # Seed rule 2: at least half of the burden goes.
@@ -83,9 +85,9 @@ class BurdenReport:
 
 def _overseer(principal: Principal) -> None:
     if principal.kind not in OVERSEERS:
-        raise Forbidden(
-            f"{principal.kind} 账号无权查看全市减负统计 / a {principal.kind} principal may not see the city's "
-            "burden dashboard",
+        raise RoleNotAllowed(
+            f"{principal.kind} 账号无权查看全市减负统计",
+            f"a {principal.kind} principal may not see the city's burden dashboard",
             detail={"allowed": list(OVERSEERS)},
         )
 
@@ -93,8 +95,9 @@ def _overseer(principal: Principal) -> None:
 def check_school_view(session: Session, principal: Principal, code: str) -> str | None:
     """The school's name, if `principal` is that school, the education bureau or an admin (403 / 404 otherwise)."""
     if principal.kind not in (*OVERSEERS, "school"):
-        raise Forbidden(
-            f"{principal.kind} 账号无权查看学校视图 / a {principal.kind} principal may not see a school's view",
+        raise RoleNotAllowed(
+            f"{principal.kind} 账号无权查看学校视图",
+            f"a {principal.kind} principal may not see a school's view",
             detail={"allowed": ["school", *OVERSEERS]},
         )
     school = (
@@ -103,7 +106,7 @@ def check_school_view(session: Session, principal: Principal, code: str) -> str 
         else None
     )
     if school is None:
-        raise NotFound(f"学校 {code} 不存在 / school {code} not found")
+        raise SchoolNotFound(f"学校 {code} 不存在", f"school {code} not found")
     name: str | None = school.get("name")
     return name
 
@@ -279,17 +282,19 @@ def set_baseline(
 ) -> BurdenBaseline:
     """The education bureau records how many forms a school (or every school) filled per term before the hub."""
     if principal.kind != "education":
-        raise Forbidden(
-            "只有教育局可以设置减负基数 / only the education bureau sets burden baselines",
+        raise RoleNotAllowed(
+            "只有教育局可以设置减负基数",
+            "only the education bureau sets burden baselines",
             detail={"allowed": ["education"]},
         )
     if forms < 0:
-        raise Invalid(
-            f"基数不能为负数：{forms} / a baseline cannot be negative: {forms}",
+        raise BaselineNegative(
+            f"基数不能为负数：{forms}",
+            f"a baseline cannot be negative: {forms}",
             detail={"field": "forms", "value": forms},
         )
     if school_code is not None and not SchoolRepository(session).exists(school_code):
-        raise NotFound(f"学校 {school_code} 不存在 / school {school_code} not found")
+        raise SchoolNotFound(f"学校 {school_code} 不存在", f"school {school_code} not found")
     repository = BurdenRepository(session)
     key = (term.label if term else EVERY, school_code or EVERY)
     baseline = repository.get_baseline(*key)
@@ -309,13 +314,16 @@ def delete_baseline(
     session: Session, principal: Principal, *, term: Term | None, school_code: str | None
 ) -> None:
     if principal.kind != "education":
-        raise Forbidden(
-            "只有教育局可以设置减负基数 / only the education bureau sets burden baselines",
+        raise RoleNotAllowed(
+            "只有教育局可以设置减负基数",
+            "only the education bureau sets burden baselines",
             detail={"allowed": ["education"]},
         )
     key = (term.label if term else EVERY, school_code or EVERY)
     if not BurdenRepository(session).delete_baseline(*key):
-        raise NotFound(f"没有此基数 {key[0]} / {key[1]} / no baseline for term {key[0]}, school {key[1]}")
+        raise BaselineNotFound(
+            f"没有此基数 {key[0]} / {key[1]}", f"no baseline for term {key[0]}, school {key[1]}"
+        )
 
 
 def today_term(today: date) -> Term:

@@ -31,10 +31,9 @@ class TermError(ValueError):
     """A term that cannot be read: `value` is what was given."""
 
     def __init__(self, value: str) -> None:
-        super().__init__(
-            f"学期格式应为 2026-秋 或 2026-春，收到 {value!r} / a term reads like 2026-秋 (autumn) or "
-            f"2026-春 (spring), got {value!r}"
-        )
+        self.message_zh = f"学期格式应为 2026-秋 或 2026-春，收到 {value!r}"
+        self.message_en = f"a term reads like 2026-秋 (autumn) or 2026-春 (spring), got {value!r}"
+        super().__init__(f"{self.message_zh} / {self.message_en}")
         self.value = value
 
 

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from hub.complaints.reasons import REASON_CODES
+from hub.errors import BilingualValueError
 
 
 class ReasonOut(BaseModel):
@@ -37,9 +38,9 @@ class ComplaintIn(BaseModel):
     def _reason(cls, value: str) -> str:
         value = " ".join(value.split()).lower()
         if value not in REASON_CODES:
-            raise ValueError(
-                f"举报理由 {value!r} 不在代码表中（{'、'.join(REASON_CODES)}） / reason {value!r} is not one of "
-                + ", ".join(REASON_CODES)
+            raise BilingualValueError(
+                f"举报理由 {value!r} 不在代码表中（{'、'.join(REASON_CODES)}）",
+                f"reason {value!r} is not one of " + ", ".join(REASON_CODES),
             )
         return value
 
@@ -52,7 +53,7 @@ class ComplaintIn(BaseModel):
     @model_validator(mode="after")
     def _has_text(self) -> ComplaintIn:
         if not self.text:
-            raise ValueError("请说明举报内容 / say what the complaint is about (text)")
+            raise BilingualValueError("请说明举报内容", "say what the complaint is about (text)")
         return self
 
 
@@ -68,7 +69,7 @@ class AnswerIn(BaseModel):
     @classmethod
     def _strip(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("答复不能为空 / the response is empty")
+            raise BilingualValueError("答复不能为空", "the response is empty")
         return value.strip()
 
 

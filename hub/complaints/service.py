@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from hub.access.models import Principal
 from hub.burden.terms import Term, term_of
 from hub.complaints import reasons as reason_codes
+from hub.complaints.errors import ComplaintClosed, ComplaintNotFound, RequestNotOfSchool
 from hub.complaints.models import Complaint
 from hub.complaints.payloads import AnswerIn, ComplaintIn
 from hub.complaints.repository import ComplaintRepository, principal_names, request_titles, school_names
-from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from hub.errors import RoleNotAllowed
 from hub.requests.models import DataRequest
 from hub.requests.repository import RequestRepository
 
@@ -28,8 +29,9 @@ READERS = ("school", "education", "admin")
 
 def _readers_only(principal: Principal) -> None:
     if principal.kind not in READERS:
-        raise Forbidden(
-            f"{principal.kind} 账号无权查看举报 / a {principal.kind} principal may not see complaints",
+        raise RoleNotAllowed(
+            f"{principal.kind} 账号无权查看举报",
+            f"a {principal.kind} principal may not see complaints",
             detail={"allowed": list(READERS)},
         )
 
@@ -45,12 +47,15 @@ def file_complaint(
     """A school (or a teacher with the school's token) flags a request of the hub or an outside demand."""
     if principal.kind != "school" or not principal.school_code:
         _readers_only(principal)
-        raise Forbidden("只有学校可以举报 / only a school files complaints", detail={"allowed": ["school"]})
+        raise RoleNotAllowed(
+            "只有学校可以举报", "only a school files complaints", detail={"allowed": ["school"]}
+        )
     if payload.request_id is not None:
         request = RequestRepository(session).get(payload.request_id)
         if request is None or not request_concerns(request, principal.school_code):
-            raise Invalid(
-                f"采集需求 {payload.request_id} 不涉及本校，请改填外部要求的说明 / request {payload.request_id} did "
+            raise RequestNotOfSchool(
+                f"采集需求 {payload.request_id} 不涉及本校，请改填外部要求的说明",
+                f"request {payload.request_id} did "
                 "not concern this school; describe the outside demand instead",
                 detail={"field": "request_id", "value": payload.request_id},
             )
@@ -103,7 +108,7 @@ def get_complaint(session: Session, principal: Principal, complaint_id: int) -> 
     _readers_only(principal)
     complaint = ComplaintRepository(session).get(complaint_id)
     if complaint is None or (principal.kind == "school" and complaint.school_code != principal.school_code):
-        raise NotFound(f"举报 {complaint_id} 不存在 / complaint {complaint_id} not found")
+        raise ComplaintNotFound(f"举报 {complaint_id} 不存在", f"complaint {complaint_id} not found")
     return complaint
 
 
@@ -113,14 +118,16 @@ def answer_complaint(
     """The education bureau answers (status answered, may answer again) or settles (closed, final)."""
     if principal.kind != "education":
         _readers_only(principal)
-        raise Forbidden(
-            "只有教育局可以答复举报 / only the education bureau answers complaints",
+        raise RoleNotAllowed(
+            "只有教育局可以答复举报",
+            "only the education bureau answers complaints",
             detail={"allowed": ["education"]},
         )
     complaint = get_complaint(session, principal, complaint_id)
     if complaint.status == "closed":
-        raise Conflict(
-            f"举报 {complaint_id} 已办结，不能再答复 / complaint {complaint_id} is closed and takes no more answers",
+        raise ComplaintClosed(
+            f"举报 {complaint_id} 已办结，不能再答复",
+            f"complaint {complaint_id} is closed and takes no more answers",
             detail={"status": complaint.status},
         )
     complaint.response = payload.response

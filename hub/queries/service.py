@@ -44,7 +44,21 @@ from hub.access.models import Grant, Principal
 from hub.access.scope import in_codes, school_condition
 from hub.access.service import element_codes, usable_grant
 from hub.audit import service as audit
-from hub.errors import Forbidden, Invalid
+from hub.queries.errors import (
+    AggregateOnMasked,
+    CursorInvalid,
+    FilterMalformed,
+    FilterNotGranted,
+    FilterNotSupported,
+    FilterOnMasked,
+    FilterValueInvalid,
+    FilterValueMissing,
+    GroupByNotCodeList,
+    LimitOutOfRange,
+    MeasureMalformed,
+    MeasureNotNumeric,
+    TooManyGroupKeys,
+)
 from hub.queries.repository import QueryRepository, years_since
 from hub.queries.suppression import Cell, suppress
 from hub.records.derive import deriver
@@ -77,8 +91,9 @@ def decode_cursor(cursor: str, *, size: int, kinds: tuple[type, ...], field_name
     try:
         values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
-        raise Invalid(
-            f"游标无效 / the {field_name} cursor is not one this API issued",
+        raise CursorInvalid(
+            "游标无效",
+            f"the {field_name} cursor is not one this API issued",
             detail={"field": field_name, "value": cursor[:100]},
         ) from exc
     if (
@@ -86,8 +101,9 @@ def decode_cursor(cursor: str, *, size: int, kinds: tuple[type, ...], field_name
         or len(values) != size
         or not all(isinstance(v, k) and not isinstance(v, bool) for v, k in zip(values, kinds, strict=True))
     ):
-        raise Invalid(
-            f"游标无效 / the {field_name} cursor is not one this API issued",
+        raise CursorInvalid(
+            "游标无效",
+            f"the {field_name} cursor is not one this API issued",
             detail={"field": field_name, "value": cursor[:100]},
         )
     return values
@@ -187,8 +203,9 @@ def _scalar(element: schemas.Element, text: str) -> Any:
             year, month = text[:7].split("-")
             return date(int(year), int(month), 1)
     except (ValueError, InvalidOperation, LookupError) as exc:
-        raise Invalid(
-            f"筛选值“{text}”不符合 {element.label_zh} 的类型 / {text!r} is not a valid {element.label_en}",
+        raise FilterValueInvalid(
+            f"筛选值“{text}”不符合 {element.label_zh} 的类型",
+            f"{text!r} is not a valid {element.label_en}",
             detail={"field": "where", "value": text, "element": element.code, "reason": str(exc)},
         ) from exc
     return text
@@ -201,8 +218,9 @@ def _parse_filters(plan: Plan, dialect: str, expressions: list[str]) -> list[str
     for expression in expressions:
         match = FILTER.match(expression)
         if not match:
-            raise Invalid(
-                f"筛选条件“{expression}”应写作 数据元=值 / filter {expression!r} should read element=value "
+            raise FilterMalformed(
+                f"筛选条件“{expression}”应写作 数据元=值",
+                f"filter {expression!r} should read element=value "
                 "(also !=, >=, <=, >, <; several values for = separated by commas)",
                 detail={"field": "where", "value": expression},
             )
@@ -210,18 +228,19 @@ def _parse_filters(plan: Plan, dialect: str, expressions: list[str]) -> list[str
         (code,) = element_codes(plan.std, plan.entity, [name], field="where")
         element = plan.std.element(code)
         if code not in plan.grant.elements:
-            raise Forbidden(
-                f"未获授权的数据元不能用于筛选：{code} / {code} is not granted", detail={"elements": [code]}
+            raise FilterNotGranted(
+                f"未获授权的数据元不能用于筛选：{code}", f"{code} is not granted", detail={"elements": [code]}
             )
         if code in plan.masked:
-            raise Forbidden(
-                f"脱敏数据元不能用于筛选：{element.label_zh} / a masked element cannot be filtered on: {code}",
+            raise FilterOnMasked(
+                f"脱敏数据元不能用于筛选：{element.label_zh}",
+                f"a masked element cannot be filtered on: {code}",
                 detail={"elements": [code]},
             )
         if element.derivation is not None:
             if element.derivation.function != "years_since":
-                raise Invalid(
-                    f"{code} 不能用于筛选 / {code} cannot be filtered on", detail={"field": "where"}
+                raise FilterNotSupported(
+                    f"{code} 不能用于筛选", f"{code} cannot be filtered on", detail={"field": "where"}
                 )
             inputs = element.derivation.inputs[0].split(".", 1)[1]
             column: Any = years_since(dialect, table.c[inputs], plan.today)
@@ -234,8 +253,9 @@ def _parse_filters(plan: Plan, dialect: str, expressions: list[str]) -> list[str
         if is_extra(element):
             typed = [str(v) for v in typed]
         if not typed:
-            raise Invalid(
-                f"筛选条件“{expression}”缺少值 / filter {expression!r} has no value",
+            raise FilterValueMissing(
+                f"筛选条件“{expression}”缺少值",
+                f"filter {expression!r} has no value",
                 detail={"field": "where", "value": expression},
             )
         condition: ColumnElement[bool]
@@ -612,9 +632,9 @@ def _measures(std: schemas.Standard, entity: str, asked: list[str]) -> list[Meas
             continue
         kind, _, name = text.partition(":")
         if kind not in ("sum", "avg") or not name:
-            raise Invalid(
-                f"统计量“{text}”应为 count、sum:数据元 或 avg:数据元 / measure {text!r} must be count, sum:<element> "
-                "or avg:<element>",
+            raise MeasureMalformed(
+                f"统计量“{text}”应为 count、sum:数据元 或 avg:数据元",
+                f"measure {text!r} must be count, sum:<element> or avg:<element>",
                 detail={"field": "measure", "value": text},
             )
         (code,) = element_codes(std, entity, [name], field="measure")
@@ -626,8 +646,9 @@ def _measures(std: schemas.Standard, entity: str, asked: list[str]) -> list[Meas
         )
         yearly = element.derivation is not None and element.derivation.function == "years_since"
         if not (numeric or yearly):
-            raise Invalid(
-                f"{element.label_zh} 不是可求和的数值 / {code} is not a number that can be summed or averaged",
+            raise MeasureNotNumeric(
+                f"{element.label_zh} 不是可求和的数值",
+                f"{code} is not a number that can be summed or averaged",
                 detail={"field": "measure", "value": text},
             )
         measures.append(Measure(name=f"{kind}:{code}", kind=kind, element=element))
@@ -638,8 +659,9 @@ def _group_keys(
     std: schemas.Standard, entity: str, asked: list[str]
 ) -> list[tuple[str, schemas.Element | None]]:
     if len(asked) > MAX_GROUP_KEYS:
-        raise Invalid(
-            f"最多按 {MAX_GROUP_KEYS} 个维度分组 / at most {MAX_GROUP_KEYS} group_by keys",
+        raise TooManyGroupKeys(
+            f"最多按 {MAX_GROUP_KEYS} 个维度分组",
+            f"at most {MAX_GROUP_KEYS} group_by keys",
             detail={"field": "group_by", "value": asked},
         )
     keys: list[tuple[str, schemas.Element | None]] = []
@@ -654,8 +676,9 @@ def _group_keys(
             or element.derivation is not None
             or is_extra(element)
         ):
-            raise Invalid(
-                f"只能按代码类或是否类数据元分组：{element.label_zh} / group_by takes school, division, or a "
+            raise GroupByNotCodeList(
+                f"只能按代码类或是否类数据元分组：{element.label_zh}",
+                f"group_by takes school, division, or a "
                 f"code-list or yes/no element; {code} is {element.value_type}",
                 detail={"field": "group_by", "value": name},
             )
@@ -702,9 +725,9 @@ def aggregate(
     )
     touched = [c for c in needed if c in plan.masked]
     if touched:
-        raise Forbidden(
-            f"脱敏数据元不能用于统计：{'、'.join(touched)} / masked elements cannot be grouped or summed: "
-            + ", ".join(touched),
+        raise AggregateOnMasked(
+            f"脱敏数据元不能用于统计：{'、'.join(touched)}",
+            "masked elements cannot be grouped or summed: " + ", ".join(touched),
             detail={"elements": touched},
         )
     dialect = session.get_bind().dialect.name
@@ -987,8 +1010,9 @@ def _masked(column: QueryColumn, value: Any) -> Any:
 
 def check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(
-            f"limit 须在 1 到 {MAX_PAGE} 之间 / limit must be 1 to {MAX_PAGE}",
+        raise LimitOutOfRange(
+            f"limit 须在 1 到 {MAX_PAGE} 之间",
+            f"limit must be 1 to {MAX_PAGE}",
             detail={"field": "limit", "value": limit},
         )
     return limit

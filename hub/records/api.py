@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from hub.access.models import Principal
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, require
-from hub.errors import NotFound, error_responses
+from hub.errors import error_responses
+from hub.records.errors import BatchNotFound
 from hub.records.files import entity_headers, read_upload
 from hub.records.models import IngestBatch
 from hub.records.payloads import ImportResult, RejectedCell
@@ -76,7 +77,7 @@ def batch_errors(batch_id: int, session: SessionDep, _: Curator) -> Response:
     """The rejected rows of an import as a CSV a person can open in Excel (UTF-8 with BOM)."""
     batch = session.get(IngestBatch, batch_id)
     if batch is None:
-        raise NotFound(f"导入批次 {batch_id} 不存在 / batch {batch_id} not found")
+        raise BatchNotFound(f"导入批次 {batch_id} 不存在", f"batch {batch_id} not found")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["行号 row", "字段 field", "值 value", "原因", "reason"])

@@ -10,7 +10,8 @@ import pandas as pd
 
 import schemas
 from connectors.files import read_table
-from hub.errors import Invalid
+from hub.errors import halves
+from hub.records.errors import FileUnreadable
 
 
 def read_upload(
@@ -30,7 +31,7 @@ def read_upload(
     try:
         table = read_table(raw, filename=name, sheet=sheet, expected_headers=expected_headers)
     except ValueError as exc:
-        raise Invalid(str(exc), detail={"file": name}) from exc
+        raise FileUnreadable(*halves(exc), detail={"file": name}) from exc
     return table.frame, hashlib.sha256(raw).hexdigest()
 
 

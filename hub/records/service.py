@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.access.masking import mask
 from hub.audit import service as audit
-from hub.errors import Invalid
 from hub.kit.tokens import teacher_keys
+from hub.records.errors import RequiredColumnsMissing
 from hub.records.models import SCHOOL_COLUMN, IngestBatch
 from hub.records.repository import SchoolRepository
 from hub.records.writer import BatchWriter
@@ -107,8 +107,9 @@ def ingest_frame(
     missing = [e for e in required if e.name not in data.columns]
     if missing:
         names = "、".join(f"{e.label_zh}（{e.name}）" for e in missing)
-        raise Invalid(
-            f"缺少必填列：{names} / required columns missing: {', '.join(e.label_en for e in missing)}",
+        raise RequiredColumnsMissing(
+            f"缺少必填列：{names}",
+            f"required columns missing: {', '.join(e.label_en for e in missing)}",
             detail={"missing_columns": [e.name for e in missing], "unknown_columns": unknown},
         )
     # Readers hand over text; validate_frame trims and normalises the cells it checks.
@@ -259,8 +260,9 @@ def _resolve_schools(
         if school_scope is not None and len(school_scope) == 1:
             data = data.assign(school_code=next(iter(school_scope)))
         else:
-            raise Invalid(
-                "缺少必填列：任职学校（school_code） / required column missing: school (school_code)",
+            raise RequiredColumnsMissing(
+                "缺少必填列：任职学校（school_code）",
+                "required column missing: school (school_code)",
                 detail={"missing_columns": ["school_code"]},
             )
     by_name = SchoolRepository(session).codes_by_name()

@@ -15,7 +15,7 @@ from hub.access.repository import PrincipalRepository
 from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, require
-from hub.errors import Forbidden, error_responses
+from hub.errors import RoleNotAllowed, error_responses
 from hub.kit.clock import local_today
 from hub.requests import service
 from hub.requests.models import DataRequest
@@ -140,7 +140,9 @@ def list_requests(
 ) -> list[RequestOut]:
     """Requests the caller may see: a department its own; the bureaus and admins all."""
     if principal.kind == "school":
-        raise Forbidden("学校请查看 /schools/{code}/overview / schools see their requests in their overview")
+        raise RoleNotAllowed(
+            "学校请查看 /schools/{code}/overview", "schools see their requests in their overview"
+        )
     department_id = principal.id if principal.kind == "department" else None
     requests = RequestRepository(session).list(department_id=department_id, statuses=status_filter)
     return [_out(session, r) for r in requests]

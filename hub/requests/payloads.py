@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hub.errors import BilingualValueError
+
 MAX_FIELDS = 200
 
 
@@ -44,7 +46,7 @@ class FieldIn(BaseModel):
     def _label(cls, value: str) -> str:
         value = _clean_text(value, "字段名称 label ")
         if len(re.sub(r"\W", "", value)) < 1 or len(value) < 2:
-            raise ValueError("字段名称太短 / the label is too short to mean anything")
+            raise BilingualValueError("字段名称太短", "the label is too short to mean anything")
         return value
 
 

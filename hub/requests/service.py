@@ -14,16 +14,29 @@ from sqlalchemy.orm import Session
 import dedup
 import schemas
 from hub.access import masking
+from hub.access.errors import GrantInactive
 from hub.access.models import Grant, Principal
 from hub.access.service import active_grant, create_grant
 from hub.audit import service as audit
 from hub.config import Settings
-from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from hub.errors import RoleNotAllowed
 from hub.kit.clock import local_date
 from hub.records.derive import deriver
+from hub.records.errors import SchoolsNotInStore
 from hub.records.models import SCHOOL_COLUMN, is_extra
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.requests import rules
+from hub.requests.errors import (
+    ApprovalNumberRequired,
+    ElementNotForEntity,
+    NotANewField,
+    RejectionNeedsReason,
+    RequestNotAnswered,
+    RequestNotFound,
+    RequestNotPending,
+    ScopeEmpty,
+    ValidityInPast,
+)
 from hub.requests.models import OPEN_STATUSES, DataRequest, RequestField
 from hub.requests.payloads import DecisionIn, FieldIn, RequestIn, Violation
 from hub.requests.repository import RequestRepository
@@ -81,13 +94,13 @@ def _scope(session: Session, schools: list[str] | None) -> list[str] | None:
     known = SchoolRepository(session).existing_codes(wanted)
     unknown = [s for s in wanted if s not in known]
     if unknown:
-        raise Invalid(
-            f"范围内有 {len(unknown)} 所学校不在库中：{'、'.join(unknown[:10])} / "
+        raise SchoolsNotInStore(
+            f"范围内有 {len(unknown)} 所学校不在库中：{'、'.join(unknown[:10])}",
             f"{len(unknown)} schools in scope are not in the store",
             detail={"field": "schools", "unknown": unknown[:100]},
         )
     if not wanted:
-        raise Invalid("学校范围为空 / the school scope is empty", detail={"field": "schools"})
+        raise ScopeEmpty("学校范围为空", "the school scope is empty", detail={"field": "schools"})
     return wanted
 
 
@@ -242,8 +255,8 @@ def submit(
 ) -> DataRequest:
     """Store a request with its classification; answer it at once when the store holds everything."""
     if principal.kind not in ("department", "education", "admin"):
-        raise Forbidden(
-            "只有部门或教育局可以提交采集需求 / only departments and the education bureau submit requests"
+        raise RoleNotAllowed(
+            "只有部门或教育局可以提交采集需求", "only departments and the education bureau submit requests"
         )
     result = classify(session, settings, payload, today=local_date(now))
     std = current_standard(session)
@@ -336,7 +349,7 @@ def get_request(session: Session, principal: Principal, request_id: int) -> Data
     """A request its department, the statistics bureau, the education bureau or an admin may see."""
     request = RequestRepository(session).get(request_id)
     if request is None or not can_see(principal, request):
-        raise NotFound(f"采集需求 {request_id} 不存在 / request {request_id} not found")
+        raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
     return request
 
 
@@ -385,26 +398,29 @@ def decide(
 ) -> DataRequest:
     """The statistics bureau approves (new fields become elements) or rejects a waiting request."""
     if principal.kind != "statistics":
-        raise Forbidden("只有统计机构可以审批 / only the statistics bureau decides on requests")
+        raise RoleNotAllowed("只有统计机构可以审批", "only the statistics bureau decides on requests")
     request = RequestRepository(session).get(request_id)
     if request is None:
-        raise NotFound(f"采集需求 {request_id} 不存在 / request {request_id} not found")
+        raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
     if request.status != "pending_approval":
-        raise Conflict(
-            f"采集需求 {request_id} 状态为 {request.status}，不在待审批队列 / request {request_id} is {request.status}, "
-            "not waiting for a decision",
+        raise RequestNotPending(
+            f"采集需求 {request_id} 状态为 {request.status}，不在待审批队列",
+            f"request {request_id} is {request.status}, not waiting for a decision",
             detail={"status": request.status},
         )
     request.decided_at, request.decided_by, request.decision_note = now, principal.id, decision.note
     if decision.decision == "reject":
         if not decision.note:
-            raise Invalid("驳回须说明理由 / a rejection needs a reason (note)", detail={"field": "note"})
+            raise RejectionNeedsReason(
+                "驳回须说明理由", "a rejection needs a reason (note)", detail={"field": "note"}
+            )
         request.status = "rejected"
         session.flush()
         return request
     if not decision.approval_number:
-        raise Invalid(
-            "批准须填写批准文号 / an approval needs an approval_number (批准文号)",
+        raise ApprovalNumberRequired(
+            "批准须填写批准文号",
+            "an approval needs an approval_number (批准文号)",
             detail={"field": "approval_number"},
         )
     # Unless the bureau says otherwise, an approval runs to the end of the year, and at least to the
@@ -413,8 +429,9 @@ def decide(
         date(local_date(now).year, 12, 31), request.deadline or date.min
     )
     if valid_until < local_date(now):
-        raise Invalid(
-            f"有效期至 {valid_until} 已过 / valid_until {valid_until} is in the past",
+        raise ValidityInPast(
+            f"有效期至 {valid_until} 已过",
+            f"valid_until {valid_until} is in the past",
             detail={"field": "valid_until", "value": valid_until.isoformat()},
         )
     std = current_standard(session)
@@ -454,13 +471,15 @@ def _apply_reviewer_mappings(
     labels = {f.label for f in request.fields if f.element_code is None}
     for label, code in (decision.mappings or {}).items():
         if label not in labels:
-            raise Invalid(
-                f"“{label}”不是该需求中的新字段 / {label!r} is not a new field of this request",
+            raise NotANewField(
+                f"“{label}”不是该需求中的新字段",
+                f"{label!r} is not a new field of this request",
                 detail={"field": "mappings", "value": label},
             )
         if not std.has_element(code) or std.element(code).entity != request.entity:
-            raise Invalid(
-                f"数据元 {code} 不存在或不属于{request.entity} / element {code} does not exist for {request.entity}",
+            raise ElementNotForEntity(
+                f"数据元 {code} 不存在或不属于{request.entity}",
+                f"element {code} does not exist for {request.entity}",
                 detail={"field": "mappings", "value": code},
             )
         element = std.element(code)
@@ -511,7 +530,7 @@ def readable_request(
     """The request and the grant under which `principal` reads its data (404 / 403 / 409 otherwise)."""
     request = get_request(session, principal, request_id)
     if principal.kind not in ("department", "education", "admin"):
-        raise Forbidden("无权读取数据 / this principal may not read request data")
+        raise RoleNotAllowed("无权读取数据", "this principal may not read request data")
     source = request
     if request.status == "duplicate" and request.duplicate_of:
         source = RequestRepository(session).get(request.duplicate_of) or request
@@ -522,13 +541,14 @@ def readable_request(
 
         close_if_due(session, source, now=utcnow())
     if source.status != "answered":
-        raise Conflict(
-            f"采集需求 {request_id} 尚未完成（{source.status}） / request {request_id} is not answered yet ({source.status})",
+        raise RequestNotAnswered(
+            f"采集需求 {request_id} 尚未完成（{source.status}）",
+            f"request {request_id} is not answered yet ({source.status})",
             detail={"status": source.status},
         )
     grant = active_grant(session, request_id=request.id, department_id=request.department_id, today=today)
     if grant is None:
-        raise Forbidden("授权已过期或被撤销 / the grant for this request has expired or was revoked")
+        raise GrantInactive("授权已过期或被撤销", "the grant for this request has expired or was revoked")
     return request, grant
 
 

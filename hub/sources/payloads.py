@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hub.errors import BilingualValueError
+
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _SCHEDULE_HELP = (
     "Give `cron` (five fields, e.g. '0 2 * * *') or `interval_seconds`, or neither to run only on demand"
@@ -25,7 +27,7 @@ class Schedule(BaseModel):
     @model_validator(mode="after")
     def _one_kind(self) -> Schedule:
         if self.cron and self.interval_seconds:
-            raise ValueError(f"cron 与 interval_seconds 只能二选一 / {_SCHEDULE_HELP}, not both")
+            raise BilingualValueError("cron 与 interval_seconds 只能二选一", f"{_SCHEDULE_HELP}, not both")
         return self
 
 
@@ -154,7 +156,8 @@ def clean_mapping(value: dict[str, str | None]) -> dict[str, str | None]:
     targets = [v for v in cleaned.values() if v]
     repeated = sorted({v for v in targets if targets.count(v) > 1})
     if repeated:
-        raise ValueError(
-            f"多个列映射到同一数据元：{'、'.join(repeated)} / several source columns map to {', '.join(repeated)}"
+        raise BilingualValueError(
+            f"多个列映射到同一数据元：{'、'.join(repeated)}",
+            f"several source columns map to {', '.join(repeated)}",
         )
     return cleaned

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from hub.config import Settings, get_settings
 from hub.db import engine_for, transaction
-from hub.errors import Conflict
+from hub.sources.errors import SourceRunning
 from hub.sources.models import Source
 from hub.sources.repository import SourceRepository
 
@@ -244,7 +244,7 @@ def run_source_job(name: str) -> None:
                 run.rows_read,
                 run.accepted,
             )
-    except Conflict:
+    except SourceRunning:
         log.info("source %s is already running elsewhere; this run is skipped", name)
     except (
         Exception

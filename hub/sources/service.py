@@ -28,9 +28,20 @@ from connectors.mapping import ColumnMapping
 from connectors.mapping import apply_mapping as map_columns
 from hub.config import Settings
 from hub.db import transaction, utcnow
-from hub.errors import Conflict, HubError, Invalid, NotFound
+from hub.errors import HubError
 from hub.records.service import IngestReport, Provenance, ingest_frame
 from hub.sources import readers
+from hub.sources.errors import (
+    FolderEmpty,
+    MappingInvalid,
+    ScheduleInvalid,
+    SourceExists,
+    SourceKindFixed,
+    SourceNotFound,
+    SourceRunning,
+    SourceRunNotFound,
+    SourceSettingsInvalid,
+)
 from hub.sources.models import Source, SourceFile, SourceRun
 from hub.sources.payloads import RunOut, Schedule, SourceIn, SourceOut, SourceUpdate
 from hub.sources.repository import RunRepository, SourceBusyError, SourceRepository
@@ -135,8 +146,9 @@ def _check_settings(kind: str, settings: dict[str, Any]) -> None:
         else:
             readers.check_sql_settings(settings)
     except readers.SourceSettingsError as exc:
-        raise Invalid(
-            f"数据源设置有误：{exc.field}：{exc.message_zh} / invalid source settings: {exc.field}: {exc.message_en}",
+        raise SourceSettingsInvalid(
+            f"数据源设置有误：{exc.field}：{exc.message_zh}",
+            f"invalid source settings: {exc.field}: {exc.message_en}",
             detail={"field": f"settings.{exc.field}"},
         ) from exc
 
@@ -164,8 +176,9 @@ def _check_mapping(
             checked[column] = name
     if problems:
         listed = ", ".join(f"{p['column']} → {p['target']} ({p['reason']})" for p in problems)
-        raise Invalid(
-            f"列映射指向了不存在或不可写入的数据元 / the mapping names elements a {entity} cannot store: {listed}",
+        raise MappingInvalid(
+            "列映射指向了不存在或不可写入的数据元",
+            f"the mapping names elements a {entity} cannot store: {listed}",
             detail={"mapping": problems},
         )
     return checked
@@ -174,7 +187,7 @@ def _check_mapping(
 def get_source(session: Session, name: str) -> Source:
     source = SourceRepository(session).get(name)
     if source is None:
-        raise NotFound(f"数据源 {name} 不存在 / source {name!r} not found", detail={"source": name})
+        raise SourceNotFound(f"数据源 {name} 不存在", f"source {name!r} not found", detail={"source": name})
     return source
 
 
@@ -184,8 +197,9 @@ def create_source(
     """Store a new source config (names are unique)."""
     repository = SourceRepository(session)
     if repository.get(payload.name) is not None:
-        raise Conflict(
-            f"数据源 {payload.name} 已存在 / source {payload.name!r} already exists",
+        raise SourceExists(
+            f"数据源 {payload.name} 已存在",
+            f"source {payload.name!r} already exists",
             detail={"source": payload.name},
         )
     _check_settings(payload.kind, payload.settings)
@@ -249,8 +263,9 @@ def replace_source(session: Session, payload: SourceIn, *, now: datetime | None 
     """Make an existing source match a full config (`hub sources add --replace`); kind and entity stay fixed."""
     source = get_source(session, payload.name)
     if (source.kind, source.entity) != (payload.kind, payload.entity):
-        raise Conflict(
-            f"数据源 {payload.name} 的类型或实体不能修改，请删除后重建 / source {payload.name!r} is a "
+        raise SourceKindFixed(
+            f"数据源 {payload.name} 的类型或实体不能修改，请删除后重建",
+            f"source {payload.name!r} is a "
             f"{source.kind} source of {source.entity} records; delete it to change that",
         )
     update = SourceUpdate(
@@ -276,7 +291,7 @@ def _check_schedule(schedule: Schedule) -> None:
     try:
         build_trigger(schedule.cron, schedule.interval_seconds, schedule.timezone)
     except ScheduleError as exc:
-        raise Invalid(str(exc), detail={"field": "schedule"}) from exc
+        raise ScheduleInvalid(exc.message_zh, exc.message_en, detail={"field": "schedule"}) from exc
 
 
 def schedule_of(source: Source) -> Schedule | None:
@@ -337,7 +352,9 @@ def list_runs(session: Session, name: str, *, limit: int = 50) -> list[SourceRun
 def get_run(session: Session, name: str, run_id: int) -> SourceRun:
     run = RunRepository(session).get(get_source(session, name).id, run_id)
     if run is None:
-        raise NotFound(f"数据源 {name} 没有第 {run_id} 次运行 / source {name!r} has no run {run_id}")
+        raise SourceRunNotFound(
+            f"数据源 {name} 没有第 {run_id} 次运行", f"source {name!r} has no run {run_id}"
+        )
     return run
 
 
@@ -367,8 +384,9 @@ def sample_frame(kind: str, settings: dict[str, Any]) -> pd.DataFrame:
     if kind == "folder":
         newest = readers.newest_file(readers.expand_environment(settings))
         if newest is None:
-            raise Invalid(
-                f"文件夹 {settings.get('path')} 中没有可读的 CSV/XLSX 文件 / no CSV or XLSX file in {settings.get('path')}"
+            raise FolderEmpty(
+                f"文件夹 {settings.get('path')} 中没有可读的 CSV/XLSX 文件",
+                f"no CSV or XLSX file in {settings.get('path')}",
             )
         return read_table(newest).frame
     if kind == "http":
@@ -588,11 +606,11 @@ def run_source(session: Session, app_settings: Settings, name: str, *, trigger: 
     try:
         source = repository.lock(name)
     except SourceBusyError as exc:
-        raise Conflict(
-            f"数据源 {name} 正在运行 / source {name!r} is already running", detail={"source": name}
+        raise SourceRunning(
+            f"数据源 {name} 正在运行", f"source {name!r} is already running", detail={"source": name}
         ) from exc
     if source is None:
-        raise NotFound(f"数据源 {name} 不存在 / source {name!r} not found", detail={"source": name})
+        raise SourceNotFound(f"数据源 {name} 不存在", f"source {name!r} not found", detail={"source": name})
     started = utcnow()
     run = SourceRun(
         source_id=source.id, trigger=trigger, started_at=started, status="failed",

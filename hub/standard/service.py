@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import schemas
-from hub.errors import Conflict
+from hub.standard.errors import ElementsClash, VersionIncompatible
 from hub.standard.models import LearnedSynonym, StandardVersion
 
 _cache: dict[tuple[int, int], schemas.Standard] = {}
@@ -62,14 +62,16 @@ def add_elements(
     try:
         new = old.with_elements(elements)
     except schemas.InvalidStandardError as exc:
-        raise Conflict(
-            f"新数据元与现行标准冲突 / the new elements clash with the current standard: {exc}",
+        raise ElementsClash(
+            "新数据元与现行标准冲突",
+            f"the new elements clash with the current standard: {exc}",
             detail={"element": getattr(exc, "element", None)},
         ) from exc
     problems = schemas.check_compatibility(old, new)
     if problems:
-        raise Conflict(
-            "新版本与现行标准不兼容 / the new version is not compatible with the current standard",
+        raise VersionIncompatible(
+            "新版本与现行标准不兼容",
+            "the new version is not compatible with the current standard",
             detail=[dataclasses.asdict(p) for p in problems],
         )
     session.add(

@@ -13,7 +13,8 @@ from hub.access.repository import PrincipalRepository
 from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, require, writes
-from hub.errors import Invalid, error_responses
+from hub.errors import error_responses
+from hub.records.errors import FileEmpty
 from hub.records.payloads import RejectedCell
 from hub.requests.models import DataRequest
 from hub.requests.payloads import PublishIn
@@ -21,6 +22,7 @@ from hub.requests.repository import RequestRepository
 from hub.requests.service import get_request
 from hub.standard.service import current_standard
 from hub.tasks import service
+from hub.tasks.errors import SubmissionFileMissing, SubmissionJsonMalformed
 from hub.tasks.models import Task
 from hub.tasks.payloads import (
     AllowedValue,
@@ -302,8 +304,9 @@ async def submission_input(request: Request) -> service.SubmissionInput:
             problems = [
                 {"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]} for e in exc.errors()
             ]
-            raise Invalid(
-                'JSON 提交格式不对，应为 {"rows": [...]} / the JSON body must be {"rows": [...]}',
+            raise SubmissionJsonMalformed(
+                'JSON 提交格式不对，应为 {"rows": [...]}',
+                'the JSON body must be {"rows": [...]}',
                 detail=problems,
             ) from exc
         return service.json_input(payload.rows)
@@ -312,15 +315,16 @@ async def submission_input(request: Request) -> service.SubmissionInput:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise Invalid(
-                "请以 file 字段上传 CSV 或 XLSX 文件 / upload the CSV or XLSX as the `file` part",
+            raise SubmissionFileMissing(
+                "请以 file 字段上传 CSV 或 XLSX 文件",
+                "upload the CSV or XLSX as the `file` part",
                 detail={"field": "file"},
             )
         content, filename = await upload.read(), upload.filename
     else:
         content, filename = await request.body(), request.headers.get("x-filename")
     if not content:
-        raise Invalid("上传的文件是空的 / the uploaded file is empty", detail={"field": "file"})
+        raise FileEmpty("上传的文件是空的", "the uploaded file is empty", detail={"field": "file"})
     return service.file_input(content, filename=filename)
 
 

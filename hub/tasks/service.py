@@ -23,7 +23,7 @@ from hub.access.masking import mask
 from hub.access.models import Principal
 from hub.config import Settings
 from hub.db import utcnow
-from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from hub.errors import RoleNotAllowed
 from hub.kit.clock import local_date
 from hub.kit.tokens import teacher_key
 from hub.kit.workdays import add_working_days
@@ -31,10 +31,22 @@ from hub.records.files import entity_headers, read_upload
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.records.service import IngestReport, Provenance, Rejection, ingest_frame
 from hub.requests import rules
+from hub.requests.errors import RequestNotFound
 from hub.requests.models import DataRequest
 from hub.requests.repository import RequestRepository
 from hub.requests.service import grant_for_request
 from hub.standard.service import current_standard, header_key, map_headers
+from hub.tasks.errors import (
+    ApprovalExpired,
+    DeadlineAfterApproval,
+    DeadlineTooSoon,
+    RequestNotApproved,
+    SubmissionEmpty,
+    SubmissionWithoutTaskFields,
+    TaskClosed,
+    TaskNotFound,
+    TaskOfAnotherSchool,
+)
 from hub.tasks.models import Task, TaskSubmission
 from hub.tasks.repository import PublicationRepository, TaskRepository, due_requests, duplicates_of
 
@@ -120,21 +132,24 @@ def publish(
 ) -> Publication:
     """Send an approved request to the schools lacking data: one task each, only the fields it lacks."""
     if principal.kind != "education":
-        raise Forbidden("只有教育局可以向学校发布任务 / only the education bureau publishes tasks to schools")
+        raise RoleNotAllowed(
+            "只有教育局可以向学校发布任务", "only the education bureau publishes tasks to schools"
+        )
     request = RequestRepository(session).get(request_id)
     if request is None:
-        raise NotFound(f"采集需求 {request_id} 不存在 / request {request_id} not found")
+        raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
     today = _today(now)
     if request.status != "approved":
         zh, en = _STATUS_REASONS.get(request.status, (request.status, request.status))
-        raise Conflict(
-            f"采集需求 {request_id} 不能发布：{zh}（状态 {request.status}） / request {request_id} cannot be "
-            f"published: {en} (status {request.status})",
+        raise RequestNotApproved(
+            f"采集需求 {request_id} 不能发布：{zh}（状态 {request.status}）",
+            f"request {request_id} cannot be published: {en} (status {request.status})",
             detail={"status": request.status, "duplicate_of": request.duplicate_of},
         )
     if request.valid_until is not None and request.valid_until < today:
-        raise Conflict(
-            f"批准文号 {request.approval_number} 已于 {request.valid_until} 失效，不能再发布 / the approval "
+        raise ApprovalExpired(
+            f"批准文号 {request.approval_number} 已于 {request.valid_until} 失效，不能再发布",
+            f"the approval "
             f"{request.approval_number} expired on {request.valid_until}; it can no longer be published",
             detail={"status": request.status, "valid_until": request.valid_until.isoformat()},
         )
@@ -146,8 +161,8 @@ def publish(
     )
     if request.valid_until is not None and deadline > request.valid_until:
         # Past its validity the approval no longer covers the collection (seed rule 13).
-        raise Invalid(
-            f"截止日期 {deadline} 晚于批准文号 {request.approval_number} 的有效期 {request.valid_until} / "
+        raise DeadlineAfterApproval(
+            f"截止日期 {deadline} 晚于批准文号 {request.approval_number} 的有效期 {request.valid_until}",
             f"deadline {deadline} is after the approval's validity ({request.valid_until})",
             detail={
                 "field": "deadline",
@@ -157,8 +172,9 @@ def publish(
         )
     violation = rules.deadline_violation(deadline, today, settings)
     if violation is not None:
-        raise Invalid(
-            f"{violation.message} / {violation.message_en}",
+        raise DeadlineTooSoon(
+            violation.message,
+            violation.message_en,
             detail={"field": "deadline", "value": deadline.isoformat(), **(violation.detail or {})},
         )
 
@@ -293,7 +309,7 @@ def task_for(session: Session, principal: Principal, task_id: int, *, now: datet
     _school_facing(principal)
     task = TaskRepository(session).get(task_id)
     if task is None or (principal.kind == "school" and task.school_code != principal.school_code):
-        raise NotFound(f"任务 {task_id} 不存在 / task {task_id} not found")
+        raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
     request = RequestRepository(session).get(task.request_id)
     if request is not None:
         close_if_due(session, request, now=now)
@@ -303,8 +319,9 @@ def task_for(session: Session, principal: Principal, task_id: int, *, now: datet
 def _school_facing(principal: Principal) -> None:
     # Seed rule 10: departments never reach schools, not even by reading what schools were asked.
     if principal.kind not in ("school", "education", "admin"):
-        raise Forbidden(
-            f"{principal.kind} 账号不能访问学校任务（只有教育局面向学校） / a {principal.kind} principal may not "
+        raise RoleNotAllowed(
+            f"{principal.kind} 账号不能访问学校任务（只有教育局面向学校）",
+            f"a {principal.kind} principal may not "
             "use school tasks: only the education bureau reaches schools",
             detail={"allowed": ["school", "education", "admin"]},
         )
@@ -461,20 +478,22 @@ def submit(
     """A school's rows for its task: every valid row stored (with provenance), every bad one reported."""
     if principal.kind != "school":
         _school_facing(principal)
-        raise Forbidden("只有学校本身可以填报任务 / only the school itself submits its task")
+        raise RoleNotAllowed("只有学校本身可以填报任务", "only the school itself submits its task")
     repository = TaskRepository(session)
     task = repository.get(task_id)
     if task is None:
-        raise NotFound(f"任务 {task_id} 不存在 / task {task_id} not found")
+        raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
     if task.school_code != principal.school_code:
-        raise Forbidden(f"任务 {task_id} 属于另一所学校 / task {task_id} belongs to another school")
+        raise TaskOfAnotherSchool(
+            f"任务 {task_id} 属于另一所学校", f"task {task_id} belongs to another school"
+        )
     request = RequestRepository(session).get(task.request_id)
     assert request is not None
     close_if_due(session, request, now=now)
     if task.status == "closed":
-        raise Conflict(
-            f"任务 {task_id} 已关闭（截止日期 {task.deadline}），不再接收填报 / task {task_id} is closed "
-            f"(deadline {task.deadline}) and takes no more submissions",
+        raise TaskClosed(
+            f"任务 {task_id} 已关闭（截止日期 {task.deadline}），不再接收填报",
+            f"task {task_id} is closed (deadline {task.deadline}) and takes no more submissions",
             detail={"status": task.status, "deadline": task.deadline.isoformat()},
         )
     std = current_standard(session)
@@ -483,15 +502,16 @@ def submit(
     frame = frame.astype("str").fillna("")
     frame = frame[(frame.apply(lambda c: c.str.strip()) != "").any(axis=1)]
     if frame.empty:
-        raise Invalid("提交中没有数据行 / the submission holds no rows", detail={"task_id": task.id})
+        raise SubmissionEmpty("提交中没有数据行", "the submission holds no rows", detail={"task_id": task.id})
 
     if submission.source == "json":
         frame = _merge_keys(std, task.entity, frame)
     layout = _layout(std, task, elements, [str(c) for c in frame.columns])
     if not layout.fields:
         labels = "、".join(e.label_zh for e in elements)
-        raise Invalid(
-            f"提交中没有本任务要求的字段（{labels}），请使用任务模板 / the submission carries none of the task's "
+        raise SubmissionWithoutTaskFields(
+            f"提交中没有本任务要求的字段（{labels}），请使用任务模板",
+            f"the submission carries none of the task's "
             f"fields ({', '.join(e.label_en for e in elements)}); use the task's template",
             detail={"expected": [e.label_zh for e in elements], "columns": [str(c) for c in frame.columns]},
         )
@@ -556,17 +576,21 @@ def mark_done(session: Session, principal: Principal, task_id: int, *, now: date
     """The school declares its task done although some rows stay empty (the data does not exist)."""
     if principal.kind != "school":
         _school_facing(principal)
-        raise Forbidden("只有学校本身可以确认任务完成 / only the school itself marks its task done")
+        raise RoleNotAllowed("只有学校本身可以确认任务完成", "only the school itself marks its task done")
     task = TaskRepository(session).get(task_id)
     if task is None:
-        raise NotFound(f"任务 {task_id} 不存在 / task {task_id} not found")
+        raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
     if task.school_code != principal.school_code:
-        raise Forbidden(f"任务 {task_id} 属于另一所学校 / task {task_id} belongs to another school")
+        raise TaskOfAnotherSchool(
+            f"任务 {task_id} 属于另一所学校", f"task {task_id} belongs to another school"
+        )
     request = RequestRepository(session).get(task.request_id)
     assert request is not None
     close_if_due(session, request, now=now)
     if task.status == "closed":
-        raise Conflict(f"任务 {task_id} 已关闭 / task {task_id} is closed", detail={"status": task.status})
+        raise TaskClosed(
+            f"任务 {task_id} 已关闭", f"task {task_id} is closed", detail={"status": task.status}
+        )
     refresh_progress(session, [task], now=now)
     task.marked_done_at = now
     if task.status != "complete":
@@ -777,9 +801,9 @@ def progress(session: Session, principal: Principal, request: DataRequest, *, no
     if principal.kind not in ("education", "admin") and not (
         principal.kind == "department" and request.department_id == principal.id
     ):
-        raise Forbidden(
-            "只有教育局和提出需求的部门可以查看进度 / only the education bureau and the requesting "
-            "department see progress"
+        raise RoleNotAllowed(
+            "只有教育局和提出需求的部门可以查看进度",
+            "only the education bureau and the requesting department see progress",
         )
     tasks = TaskRepository(session).for_request(request.id)
     if request.status == "published":

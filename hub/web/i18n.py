@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from hub.errors import BilingualValueError
+
 LANGS = ("zh", "en")
 DEFAULT = "zh"
 
@@ -457,7 +459,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Try again from the hub's own page.",
     ),
     "error.form": ("表单内容不完整或格式不对。", "The form is incomplete or malformed."),
-    "error.role": ("{kind}账号无权打开此页面", "a {kind} account may not open this page"),
+    "error.role": ("{kind_zh}账号无权打开此页面", "a {kind_en} account may not open this page"),
     "error.cannot_open": (
         "{mine} 账号不能开通 {kind} 账号",
         "a {mine} account may not open a {kind} account",
@@ -496,9 +498,9 @@ def text(key: str, lang: str) -> str:
     return entry[1] if lang == "en" else entry[0]
 
 
-def both(key: str, **values: Any) -> str:
-    """Chinese and English together, in the services' "中文 / English" form."""
-    return f"{text(key, 'zh').format(**values)} / {text(key, 'en').format(**values)}"
+def pair(key: str, **values: Any) -> tuple[str, str]:
+    """The catalogue's Chinese and English for `key`: the two messages of a page's error."""
+    return text(key, "zh").format(**values), text(key, "en").format(**values)
 
 
 def translator(lang: str) -> Callable[..., str]:
@@ -517,11 +519,16 @@ def validation_message(error: Any, lang: str) -> str:
             return text(key, lang).format(**(error.get("ctx") or {}))
         except (KeyError, IndexError):
             return text(key, lang)
-    return pick(str(error.get("msg", "")).removeprefix("Value error, "), lang)
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, BilingualValueError):
+        return cause.message_in(lang)
+    return str(error.get("msg", "")).removeprefix("Value error, ")
 
 
 def pick(message: str | None, lang: str) -> str:
-    """The reader's half of a service message written "中文 / English" (the whole message otherwise).
+    """The reader's half of a name written "中文 / English" (a principal's, say; the whole name otherwise).
+
+    Errors never come here: they carry both languages (`HubError.message_in`).
 
     The split is the first " / " after which no Chinese follows, since Chinese halves may hold a slash.
     """

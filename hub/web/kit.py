@@ -23,9 +23,10 @@ from fastapi.templating import Jinja2Templates
 from hub.access.models import Principal
 from hub.access.service import authenticate
 from hub.deps import SessionDep, SettingsDep
-from hub.errors import Forbidden, HubError, NotAuthenticated
+from hub.errors import HubError, NotAuthenticated, RoleNotAllowed
 from hub.kit.clock import DEFAULT_TIMEZONE
 from hub.web import i18n
+from hub.web.errors import CsrfRefused, FormInvalid
 
 TOKEN_COOKIE = "hub_token"
 LANG_COOKIE = "hub_lang"
@@ -154,14 +155,17 @@ def redirect(url: str, *, message: str | None = None) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def error_response(request: Request, status_code: int, message: str, detail: Any = None) -> Response:
+def error_response(request: Request, error: HubError, *, status_code: int | None = None) -> Response:
+    """The page (or htmx box) for an error, in the reader's language."""
     lang = lang_of(request)
+    status_code = status_code or error.status_code
     heading_key = f"error.status.{status_code}"
     context = {
         "status": status_code,
         "heading": i18n.text(heading_key if i18n.has(heading_key) else "error.title", lang),
-        "message": i18n.pick(message, lang),
-        "detail": detail,
+        "message": error.message_in(lang),
+        "detail": error.detail,
+        "code": error.code,
     }
     if is_htmx(request):
         # htmx leaves 4xx answers unswapped: answer 200 and put the error box where messages go.
@@ -182,7 +186,7 @@ class PageRoute(APIRoute):
 
         async def page(request: Request) -> Response:
             if request.method not in ("GET", "HEAD") and not same_origin(request):
-                response = error_response(request, 403, i18n.both("error.csrf"))
+                response = error_response(request, CsrfRefused(*i18n.pair("error.csrf")))
             else:
                 try:
                     response = await handler(request)
@@ -195,13 +199,13 @@ class PageRoute(APIRoute):
                         response = RedirectResponse(login, status_code=303)
                     response.delete_cookie(TOKEN_COOKIE, path="/")
                 except HubError as exc:
-                    response = error_response(request, exc.status_code, exc.message, exc.detail)
+                    response = error_response(request, exc)
                 except RequestValidationError as exc:
                     problems = [
                         f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
                         for e in exc.errors()
                     ]
-                    response = error_response(request, 422, i18n.both("error.form"), problems)
+                    response = error_response(request, FormInvalid(*i18n.pair("error.form"), detail=problems))
             asked = request.query_params.get("lang")
             if asked in i18n.LANGS:
                 response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, samesite="strict", path="/")
@@ -229,12 +233,11 @@ def role(*kinds: str) -> Any:
     def check(request: Request, principal: PagePrincipal) -> Principal:
         if principal.kind not in kinds:
             lang = lang_of(request)
-            raise Forbidden(
-                " / ".join(
-                    i18n.text("error.role", language).format(
-                        kind=i18n.text(f"kind.{principal.kind}", language)
-                    )
-                    for language in i18n.LANGS
+            raise RoleNotAllowed(
+                *i18n.pair(
+                    "error.role",
+                    kind_zh=i18n.text(f"kind.{principal.kind}", "zh"),
+                    kind_en=i18n.text(f"kind.{principal.kind}", "en"),
                 ),
                 detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in kinds]},
             )

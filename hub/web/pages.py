@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from hub.web import i18n
+from hub.web.errors import PageNotFound
 from hub.web.kit import STATIC, error_response
 from hub.web.routes import auth, bureau, complaints, requests, school
 
@@ -28,6 +29,6 @@ def mount(app: FastAPI) -> None:
         if request.url.path.startswith(MACHINE_PATHS) or exc.status_code not in (404, 405):
             return await http_exception_handler(request, exc)
         key = "error.not_found" if exc.status_code == 404 else "error.method"
-        return error_response(request, exc.status_code, i18n.both(key))
+        return error_response(request, PageNotFound(*i18n.pair(key)), status_code=exc.status_code)
 
     app.add_exception_handler(HTTPException, not_a_page)

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 import schemas
 from connectors.files import FileReadError, read_table
 from hub.access.models import Grant, Principal
-from hub.errors import Invalid
+from hub.errors import halves
+from hub.records.errors import FileUnreadable
 from hub.records.repository import SchoolRepository
 from hub.requests import service as requests
 from hub.requests.models import DataRequest
@@ -28,6 +29,7 @@ from hub.standard.service import current_standard
 from hub.tasks.repository import PublicationRepository
 from hub.tasks.service import school_needs
 from hub.web import i18n
+from hub.web.errors import NoHeaderRow
 
 VALUE_TYPES = ("string", "integer", "decimal", "date", "year_month", "boolean")
 # Columns a form carries for layout only: never a datum to request.
@@ -99,12 +101,12 @@ def header_labels(std: schemas.Standard, content: bytes, filename: str | None) -
     try:
         table = read_table(content, filename=filename, expected_headers=expected)
     except (FileReadError, ValueError) as exc:
-        raise Invalid(f"{exc}", detail={"field": "file", "value": filename}) from exc
+        raise FileUnreadable(*halves(exc), detail={"field": "file", "value": filename}) from exc
     labels = [h.strip() for h in table.headers if h and h.strip()]
     labels = [h for h in labels if h.lower() not in LAYOUT_HEADERS and not h.lower().startswith("unnamed")]
     if not labels:
-        raise Invalid(
-            i18n.both("error.no_header"),
+        raise NoHeaderRow(
+            *i18n.pair("error.no_header"),
             detail={"field": "file", "value": filename},
         )
     return [FieldLine(label=h) for h in dict.fromkeys(labels)]

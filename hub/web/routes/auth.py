@@ -13,8 +13,9 @@ from hub.access.models import Principal
 from hub.access.payloads import PrincipalCreate
 from hub.access.repository import PrincipalRepository
 from hub.deps import SessionDep, SettingsDep
-from hub.errors import Forbidden, HubError, NotAuthenticated
+from hub.errors import HubError, NotAuthenticated
 from hub.web import i18n
+from hub.web.errors import AccountKindNotAllowed, CannotRevokeSelf
 from hub.web.kit import (
     TOKEN_COOKIE,
     PagePrincipal,
@@ -142,13 +143,13 @@ def create_principal(
     form = {"kind": kind, "name": name.strip(), "code": code.strip(), "school_code": school_code.strip()}
     lang = lang_of(request)
     if kind not in CREATABLE[principal.kind]:
-        raise Forbidden(
-            " / ".join(
+        raise AccountKindNotAllowed(
+            *(
                 i18n.text("error.cannot_open", language).format(
                     mine=i18n.text(f"kind.{principal.kind}", language),
                     kind=i18n.text(f"kind.{kind}", language),
                 )
-                for language in i18n.LANGS
+                for language in ("zh", "en")
             ),
             detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in CREATABLE[principal.kind]]},
         )
@@ -172,7 +173,7 @@ def create_principal(
             request,
             session,
             principal,
-            error=i18n.pick(exc.message, lang),
+            error=exc.message_in(lang),
             form=form,
             status_code=exc.status_code,
         )
@@ -185,6 +186,6 @@ def revoke_principal(
 ) -> Response:
     """Revoke an account: its token stops working at once (admin only, as in the API)."""
     if principal_id == principal.id:
-        raise Forbidden(i18n.both("error.revoke_self"))
+        raise CannotRevokeSelf(*i18n.pair("error.revoke_self"))
     access.revoke_principal(session, principal_id)
     return redirect("/principals", message="principal_revoked")

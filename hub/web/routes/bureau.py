@@ -20,14 +20,16 @@ from hub.access.payloads import GrantCreate
 from hub.access.repository import PrincipalRepository
 from hub.audit import service as audit
 from hub.burden import service as burden
+from hub.burden.errors import TermInvalid
 from hub.burden.terms import Term, TermError, parse_term, term_of
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
-from hub.errors import HubError, Invalid
+from hub.errors import HubError, halves
 from hub.kit.clock import DEFAULT_TIMEZONE, local_today
 from hub.sources import service as sources
 from hub.standard.service import current_standard
 from hub.web import charts, i18n
+from hub.web.errors import DateMalformed, FormsNotInteger
 from hub.web.kit import PageRoute, is_htmx, lang_of, redirect, render, role
 from hub.web.repository import AuditViewRepository
 
@@ -54,7 +56,7 @@ def chosen_term(term: str | None) -> Term:
     try:
         return parse_term(term)
     except TermError as exc:
-        raise Invalid(str(exc), detail={"field": "term", "value": term}) from None
+        raise TermInvalid(*halves(exc), detail={"field": "term", "value": term}) from None
 
 
 def term_choices(session: Session, current: Term) -> list[Term]:
@@ -171,8 +173,8 @@ def set_baseline(
     try:
         count = int(forms)
     except ValueError:
-        raise Invalid(
-            i18n.both("error.forms_integer", value=forms),
+        raise FormsNotInteger(
+            *i18n.pair("error.forms_integer", value=forms),
             detail={"field": "forms", "value": forms},
         ) from None
     burden.set_baseline(
@@ -223,7 +225,7 @@ def run_source(
         run = sources.run_source(session, settings, name, trigger="web")
     except HubError as exc:
         session.rollback()
-        message = i18n.pick(exc.message, lang_of(request))
+        message = exc.message_in(lang_of(request))
         return _sources_page(request, session, principal, error=message, status_code=exc.status_code)
     return _sources_page(request, session, principal, run=sources.run_out(run, name, with_rejections=True))
 
@@ -340,7 +342,7 @@ def create_grant(
             request,
             session,
             principal,
-            error=i18n.pick(exc.message, lang),
+            error=exc.message_in(lang),
             form=form,
             status_code=exc.status_code,
         )
@@ -363,7 +365,7 @@ def _day(value: str, *, end: bool = False) -> datetime | None:
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise Invalid(i18n.both("error.date", value=value), detail={"value": value}) from None
+        raise DateMalformed(*i18n.pair("error.date", value=value), detail={"value": value}) from None
     # A day on the page is a Beijing day, as deadlines and terms are (hub.kit.clock).
     return datetime.combine(
         day + timedelta(days=1) if end else day, time.min, tzinfo=ZoneInfo(DEFAULT_TIMEZONE)

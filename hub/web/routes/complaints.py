@@ -17,12 +17,13 @@ from hub.complaints.reasons import REASONS
 from hub.config import Settings
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
-from hub.errors import HubError, Invalid
+from hub.errors import HubError
 from hub.kit.clock import local_today
 from hub.schools.repository import SchoolViewRepository
 from hub.selfcheck import service as selfcheck
 from hub.selfcheck.workbook import build_workbook
 from hub.web import i18n
+from hub.web.errors import AnswerEmpty, SchoolNotNamed
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
 from hub.web.routes.bureau import chosen_term, term_choices
 
@@ -114,7 +115,7 @@ def file_complaint(
     except HubError as exc:
         session.rollback()
         return _new_page(
-            request, session, principal, form, error=i18n.pick(exc.message, lang), status_code=exc.status_code
+            request, session, principal, form, error=exc.message_in(lang), status_code=exc.status_code
         )
     return redirect("/complaints", message="complaint_filed")
 
@@ -131,7 +132,7 @@ def answer_complaint(
     try:
         payload = AnswerIn(response=response, status=status)  # type: ignore[arg-type]
     except ValidationError:
-        raise Invalid(i18n.both("error.empty_answer"), detail={"field": "response"}) from None
+        raise AnswerEmpty(*i18n.pair("error.empty_answer"), detail={"field": "response"}) from None
     complaints.answer_complaint(session, principal, complaint_id, payload, now=utcnow())
     return redirect("/complaints", message="complaint_answered")
 
@@ -143,8 +144,8 @@ def _school_code(principal: Principal, school: str) -> str:
     if principal.kind == "school":
         return principal.school_code or ""
     if not school.strip():
-        raise Invalid(
-            i18n.both("error.name_school"),
+        raise SchoolNotNamed(
+            *i18n.pair("error.name_school"),
             detail={"field": "school", "value": school},
         )
     return school.strip()

@@ -288,7 +288,7 @@ def check_request(
         try:
             result = _classification(session, settings, payload, lang)
         except HubError as exc:
-            problems = [i18n.pick(exc.message, lang)]
+            problems = [exc.message_in(lang)]
     if is_htmx(request):
         return render(
             request, "_classification.html", {"result": result, "problems": problems}, principal=principal
@@ -315,7 +315,7 @@ def read_header(
         try:
             read = web.header_labels(current_standard(session), content, file.filename if file else None)
         except HubError as exc:
-            problems.append(i18n.pick(exc.message, lang))
+            problems.append(exc.message_in(lang))
         else:
             have = web.parse_field_lines(form["labels"])
             known = {f.label for f in have}
@@ -350,7 +350,7 @@ def submit_request(
     except HubError as exc:
         session.rollback()
         return _new_page(
-            request, principal, form, problems=[i18n.pick(exc.message, lang)], status_code=exc.status_code
+            request, principal, form, problems=[exc.message_in(lang)], status_code=exc.status_code
         )
     return redirect(f"/requests/{created.id}", message="request_submitted")
 
@@ -472,7 +472,7 @@ def publish(
             session,
             principal,
             request_id,
-            error=i18n.pick(exc.message, lang),
+            error=exc.message_in(lang),
             status_code=exc.status_code,
         )
     return redirect(f"/requests/{request_id}", message="published")
@@ -549,11 +549,11 @@ def decide(
         )
         requests.decide(session, principal, request_id, payload, now=utcnow())
     except (ValidationError, ValueError) as exc:
-        message = str(exc) if not isinstance(exc, ValidationError) else i18n.both("error.form")
-        return _review_page(request, session, principal, errors={request_id: i18n.pick(message, lang)})
+        message = i18n.text("error.form", lang) if isinstance(exc, ValidationError) else str(exc)
+        return _review_page(request, session, principal, errors={request_id: message})
     except HubError as exc:
         session.rollback()
-        return _review_page(request, session, principal, errors={request_id: i18n.pick(exc.message, lang)})
+        return _review_page(request, session, principal, errors={request_id: exc.message_in(lang)})
     return redirect("/review", message="decided")
 
 

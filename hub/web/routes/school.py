@@ -18,6 +18,7 @@ from hub.config import Settings
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, writes
 from hub.errors import HubError
+from hub.records.errors import FileEmpty
 from hub.records.files import read_upload
 from hub.requests.repository import RequestRepository
 from hub.schools import service as schools
@@ -223,7 +224,7 @@ def _fill(
         result = tasks.submit(session, settings, principal, task.id, tasks.json_input(rows), now=utcnow())
     except HubError as exc:
         session.rollback()
-        outcome = Outcome(other=[i18n.pick(exc.message, lang)])
+        outcome = Outcome(other=[exc.message_in(lang)])
         return _fill_page(
             request, session, principal, task, typed=typed, outcome=outcome, status_code=exc.status_code
         )
@@ -250,14 +251,14 @@ def upload_task(
     filename = file.filename if file is not None else None
     try:
         if not content:
-            raise HubError(i18n.both("error.empty_file"), status_code=422)
+            raise FileEmpty(*i18n.pair("error.empty_file"))
         frame, sha256 = read_upload(content, filename=filename)
         source = "xlsx" if content[:2] == b"PK" else "csv"
         submission = tasks.SubmissionInput(frame=frame, source=source, filename=filename, sha256=sha256)
         result = tasks.submit(session, settings, principal, task.id, submission, now=utcnow())
     except HubError as exc:
         session.rollback()
-        outcome = Outcome(other=[i18n.pick(exc.message, lang)])
+        outcome = Outcome(other=[exc.message_in(lang)])
         return _fill_page(request, session, principal, task, outcome=outcome, status_code=exc.status_code)
     outcome = Outcome(
         accepted=result.accepted, rejected_rows=result.rejected_rows, extra_columns=result.extra_columns

@@ -32,7 +32,7 @@ def test_only_admins_create_principals(client: TestClient, admin_headers: dict[s
         json={"kind": "admin", "name": "me too", "code": "sneaky"},
     )
     assert answer.status_code == 403
-    assert answer.json()["error"] == "forbidden"
+    assert answer.json()["error"] == "forbidden" and answer.json()["code"] == "RoleNotAllowed"
 
 
 def test_duplicate_code_is_a_conflict_with_the_code_named(
@@ -42,6 +42,7 @@ def test_duplicate_code_is_a_conflict_with_the_code_named(
     assert client.post("/api/v1/principals", headers=admin_headers, json=body).status_code == 201
     again = client.post("/api/v1/principals", headers=admin_headers, json=body)
     assert again.status_code == 409
+    assert again.json()["code"] == "CodeTaken"
     assert "health" in again.json()["message"]
 
 
@@ -85,3 +86,4 @@ def test_error_shape_is_the_same_for_validation_errors(
     assert answer.status_code == 422
     body = answer.json()
     assert body["error"] == "invalid" and body["detail"][0]["field"].endswith("kind")
+    assert body["code"] == "BodyInvalid"

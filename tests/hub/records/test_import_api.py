@@ -85,7 +85,7 @@ def test_empty_and_broken_files_get_a_clear_422(client: TestClient, admin_header
             files={"file": (name, content, "text/csv")},
         )
         assert answer.status_code == 422, answer.text
-        assert answer.json()["message"]
+        assert answer.json()["message"] and answer.json()["code"] == "FileUnreadable"
 
 
 def test_departments_cannot_import(client: TestClient, admin_headers) -> None:  # type: ignore[no-untyped-def]

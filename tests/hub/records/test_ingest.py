@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from hub.config import Settings
 from hub.db import utcnow
 from hub.demo.city import generate_city
-from hub.errors import Invalid
+from hub.records.errors import RequiredColumnsMissing
 from hub.kit.tokens import teacher_key
 from hub.records.models import RecordHistory, teachers_table
 from hub.records.service import Provenance, values_as_of
@@ -89,8 +89,9 @@ def test_duplicate_teacher_within_a_file_names_the_first_row(
 
 def test_required_column_missing_refuses_the_whole_file(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
     frame = teachers(city).drop(columns=["id_number"])
-    with pytest.raises(Invalid) as raised:
+    with pytest.raises(RequiredColumnsMissing) as raised:
         ingest(session, settings, "teacher", frame)
+    assert raised.value.code == "RequiredColumnsMissing"
     assert "公民身份号码" in raised.value.message
     assert raised.value.detail["missing_columns"] == ["id_number"]
     assert stored(session) == 0

@@ -237,7 +237,7 @@ def test_bad_requests_get_a_clear_4xx_and_store_nothing(
     for path in ("/api/v1/requests/check", "/api/v1/requests"):
         answer = client.post(path, headers=dept, json=bad)
         assert 400 <= answer.status_code < 500, answer.text
-        assert answer.json()["message"]
+        assert answer.json()["message"] and answer.json()["code"]
     assert session.scalar(select(func.count()).select_from(DataRequest)) == 0
 
 

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, func, select
 
 from hub.config import Settings, get_settings
 from hub.db import transaction
-from hub.errors import Conflict
 from hub.records.models import schools_table
+from hub.sources.errors import SourceRunning
 from hub.sources.models import Source, SourceRun
 from hub.sources.payloads import SourceUpdate
 from hub.sources.scheduler import (
@@ -317,7 +317,7 @@ def test_a_second_run_of_a_running_source_is_refused_not_overlapped(scratch_engi
     with scratch_engine.connect() as running:
         running.begin()
         running.execute(select(Source).where(Source.name == "hr-feed").with_for_update())
-        with pytest.raises(Conflict, match="already running"), transaction(scratch_engine) as session:
+        with pytest.raises(SourceRunning, match="already running"), transaction(scratch_engine) as session:
             run_source(session, settings, "hr-feed")
     with transaction(scratch_engine) as session:
         assert run_source(session, settings, "hr-feed").status == "failed"  # runs once the other has ended

@@ -96,6 +96,7 @@ def test_publishing_an_unapproved_request_is_refused_with_the_reason(
     assert answer.status_code == 409
     body = answer.json()
     assert body["detail"]["status"] == "pending_approval"
+    assert body["code"] == "RequestNotApproved"
     assert "审批" in body["message"] and "approved" in body["message"]
 
 
@@ -103,6 +104,7 @@ def test_publishing_twice_is_refused(client: TestClient, people: People) -> None
     request_id, _ = published_request(client, people, "普通话水平等级")
     answer = client.post(f"/api/v1/requests/{request_id}/publish", headers=people.education)
     assert answer.status_code == 409 and answer.json()["detail"]["status"] == "published"
+    assert answer.json()["code"] == "RequestNotApproved"
 
 
 def test_a_deadline_under_the_minimum_is_refused_with_the_earliest_allowed_date(
@@ -119,6 +121,7 @@ def test_a_deadline_under_the_minimum_is_refused_with_the_earliest_allowed_date(
     assert answer.status_code == 422
     earliest = add_working_days(today, settings.min_working_days)
     assert answer.json()["detail"]["earliest_allowed"] == earliest.isoformat()
+    assert answer.json()["code"] == "DeadlineTooSoon"
     assert earliest.isoformat() in answer.json()["message"]
     publication = publish(client, people.education, request["id"], deadline=earliest.isoformat())
     assert publication["deadline"] == earliest.isoformat()
@@ -136,6 +139,7 @@ def test_an_expired_approval_stops_publication_naming_the_date(
     session.flush()
     answer = client.post(f"/api/v1/requests/{request['id']}/publish", headers=people.education)
     assert answer.status_code == 409
+    assert answer.json()["code"] == "ApprovalExpired"
     assert expired.isoformat() in answer.json()["message"]
     assert session.scalar(select(func.count()).select_from(Task)) == 0
 

@@ -279,6 +279,7 @@ def test_a_broken_xlsx_is_refused_whole_and_stores_nothing(
         files={"file": ("填报.xlsx", broken, XLSX)},
     )
     assert answer.status_code == 422
+    assert answer.json()["code"] == "FileUnreadable"
     assert "Excel" in answer.json()["message"]
     assert session.scalar(select(func.count()).select_from(TaskSubmission)) == 0
     assert (

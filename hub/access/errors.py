@@ -1,0 +1,77 @@
+"""What can go wrong with principals, tokens and grants: one class per case, its name the `code`."""
+
+from __future__ import annotations
+
+from hub.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
+
+
+class TokenInvalid(NotAuthenticated):
+    """The bearer token matches no active principal (unknown or revoked)."""
+
+
+class CodeTaken(Conflict):
+    """Another principal already has this code."""
+
+
+class SchoolCodeRequired(Invalid):
+    """A school principal needs the code of its school."""
+
+
+class SchoolCodeNotAllowed(Invalid):
+    """Only school principals carry a school code."""
+
+
+class PrincipalNotFound(NotFound):
+    """No principal with this id."""
+
+
+class UnknownElements(Invalid):
+    """A grant names elements the standard does not hold for the entity."""
+
+
+class GranteeNotFound(Invalid):
+    """The grant's holder does not exist or was revoked."""
+
+
+class GranteeCannotHoldGrant(Invalid):
+    """The grant's holder is of a role that holds no grants."""
+
+
+class SelfGrant(Forbidden):
+    """A principal may not grant itself access."""
+
+
+class ClearElementsNotGranted(Invalid):
+    """Elements to be shown unmasked must be among the granted ones."""
+
+
+class GrantValidityReversed(Invalid):
+    """A grant's end is before its start."""
+
+
+class GrantNotFound(NotFound):
+    """No grant with this id that the caller may see."""
+
+
+class GrantAlreadyRevoked(Conflict):
+    """The grant was revoked before."""
+
+
+class GrantEntityMismatch(Invalid):
+    """The named grant is for another entity."""
+
+
+class GrantInactive(Forbidden):
+    """The grant behind a read has expired or was revoked."""
+
+
+class GrantDoesNotCover(Forbidden):
+    """The named grant lacks elements the read asks for."""
+
+
+class NoActiveGrant(Forbidden):
+    """The caller holds no active grant for the entity."""
+
+
+class NoGrantCovers(Forbidden):
+    """No single active grant covers every element the read asks for."""

@@ -1,0 +1,33 @@
+"""What can go wrong with the store, its schools and imports: one class per case, its name the `code`."""
+
+from __future__ import annotations
+
+from hub.errors import Invalid, NotFound
+
+
+class SchoolNotFound(NotFound):
+    """No school with this code (or none the caller may see)."""
+
+
+class SchoolNotInStore(Invalid):
+    """A school named in a body is not in the store."""
+
+
+class SchoolsNotInStore(Invalid):
+    """Schools named in a body are not in the store; `detail` lists them."""
+
+
+class RequiredColumnsMissing(Invalid):
+    """An import lacks required columns; `detail` names them."""
+
+
+class FileUnreadable(Invalid):
+    """An uploaded file could not be read as CSV or XLSX."""
+
+
+class FileEmpty(Invalid):
+    """An uploaded file is empty."""
+
+
+class BatchNotFound(NotFound):
+    """No import batch with this id."""

@@ -1,0 +1,41 @@
+"""What can go wrong with a data request: one class per case, its name the `code`."""
+
+from __future__ import annotations
+
+from hub.errors import Conflict, Invalid, NotFound
+
+
+class ScopeEmpty(Invalid):
+    """The request's school scope holds no school."""
+
+
+class RequestNotFound(NotFound):
+    """No request with this id that the caller may see."""
+
+
+class RequestNotPending(Conflict):
+    """The request is not waiting for the statistics bureau's decision."""
+
+
+class RejectionNeedsReason(Invalid):
+    """A rejection names no reason."""
+
+
+class ApprovalNumberRequired(Invalid):
+    """An approval carries no approval number (批准文号)."""
+
+
+class ValidityInPast(Invalid):
+    """An approval's validity ends before today."""
+
+
+class NotANewField(Invalid):
+    """A mapping names a label that is not a new field of the request."""
+
+
+class ElementNotForEntity(Invalid):
+    """A mapping names an element that does not exist for the request's entity."""
+
+
+class RequestNotAnswered(Conflict):
+    """The request's data are not ready to read yet."""

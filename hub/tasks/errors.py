@@ -1,0 +1,49 @@
+"""What can go wrong with publication and school tasks: one class per case, its name the `code`."""
+
+from __future__ import annotations
+
+from hub.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+class RequestNotApproved(Conflict):
+    """Only an approved request can be published."""
+
+
+class ApprovalExpired(Conflict):
+    """The approval (批准文号) expired: the request can no longer be published."""
+
+
+class DeadlineAfterApproval(Invalid):
+    """The task's deadline is after the approval's validity."""
+
+
+class DeadlineTooSoon(Invalid):
+    """The deadline leaves fewer working days than rule 12 asks; `detail` gives the earliest date."""
+
+
+class TaskNotFound(NotFound):
+    """No task with this id that the caller may see."""
+
+
+class TaskOfAnotherSchool(Forbidden):
+    """The task belongs to another school."""
+
+
+class TaskClosed(Conflict):
+    """The task is closed (its deadline passed) and takes no more submissions."""
+
+
+class SubmissionEmpty(Invalid):
+    """A submission holds no rows."""
+
+
+class SubmissionWithoutTaskFields(Invalid):
+    """A submission carries none of the task's fields."""
+
+
+class SubmissionJsonMalformed(Invalid):
+    """A JSON submission that is not {"rows": [...]}."""
+
+
+class SubmissionFileMissing(Invalid):
+    """A file submission came without its `file` part."""
