@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from hub.config import Settings
 from hub.db import utcnow
 from hub.demo.city import generate_city
-from hub.records.errors import RequiredColumnsMissing
 from hub.kit.tokens import teacher_key
+from hub.records.errors import RequiredColumnsMissing
 from hub.records.models import RecordHistory, teachers_table
 from hub.records.service import Provenance, values_as_of
 from hub.standard.service import current_standard
