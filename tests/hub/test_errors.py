@@ -30,7 +30,11 @@ def test_every_error_class_has_its_own_code_and_both_languages() -> None:
     assert len(codes) == len(set(codes)), sorted(c for c in codes if codes.count(c) > 1)
     assert {"DeadlineTooSoon", "ApprovalExpired", "RequestNotPending", "RoleNotAllowed"} <= set(codes)
     error = next(cls for cls in classes if cls.code == "RequestNotPending")("中文", "English")
-    assert (error.message_in("zh"), error.message_in("en"), error.message) == ("中文", "English", "中文 / English")
+    assert (error.message_in("zh"), error.message_in("en"), error.message) == (
+        "中文",
+        "English",
+        "中文 / English",
+    )
 
 
 def test_an_error_body_keeps_error_message_and_detail_and_gains_code(
