@@ -10,10 +10,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
+from hub.access.roles import RoleRule
 from hub.access.service import authenticate
 from hub.config import Settings
 from hub.db import begin_write
-from hub.errors import RoleNotAllowed, TokenRequired
+from hub.errors import TokenRequired
 
 bearer = HTTPBearer(auto_error=False, description="A principal's token: `Authorization: Bearer <token>`")
 
@@ -73,19 +74,14 @@ def current_principal(
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require(*kinds: str) -> Callable[[Principal], Principal]:
-    """A dependency that lets only principals of `kinds` through (403 for the others)."""
+def require(rule: RoleRule) -> Callable[[Principal], Principal]:
+    """A dependency that lets through only the principals `rule` allows (403 for the others).
+
+    Each domain's `auth.py` names its dependencies with it, beside the rules its services check.
+    """
 
     def check(principal: PrincipalDep) -> Principal:
-        if principal.kind not in kinds:
-            raise RoleNotAllowed(
-                f"{principal.kind} 账号无权执行此操作",
-                f"a {principal.kind} principal may not do this",
-                detail={"allowed": list(kinds)},
-            )
+        rule.check(principal)
         return principal
 
     return check
-
-
-AdminDep = Annotated[Principal, Depends(require("admin"))]

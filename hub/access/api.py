@@ -3,18 +3,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 
 from hub.access import service
-from hub.access.models import Grant, Principal
+from hub.access.auth import Admin, Grantor
+from hub.access.models import Grant
 from hub.access.payloads import GrantCreate, GrantOut, PrincipalCreate, PrincipalCreated, PrincipalOut
 from hub.access.repository import PrincipalRepository
 from hub.db import utcnow
-from hub.deps import AdminDep, PrincipalDep, SessionDep, SettingsDep, require
+from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
 
 router = APIRouter(tags=["principals"])
-Grantor = Annotated[Principal, Depends(require(*service.GRANTORS))]
 
 
 @router.post(
@@ -24,7 +24,7 @@ Grantor = Annotated[Principal, Depends(require(*service.GRANTORS))]
     responses=error_responses(401, 403, 409, 422),
 )
 def create_principal(
-    payload: PrincipalCreate, session: SessionDep, settings: SettingsDep, _: AdminDep
+    payload: PrincipalCreate, session: SessionDep, settings: SettingsDep, _: Admin
 ) -> PrincipalCreated:
     """Create a principal (admin only); the token is returned once."""
     principal, token = service.create_principal(session, settings.secret_key.get_secret_value(), payload)
@@ -32,7 +32,7 @@ def create_principal(
 
 
 @router.get("/principals", response_model=list[PrincipalOut], responses=error_responses(401, 403))
-def list_principals(session: SessionDep, _: AdminDep) -> list[PrincipalOut]:
+def list_principals(session: SessionDep, _: Admin) -> list[PrincipalOut]:
     """List every principal (admin only)."""
     return [PrincipalOut.model_validate(p) for p in PrincipalRepository(session).list()]
 
@@ -40,7 +40,7 @@ def list_principals(session: SessionDep, _: AdminDep) -> list[PrincipalOut]:
 @router.post(
     "/principals/{principal_id}/revoke", response_model=PrincipalOut, responses=error_responses(401, 403, 404)
 )
-def revoke_principal(principal_id: int, session: SessionDep, _: AdminDep) -> PrincipalOut:
+def revoke_principal(principal_id: int, session: SessionDep, _: Admin) -> PrincipalOut:
     """Revoke a principal: its token stops working at once (admin only)."""
     return PrincipalOut.model_validate(service.revoke_principal(session, principal_id))
 

@@ -5,9 +5,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hub.access.roles import Role
 from hub.db import Base, JSONType, UTCDateTime, utcnow
 
-PRINCIPAL_KINDS = ("department", "statistics", "education", "school", "admin")
+PRINCIPAL_KINDS = tuple(Role)
 
 
 class Principal(Base):
@@ -24,6 +25,10 @@ class Principal(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def role(self) -> Role:
+        return Role(self.kind)
 
 
 class Grant(Base):

@@ -6,13 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hub.access.roles import Role
 from hub.errors import BilingualValueError
-
-PrincipalKind = Literal["department", "statistics", "education", "school", "admin"]
 
 
 class PrincipalCreate(BaseModel):
-    kind: PrincipalKind
+    kind: Role
     name: str = Field(min_length=1, max_length=200)
     code: str = Field(min_length=1, max_length=64, pattern=r"^[\w\-.]+$")
     school_code: str | None = Field(default=None, pattern=r"^\d{10}$")
@@ -22,7 +21,7 @@ class PrincipalOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    kind: PrincipalKind
+    kind: Role
     name: str
     code: str
     school_code: str | None

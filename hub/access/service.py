@@ -32,9 +32,9 @@ from hub.access.errors import (
 from hub.access.models import Grant, Principal
 from hub.access.payloads import GrantCreate, PrincipalCreate
 from hub.access.repository import GrantRepository, PrincipalRepository
+from hub.access.roles import GRANT, HOLD_GRANT, REVOKE_GRANT, SEE_GRANTS, Role
 from hub.audit import service as audit
 from hub.db import utcnow
-from hub.errors import RoleNotAllowed
 from hub.kit.tokens import new_token, token_digest
 from hub.records.errors import SchoolNotInStore, SchoolsNotInStore
 from hub.records.repository import SchoolRepository
@@ -52,7 +52,7 @@ def create_principal(session: Session, secret_key: str, payload: PrincipalCreate
             f"code {payload.code} is already taken",
             detail={"code": payload.code},
         )
-    if payload.kind == "school":
+    if payload.kind is Role.SCHOOL:
         if not payload.school_code:
             raise SchoolCodeRequired("学校账号须指定 school_code", "a school principal needs a school_code")
         if not SchoolRepository(session).exists(payload.school_code):
@@ -95,7 +95,7 @@ def ensure_bootstrap_admin(session: Session, secret_key: str, admin_token: str) 
     if admin is None:
         return repository.add(
             Principal(
-                kind="admin", name="管理员 / administrator", code=BOOTSTRAP_ADMIN_CODE, token_digest=digest
+                kind=Role.ADMIN, name="管理员 / administrator", code=BOOTSTRAP_ADMIN_CODE, token_digest=digest
             )
         )
     if not hmac.compare_digest(admin.token_digest, digest):
@@ -155,8 +155,6 @@ def active_grant(session: Session, *, request_id: int, department_id: int, today
 # --- grants ------------------------------------------------------------------------------------------
 
 # Who may hold a grant: schools never read other schools' data, admins grant rather than hold.
-GRANT_HOLDERS = ("department", "statistics", "education")
-GRANTORS = ("admin", "education")
 
 
 def element_codes(std: schemas.Standard, entity: str, names: list[str], *, field: str) -> list[str]:
@@ -183,10 +181,7 @@ def grant_standing_access(
     session: Session, grantor: Principal, payload: GrantCreate, *, today: date
 ) -> Grant:
     """Admin or the education bureau grants a department standing access (refused with reasons otherwise)."""
-    if grantor.kind not in GRANTORS:
-        raise RoleNotAllowed(
-            "只有管理员或教育局可以授权", "only an admin or the education bureau grants access"
-        )
+    GRANT.check(grantor)
     holder = PrincipalRepository(session).get(payload.department_id)
     if holder is None or not holder.active:
         raise GranteeNotFound(
@@ -194,11 +189,15 @@ def grant_standing_access(
             f"grantee {payload.department_id} not found or revoked",
             detail={"field": "department_id", "value": payload.department_id},
         )
-    if holder.kind not in GRANT_HOLDERS:
+    if not HOLD_GRANT.allows(holder):
         raise GranteeCannotHoldGrant(
             f"{holder.kind} 账号不能持有授权",
             f"a {holder.kind} principal cannot hold a grant",
-            detail={"field": "department_id", "value": payload.department_id, "allowed": list(GRANT_HOLDERS)},
+            detail={
+                "field": "department_id",
+                "value": payload.department_id,
+                "allowed": [r.value for r in HOLD_GRANT.roles],
+            },
         )
     if holder.id == grantor.id:
         raise SelfGrant("不能给自己授权", "a principal may not grant itself access")
@@ -256,10 +255,7 @@ def grant_standing_access(
 
 def revoke_grant(session: Session, grantor: Principal, grant_id: int) -> Grant:
     """Revoke a grant: every read under it stops at once."""
-    if grantor.kind not in GRANTORS:
-        raise RoleNotAllowed(
-            "只有管理员或教育局可以撤销授权", "only an admin or the education bureau revokes access"
-        )
+    REVOKE_GRANT.check(grantor)
     grant = GrantRepository(session).get(grant_id)
     if grant is None:
         raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
@@ -285,17 +281,16 @@ def revoke_grant(session: Session, grantor: Principal, grant_id: int) -> Grant:
 def visible_grant(session: Session, principal: Principal, grant_id: int) -> Grant:
     """A grant its holder or a grantor may see (404 for everyone else)."""
     grant = GrantRepository(session).get(grant_id)
-    if grant is None or not (principal.kind in GRANTORS or grant.department_id == principal.id):
+    if grant is None or not (GRANT.allows(principal) or grant.department_id == principal.id):
         raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
     return grant
 
 
 def visible_grants(session: Session, principal: Principal, *, holder_id: int | None) -> list[Grant]:
-    if principal.kind in GRANTORS:
+    SEE_GRANTS.check(principal)
+    if GRANT.allows(principal):
         return GrantRepository(session).list(holder_id=holder_id)
-    if principal.kind in GRANT_HOLDERS:
-        return GrantRepository(session).list(holder_id=principal.id)
-    raise RoleNotAllowed(f"{principal.kind} 账号没有授权", f"a {principal.kind} principal holds no grants")
+    return GrantRepository(session).list(holder_id=principal.id)
 
 
 def usable_grant(
@@ -311,10 +306,7 @@ def usable_grant(
 
     Checked on every read, so an expired or revoked grant stops access at once.
     """
-    if principal.kind not in GRANT_HOLDERS:
-        raise RoleNotAllowed(
-            f"{principal.kind} 账号不能查询数据", f"a {principal.kind} principal does not query data"
-        )
+    HOLD_GRANT.check(principal)
     if grant_id is not None:
         grant = GrantRepository(session).get(grant_id)
         if grant is None or grant.department_id != principal.id:

@@ -5,10 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from hub.access.auth import Admin
 from hub.audit import service
 from hub.audit.payloads import AuditEntryOut, AuditPage, VerifyOut
 from hub.audit.repository import AuditRepository
-from hub.deps import AdminDep, SessionDep
+from hub.deps import SessionDep
 from hub.errors import error_responses
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 @router.get("/entries", response_model=AuditPage, responses=error_responses(401, 403, 422))
 def list_entries(
     session: SessionDep,
-    _: AdminDep,
+    _: Admin,
     start: Annotated[
         datetime | None, Query(alias="from", description="Entries at or after (ISO 8601)")
     ] = None,
@@ -38,7 +39,7 @@ def list_entries(
 
 
 @router.get("/verify", response_model=VerifyOut, responses=error_responses(401, 403))
-def verify_chain(session: SessionDep, _: AdminDep) -> VerifyOut:
+def verify_chain(session: SessionDep, _: Admin) -> VerifyOut:
     """Check the hash chain end to end and name the first broken entry (admin only)."""
     result = service.verify(session)
     return VerifyOut(

@@ -21,18 +21,19 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
+from hub.access.roles import Role
+from hub.burden.auth import SEE_CITY, SET_BASELINE
 from hub.burden.errors import BaselineNegative, BaselineNotFound
 from hub.burden.models import EVERY, BurdenBaseline
 from hub.burden.repository import BurdenRepository, RequestCounts, TaskCounts
 from hub.burden.terms import Term, term_of, terms_between
 from hub.complaints.repository import ComplaintRepository
-from hub.errors import RoleNotAllowed
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
+from hub.schools.auth import SEE_SCHOOL
 
 # Seed rule 2: at least half of the burden goes.
 REDUCTION_GOAL = 0.5
-OVERSEERS = ("education", "admin")
 # Where a school's baseline came from, most specific first.
 BASELINE_SOURCES = ("school_term", "school", "term", "all", "first_term")
 
@@ -84,25 +85,15 @@ class BurdenReport:
 
 
 def _overseer(principal: Principal) -> None:
-    if principal.kind not in OVERSEERS:
-        raise RoleNotAllowed(
-            f"{principal.kind} 账号无权查看全市减负统计",
-            f"a {principal.kind} principal may not see the city's burden dashboard",
-            detail={"allowed": list(OVERSEERS)},
-        )
+    SEE_CITY.check(principal)
 
 
 def check_school_view(session: Session, principal: Principal, code: str) -> str | None:
     """The school's name, if `principal` is that school, the education bureau or an admin (403 / 404 otherwise)."""
-    if principal.kind not in (*OVERSEERS, "school"):
-        raise RoleNotAllowed(
-            f"{principal.kind} 账号无权查看学校视图",
-            f"a {principal.kind} principal may not see a school's view",
-            detail={"allowed": ["school", *OVERSEERS]},
-        )
+    SEE_SCHOOL.check(principal)
     school = (
         SchoolRepository(session).get(code)
-        if principal.kind != "school" or principal.school_code == code
+        if principal.role is not Role.SCHOOL or principal.school_code == code
         else None
     )
     if school is None:
@@ -281,12 +272,7 @@ def set_baseline(
     now: datetime,
 ) -> BurdenBaseline:
     """The education bureau records how many forms a school (or every school) filled per term before the hub."""
-    if principal.kind != "education":
-        raise RoleNotAllowed(
-            "只有教育局可以设置减负基数",
-            "only the education bureau sets burden baselines",
-            detail={"allowed": ["education"]},
-        )
+    SET_BASELINE.check(principal)
     if forms < 0:
         raise BaselineNegative(
             f"基数不能为负数：{forms}",
@@ -313,12 +299,7 @@ def list_baselines(session: Session, principal: Principal) -> list[BurdenBaselin
 def delete_baseline(
     session: Session, principal: Principal, *, term: Term | None, school_code: str | None
 ) -> None:
-    if principal.kind != "education":
-        raise RoleNotAllowed(
-            "只有教育局可以设置减负基数",
-            "only the education bureau sets burden baselines",
-            detail={"allowed": ["education"]},
-        )
+    SET_BASELINE.check(principal)
     key = (term.label if term else EVERY, school_code or EVERY)
     if not BurdenRepository(session).delete_baseline(*key):
         raise BaselineNotFound(

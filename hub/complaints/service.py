@@ -14,26 +14,20 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
+from hub.access.roles import Role
 from hub.burden.terms import Term, term_of
 from hub.complaints import reasons as reason_codes
+from hub.complaints.auth import ANSWER, FILE, READ
 from hub.complaints.errors import ComplaintClosed, ComplaintNotFound, RequestNotOfSchool
 from hub.complaints.models import Complaint
 from hub.complaints.payloads import AnswerIn, ComplaintIn
 from hub.complaints.repository import ComplaintRepository, principal_names, request_titles, school_names
-from hub.errors import RoleNotAllowed
 from hub.requests.models import DataRequest
 from hub.requests.repository import RequestRepository
 
-READERS = ("school", "education", "admin")
-
 
 def _readers_only(principal: Principal) -> None:
-    if principal.kind not in READERS:
-        raise RoleNotAllowed(
-            f"{principal.kind} 账号无权查看举报",
-            f"a {principal.kind} principal may not see complaints",
-            detail={"allowed": list(READERS)},
-        )
+    READ.check(principal)
 
 
 def request_concerns(request: DataRequest, school_code: str) -> bool:
@@ -45,11 +39,9 @@ def file_complaint(
     session: Session, principal: Principal, payload: ComplaintIn, *, now: datetime
 ) -> Complaint:
     """A school (or a teacher with the school's token) flags a request of the hub or an outside demand."""
-    if principal.kind != "school" or not principal.school_code:
+    if not FILE.allows(principal) or not principal.school_code:
         _readers_only(principal)
-        raise RoleNotAllowed(
-            "只有学校可以举报", "only a school files complaints", detail={"allowed": ["school"]}
-        )
+        FILE.refuse(principal)
     if payload.request_id is not None:
         request = RequestRepository(session).get(payload.request_id)
         if request is None or not request_concerns(request, principal.school_code):
@@ -88,7 +80,7 @@ def list_complaints(
 ) -> list[Complaint]:
     """A school's own complaints, or (education bureau, admin) everyone's, newest first, filtered."""
     _readers_only(principal)
-    if principal.kind == "school":
+    if principal.role is Role.SCHOOL:
         school_code = principal.school_code or ""
     since, until = term.bounds() if term is not None else (None, None)
     return ComplaintRepository(session).list(
@@ -107,7 +99,9 @@ def get_complaint(session: Session, principal: Principal, complaint_id: int) -> 
     """One complaint its school, the education bureau or an admin may see (404 for another school's)."""
     _readers_only(principal)
     complaint = ComplaintRepository(session).get(complaint_id)
-    if complaint is None or (principal.kind == "school" and complaint.school_code != principal.school_code):
+    if complaint is None or (
+        principal.role is Role.SCHOOL and complaint.school_code != principal.school_code
+    ):
         raise ComplaintNotFound(f"举报 {complaint_id} 不存在", f"complaint {complaint_id} not found")
     return complaint
 
@@ -116,13 +110,9 @@ def answer_complaint(
     session: Session, principal: Principal, complaint_id: int, payload: AnswerIn, *, now: datetime
 ) -> Complaint:
     """The education bureau answers (status answered, may answer again) or settles (closed, final)."""
-    if principal.kind != "education":
+    if not ANSWER.allows(principal):
         _readers_only(principal)
-        raise RoleNotAllowed(
-            "只有教育局可以答复举报",
-            "only the education bureau answers complaints",
-            detail={"allowed": ["education"]},
-        )
+        ANSWER.refuse(principal)
     complaint = get_complaint(session, principal, complaint_id)
     if complaint.status == "closed":
         raise ComplaintClosed(

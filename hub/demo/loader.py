@@ -11,7 +11,8 @@ from rich.console import Console
 from sqlalchemy import Engine, select
 
 from hub.access.models import Principal
-from hub.access.payloads import PrincipalCreate, PrincipalKind
+from hub.access.payloads import PrincipalCreate
+from hub.access.roles import Role
 from hub.access.service import create_principal, ensure_bootstrap_admin
 from hub.config import Settings
 from hub.db import transaction, utcnow
@@ -25,7 +26,7 @@ from hub.standard.service import current_standard
 
 @dataclass(frozen=True, kw_only=True)
 class DemoPrincipal:
-    kind: PrincipalKind
+    kind: Role
     name: str
     code: str
     school_code: str | None = None
@@ -34,16 +35,16 @@ class DemoPrincipal:
 def demo_principals(schools: list[str]) -> list[DemoPrincipal]:
     """One principal per role (departments of the demo's story among them), and one per school listed."""
     people = [
-        DemoPrincipal(kind="department", name="市人力资源和社会保障局", code=story.HRSS),
-        DemoPrincipal(kind="department", name="市卫生健康委员会", code=story.HEALTH),
-        DemoPrincipal(kind="department", name="市委组织部", code=story.ORGANISATION),
-        DemoPrincipal(kind="department", name="市精神文明建设委员会办公室", code=story.CIVILITY),
-        DemoPrincipal(kind="department", name="市红十字会", code=story.RED_CROSS),
-        DemoPrincipal(kind="statistics", name="市统计局", code=story.STATISTICS),
-        DemoPrincipal(kind="education", name="市教育局", code=story.EDUCATION),
+        DemoPrincipal(kind=Role.DEPARTMENT, name="市人力资源和社会保障局", code=story.HRSS),
+        DemoPrincipal(kind=Role.DEPARTMENT, name="市卫生健康委员会", code=story.HEALTH),
+        DemoPrincipal(kind=Role.DEPARTMENT, name="市委组织部", code=story.ORGANISATION),
+        DemoPrincipal(kind=Role.DEPARTMENT, name="市精神文明建设委员会办公室", code=story.CIVILITY),
+        DemoPrincipal(kind=Role.DEPARTMENT, name="市红十字会", code=story.RED_CROSS),
+        DemoPrincipal(kind=Role.STATISTICS, name="市统计局", code=story.STATISTICS),
+        DemoPrincipal(kind=Role.EDUCATION, name="市教育局", code=story.EDUCATION),
     ]
     people += [
-        DemoPrincipal(kind="school", name=f"学校 {code}", code=f"demo-school-{code}", school_code=code)
+        DemoPrincipal(kind=Role.SCHOOL, name=f"学校 {code}", code=f"demo-school-{code}", school_code=code)
         for code in schools
     ]
     return people

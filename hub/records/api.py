@@ -4,13 +4,13 @@ import csv
 import io
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
-from hub.access.models import Principal
 from hub.db import utcnow
-from hub.deps import SessionDep, SettingsDep, require
+from hub.deps import SessionDep, SettingsDep
 from hub.errors import error_responses
+from hub.records.auth import Curator
 from hub.records.errors import BatchNotFound
 from hub.records.files import entity_headers, read_upload
 from hub.records.models import IngestBatch
@@ -19,7 +19,6 @@ from hub.records.service import IngestReport, Provenance, ingest_frame
 from hub.standard.service import current_standard
 
 router = APIRouter(prefix="/records", tags=["records"])
-Curator = Annotated[Principal, Depends(require("admin", "education"))]
 
 
 def import_result(report: IngestReport) -> ImportResult:

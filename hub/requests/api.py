@@ -7,25 +7,24 @@ from collections.abc import Iterator
 from typing import Annotated, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import StreamingResponse
 
-from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
+from hub.access.roles import Role
 from hub.audit import service as audit
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep, SettingsDep, require
-from hub.errors import RoleNotAllowed, error_responses
+from hub.deps import PrincipalDep, SessionDep, SettingsDep
+from hub.errors import error_responses
 from hub.kit.clock import local_today
 from hub.requests import service
+from hub.requests.auth import Lister, Requester, Statistics
 from hub.requests.models import DataRequest
 from hub.requests.payloads import BatchDecisionIn, DecisionIn, FieldOut, RequestIn, RequestOut, Violation
 from hub.requests.repository import RequestRepository
 from hub.standard.service import current_standard
 
 router = APIRouter(prefix="/requests", tags=["requests"])
-Requester = Annotated[Principal, Depends(require("department", "education", "admin"))]
-Statistics = Annotated[Principal, Depends(require("statistics"))]
 
 
 def _field_out(outcome: service.FieldOutcome) -> FieldOut:
@@ -135,15 +134,11 @@ def submit_request(
 @router.get("", response_model=list[RequestOut], responses=error_responses(401, 403))
 def list_requests(
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Lister,
     status_filter: Annotated[list[str] | None, Query(alias="status")] = None,
 ) -> list[RequestOut]:
     """Requests the caller may see: a department its own; the bureaus and admins all."""
-    if principal.kind == "school":
-        raise RoleNotAllowed(
-            "学校请查看 /schools/{code}/overview", "schools see their requests in their overview"
-        )
-    department_id = principal.id if principal.kind == "department" else None
+    department_id = principal.id if principal.role is Role.DEPARTMENT else None
     requests = RequestRepository(session).list(department_id=department_id, statuses=status_filter)
     return [_out(session, r) for r in requests]
 

@@ -16,16 +16,17 @@ import schemas
 from hub.access import masking
 from hub.access.errors import GrantInactive
 from hub.access.models import Grant, Principal
+from hub.access.roles import Role
 from hub.access.service import active_grant, create_grant
 from hub.audit import service as audit
 from hub.config import Settings
-from hub.errors import RoleNotAllowed
 from hub.kit.clock import local_date
 from hub.records.derive import deriver
 from hub.records.errors import SchoolsNotInStore
 from hub.records.models import SCHOOL_COLUMN, is_extra
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.requests import rules
+from hub.requests.auth import DECIDE, READ_DATA, SEE_ALL, SUBMIT
 from hub.requests.errors import (
     ApprovalNumberRequired,
     ElementNotForEntity,
@@ -254,10 +255,7 @@ def submit(
     session: Session, settings: Settings, principal: Principal, payload: RequestIn, *, now: datetime
 ) -> DataRequest:
     """Store a request with its classification; answer it at once when the store holds everything."""
-    if principal.kind not in ("department", "education", "admin"):
-        raise RoleNotAllowed(
-            "只有部门或教育局可以提交采集需求", "only departments and the education bureau submit requests"
-        )
+    SUBMIT.check(principal)
     result = classify(session, settings, payload, today=local_date(now))
     std = current_standard(session)
     request = DataRequest(
@@ -354,9 +352,9 @@ def get_request(session: Session, principal: Principal, request_id: int) -> Data
 
 
 def can_see(principal: Principal, request: DataRequest) -> bool:
-    if principal.kind in ("statistics", "education", "admin"):
+    if SEE_ALL.allows(principal):
         return True
-    if principal.kind == "department":
+    if principal.role is Role.DEPARTMENT:
         return request.department_id == principal.id
     return False
 
@@ -397,8 +395,7 @@ def decide(
     session: Session, principal: Principal, request_id: int, decision: DecisionIn, *, now: datetime
 ) -> DataRequest:
     """The statistics bureau approves (new fields become elements) or rejects a waiting request."""
-    if principal.kind != "statistics":
-        raise RoleNotAllowed("只有统计机构可以审批", "only the statistics bureau decides on requests")
+    DECIDE.check(principal)
     request = RequestRepository(session).get(request_id)
     if request is None:
         raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
@@ -529,8 +526,7 @@ def readable_request(
 ) -> tuple[DataRequest, Grant]:
     """The request and the grant under which `principal` reads its data (404 / 403 / 409 otherwise)."""
     request = get_request(session, principal, request_id)
-    if principal.kind not in ("department", "education", "admin"):
-        raise RoleNotAllowed("无权读取数据", "this principal may not read request data")
+    READ_DATA.check(principal)
     source = request
     if request.status == "duplicate" and request.duplicate_of:
         source = RequestRepository(session).get(request.duplicate_of) or request

@@ -10,27 +10,21 @@ from sqlalchemy.orm import Session
 
 from hub.access.models import Grant, Principal
 from hub.access.repository import PrincipalRepository
+from hub.access.roles import Role
 from hub.audit.repository import AuditRepository, UsageSummary
-from hub.errors import RoleNotAllowed
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
 from hub.requests.models import DataRequest
+from hub.schools.auth import SEE_SCHOOL
 from hub.schools.repository import SchoolViewRepository
 from hub.standard.service import current_standard
 from hub.tasks.models import Task
 
-OVERSEERS = ("education", "admin")
-
 
 def school_for(session: Session, principal: Principal, code: str) -> dict[str, Any]:
     """The school record, if `principal` is that school, the education bureau or an admin."""
-    if principal.kind not in (*OVERSEERS, "school"):
-        raise RoleNotAllowed(
-            f"{principal.kind} 账号无权查看学校视图",
-            f"a {principal.kind} principal may not see a school's view",
-            detail={"allowed": ["school", *OVERSEERS]},
-        )
-    if principal.kind == "school" and principal.school_code != code:
+    SEE_SCHOOL.check(principal)
+    if principal.role is Role.SCHOOL and principal.school_code != code:
         raise SchoolNotFound(f"学校 {code} 不存在", f"school {code} not found")
     school = SchoolRepository(session).get(code)
     if school is None:

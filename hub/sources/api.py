@@ -2,18 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from hub.access.models import Principal
-from hub.deps import SessionDep, SettingsDep, require
+from hub.deps import SessionDep, SettingsDep
 from hub.errors import error_responses
 from hub.sources import service
+from hub.sources.auth import Curator
 from hub.sources.models import Source
 from hub.sources.payloads import RunOut, SourceIn, SourceOut, SourceUpdate
 from hub.sources.repository import SourceRepository
 
 router = APIRouter(prefix="/sources", tags=["sources"])
-Curator = Annotated[Principal, Depends(require("admin", "education"))]
 
 
 def _out(session: SessionDep, source: Source) -> SourceOut:

@@ -8,11 +8,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
+from hub.access.roles import Role
 from hub.audit import service as audit
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep, SettingsDep, require, writes
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
 from hub.records.errors import FileEmpty
 from hub.records.payloads import RejectedCell
@@ -22,6 +22,7 @@ from hub.requests.repository import RequestRepository
 from hub.requests.service import get_request
 from hub.standard.service import current_standard
 from hub.tasks import service
+from hub.tasks.auth import Education
 from hub.tasks.errors import SubmissionFileMissing, SubmissionJsonMalformed
 from hub.tasks.models import Task
 from hub.tasks.payloads import (
@@ -40,7 +41,6 @@ from hub.tasks.repository import PublicationRepository
 from hub.tasks.templates import build_template
 
 router = APIRouter(tags=["tasks"])
-Education = Annotated[Principal, Depends(require("education"))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -231,7 +231,7 @@ def list_tasks(
     )
     context = _Context(session)
     names = PublicationRepository(session).school_names(t.school_code for t in tasks)
-    rows = with_rows if with_rows is not None else principal.kind == "school"
+    rows = with_rows if with_rows is not None else principal.role is Role.SCHOOL
     out = [_task_out(context, t, names.get(t.school_code), with_rows=rows) for t in tasks]
     for task, shown in zip(tasks, out, strict=True):
         if shown.rows:

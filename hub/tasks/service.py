@@ -21,9 +21,9 @@ import dedup
 import schemas
 from hub.access.masking import mask
 from hub.access.models import Principal
+from hub.access.roles import Role
 from hub.config import Settings
 from hub.db import utcnow
-from hub.errors import RoleNotAllowed
 from hub.kit.clock import local_date
 from hub.kit.tokens import teacher_key
 from hub.kit.workdays import add_working_days
@@ -36,6 +36,7 @@ from hub.requests.models import DataRequest
 from hub.requests.repository import RequestRepository
 from hub.requests.service import grant_for_request
 from hub.standard.service import current_standard, header_key, map_headers
+from hub.tasks.auth import FILL, MARK_DONE, PUBLISH, SCHOOL_FACING, SEE_PROGRESS
 from hub.tasks.errors import (
     ApprovalExpired,
     DeadlineAfterApproval,
@@ -131,10 +132,7 @@ def publish(
     now: datetime,
 ) -> Publication:
     """Send an approved request to the schools lacking data: one task each, only the fields it lacks."""
-    if principal.kind != "education":
-        raise RoleNotAllowed(
-            "只有教育局可以向学校发布任务", "only the education bureau publishes tasks to schools"
-        )
+    PUBLISH.check(principal)
     request = RequestRepository(session).get(request_id)
     if request is None:
         raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
@@ -308,7 +306,7 @@ def task_for(session: Session, principal: Principal, task_id: int, *, now: datet
     """A task its school or the education bureau may see (404 for another school's task)."""
     _school_facing(principal)
     task = TaskRepository(session).get(task_id)
-    if task is None or (principal.kind == "school" and task.school_code != principal.school_code):
+    if task is None or (principal.role is Role.SCHOOL and task.school_code != principal.school_code):
         raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
     request = RequestRepository(session).get(task.request_id)
     if request is not None:
@@ -318,13 +316,7 @@ def task_for(session: Session, principal: Principal, task_id: int, *, now: datet
 
 def _school_facing(principal: Principal) -> None:
     # Seed rule 10: departments never reach schools, not even by reading what schools were asked.
-    if principal.kind not in ("school", "education", "admin"):
-        raise RoleNotAllowed(
-            f"{principal.kind} 账号不能访问学校任务（只有教育局面向学校）",
-            f"a {principal.kind} principal may not "
-            "use school tasks: only the education bureau reaches schools",
-            detail={"allowed": ["school", "education", "admin"]},
-        )
+    SCHOOL_FACING.check(principal)
 
 
 def list_tasks(
@@ -341,7 +333,7 @@ def list_tasks(
     """A school sees its own tasks; the education bureau and admins see all, filtered."""
     _school_facing(principal)
     close_due_requests(session, _today(now), now=now)
-    if principal.kind == "school":
+    if principal.role is Role.SCHOOL:
         school_code = principal.school_code
     return TaskRepository(session).find(
         school_code=school_code, request_id=request_id, statuses=status, limit=limit, offset=offset
@@ -476,9 +468,9 @@ def submit(
     now: datetime,
 ) -> SubmissionResult:
     """A school's rows for its task: every valid row stored (with provenance), every bad one reported."""
-    if principal.kind != "school":
+    if not FILL.allows(principal):
         _school_facing(principal)
-        raise RoleNotAllowed("只有学校本身可以填报任务", "only the school itself submits its task")
+        FILL.refuse(principal)
     repository = TaskRepository(session)
     task = repository.get(task_id)
     if task is None:
@@ -574,9 +566,9 @@ def submit(
 
 def mark_done(session: Session, principal: Principal, task_id: int, *, now: datetime) -> Task:
     """The school declares its task done although some rows stay empty (the data does not exist)."""
-    if principal.kind != "school":
+    if not MARK_DONE.allows(principal):
         _school_facing(principal)
-        raise RoleNotAllowed("只有学校本身可以确认任务完成", "only the school itself marks its task done")
+        MARK_DONE.refuse(principal)
     task = TaskRepository(session).get(task_id)
     if task is None:
         raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
@@ -798,13 +790,9 @@ class Progress:
 
 def progress(session: Session, principal: Principal, request: DataRequest, *, now: datetime) -> Progress:
     """Tasks and rows per school, recounted from the store (the education bureau and the owning department)."""
-    if principal.kind not in ("education", "admin") and not (
-        principal.kind == "department" and request.department_id == principal.id
-    ):
-        raise RoleNotAllowed(
-            "只有教育局和提出需求的部门可以查看进度",
-            "only the education bureau and the requesting department see progress",
-        )
+    SEE_PROGRESS.check(principal)
+    if principal.role is Role.DEPARTMENT and request.department_id != principal.id:
+        SEE_PROGRESS.refuse(principal)
     tasks = TaskRepository(session).for_request(request.id)
     if request.status == "published":
         refresh_progress(session, tasks, now=now)

@@ -42,6 +42,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kind.statistics": ("统计局", "statistics bureau"),
     "kind.education": ("教育局", "education bureau"),
     "kind.school": ("学校", "school"),
+    "kind.office": ("党委办公室", "Party committee office"),
     "kind.admin": ("管理员", "administrator"),
     "entity.teacher": ("教师", "teachers"),
     "entity.school": ("学校", "schools"),

@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from hub.access.models import Principal
+from hub.access.roles import Role, RoleRule
 from hub.access.service import authenticate
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated, RoleNotAllowed
@@ -88,18 +89,18 @@ def same_origin(request: Request) -> bool:
 
 def home_for(principal: Principal) -> str:
     return {
-        "department": "/requests",
-        "statistics": "/review",
-        "education": "/requests",
-        "school": "/tasks",
-        "admin": "/principals",
-    }.get(principal.kind, "/")
+        Role.DEPARTMENT: "/requests",
+        Role.STATISTICS: "/review",
+        Role.EDUCATION: "/requests",
+        Role.SCHOOL: "/tasks",
+        Role.ADMIN: "/principals",
+    }.get(principal.role, "/")
 
 
-NAV: dict[str, list[tuple[str, str]]] = {
-    "department": [("/requests", "nav.my_requests"), ("/requests/new", "nav.new_request")],
-    "statistics": [("/review", "nav.review"), ("/requests", "nav.all_requests")],
-    "education": [
+NAV: dict[Role, list[tuple[str, str]]] = {
+    Role.DEPARTMENT: [("/requests", "nav.my_requests"), ("/requests/new", "nav.new_request")],
+    Role.STATISTICS: [("/review", "nav.review"), ("/requests", "nav.all_requests")],
+    Role.EDUCATION: [
         ("/requests", "nav.requests"),
         ("/burden", "nav.burden"),
         ("/complaints", "nav.complaints_inbox"),
@@ -108,13 +109,13 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("/audit", "nav.audit"),
         ("/principals", "nav.principals"),
     ],
-    "school": [
+    Role.SCHOOL: [
         ("/tasks", "nav.tasks"),
         ("/school", "nav.school"),
         ("/complaints", "nav.complaints"),
         ("/selfcheck", "nav.selfcheck"),
     ],
-    "admin": [
+    Role.ADMIN: [
         ("/principals", "nav.principals"),
         ("/requests", "nav.requests"),
         ("/burden", "nav.burden"),
@@ -140,7 +141,7 @@ def render(
         "lang": lang,
         "t": i18n.translator(lang),
         "me": principal,
-        "nav": NAV.get(principal.kind, []) if principal else [],
+        "nav": NAV.get(principal.role, []) if principal else [],
         "path": request.url.path,
         "flash": i18n.text(f"flash.{message}", lang) if message and i18n.has(f"flash.{message}") else None,
         **(context or {}),
@@ -227,11 +228,14 @@ def page_principal(request: Request, session: SessionDep, settings: SettingsDep)
 PagePrincipal = Annotated[Principal, Depends(page_principal)]
 
 
-def role(*kinds: str) -> Any:
-    """A page dependency that lets only principals of `kinds` through (a 403 page for the others)."""
+def role(rule: RoleRule) -> Any:
+    """A page dependency that lets through only the principals `rule` allows (a 403 page for the others).
+
+    The rule is the domain's own (`hub/<domain>/auth.py`), the one its service checks too.
+    """
 
     def check(request: Request, principal: PagePrincipal) -> Principal:
-        if principal.kind not in kinds:
+        if not rule.allows(principal):
             lang = lang_of(request)
             raise RoleNotAllowed(
                 *i18n.pair(
@@ -239,7 +243,7 @@ def role(*kinds: str) -> Any:
                     kind_zh=i18n.text(f"kind.{principal.kind}", "zh"),
                     kind_en=i18n.text(f"kind.{principal.kind}", "en"),
                 ),
-                detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in kinds]},
+                detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in rule.roles]},
             )
         return principal
 

@@ -12,6 +12,7 @@ from hub.access import service as access
 from hub.access.models import Principal
 from hub.access.payloads import PrincipalCreate
 from hub.access.repository import PrincipalRepository
+from hub.access.roles import ADMINISTER, OPEN_ACCOUNTS, Role
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated
 from hub.web import i18n
@@ -32,9 +33,9 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 # What each kind of account may open for others: the education bureau hands tokens to schools and
 # departments; only an admin creates bureaus and admins.
-CREATABLE = {
-    "admin": ("department", "statistics", "education", "school", "admin"),
-    "education": ("school", "department"),
+CREATABLE: dict[Role, tuple[Role, ...]] = {
+    Role.ADMIN: tuple(Role),
+    Role.EDUCATION: (Role.SCHOOL, Role.DEPARTMENT),
 }
 
 
@@ -109,11 +110,11 @@ def _principals_page(
         "principals.html",
         {
             "principals": PrincipalRepository(session).list(),
-            "kinds": CREATABLE[principal.kind],
+            "kinds": CREATABLE[principal.role],
             "created": created,
             "token": token,
             "error": error,
-            "form": form or {"kind": CREATABLE[principal.kind][0]},
+            "form": form or {"kind": CREATABLE[principal.role][0]},
         },
         principal=principal,
         status_code=status_code,
@@ -122,7 +123,7 @@ def _principals_page(
 
 @router.get("/principals")
 def principals(
-    request: Request, session: SessionDep, principal: Annotated[Principal, role("admin", "education")]
+    request: Request, session: SessionDep, principal: Annotated[Principal, role(OPEN_ACCOUNTS)]
 ) -> Response:
     """Accounts, and the form that opens one and shows its token once."""
     return _principals_page(request, session, principal)
@@ -133,7 +134,7 @@ def create_principal(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    principal: Annotated[Principal, role("admin", "education")],
+    principal: Annotated[Principal, role(OPEN_ACCOUNTS)],
     kind: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     code: Annotated[str, Form()] = "",
@@ -142,7 +143,7 @@ def create_principal(
     """Open an account; the page shows its token this once."""
     form = {"kind": kind, "name": name.strip(), "code": code.strip(), "school_code": school_code.strip()}
     lang = lang_of(request)
-    if kind not in CREATABLE[principal.kind]:
+    if kind not in CREATABLE[principal.role]:
         raise AccountKindNotAllowed(
             *(
                 i18n.text("error.cannot_open", language).format(
@@ -151,7 +152,7 @@ def create_principal(
                 )
                 for language in ("zh", "en")
             ),
-            detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in CREATABLE[principal.kind]]},
+            detail={"allowed": [i18n.text(f"kind.{k}", lang) for k in CREATABLE[principal.role]]},
         )
     try:
         payload = PrincipalCreate(
@@ -182,7 +183,7 @@ def create_principal(
 
 @router.post("/principals/{principal_id}/revoke")
 def revoke_principal(
-    principal_id: int, session: SessionDep, principal: Annotated[Principal, role("admin")]
+    principal_id: int, session: SessionDep, principal: Annotated[Principal, role(ADMINISTER)]
 ) -> Response:
     """Revoke an account: its token stops working at once (admin only, as in the API)."""
     if principal_id == principal.id:

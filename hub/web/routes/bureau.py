@@ -18,14 +18,17 @@ from hub.access import service as access
 from hub.access.models import Principal
 from hub.access.payloads import GrantCreate
 from hub.access.repository import PrincipalRepository
+from hub.access.roles import HOLD_GRANT
 from hub.audit import service as audit
 from hub.burden import service as burden
+from hub.burden.auth import SEE_CITY, SET_BASELINE
 from hub.burden.errors import TermInvalid
 from hub.burden.terms import Term, TermError, parse_term, term_of
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, halves
 from hub.kit.clock import DEFAULT_TIMEZONE, local_today
+from hub.schools.auth import SEE_SCHOOL
 from hub.sources import service as sources
 from hub.standard.service import current_standard
 from hub.web import charts, i18n
@@ -35,9 +38,10 @@ from hub.web.repository import AuditViewRepository
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-Overseer = Annotated[Principal, role("education", "admin")]
-Education = Annotated[Principal, role("education")]
-SchoolView = Annotated[Principal, role("school", "education", "admin")]
+# The education bureau's and an admin's pages: the burden dashboard, sources, grants, the audit log.
+Overseer = Annotated[Principal, role(SEE_CITY)]
+Education = Annotated[Principal, role(SET_BASELINE)]
+SchoolView = Annotated[Principal, role(SEE_SCHOOL)]
 
 COLOURS = {
     "received": "#8fb3dc",
@@ -257,7 +261,7 @@ def _grants_page(
     today = local_today()
     grants = access.visible_grants(session, principal, holder_id=None)
     principals = PrincipalRepository(session)
-    holders = [p for p in principals.list() if p.kind in access.GRANT_HOLDERS and p.active]
+    holders = [p for p in principals.list() if HOLD_GRANT.allows(p) and p.active]
     names = {p.id: p.name for p in principals.list()}
     return render(
         request,

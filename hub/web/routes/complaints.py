@@ -11,7 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
+from hub.access.roles import Role
 from hub.complaints import service as complaints
+from hub.complaints.auth import ANSWER, FILE, READ
 from hub.complaints.payloads import AnswerIn, ComplaintIn
 from hub.complaints.reasons import REASONS
 from hub.config import Settings
@@ -29,9 +31,9 @@ from hub.web.routes.bureau import chosen_term, term_choices
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-Reader = Annotated[Principal, role("school", "education", "admin")]
-School = Annotated[Principal, role("school")]
-Education = Annotated[Principal, role("education")]
+Reader = Annotated[Principal, role(READ)]
+School = Annotated[Principal, role(FILE)]
+Education = Annotated[Principal, role(ANSWER)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUSES = ("open", "answered", "closed")
 
@@ -141,7 +143,7 @@ def answer_complaint(
 
 
 def _school_code(principal: Principal, school: str) -> str:
-    if principal.kind == "school":
+    if principal.role is Role.SCHOOL:
         return principal.school_code or ""
     if not school.strip():
         raise SchoolNotNamed(
@@ -169,12 +171,12 @@ def selfcheck_page(
     school: str = "",
 ) -> Response:
     """The 21-item 自查表 of the 高平 plan (附件2) for a school and term, answered from the hub's records."""
-    if principal.kind != "school" and not school.strip():
+    if principal.role is not Role.SCHOOL and not school.strip():
         # The bureau first picks a school (its burden dashboard links here with ?school= too).
         return render(request, "selfcheck_pick.html", {"term": chosen_term(term)}, principal=principal)
     check = _check(session, settings, principal, school, term)
     export = f"/selfcheck.xlsx?term={quote(check.term.label)}"
-    if principal.kind != "school":
+    if principal.role is not Role.SCHOOL:
         export += f"&school={check.school_code}"
     return render(
         request,
@@ -184,7 +186,7 @@ def selfcheck_page(
             "term": check.term,
             "terms": term_choices(session, check.term),
             "export": export,
-            "school": check.school_code if principal.kind != "school" else "",
+            "school": check.school_code if principal.role is not Role.SCHOOL else "",
         },
         principal=principal,
     )

@@ -18,27 +18,30 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
+from hub.access.roles import Role
 from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, writes
 from hub.errors import HubError
 from hub.kit.clock import local_today
 from hub.requests import service as requests
+from hub.requests.auth import DECIDE, LIST, READ_DATA, SUBMIT
 from hub.requests.models import REQUEST_STATUSES, RequestField
 from hub.requests.payloads import DecisionIn, RequestIn
 from hub.requests.repository import RequestRepository
 from hub.standard.service import current_standard
 from hub.tasks import service as tasks
+from hub.tasks.auth import PUBLISH, SEE_PROGRESS
 from hub.web import i18n
 from hub.web import service as web
 from hub.web.kit import PageRoute, is_htmx, lang_of, redirect, render, role
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-Requester = Annotated[Principal, role("department", "education", "admin")]
-Reader = Annotated[Principal, role("department", "statistics", "education", "admin")]
-Statistics = Annotated[Principal, role("statistics")]
-Education = Annotated[Principal, role("education")]
+Requester = Annotated[Principal, role(SUBMIT)]
+Reader = Annotated[Principal, role(LIST)]
+Statistics = Annotated[Principal, role(DECIDE)]
+Education = Annotated[Principal, role(PUBLISH)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FORM_FIELDS = {
@@ -369,7 +372,7 @@ def list_requests(
 ) -> Response:
     """A department's own requests (the bureaus see every request), newest first, by status."""
     statuses = [status] if status in REQUEST_STATUSES else None
-    department_id = principal.id if principal.kind == "department" else None
+    department_id = principal.id if principal.role is Role.DEPARTMENT else None
     found = RequestRepository(session).list(department_id=department_id, statuses=statuses)
     names = _names(session, {r.department_id for r in found})
     rows = [
@@ -403,16 +406,16 @@ def _detail_page(
     fields = field_views(std, found.fields, lang)
     names = _names(session, {found.department_id} | ({found.decided_by} if found.decided_by else set()))
     preview = None
-    if found.status == "approved" and principal.kind == "education":
+    if found.status == "approved" and principal.role is Role.EDUCATION:
         preview = web.publication_preview(session, found)
     progress = None
-    owner = principal.kind == "department" and found.department_id == principal.id
-    if found.status in ("published", "answered") and (principal.kind in ("education", "admin") or owner):
+    # get_request has let through only the owning department, the bureaus and admins.
+    if found.status in ("published", "answered") and SEE_PROGRESS.allows(principal):
         progress = tasks.progress(session, principal, found, now=utcnow())
     source = found
     if found.status == "duplicate" and found.duplicate_of:
         source = RequestRepository(session).get(found.duplicate_of) or found
-    readable = source.status == "answered" and (owner or principal.kind in ("education", "admin"))
+    readable = source.status == "answered" and READ_DATA.allows(principal)
     return render(
         request,
         "request_detail.html",

@@ -22,8 +22,10 @@ from hub.records.errors import FileEmpty
 from hub.records.files import read_upload
 from hub.requests.repository import RequestRepository
 from hub.schools import service as schools
+from hub.schools.auth import SEE_SCHOOL
 from hub.standard.service import current_standard
 from hub.tasks import service as tasks
+from hub.tasks.auth import FILL
 from hub.tasks.models import Task
 from hub.tasks.repository import PublicationRepository
 from hub.tasks.templates import build_template
@@ -32,8 +34,8 @@ from hub.web.kit import PageRoute, lang_of, redirect, render, role
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-School = Annotated[Principal, role("school")]
-SchoolView = Annotated[Principal, role("school", "education", "admin")]
+School = Annotated[Principal, role(FILL)]
+SchoolView = Annotated[Principal, role(SEE_SCHOOL)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Keys of the JSON rows a browser submission sends: the reference and each field's element code.
 REFERENCE_KEY = "参考号"
