@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import date
 from functools import lru_cache
@@ -35,6 +36,24 @@ class Settings(BaseSettings):
     available_coverage: float = 0.95
     dedup_threshold: float = 0.75
     scheduler_enabled: bool = True
+    # The audit log's MAC keys by id (JSON object) and the id that seals new entries; empty: one key
+    # derived from the secret key. Keep old ids here after a rotation so older entries still verify.
+    audit_keys: dict[str, SecretStr] = {}
+    audit_key_id: str | None = None
+    # Ed25519 seed (64 hex digits) signing checkpoints of the audit chain; unset: derived from the secret key.
+    audit_signing_key: SecretStr | None = None
+    # Where the scheduler writes a signed checkpoint of the audit chain every hour (outside the database).
+    audit_checkpoint_dir: Path | None = None
+
+    @model_validator(mode="after")
+    def _check_audit_keys(self) -> Settings:
+        if self.audit_key_id is not None and self.audit_keys and self.audit_key_id not in self.audit_keys:
+            raise ValueError(f"HUB_AUDIT_KEY_ID {self.audit_key_id!r} is not one of HUB_AUDIT_KEYS")
+        if self.audit_signing_key is not None and not re.fullmatch(
+            r"[0-9a-fA-F]{64}", self.audit_signing_key.get_secret_value()
+        ):
+            raise ValueError("HUB_AUDIT_SIGNING_KEY is an Ed25519 seed: 64 hex digits")
+        return self
 
     @model_validator(mode="after")
     def _enforce_non_default_secrets(self) -> Settings:

@@ -1,4 +1,4 @@
-"""`hub audit verify` and `hub audit export`."""
+"""`hub audit verify`, `hub audit checkpoint`, `hub audit public-key` and `hub audit export`."""
 
 from __future__ import annotations
 
@@ -29,21 +29,72 @@ def _engine() -> Engine:
 
 
 @audit_app.command("verify")
-def verify() -> None:
-    """Check the whole hash chain; name the first altered, deleted or reordered entry (exit 1 if broken)."""
+def verify(
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoints",
+            file_okay=False,
+            help="Directory of signed checkpoints (hub audit checkpoint): the log must still reach each",
+        ),
+    ] = None,
+) -> None:
+    """Check every entry's seal and, with --checkpoints, that the log still reaches each signed checkpoint.
+
+    Exit 1 when the log was altered, cut or deleted; 2 when the checkpoint directory holds no checkpoint.
+    """
+    from hub.audit.checkpoints import check_checkpoints
     from hub.audit.service import verify as verify_chain
     from hub.db import transaction
 
     with transaction(_engine()) as session:
         result = verify_chain(session)
+        read, problems = check_checkpoints(session, checkpoints) if checkpoints is not None else (0, [])
+    if checkpoints is not None and read == 0:
+        console.print(f"[red]no checkpoint in {checkpoints}: nothing to check the log's end against[/red]")
+        raise typer.Exit(2)
+    broken = False
     if result.ok:
         console.print(f"audit chain intact: {result.entries} entries, head {result.head_hash}")
-        return
-    console.print(f"[red]audit chain broken at entry {result.first_broken}[/red]")
-    console.print(f"  {result.reason_zh}")
-    console.print(f"  {result.reason_en}")
-    console.print(f"  ({result.entries} entries before it verified)")
-    raise typer.Exit(1)
+    else:
+        broken = True
+        console.print(f"[red]audit chain broken at entry {result.first_broken}[/red]")
+        console.print(f"  {result.reason_zh}")
+        console.print(f"  {result.reason_en}")
+        console.print(f"  ({result.entries} entries before it verified)")
+    for problem in problems:
+        broken = True
+        console.print(f"[red]checkpoint {problem.path.name}[/red]")
+        console.print(f"  {problem.reason_zh}")
+        console.print(f"  {problem.reason_en}")
+    if checkpoints is not None and not problems:
+        console.print(f"the log reaches all {read} signed checkpoints in {checkpoints}")
+    if broken:
+        raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint(
+    directory: Annotated[
+        Path,
+        typer.Option("--dir", file_okay=False, help="Where to write it: keep it apart from the database"),
+    ],
+) -> None:
+    """Write a signed checkpoint of the chain head (entries, last seal) into DIR."""
+    from hub.audit.checkpoints import write_checkpoint
+    from hub.db import transaction
+
+    with transaction(_engine()) as session:
+        written = write_checkpoint(session, directory)
+    console.print(f"checkpoint of {written.entries} entries written to {written.path}")
+
+
+@audit_app.command("public-key")
+def public_key() -> None:
+    """Print the public key that checkpoints are signed with (give it to whoever keeps the checkpoints)."""
+    from hub.audit.keys import current_keyring
+
+    print(current_keyring().public_key_hex())
 
 
 @audit_app.command("export")

@@ -42,6 +42,8 @@ class AuditEntry(Base):
     row_count: Mapped[int] = mapped_column(BigInteger)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    # Which of the settings' MAC keys sealed this entry (see hub.audit.keys); covered by the MAC itself.
+    key_id: Mapped[str] = mapped_column(String(16))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 

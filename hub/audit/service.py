@@ -1,10 +1,13 @@
-"""Appending to the hash-chained audit log, verifying it, and exporting a period of it.
+"""Appending to the sealed audit log, verifying it, and exporting a period of it.
 
-In the manner of X-Road's message log: each entry's hash is SHA-256 over the canonical JSON of the
-entry (keys sorted, no spaces, UTF-8) followed by the previous entry's hash, so altering, deleting,
-inserting or reordering any entry breaks every hash after it. Entries are numbered 1, 2, 3 … by the
-chain head, which every append locks until its transaction ends: two writers never fork the chain,
-and entry numbers follow commit order (the change feed of hub.queries relies on that).
+In the manner of X-Road's message log: each entry's seal is an HMAC-SHA256, under a key of the
+settings that never enters the database (hub.audit.keys), over the canonical JSON of the entry (keys
+sorted, no spaces, UTF-8) followed by the previous entry's seal, so altering, deleting, inserting or
+reordering any entry breaks every seal after it, and nobody without the key can re-seal the chain.
+Entries are numbered 1, 2, 3 … by the chain head, which every append locks until its transaction
+ends: two writers never fork the chain, and entry numbers follow commit order (the change feed of
+hub.queries relies on that). A log cut at its end, or deleted whole, is caught by the signed
+checkpoints of hub.audit.checkpoints, kept outside the database.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import orjson
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from hub.audit.keys import AuditKeyError, AuditKeyring, current_keyring
 from hub.audit.models import GENESIS_HASH, AuditBySchool, AuditChainHead, AuditEntry
 from hub.db import utcnow
 
@@ -65,7 +69,7 @@ def _timestamp(at: datetime) -> str:
 
 
 def entry_payload(entry: AuditEntry) -> dict[str, Any]:
-    """What the hash covers: every column but the hash itself."""
+    """What the seal covers: every column but the seal itself."""
     return {
         "id": entry.id,
         "at": _timestamp(entry.at),
@@ -83,11 +87,14 @@ def entry_payload(entry: AuditEntry) -> dict[str, Any]:
         "row_count": entry.row_count,
         "detail": entry.detail,
         "prev_hash": entry.prev_hash,
+        "key_id": entry.key_id,
     }
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    return hashlib.sha256(_canonical(entry_payload(entry)) + entry.prev_hash.encode()).hexdigest()
+def entry_hash(entry: AuditEntry, keyring: AuditKeyring | None = None) -> str:
+    """The entry's seal: HMAC under the key it names, over its content and its predecessor's seal."""
+    keyring = keyring or current_keyring()
+    return keyring.mac(entry.key_id, _canonical(entry_payload(entry)) + entry.prev_hash.encode())
 
 
 def _jsonable(detail: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -108,8 +115,10 @@ def append(
     batch_id: int | None = None,
     row_count: int = 0,
     detail: Mapping[str, Any] | None = None,
+    keyring: AuditKeyring | None = None,
 ) -> AuditEntry:
     """Append one entry in the caller's transaction (the chain head stays locked until it ends)."""
+    keyring = keyring or current_keyring()
     at = utcnow()
     # UPDATE first: on PostgreSQL it takes the head row's lock (a second writer waits here, then sees
     # the new head); on SQLite it takes the database's write lock before the head is read.
@@ -139,6 +148,7 @@ def append(
             batch_id=batch_id,
             row_count=row_count,
             detail=detail,
+            keyring=keyring,
         )
     entry_id, prev_hash = int(head[0]), str(head[1])
     per_school = sorted((code, int(rows)) for code, rows in (schools or {}).items())
@@ -159,8 +169,9 @@ def append(
         row_count=int(row_count),
         detail=_jsonable(detail),
         prev_hash=prev_hash,
+        key_id=keyring.active_id,
     )
-    entry.hash = entry_hash(entry)
+    entry.hash = entry_hash(entry, keyring)
     session.add(entry)
     session.flush()
     if per_school:
@@ -212,8 +223,9 @@ def _broken(entries: int, entry_id: int, zh: str, en: str, head_hash: str) -> Ve
     )
 
 
-def verify(session: Session, *, chunk: int = 5000) -> VerifyResult:
+def verify(session: Session, *, chunk: int = 5000, keyring: AuditKeyring | None = None) -> VerifyResult:
     """Walk the whole chain; name the first entry that was altered, deleted, inserted or moved."""
+    keyring = keyring or current_keyring()
     prev_hash, expected, count = GENESIS_HASH, 1, 0
     after = 0
     while True:
@@ -242,12 +254,23 @@ def verify(session: Session, *, chunk: int = 5000) -> VerifyResult:
                     f"entry {entry.id} does not follow entry {entry.id - 1} (an entry was deleted, inserted or moved)",
                     prev_hash,
                 )
-            if entry_hash(entry) != entry.hash:
+            try:
+                seal = entry_hash(entry, keyring)
+            except AuditKeyError as missing:
                 return _broken(
                     count,
                     entry.id,
-                    f"第 {entry.id} 条记录内容被改动（哈希不符）",
-                    f"entry {entry.id} was altered (its hash does not match its content)",
+                    f"第 {entry.id} 条记录由本系统未持有的密钥 {missing.key_id!r} 封存（伪造或密钥缺失）",
+                    f"entry {entry.id} is sealed with key {missing.key_id!r}, which this hub does not hold"
+                    " (forged, or the key is missing from HUB_AUDIT_KEYS)",
+                    prev_hash,
+                )
+            if seal != entry.hash:
+                return _broken(
+                    count,
+                    entry.id,
+                    f"第 {entry.id} 条记录内容被改动（封存值不符）",
+                    f"entry {entry.id} was altered (its seal does not match its content)",
                     prev_hash,
                 )
             scope = schools.get(entry.id, [])
@@ -296,6 +319,7 @@ EXPORT_COLUMNS = (
     "row_count",
     "detail",
     "prev_hash",
+    "key_id",
     "hash",
 )
 

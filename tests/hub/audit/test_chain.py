@@ -16,6 +16,7 @@ from hub.config import Settings
 from hub.db import Base, make_engine, transaction
 from hub.demo.city import City
 from tests.hub.access.factories import create_grant
+from tests.hub.audit.tampering import disable_append_only
 from tests.hub.factories import create_city, create_principal
 
 AUDIT_TABLES = [AuditEntry.__table__, AuditChainHead.__table__, AuditBySchool.__table__]
@@ -92,6 +93,7 @@ TAMPERING = {
 def test_tampering_with_one_entry_is_found_and_named(session: Session, logged: None, kind: str) -> None:
     statement, broken, reason = TAMPERING[kind]
     assert audit.verify(session).ok
+    disable_append_only(session)
     if kind == "reordered":
         # Swap through a free id: the primary key forbids an intermediate duplicate.
         session.execute(text("UPDATE audit_log SET id = 1000 WHERE id = 4"))
@@ -109,6 +111,7 @@ def test_tampering_with_one_entry_is_found_and_named(session: Session, logged: N
 def test_an_entry_rewritten_with_a_fresh_hash_still_breaks_the_next_link(
     session: Session, logged: None
 ) -> None:
+    disable_append_only(session)
     entry = session.get(AuditEntry, 5)
     assert entry is not None
     entry.row_count += 100

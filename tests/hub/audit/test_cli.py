@@ -71,3 +71,37 @@ def test_export_of_a_period_carries_the_hashes(database: Engine, tmp_path: Path,
     earlier = today - timedelta(days=30)
     answer = runner.invoke(app, ["audit", "export", str(empty), "--from", str(earlier), "--to", str(earlier)])
     assert answer.exit_code == 0 and "0 entries" in answer.output
+
+
+def test_a_log_deleted_after_a_checkpoint_fails_verification(database: Engine, tmp_path: Path) -> None:
+    directory = tmp_path / "checkpoints"
+    written = runner.invoke(app, ["audit", "checkpoint", "--dir", str(directory)])
+    assert written.exit_code == 0, written.output
+    assert "checkpoint of 5 entries" in written.output
+    intact = runner.invoke(app, ["audit", "verify", "--checkpoints", str(directory)])
+    assert intact.exit_code == 0, intact.output
+    assert "reaches all 1 signed checkpoints" in intact.output
+    with database.begin() as connection:
+        for table in ("audit_by_school", "audit_log", "audit_chain"):
+            connection.execute(text(f"DELETE FROM {table}"))
+    alone = runner.invoke(app, ["audit", "verify"])
+    assert alone.exit_code == 0  # an empty log is consistent in itself: only the checkpoint knows better
+    broken = runner.invoke(app, ["audit", "verify", "--checkpoints", str(directory)])
+    assert broken.exit_code == 1
+    assert "records 5 entries, the log now holds 0" in broken.output
+
+
+def test_verify_against_an_empty_checkpoint_directory_says_so(database: Engine, tmp_path: Path) -> None:
+    empty = tmp_path / "none"
+    empty.mkdir()
+    answer = runner.invoke(app, ["audit", "verify", "--checkpoints", str(empty)])
+    assert answer.exit_code == 2
+    assert "no checkpoint" in answer.output
+
+
+def test_public_key_is_the_one_checkpoints_verify_under(database: Engine, tmp_path: Path) -> None:
+    key = runner.invoke(app, ["audit", "public-key"])
+    assert key.exit_code == 0
+    runner.invoke(app, ["audit", "checkpoint", "--dir", str(tmp_path)])
+    (path,) = tmp_path.glob("*.checkpoint.json")
+    assert json.loads(path.read_text())["public_key"] == key.output.strip()
