@@ -401,6 +401,9 @@ def _finish(
             del property_tokens[-2]  # 校车台数, 图书册数: a classifier before 数 counts things
         else:
             del property_tokens[-1]  # 学时数 is 学时: the measure already says how much
+    if cls == lexicon.OTHER and subject_word is not None:
+        # 驾驶员电话 is not 照管员电话: people named by a role are told apart by that role.
+        cls = subject_word
     if owner is not None and subject_word is not None:
         cls = f"{lexicon.SUBJECTS[owner]}的{cls}"
         subject_word = f"{owner}的{subject_word}"
