@@ -556,6 +556,18 @@ _TERM_GROUPS: dict[str, tuple[str, ...]] = {
         "email address",
     ),
     "邮政编码": ("邮政编码", "邮编", "postcode", "postal code", "zip code", "zip"),
+    # The 9-character code of the organisation (组织机构代码); it is held inside the 18-character USCC.
+    "组织机构代码": (
+        "组织机构代码",
+        "机构代码",
+        "组织代码",
+        "组织机构代码证",
+        "组织机构代码证号",
+        "组织机构代码证号码",
+        "组织机构代码号",
+        "organisation code",
+        "organization code",
+    ),
     "统一社会信用代码": (
         "统一社会信用代码",
         "社会信用代码",
@@ -729,6 +741,18 @@ GENERIC_TOKENS: Final = frozenset(
         "状态",
     }
 )
+
+# Heads that say what kind of datum rather than which one (类型, 编号, 资格, 形式): with no subject
+# naming what they are of, they are evidence for no element in particular.
+WEAK_TOKENS: Final = frozenset(
+    {
+        "类型", "性质", "代码", "号码", "名称", "资格", "形式", "方式", "种类", "证件", "项目", "事项",
+        "属性", "等级", "级别", "层次", "结果", "内容", "说明", "标准", "状态", "情况", "信息", "数",
+        "日期", "证", "证书", "身份", "其他", "备注", "金额", "比例",
+    }
+)
+# Subject words that name nobody in particular: 单位类型 is as generic as 类型.
+WEAK_SUBJECT_WORDS: Final = frozenset({"单位", "本单位", "所在单位", "所属单位", "unit", "个人", "本人", "人员"})
 
 # Words that say "the value in money of" what precedes them: with a money unit they add nothing
 # (教学仪器设备（万元） is 教学仪器设备资产值; 经费支出总额 is 经费支出), so matching compares without them.
