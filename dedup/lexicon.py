@@ -9,6 +9,7 @@ English, the way `dedup.normalise` leaves a label.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Final
 
@@ -16,6 +17,8 @@ from typing import Final
 # show it; the values are the words forms use for it.
 SELF: Final = "本人"
 ORG: Final = "单位"
+# People named by a role that is not the form's subject (驾驶员, 同事); each role is its own subject.
+OTHER: Final = "他人"
 
 _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
     # The person a teacher form is about, under the names forms give them.
@@ -208,7 +211,151 @@ _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
     "推荐人": ("推荐人", "证明人", "介绍人", "担保人", "审核人", "审批人", "referee", "guarantor"),
 }
 
-SUBJECTS: Final = MappingProxyType({word: cls for cls, words in _SUBJECT_WORDS.items() for word in words})
+# Forms of other departments name the teacher by the role the form gives them: the taxpayer, the insured,
+# the appointee, the nominee (纳税人, 参保人, 受聘人员, 拟任人选 …). A verb of such a role plus a person
+# suffix is the form's own subject. Verbs whose bare agent is someone else (考核人 is the assessor) take
+# only the passive or the 对象 form (被考核人, 考核对象).
+_OWN_ROLE_VERBS: Final = (
+    "申请", "申报", "参保", "纳税", "受聘", "应聘", "报考", "报名", "拟任", "拟聘", "拟提拔", "拟推荐",
+    "拟表彰", "被推荐", "就业", "参训", "参评", "参赛", "获奖", "持证", "缴费", "投保", "被保险", "体检",
+    "受检", "献血", "借阅", "聘用", "被聘", "被聘用", "受表彰", "被表彰", "受奖", "入职", "调动", "调入",
+    "调出", "退休", "离职", "任职", "被调查", "参会", "受助", "求职", "受雇", "培训", "进修", "交流",
+    "支教", "轮岗", "认定", "注册", "申领", "签约", "被考核", "被考察", "被评议", "被举荐", "受训",
+    "扣缴", "被扣缴", "从业", "在职", "离岗", "返聘", "登记",
+)
+_OWN_ROLE_SUFFIXES: Final = ("人", "者", "人员", "对象", "教师")
+_PASSIVE_ONLY_VERBS: Final = ("考核", "考察", "评议", "推荐", "举荐")
+for _verb in _OWN_ROLE_VERBS:
+    for _suffix in _OWN_ROLE_SUFFIXES:
+        _word = _verb + _suffix
+        if _word not in {w for ws in _SUBJECT_WORDS.values() for w in ws}:
+            _SUBJECT_WORDS[SELF] += (_word,)
+for _verb in _PASSIVE_ONLY_VERBS:
+    _SUBJECT_WORDS[SELF] += (_verb + "对象",)
+_SUBJECT_WORDS[SELF] += ("拟任人选", "推荐人选", "人选", "本人（申请人）", "employee's", "applicant's", "taxpayer", "insured person")
+_SUBJECT_WORDS[ORG] += (
+    "任职受雇单位",
+    "受雇单位",
+    "任职单位",
+    "雇主",
+    "扣缴单位",
+    "扣缴义务人",
+    "参保单位",
+    "缴费单位",
+)
+
+# Other people a form names by their role (the bus driver, the fee officer, the dependant): whoever they
+# are, their data are not the form's subject's.
+_SUBJECT_WORDS["他人"] += (
+    "驾驶员",
+    "驾驶人",
+    "司机",
+    "校车驾驶员",
+    "照管员",
+    "随车照管员",
+    "收费员",
+    "经办人员",
+    "社保经办人",
+    "人事经办人",
+    "财务经办人",
+    "领导班子成员",
+    "班子成员",
+    "领导成员",
+    "被赡养人",
+    "赡养人",
+    "共同赡养人",
+    "被抚养人",
+    "抚养人",
+    "受教育子女",
+    "出租方",
+    "出租人",
+    "承租人",
+    "借款人",
+    "共同借款人",
+    "房东",
+    "医师",
+    "医生",
+    "主检医师",
+    "检查医生",
+    "责任人",
+    "安全责任人",
+    "消防安全责任人",
+    "消防安全管理人",
+    "举办者",
+    "出资人",
+    "保育员",
+    "保安员",
+    "炊事员",
+    "厨师",
+    "管理员",
+    "校医",
+    "代理人",
+    "委托代理人",
+    "受托人",
+    "见证人",
+    "被申请人",
+    "driver",
+    "attendant",
+    "dependant's",
+    "landlord",
+    "doctor",
+)
+_SUBJECT_WORDS["校区"] = ("校区", "分校", "分校区", "教学点", "分部", "附属学校", "campus", "branch")
+
+# Person suffixes: a word ending in one names a person by a role (驾驶员, 收费员, 主检医师); one not in
+# the lists above is someone else. Words that end so but name no person are listed as exceptions.
+_ROLE_SUFFIXES: Final = ("员", "人", "者", "长", "医师", "律师", "会计", "主任", "书记", "代表", "成员", "对象", "司机")
+_NOT_ROLES: Final = frozenset(
+    {
+        "特长", "专长", "擅长", "成长", "增长", "延长", "时长", "生长", "全长", "波长", "见长", "年长",
+        "身长", "队员", "动员", "或者", "再者", "前者", "后者", "二者", "两者", "三者", "人人", "个人",
+        "收入", "他人", "本人", "成人", "法人", "人员", "工人", "名人", "家人", "中人", "每人", "人均",
+        "增员", "减员", "满员", "超员", "缺员", "定员", "编员", "会员", "党员", "团员",
+    }
+)
+
+
+def role_class(word: str) -> str | None:
+    """The subject class of a person word not in the lists (驾驶员 → 他人), or None for no person word."""
+    if len(word) < 2 or not any("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return None
+    if word in _NOT_ROLES or word.endswith(("教师", "老师")) or word in TERMS:
+        return None
+    if word.endswith(_ROLE_SUFFIXES) and len(word) > max(len(s) for s in _ROLE_SUFFIXES if word.endswith(s)):
+        return "他人"
+    return None
+
+
+class _SubjectWords(Mapping[str, str]):
+    """The subject class of each listed word; a role word not listed (收费员, 主检医师) is 他人."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self._words = words
+
+    def __getitem__(self, word: str) -> str:
+        found = self._words.get(word)
+        if found is not None:
+            return found
+        cls = role_class(word)
+        if cls is None:
+            raise KeyError(word)
+        return cls
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (word in self._words or role_class(word) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def listed(self, word: str) -> bool:
+        """Whether the word is one of the lists (not only shaped like a role word)."""
+        return word in self._words
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+SUBJECTS: Final = _SubjectWords({word: cls for cls, words in _SUBJECT_WORDS.items() for word in words})
 
 # Person classes: a label that names only a person (“校长：____”) asks for that person's name.
 PERSON_SUBJECTS: Final = frozenset(cls for cls in _SUBJECT_WORDS if cls != ORG)
@@ -409,6 +556,18 @@ _TERM_GROUPS: dict[str, tuple[str, ...]] = {
         "email address",
     ),
     "邮政编码": ("邮政编码", "邮编", "postcode", "postal code", "zip code", "zip"),
+    # The 9-character code of the organisation (组织机构代码); it is held inside the 18-character USCC.
+    "组织机构代码": (
+        "组织机构代码",
+        "机构代码",
+        "组织代码",
+        "组织机构代码证",
+        "组织机构代码证号",
+        "组织机构代码证号码",
+        "组织机构代码号",
+        "organisation code",
+        "organization code",
+    ),
     "统一社会信用代码": (
         "统一社会信用代码",
         "社会信用代码",
@@ -582,6 +741,18 @@ GENERIC_TOKENS: Final = frozenset(
         "状态",
     }
 )
+
+# Heads that say what kind of datum rather than which one (类型, 编号, 资格, 形式): with no subject
+# naming what they are of, they are evidence for no element in particular.
+WEAK_TOKENS: Final = frozenset(
+    {
+        "类型", "性质", "代码", "号码", "名称", "资格", "形式", "方式", "种类", "证件", "项目", "事项",
+        "属性", "等级", "级别", "层次", "结果", "内容", "说明", "标准", "状态", "情况", "信息", "数",
+        "日期", "证", "证书", "身份", "其他", "备注", "金额", "比例",
+    }
+)
+# Subject words that name nobody in particular: 单位类型 is as generic as 类型.
+WEAK_SUBJECT_WORDS: Final = frozenset({"单位", "本单位", "所在单位", "所属单位", "unit", "个人", "本人", "人员"})
 
 # Words that say "the value in money of" what precedes them: with a money unit they add nothing
 # (教学仪器设备（万元） is 教学仪器设备资产值; 经费支出总额 is 经费支出), so matching compares without them.

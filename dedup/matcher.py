@@ -693,6 +693,12 @@ class Matcher:
         steps_zh.append(f"主体：{subject}")
         steps_en.append(f"subject {subject}")
         score = candidate.score
+        if not exact and candidate.form is not None and _weak_label(parsed):
+            # 类型, 编号, 资格名称, 单位性质: a generic head with no word saying what it is of is evidence
+            # for nothing in particular; only the element's own wording (or sample values) decides.
+            steps_zh.append("标签只有泛称（类型、编号、名称等），不足以确定数据项")
+            steps_en.append("the label holds only a generic head (type, number, name …): too little to decide")
+            return None
         if not exact:
             element_periods = self._changing_periods(
                 candidate.form.parsed if candidate.form else None, element
@@ -822,6 +828,15 @@ class Matcher:
                     reason_zh=f"说明“{text}”改变了统计口径",
                     reason_en=f"note {text} changes what is counted",
                 )
+            person = self._other_person_in(text)
+            if person is not None:
+                # 电话（校车驾驶员）, 出生日期（被赡养人）: a note naming someone else makes it their datum.
+                return ProfileFit(
+                    delta=0.0,
+                    reject=True,
+                    reason_zh=f"说明“{text}”指向{person}，不是本表主体的数据",
+                    reason_en=f"note {text} names {person}: not the form's subject's datum",
+                )
             return ProfileFit(
                 delta=-_PENALTY_NOTE,
                 reject=False,
@@ -839,6 +854,17 @@ class Matcher:
             reason_en=f"instruction {text} for the form filler",
         )
 
+    def _other_person_in(self, text: str) -> str | None:
+        """A person other than the form's subject named in a note (not an instruction about who fills it)."""
+        if "填" in text or "签" in text:
+            return None
+        for token in self._segmenter.tokens(normalise(text)):
+            if token in lexicon.SUBJECTS:
+                cls = lexicon.SUBJECTS[token]
+                if cls in lexicon.PERSON_SUBJECTS and cls != lexicon.SELF:
+                    return token
+        return None
+
     def _values_fit(self, qualifier: Qualifier, element: Element) -> ProfileFit | None:
         values = qualifier.values
         if element.value_type == "boolean":
@@ -855,9 +881,10 @@ class Matcher:
                 reason_en=f"options {qualifier.text} belong to code list {code_list.name}",
             )
         if resolved == 0:
+            # 所有制（国有/民营/外资）is not 办学性质: options outside the code list are another datum.
             return ProfileFit(
                 delta=-_PENALTY_VALUES,
-                reject=False,
+                reject=len(values) >= 3,  # two may be a note (全日制或在职); three are a list
                 reason_zh=f"选项“{qualifier.text}”不在代码表 {code_list.name} 中",
                 reason_en=f"options {qualifier.text} are not in code list {code_list.name}",
             )
@@ -1120,6 +1147,13 @@ def _dedupe(alternatives: Iterable[Alternative]) -> list[Alternative]:
 
 def _is_coded(element: Element) -> bool:
     return element.value_type == "code" or element.validator is not None
+
+
+def _weak_label(parsed: ParsedLabel) -> bool:
+    """Whether a label says only a generic head (类型, 编号, 性质, 资格) of no particular subject."""
+    if parsed.subject_word is not None and parsed.subject_word not in lexicon.WEAK_SUBJECT_WORDS:
+        return False
+    return len(parsed.tokens) == 1 and parsed.tokens[0] in lexicon.WEAK_TOKENS
 
 
 def _has_content(tokens: tuple[str, ...]) -> bool:

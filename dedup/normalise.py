@@ -42,6 +42,19 @@ _TRAILING_PUNCT_RE = re.compile(r"[\s:;,.?!、。，：；？！\-=+/\\]+$")
 _EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)")
 _TRAILING_GROUPS_RE = re.compile(r"^(.*?)((?:\([^()]*\))*)$")
 _BRACKET_GROUP_RE = re.compile(r"\(([^()]*)\)")
+# Variant characters forms still use for the same word (帐号 for 账号, 身分证 for 身份证, 其它 for 其他).
+_VARIANTS: dict[str, str] = {
+    "帐号": "账号",
+    "帐户": "账户",
+    "帐卡": "账卡",
+    "身分": "身份",
+    "其它": "其他",
+    "部份": "部分",
+    "成份": "成分",
+    "年青": "年轻",
+    "登陆": "登录",
+}
+_VARIANTS_RE = re.compile("|".join(sorted(_VARIANTS, key=len, reverse=True)))
 # Trailing words that say "about" rather than "what": 编制情况 is 编制, 单位名称 is 单位.
 _VAGUE_SUFFIXES = ("名称", "情况", "信息", "状况", "情形")
 # What is left must still mean something on its own: 基本信息 is not 基本.
@@ -134,6 +147,7 @@ def _normalise_once(text: str) -> str:
             if unicodedata.category(ch) not in ("Cf", "Co", "Cs", "Cn", "So", "Sk", "Mn", "Me")
         )
     text = to_simplified(text)
+    text = _VARIANTS_RE.sub(lambda m: _VARIANTS[m.group(0)], text)
     text = text.lower()
     text = _POSSESSIVE_RE.sub("", text)
     text = _ACRONYM_RE.sub(lambda m: m.group(1).replace(".", ""), text)  # D.O.B. is dob

@@ -165,8 +165,9 @@ def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabe
             if lexicon.SUBJECTS[first] in lexicon.PERSON_SUBJECTS and lexicon.SUBJECTS[first] != lexicon.SELF:
                 inherited = first
         scans.append(_scan(piece, inherited))
-    if bracket_subject is not None and scans and scans[0].subject_word is None:
-        # 姓名（配偶）: the brackets name the person; 校长（负责人）姓名: they only rename one already named.
+    if bracket_subject is not None and scans and _renamed_by_brackets(scans[0].subject_word, bracket_subject):
+        # 姓名（配偶）, 工作单位（配偶）: the brackets name the person; 校长（负责人）姓名: they only rename
+        # one already named.
         scans = [_scan(piece, bracket_subject) for piece in pieces]
     for scan in scans:
         qualifiers.extend(q for q in scan.qualifiers if q not in qualifiers)
@@ -272,6 +273,14 @@ def _scan(tokens: list[str], subject_word: str | None) -> _Scan:
         qualifiers=tuple(qualifiers),
         rest=tuple(rest),
     )
+
+
+def _renamed_by_brackets(named: str | None, bracketed: str) -> bool:
+    """Whether a person in brackets owns the datum: the label names no one, or only the form's own
+    subject or its employer (工作单位（配偶） is the spouse's employer)."""
+    if named is None:
+        return True
+    return _is_other_person(bracketed) and lexicon.SUBJECTS[named] in (lexicon.SELF, lexicon.ORG)
 
 
 def _person_first(tokens: list[str]) -> list[str]:
@@ -401,6 +410,9 @@ def _finish(
             del property_tokens[-2]  # 校车台数, 图书册数: a classifier before 数 counts things
         else:
             del property_tokens[-1]  # 学时数 is 学时: the measure already says how much
+    if cls == lexicon.OTHER and subject_word is not None:
+        # 驾驶员电话 is not 照管员电话: people named by a role are told apart by that role.
+        cls = subject_word
     if owner is not None and subject_word is not None:
         cls = f"{lexicon.SUBJECTS[owner]}的{cls}"
         subject_word = f"{owner}的{subject_word}"

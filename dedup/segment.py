@@ -160,7 +160,7 @@ def lexicon_entry(span: str) -> tuple[str, ...] | None:
     found = lexicon.TERMS.get(span)
     if found is not None:
         return found
-    if span in lexicon.SUBJECTS or span in lexicon.CURRENT_PERIODS or span in lexicon.CHANGING_PERIODS:
+    if lexicon.SUBJECTS.listed(span) or span in lexicon.CURRENT_PERIODS or span in lexicon.CHANGING_PERIODS:
         return (span,)
     if span in lexicon.BOOLEAN_MARKERS or span in lexicon.CONJUNCTIONS:
         return (span,)
