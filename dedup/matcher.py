@@ -697,7 +697,9 @@ class Matcher:
             # 类型, 编号, 资格名称, 单位性质: a generic head with no word saying what it is of is evidence
             # for nothing in particular; only the element's own wording (or sample values) decides.
             steps_zh.append("标签只有泛称（类型、编号、名称等），不足以确定数据项")
-            steps_en.append("the label holds only a generic head (type, number, name …): too little to decide")
+            steps_en.append(
+                "the label holds only a generic head (type, number, name …): too little to decide"
+            )
             return None
         if not exact:
             element_periods = self._changing_periods(
