@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from hub.burden import service
 from hub.burden.errors import TermInvalid
@@ -15,7 +15,8 @@ from hub.burden.payloads import (
     SchoolBurdenOut,
     SchoolBurdenReportOut,
 )
-from hub.burden.terms import Term, TermError, parse_term
+from hub.burden.terms import SPRING, Term, TermError, parse_term
+from hub.burden.workbook import XLSX, build_workbook
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep
 from hub.errors import error_responses, halves
@@ -64,6 +65,23 @@ def city_burden(session: SessionDep, principal: PrincipalDep, term: TermQuery = 
 
 
 @router.get(
+    "/burden/export.xlsx",
+    responses={**error_responses(401, 403, 422), 200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+def city_burden_xlsx(session: SessionDep, principal: PrincipalDep, term: TermQuery = None) -> Response:
+    """The dashboard as an XLSX: every school's figures, and each county's and the total's."""
+    chosen = _term_or_current(term)
+    report = service.city_burden(session, principal, chosen)
+    season = "spring" if chosen.season == SPRING else "autumn"
+    return Response(
+        build_workbook(report),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="burden-{chosen.year}-{season}.xlsx"'},
+    )
+
+
+@router.get(
     "/schools/{code}/burden",
     response_model=SchoolBurdenReportOut,
     responses=error_responses(401, 403, 404, 422),
@@ -86,7 +104,7 @@ def school_burden(
 
 @router.get("/burden/baselines", response_model=list[BaselineOut], responses=error_responses(401, 403))
 def list_baselines(session: SessionDep, principal: PrincipalDep) -> list[BaselineOut]:
-    """The baselines the education bureau set (forms per term before the hub)."""
+    """The baselines the education bureau set (demands per school in a past year, per division)."""
     return [
         BaselineOut.model_validate(b, from_attributes=True)
         for b in service.list_baselines(session, principal)
@@ -95,13 +113,14 @@ def list_baselines(session: SessionDep, principal: PrincipalDep) -> list[Baselin
 
 @router.put("/burden/baselines", response_model=BaselineOut, responses=error_responses(401, 403, 404, 422))
 def set_baseline(payload: BaselineIn, session: SessionDep, principal: PrincipalDep) -> BaselineOut:
-    """Set how many forms a school (or every school) filled per term (or every term) before the hub."""
+    """Set how many demands reached each school of a division (or every school) in a past year."""
     baseline = service.set_baseline(
         session,
         principal,
-        term=term_param(payload.term),
-        school_code=payload.school_code,
-        forms=payload.forms,
+        year=payload.year,
+        division=payload.division,
+        demands=payload.demands,
+        items=payload.items,
         note=payload.note,
         now=utcnow(),
     )
@@ -114,8 +133,8 @@ def set_baseline(payload: BaselineIn, session: SessionDep, principal: PrincipalD
 def delete_baseline(
     session: SessionDep,
     principal: PrincipalDep,
-    term: TermQuery = None,
-    school_code: Annotated[str | None, Query(pattern=r"^\d{10}$")] = None,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    division: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
 ) -> None:
-    """Remove a baseline (the school falls back to a broader one, or to its first term's requests)."""
-    service.delete_baseline(session, principal, term=term, school_code=school_code)
+    """Remove a baseline (its schools fall back to a broader level's, or to none: no reduction)."""
+    service.delete_baseline(session, principal, year=year, division=division)

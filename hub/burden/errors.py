@@ -13,5 +13,13 @@ class BaselineNegative(Invalid):
     """A baseline count below zero."""
 
 
+class BaselineYearNotPast(Invalid):
+    """A baseline for this year or a later one: it must count a past year's list and tasks."""
+
+
+class BaselineDivisionInvalid(Invalid):
+    """A baseline's division that is not a GB/T 2260 code."""
+
+
 class BaselineNotFound(NotFound):
-    """No baseline for this term and school."""
+    """No baseline for this year and division."""

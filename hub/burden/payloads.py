@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 class SchoolBurdenOut(BaseModel):
     school_code: str
     school_name: str | None
+    division: str | None = Field(description="The school's county (GB/T 2260)")
     term: str = Field(description="学期, e.g. 2026-秋 (2026-09-01 … 2027-01-31)")
     requests_received: int = Field(description="Requests created in the term whose scope held the school")
     requests_satisfied_without_school: int = Field(
@@ -25,13 +26,26 @@ class SchoolBurdenOut(BaseModel):
     )
     complaints: int = Field(description="Complaints (举报) the school filed in the term")
     complaints_open: int
-    baseline_forms: int | None = Field(description="Forms the school filled per term before the hub")
-    baseline_source: str | None = Field(
-        description="school_term | school | term | all (set by the education bureau) or first_term (requests "
-        "received in the hub's first term)"
+    year: int = Field(description="The calendar year the reduction counts (the year the term starts in)")
+    demands_in_year: int = Field(
+        description="Demands that reached the school in that year so far (tasks sent)"
     )
-    reduction: float | None = Field(description="1 − tasks_sent / baseline_forms (0.5 meets seed rule 2)")
-    goal_met: bool | None
+    baseline_year: int | None = Field(
+        description="The year before, when the education bureau set its baseline"
+    )
+    baseline_division: str | None = Field(
+        description="The division (GB/T 2260) the baseline was set for, or * for every school; null: none"
+    )
+    baseline_demands: int | None = Field(
+        description="Demands that reached a school of that division in baseline_year (its list and tasks)"
+    )
+    reduction: float | None = Field(
+        description="1 − demands_in_year / baseline_demands (0.5 meets seed rule 2); null without a baseline"
+    )
+    goal_met: bool | None = Field(
+        description="false once the year's demands pass half the baseline; true only after the year ended "
+        "within it; null while it runs or without a baseline"
+    )
 
 
 class BurdenTotalsOut(BaseModel):
@@ -45,10 +59,12 @@ class BurdenTotalsOut(BaseModel):
     fields_spared: int
     complaints: int
     complaints_open: int
+    year: int
     schools_with_baseline: int
-    baseline_forms: int = Field(description="Summed over schools with a baseline")
+    demands_in_year: int = Field(description="Summed over schools with a baseline")
+    baseline_demands: int = Field(description="Summed over schools with a baseline")
     reduction: float | None = Field(
-        description="Over schools with a baseline: 1 − their tasks / their baselines"
+        description="Over schools with a baseline: 1 − their demands / their baselines; null: no baseline"
     )
     schools_meeting_goal: int
 
@@ -72,15 +88,29 @@ class SchoolBurdenReportOut(SchoolBurdenOut):
 
 
 class BaselineIn(BaseModel):
-    term: str | None = Field(default=None, description="e.g. 2026-秋; omitted: every term")
-    school_code: str | None = Field(default=None, pattern=r"^\d{10}$", description="Omitted: every school")
-    forms: int = Field(ge=0, le=100000, description="Forms the school filled per term before the hub")
-    note: str = Field(default="", max_length=1000, description="Where the figure comes from")
+    year: int = Field(
+        ge=2000, le=2100, description="The past year counted, e.g. 2025 (2026 is measured against it)"
+    )
+    division: str | None = Field(
+        default=None,
+        pattern=r"^\d{6}$",
+        description="GB/T 2260 code of the level it covers (province, city or county); omitted: every school",
+    )
+    demands: int = Field(
+        ge=0,
+        le=100000,
+        description="Demands that reached one school in that year: listed inspections and tasks",
+    )
+    items: int | None = Field(
+        default=None, ge=0, le=100000, description="Items on that year's 督查检查评比考核 list at this level"
+    )
+    note: str = Field(default="", max_length=1000, description="Where the figures come from (the ledgers)")
 
 
 class BaselineOut(BaseModel):
-    term: str = Field(description="A term, or * for every term")
-    school_code: str = Field(description="A school code, or * for every school")
-    forms: int
+    year: int
+    division: str = Field(description="A GB/T 2260 code, or * for every school")
+    demands: int
+    items: int | None
     note: str
     set_at: datetime

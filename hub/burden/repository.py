@@ -6,7 +6,6 @@ named, or every school for a request that named none (its whole jurisdiction).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, aliased
 
-from hub.burden.models import EVERY, BurdenBaseline
+from hub.burden.models import BurdenBaseline
 from hub.records.models import schools_table, teachers_table
 from hub.requests.models import DataRequest, RequestField
 from hub.tasks.models import Task
@@ -174,12 +173,6 @@ class BurdenRepository:
             for code, received, satisfied, refused, spared in self.session.execute(query)
         }
 
-    def received_counts(self, since: datetime, until: datetime) -> dict[str, int]:
-        """Per school: requests created in the period that concerned it."""
-        scope = self.scope(since, until)
-        query = select(scope.c.school_code, func.count()).group_by(scope.c.school_code)
-        return {code: int(n) for code, n in self.session.execute(query)}
-
     def _teacher_counts(self, school_code: str | None) -> Subquery:
         query = select(teachers_table.c.school_code, func.count().label("records")).group_by(
             teachers_table.c.school_code
@@ -211,34 +204,35 @@ class BurdenRepository:
         value: datetime | None = self.session.scalar(select(func.min(DataRequest.created_at)))
         return value
 
-    def schools(self, school_code: str | None = None) -> list[tuple[str, str | None]]:
-        query = select(schools_table.c.code, schools_table.c.name).order_by(schools_table.c.code)
+    def schools(self, school_code: str | None = None) -> list[tuple[str, str | None, str | None]]:
+        """(code, name, division) of every school, or one."""
+        query = select(schools_table.c.code, schools_table.c.name, schools_table.c.division_code).order_by(
+            schools_table.c.code
+        )
         if school_code is not None:
             query = query.where(schools_table.c.code == school_code)
-        return [(code, name) for code, name in self.session.execute(query)]
+        return [(code, name, division) for code, name, division in self.session.execute(query)]
 
     # --- baselines --------------------------------------------------------------------------------
 
-    def baselines(self, terms: Sequence[str]) -> list[BurdenBaseline]:
-        query = select(BurdenBaseline).where(BurdenBaseline.term.in_([*terms, EVERY]))
-        return list(self.session.scalars(query.order_by(BurdenBaseline.term, BurdenBaseline.school_code)))
+    def baselines_of_year(self, year: int) -> list[BurdenBaseline]:
+        query = select(BurdenBaseline).where(BurdenBaseline.year == year)
+        return list(self.session.scalars(query.order_by(BurdenBaseline.division)))
 
     def all_baselines(self) -> list[BurdenBaseline]:
-        query = select(BurdenBaseline).order_by(BurdenBaseline.term, BurdenBaseline.school_code)
+        query = select(BurdenBaseline).order_by(BurdenBaseline.year.desc(), BurdenBaseline.division)
         return list(self.session.scalars(query))
 
-    def get_baseline(self, term: str, school_code: str) -> BurdenBaseline | None:
-        return self.session.get(BurdenBaseline, (term, school_code))
+    def get_baseline(self, year: int, division: str) -> BurdenBaseline | None:
+        return self.session.get(BurdenBaseline, (year, division))
 
     def add_baseline(self, baseline: BurdenBaseline) -> BurdenBaseline:
         self.session.add(baseline)
         self.session.flush()
         return baseline
 
-    def delete_baseline(self, term: str, school_code: str) -> int:
+    def delete_baseline(self, year: int, division: str) -> int:
         result = self.session.execute(
-            delete(BurdenBaseline).where(
-                BurdenBaseline.term == term, BurdenBaseline.school_code == school_code
-            )
+            delete(BurdenBaseline).where(BurdenBaseline.year == year, BurdenBaseline.division == division)
         )
         return int(getattr(result, "rowcount", 0) or 0)

@@ -9,39 +9,48 @@ Per school and term, from the hub's own records:
 - tasks sent: tasks the education bureau published to the school in the term (the forms it still filled);
 - fields filled: task fields × rows the school filled; fields spared: requested fields × records the
   store answered instead of asking the school (answered or published requests, fields outside its task);
-- baseline: forms the school filled per term before the hub (set by the education bureau, or else the
-  requests it received in the hub's first term), and the reduction 1 − tasks sent / baseline.
+- the reduction, counted per calendar year as the 年度 list is: demands that reached the school in the
+  year (tasks sent to it) against the baseline the education bureau set for the year before, for the
+  school's division (its county, city or province) or for every school. Without a baseline there is no
+  reduction and no claim: the hub's own first figures are never the baseline. While the year runs the
+  goal is missed once the demands pass half the baseline, and met only once the year is over.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
 from hub.access.roles import Role
 from hub.burden.auth import SEE_CITY, SET_BASELINE
-from hub.burden.errors import BaselineNegative, BaselineNotFound
+from hub.burden.errors import (
+    BaselineDivisionInvalid,
+    BaselineNegative,
+    BaselineNotFound,
+    BaselineYearNotPast,
+)
 from hub.burden.models import EVERY, BurdenBaseline
 from hub.burden.repository import BurdenRepository, RequestCounts, TaskCounts
 from hub.burden.terms import Term, term_of, terms_between
 from hub.complaints.repository import ComplaintRepository
+from hub.kit.clock import local_today
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
 from hub.schools.auth import SEE_SCHOOL
+from schemas.validators import is_valid_division_code
 
 # Seed rule 2: at least half of the burden goes.
 REDUCTION_GOAL = 0.5
-# Where a school's baseline came from, most specific first.
-BASELINE_SOURCES = ("school_term", "school", "term", "all", "first_term")
 
 
 @dataclass(frozen=True, kw_only=True)
 class SchoolBurden:
     school_code: str
     school_name: str | None
+    division: str | None  # the school's county (GB/T 2260)
     term: str
     requests_received: int
     requests_satisfied_without_school: int
@@ -51,10 +60,13 @@ class SchoolBurden:
     fields_spared: int
     complaints: int
     complaints_open: int
-    baseline_forms: int | None
-    baseline_source: str | None
-    reduction: float | None  # 1 − tasks_sent / baseline_forms; None without a baseline
-    goal_met: bool | None
+    year: int  # the calendar year the reduction counts
+    demands_in_year: int  # demands that reached the school in `year` so far (tasks sent)
+    baseline_year: int | None  # the year before, when a baseline was set for it
+    baseline_division: str | None  # the division the baseline was set for, or * for every school
+    baseline_demands: int | None  # demands that reached a school of that division in baseline_year
+    reduction: float | None  # 1 − demands_in_year / baseline_demands; None without a baseline
+    goal_met: bool | None  # None while the year runs and the goal is still within reach
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,9 +81,11 @@ class BurdenTotals:
     fields_spared: int
     complaints: int
     complaints_open: int
+    year: int
     schools_with_baseline: int
-    baseline_forms: int  # summed over schools with a baseline
-    reduction: float | None  # over schools with a baseline: 1 − their tasks / their baselines
+    demands_in_year: int  # summed over schools with a baseline
+    baseline_demands: int  # summed over schools with a baseline
+    reduction: float | None  # over schools with a baseline: 1 − their demands / their baselines
     schools_meeting_goal: int
 
 
@@ -103,62 +117,78 @@ def check_school_view(session: Session, principal: Principal, code: str) -> str 
 
 
 def first_term(session: Session) -> Term | None:
-    """The term of the first request the hub recorded: before it, the hub knows nothing."""
+    """The term of the first request the hub recorded: the trend charts start there."""
     first = BurdenRepository(session).first_request_at()
     return term_of(first) if first is not None else None
 
 
-def _baseline_for(
-    code: str,
-    term: Term,
-    rows: dict[tuple[str, str], int],
-    first: Term | None,
-    first_received: dict[str, int],
-) -> tuple[int | None, str | None]:
-    for source, key in zip(
-        BASELINE_SOURCES,
-        ((term.label, code), (EVERY, code), (term.label, EVERY), (EVERY, EVERY)),
-        strict=False,
-    ):
-        if key in rows:
-            return rows[key], source
-    if first is not None and term >= first and first_received.get(code):
-        return first_received[code], "first_term"
+def reduction_year(term: Term) -> int:
+    """The calendar year a term's reduction counts in: the year the term starts (2026-秋 counts in 2026)."""
+    return term.year
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def baseline_for(
+    division: str | None, rows: dict[str, BurdenBaseline]
+) -> tuple[BurdenBaseline | None, str | None]:
+    """The baseline of the most specific division holding a school in `division` (a county code), else
+    the one for every school; (None, None) when the bureau set neither."""
+    if division:
+        # A county 140581 lies in the city 140500 and the province 140000.
+        for level in (division, division[:4] + "00", division[:2] + "0000"):
+            if level in rows:
+                return rows[level], level
+    if EVERY in rows:
+        return rows[EVERY], EVERY
     return None, None
 
 
-def _reduction(tasks: int, baseline: int | None) -> float | None:
+def _reduction(demands: int, baseline: int | None) -> float | None:
     if not baseline:
         return None
-    return round(1 - tasks / baseline, 4)
+    return round(1 - demands / baseline, 4)
 
 
-def compute(session: Session, term: Term, *, school_code: str | None = None) -> BurdenReport:
+def goal_verdict(demands: int, baseline: int | None, *, year: int, today: date) -> bool | None:
+    """Whether the year met −50 %: False once its demands passed half the baseline, True only after the
+    year ended within it, None while it runs (or without a baseline): a half-year is no claim."""
+    if not baseline:
+        return None
+    if demands > baseline * (1 - REDUCTION_GOAL):
+        return False
+    return True if today.year > year else None
+
+
+def compute(
+    session: Session, term: Term, *, school_code: str | None = None, today: date | None = None
+) -> BurdenReport:
     """The figures of every school (or one) for a term, from a fixed number of grouped queries."""
+    today = today or local_today()
     repository = BurdenRepository(session)
     since, until = term.bounds()
     requests = repository.request_counts(since, until, school_code=school_code)
     tasks = repository.task_counts(since, until, school_code=school_code)
     complaints = ComplaintRepository(session).counts_by_school(since, until, school_code=school_code)
-    rows = {(b.term, b.school_code): b.forms for b in repository.baselines([term.label])}
+    year = reduction_year(term)
+    in_year = repository.task_counts(*year_bounds(year), school_code=school_code)
+    rows = {b.division: b for b in repository.baselines_of_year(year - 1)}
     first = first_term(session)
-    first_received: dict[str, int] = {}
-    if first is not None and first <= term:
-        if first == term:
-            first_received = {code: counts.received for code, counts in requests.items()}
-        else:
-            first_received = repository.received_counts(*first.bounds())
     schools = []
-    for code, name in repository.schools(school_code):
+    for code, name, division in repository.schools(school_code):
         r = requests.get(code, RequestCounts())
         t = tasks.get(code, TaskCounts())
         filed, still_open = complaints.get(code, (0, 0))
-        baseline, source = _baseline_for(code, term, rows, first, first_received)
-        reduction = _reduction(t.tasks_sent, baseline)
+        demands = in_year.get(code, TaskCounts()).tasks_sent
+        baseline, level = baseline_for(division, rows)
+        baseline_demands = baseline.demands if baseline is not None else None
         schools.append(
             SchoolBurden(
                 school_code=code,
                 school_name=name,
+                division=division,
                 term=term.label,
                 requests_received=r.received,
                 requests_satisfied_without_school=r.satisfied_without_school,
@@ -168,10 +198,13 @@ def compute(session: Session, term: Term, *, school_code: str | None = None) -> 
                 fields_spared=r.fields_spared,
                 complaints=filed,
                 complaints_open=still_open,
-                baseline_forms=baseline,
-                baseline_source=source,
-                reduction=reduction,
-                goal_met=reduction >= REDUCTION_GOAL if reduction is not None else None,
+                year=year,
+                demands_in_year=demands,
+                baseline_year=baseline.year if baseline is not None else None,
+                baseline_division=level,
+                baseline_demands=baseline_demands,
+                reduction=_reduction(demands, baseline_demands),
+                goal_met=goal_verdict(demands, baseline_demands, year=year, today=today),
             )
         )
     return BurdenReport(
@@ -184,8 +217,10 @@ def compute(session: Session, term: Term, *, school_code: str | None = None) -> 
 
 
 def totals(term: Term, schools: list[SchoolBurden]) -> BurdenTotals:
-    with_baseline = [s for s in schools if s.baseline_forms]
-    baseline = sum(s.baseline_forms or 0 for s in with_baseline)
+    year = reduction_year(term)
+    with_baseline = [s for s in schools if s.baseline_demands]
+    baseline = sum(s.baseline_demands or 0 for s in with_baseline)
+    demands = sum(s.demands_in_year for s in with_baseline)
     return BurdenTotals(
         term=term.label,
         schools=len(schools),
@@ -197,11 +232,22 @@ def totals(term: Term, schools: list[SchoolBurden]) -> BurdenTotals:
         fields_spared=sum(s.fields_spared for s in schools),
         complaints=sum(s.complaints for s in schools),
         complaints_open=sum(s.complaints_open for s in schools),
+        year=year,
         schools_with_baseline=len(with_baseline),
-        baseline_forms=baseline,
-        reduction=_reduction(sum(s.tasks_sent for s in with_baseline), baseline),
+        demands_in_year=demands,
+        baseline_demands=baseline,
+        reduction=_reduction(demands, baseline),
         schools_meeting_goal=sum(1 for s in schools if s.goal_met),
     )
+
+
+def levels_of(report: BurdenReport) -> list[tuple[str, BurdenTotals]]:
+    """The totals of every county the report's schools lie in, then the whole report's, for per-level views."""
+    counties: dict[str, list[SchoolBurden]] = {}
+    for school in report.schools:
+        counties.setdefault(school.division or "?", []).append(school)
+    levels = [(code, totals(report.term, group)) for code, group in sorted(counties.items())]
+    return [*levels, ("合计 / total", report.totals)]
 
 
 def city_burden(session: Session, principal: Principal, term: Term) -> BurdenReport:
@@ -265,28 +311,42 @@ def set_baseline(
     session: Session,
     principal: Principal,
     *,
-    term: Term | None,
-    school_code: str | None,
-    forms: int,
+    year: int,
+    division: str | None,
+    demands: int,
+    items: int | None,
     note: str,
     now: datetime,
 ) -> BurdenBaseline:
-    """The education bureau records how many forms a school (or every school) filled per term before the hub."""
+    """The education bureau records how many demands reached each school of a division (or every school)
+    in a past year, from that year's list and tasks; the year after is measured against it."""
     SET_BASELINE.check(principal)
-    if forms < 0:
-        raise BaselineNegative(
-            f"基数不能为负数：{forms}",
-            f"a baseline cannot be negative: {forms}",
-            detail={"field": "forms", "value": forms},
+    this_year = local_today().year
+    if year >= this_year:
+        raise BaselineYearNotPast(
+            f"基数须取自往年（{this_year} 年以前）的清单和任务，不能取本年 {year} 的数据",
+            f"a baseline counts a past year (before {this_year}) from its list and tasks, not {year}",
+            detail={"field": "year", "value": year},
         )
-    if school_code is not None and not SchoolRepository(session).exists(school_code):
-        raise SchoolNotFound(f"学校 {school_code} 不存在", f"school {school_code} not found")
+    if demands < 0 or (items is not None and items < 0):
+        raise BaselineNegative(
+            f"基数不能为负数：{demands}",
+            f"a baseline cannot be negative: {demands}",
+            detail={"field": "demands", "value": demands},
+        )
+    if division is not None and not is_valid_division_code(division):
+        raise BaselineDivisionInvalid(
+            f"行政区划代码 {division!r} 无效（GB/T 2260，6位）",
+            f"{division!r} is not a GB/T 2260 division code",
+            detail={"field": "division", "value": division},
+        )
     repository = BurdenRepository(session)
-    key = (term.label if term else EVERY, school_code or EVERY)
+    key = (year, division or EVERY)
     baseline = repository.get_baseline(*key)
     if baseline is None:
-        baseline = repository.add_baseline(BurdenBaseline(term=key[0], school_code=key[1], forms=forms))
-    baseline.forms, baseline.note, baseline.set_by, baseline.set_at = forms, note, principal.id, now
+        baseline = repository.add_baseline(BurdenBaseline(year=year, division=key[1], demands=demands))
+    baseline.demands, baseline.items, baseline.note = demands, items, note
+    baseline.set_by, baseline.set_at = principal.id, now
     session.flush()
     return baseline
 
@@ -296,15 +356,11 @@ def list_baselines(session: Session, principal: Principal) -> list[BurdenBaselin
     return BurdenRepository(session).all_baselines()
 
 
-def delete_baseline(
-    session: Session, principal: Principal, *, term: Term | None, school_code: str | None
-) -> None:
+def delete_baseline(session: Session, principal: Principal, *, year: int, division: str | None) -> None:
     SET_BASELINE.check(principal)
-    key = (term.label if term else EVERY, school_code or EVERY)
+    key = (year, division or EVERY)
     if not BurdenRepository(session).delete_baseline(*key):
-        raise BaselineNotFound(
-            f"没有此基数 {key[0]} / {key[1]}", f"no baseline for term {key[0]}, school {key[1]}"
-        )
+        raise BaselineNotFound(f"没有此基数 {key[0]} / {key[1]}", f"no baseline for {key[0]}, division {key[1]}")
 
 
 def today_term(today: date) -> Term:

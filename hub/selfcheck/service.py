@@ -347,7 +347,10 @@ def _item_18(item: Item, facts: Facts) -> Answer:
         "fields_spared": b.fields_spared,
         "short_deadlines": [{"task": t.id, "working_days": d} for t, d in facts.short_deadlines],
         "minimum_working_days": facts.min_working_days,
-        "baseline_forms": b.baseline_forms,
+        "year": b.year,
+        "demands_in_year": b.demands_in_year,
+        "baseline_year": b.baseline_year,
+        "baseline_demands": b.baseline_demands,
         "reduction": b.reduction,
         "reasked_fields": len(reasked),
         "complaints": complaint_ids,
@@ -357,7 +360,12 @@ def _item_18(item: Item, facts: Facts) -> Answer:
         f"（填报 {b.fields_filled} 项次，由数据中心答复免填 {b.fields_spared} 项次）"
     )
     if b.reduction is not None:
-        figures += f"，较基数 {b.baseline_forms} 项减少 {b.reduction:.0%}（目标 50%）"
+        figures += (
+            f"；{b.year} 年进入本校的事项 {b.demands_in_year} 项，较 {b.baseline_year} 年基数 "
+            f"{b.baseline_demands} 项减少 {b.reduction:.0%}（目标 50%）"
+        )
+    else:
+        figures += f"；未设 {b.year - 1} 年基数，不计算减少比例"
     goal = "未达到减少50%的目标" if b.goal_met is False else ""
     problems = []
     if facts.short_deadlines:

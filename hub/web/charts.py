@@ -38,10 +38,29 @@ def _figure(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def grouped_bars(title: str, series: Sequence[Series], groups: Sequence[Group]) -> Markup:
-    """One block per group (a term, a school): its label, then one bar per series with its figure."""
+def grouped_bars(
+    title: str,
+    series: Sequence[Series],
+    groups: Sequence[Group],
+    *,
+    scale_per_series: bool = False,
+    scale_note: str = "",
+) -> Markup:
+    """One block per group (a term, a school): its label, then one bar per series with its figure.
+
+    With `scale_per_series` each series' bars run against that series' own largest value, so 118 fields
+    filled beside 200,556 spared stays a readable bar instead of a hairline; the figures stay exact and
+    the legend says the scales differ (`scale_note`, in the reader's language). Marks need one shared scale and are refused then.
+    """
+    if scale_per_series and any(g.mark for g in groups):
+        raise ValueError("a mark needs one scale for every series")
     values = [v for g in groups for v in g.values if v is not None] + [g.mark for g in groups if g.mark]
-    top = max(values, default=0) or 1
+    shared_top = max(values, default=0) or 1
+    tops = [
+        (max((g.values[i] or 0 for g in groups), default=0) or 1) if scale_per_series else shared_top
+        for i in range(len(series))
+    ]
+    top = shared_top
     span = WIDTH - VALUE_ROOM
     parts: list[str] = []
     y = 0
@@ -49,9 +68,9 @@ def grouped_bars(title: str, series: Sequence[Series], groups: Sequence[Group]) 
         parts.append(f'<text x="0" y="{y + 12}" font-weight="600">{escape(group.label)}</text>')
         y += LABEL_HEIGHT
         first_bar = y
-        for s, value in zip(series, group.values, strict=True):
+        for s, value, series_top in zip(series, group.values, tops, strict=True):
             if value is not None:
-                length = max(1.0, span * value / top) if value > 0 else 0.0
+                length = max(1.0, span * value / series_top) if value > 0 else 0.0
                 parts.append(
                     f'<rect x="0" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" rx="2" fill="{s.colour}">'
                     f"<title>{escape(s.name)}: {_figure(value)}</title></rect>"
@@ -69,6 +88,8 @@ def grouped_bars(title: str, series: Sequence[Series], groups: Sequence[Group]) 
         y += GROUP_GAP
     height = max(y - GROUP_GAP, 1)
     legend = "".join(f'<span><i style="background:{s.colour}"></i>{escape(s.name)}</span>' for s in series)
+    if scale_per_series and scale_note:
+        legend += f'<span class="muted">{escape(scale_note)}</span>'
     svg = (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
         f'preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>{"".join(parts)}</svg>'

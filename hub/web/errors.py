@@ -25,8 +25,8 @@ class CannotRevokeSelf(Forbidden):
     """A principal may not revoke its own account."""
 
 
-class FormsNotInteger(Invalid):
-    """A baseline's number of forms that is not a whole number."""
+class NumberNotInteger(Invalid):
+    """A number on a form (a baseline's year or count) that is not a whole number."""
 
 
 class DateMalformed(Invalid):

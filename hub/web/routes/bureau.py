@@ -24,6 +24,8 @@ from hub.burden import service as burden
 from hub.burden.auth import SEE_CITY, SET_BASELINE
 from hub.burden.errors import TermInvalid
 from hub.burden.terms import Term, TermError, parse_term, term_of
+from hub.burden.workbook import XLSX as BURDEN_XLSX
+from hub.burden.workbook import build_workbook as build_burden_workbook
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, halves
@@ -32,7 +34,7 @@ from hub.schools.auth import SEE_SCHOOL
 from hub.sources import service as sources
 from hub.standard.service import current_standard
 from hub.web import charts, i18n
-from hub.web.errors import DateMalformed, FormsNotInteger
+from hub.web.errors import DateMalformed, NumberNotInteger
 from hub.web.kit import PageRoute, is_htmx, lang_of, redirect, render, role
 from hub.web.repository import AuditViewRepository
 
@@ -73,28 +75,28 @@ def term_choices(session: Session, current: Term) -> list[Term]:
 
 
 def _term_groups(history: list[Any], lang: str, t: Any) -> tuple[str, str]:
+    """Term-by-term charts. Each series keeps its own scale: a term's 118 fields filled beside 200,556
+    spared would otherwise be a hairline."""
     figure_series = [
         charts.Series(name=t("burden.received"), colour=COLOURS["received"]),
         charts.Series(name=t("burden.satisfied"), colour=COLOURS["satisfied"]),
         charts.Series(name=t("burden.tasks"), colour=COLOURS["tasks"]),
-        charts.Series(name=t("burden.baseline"), colour=COLOURS["baseline"]),
     ]
     label = (lambda term: parse_term(term).label_en) if lang == "en" else (lambda term: term)
     groups = [
         charts.Group(
             label=label(h.term),
-            values=[
-                h.requests_received,
-                h.requests_satisfied_without_school,
-                h.tasks_sent,
-                h.baseline_forms or None,
-            ],
-            mark=(h.baseline_forms * (1 - burden.REDUCTION_GOAL)) if h.baseline_forms else None,
-            mark_label=t("burden.goal", goal=f"{burden.REDUCTION_GOAL:.0%}"),
+            values=[h.requests_received, h.requests_satisfied_without_school, h.tasks_sent],
         )
         for h in history
     ]
-    tasks_chart = charts.grouped_bars(t("burden.chart_tasks_vs_baseline"), figure_series, groups)
+    tasks_chart = charts.grouped_bars(
+        t("burden.chart_terms"),
+        figure_series,
+        groups,
+        scale_per_series=True,
+        scale_note=t("burden.own_scales"),
+    )
     field_series = [
         charts.Series(name=t("burden.filled"), colour=COLOURS["filled"]),
         charts.Series(name=t("burden.spared"), colour=COLOURS["spared"]),
@@ -102,8 +104,33 @@ def _term_groups(history: list[Any], lang: str, t: Any) -> tuple[str, str]:
     field_groups = [
         charts.Group(label=label(h.term), values=[h.fields_filled, h.fields_spared]) for h in history
     ]
-    fields_chart = charts.grouped_bars(t("burden.chart_fields"), field_series, field_groups)
+    fields_chart = charts.grouped_bars(
+        t("burden.chart_fields"),
+        field_series,
+        field_groups,
+        scale_per_series=True,
+        scale_note=t("burden.own_scales"),
+    )
     return tasks_chart, fields_chart
+
+
+def _year_chart(report: Any, t: Any) -> str:
+    """This year's demands against last year's baseline, per level below the viewer's and for the total,
+    on one scale (the two bars of a level are the comparison), with the −50 % line."""
+    series = [
+        charts.Series(name=t("burden.demands_in_year", year=report.totals.year), colour=COLOURS["tasks"]),
+        charts.Series(name=t("burden.baseline_of", year=report.totals.year - 1), colour=COLOURS["baseline"]),
+    ]
+    groups = [
+        charts.Group(
+            label=name,
+            values=[totals.demands_in_year, totals.baseline_demands or None],
+            mark=totals.baseline_demands * (1 - burden.REDUCTION_GOAL) if totals.baseline_demands else None,
+            mark_label=t("burden.goal", goal=f"{burden.REDUCTION_GOAL:.0%}"),
+        )
+        for name, totals in burden.levels_of(report)
+    ]
+    return charts.grouped_bars(t("burden.chart_year"), series, groups)
 
 
 @router.get("/burden")
@@ -118,6 +145,7 @@ def burden_dashboard(
     report = burden.city_burden(session, principal, current)
     history = burden.city_history(session, principal, current)
     tasks_chart, fields_chart = _term_groups(history, lang, t)
+    year_chart = _year_chart(report, t)
     schools = sorted(report.schools, key=lambda s: (-s.tasks_sent, -s.requests_received, s.school_code))
     return render(
         request,
@@ -129,11 +157,25 @@ def burden_dashboard(
             "schools": schools,
             "tasks_chart": tasks_chart,
             "fields_chart": fields_chart,
+            "year_chart": year_chart,
             "meter": charts.meter,
             "goal": burden.REDUCTION_GOAL,
             "baselines": burden.list_baselines(session, principal),
         },
         principal=principal,
+    )
+
+
+@router.get("/burden.xlsx")
+def burden_xlsx(session: SessionDep, principal: Overseer, term: str | None = None) -> Response:
+    """The dashboard as Excel: every school, each county and the total."""
+    current = chosen_term(term)
+    report = burden.city_burden(session, principal, current)
+    season = "spring" if current.season == "春" else "autumn"
+    return Response(
+        build_burden_workbook(report),
+        media_type=BURDEN_XLSX,
+        headers={"Content-Disposition": f'attachment; filename="burden-{current.year}-{season}.xlsx"'},
     )
 
 
@@ -163,34 +205,38 @@ def school_burden(
     )
 
 
+def _whole_number(field: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise NumberNotInteger(
+            *i18n.pair("error.whole_number", field=field, value=value), detail={"field": field, "value": value}
+        ) from None
+
+
 @router.post("/burden/baselines")
 def set_baseline(
     request: Request,
     session: SessionDep,
     principal: Education,
-    term: Annotated[str, Form()] = "",
-    school_code: Annotated[str, Form()] = "",
-    forms: Annotated[str, Form()] = "",
+    year: Annotated[str, Form()] = "",
+    division: Annotated[str, Form()] = "",
+    demands: Annotated[str, Form()] = "",
+    items: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    """The education bureau records how many forms schools filled per term before the hub."""
-    try:
-        count = int(forms)
-    except ValueError:
-        raise FormsNotInteger(
-            *i18n.pair("error.forms_integer", value=forms),
-            detail={"field": "forms", "value": forms},
-        ) from None
+    """The education bureau records how many demands reached each school of a division in a past year."""
     burden.set_baseline(
         session,
         principal,
-        term=chosen_term(term) if term.strip() else None,
-        school_code=school_code.strip() or None,
-        forms=count,
+        year=_whole_number("year", year),
+        division=division.strip() or None,
+        demands=_whole_number("demands", demands),
+        items=_whole_number("items", items) if items.strip() else None,
         note=note.strip(),
         now=utcnow(),
     )
-    return redirect(f"/burden{'?term=' + term.strip() if term.strip() else ''}", message="baseline_set")
+    return redirect("/burden", message="baseline_set")
 
 
 # --- sources -----------------------------------------------------------------------------------------

@@ -4,17 +4,22 @@ answered without it, the tasks it still filled, and the reduction against the ba
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from io import BytesIO
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from openpyxl import load_workbook
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hub.burden.terms import term_of
+from hub.burden.terms import parse_term, term_of
 from hub.config import Settings
 from hub.demo.city import generate_city
+from hub.kit.clock import local_today
+from hub.records.models import schools_table
 from hub.requests.models import DataRequest
+from hub.tasks.models import Task
 from tests.hub.burden.factories import (
     GATHERED_LABELS,
     SCHOOL_COLUMNS,
@@ -28,6 +33,8 @@ from tests.hub.burden.factories import (
 from tests.hub.factories import create_principal, ingest
 
 TERM = term_of(datetime.now(UTC)).label
+# A term of this calendar year: its reduction counts the tasks sent today, whatever the month.
+YEAR_TERM = parse_term(f"{datetime.now(UTC).year}-秋")
 
 
 @pytest.fixture
@@ -81,83 +88,133 @@ def test_each_school_sees_what_it_received_what_the_store_answered_and_what_it_f
     assert totals["fields_spared"] == sum((gathered + 1) * n for n in city.teachers.values())
 
 
-def test_without_a_baseline_the_first_terms_requests_are_the_baseline(client: TestClient, city: City) -> None:
+def county_of(session: Session, code: str) -> str:
+    division: str = session.scalar(select(schools_table.c.division_code).where(schools_table.c.code == code))
+    return division
+
+
+def put_baseline(client: TestClient, city: City, **body: Any) -> dict[str, Any]:
+    answer = client.put("/api/v1/burden/baselines", headers=city.education, json=body)
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def test_without_a_baseline_no_reduction_is_claimed(client: TestClient, city: City) -> None:
+    """The hub's own first term is no baseline: comparing a term with itself made every school "meet" −50 %."""
     report = dashboard(client, city.education)
     assert report["first_term"] == TERM
-    first, second = city.schools[:2]
-    schools = by_school(report)
-    # Before the hub every request would have been a form; with it the school filled one task.
-    assert schools[first]["baseline_forms"] == 3 and schools[first]["baseline_source"] == "first_term"
-    assert schools[first]["reduction"] == pytest.approx(1 - 1 / 3, abs=1e-4)
-    assert schools[second]["baseline_forms"] == 2
-    assert schools[second]["reduction"] == pytest.approx(0.5) and schools[second]["goal_met"] is True
-    assert report["totals"]["baseline_forms"] == 3 + 2 * (len(city.schools) - 1)
-    assert report["totals"]["reduction"] == pytest.approx(
-        1 - len(city.schools) / report["totals"]["baseline_forms"], abs=1e-4
-    )
+    for school in report["schools"]:
+        assert school["demands_in_year"] == 1  # the one task each school got
+        assert (school["baseline_demands"], school["baseline_year"], school["baseline_division"]) == (
+            None,
+        ) * 3
+        assert school["reduction"] is None and school["goal_met"] is None
+    totals = report["totals"]
+    assert totals["reduction"] is None
+    assert (totals["schools_with_baseline"], totals["schools_meeting_goal"]) == (0, 0)
 
 
-def test_the_education_bureau_sets_baselines_and_the_most_specific_one_counts(
-    client: TestClient, city: City
+def test_a_baseline_is_set_per_division_for_last_year_and_the_most_specific_level_counts(
+    client: TestClient, session: Session, city: City
 ) -> None:
-    first, second = city.schools[:2]
-    every = client.put(
-        "/api/v1/burden/baselines", headers=city.education, json={"forms": 4, "note": "2025 年台账"}
-    )
-    assert every.status_code == 200, every.text
-    mine = client.put(
-        "/api/v1/burden/baselines",
-        headers=city.education,
-        json={"term": TERM, "school_code": first, "forms": 10},
-    )
-    assert mine.status_code == 200 and mine.json()["term"] == TERM
-    schools = by_school(dashboard(client, city.education))
-    assert (schools[first]["baseline_forms"], schools[first]["baseline_source"]) == (10, "school_term")
+    first = city.schools[0]
+    county = county_of(session, first)
+    prefecture, province = county[:4] + "00", county[:2] + "0000"
+    year = YEAR_TERM.year - 1
+    put_baseline(client, city, year=year, demands=4, note="2025 年清单 4 项 + 任务台账")
+    put_baseline(client, city, year=year, division=province, demands=8)
+    put_baseline(client, city, year=year, division=county, demands=10, items=6)
+    schools = by_school(dashboard(client, city.education, YEAR_TERM.label))
+    for code in city.schools:
+        expected = (10, county) if county_of(session, code) == county else (8, province)
+        assert (schools[code]["baseline_demands"], schools[code]["baseline_division"]) == expected
+        assert schools[code]["baseline_year"] == year
     assert schools[first]["reduction"] == pytest.approx(0.9)
-    assert (schools[second]["baseline_forms"], schools[second]["baseline_source"]) == (4, "all")
-    assert schools[second]["reduction"] == pytest.approx(0.75)
+    # 1 demand against 10: on course, but the year is not over, so nothing is claimed yet.
+    assert schools[first]["goal_met"] is None
     listed = client.get("/api/v1/burden/baselines", headers=city.education).json()
-    assert {(b["term"], b["school_code"], b["forms"]) for b in listed} == {("*", "*", 4), (TERM, first, 10)}
+    assert {(b["year"], b["division"], b["demands"], b["items"]) for b in listed} == {
+        (year, "*", 4, None),
+        (year, province, 8, None),
+        (year, county, 10, 6),
+    }
 
-    # A figure below what the school filled shows the goal missed; removing it falls back to the broader one.
-    client.put(
-        "/api/v1/burden/baselines",
-        headers=city.education,
-        json={"term": TERM, "school_code": first, "forms": 1},
-    )
-    assert by_school(dashboard(client, city.education))[first]["goal_met"] is False
+    # A baseline below the demands already made: the goal is missed, whatever the rest of the year brings.
+    put_baseline(client, city, year=year, division=county, demands=1)
+    assert by_school(dashboard(client, city.education, YEAR_TERM.label))[first]["goal_met"] is False
+    # Removing the county's figure falls back to the prefecture's, then the province's.
+    put_baseline(client, city, year=year, division=prefecture, demands=5)
     removed = client.delete(
-        "/api/v1/burden/baselines", headers=city.education, params={"term": TERM, "school_code": first}
+        "/api/v1/burden/baselines", headers=city.education, params={"year": year, "division": county}
     )
     assert removed.status_code == 204
-    assert by_school(dashboard(client, city.education))[first]["baseline_source"] == "all"
+    mine = by_school(dashboard(client, city.education, YEAR_TERM.label))[first]
+    assert (mine["baseline_demands"], mine["baseline_division"]) == (5, prefecture)
+    # A baseline of another year than the one before says nothing about this year.
+    for division in ("*", province, prefecture):
+        client.delete(
+            "/api/v1/burden/baselines",
+            headers=city.education,
+            params={"year": year} | ({"division": division} if division != "*" else {}),
+        )
+    put_baseline(client, city, year=year - 1, demands=4)
+    assert dashboard(client, city.education, YEAR_TERM.label)["totals"]["reduction"] is None
 
 
-def test_baselines_are_the_education_bureaus_to_set(
-    client: TestClient, city: City, admin_headers: dict[str, str]
-) -> None:
-    body = {"forms": 4}
+def test_a_year_meets_the_goal_only_once_it_is_over(client: TestClient, session: Session, city: City) -> None:
+    last_year = YEAR_TERM.year - 1
+    session.execute(update(Task).values(created_at=datetime(last_year, 6, 15, 9, 0, tzinfo=UTC)))
+    session.flush()
+    put_baseline(client, city, year=last_year - 1, demands=4)
+    report = dashboard(client, city.education, f"{last_year}-春")
+    for school in report["schools"]:
+        assert (school["year"], school["demands_in_year"], school["baseline_demands"]) == (last_year, 1, 4)
+        assert school["reduction"] == pytest.approx(0.75) and school["goal_met"] is True
+    assert report["totals"]["reduction"] == pytest.approx(0.75)
+    assert report["totals"]["schools_meeting_goal"] == len(city.schools)
+    # This year has no tasks yet and no baseline of last year's: no reduction, no claim.
+    assert dashboard(client, city.education, YEAR_TERM.label)["totals"]["reduction"] is None
+
+
+def test_a_baseline_counts_a_past_year_for_a_real_division(client: TestClient, city: City) -> None:
+    body = {"year": YEAR_TERM.year - 1, "demands": 4}
     assert client.put("/api/v1/burden/baselines", headers=city.department, json=body).status_code == 403
-    assert (
-        client.put(
-            "/api/v1/burden/baselines", headers=city.school_headers[city.schools[0]], json=body
-        ).status_code
-        == 403
+    school = city.school_headers[city.schools[0]]
+    assert client.put("/api/v1/burden/baselines", headers=school, json=body).status_code == 403
+    this_year = client.put(
+        "/api/v1/burden/baselines", headers=city.education, json={**body, "year": local_today().year}
     )
-    negative = client.put("/api/v1/burden/baselines", headers=city.education, json={"forms": -1})
-    assert negative.status_code == 422
+    assert this_year.status_code == 422 and this_year.json()["detail"]["field"] == "year"
+    assert "往年" in this_year.json()["message"]
     unknown = client.put(
-        "/api/v1/burden/baselines", headers=city.education, json={"forms": 3, "school_code": "1234567890"}
+        "/api/v1/burden/baselines", headers=city.education, json={**body, "division": "990000"}
     )
-    assert unknown.status_code == 404
-    bad_term = client.put(
-        "/api/v1/burden/baselines", headers=city.education, json={"forms": 3, "term": "2026-冬"}
-    )
-    assert bad_term.status_code == 422 and bad_term.json()["detail"]["field"] == "term"
+    assert unknown.status_code == 422 and unknown.json()["detail"]["field"] == "division"
+    for bad in ({**body, "demands": -1}, {**body, "division": "14"}, {"demands": 3}):
+        assert client.put("/api/v1/burden/baselines", headers=city.education, json=bad).status_code == 422
+    assert client.get("/api/v1/burden/baselines", headers=city.education).json() == []
+
+
+def test_the_dashboard_exports_every_school_and_county_as_xlsx(client: TestClient, city: City) -> None:
+    answer = client.get("/api/v1/burden/export.xlsx", headers=city.education, params={"term": TERM})
+    assert answer.status_code == 200, answer.text
+    book = load_workbook(BytesIO(answer.content))
+    schools, levels = book.worksheets
+    rows = list(schools.iter_rows(values_only=True))
+    assert rows[0][0] == "学校标识码" and sorted(r[0] for r in rows[1:]) == city.schools
+    header = rows[0]
+    reductions = {r[0]: r[header.index("减少比例")] for r in rows[1:]}
+    assert set(reductions.values()) == {None}
+    level_rows = list(levels.iter_rows(values_only=True))
+    total = next(r for r in level_rows if r and r[0] == "合计 / total")
+    assert total[level_rows[0].index("学校数")] == len(city.schools)
+    assert any(r and r[0] and "未设" in str(r[0]) for r in level_rows)
+    assert client.get("/api/v1/burden/export.xlsx", headers=city.department).status_code == 403
 
 
 def test_requests_count_in_the_term_they_were_made(client: TestClient, session: Session, city: City) -> None:
-    """A request made last term moves out of this term's figures and becomes the baseline of the hub's first term."""
+    """A request made last term moves out of this term's figures, and is never this term's baseline."""
     spring = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
     session.execute(
         update(DataRequest).where(DataRequest.id == city.requests["answered"]).values(created_at=spring)
@@ -170,10 +227,10 @@ def test_requests_count_in_the_term_they_were_made(client: TestClient, session: 
     for code in city.schools:
         assert earlier[code]["requests_received"] == 1
         assert earlier[code]["requests_satisfied_without_school"] == 1
-        assert earlier[code]["tasks_sent"] == 0 and earlier[code]["reduction"] == 1.0
+        assert earlier[code]["tasks_sent"] == 0 and earlier[code]["reduction"] is None
         current = by_school(now)[code]
         assert current["requests_satisfied_without_school"] == 0
-        assert current["baseline_forms"] == 1 and current["baseline_source"] == "first_term"
+        assert current["baseline_demands"] is None and current["reduction"] is None
     assert [h["term"] for h in now["history"]] == [spring_term, TERM]
     assert now["history"][0]["requests_received"] == len(city.schools)
 
