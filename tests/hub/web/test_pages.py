@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from hub.access.models import Grant, Principal
 from hub.audit.models import AuditEntry
+from hub.kit.clock import local_today
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task
 from tests.hub.tasks.factories import People, Town
@@ -351,14 +352,31 @@ def test_the_burden_dashboard_draws_its_charts_on_the_server(
     browser.post(f"/requests/{request_id}/publish")
     dashboard = browser.get("/burden")
     assert dashboard.status_code == 200
+    # The year against last year's baseline, and the two term-by-term charts.
     assert (
-        dashboard.text.count('<svg class="chart"') == 2
+        dashboard.text.count('<svg class="chart"') == 3
         and "<script" not in dashboard.text.split("</head>")[1]
     )
     rows = re.search(r'id="burden-schools".*?</table>', dashboard.text, re.S).group(0)  # type: ignore[union-attr]
     assert all(code in rows for code in town.schools)
-    saved = browser.post("/burden/baselines", {"forms": "12", "note": "2025年台账"})
-    assert "基数已保存" in saved.text and "2025年台账" in saved.text
+    # No baseline yet: the page says so and claims no reduction.
+    assert 'id="no-baseline"' in dashboard.text
+    reduction = re.search(r'id="burden-reduction"><b>(.*?)</b>', dashboard.text).group(1)  # type: ignore[union-attr]
+    assert reduction == "–"
+    last_year = str(local_today().year - 1)
+    saved = browser.post(
+        "/burden/baselines", {"year": last_year, "demands": "12", "note": "上年清单与任务台账"}
+    )
+    assert "基数已保存" in saved.text and "上年清单与任务台账" in saved.text
+    assert 'id="no-baseline"' not in saved.text
+    reduction = re.search(r'id="burden-reduction"><b>(.*?)</b>', saved.text).group(1)  # type: ignore[union-attr]
+    assert reduction.endswith("%")
+    this_year = browser.post("/burden/baselines", {"year": str(local_today().year), "demands": "12"})
+    assert this_year.status_code == 422 and "往年" in this_year.text
+    export = browser.get("/burden.xlsx")
+    assert export.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+    assert sheet.max_row == len(town.schools) + 1
     school = browser.get(f"/burden/{town.schools[0]}")
     assert school.status_code == 200 and '<svg class="chart"' in school.text
     browser.sign_in(people.schools[town.schools[0]])
