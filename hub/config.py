@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     min_working_days: int = 5
+    # A 举报 is answered within this many working days of filing (past it, it counts as overdue).
+    complaint_answer_working_days: int = 15
     # Extra non-working days (YYYY-MM-DD) on top of the official calendar, e.g. a local holiday.
     extra_holidays: list[date] = []
     # Extra working days (调休 the calendar package does not know yet).

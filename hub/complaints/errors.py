@@ -15,3 +15,15 @@ class ComplaintNotFound(NotFound):
 
 class ComplaintClosed(Conflict):
     """The complaint is closed and takes no more answers."""
+
+
+class ReportTextEmpty(Invalid):
+    """A public report with no text (高平方案（四）): nothing is stored."""
+
+
+class ReportSchoolUnknown(Invalid):
+    """A public report naming a school code that no school has."""
+
+
+class TrackingCodeNotFound(NotFound):
+    """No report has this tracking code."""

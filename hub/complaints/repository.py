@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -12,6 +13,18 @@ from hub.access.models import Principal
 from hub.complaints.models import Complaint
 from hub.records.models import schools_table
 from hub.requests.models import DataRequest
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueCounts:
+    queue: str
+    filed: int = 0
+    public: int = 0
+    open: int = 0
+    answered: int = 0
+    closed: int = 0
+    overdue: int = 0
+    answered_in_time: int = 0
 
 
 class ComplaintRepository:
@@ -30,6 +43,8 @@ class ComplaintRepository:
         self,
         *,
         school_code: str | None = None,
+        channel: str | None = None,
+        queues: Sequence[str] | None = None,
         statuses: Sequence[str] | None = None,
         reasons: Sequence[str] | None = None,
         request_id: int | None = None,
@@ -42,6 +57,10 @@ class ComplaintRepository:
         query = select(Complaint).order_by(Complaint.id.desc())
         if school_code is not None:
             query = query.where(Complaint.school_code == school_code)
+        if channel is not None:
+            query = query.where(Complaint.channel == channel)
+        if queues is not None:
+            query = query.where(Complaint.queue.in_(list(queues)))
         if statuses:
             query = query.where(Complaint.status.in_(list(statuses)))
         if reasons:
@@ -54,6 +73,42 @@ class ComplaintRepository:
             query = query.where(Complaint.created_at < until)
         return list(self.session.scalars(query.limit(limit).offset(offset)))
 
+    def by_tracking_code(self, code: str) -> Complaint | None:
+        return self.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+
+    def queue_counts(self, queues: Sequence[str] | None, *, today: date) -> list[QueueCounts]:
+        """Per queue (all of `queues`, or every queue): one grouped query."""
+        answered_day = func.date(Complaint.answered_at)
+        query = select(
+            Complaint.queue,
+            func.count(),
+            func.sum(case((Complaint.channel == "public", 1), else_=0)),
+            func.sum(case((Complaint.status == "open", 1), else_=0)),
+            func.sum(case((Complaint.status == "answered", 1), else_=0)),
+            func.sum(case((Complaint.status == "closed", 1), else_=0)),
+            func.sum(case(((Complaint.status == "open") & (Complaint.due_on < today), 1), else_=0)),
+            func.sum(
+                case(((Complaint.answered_at.is_not(None)) & (answered_day <= Complaint.due_on), 1), else_=0)
+            ),
+        ).group_by(Complaint.queue)
+        if queues is not None:
+            query = query.where(Complaint.queue.in_(list(queues)))
+        found = {
+            row[0]: QueueCounts(
+                queue=row[0],
+                filed=int(row[1]),
+                public=int(row[2] or 0),
+                open=int(row[3] or 0),
+                answered=int(row[4] or 0),
+                closed=int(row[5] or 0),
+                overdue=int(row[6] or 0),
+                answered_in_time=int(row[7] or 0),
+            )
+            for row in self.session.execute(query)
+        }
+        shown = queues if queues is not None else ("education", "discipline")
+        return [found.get(q, QueueCounts(queue=q)) for q in shown]
+
     def counts_by_school(
         self, since: datetime, until: datetime, *, school_code: str | None = None
     ) -> dict[str, tuple[int, int]]:
@@ -64,7 +119,8 @@ class ComplaintRepository:
                 func.count(),
                 func.coalesce(func.sum(case((Complaint.status == "open", 1), else_=0)), 0),
             )
-            .where(Complaint.created_at >= since, Complaint.created_at < until)
+            # The school's own filings: a public report naming it is not the school's doing.
+            .where(Complaint.created_at >= since, Complaint.created_at < until, Complaint.channel == "school")
             .group_by(Complaint.school_code)
         )
         if school_code is not None:

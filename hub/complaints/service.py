@@ -1,15 +1,19 @@
-"""举报 (高平方案 四、强化监管督导): schools flag demands that break the 减负清单; the education bureau answers.
+"""举报 (高平方案 四、强化监管督导): schools, and anyone through the public form, flag demands that break
+the 减负清单; the queue it was sent to answers it, within a deadline.
 
-A school sees only its own complaints (another school's is "not found", as if it did not exist);
-the education bureau and admins see all; departments and the statistics bureau see none, since a
-complaint is often about them.
+A school sees only its own complaints (another school's is "not found", as if it did not exist), never
+a public report; the education bureau sees its queue, and the discipline-inspection (纪检监察) queue is
+read by the Party-committee office's principals (`office`) and admins only, since a report may be about
+the education bureau itself; departments and the statistics bureau see none, since a complaint is often
+about them. A public reporter's contact is shown to the handling queue alone, never on the follow-up page.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -17,13 +21,52 @@ from hub.access.models import Principal
 from hub.access.roles import Role
 from hub.burden.terms import Term, term_of
 from hub.complaints import reasons as reason_codes
-from hub.complaints.auth import ANSWER, FILE, READ
-from hub.complaints.errors import ComplaintClosed, ComplaintNotFound, RequestNotOfSchool
+from hub.complaints.auth import ANSWER, FILE, HANDLE, READ
+from hub.complaints.errors import (
+    ComplaintClosed,
+    ComplaintNotFound,
+    ReportSchoolUnknown,
+    ReportTextEmpty,
+    RequestNotOfSchool,
+    TrackingCodeNotFound,
+)
 from hub.complaints.models import Complaint
-from hub.complaints.payloads import AnswerIn, ComplaintIn
-from hub.complaints.repository import ComplaintRepository, principal_names, request_titles, school_names
+from hub.complaints.payloads import AnswerIn, ComplaintIn, PublicComplaintIn
+from hub.complaints.repository import (
+    ComplaintRepository,
+    QueueCounts,
+    principal_names,
+    request_titles,
+    school_names,
+)
+from hub.config import Settings
+from hub.kit.clock import local_today
+from hub.kit.workdays import add_working_days
+from hub.records.repository import SchoolRepository
 from hub.requests.models import DataRequest
 from hub.requests.repository import RequestRepository
+
+# The queue each handler reads; an admin reads both.
+QUEUE_OF = {Role.EDUCATION: "education", Role.OFFICE: "discipline"}
+# The seed item a 举报 rests on, named when one is refused.
+SEED_ITEM = "高平方案（四）强化监管督导：鼓励学校教职工向教育局或纪检监察部门反映教师减负问题"
+# No 0/O, 1/I/L: a code read over the phone or copied by hand stays right.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_tracking_code() -> str:
+    """JB-XXXX-XXXX-XXXX: 12 random characters (~59 bits), not guessable, easy to copy."""
+    body = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    return f"JB-{body[:4]}-{body[4:8]}-{body[8:]}"
+
+
+def answer_due(settings: Settings, filed: date) -> date:
+    overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
+    return add_working_days(filed, settings.complaint_answer_working_days, **overrides)
+
+
+def is_overdue(complaint: Complaint, today: date) -> bool:
+    return complaint.status == "open" and complaint.due_on is not None and today > complaint.due_on
 
 
 def _readers_only(principal: Principal) -> None:
@@ -36,7 +79,7 @@ def request_concerns(request: DataRequest, school_code: str) -> bool:
 
 
 def file_complaint(
-    session: Session, principal: Principal, payload: ComplaintIn, *, now: datetime
+    session: Session, principal: Principal, payload: ComplaintIn, *, now: datetime, settings: Settings
 ) -> Complaint:
     """A school (or a teacher with the school's token) flags a request of the hub or an outside demand."""
     if not FILE.allows(principal) or not principal.school_code:
@@ -53,6 +96,10 @@ def file_complaint(
             )
     return ComplaintRepository(session).add(
         Complaint(
+            tracking_code=new_tracking_code(),
+            channel="school",
+            queue="education",
+            due_on=answer_due(settings, now.date()),
             school_code=principal.school_code,
             filed_by=principal.id,
             reason=payload.reason,
@@ -64,6 +111,77 @@ def file_complaint(
             created_at=now,
         )
     )
+
+
+def file_public_complaint(
+    session: Session, payload: PublicComplaintIn, *, now: datetime, settings: Settings
+) -> Complaint:
+    """Anyone files a 举报 without an account; the tracking code is the only way back to it."""
+    if not payload.text:
+        raise ReportTextEmpty(
+            f"举报内容不能为空：请说明反映的问题（{SEED_ITEM}）；未保存任何内容",
+            "a report needs a text saying what happened (Gaoping plan, part 4: staff report teacher-burden "
+            "problems to the education bureau or the discipline-inspection department); nothing was stored",
+            detail={"field": "text", "value": "", "seed_item": "高平方案（四）"},
+        )
+    school_name = payload.school_name or None
+    if payload.school_code is not None:
+        school = SchoolRepository(session).get(payload.school_code)
+        if school is None:
+            raise ReportSchoolUnknown(
+                f"学校标识码 {payload.school_code} 不存在，可只填学校名称",
+                f"no school has the code {payload.school_code}; give the school's name instead",
+                detail={"field": "school_code", "value": payload.school_code},
+            )
+        school_name = school_name or school.get("name")
+    return ComplaintRepository(session).add(
+        Complaint(
+            tracking_code=new_tracking_code(),
+            channel="public",
+            queue=payload.to,
+            due_on=answer_due(settings, now.date()),
+            school_code=payload.school_code,
+            school_name=school_name,
+            filed_by=None,
+            contact=payload.contact or None,
+            reason=payload.reason,
+            text=payload.text,
+            status="open",
+            created_at=now,
+        )
+    )
+
+
+def follow_public_complaint(session: Session, tracking_code: str) -> Complaint:
+    """The report a tracking code names (404 for any other code, the same for a wrong one as for none)."""
+    complaint = ComplaintRepository(session).by_tracking_code(tracking_code.strip().upper())
+    if complaint is None:
+        raise TrackingCodeNotFound(
+            f"没有查询码为 {tracking_code} 的举报", f"no report has the tracking code {tracking_code}"
+        )
+    return complaint
+
+
+def _queues(principal: Principal) -> list[str] | None:
+    """The queues a handler reads (None: every queue, for an admin)."""
+    if principal.role is Role.ADMIN:
+        return None
+    return [QUEUE_OF[principal.role]] if principal.role in QUEUE_OF else []
+
+
+def route_complaint(session: Session, principal: Principal, complaint_id: int, queue: str) -> Complaint:
+    """The handling queue hands a report over: the education bureau to 纪检监察, or back."""
+    HANDLE.check(principal)
+    complaint = get_complaint(session, principal, complaint_id)
+    complaint.queue = queue
+    session.flush()
+    return complaint
+
+
+def statistics(session: Session, principal: Principal, *, today: date) -> list[QueueCounts]:
+    """Per queue the handler reads: filed, public, open, answered, closed, overdue, answered in time."""
+    HANDLE.check(principal)
+    return ComplaintRepository(session).queue_counts(_queues(principal), today=today)
 
 
 def list_complaints(
@@ -80,11 +198,14 @@ def list_complaints(
 ) -> list[Complaint]:
     """A school's own complaints, or (education bureau, admin) everyone's, newest first, filtered."""
     _readers_only(principal)
+    channel = None
     if principal.role is Role.SCHOOL:
-        school_code = principal.school_code or ""
+        school_code, channel = principal.school_code or "", "school"
     since, until = term.bounds() if term is not None else (None, None)
     return ComplaintRepository(session).list(
         school_code=school_code,
+        channel=channel,
+        queues=None if principal.role is Role.SCHOOL else _queues(principal),
         statuses=statuses,
         reasons=reasons,
         request_id=request_id,
@@ -99,9 +220,14 @@ def get_complaint(session: Session, principal: Principal, complaint_id: int) -> 
     """One complaint its school, the education bureau or an admin may see (404 for another school's)."""
     _readers_only(principal)
     complaint = ComplaintRepository(session).get(complaint_id)
-    if complaint is None or (
-        principal.role is Role.SCHOOL and complaint.school_code != principal.school_code
-    ):
+    if principal.role is Role.SCHOOL:
+        visible = complaint is not None and (
+            complaint.channel == "school" and complaint.school_code == principal.school_code
+        )
+    else:
+        queues = _queues(principal)
+        visible = complaint is not None and (queues is None or complaint.queue in queues)
+    if complaint is None or not visible:
         raise ComplaintNotFound(f"举报 {complaint_id} 不存在", f"complaint {complaint_id} not found")
     return complaint
 
@@ -109,7 +235,8 @@ def get_complaint(session: Session, principal: Principal, complaint_id: int) -> 
 def answer_complaint(
     session: Session, principal: Principal, complaint_id: int, payload: AnswerIn, *, now: datetime
 ) -> Complaint:
-    """The education bureau answers (status answered, may answer again) or settles (closed, final)."""
+    """The handling queue answers (status answered, may answer again) or settles (closed, final): the
+    education bureau its own, the office's principals the discipline-inspection queue's."""
     if not ANSWER.allows(principal):
         _readers_only(principal)
         ANSWER.refuse(principal)
@@ -133,8 +260,14 @@ class ComplaintView:
     """A complaint with the names a reader needs (school, request title, who answered, reason text)."""
 
     id: int
-    school_code: str
+    tracking_code: str
+    channel: str
+    queue: str
+    school_code: str | None
     school_name: str | None
+    contact: str | None
+    due_on: date | None
+    overdue: bool
     term: str
     reason: str
     reason_zh: str
@@ -151,9 +284,12 @@ class ComplaintView:
     created_at: datetime
 
 
-def views(session: Session, complaints: Sequence[Complaint]) -> list[ComplaintView]:
+def views(
+    session: Session, complaints: Sequence[Complaint], *, today: date | None = None
+) -> list[ComplaintView]:
     """Complaints with names looked up in three queries, whatever their number."""
-    schools = school_names(session, [c.school_code for c in complaints])
+    today = today or local_today()
+    schools = school_names(session, [c.school_code for c in complaints if c.school_code is not None])
     titles = request_titles(session, [c.request_id for c in complaints if c.request_id is not None])
     answerers = principal_names(session, [c.answered_by for c in complaints if c.answered_by is not None])
     out = []
@@ -162,8 +298,14 @@ def views(session: Session, complaints: Sequence[Complaint]) -> list[ComplaintVi
         out.append(
             ComplaintView(
                 id=c.id,
+                tracking_code=c.tracking_code,
+                channel=c.channel,
+                queue=c.queue,
                 school_code=c.school_code,
-                school_name=schools.get(c.school_code),
+                school_name=(schools.get(c.school_code) if c.school_code else None) or c.school_name,
+                contact=c.contact,
+                due_on=c.due_on,
+                overdue=is_overdue(c, today),
                 term=term_of(c.created_at).label,
                 reason=c.reason,
                 reason_zh=reason.label_zh,

@@ -366,6 +366,7 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
             people[f"demo-school-{school}"],
             ComplaintIn(reason=reason, text=text, request_id=sent[script].id),
             now=now,
+            settings=settings,
         )
         if answer is not None:
             complaints.answer_complaint(

@@ -86,6 +86,7 @@ def new_complaint(request: Request, session: SessionDep, principal: School, requ
 def file_complaint(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     principal: School,
     reason: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
@@ -110,7 +111,7 @@ def file_complaint(
             outside_department=outside_department or None,
             outside_demand=outside_demand or None,
         )
-        complaints.file_complaint(session, principal, payload, now=utcnow())
+        complaints.file_complaint(session, principal, payload, now=utcnow(), settings=settings)
     except ValidationError as exc:
         problems = "; ".join(i18n.validation_message(e, lang) for e in exc.errors())
         return _new_page(request, session, principal, form, error=problems, status_code=422)
