@@ -93,6 +93,7 @@ def home_for(principal: Principal) -> str:
         Role.STATISTICS: "/review",
         Role.EDUCATION: "/requests",
         Role.SCHOOL: "/tasks",
+        Role.OFFICE: "/complaints",
         Role.ADMIN: "/principals",
     }.get(principal.role, "/")
 
@@ -115,6 +116,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/complaints", "nav.complaints"),
         ("/selfcheck", "nav.selfcheck"),
     ],
+    Role.OFFICE: [("/complaints", "nav.complaints_inbox")],
     Role.ADMIN: [
         ("/principals", "nav.principals"),
         ("/requests", "nav.requests"),

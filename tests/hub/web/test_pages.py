@@ -384,6 +384,36 @@ def test_the_burden_dashboard_draws_its_charts_on_the_server(
     assert browser.get(f"/burden/{town.schools[1]}").status_code == 404
 
 
+def test_anyone_reports_without_signing_in_and_follows_the_answer_by_code(
+    browser: Browser, people: People, town: Town
+) -> None:
+    browser.client.cookies.clear()
+    form = browser.get("/report")
+    assert form.status_code == 200 and 'id="report-form"' in form.text and "login" not in str(form.url)
+    empty = browser.post("/report", {"text": "  ", "school_name": "某小学"})
+    assert empty.status_code == 422 and "高平方案（四）" in empty.text
+    filed = browser.post(
+        "/report",
+        {"text": "要求教师每天在群里上传截图", "school_code": town.schools[0], "contact": "李老师 139"},
+    )
+    assert filed.status_code == 200 and "举报已提交" in filed.text
+    code = re.search(r'id="tracking-code">([A-Z0-9-]+)<', filed.text).group(1)  # type: ignore[union-attr]
+    assert "李老师" not in filed.text and "尚未答复" in filed.text
+    assert browser.get(f"/report/follow?code={code.lower()}").url.path == f"/report/{code}"
+    assert browser.get("/report/JB-2222-2222-2222").status_code == 404
+    # The education bureau reads it with the contact and answers; the school reported never sees it.
+    browser.sign_in(people.schools[town.schools[0]])
+    assert "要求教师每天在群里上传截图" not in browser.get("/complaints").text
+    browser.sign_in(people.education)
+    inbox = browser.get("/complaints")
+    assert "李老师 139" in inbox.text and "公众举报" in inbox.text
+    complaint_id = re.search(r'data-complaint="(\d+)"', inbox.text).group(1)  # type: ignore[union-attr]
+    browser.post(f"/complaints/{complaint_id}/answer", {"response": "已约谈该校校长", "status": "closed"})
+    browser.client.cookies.clear()
+    answered = browser.get(f"/report/{code}")
+    assert "已约谈该校校长" in answered.text and "已办结" in answered.text
+
+
 def test_a_school_complains_and_the_bureau_answers(
     browser: Browser, people: People, town: Town, approved_request: Callable[..., int]
 ) -> None:
