@@ -360,7 +360,9 @@ def delete_baseline(session: Session, principal: Principal, *, year: int, divisi
     SET_BASELINE.check(principal)
     key = (year, division or EVERY)
     if not BurdenRepository(session).delete_baseline(*key):
-        raise BaselineNotFound(f"没有此基数 {key[0]} / {key[1]}", f"no baseline for {key[0]}, division {key[1]}")
+        raise BaselineNotFound(
+            f"没有此基数 {key[0]} / {key[1]}", f"no baseline for {key[0]}, division {key[1]}"
+        )
 
 
 def today_term(today: date) -> Term:

@@ -44,7 +44,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kind.school": ("学校", "school"),
     "kind.office": ("党委办公室", "Party committee office"),
     "kind.admin": ("管理员", "administrator"),
-    "kind.office": ("党委办公室", "Party committee office"),
     "entity.teacher": ("教师", "teachers"),
     "entity.school": ("学校", "schools"),
     "common.save": ("保存", "Save"),

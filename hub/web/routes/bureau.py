@@ -210,7 +210,8 @@ def _whole_number(field: str, value: str) -> int:
         return int(value)
     except ValueError:
         raise NumberNotInteger(
-            *i18n.pair("error.whole_number", field=field, value=value), detail={"field": field, "value": value}
+            *i18n.pair("error.whole_number", field=field, value=value),
+            detail={"field": field, "value": value},
         ) from None
 
 

@@ -11,8 +11,8 @@ queue (education bureau or discipline inspection), the school as a public report
 reporter's contact and the day the answer is due; a public report has no filing principal and may
 name no school code.
 
-Revision ID: 0008_register
-Revises: 0007
+Revision ID: 0009_register
+Revises: 0008_audit_seal
 Create Date: 2026-12-03
 """
 
@@ -25,8 +25,8 @@ from alembic import op
 
 import hub.db
 
-revision = "0008_register"
-down_revision = "0007"
+revision = "0009_register"
+down_revision = "0008_audit_seal"
 branch_labels = None
 depends_on = None
 
