@@ -27,12 +27,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
 from hub.complaints import service as complaints
-from hub.complaints.payloads import AnswerIn, ComplaintIn
+from hub.complaints.models import Complaint
+from hub.complaints.payloads import AnswerIn, ComplaintIn, PublicComplaintIn
 from hub.config import Settings
 from hub.kit.clock import local_date
 from hub.kit.workdays import add_working_days
@@ -178,6 +180,11 @@ CAMPAIGN_ANSWER = (
     "不得直接安排教师执勤或关注公众号。"
 )
 
+PUBLIC_REPORT = (
+    "孩子的班主任说，镇里要求老师每天在工作群上传入户走访的照片和视频作为检查材料，晚上十点还在整理截图，"
+    "顾不上批改作业。"
+)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Cast:
@@ -217,6 +224,7 @@ class Told:
     rows_read: int | None  # rows of the roster 人社局 read (None: read by an earlier run)
     tasks: int
     tasks_complete: int
+    public_report: str | None = None  # the tracking code of the public 举报 the story filed
 
 
 def _principals(session: Session, codes: list[str]) -> dict[str, Principal]:
@@ -372,10 +380,24 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
             complaints.answer_complaint(
                 session, education, complaint.id, AnswerIn(response=answer, status="closed"), now=now
             )
+    # A parent reports through the public form, no account: the education bureau has it to answer.
+    complaints.file_public_complaint(
+        session,
+        PublicComplaintIn(
+            text=PUBLIC_REPORT,
+            school_code=cast.reporting[0] if cast.reporting else None,
+            contact="学生家长 139****0000",
+        ),
+        now=now,
+        settings=settings,
+    )
     return _told(session, sent, fresh=True, rows_read=sum(per_school.values()))
 
 
 def _told(session: Session, found: dict[Script, DataRequest], *, fresh: bool, rows_read: int | None) -> Told:
+    public_report = session.scalar(
+        select(Complaint.tracking_code).where(Complaint.channel == "public").order_by(Complaint.id).limit(1)
+    )
     first_aid = found.get(FIRST_AID)
     story_tasks = TaskRepository(session).for_request(first_aid.id) if first_aid is not None else []
     return Told(
@@ -384,6 +406,7 @@ def _told(session: Session, found: dict[Script, DataRequest], *, fresh: bool, ro
         rows_read=rows_read,
         tasks=len(story_tasks),
         tasks_complete=sum(t.completed_at is not None for t in story_tasks),
+        public_report=public_report,
     )
 
 
@@ -436,8 +459,12 @@ def guide(told: Told, cast: Cast, *, base: str) -> list[str]:
         f" → {base}/requests/{campaign.id}",
         head(SUBSIDY),
         f"        new fields waiting for the statistics bureau → demo-stats {base}/review",
-        f"  Burden dashboard → demo-edu {base}/burden",
+        f"  Burden dashboard → demo-edu {base}/burden (no baseline set: no reduction is claimed until the"
+        " bureau enters last year's figures)",
+        f"  举报 for anyone, no sign-in → {base}/report",
     ]
+    if told.public_report is not None:
+        lines.append(f"  A parent's 举报, followed by its code → {base}/report/{told.public_report}")
     if school is not None:
         lines.append(
             f"  A school's view → demo-school-{school} {base}/school "

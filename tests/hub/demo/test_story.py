@@ -177,6 +177,20 @@ def test_schools_reported_the_rule_breakers_and_the_bureau_sees_it(demo: Demo) -
     assert len(answered) == 1 and answered[0]["response"]
 
 
+def test_a_parents_public_report_waits_for_the_bureau_and_is_followed_by_its_code(demo: Demo) -> None:
+    complaints = demo.get("/complaints", "demo-edu")
+    (public,) = [c for c in complaints if c["channel"] == "public"]
+    assert public["text"] == story.PUBLIC_REPORT and public["status"] == "open" and public["contact"]
+    assert f"/report/{public['tracking_code']}" in demo.output
+    followed = demo.client.get(f"/api/v1/public/complaints/{public['tracking_code']}")
+    assert followed.status_code == 200 and followed.json()["text"] == story.PUBLIC_REPORT
+    # With no baseline set the dashboard claims no reduction, and the closing lines say why.
+    burden = demo.get("/burden", "demo-edu")
+    assert burden["totals"]["reduction"] is None
+    assert not any(s["goal_met"] for s in burden["schools"])
+    assert "no reduction is claimed" in demo.output
+
+
 def test_each_school_sees_the_department_that_read_its_data(demo: Demo) -> None:
     roster = demo.request_by_title(story.ROSTER.title)
     for school in demo.cast.signed_in:
