@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from hub.access.service import ensure_bootstrap_admin
 from hub.config import Settings, get_settings
 from hub.db import begin_write, engine_for, session_factory
-from hub.errors import install_error_handlers
+from hub.errors import ServiceBusy, install_error_handlers
+from hub.kit.admission import Admission
 from hub.kit.discovery import domain_modules
 
 
 def create_app(settings: Settings | None = None, factory: sessionmaker[Session] | None = None) -> FastAPI:
     settings = settings or get_settings()
-    factory = factory or session_factory(engine_for(settings.database_url))
+    factory = factory or session_factory(engine_for(settings.database_url, pool_size=settings.db_pool_size))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -47,6 +48,14 @@ def create_app(settings: Settings | None = None, factory: sessionmaker[Session] 
     app.state.settings = settings
     app.state.session_factory = factory
     install_error_handlers(app)
+    # As many requests at once as the pool has connections; /health answers even when all are taken.
+    app.add_middleware(
+        Admission,
+        limit=settings.db_pool_size,
+        wait_seconds=settings.admission_wait_seconds,
+        busy_body=ServiceBusy().body(),
+        exempt=frozenset({"/health"}),
+    )
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -37,15 +37,22 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (HUB_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (HUB_PORT)")] = None,
     scheduler: Annotated[bool, typer.Option(help="Run the source scheduler in this process")] = True,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Server processes (HUB_WORKERS; PostgreSQL only)")
+    ] = None,
 ) -> None:
     """Start the API, the web pages and the scheduler (migrating the database first)."""
     import uvicorn
 
-    from hub.app import create_app
-
     settings = get_settings()
+    processes = workers or settings.workers
+    if processes > 1 and settings.database_url.startswith("sqlite"):
+        # SQLite admits one writer at a time; the queue that makes writers take turns is per process.
+        console.print(
+            "[red]--workers > 1 needs PostgreSQL: SQLite serves one process / 多进程需使用 PostgreSQL[/red]"
+        )
+        raise typer.Exit(2)
     _engine()
-    application = create_app(settings)
     background = None
     if scheduler and settings.scheduler_enabled:
         from hub.sources.scheduler import start_background_scheduler
@@ -55,7 +62,15 @@ def serve(
         f"Yici Hub on http://{host or settings.host}:{port or settings.port}  (database: {settings.database_url})"
     )
     try:
-        uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+        # Each worker builds its own app (and pool) from the same settings; this process keeps the scheduler.
+        uvicorn.run(
+            "hub.app:create_app",
+            factory=True,
+            workers=processes,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
+        )
     finally:
         if background is not None:
             background.shutdown(wait=False)

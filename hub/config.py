@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     available_coverage: float = 0.95
     dedup_threshold: float = 0.75
     scheduler_enabled: bool = True
+    # Requests served at once by one process; as many database connections are kept open (and as many
+    # again for bursts). Keep db_pool_size × 2 × workers under the database's max_connections.
+    db_pool_size: int = Field(default=16, ge=1)
+    # How long a request beyond db_pool_size waits for its turn before a 503 with Retry-After.
+    admission_wait_seconds: float = Field(default=10.0, gt=0)
+    # Server processes of `hub serve` (uvicorn workers); the scheduler runs in one of them only.
+    workers: int = Field(default=1, ge=1)
     # The audit log's MAC keys by id (JSON object) and the id that seals new entries; empty: one key
     # derived from the secret key. Keep old ids here after a rotation so older entries still verify.
     audit_keys: dict[str, SecretStr] = {}

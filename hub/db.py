@@ -13,6 +13,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from hub.kit.turns import Turns
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -54,11 +56,31 @@ class Base(DeclarativeBase):
 WRITE_OPTION = "hub_write"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+# How long a writer waits for the one before it (SQLite's busy timeout, and the in-process queue below).
+SQLITE_WRITER_WAIT_SECONDS = 30
+
+# Key in a connection's `info` while it holds the engine's writer lock (see `_serialise_writers`).
+_HOLDS_WRITER_LOCK = "hub_holds_writer_lock"
+
+
+class WriterQueueTimeout(TimeoutError):
+    """A writer waited longer than SQLITE_WRITER_WAIT_SECONDS for the writers before it."""
+
+
+def make_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> Engine:
+    """The engine for `url`. `pool_size` bounds the connections kept open; as many again may be
+    opened for a burst (a streamed answer holds a second connection beside its request's)."""
+    in_memory = url.startswith("sqlite") and (":memory:" in url or url.rstrip("/") in {"sqlite:", "sqlite:/"})
+    if pool_size is not None and not in_memory:
+        kwargs.setdefault("pool_size", pool_size)
+        kwargs.setdefault("max_overflow", pool_size)
+        # Past this, a request gets a 503 to retry (hub.kit.admission) rather than a 30 s wait.
+        kwargs.setdefault("pool_timeout", 10)
     if url.startswith("sqlite"):
         # timeout: how long a writer waits for another to commit (SQLite's busy timeout).
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": SQLITE_WRITER_WAIT_SECONDS})
         engine = create_engine(url, **kwargs)
+        _serialise_writers(engine)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -85,9 +107,43 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+def _serialise_writers(engine: Engine) -> None:
+    """Writers of one process take their turn in a queue of the process's own.
+
+    SQLite lets one writer in at a time. Left to itself, every waiting writer polls the file lock with
+    growing sleeps, and under a few dozen concurrent writers some wait past the busy timeout and fail
+    with "database is locked" although the database was never stuck. A first-come-first-served queue
+    in the process hands the turn straight to the next writer; the busy timeout stays for writers of other processes (the CLI,
+    a second worker). The lock is taken at BEGIN IMMEDIATE and given back when the transaction ends.
+    """
+    lock = Turns()
+
+    @event.listens_for(engine, "begin")
+    def _take_turn(connection: Any) -> None:
+        if connection.get_execution_options().get(WRITE_OPTION, False):
+            if not lock.acquire(timeout=SQLITE_WRITER_WAIT_SECONDS):
+                raise WriterQueueTimeout(
+                    f"waited {SQLITE_WRITER_WAIT_SECONDS} s for the writers before this one"
+                )
+            connection.info[_HOLDS_WRITER_LOCK] = True
+
+    def _give_turn(connection: Any) -> None:
+        if connection.info.pop(_HOLDS_WRITER_LOCK, False):
+            lock.release()
+
+    event.listen(engine, "commit", _give_turn)
+    event.listen(engine, "rollback", _give_turn)
+
+    @event.listens_for(engine, "checkin")
+    def _never_keep_turn(dbapi_connection: Any, record: Any) -> None:
+        # A connection returned to the pool mid-transaction (closed without commit or rollback).
+        if record.info.pop(_HOLDS_WRITER_LOCK, False):
+            lock.release()
+
+
 @lru_cache
-def engine_for(url: str) -> Engine:
-    return make_engine(url)
+def engine_for(url: str, *, pool_size: int | None = None) -> Engine:
+    return make_engine(url, pool_size=pool_size)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -27,6 +27,23 @@ def get_settings_dep(request: Request) -> Settings:
 # Methods whose requests may write: their transaction begins as a writer (hub.db.begin_write).
 WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+_READ_ONLY = "hub_read_only"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def read_only(endpoint: Endpoint) -> Endpoint:
+    """Marks a POST that never writes (a dry run): its transaction stays a reader, so it never waits
+    for a writer nor holds one up. It must not write; its session is rolled back."""
+    setattr(endpoint, _READ_ONLY, True)
+    return endpoint
+
+
+def _begins_as_writer(request: Request) -> bool:
+    if request.method not in WRITING_METHODS:
+        return False
+    # Starlette's router puts the matched endpoint in the scope before dependencies are solved.
+    return not getattr(request.scope.get("endpoint"), _READ_ONLY, False)
+
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the endpoint returns, rolled back when it raises.
@@ -35,11 +52,15 @@ def get_session(request: Request) -> Iterator[Session]:
     a read does not, so a long read never holds up a writer.
     """
     session: Session = request.app.state.session_factory()
+    read_only_post = request.method in WRITING_METHODS and not _begins_as_writer(request)
     try:
-        if request.method in WRITING_METHODS:
+        if _begins_as_writer(request):
             begin_write(session)
         yield session
-        session.commit()
+        if read_only_post:
+            session.rollback()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

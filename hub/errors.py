@@ -15,6 +15,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from hub.db import WriterQueueTimeout
+
+# Seconds a client is told to wait before retrying a 503.
+RETRY_AFTER_SECONDS = 2
 
 
 class HubError(Exception):
@@ -86,6 +92,16 @@ class Conflict(HubError):
 class Invalid(HubError):
     status_code = 422
     error = "invalid"
+
+
+class ServiceBusy(HubError):
+    """Every place the database can serve was taken for longer than a request may wait: retry."""
+
+    status_code = 503
+    error = "unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("服务繁忙，请稍后重试", "the service is busy, retry shortly")
 
 
 class TokenRequired(NotAuthenticated):
@@ -162,6 +178,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
         return error_json(exc)
+
+    @app.exception_handler(PoolTimeout)  # no database connection came free in time
+    @app.exception_handler(WriterQueueTimeout)  # SQLite: the writers before this one took too long
+    async def _busy(_: Request, exc: Exception) -> JSONResponse:
+        response = error_json(ServiceBusy())
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.exception_handler(OverflowError)  # SQLite's driver refuses integers beyond 64 bits this way
     @app.exception_handler(DataError)

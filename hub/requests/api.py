@@ -14,7 +14,7 @@ from hub.access.repository import PrincipalRepository
 from hub.access.roles import Role
 from hub.audit import service as audit
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep, SettingsDep
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, read_only
 from hub.errors import error_responses
 from hub.kit.clock import local_today
 from hub.requests import service
@@ -97,10 +97,10 @@ def _out(session: service.Session, request: DataRequest) -> RequestOut:
 
 
 @router.post("/check", response_model=RequestOut, responses=error_responses(401, 403, 422))
+@read_only
 def check_request(payload: RequestIn, session: SessionDep, settings: SettingsDep, _: Requester) -> RequestOut:
     """Dry run: classify every field, find duplicates and rule breaks; stores nothing."""
     result = service.classify(session, settings, payload, today=local_today())
-    session.rollback()
     return RequestOut(
         id=None,
         status=result.status,

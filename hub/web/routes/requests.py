@@ -21,7 +21,7 @@ from hub.access.repository import PrincipalRepository
 from hub.access.roles import Role
 from hub.audit import service as audit
 from hub.db import utcnow
-from hub.deps import SessionDep, SettingsDep, writes
+from hub.deps import SessionDep, SettingsDep, read_only, writes
 from hub.errors import HubError
 from hub.kit.clock import local_today
 from hub.requests import service as requests
@@ -276,6 +276,7 @@ def back_to_form() -> Response:
 
 
 @router.post("/requests/check")
+@read_only
 def check_request(
     request: Request,
     session: SessionDep,
