@@ -23,6 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from schemas import divisions
+
 PROVINCE_PREFIXES = frozenset(
     [
         "11",
@@ -81,7 +83,6 @@ PHONE_PATTERN = (
 )
 POSTCODE_PATTERN = r"[0-8]\d{5}"
 EMAIL_PATTERN = r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
-DIVISION_CODE_PATTERN = r"\d{6}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -273,14 +274,14 @@ email_problem = _pattern_check(
 
 
 def division_code_problem(s: str) -> ValueProblem | None:
-    """None if `s` is a 6-digit administrative division code with a real province prefix, else why not."""
+    """None if `s` is a current GB/T 2260 province, prefecture or county code, else why not."""
     value = s.strip()
     if len(value) != 6 or not value.isascii() or not value.isdigit():
         return _problem("行政区划代码应为6位数字", "a division code is 6 digits")
-    if value[:2] not in PROVINCE_PREFIXES:
+    if not divisions.is_division(value):
         return _problem(
-            f"行政区划代码前两位 {value[:2]} 不是省级代码",
-            f"the first two digits {value[:2]} are not a province",
+            f"行政区划代码 {value} 不在 GB/T 2260 现行代码中",
+            f"{value} is not a current GB/T 2260 division code",
         )
     return None
 
@@ -306,7 +307,7 @@ def is_valid_email(s: str) -> bool:
 
 
 def is_valid_division_code(s: str) -> bool:
-    """Whether `s` is a 6-digit division code with a real province prefix."""
+    """Whether `s` is a current GB/T 2260 province, prefecture or county code."""
     return division_code_problem(s) is None
 
 
@@ -478,9 +479,7 @@ def validator_mask(name: str, values: pd.Series) -> BoolArray:
         return mobile_mask(values)
     text = values.astype("str")
     if name == "division_code":
-        return _bools(text.str.fullmatch(DIVISION_CODE_PATTERN)) & _bools(
-            text.str.slice(0, 2).isin(PROVINCE_PREFIXES)
-        )
+        return _bools(text.str.strip().isin(list(divisions.divisions())))
     if name not in _PATTERNS:
         raise KeyError(name)
     return _bools(text.str.fullmatch(f"(?:{_PATTERNS[name]})"))

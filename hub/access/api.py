@@ -24,10 +24,13 @@ router = APIRouter(tags=["principals"])
     responses=error_responses(401, 403, 409, 422),
 )
 def create_principal(
-    payload: PrincipalCreate, session: SessionDep, settings: SettingsDep, _: Admin
+    payload: PrincipalCreate, session: SessionDep, settings: SettingsDep, admin: Admin
 ) -> PrincipalCreated:
-    """Create a principal (admin only); the token is returned once."""
-    principal, token = service.create_principal(session, settings.secret_key.get_secret_value(), payload)
+    """Create a principal (admin only); the token is returned once. `division` (GB/T 2260) bounds
+    what it sees: an unknown code is a 422 naming it, one outside the creator's division a 403."""
+    principal, token = service.create_principal(
+        session, settings.secret_key.get_secret_value(), payload, creator=admin
+    )
     return PrincipalCreated(**PrincipalOut.model_validate(principal).model_dump(), token=token)
 
 

@@ -21,6 +21,10 @@ class SchoolCodeNotAllowed(Invalid):
     """Only school principals carry a school code."""
 
 
+class DivisionOutsideCreator(Forbidden):
+    """A principal's division (or school) lies outside the division of the one creating it."""
+
+
 class PrincipalNotFound(NotFound):
     """No principal with this id."""
 

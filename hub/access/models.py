@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.access.roles import Role
 from hub.db import Base, JSONType, UTCDateTime, utcnow
+from schemas import divisions
 
 PRINCIPAL_KINDS = tuple(Role)
 
@@ -21,6 +22,8 @@ class Principal(Base):
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(64), unique=True)
     school_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    # The GB/T 2260 division (province, city or county) bounding what the principal sees; None: all.
+    division: Mapped[str | None] = mapped_column(String(6), index=True)
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -29,6 +32,10 @@ class Principal(Base):
     @property
     def role(self) -> Role:
         return Role(self.kind)
+
+    @property
+    def division_name(self) -> str | None:
+        return divisions.full_name(self.division) if self.division else None
 
 
 class Grant(Base):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hub.access.roles import Role
 from hub.errors import BilingualValueError
+from schemas import divisions
 
 
 class PrincipalCreate(BaseModel):
@@ -15,6 +16,21 @@ class PrincipalCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     code: str = Field(min_length=1, max_length=64, pattern=r"^[\w\-.]+$")
     school_code: str | None = Field(default=None, pattern=r"^\d{10}$")
+    division: str | None = Field(
+        default=None,
+        max_length=12,
+        description="GB/T 2260 code of a province, city or county: what the principal sees and acts on",
+    )
+
+    @field_validator("division")
+    @classmethod
+    def _division(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            return divisions.require(value).code
+        except divisions.UnknownDivisionError as exc:
+            raise BilingualValueError(exc.reason_zh, exc.reason_en) from None
 
 
 class PrincipalOut(BaseModel):
@@ -25,6 +41,8 @@ class PrincipalOut(BaseModel):
     name: str
     code: str
     school_code: str | None
+    division: str | None = Field(default=None, description="GB/T 2260 code bounding what it sees; null: all")
+    division_name: str | None = Field(default=None, description="e.g. 浙江省杭州市西湖区")
     active: bool
 
 

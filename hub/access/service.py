@@ -12,6 +12,7 @@ import schemas
 from hub.access.errors import (
     ClearElementsNotGranted,
     CodeTaken,
+    DivisionOutsideCreator,
     GrantAlreadyRevoked,
     GrantDoesNotCover,
     GranteeCannotHoldGrant,
@@ -39,13 +40,21 @@ from hub.kit.tokens import new_token, token_digest
 from hub.records.errors import SchoolNotInStore, SchoolsNotInStore
 from hub.records.repository import SchoolRepository
 from hub.standard.service import current_standard
+from schemas import divisions
 
 BOOTSTRAP_ADMIN_CODE = "bootstrap-admin"
 
 
-def create_principal(session: Session, secret_key: str, payload: PrincipalCreate) -> tuple[Principal, str]:
-    """Create a principal and return it with its clear token (shown once)."""
+def create_principal(
+    session: Session, secret_key: str, payload: PrincipalCreate, *, creator: Principal | None = None
+) -> tuple[Principal, str]:
+    """Create a principal and return it with its clear token (shown once).
+
+    A creator bound to a division opens accounts only inside it; a new account naming no division
+    takes the creator's, and a school's account takes its school's county."""
     repository = PrincipalRepository(session)
+    bound = creator.division if creator is not None else None
+    division = payload.division or bound
     if repository.by_code(payload.code):
         raise CodeTaken(
             f"代码 {payload.code} 已被使用",
@@ -55,15 +64,24 @@ def create_principal(session: Session, secret_key: str, payload: PrincipalCreate
     if payload.kind is Role.SCHOOL:
         if not payload.school_code:
             raise SchoolCodeRequired("学校账号须指定 school_code", "a school principal needs a school_code")
-        if not SchoolRepository(session).exists(payload.school_code):
+        school = SchoolRepository(session).get(payload.school_code)
+        if school is None:
             raise SchoolNotInStore(
                 f"学校 {payload.school_code} 不在库中",
                 f"school {payload.school_code} is not in the store",
                 detail={"field": "school_code", "value": payload.school_code},
             )
+        division = school.get("division_code") or division
     elif payload.school_code:
         raise SchoolCodeNotAllowed(
             "只有学校账号可指定 school_code", "only school principals carry a school_code"
+        )
+    if bound and (division is None or not divisions.contains(bound, division)):
+        where = payload.school_code or division
+        raise DivisionOutsideCreator(
+            f"{where} 不在本账号的行政区划 {bound}（{divisions.full_name(bound)}）内",
+            f"{where} lies outside this account's division {bound}",
+            detail={"field": "school_code" if payload.school_code else "division", "value": where},
         )
     token = new_token()
     principal = Principal(
@@ -71,6 +89,7 @@ def create_principal(session: Session, secret_key: str, payload: PrincipalCreate
         name=payload.name,
         code=payload.code,
         school_code=payload.school_code,
+        division=division,
         token_digest=token_digest(secret_key, token),
         active=True,
     )

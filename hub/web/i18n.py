@@ -98,6 +98,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "principals.name": ("名称", "Name"),
     "principals.code": ("账号代码（字母、数字、-）", "Code (letters, digits, -)"),
     "principals.school_code": ("学校标识码（学校账号必填）", "School code (school accounts only)"),
+    "principals.division": (
+        "行政区划代码（GB/T 2260，省、市或县；空则同本账号）",
+        "Division code (GB/T 2260 province, city or county; empty: your own)",
+    ),
     "principals.submit": ("创建并生成令牌", "Create and issue a token"),
     "principals.token_once": (
         "令牌只显示这一次，请立即复制并安全地交给对方：",

@@ -51,11 +51,14 @@ def create_principal(
     code: str = "d1",
     name: str = "市人力资源和社会保障局",
     school_code: str | None = None,
+    division: str | None = None,
 ) -> dict[str, str]:
     """Create a principal through the API; returns its Authorization header."""
     body = {"kind": kind, "name": name, "code": code}
     if school_code:
         body["school_code"] = school_code
+    if division:
+        body["division"] = division
     answer = client.post("/api/v1/principals", headers=admin_headers, json=body)
     assert answer.status_code == 201, answer.text
     return {"Authorization": f"Bearer {answer.json()['token']}"}

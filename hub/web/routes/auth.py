@@ -44,6 +44,7 @@ FORM_LABELS = {
     "name": "principals.name",
     "code": "principals.code",
     "school_code": "principals.school_code",
+    "division": "principals.division",
 }
 
 
@@ -139,9 +140,16 @@ def create_principal(
     name: Annotated[str, Form()] = "",
     code: Annotated[str, Form()] = "",
     school_code: Annotated[str, Form()] = "",
+    division: Annotated[str, Form()] = "",
 ) -> Response:
     """Open an account; the page shows its token this once."""
-    form = {"kind": kind, "name": name.strip(), "code": code.strip(), "school_code": school_code.strip()}
+    form = {
+        "kind": kind,
+        "name": name.strip(),
+        "code": code.strip(),
+        "school_code": school_code.strip(),
+        "division": division.strip(),
+    }
     lang = lang_of(request)
     if kind not in CREATABLE[principal.role]:
         raise AccountKindNotAllowed(
@@ -160,8 +168,11 @@ def create_principal(
             name=form["name"],
             code=form["code"],
             school_code=form["school_code"] or None,
+            division=form["division"] or None,
         )
-        created, token = access.create_principal(session, settings.secret_key.get_secret_value(), payload)
+        created, token = access.create_principal(
+            session, settings.secret_key.get_secret_value(), payload, creator=principal
+        )
     except ValidationError as exc:
         problems = "; ".join(
             f"{i18n.text(FORM_LABELS.get(str(e['loc'][0]), 'common.name'), lang)}: {i18n.validation_message(e, lang)}"
