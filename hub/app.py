@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,7 +40,9 @@ def create_app(settings: Settings | None = None, factory: sessionmaker[Session] 
             gc.freeze()
         yield
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from files shipped in the package, never from a CDN:
+    # bureau intranets have no internet.
+    app = FastAPIOffline(
         title="Yici Hub 一次",
         summary="一次采集、多次使用 — collect teacher and school data once, use it many times",
         version="0.1.0",

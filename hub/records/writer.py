@@ -21,10 +21,10 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from sqlalchemy import Column, MetaData, Table, insert, text
+from sqlalchemy import Column, MetaData, Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN
+from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -339,3 +339,70 @@ def _moved_json(dialect: str) -> str:
     if dialect == "postgresql":
         return "jsonb_build_object('school_code', jsonb_build_array(t.school_code, s.school_code))"
     return "json_object('school_code', json_array(t.school_code, s.school_code))"
+
+
+def _history_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+# As the set-based writes add history (the id comes from the table's own sequence or rowid).
+_CLEAR_HISTORY = text(
+    "INSERT INTO record_history (recorded_at, entity, school_code, record_key, batch_id, changes) "
+    "VALUES (:now, :entity, :school, :record, :batch, :changes)"
+).bindparams(
+    bindparam("now", type_=RecordHistory.__table__.c.recorded_at.type),
+    bindparam("changes", type_=RecordHistory.__table__.c.changes.type),
+)
+
+
+def clear_values(
+    session: Session, entity: str, cells: dict[str, list[str]], *, batch_id: int, now: datetime
+) -> int:
+    """Empty the named values of records (record key → element names), each change in the history.
+
+    `upsert` never erases a value; this is the explicit clear a school asks for cell by cell, so it
+    touches a handful of records and goes record by record. Returns the number of values cleared.
+    """
+    table = ENTITY_TABLES[entity]
+    keys = KEY_COLUMNS[entity]
+    record_column = table.c[keys[-1]]
+    cleared = 0
+    for record_key, names in cells.items():
+        row = session.execute(select(table).where(record_column == record_key)).mappings().first()
+        if row is None:
+            continue
+        changes: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        extra = dict(row["extra"] or {})
+        for name in names:
+            if name in table.c and name not in keys and name != "extra":
+                if row[name] is not None:
+                    changes[name] = [_history_value(row[name]), None]
+                    values[name] = None
+            elif name in extra:
+                del extra[name]
+        if extra != (row["extra"] or {}):
+            changes["extra"] = [row["extra"], extra or None]
+            values["extra"] = extra or None
+        if not values:
+            continue
+        cleared += len(values) - ("extra" in values) + len(set(row["extra"] or {}) - set(extra))
+        session.execute(
+            update(table)
+            .where(record_column == record_key)
+            .values(**values, updated_at=now, batch_id=batch_id)
+        )
+        session.execute(
+            _CLEAR_HISTORY,
+            {
+                "now": now,
+                "entity": entity,
+                "school": row[SCHOOL_COLUMN[entity]],
+                "record": record_key,
+                "batch": batch_id,
+                "changes": changes,
+            },
+        )
+    return cleared

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from hub.config import Settings
-from hub.kit.workdays import add_working_days, working_days_between
+from hub.kit.workdays import WorkCalendar, add_working_days, calendar_with, working_days_between
 from hub.requests.payloads import Violation
 
 # Seed rule 13 (严禁…与教育教学无关的问卷) and 11 (投票、点赞、关注公众号): topics that have no place in an
@@ -45,15 +45,18 @@ UNRELATED_TOPICS = {
 _TOPIC_RE = re.compile("|".join(re.escape(k) for k in sorted(UNRELATED_TOPICS, key=len, reverse=True)), re.I)
 
 
-def deadline_violation(deadline: date | None, today: date, settings: Settings) -> Violation | None:
-    """Rule 12: schools get at least the configured number of working days."""
+def deadline_violation(
+    deadline: date | None, today: date, settings: Settings, calendar: WorkCalendar | None = None
+) -> Violation | None:
+    """Rule 12: schools get at least the configured number of working days (by `calendar`: the official
+    schedule with the education bureau's years, hub.holidays.service.work_calendar)."""
     if deadline is None:
         return None
-    overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
-    days = working_days_between(today, deadline, **overrides)
+    calendar = calendar or calendar_with(settings.extra_holidays, settings.extra_workdays)
+    days = working_days_between(today, deadline, calendar=calendar)
     if days >= settings.min_working_days:
         return None
-    earliest = add_working_days(today, settings.min_working_days, **overrides)
+    earliest = add_working_days(today, settings.min_working_days, calendar=calendar)
     return Violation(
         rule="rule 12",
         severity="block",
@@ -67,6 +70,31 @@ def deadline_violation(deadline: date | None, today: date, settings: Settings) -
             "minimum": settings.min_working_days,
             "earliest_allowed": earliest.isoformat(),
         },
+    )
+
+
+def unknown_calendar_notice(deadline: date | None, today: date, calendar: WorkCalendar) -> Violation | None:
+    """Rule 12 counted through a year whose holidays and 调休 nobody loaded: a notice naming the year, so
+    nobody trusts a count that takes its 元旦 and 春节 for working days."""
+    if deadline is None:
+        return None
+    years = calendar.unknown_years(today, deadline)
+    if not years:
+        return None
+    named = "、".join(str(y) for y in years)
+    return Violation(
+        rule="rule 12",
+        severity="notice",
+        message=(
+            f"截止日期 {deadline} 的工作日计算跨入 {named} 年，系统尚无该年的法定节假日和调休安排，"
+            "暂按周一至周五计算，可能多算了工作日；请教育局在“节假日安排”中录入后再核对"
+        ),
+        message_en=(
+            f"the working days up to {deadline} run into {', '.join(str(y) for y in years)}, whose official "
+            "holidays and 调休 the hub does not know yet; they are counted Monday to Friday and may be too "
+            "many until the education bureau loads the schedule"
+        ),
+        detail={"unknown_years": years, "deadline": deadline.isoformat()},
     )
 
 

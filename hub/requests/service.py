@@ -20,6 +20,7 @@ from hub.access.roles import Role
 from hub.access.service import active_grant, create_grant
 from hub.audit import service as audit
 from hub.config import Settings
+from hub.holidays.service import work_calendar
 from hub.kit.clock import local_date
 from hub.records.derive import deriver
 from hub.records.errors import SchoolsNotInStore
@@ -167,8 +168,13 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
 
     to_collect = [o for o in outcomes if o.status in ("missing", "new")]
     violations: list[Violation] = []
+    calendar = work_calendar(session, settings)
+    # Said even when nothing goes to schools: the deadline the department wrote is counted wrongly too.
+    unknown_year = rules.unknown_calendar_notice(payload.deadline, today, calendar)
+    if unknown_year:
+        violations.append(unknown_year)
     if to_collect:
-        deadline = rules.deadline_violation(payload.deadline, today, settings)
+        deadline = rules.deadline_violation(payload.deadline, today, settings, calendar)
         if deadline:
             violations.append(deadline)
         unrelated = rules.unrelated_topics(

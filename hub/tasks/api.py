@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -28,6 +29,7 @@ from hub.tasks.models import Task
 from hub.tasks.payloads import (
     AllowedValue,
     JsonSubmission,
+    KeptCell,
     ProgressOut,
     PublicationOut,
     PublishedTask,
@@ -38,7 +40,7 @@ from hub.tasks.payloads import (
     TaskRowOut,
 )
 from hub.tasks.repository import PublicationRepository
-from hub.tasks.templates import build_template
+from hub.tasks.templates import build_template, how_to_fill
 
 router = APIRouter(tags=["tasks"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -274,10 +276,7 @@ def task_template(task_id: int, session: SessionDep, principal: PrincipalDep) ->
         ("有效期至 valid until", request.valid_until.isoformat() if request.valid_until else ""),
         ("截止日期 deadline", task.deadline.isoformat()),
         ("学校 school", task.school_code),
-        (
-            "填报说明 how to fill",
-            "只需填写黄色列；灰色列由数据中心预填，仅供核对。/ Fill only the yellow columns; grey ones are prefilled.",
-        ),
+        ("填报说明 how to fill", how_to_fill()),
     ]
     content = build_template(
         std=context.std,
@@ -285,6 +284,7 @@ def task_template(task_id: int, session: SessionDep, principal: PrincipalDep) ->
         elements=service.task_elements(context.std, task),
         rows=(rows := list(service.prefilled_rows(session, task, context.std))),
         notes=notes,
+        stamp=service.template_stamp(task, utcnow()),
     )
     audit.record_task_read(session, principal, task, rows=len(rows))
     return Response(
@@ -372,6 +372,8 @@ def submit(
         rejected=[RejectedCell(**r.as_dict()) for r in result.rejected[:5000]],
         extra_columns=result.extra_columns,
         missing_columns=result.missing_columns,
+        kept=[KeptCell(**asdict(k)) for k in result.kept[:5000]],
+        cleared=result.cleared,
         task_status=result.task.status,
         rows_expected=result.task.rows_expected,
         rows_filled=result.task.rows_filled,

@@ -77,6 +77,14 @@ class JsonSubmission(BaseModel):
     )
 
 
+class KeptCell(BaseModel):
+    row: int
+    field: str
+    value: str = Field(description="What the older copy held (not applied)")
+    reason: str
+    reason_en: str
+
+
 class SubmissionOut(BaseModel):
     task_id: int
     batch_id: int | None
@@ -89,6 +97,11 @@ class SubmissionOut(BaseModel):
         description="Columns that are not fields of this task: reported, not stored"
     )
     missing_columns: list[str] = Field(description="Fields of the task the submission did not carry")
+    kept: list[KeptCell] = Field(
+        default_factory=list,
+        description="Cells of an older copy of the template not applied: a newer value was saved since",
+    )
+    cleared: int = Field(0, description="Saved values cleared by cells holding #清空")
     task_status: str
     rows_expected: int
     rows_filled: int

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, Text, and_, case, cast, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 import schemas
-from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, schools_table
+from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory, schools_table
 from hub.records.repository import holds, value_column
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task, TaskRow, TaskSubmission
@@ -34,6 +34,35 @@ class TaskRepository:
         return list(
             self.session.scalars(select(Task).where(Task.request_id == request_id).order_by(Task.school_code))
         )
+
+    def changed_since(self, entity: str, record_keys: set[str], since: datetime) -> dict[str, dict[str, Any]]:
+        """Per record, the elements whose value was written after `since`, with the latest value written
+        (None for a cleared one); approved new elements are read out of `extra`."""
+        found: dict[str, dict[str, Any]] = {}
+        keys = sorted(record_keys)
+        for start in range(0, len(keys), 1000):
+            query = (
+                select(RecordHistory.record_key, RecordHistory.changes)
+                .where(
+                    RecordHistory.entity == entity,
+                    RecordHistory.record_key.in_(keys[start : start + 1000]),
+                    RecordHistory.recorded_at > since,
+                )
+                .order_by(RecordHistory.recorded_at, RecordHistory.id)
+            )
+            for key, changes in self.session.execute(query):
+                written = found.setdefault(key, {})
+                for name, pair in (changes or {}).items():
+                    if name.startswith("_") or not isinstance(pair, list) or len(pair) != 2:
+                        continue
+                    if name == "extra":
+                        old, new = pair[0] or {}, pair[1] or {}
+                        for extra_name in set(old) | set(new):
+                            if old.get(extra_name) != new.get(extra_name):
+                                written[extra_name] = new.get(extra_name)
+                    else:
+                        written[name] = pair[1]
+        return found
 
     def open_count(self, request_id: int) -> int:
         query = select(func.count()).where(Task.request_id == request_id, Task.status == "open")

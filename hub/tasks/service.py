@@ -8,6 +8,9 @@ a request is answered when every task is in or its deadline passed.
 from __future__ import annotations
 
 import hashlib
+import io
+import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,12 +27,14 @@ from hub.access.models import Principal
 from hub.access.roles import Role
 from hub.config import Settings
 from hub.db import utcnow
+from hub.holidays.service import work_calendar
 from hub.kit.clock import local_date
 from hub.kit.tokens import teacher_key
 from hub.kit.workdays import add_working_days
 from hub.records.files import entity_headers, read_upload
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.records.service import IngestReport, Provenance, Rejection, ingest_frame
+from hub.records.writer import clear_values
 from hub.requests import rules
 from hub.requests.errors import RequestNotFound
 from hub.requests.models import DataRequest
@@ -61,6 +66,12 @@ CONTEXT_KEYS = {
     header_key(h)
     for h in (NAME_HEADER, ID_HINT_HEADER, SCHOOL_NAME_HEADER, "id_number_last4", "序号", "行号")
 }
+# An empty cell never changes a saved value (an older copy of the template has many); clearing one is an
+# explicit act: this text in the cell (or #clear).
+CLEAR_MARKER = "#清空"
+CLEAR_MARKERS = {CLEAR_MARKER, "#clear"}
+# Written into each template's properties: which task, and as of when its prefilled values were read.
+STAMP_PREFIX = "yici-hub-task"
 # Without a deadline of its own, a publication gives schools twice the minimum.
 DEFAULT_DEADLINE_FACTOR = 2
 
@@ -151,11 +162,11 @@ def publish(
             f"{request.approval_number} expired on {request.valid_until}; it can no longer be published",
             detail={"status": request.status, "valid_until": request.valid_until.isoformat()},
         )
-    overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
+    calendar = work_calendar(session, settings)
     deadline = (
         deadline
         or request.deadline
-        or add_working_days(today, settings.min_working_days * DEFAULT_DEADLINE_FACTOR, **overrides)
+        or add_working_days(today, settings.min_working_days * DEFAULT_DEADLINE_FACTOR, calendar=calendar)
     )
     if request.valid_until is not None and deadline > request.valid_until:
         # Past its validity the approval no longer covers the collection (seed rule 13).
@@ -168,7 +179,7 @@ def publish(
                 "valid_until": request.valid_until.isoformat(),
             },
         )
-    violation = rules.deadline_violation(deadline, today, settings)
+    violation = rules.deadline_violation(deadline, today, settings, calendar)
     if violation is not None:
         raise DeadlineTooSoon(
             violation.message,
@@ -401,12 +412,37 @@ class SubmissionInput:
     frame: pd.DataFrame | None = None
     filename: str | None = None
     sha256: str | None = None
+    # A template's stamp (task id, when it was made): values saved after that are not overwritten by it.
+    stamp: tuple[int, datetime] | None = None
 
 
 def file_input(content: bytes, *, filename: str | None) -> SubmissionInput:
     """An uploaded CSV (UTF-8, BOM, GBK/GB18030) or XLSX; XLSX is told by its ZIP signature."""
     source = "xlsx" if content[:2] == b"PK" else "csv"
-    return SubmissionInput(source=source, content=content, filename=filename)
+    stamp = read_stamp(content) if source == "xlsx" else None
+    return SubmissionInput(source=source, content=content, filename=filename, stamp=stamp)
+
+
+def template_stamp(task: Task, now: datetime) -> str:
+    """What a template carries in its properties to be known again when it comes back."""
+    return f"{STAMP_PREFIX}:{task.id}:{now.isoformat()}"
+
+
+def read_stamp(content: bytes) -> tuple[int, datetime] | None:
+    """The (task id, made at) of a workbook built by build_template, from its core properties."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError):
+        return None
+    match = re.search(rf"<dc:identifier>{STAMP_PREFIX}:(\d+):([^<]+)</dc:identifier>", core)
+    if match is None:
+        return None
+    try:
+        made = datetime.fromisoformat(match.group(2))
+    except ValueError:
+        return None
+    return int(match.group(1)), made
 
 
 def _read(submission: SubmissionInput, std: schemas.Standard, entity: str) -> tuple[pd.DataFrame, str | None]:
@@ -441,6 +477,17 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+@dataclass(frozen=True, kw_only=True)
+class KeptValue:
+    """A cell of an older copy that was not applied: the value saved since the copy was made stays."""
+
+    row: int
+    field: str
+    value: str
+    reason: str
+    reason_en: str
+
+
 @dataclass(kw_only=True)
 class SubmissionResult:
     task: Task
@@ -452,6 +499,8 @@ class SubmissionResult:
     rejected: list[Rejection]
     extra_columns: list[str]
     missing_columns: list[str]
+    kept: list[KeptValue] = field(default_factory=list)
+    cleared: int = 0
     rejected_rows: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -511,6 +560,12 @@ def submit(
         data, rejected = _identify_teachers(session, settings, task, frame, layout, std)
     else:
         data, rejected = _identify_school(session, task, frame, layout, std)
+    secret = settings.secret_key.get_secret_value()
+    fields = list(layout.fields.values())
+    to_clear = _take_clear_markers(data, fields)
+    kept: list[KeptValue] = []
+    if submission.stamp is not None and submission.stamp[0] == task.id:
+        kept = _keep_newer_values(session, std, task, data, fields, secret, made=submission.stamp[1])
 
     report: IngestReport | None = None
     if not data.empty:
@@ -532,6 +587,19 @@ def submit(
         rejected += report.rejected
     rejected.sort(key=lambda r: (r.row, r.field))
     accepted = report.accepted if report else 0
+    refused_rows = {r.row for r in rejected}
+    cleared = 0
+    if report is not None and to_clear:
+        cells = {
+            row: names for row, names in to_clear.items() if row not in refused_rows and row in data.index
+        }
+        cleared = clear_values(
+            session,
+            task.entity,
+            {_record_key(task.entity, data.loc[row], secret): names for row, names in cells.items()},
+            batch_id=report.batch_id,
+            now=now,
+        )
     repository.add_submission(
         TaskSubmission(
             task_id=task.id,
@@ -561,6 +629,8 @@ def submit(
         rejected=rejected,
         extra_columns=layout.extra,
         missing_columns=[e.label_zh for e in elements if e.name not in layout.fields.values()],
+        kept=kept,
+        cleared=cleared,
     )
 
 
@@ -591,6 +661,77 @@ def mark_done(session: Session, principal: Principal, task_id: int, *, now: date
     session.flush()
     close_if_due(session, request, now=now)
     return task
+
+
+def _take_clear_markers(data: pd.DataFrame, fields: list[str]) -> dict[int, list[str]]:
+    """Cells asking to clear a saved value: blanked for the write (which never erases), listed per row."""
+    markers = {m.lower() for m in CLEAR_MARKERS}
+    cleared: dict[int, list[str]] = {}
+    for name in fields:
+        asked = data[name].astype("str").str.strip().str.lower().isin(markers)
+        for row in data.index[asked]:
+            cleared.setdefault(int(row), []).append(name)
+        data.loc[asked, name] = ""
+    return cleared
+
+
+def _record_key(entity: str, row: pd.Series, secret: str) -> str:
+    return teacher_key(secret, str(row["id_number"]).upper()) if entity == "teacher" else str(row["code"])
+
+
+def _keep_newer_values(
+    session: Session,
+    std: schemas.Standard,
+    task: Task,
+    data: pd.DataFrame,
+    fields: list[str],
+    secret: str,
+    *,
+    made: datetime,
+) -> list[KeptValue]:
+    """An older copy of the template: a value saved after the copy was made stays, the copy's cell is
+    dropped and reported (uploading last week's file must not undo this week's corrections)."""
+    if data.empty or not fields:
+        return []
+    keys = {int(row): _record_key(task.entity, data.loc[row], secret) for row in data.index}
+    changed = TaskRepository(session).changed_since(task.entity, set(keys.values()), made)
+    when = local_date(made).isoformat()
+    kept: list[KeptValue] = []
+    for row, key in keys.items():
+        written = changed.get(key, {})
+        for name in sorted(set(written) & set(fields)):
+            value = str(data.at[row, name]).strip()
+            if not value:
+                continue
+            data.at[row, name] = ""
+            element = std.element(f"{task.entity}.{name}")
+            if _same_value(std, element, value, written[name]):
+                continue  # the copy holds what was saved since: nothing to keep or report
+            kept.append(
+                KeptValue(
+                    row=row,
+                    field=element.label_zh,
+                    value=value,
+                    reason=f"此文件是 {when} 下载的旧模板，之后已保存了新的值，保留新值；如需修改请下载最新模板",
+                    reason_en=f"this file is a template of {when}; a newer value was saved since and is "
+                    "kept (download the template again to change it)",
+                )
+            )
+    return kept
+
+
+def _same_value(std: schemas.Standard, element: schemas.Element, text: str, stored: Any) -> bool:
+    """Whether a cell's text says the value the store holds (a code list's label for its code, 30 for 30.0)."""
+    if stored is None:
+        return False
+    if element.value_type == "code" and element.code_list:
+        return str(stored) == (std.code_list(element.code_list).resolve(text) or text)
+    if element.value_type in ("integer", "decimal"):
+        try:
+            return float(text) == float(stored)
+        except (TypeError, ValueError):
+            return False
+    return text == str(stored).strip()
 
 
 @dataclass(frozen=True, kw_only=True)

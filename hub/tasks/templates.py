@@ -14,7 +14,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 import schemas
-from hub.tasks.service import ID_HINT_HEADER, NAME_HEADER, REFERENCE_HEADER, SCHOOL_NAME_HEADER, PrefilledRow
+from hub.tasks.service import (
+    CLEAR_MARKER,
+    ID_HINT_HEADER,
+    NAME_HEADER,
+    REFERENCE_HEADER,
+    SCHOOL_NAME_HEADER,
+    PrefilledRow,
+)
 
 FILL_SHEET = "填报"
 NOTES_SHEET = "说明"
@@ -48,6 +55,15 @@ def _cell_value(std: schemas.Standard, element: schemas.Element, value: Any) -> 
     return value
 
 
+def how_to_fill() -> str:
+    return (
+        "只需填写黄色列；灰色列由数据中心预填，仅供核对。空白单元格表示“不修改”，不会清除已保存的值；"
+        f"要清除某个已保存的值，请在该单元格填写 {CLEAR_MARKER}。"
+        f" / Fill only the yellow columns; grey ones are prefilled. A blank cell means 'no change' and never "
+        f"erases a saved value; to clear one, write {CLEAR_MARKER} in its cell."
+    )
+
+
 def build_template(
     *,
     std: schemas.Standard,
@@ -55,9 +71,16 @@ def build_template(
     elements: list[schemas.Element],
     rows: Iterable[PrefilledRow],
     notes: list[tuple[str, str]],
+    stamp: str | None = None,
 ) -> bytes:
-    """The workbook as bytes: the fill sheet first (what a reader of the upload takes), notes, hidden codes."""
+    """The workbook as bytes: the fill sheet first (what a reader of the upload takes), notes, hidden codes.
+
+    `stamp` (tasks.service.template_stamp) goes into the workbook's properties: an older copy uploaded
+    later is known by it, and values saved since it was made are kept.
+    """
     workbook = Workbook()
+    if stamp is not None:
+        workbook.properties.identifier = stamp
     sheet = workbook.active
     assert sheet is not None
     sheet.title = FILL_SHEET
@@ -83,8 +106,10 @@ def build_template(
         cell.fill = _CONTEXT_FILL if index <= len(context) else _FIELD_FILL
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(header) * 2 + 4))
     sheet.cell(row=1, column=1).comment = Comment(
-        "参考号用于确定是哪位教师，请勿修改；灰色列仅供核对，不会保存。\n"
-        "The reference identifies the row: do not change it. Grey columns are for checking only.",
+        "参考号用于确定是哪位教师，请勿修改；灰色列仅供核对，不会保存。"
+        f"空白表示不修改，填写 {CLEAR_MARKER} 清除已保存的值。\n"
+        "The reference identifies the row: do not change it. Grey columns are for checking only. "
+        f"A blank cell changes nothing; {CLEAR_MARKER} clears a saved value.",
         "Yici Hub",
     )
     sheet.freeze_panes = sheet.cell(row=2, column=len(context) + 1)

@@ -300,6 +300,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Fix the cells marked in red and submit again; accepted rows are kept.",
     ),
     "tasks.all_good": ("全部通过。", "All accepted."),
+    "tasks.blank_rule": (
+        "空白表示“不修改”，不会清除已保存的值；要清除某个值，请在该格填写 #清空（下拉框选“清空已保存的值”）。",
+        "A blank means 'no change' and never erases a saved value; to clear one, write #清空 in its cell "
+        "(in a list, choose 'clear the saved value').",
+    ),
+    "tasks.clear_option": ("清空已保存的值", "clear the saved value"),
+    "tasks.cleared": ("已按 #清空 清除 {n} 个已保存的值。", "{n} saved values cleared as asked (#清空)."),
+    "tasks.kept": (
+        "以下单元格来自较早下载的模板，之后已保存了新的值，新值已保留（未被覆盖）：",
+        "These cells come from an older copy of the template; newer values saved since were kept:",
+    ),
     "tasks.approval": ("批准文号 {number}，有效期至 {until}", "Approval {number}, valid until {until}"),
     "tasks.choose": ("请选择", "choose"),
     "tasks.row_errors": ("其他问题", "Other problems"),
@@ -452,6 +463,51 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sources.read": ("读取", "read"),
     "sources.accepted": ("接收", "accepted"),
     "sources.rejected": ("退回", "rejected"),
+    "calendar.title": ("节假日安排", "Holiday calendar"),
+    "calendar.intro": (
+        "截止日期按法定工作日计算（减负清单第12条：合理留出填报时间）。系统内置的日历只到它发布时已公布的年份；"
+        "国务院办公厅每年11月前后公布下一年的放假和调休安排，请教育局在此录入。",
+        "Deadlines count official working days (burden list item 12). The built-in calendar knows the years "
+        "published before its release; the State Council announces next year's holidays and 调休 around "
+        "November: the education bureau enters them here.",
+    ),
+    "calendar.year": ("年份", "Year"),
+    "calendar.holidays": ("放假日期", "Days off"),
+    "calendar.workdays": ("调休上班日期", "Weekend working days (调休)"),
+    "calendar.source_bureau": ("教育局已录入", "Entered by the bureau"),
+    "calendar.source_package": ("系统内置", "Built in"),
+    "calendar.unknown": ("尚未录入", "Not entered"),
+    "calendar.day_count": ("{n} 天", "{n} days"),
+    "calendar.open": ("查看", "Open"),
+    "calendar.of_year": ("{year} 年放假和调休安排", "Holidays and 调休 of {year}"),
+    "calendar.unknown_year": (
+        "系统还不知道 {year} 年的节假日安排：跨入该年的截止日期暂按周一至周五计算，元旦、春节等会被算作工作日。",
+        "The hub does not know {year}'s holidays yet: deadlines running into it count Monday to Friday, "
+        "so 元旦 and 春节 count as working days.",
+    ),
+    "calendar.how": (
+        "每行一天或一段：“2027-01-01 元旦”或“2027-02-10 至 2027-02-17 春节”。放假日期含假期中的周末；"
+        "调休上班日期只写需要上班的周末。保存后立即用于计算截止日期。",
+        "One day or range a line: '2027-01-01 元旦' or '2027-02-10 至 2027-02-17 春节'. Days off include "
+        "the weekends inside a holiday; weekend working days list only the weekends that are worked. "
+        "Deadlines count by it once saved.",
+    ),
+    "calendar.note": ("依据（通知文号）", "Based on (notice number)"),
+    "calendar.save": ("保存本年安排", "Save this year"),
+    "calendar.delete": ("删除教育局录入的安排", "Delete the bureau's entry"),
+    "calendar.confirm_delete": (
+        "删除后该年按系统内置日历（或周一至周五）计算，确定吗？",
+        "Delete? The year then counts by the built-in calendar (or Monday to Friday).",
+    ),
+    "calendar.banner": (
+        "尚未录入 {year} 年的法定节假日和调休安排：跨入 {year} 年的截止日期会把元旦、春节算作工作日。",
+        "{year}'s official holidays and 调休 are not entered yet: deadlines running into {year} count "
+        "元旦 and 春节 as working days.",
+    ),
+    "calendar.banner_link": ("去录入", "Enter them"),
+    "nav.calendar": ("节假日安排", "Holidays"),
+    "flash.calendar_saved": ("已保存，截止日期即按此计算。", "Saved; deadlines now count by it."),
+    "flash.calendar_deleted": ("已删除教育局录入的安排。", "The bureau's entry was deleted."),
     "grants.title": ("数据授权", "Grants"),
     "grants.new": ("新增常设授权", "Grant standing access"),
     "grants.holder": ("被授权方", "Holder"),

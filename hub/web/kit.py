@@ -19,13 +19,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import object_session
 
 from hub.access.models import Principal
 from hub.access.roles import Role, RoleRule
 from hub.access.service import authenticate
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated, RoleNotAllowed
-from hub.kit.clock import DEFAULT_TIMEZONE
+from hub.holidays import service as holidays
+from hub.holidays.auth import KEEP_CALENDAR
+from hub.kit.clock import DEFAULT_TIMEZONE, local_today
 from hub.web import i18n
 from hub.web.errors import CsrfRefused, FormInvalid
 
@@ -108,6 +111,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/sources", "nav.sources"),
         ("/grants", "nav.grants"),
         ("/audit", "nav.audit"),
+        ("/calendar", "nav.calendar"),
         ("/principals", "nav.principals"),
     ],
     Role.SCHOOL: [
@@ -146,9 +150,18 @@ def render(
         "nav": NAV.get(principal.role, []) if principal else [],
         "path": request.url.path,
         "flash": i18n.text(f"flash.{message}", lang) if message and i18n.has(f"flash.{message}") else None,
+        "calendar_missing": _calendar_missing(principal),
         **(context or {}),
     }
     return templates.TemplateResponse(request, template, values, status_code=status_code, headers=headers)
+
+
+def _calendar_missing(principal: Principal | None) -> int | None:
+    """Next year, on the education bureau's pages from November, while its holidays are not entered."""
+    if principal is None or not KEEP_CALENDAR.allows(principal):
+        return None
+    session = object_session(principal)
+    return holidays.missing_next_year(session, local_today()) if session is not None else None
 
 
 def redirect(url: str, *, message: str | None = None) -> RedirectResponse:

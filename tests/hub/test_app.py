@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,3 +28,21 @@ def test_a_served_hub_freezes_what_startup_built_and_tests_do_not(
         assert gc.get_freeze_count() > 100_000
     finally:
         gc.unfreeze()
+
+
+def test_docs_and_redoc_load_only_from_the_hub_itself(
+    settings: Settings, session_maker: sessionmaker[Session]
+) -> None:
+    """Bureau intranets have no internet: /docs and /redoc name no outside host, and every script, style
+    sheet and icon they load is served by the hub."""
+    with TestClient(create_app(settings, session_maker)) as client:
+        for page in ("/docs", "/redoc"):
+            answer = client.get(page)
+            assert answer.status_code == 200
+            assert re.findall(r"https?://[\w.-]+", answer.text) == [], page
+            assets = re.findall(r'(?:src|href)="([^"]+)"', answer.text)
+            assert any(a.endswith(".js") for a in assets), page
+            for asset in assets:
+                loaded = client.get(asset)
+                assert loaded.status_code == 200 and len(loaded.content) > 1000, asset
+        assert client.get("/openapi.json").json()["info"]["title"].startswith("Yici Hub")

@@ -19,7 +19,6 @@ from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, writes
 from hub.errors import HubError
 from hub.records.errors import FileEmpty
-from hub.records.files import read_upload
 from hub.requests.repository import RequestRepository
 from hub.schools import service as schools
 from hub.schools.auth import SEE_SCHOOL
@@ -28,7 +27,7 @@ from hub.tasks import service as tasks
 from hub.tasks.auth import FILL
 from hub.tasks.models import Task
 from hub.tasks.repository import PublicationRepository
-from hub.tasks.templates import build_template
+from hub.tasks.templates import build_template, how_to_fill
 from hub.web import i18n
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
 
@@ -50,6 +49,8 @@ class Outcome:
     cells: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (reference, element) → reasons
     other: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # cells of an older copy not applied
+    cleared: int = 0
 
     @property
     def bad_references(self) -> set[str]:
@@ -163,7 +164,10 @@ def _outcome(
     """Put each refused cell beside its input: row → reference, field label → element."""
     by_label = {e.label_zh: e.code for e in tasks.task_elements(std, task)}
     outcome = Outcome(
-        accepted=result.accepted, rejected_rows=result.rejected_rows, extra_columns=result.extra_columns
+        accepted=result.accepted,
+        rejected_rows=result.rejected_rows,
+        extra_columns=result.extra_columns,
+        cleared=result.cleared,
     )
     for rejection in result.rejected:
         reason = rejection.reason_en if lang == "en" else rejection.reason
@@ -254,10 +258,9 @@ def upload_task(
     try:
         if not content:
             raise FileEmpty(*i18n.pair("error.empty_file"))
-        frame, sha256 = read_upload(content, filename=filename)
-        source = "xlsx" if content[:2] == b"PK" else "csv"
-        submission = tasks.SubmissionInput(frame=frame, source=source, filename=filename, sha256=sha256)
-        result = tasks.submit(session, settings, principal, task.id, submission, now=utcnow())
+        result = tasks.submit(
+            session, settings, principal, task.id, tasks.file_input(content, filename=filename), now=utcnow()
+        )
     except HubError as exc:
         session.rollback()
         outcome = Outcome(other=[exc.message_in(lang)])
@@ -267,6 +270,9 @@ def upload_task(
     )
     for r in result.rejected:
         outcome.other.append(f"{r.row} · {r.field} · {r.value}：{r.reason_en if lang == 'en' else r.reason}")
+    for k in result.kept:
+        outcome.kept.append(f"{k.row} · {k.field} · {k.value}：{k.reason_en if lang == 'en' else k.reason}")
+    outcome.cleared = result.cleared
     return _fill_page(request, session, principal, result.task, outcome=outcome)
 
 
@@ -286,10 +292,7 @@ def task_template(task_id: int, session: SessionDep, principal: School) -> Respo
         ("有效期至 valid until", found.valid_until.isoformat() if found and found.valid_until else ""),
         ("截止日期 deadline", task.deadline.isoformat()),
         ("学校 school", task.school_code),
-        (
-            "填报说明 how to fill",
-            "只需填写黄色列；灰色列由数据中心预填，仅供核对。/ Fill only the yellow columns.",
-        ),
+        ("填报说明 how to fill", how_to_fill()),
     ]
     content = build_template(
         std=std,
@@ -297,6 +300,7 @@ def task_template(task_id: int, session: SessionDep, principal: School) -> Respo
         elements=tasks.task_elements(std, task),
         rows=(rows := list(tasks.prefilled_rows(session, task, std))),
         notes=notes,
+        stamp=tasks.template_stamp(task, utcnow()),
     )
     audit.record_task_read(session, principal, task, rows=len(rows))
     return Response(
