@@ -1,7 +1,7 @@
 """the education bureau's holiday and 调休 schedule for years chinese-calendar does not know
 
-Revision ID: 0010_calendar
-Revises: 0009_register
+Revision ID: 0011_calendar
+Revises: 0010_levels
 Create Date: 2026-12-03
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 import hub.db
 
-revision = "0010_calendar"
-down_revision = "0009_register"
+revision = "0011_calendar"
+down_revision = "0010_levels"
 branch_labels = None
 depends_on = None
 
