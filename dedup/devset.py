@@ -20,9 +20,10 @@ import yaml
 from pypinyin import lazy_pinyin
 
 from dedup.errors import DevsetFormatError
-from dedup.matcher import Matcher
+from dedup.matcher import Field, Matcher
 from dedup.normalise import has_cjk
-from schemas import Element, Standard, load_standard
+from dedup.parse import split_levels
+from schemas import Element, Standard, load_standard, normalize_term
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -208,6 +209,15 @@ class Tally:
         )
 
 
+def as_field(written: str) -> Field:
+    """A dev-set label as a requested field: ``heading/label`` (several levels: ``a/b/label``) is the
+    label under its heading, as a form with sections sends it; a ``/`` inside brackets is kept."""
+    levels = split_levels(written)
+    if len(levels) < 2:
+        return Field(label=written)
+    return Field(label=levels[-1], section="/".join(levels[:-1]))
+
+
 class _Replay:
     def __init__(self, standard: Standard) -> None:
         self.standard = standard
@@ -226,18 +236,27 @@ class _Replay:
 
     def _collect(self, step: _Step) -> None:
         """A collected request: matched fields are gathered; the others become new elements on approval."""
-        report = self.matcher.match_many([label for label, _ in step.fields], step.entity)
+        report = self.matcher.match_many([as_field(label) for label, _ in step.fields], step.entity)
         new: dict[str, Element] = {}
         for found, (label, concept) in zip(report.matches, step.fields, strict=True):
             code = found.element
             if code is None:
-                element = self._new_element(step.entity, label, new)
+                element = self._new_element(step.entity, self._unclaimed(label, new), new)
                 new.setdefault(element.code, element)
                 code = element.code
             self.tally.collected(step.entity, code, concept)
         if new:
             self.standard = self.standard.with_elements(new.values())
             self.matcher = Matcher(self.standard, extra_synonyms=self.matcher.extra_synonyms)
+
+    def _unclaimed(self, written: str, pending: Mapping[str, Element]) -> str:
+        """The label a new element gets: the field's own label, or with its heading when another element
+        already holds that label (驾驶员信息/联系电话 is new, 联系电话 is the school's), as the hub names it."""
+        label = as_field(written).label
+        taken = {normalize_term(t) for e in (*self.standard.elements, *pending.values()) for t in e.terms}
+        if normalize_term(label) not in taken or any(e.label_zh == label for e in pending.values()):
+            return label
+        return written
 
     def _new_element(self, entity: str, label: str, pending: Mapping[str, Element]) -> Element:
         for element in pending.values():
@@ -258,7 +277,7 @@ class _Replay:
         )
 
     def _check(self, step: _Step) -> None:
-        report = self.matcher.match_many([label for label, _ in step.fields], step.entity)
+        report = self.matcher.match_many([as_field(label) for label, _ in step.fields], step.entity)
         for found, (label, concept) in zip(report.matches, step.fields, strict=True):
             self.tally.checked(
                 step.id,

@@ -96,6 +96,10 @@ _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
     ORG: (
         "单位",
         "学校",
+        # a kindergarten's forms name the school so (幼儿园名称, 本园)
+        "幼儿园",
+        "本园",
+        "园所",
         "本校",
         "本单位",
         "工作单位",
@@ -293,6 +297,11 @@ for _verb in _OWN_ROLE_VERBS:
 for _verb in _PASSIVE_ONLY_VERBS:
     _SUBJECT_WORDS[SELF] += (_verb + "对象",)
 _SUBJECT_WORDS[SELF] += (
+    "主持人",
+    "课题主持人",
+    "项目主持人",
+    "课题负责人",
+    "项目负责人",
     "拟任人选",
     "推荐人选",
     "人选",
@@ -363,6 +372,31 @@ _SUBJECT_WORDS["他人"] += (
     "受托人",
     "见证人",
     "被申请人",
+    "成员",
+    "组员",
+    "课题组成员",
+    "项目组成员",
+    "主要成员",
+    "领导班子",
+    "班子",
+    "中层干部",
+    "中层领导",
+    "病例",
+    "患者",
+    "病人",
+    "车主",
+    "主办单位",
+    "举办单位",
+    "主办方",
+    "举办方",
+    "合作单位",
+    "承办单位",
+    "委托单位",
+    "管理组织",
+    "组织",
+    "委员会",
+    "领导小组",
+    "工作小组",
     "driver",
     "attendant",
     "dependant's",
@@ -1014,6 +1048,81 @@ FILLER_TOKENS: Final = frozenset(
     }
 )
 
+# Words a heading adds to what it is about (驾驶员信息, 单位基本情况, 中层干部情况表, 校区详情).
+HEADING_WORDS: Final = frozenset(
+    {
+        "情况",
+        "信息",
+        "基本",
+        "基础",
+        "辅助",
+        "其他",
+        "表",
+        "情况表",
+        "信息表",
+        "一览表",
+        "登记表",
+        "明细表",
+        "统计表",
+        "详情",
+        "概况",
+        "明细",
+        "名单",
+        "汇总",
+        "状况",
+        "等",
+        "有关",
+        "相关",
+        "以下",
+    }
+)
+
+# Heads of headings that list records (工作经历, 获奖情况, 课题, 论文): a field under one is that record's
+# datum (the 单位 and 职务 of a past post), not the subject's current element.
+RECORD_HEADS: Final = frozenset(
+    {
+        "经历",
+        "简历",
+        "履历",
+        "成果",
+        "论文",
+        "著作",
+        "课题",
+        "获奖",
+        "表彰",
+        "奖励",
+        "奖惩",
+        "处分",
+        "考核",
+        "考试",
+        "培训",
+        "进修",
+        "兼职",
+        "讲座",
+        "示范课",
+        "公开课",
+        "研讨课",
+        "工作量",
+        "移居",
+        "出国",
+        "出境",
+        "调动",
+        "变动",
+        "学习",
+    }
+)
+# Words of a heading that make its fields describe something required or qualifying (符合申报所需学历:
+# the education that meets the requirement, which need not be the teacher's highest).
+REQUIREMENT_WORDS: Final = frozenset({"符合", "所需", "需具备", "要求"})
+# Labels that say only what kind of datum (名称, 面积): under a heading naming a thing (教学用房), they are
+# that thing's.
+THING_ATTRIBUTE_WORDS: Final = frozenset({"名称", "类型", "面积", "总面积", "数量", "地址", "位置"})
+
+# A field that says only "the total" (合计, 计) or "how many" (人数) under a heading counts what the
+# heading names (教职工数/合计 is 教职工数, 其中:专职教师/人数 is 专职教师人数).
+TOTAL_WORDS: Final = frozenset({"合计", "计", "小计", "总计", "共计", "总数", "总量", "total", "subtotal"})
+COUNT_WORDS: Final = frozenset({"人数", "数", "数量", "个数", "number"})
+
 # Tokens skipped before a subject (主要家庭成员, 其他子女, 第一子女).
 SUBJECT_LEADERS: Final = frozenset(
     {"主要", "其他", "其它", "其", "另一", "另", "各", "每个", "每位", "全部", "所有", "other"}
@@ -1275,7 +1384,7 @@ UNIT_ALIASES: Final = MappingProxyType(_UNIT_ALIASES)
 # Bracketed notes that only tell the person filling in the form how to do it.
 INSTRUCTION_RE: Final = re.compile(
     r"^(?:必填|选填|可选|非必填|单选|多选|可多选|下拉选择|请选择|请填写|填写|请勾选|勾选|如有|没有填无|无则不填|"
-    r"若有|按证件填写|与身份证一致|以身份证为准|与证件一致|手写|打印|签名|签字|盖章|required|optional)"
+    r"若有|按证件填写|与身份证一致|以身份证为准|与证件一致|手写|打印|签名|签字|盖章|加盖公章|公章|签章|印章|required|optional)"
 )
 FORMAT_RE: Final = re.compile(
     r"^(?:\d+位(?:数字)?|\d+位?以内|(?:yyyy|xxxx|\d{4})(?:[-/.年]?(?:mm|xx|\d{1,2})(?:月)?(?:[-/.]?(?:dd|xx|\d{1,2})日?)?)?"

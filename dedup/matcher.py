@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from dedup import lexicon
 from dedup.errors import UnknownEntityError
 from dedup.normalise import has_cjk, normalise, split_brackets
-from dedup.parse import ENTITIES, ParsedLabel, Qualifier, _parse, own_subject, unit_of
+from dedup.parse import ENTITIES, ParsedLabel, Qualifier, _parse, own_subject, section_levels, unit_of
 from dedup.profile import ProfileFit, fit, profile_values
 from dedup.segment import Segmenter, join_tokens, lexicon_entry
 from schemas import Element, Standard
@@ -132,6 +132,8 @@ class Field:
     type: str | None = None
     description: str | None = None
     samples: tuple[str, ...] = ()
+    # The heading the field stands under (配偶情况, 驾驶员信息, 一、基本情况/学生宿舍), if any.
+    section: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -354,21 +356,62 @@ class Matcher:
         type: str | None = None,
         description: str | None = None,
         samples: Sequence[object] | None = None,
+        section: str | Sequence[str] | None = None,
     ) -> Match:
-        """The element a label asks for on a form about `entity`, or element None when it is new."""
+        """The element a label asks for on a form about `entity`, or element None when it is new.
+
+        `section` is the heading the field stands under (see `dedup.parse.parse`).
+        """
         if entity not in ENTITIES:
             raise UnknownEntityError(entity)
-        parsed = _parse(label, entity, self._segmenter)
+        parsed = _parse(label, entity, self._segmenter, section_levels(section))
         if not parsed.text:
             return _none(label, parsed.subject, "标签为空", "the label is empty")
         context = _Context(type=type, description=description, samples=tuple(samples or ()))
-        return self._match_parsed(label, parsed, context)
+        found = self._match_parsed(label, parsed, context)
+        if parsed.record is not None and found.element is not None:
+            # 主要工作经历/单位: the employer of one past post, not the teacher's current employer.
+            return _none(
+                label,
+                parsed.subject,
+                f"标题“{parsed.record}”列出的是多条记录，本字段是其中一条的数据，不是{found.element}的当前值",
+                f"the heading {parsed.record} lists records: this is one record's datum, not the current"
+                f" value of {found.element}",
+                alternatives=(
+                    Alternative(
+                        element=found.element,
+                        score=found.confidence,
+                        reason_zh=found.explanation_zh,
+                        reason_en=found.explanation_en,
+                    ),
+                    *found.alternatives,
+                )[:3],
+            )
+        return found
 
     def match_many(self, fields: Sequence[str | Field], entity: str) -> MatchReport:
         """Match every field of a request and report the elements that several fields ask for."""
+        if entity not in ENTITIES:
+            raise UnknownEntityError(entity)
         matches: list[Match] = []
+        # In a table under a heading, a cell's owner is the row it stands in: 法定代表人 | 联系电话 is that
+        # person's phone. A flat list of fields has no rows, and nothing is inferred from its order.
+        owner: tuple[tuple[str, ...], str] | None = None
         for item in fields:
             spec = Field(label=item) if isinstance(item, str) else item
+            levels = section_levels(spec.section)
+            bare = _parse(spec.label, entity, self._segmenter)  # what the cell itself says
+            section: tuple[str, ...] = levels
+            if (
+                owner is not None
+                and owner[0] == levels
+                and bare.subject_word is None
+                and _row_attribute(bare)
+            ):
+                section = (*levels, owner[1])
+            else:
+                person = _row_owner(bare) if levels else None
+                owner = (levels, person) if person is not None else None
             matches.append(
                 self.match(
                     spec.label,
@@ -376,6 +419,7 @@ class Matcher:
                     type=spec.type,
                     description=spec.description,
                     samples=spec.samples,
+                    section=section,
                 )
             )
         positions: dict[str, list[int]] = defaultdict(list)
@@ -393,7 +437,8 @@ class Matcher:
         index = self._indexes[parsed.entity]
         candidates: list[_Candidate] = []
         for form in index.exact.get(parsed.text):
-            candidates.append(self._exact(form))
+            if form.parsed.subject == parsed.subject:  # 驾驶员信息/联系电话 is not the school's 联系电话
+                candidates.append(self._exact(form))
         if not candidates and parsed.compound:
             return self._compound(label, parsed, context)
         if not candidates and parsed.empty:
@@ -526,6 +571,10 @@ class Matcher:
             for form, dropped in index.suffix.get((subject, tokens)):
                 if form.element.value_type == "boolean":
                     continue  # 是否师范专业 asks about 师范: without it, 专业 is another question
+                if has_cjk(form.main) != (parsed.language == "zh"):
+                    continue  # the omitted words must be words of the label's language (职务 ≠ Authorised posts)
+                if dropped > 1:
+                    continue  # 总面积 is no 校舍建筑总面积: omitting a phrase omits too much
                 omitted = join_tokens(form.parsed.tokens[:dropped])
                 found.append(
                     self._from_form(
@@ -536,6 +585,12 @@ class Matcher:
                         f"less specific than (omits {omitted})",
                     )
                 )
+        if (
+            len(tokens) == 1
+            and len({c.element.code for c in found}) == 1
+            and all("omits" in c.steps_en[0] for c in found)
+        ):
+            found = []  # 教室 is no 多媒体教室: a bare head word says too little to pick the one element ending so
         if not found and content and _talks_money(parsed):
             found = self._valued(parsed, index)
         return found
@@ -712,7 +767,7 @@ class Matcher:
                 steps_en.append(f"period or ordinal {differs} makes a different datum")
                 return None
         for qualifier in parsed.qualifiers:
-            outcome = self._qualifier(qualifier, element, exact)
+            outcome = self._qualifier(qualifier, element, exact, parsed.subject)
             if outcome is None:
                 continue
             if outcome.reject:
@@ -739,6 +794,11 @@ class Matcher:
             steps_en.append(
                 f"unit {conversion.from_unit} converts to {conversion.to_unit} × {conversion.factor:g}"
             )
+        if not exact and _counts_people(element) and not _says_count(parsed):
+            # 班主任, 用餐人数/学生: people named, not counted; 班主任人数 is the count.
+            steps_zh.append("元素是人数，标签没有说要计数")
+            steps_en.append("the element is a count of people; the label asks for no count")
+            return None
         if parsed.boolean and element.value_type != "boolean" and not exact:
             score -= _PENALTY_BOOLEAN_EXTRA
             steps_zh.append("问“是否”，元素存的是具体值，可推出")
@@ -770,7 +830,19 @@ class Matcher:
             parsed = _parse(element.label_zh, element.entity, self._segmenter)
         return {lexicon.period_class(q.text) for q in parsed.changing if q.kind == "period"}
 
-    def _qualifier(self, qualifier: Qualifier, element: Element, exact: bool) -> ProfileFit | None:
+    def _explains(self, text: str, element: Element, subject: str) -> bool:
+        """A note that names the same element (联系方式（手机）) or the label's own subject in other words
+        (学校（幼儿园）名称) adds nothing the label did not say."""
+        written = normalise(text)
+        if any(
+            form.element.code == element.code for form in self._indexes[element.entity].exact.get(written)
+        ):
+            return True
+        return written in lexicon.SUBJECTS and lexicon.SUBJECTS[written] == subject
+
+    def _qualifier(
+        self, qualifier: Qualifier, element: Element, exact: bool, subject: str = ""
+    ) -> ProfileFit | None:
         text = qualifier.text
         if qualifier.kind == "period":
             if qualifier.changes_datum:
@@ -838,6 +910,13 @@ class Matcher:
                     reject=True,
                     reason_zh=f"说明“{text}”指向{person}，不是本表主体的数据",
                     reason_en=f"note {text} names {person}: not the form's subject's datum",
+                )
+            if self._explains(text, element, subject):
+                return ProfileFit(
+                    delta=0.0,
+                    reject=False,
+                    reason_zh=f"说明“{text}”与标签同义",
+                    reason_en=f"note {text} says the same as the label",
                 )
             return ProfileFit(
                 delta=-_PENALTY_NOTE,
@@ -1099,6 +1178,39 @@ class _Context:
     samples: tuple[object, ...]
 
 
+# What a form asks about a person in the cells after that person's name (法定代表人 | 联系电话 | 职务).
+_ROW_ATTRIBUTES: Final = frozenset(
+    {("电话",), ("办公", "电话"), ("职务",), ("电子邮箱",), ("传真",), ("专业技术职务",)}
+)
+
+
+def _row_attribute(parsed: ParsedLabel) -> bool:
+    return parsed.tokens in _ROW_ATTRIBUTES or (len(parsed.tokens) <= 2 and parsed.tokens[-1:] == ("电话",))
+
+
+def _row_owner(parsed: ParsedLabel) -> str | None:
+    """The person a field names by a role alone (法定代表人, 校长姓名, 举办者), whose cells follow it."""
+    if parsed.own and parsed.subject_word is None or parsed.own and parsed.subject == lexicon.ORG:
+        return _role_in_words(parsed)
+    if parsed.own or parsed.subject_word is None or parsed.subject in (lexicon.ORG, "负责人"):
+        return None  # the unit's 负责人 answers on the unit's 办公电话
+    if parsed.subject not in lexicon.PERSON_SUBJECTS and lexicon.SUBJECTS.get(parsed.subject_word) is None:
+        return None
+    if parsed.tokens == ("姓名",):
+        return parsed.subject_word
+    return None
+
+
+def _role_in_words(parsed: ParsedLabel) -> str | None:
+    """A person named by a role written in several words (收费 负责人, 校车 管理员): that person."""
+    tokens = parsed.tokens
+    if len(tokens) >= 2 and tokens[-1] in lexicon.SUBJECTS and all(has_cjk(t) for t in tokens):
+        cls = lexicon.SUBJECTS[tokens[-1]]
+        if cls in lexicon.PERSON_SUBJECTS and cls != lexicon.SELF:
+            return "".join(tokens)
+    return None
+
+
 def _none(label: str, subject: str, zh: str, en: str, *, alternatives: tuple[Alternative, ...] = ()) -> Match:
     return Match(
         label=label,
@@ -1145,6 +1257,20 @@ def _dedupe(alternatives: Iterable[Alternative]) -> list[Alternative]:
             seen.add(alternative.element)
             out.append(alternative)
     return out
+
+
+def _counts_people(element: Element) -> bool:
+    return element.value_type == "integer" and element.unit == "人"
+
+
+def _says_count(parsed: ParsedLabel) -> bool:
+    """A count word, a unit of counting or an English label (Students is a plural that counts)."""
+    unit = parsed.unit
+    return (
+        parsed.language == "en"
+        or any("数" in t or t == "人次" for t in parsed.tokens)
+        or (unit is not None and lexicon.UNITS[unit][0] in lexicon.COUNTED_DIMENSIONS)
+    )
 
 
 def _is_coded(element: Element) -> bool:

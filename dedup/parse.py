@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from dedup import lexicon
@@ -16,6 +17,8 @@ _PARSE_CACHE_LIMIT: Final = 200_000
 
 QualifierKind = Literal["unit", "period", "format", "values", "subject", "instruction", "note"]
 
+_OPENING_BRACKETS: Final = "(（[【〔［<《{"
+_CLOSING_BRACKETS: Final = ")）]】〕］>》}"
 _SECTION_RE: Final = re.compile(r"(?<=[\u4e00-\u9fff)])\s*[-:>]\s*(?=[\u4e00-\u9fff(])")
 _UNIT_PREFIX_RE: Final = re.compile(r"^(?:单位|计量单位|unit|in)\s*[:]?\s*")
 _VALUE_SPLIT_RE: Final = re.compile(r"[/、,;|]|或")
@@ -63,6 +66,9 @@ class ParsedLabel:
     boolean: bool
     qualifiers: tuple[Qualifier, ...]
     parts: tuple[ParsedLabel, ...] = ()
+    # The heading the field stands under, when it lists records (主要工作经历, 获奖情况, 课题): the field
+    # is one record's datum (the 单位 of a past post), never the subject's current element.
+    record: str | None = None
     # Nothing but qualifiers (a 2025年 or 本年度 column of a multi-level header): no datum is named.
     empty: bool = False
 
@@ -103,26 +109,158 @@ def default_segmenter() -> Segmenter:
     return _default_segmenter
 
 
-def parse(label: str, entity: str, *, segmenter: Segmenter | None = None) -> ParsedLabel:
-    """Read a form label: its subject, property tokens, and qualifiers (units, periods, formats)."""
+def parse(
+    label: str,
+    entity: str,
+    *,
+    section: str | Sequence[str] | None = None,
+    segmenter: Segmenter | None = None,
+) -> ParsedLabel:
+    """Read a form label: its subject, property tokens, and qualifiers (units, periods, formats).
+
+    `section` is the heading the field stands under (levels outer to inner, or one text with levels
+    separated by ``/``): a heading naming a person (配偶情况, 驾驶员信息) makes the field that person's
+    datum, one naming the form's subject in other words (申请人基本情况, 主持人) changes nothing, a
+    heading listing records (工作经历, 获奖情况) marks the field as a record's datum, and a total
+    (合计, 计) or a bare count (人数) takes its property from the heading (教职工数/合计).
+    """
     if entity not in ENTITIES:
         raise UnknownEntityError(entity)
-    return _parse(label, entity, segmenter or default_segmenter())
+    return _parse(label, entity, segmenter or default_segmenter(), section_levels(section))
 
 
-def _parse(label: str, entity: str, segmenter: Segmenter) -> ParsedLabel:
-    key = (label, entity)
+def section_levels(section: str | Sequence[str] | None) -> tuple[str, ...]:
+    """A heading as its levels, outer to inner: ``"一、基本状况/学生宿舍"`` → two levels.
+
+    A ``/`` inside brackets is no level separator (生均藏书（册/生）).
+    """
+    if section is None:
+        return ()
+    texts = [section] if isinstance(section, str) else list(section)
+    levels: list[str] = []
+    for text in texts:
+        levels.extend(split_levels(text))
+    return tuple(level for level in levels if normalise(level))
+
+
+def split_levels(text: str) -> list[str]:
+    """``heading/subheading/label`` split at the ``/`` that stand outside brackets."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for index, ch in enumerate(text):
+        if ch in _OPENING_BRACKETS:
+            depth += 1
+        elif ch in _CLOSING_BRACKETS:
+            depth = max(depth - 1, 0)
+        elif ch in "/／" and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _parse(label: str, entity: str, segmenter: Segmenter, section: tuple[str, ...] = ()) -> ParsedLabel:
+    key: tuple[str, ...] = (label, entity, *section)
     found = segmenter.parses.get(key)
     if isinstance(found, ParsedLabel):
         return found
-    parsed = _parse_uncached(label, entity, segmenter)
+    parsed = (
+        _parse_in_section(label, entity, segmenter, section)
+        if section
+        else _parse_uncached(label, entity, segmenter)
+    )
     if len(segmenter.parses) >= _PARSE_CACHE_LIMIT:
         segmenter.parses.clear()
     segmenter.parses[key] = parsed
     return parsed
 
 
-def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabel:
+@dataclass(frozen=True, kw_only=True)
+class _Heading:
+    subject_word: str | None  # the person or organisation the heading is about (驾驶员信息 → 驾驶员)
+    record: str | None  # the heading, when it lists records (主要工作经历)
+    piece: str  # the innermost heading's text, for a total or a bare count under it (教职工数/合计)
+    thing: str  # the innermost heading naming no person or unit (教学用房), whose 名称 or 面积 a field asks
+    narrowed: tuple[str, str] | None  # (体育, 教师) of 体育教师配备情况: the people its counts count
+
+
+def _read_heading(section: tuple[str, ...], segmenter: Segmenter) -> _Heading:
+    subject_word: str | None = None
+    record: str | None = None
+    piece = thing = ""
+    narrowed: tuple[str, str] | None = None
+    for level in section:
+        main, _ = split_brackets(normalise(level))
+        pieces = [p for p in _SECTION_RE.split(main) if p]
+        for text in pieces:
+            tokens = [
+                t
+                for t in segmenter.tokens(text)
+                if t not in lexicon.HEADING_WORDS
+                and t not in lexicon.FILLER_TOKENS
+                and t not in lexicon.SUBJECT_LEADERS
+                and not is_numeral(t)
+            ]
+            if not tokens:
+                continue
+            # A heading is about a person when it opens or ends with one (配偶、子女移居国外的情况,
+            # 课题组主要成员); a person inside it only qualifies (体育教师配备情况).
+            named = next((t for t in (tokens[-1], tokens[0]) if t in lexicon.SUBJECTS), None)
+            if named is not None:
+                subject_word = named
+            if (
+                tokens[-1] in lexicon.RECORD_HEADS
+                or any(t in lexicon.RECORD_HEADS for t in tokens[-2:-1])
+                or any(t in lexicon.REQUIREMENT_WORDS for t in tokens)
+            ):
+                record = level
+            things = not any(t in lexicon.SUBJECTS for t in tokens)
+            for before, word in zip(tokens, tokens[1:], strict=False):
+                if word in lexicon.COUNTABLE_SUBJECT_WORDS and before not in lexicon.SUBJECTS:
+                    narrowed = (before, word)  # 体育教师配备情况: the heading's teachers are PE teachers
+            thing = text if things else ""
+        if pieces:
+            piece = pieces[-1]
+    return _Heading(subject_word=subject_word, record=record, piece=piece, thing=thing, narrowed=narrowed)
+
+
+def _parse_in_section(label: str, entity: str, segmenter: Segmenter, section: tuple[str, ...]) -> ParsedLabel:
+    heading = _read_heading(section, segmenter)
+    text = normalise(label)
+    main, groups = split_brackets(text)
+    if heading.piece and (main in lexicon.TOTAL_WORDS or main in lexicon.COUNT_WORDS):
+        # 教职工数/合计 is 教职工数, 其中:专职教师/人数 is 专职教师人数: the heading names what is counted.
+        count = "" if main in lexicon.TOTAL_WORDS or heading.piece.endswith("数") else main
+        spelled = heading.piece + count + "".join(f"({g})" for g in groups)
+        inner = section[:-1]
+        parsed = (
+            _parse(spelled, entity, segmenter, inner)
+            if inner
+            else _parse_uncached(spelled, entity, segmenter)
+        )
+        return replace(parsed, label=label)
+    if heading.narrowed is not None:
+        modifier, people = heading.narrowed
+        if main.startswith(people) and modifier not in main:
+            # 体育教师配备情况/教师人数 counts PE teachers, not all teachers.
+            return replace(_parse_uncached(modifier + text, entity, segmenter), label=label)
+    if heading.thing and heading.subject_word is None and main in lexicon.THING_ATTRIBUTE_WORDS:
+        # 教学、行政、生活用房情况表/名称 is the room's name, not the school's.
+        spelled = heading.thing + main + "".join(f"({g})" for g in groups)
+        return replace(_parse_uncached(spelled, entity, segmenter), label=label)
+    parsed = _parse_uncached(label, entity, segmenter, heading.subject_word)
+    if heading.record is not None:
+        parsed = replace(
+            parsed,
+            record=heading.record,
+            parts=tuple(replace(p, record=heading.record) for p in parsed.parts),
+        )
+    return parsed
+
+
+def _parse_uncached(
+    label: str, entity: str, segmenter: Segmenter, heading_subject: str | None = None
+) -> ParsedLabel:
     text = normalise(label)
     main, groups = split_brackets(text)
     qualifiers: list[Qualifier] = []
@@ -146,7 +284,7 @@ def _parse_uncached(label: str, entity: str, segmenter: Segmenter) -> ParsedLabe
     language: Literal["zh", "en"] = "zh" if has_cjk(main) or not main else "en"
 
     sections = [s for s in _SECTION_RE.split(main) if s]
-    subject_word: str | None = None
+    subject_word: str | None = heading_subject
     for section in sections[:-1]:
         for token in segmenter.tokens(section):
             if token in lexicon.SUBJECTS:
@@ -241,6 +379,10 @@ def _scan(tokens: list[str], subject_word: str | None) -> _Scan:
             index += 1
             continue
         if token in lexicon.SUBJECTS:
+            if subject_word is not None and lexicon.SUBJECTS[token] == lexicon.SUBJECTS[subject_word]:
+                subject_word = token  # 驾驶员信息/驾驶员姓名: the heading's person named again
+                index += 1
+                continue
             if lexicon.SUBJECTS[token] == lexicon.ORG and _is_other_person(subject_word):
                 break  # 配偶工作单位: the spouse's employer, a datum about the spouse
             if _is_other_person(subject_word):
@@ -391,6 +533,16 @@ def _finish(
         subject_word = None
     if entity == "school" and cls == lexicon.SELF:
         cls = "教师"  # on a school form, 教师姓名 is about the school's teachers
+    if (
+        entity == "school"
+        and cls == own_class
+        and subject_word is None
+        and property_tokens == ["姓名"]
+        and language == "zh"
+    ):
+        cls = (
+            lexicon.OTHER
+        )  # 姓名 on a school form is a person's name (a pupil's, a teacher's), not the school's
     if cls == lexicon.ORG and (property_tokens == ["名称"] or (property_tokens == ["姓名"] and subject_word)):
         property_tokens = []  # 单位名称 / school name: the organisation itself (姓名 alone stays a person's)
     if (

@@ -196,7 +196,7 @@ class Segmenter:
         self._cache: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
         # Parsed labels of this segmenter, keyed by (label, entity); filled by dedup.parse.
-        self.parses: dict[tuple[str, str], Any] = {}
+        self.parses: dict[tuple[str, ...], Any] = {}
 
     def tokens(self, text: str) -> tuple[str, ...]:
         """Canonical tokens of a normalised text (no brackets)."""

@@ -1,7 +1,9 @@
 """The matcher replayed on the real-form corpus must not fall below its measured figures.
 
-Floors are the figures measured on 2026-12-03: the held-out part's are its first run (nobody tuned on
-it; only its totals were read, not its mistakes). Raise them as the matcher improves; never lower them.
+Floors are the figures measured on 2026-12-03. The held-out part's first run (F1 0.795, P 0.933) was
+its only unseen one: its mistakes were then read (tests/dedup/data/real/README.md) and it became
+development data like dev/; its floors are now what the matcher reaches on it. The next held-out part is
+holdout2/, which nothing here reads. Raise the floors as the matcher improves; never lower them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from schemas import Standard, load_standard
 REAL = Path(__file__).parent / "data" / "real"
 
 # part: (F1, precision) floors, and the most false "derived" answers allowed
-FLOORS = {"dev": (0.69, 0.87, 1), "holdout": (0.79, 0.93, 0)}
+FLOORS = {"dev": (0.84, 0.87, 0), "holdout": (0.93, 0.94, 0)}
 
 
 @pytest.fixture(scope="module")
