@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -329,18 +330,37 @@ def _parse_date(element: Element, column: pd.Series) -> _Parsed:
     month = np.array([p[1] if p else 0 for p in parts], dtype=np.int64)
     day = np.array([p[2] if p else 0 for p in parts], dtype=np.int64)
     parsed = dates_from_digits(year, month, day)
+    real = ~np.isnat(parsed)
     parsed[(year < 1900) | (year > 2100)] = np.datetime64("NaT")
+    # Plausible, not just well-formed: 1900-01-01 is Excel's empty date, 2099 a typo or a placeholder.
+    earliest, latest = plausible_dates(element)
+    too_early = real & (parsed < np.datetime64(earliest))
+    too_late = real & (parsed > np.datetime64(latest)) if latest is not None else np.zeros_like(real)
+    parsed[too_early | too_late] = np.datetime64("NaT")
     unparsed = np.array([bool(u) for u in uniques], dtype=bool) & np.isnat(parsed)
     month_only = np.array([bool(p and p[3]) for p in parts], dtype=bool)
     typed = pd.Series(_take(parsed, codes, np.datetime64("NaT")), index=column.index).astype("datetime64[us]")
+    early = {u for u, bad in zip(uniques, too_early, strict=True) if bad}
+    late = {u for u, bad in zip(uniques, too_late, strict=True) if bad}
     if year_month:
-
-        def reason(v: str) -> tuple[str, str]:
-            return f"“{v}”不是有效年月（如 2010-09）", f"{v!r} is not a year and month (e.g. 2010-09)"
+        example_zh, example_en = "年月（如 2010-09）", "a year and month (e.g. 2010-09)"
     else:
+        example_zh, example_en = "日期（如 1990-05-01）", "a date (e.g. 1990-05-01)"
 
-        def reason(v: str) -> tuple[str, str]:
-            return f"“{v}”不是有效日期（如 1990-05-01）", f"{v!r} is not a date (e.g. 1990-05-01)"
+    def reason(v: str) -> tuple[str, str]:
+        if v in early:
+            return (
+                f"“{v}”早于 {earliest.isoformat()}，不像真实的{element.label_zh}（1900-01-01 常是 Excel 的空日期）",
+                f"{v!r} is before {earliest.isoformat()}: not a plausible {element.label_en.lower()} "
+                "(1900-01-01 is often an empty Excel date)",
+            )
+        if v in late and latest is not None:
+            return (
+                f"“{v}”晚于今天（{date.today().isoformat()}），{element.label_zh}不能是将来的日期",
+                f"{v!r} is after today ({date.today().isoformat()}): "
+                f"{element.label_en.lower()} cannot lie in the future",
+            )
+        return f"“{v}”不是有效{example_zh}", f"{v!r} is not {example_en}"
 
     return _Parsed(
         typed=typed,
@@ -348,6 +368,17 @@ def _parse_date(element: Element, column: pd.Series) -> _Parsed:
         reason=reason,
         month_only=_take(month_only, codes, False),
     )
+
+
+EARLIEST_DATE = date(1920, 1, 1)
+
+
+def plausible_dates(element: Element) -> tuple[date, date | None]:
+    """The earliest and latest value a date element takes (None: no upper bound; the future is allowed).
+
+    The latest is tomorrow rather than today: a form filled late at night in UTC+8 is already tomorrow there.
+    """
+    return EARLIEST_DATE, None if element.future_allowed else date.today() + timedelta(days=1)
 
 
 def _parse(std: Standard, element: Element, column: pd.Series) -> _Parsed:

@@ -250,6 +250,7 @@ def _parse_elements(path: Path, data: Any) -> list[Element]:
                 applies_when=applies_when,
                 description_zh=str(spec.get("description_zh") or ""),
                 description_en=str(spec.get("description_en") or ""),
+                future_allowed=bool(spec.get("future_allowed", False)),
             )
         except InvalidStandardError as exc:
             raise _fail(path, code, exc.reason_zh, exc.reason_en) from None

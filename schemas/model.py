@@ -155,6 +155,8 @@ class Element:
     applies_when: RecordFilter | None = None
     description_zh: str = ""
     description_en: str = ""
+    # A date or year-month element whose values may lie in the future (a planned day); others may not.
+    future_allowed: bool = False
 
     def __post_init__(self) -> None:
         def fail(zh: str, en: str) -> NoReturn:

@@ -39,3 +39,7 @@ class ElementNotForEntity(Invalid):
 
 class RequestNotAnswered(Conflict):
     """The request's data are not ready to read yet."""
+
+
+class NewElementSpecInvalid(Invalid):
+    """The checks set for a new field's element do not fit together (range upside down, unknown code list …)."""

@@ -115,6 +115,22 @@ class RequestOut(BaseModel):
     answered_at: datetime | None = None
 
 
+class ElementSpecIn(BaseModel):
+    """What a new field's element checks; left out, the hub's proposal from the label applies."""
+
+    type: Literal["string", "integer", "decimal", "date", "year_month", "boolean", "code"] | None = Field(
+        default=None,
+        description="文本 string, 整数 integer, 数值 decimal, 日期 date, 年月 year_month, 是/否 boolean, code",
+    )
+    unit: str | None = Field(default=None, max_length=20, description="e.g. 学时, 次, 人, 元")
+    min: float | None = Field(default=None, description="Smallest allowed number")
+    max: float | None = Field(default=None, description="Largest allowed number")
+    code_list: str | None = Field(
+        default=None, max_length=64, description="A code list of the standard (type code)"
+    )
+    future_allowed: bool | None = Field(default=None, description="A date that may lie in the future")
+
+
 class DecisionIn(BaseModel):
     decision: Literal["approve", "reject"]
     form_number: str | None = Field(default=None, max_length=64, description="表号")
@@ -125,6 +141,11 @@ class DecisionIn(BaseModel):
         default=None,
         description="New fields the reviewer recognises as existing elements: {label: element code}; "
         "each label is learned as a synonym",
+    )
+    elements: dict[str, ElementSpecIn] | None = Field(
+        default=None,
+        description="Per new field's label: the type, unit, range or code list its element checks "
+        "(omitted: the proposal from the label, e.g. 学时 an integer 0–1000)",
     )
 
 

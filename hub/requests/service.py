@@ -26,11 +26,12 @@ from hub.records.derive import deriver
 from hub.records.errors import SchoolsNotInStore
 from hub.records.models import SCHOOL_COLUMN, is_extra
 from hub.records.repository import RecordRepository, SchoolRepository
-from hub.requests import rules
+from hub.requests import proposals, rules
 from hub.requests.auth import DECIDE, READ_DATA, SEE_ALL, SUBMIT
 from hub.requests.errors import (
     ApprovalNumberRequired,
     ElementNotForEntity,
+    NewElementSpecInvalid,
     NotANewField,
     RejectionNeedsReason,
     RequestNotAnswered,
@@ -40,7 +41,7 @@ from hub.requests.errors import (
     ValidityInPast,
 )
 from hub.requests.models import OPEN_STATUSES, DataRequest, RequestField
-from hub.requests.payloads import DecisionIn, FieldIn, RequestIn, Violation
+from hub.requests.payloads import DecisionIn, ElementSpecIn, FieldIn, RequestIn, Violation
 from hub.requests.repository import RequestRepository
 from hub.standard.service import add_elements, current_standard, learn_synonym, learned_synonyms
 
@@ -371,30 +372,60 @@ def _slug(label: str) -> str:
     return (slug or "field")[:40]
 
 
-def new_element_for(std: schemas.Standard, entity: str, f: RequestField, taken: set[str]) -> schemas.Element:
-    """The element an approved new field becomes: its label as the zh label, its declared type if valid."""
+def new_element_for(
+    std: schemas.Standard,
+    entity: str,
+    f: RequestField,
+    taken: set[str],
+    spec: ElementSpecIn | None = None,
+) -> schemas.Element:
+    """The element an approved new field becomes: its label as the zh label, and the checks the bureau
+    set (or, where it set none, the proposal from the label: 学时 an integer 0–1000, 日期 not in the future)."""
     base = f"x_{_slug(f.label)}"
     name, n = base, 2
     existing = {e.name for e in std.elements_for(entity)} | taken
     while name in existing:
         name, n = f"{base}_{n}", n + 1
     taken.add(name)
-    value_type = (
-        f.value_type
-        if f.value_type in ("string", "integer", "decimal", "date", "year_month", "boolean")
-        else "string"
-    )
-    return schemas.Element(
-        code=f"{entity}.{name}",
-        entity=entity,
-        name=name,
-        label_zh=f.label,
-        label_en=f"{f.label} (approved new element)",
-        value_type=value_type,
-        sensitivity="personal" if entity == "teacher" else "internal",
-        description_zh=f.description or "",
-        description_en=f"added by approval of request {f.request_id}",
-    )
+    checks = proposed_checks(f)
+    if spec is not None:
+        fields = {"type": "value_type", "min": "min_value", "max": "max_value"}
+        set_by_bureau = {fields.get(k, k): getattr(spec, k) for k in spec.model_fields_set}
+        checks = proposals.with_changes(checks, set_by_bureau)
+    if checks.code_list is not None and checks.code_list not in {c.name for c in std.code_lists}:
+        raise NewElementSpecInvalid(
+            f"“{f.label}”：代码表 {checks.code_list} 不在数据标准中",
+            f"{f.label!r}: the code list {checks.code_list!r} is not in the standard",
+            detail={"field": f.label, "code_list": checks.code_list},
+        )
+    try:
+        return schemas.Element(
+            code=f"{entity}.{name}",
+            entity=entity,
+            name=name,
+            label_zh=f.label,
+            label_en=f"{f.label} (approved new element)",
+            value_type=checks.value_type,
+            code_list=checks.code_list if checks.value_type == "code" else None,
+            unit=checks.unit or None,
+            min_value=checks.min_value if checks.value_type in ("integer", "decimal") else None,
+            max_value=checks.max_value if checks.value_type in ("integer", "decimal") else None,
+            future_allowed=checks.future_allowed,
+            sensitivity="personal" if entity == "teacher" else "internal",
+            description_zh=f.description or "",
+            description_en=f"added by approval of request {f.request_id}",
+        )
+    except schemas.InvalidStandardError as exc:
+        raise NewElementSpecInvalid(
+            f"“{f.label}”的检查设置有误：{exc.reason_zh}",
+            f"the checks set for {f.label!r} do not fit: {exc.reason_en}",
+            detail={"field": f.label},
+        ) from None
+
+
+def proposed_checks(f: RequestField) -> proposals.ElementSpec:
+    """What the hub proposes a new field's element checks, from its label and declared type."""
+    return proposals.propose(f.label, f.value_type)
 
 
 def decide(
@@ -441,11 +472,19 @@ def decide(
     _apply_reviewer_mappings(session, std, request, decision, principal)
     taken: set[str] = set()
     new_fields = [f for f in request.fields if f.element_code is None]
+    for label in decision.elements or {}:
+        if label not in {f.label for f in new_fields}:
+            raise NotANewField(
+                f"“{label}”不是该需求中的新字段",
+                f"{label!r} is not a new field of this request",
+                detail={"field": "elements", "value": label},
+            )
     by_label: dict[str, schemas.Element] = {}
     for f in new_fields:
         key = _norm(f.label)
         if key not in by_label:
-            by_label[key] = new_element_for(std, request.entity, f, taken)
+            spec = (decision.elements or {}).get(f.label)
+            by_label[key] = new_element_for(std, request.entity, f, taken, spec)
     if by_label:
         add_elements(
             session,

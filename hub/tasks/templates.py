@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 import schemas
+from hub.requests.proposals import TYPE_WORDS
 from hub.tasks.service import (
     CLEAR_MARKER,
     ID_HINT_HEADER,
@@ -22,6 +24,7 @@ from hub.tasks.service import (
     SCHOOL_NAME_HEADER,
     PrefilledRow,
 )
+from schemas.frames import plausible_dates
 
 FILL_SHEET = "填报"
 NOTES_SHEET = "说明"
@@ -35,6 +38,8 @@ BOOLEAN_CHOICES = ("是", "否")
 _CONTEXT_FILL = PatternFill("solid", fgColor="E7E6E6")
 _FIELD_FILL = PatternFill("solid", fgColor="FFF2CC")
 _BOLD = Font(bold=True)
+_OPEN = Protection(locked=False)
+DATE_FORMATS = {"date": "yyyy-mm-dd", "year_month": "yyyy-mm"}
 
 
 def header_for(element: schemas.Element) -> str:
@@ -52,6 +57,11 @@ def _cell_value(std: schemas.Standard, element: schemas.Element, value: Any) -> 
         return entry.label_zh if entry else str(value)
     if element.value_type == "boolean":
         return BOOLEAN_CHOICES[0] if value else BOOLEAN_CHOICES[1]
+    if element.value_type in DATE_FORMATS and isinstance(value, str):
+        try:
+            return date.fromisoformat(value if len(value) > 7 else f"{value}-01")
+        except ValueError:
+            return value
     return value
 
 
@@ -121,9 +131,13 @@ def build_template(
         column = len(context) + offset + 1
         letter = get_column_letter(column)
         cells = f"{letter}2:{letter}{last_row}"
-        if element.value_type in ("string", "code", "date", "year_month"):
-            for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=column, max_col=column):
-                cell.number_format = "@"  # keep 2024-09 and leading zeros as typed
+        for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=column, max_col=column):
+            # The only cells a school types in: open on the protected sheet.
+            cell.protection = _OPEN
+            if element.value_type in ("string", "code"):
+                cell.number_format = "@"  # keep leading zeros as typed
+            elif element.value_type in DATE_FORMATS:
+                cell.number_format = DATE_FORMATS[element.value_type]
         validation, used_codes_column = _validation(std, element, codes_sheet, code_column)
         code_column += used_codes_column
         if validation is None:
@@ -134,6 +148,13 @@ def build_template(
         if comment:
             sheet.cell(row=1, column=column).comment = Comment(comment, "Yici Hub")
 
+    # Protected without a password: a guard against typing over references and prefilled columns, not
+    # a lock (sorting, filtering and resizing stay allowed).
+    sheet.protection.sheet = True
+    sheet.protection.sort = False
+    sheet.protection.autoFilter = False
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
     notes_sheet = workbook.create_sheet(NOTES_SHEET)
     _write_notes(notes_sheet, std, elements, notes)
     buffer = io.BytesIO()
@@ -169,18 +190,55 @@ def _validation(
         return _with_messages(validation, element, "请选择“是”或“否”", "choose 是 (yes) or 否 (no)"), False
     if element.value_type in ("integer", "decimal"):
         kind = "whole" if element.value_type == "integer" else "decimal"
-        low = element.min_value if element.min_value is not None else -1e15
-        high = element.max_value if element.max_value is not None else 1e15
-        validation = DataValidation(
-            type=kind, operator="between", formula1=_number(low), formula2=_number(high), allow_blank=True
-        )
-        what = "整数" if kind == "whole" else "数值"
-        return _with_messages(
-            validation,
-            element,
-            f"请填写 {_number(low)} 至 {_number(high)} 之间的{what}",
-            f"enter a {'whole ' if kind == 'whole' else ''}number from {_number(low)} to {_number(high)}",
-        ), False
+        what_zh, what_en = ("整数", "whole number") if kind == "whole" else ("数值", "number")
+        unit = element.unit or ""
+        low, high = element.min_value, element.max_value
+        if low is not None and high is not None:
+            validation = DataValidation(
+                type=kind, operator="between", formula1=_number(low), formula2=_number(high), allow_blank=True
+            )
+            zh = f"请填写 {_number(low)} 至 {_number(high)}{unit} 之间的{what_zh}"
+            en = f"enter a {what_en} from {_number(low)} to {_number(high)}"
+        elif low is not None:
+            validation = DataValidation(
+                type=kind, operator="greaterThanOrEqual", formula1=_number(low), allow_blank=True
+            )
+            zh, en = (
+                f"请填写不小于 {_number(low)}{unit} 的{what_zh}",
+                f"enter a {what_en} of at least {_number(low)}",
+            )
+        elif high is not None:
+            validation = DataValidation(
+                type=kind, operator="lessThanOrEqual", formula1=_number(high), allow_blank=True
+            )
+            zh, en = (
+                f"请填写不大于 {_number(high)}{unit} 的{what_zh}",
+                f"enter a {what_en} of at most {_number(high)}",
+            )
+        else:
+            # No range: Excel still refuses text, and the message names no made-up bound.
+            validation = DataValidation(type=kind, operator="between", formula1="-1E+15", formula2="1E+15")
+            validation.allow_blank = True
+            zh, en = f"请填写{what_zh}", f"enter a {what_en}"
+        return _with_messages(validation, element, zh, en), False
+    if element.value_type in ("date", "year_month"):
+        earliest, latest = plausible_dates(element)
+        first = f"DATE({earliest.year},{earliest.month},{earliest.day})"
+        if latest is None:
+            validation = DataValidation(
+                type="date", operator="greaterThanOrEqual", formula1=first, allow_blank=True
+            )
+            zh = f"请填写 {earliest.isoformat()} 以后的日期，如 2024-09-01"
+            en = f"enter a date from {earliest.isoformat()} on, e.g. 2024-09-01"
+        else:
+            validation = DataValidation(
+                type="date", operator="between", formula1=first, formula2="TODAY()+1", allow_blank=True
+            )
+            zh = f"请填写 {earliest.isoformat()} 至今天之间的日期，如 2024-09-01（不能是将来的日期）"
+            en = f"enter a date from {earliest.isoformat()} to today, e.g. 2024-09-01 (not in the future)"
+        if element.value_type == "year_month":
+            zh, en = zh.replace("2024-09-01", "2024-09"), en.replace("2024-09-01", "2024-09")
+        return _with_messages(validation, element, zh, en), False
     return None, False
 
 
@@ -207,6 +265,19 @@ def _hint(std: schemas.Standard, element: schemas.Element) -> str:
     return "\n".join(parts)
 
 
+def type_word(element: schemas.Element) -> str:
+    """The kind of value a person enters, in words, with its range or unit (整数，0 至 1000 学时)."""
+    word = TYPE_WORDS.get(element.value_type, ("文本", "text"))[0]
+    low, high, unit = element.min_value, element.max_value, element.unit or ""
+    if low is not None and high is not None:
+        return f"{word}，{_number(low)} 至 {_number(high)}{unit}"
+    if low is not None:
+        return f"{word}，不小于 {_number(low)}{unit}"
+    if element.value_type in DATE_FORMATS and not element.future_allowed:
+        return f"{word}，不晚于今天"
+    return f"{word}{'（' + unit + '）' if unit else ''}"
+
+
 def _write_notes(
     sheet: Worksheet, std: schemas.Standard, elements: list[schemas.Element], notes: list[tuple[str, str]]
 ) -> None:
@@ -224,7 +295,7 @@ def _write_notes(
         elif element.value_type == "boolean":
             allowed = "是 / 否"
         sheet.append(
-            [header_for(element), element.code, element.value_type, element.description_zh or allowed]
+            [header_for(element), element.label_zh, type_word(element), element.description_zh or allowed]
         )
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 36

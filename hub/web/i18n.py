@@ -463,6 +463,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sources.read": ("读取", "read"),
     "sources.accepted": ("接收", "accepted"),
     "sources.rejected": ("退回", "rejected"),
+    "review.element_checks": ("新数据元的填报要求", "What the new elements accept"),
+    "review.element_checks_help": (
+        "系统已按字段名称给出建议（如“学时”为 0 至 1000 的整数，“日期”不能是将来的日期），请核对后批准；"
+        "学校在线填报、Excel 模板和服务器按同一要求检查。",
+        "Proposed from each label (学时 a whole number 0–1000, a date not in the future); check them before "
+        "approving. The web form, the Excel template and the server check the same rules.",
+    ),
+    "review.spec_type": ("类型", "Type"),
+    "review.spec_unit": ("单位", "Unit"),
+    "review.spec_min": ("最小值", "Minimum"),
+    "review.spec_max": ("最大值", "Maximum"),
+    "review.spec_code_list": ("代码表", "Code list"),
+    "review.spec_future": ("允许将来日期", "Future dates allowed"),
     "calendar.title": ("节假日安排", "Holiday calendar"),
     "calendar.intro": (
         "截止日期按法定工作日计算（减负清单第12条：合理留出填报时间）。系统内置的日历只到它发布时已公布的年份；"

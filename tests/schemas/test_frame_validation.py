@@ -307,3 +307,46 @@ def test_a_column_given_twice_is_refused(std: schemas.Standard) -> None:
     df.columns = ["id_number", "school_code", "name", "name"]
     with pytest.raises(ValueError, match="name"):
         validate_frame(std, "teacher", df)
+
+
+def test_dates_in_2099_or_1900_are_refused_naming_why(std: schemas.Standard) -> None:
+    """Well-formed is not enough: a check-up in 2099 has not happened, 1900-01-01 is an empty Excel date."""
+    report = validate_frame(
+        std,
+        "teacher",
+        teachers(
+            last_health_check_date=["2099-03-01", "1900-01-01", "2024-05-10"],
+            work_start_date=["2099-09", "2001-09", "1919-12"],
+        ),
+    )
+    checks = {(f.row, f.field): f for f in report.failures}
+    assert set(checks) == {
+        (0, "last_health_check_date"),
+        (1, "last_health_check_date"),
+        (0, "work_start_date"),
+        (2, "work_start_date"),
+    }
+    future = checks[(0, "last_health_check_date")]
+    assert (
+        future.value == "2099-03-01"
+        and "不能是将来的日期" in future.reason_zh
+        and "future" in future.reason_en
+    )
+    early = checks[(1, "last_health_check_date")]
+    assert "早于 1920-01-01" in early.reason_zh and "before 1920-01-01" in early.reason_en
+    assert "不能是将来的日期" in checks[(0, "work_start_date")].reason_zh
+    assert report.valid.index.tolist() == []
+
+
+def test_an_element_that_allows_the_future_takes_a_planned_date(std: schemas.Standard) -> None:
+    planned = schemas.Element(
+        code="teacher.x_plan",
+        entity="teacher",
+        name="x_plan",
+        label_zh="计划培训日期",
+        label_en="Planned training day",
+        value_type="date",
+        future_allowed=True,
+    )
+    report = validate_frame(std.with_elements([planned]), "teacher", teachers(x_plan=["2099-03-01"]))
+    assert report.failures == ()

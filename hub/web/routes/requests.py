@@ -27,7 +27,8 @@ from hub.kit.clock import local_today
 from hub.requests import service as requests
 from hub.requests.auth import DECIDE, LIST, READ_DATA, SUBMIT
 from hub.requests.models import REQUEST_STATUSES, RequestField
-from hub.requests.payloads import DecisionIn, RequestIn
+from hub.requests.payloads import DecisionIn, ElementSpecIn, RequestIn
+from hub.requests.proposals import TYPE_WORDS
 from hub.requests.repository import RequestRepository
 from hub.standard.service import current_standard
 from hub.tasks import service as tasks
@@ -512,15 +513,53 @@ def _review_page(
                 "violations": violation_views(r.violations, lang),
                 "error": (errors or {}).get(r.id),
                 "default_until": _default_until(r.deadline),
+                "specs": [
+                    (f.label, requests.proposed_checks(f))
+                    for f in dict((f.label, f) for f in r.fields if f.element_code is None).values()
+                ],
             }
         )
     return render(
         request,
         "review.html",
-        {"items": items},
+        {
+            "items": items,
+            "type_words": {k: v[1] if lang == "en" else v[0] for k, v in TYPE_WORDS.items()},
+            "code_lists": [(c.name, c.label_en if lang == "en" else c.label_zh) for c in std.code_lists],
+        },
         principal=principal,
         status_code=422 if errors else 200,
     )
+
+
+def _element_specs(values: dict[str, str]) -> dict[str, ElementSpecIn]:
+    """The approval form's rows (spec|n|label, spec|n|type …) as the API's per-label element checks."""
+    rows: dict[str, dict[str, str]] = {}
+    for key, value in values.items():
+        parts = key.split("|")
+        if len(parts) == 3 and parts[0] == "spec":
+            rows.setdefault(parts[1], {})[parts[2]] = value.strip()
+    specs: dict[str, ElementSpecIn] = {}
+    for row in rows.values():
+        label = row.get("label")
+        if not label:
+            continue
+        specs[label] = ElementSpecIn.model_validate(
+            {
+                "type": row.get("type") or None,
+                "unit": row.get("unit") or None,
+                "min": row.get("min") or None,
+                "max": row.get("max") or None,
+                "code_list": row.get("code_list") or None,
+                "future_allowed": row.get("future_allowed") == "on",
+            }
+        )
+    return specs
+
+
+async def form_items(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
 
 
 @router.get("/review")
@@ -535,13 +574,14 @@ def decide(
     request: Request,
     session: SessionDep,
     principal: Statistics,
+    values: Annotated[dict[str, str], Depends(form_items)],
     decision: Annotated[str, Form()] = "",
     form_number: Annotated[str, Form()] = "",
     approval_number: Annotated[str, Form()] = "",
     valid_until: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    """Approve (表号, 批准文号, 有效期至) or reject with a reason."""
+    """Approve (表号, 批准文号, 有效期至, each new field's type, unit, range or code list) or reject."""
     lang = lang_of(request)
     try:
         payload = DecisionIn(
@@ -550,6 +590,7 @@ def decide(
             approval_number=approval_number.strip() or None,
             valid_until=date.fromisoformat(valid_until) if valid_until.strip() else None,
             note=note.strip() or None,
+            elements=_element_specs(values) or None,
         )
         requests.decide(session, principal, request_id, payload, now=utcnow())
     except (ValidationError, ValueError) as exc:
