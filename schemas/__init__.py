@@ -13,7 +13,17 @@ from schemas.errors import (
     UnknownElementError,
 )
 from schemas.loader import load_standard
-from schemas.model import Code, CodeList, Derivation, Element, RecordFilter, Standard, normalize_term
+from schemas.model import (
+    Code,
+    CodeList,
+    Derivation,
+    Element,
+    Periodicity,
+    RecordFilter,
+    Standard,
+    normalize_term,
+)
+from schemas.periods import InvalidPeriodError, Period, parse_period, period_containing
 
 __all__ = [
     "Code",
@@ -23,6 +33,9 @@ __all__ = [
     "RecordFilter",
     "Element",
     "Incompatibility",
+    "InvalidPeriodError",
+    "Period",
+    "Periodicity",
     "InvalidStandardError",
     "MissingColumnsError",
     "Standard",
@@ -33,4 +46,6 @@ __all__ = [
     "is_compatible",
     "load_standard",
     "normalize_term",
+    "parse_period",
+    "period_containing",
 ]

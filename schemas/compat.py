@@ -118,6 +118,13 @@ def _element_changes(old: Standard, new: Standard, before: Element, after: Eleme
             f"值类型由 {before.value_type} 改为 {after.value_type}",
             f"value type changed from {before.value_type} to {after.value_type}",
         )
+    if before.period != after.period:
+        # Values already stored belong to periods of the old kind: they would be read for the wrong one.
+        add(
+            "period_changed",
+            f"期间由 {_show_period(before)} 改为 {_show_period(after)}",
+            f"period changed from {_show_period(before, 'en')} to {_show_period(after, 'en')}",
+        )
     if before.code_list != after.code_list:
         if before.code_list is not None and after.code_list is not None:
             add(
@@ -171,6 +178,12 @@ def _element_changes(old: Standard, new: Standard, before: Element, after: Eleme
             f"unit changed from {before.unit or 'none'} to {after.unit or 'none'}, changing what stored numbers mean",
         )
     return found
+
+
+def _show_period(element: Element, lang: str = "zh") -> str:
+    if element.period is None:
+        return "无期间" if lang == "zh" else "timeless"
+    return f"{element.period.kind}/{element.period.measure}"
 
 
 def _tighter_low(before: float | None, after: float | None) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from schemas.errors import InvalidStandardError, StandardFileError
-from schemas.model import Code, CodeList, Derivation, Element, RecordFilter, Standard
+from schemas.model import Code, CodeList, Derivation, Element, Periodicity, RecordFilter, Standard
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -38,6 +38,7 @@ _ELEMENT_KEYS = {
     "derivation",
     "description_zh",
     "description_en",
+    "period",
 }
 _DERIVATION_KEYS = {"function", "inputs", "description_zh", "description_en", "filters"}
 _CODE_KEYS = {"code", "zh", "en", "aliases"}
@@ -251,11 +252,22 @@ def _parse_elements(path: Path, data: Any) -> list[Element]:
                 description_zh=str(spec.get("description_zh") or ""),
                 description_en=str(spec.get("description_en") or ""),
                 future_allowed=bool(spec.get("future_allowed", False)),
+                period=_periodicity(path, code, spec.get("period")),
             )
         except InvalidStandardError as exc:
             raise _fail(path, code, exc.reason_zh, exc.reason_en) from None
         result.append(element)
     return result
+
+
+def _periodicity(path: Path, code: str, raw: Any) -> Periodicity | None:
+    if raw is None:
+        return None
+    spec = _check_keys(path, code, raw, {"kind", "measure", "additive"})
+    additive = spec.get("additive", False)
+    if not isinstance(additive, bool):
+        raise _fail(path, code, "additive 应为 true 或 false", "additive must be true or false")
+    return Periodicity(kind=str(spec.get("kind")), measure=str(spec.get("measure")), additive=additive)
 
 
 def _parse_code_list(path: Path, data: Any) -> CodeList:

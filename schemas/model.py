@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import NoReturn
 
 from schemas.errors import InvalidStandardError, UnknownCodeListError, UnknownElementError
+from schemas.periods import MEASURES, PERIOD_KINDS
 
 ENTITIES = ("teacher", "school")
 VALUE_TYPES = ("string", "integer", "decimal", "date", "year_month", "boolean", "code")
@@ -132,6 +133,17 @@ class Derivation:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Periodicity:
+    """What period an element's values belong to: a stock counted at the period's reference date
+    (在校学生数 at the start of the school year) or a flow over it (继续教育学时 of a calendar year).
+    Additive flows add up over consecutive periods (近三年学时 is the sum of three years)."""
+
+    kind: str
+    measure: str
+    additive: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class Element:
     """A data element of the standard: one datum about a teacher or a school."""
 
@@ -157,6 +169,8 @@ class Element:
     description_en: str = ""
     # A date or year-month element whose values may lie in the future (a planned day); others may not.
     future_allowed: bool = False
+    # None: timeless (姓名, 出生日期); otherwise one value per record and period.
+    period: Periodicity | None = None
 
     def __post_init__(self) -> None:
         def fail(zh: str, en: str) -> NoReturn:
@@ -210,6 +224,29 @@ class Element:
                 f"派生函数 {self.derivation.function} 未定义",
                 f"derivation function {self.derivation.function!r} is not one of {DERIVATION_FUNCTIONS}",
             )
+
+        if self.period is not None:
+            self._check_period(self.period)
+
+    def _check_period(self, period: Periodicity) -> None:
+        def fail(zh: str, en: str) -> NoReturn:
+            raise InvalidStandardError(element=self.code, reason_zh=zh, reason_en=en)
+
+        if period.kind not in PERIOD_KINDS:
+            fail(
+                f"期间类型 {period.kind} 未定义", f"period kind {period.kind!r} is not one of {PERIOD_KINDS}"
+            )
+        if period.measure not in MEASURES:
+            fail(f"计量方式 {period.measure} 未定义", f"measure {period.measure!r} is not one of {MEASURES}")
+        if period.additive and (period.measure != "flow" or self.value_type not in ("integer", "decimal")):
+            fail("只有数值型的流量可以跨期间相加", "only numeric flows add up over periods (additive)")
+        if self.derivation is not None:
+            fail("派生元素不单独按期间存储", "a derived element is not stored per period")
+
+    @property
+    def periodic(self) -> bool:
+        """Whether the element holds one value per period (a stock or a flow) rather than one value."""
+        return self.period is not None
 
     @property
     def terms(self) -> tuple[str, ...]:

@@ -9,8 +9,9 @@ import schemas
 from hub.deps import PrincipalDep, SessionDep
 from hub.errors import error_responses
 from hub.standard.models import StandardVersion
-from hub.standard.payloads import CodeOut, ElementList, ElementOut, VersionOut
+from hub.standard.payloads import CodeOut, ElementList, ElementOut, PeriodicityOut, VersionOut
 from hub.standard.service import current_standard
+from schemas.periods import kind_label_zh
 
 router = APIRouter(prefix="/standard", tags=["standard"])
 
@@ -36,6 +37,14 @@ def element_out(std: schemas.Standard, element: schemas.Element, *, with_codes: 
         sensitivity=element.sensitivity,
         derived_from=list(element.derivation.inputs) if element.derivation else [],
         allowed_values=allowed,
+        period=PeriodicityOut(
+            kind=element.period.kind,
+            measure=element.period.measure,
+            additive=element.period.additive,
+            kind_zh=kind_label_zh(element.period.kind),
+        )
+        if element.period
+        else None,
     )
 
 

@@ -12,6 +12,15 @@ class CodeOut(BaseModel):
     label_en: str
 
 
+class PeriodicityOut(BaseModel):
+    """What period the element's values belong to; absent for a timeless element."""
+
+    kind: str  # calendar_year | fiscal_year | school_year | term
+    measure: str  # stock (at the period's reference date) | flow (over the period)
+    additive: bool
+    kind_zh: str
+
+
 class ElementOut(BaseModel):
     code: str
     entity: str
@@ -26,6 +35,7 @@ class ElementOut(BaseModel):
     sensitivity: str
     derived_from: list[str]
     allowed_values: list[CodeOut] | None = None
+    period: PeriodicityOut | None = None
 
 
 class ElementList(BaseModel):

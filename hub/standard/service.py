@@ -24,12 +24,17 @@ def element_to_dict(element: schemas.Element) -> dict[str, Any]:
 def element_from_dict(data: dict[str, Any]) -> schemas.Element:
     data = dict(data)
     derivation = data.pop("derivation", None)
+    period = data.pop("period", None)
     for key in ("synonyms",):
         data[key] = tuple(data.get(key) or ())
     if derivation:
         derivation = schemas.Derivation(**{**derivation, "inputs": tuple(derivation.get("inputs") or ())})
     known = {f.name for f in dataclasses.fields(schemas.Element)}
-    return schemas.Element(**{k: v for k, v in data.items() if k in known}, derivation=derivation)
+    return schemas.Element(
+        **{k: v for k, v in data.items() if k in known},
+        derivation=derivation,
+        period=schemas.Periodicity(**period) if period else None,
+    )
 
 
 def current_standard(session: Session) -> schemas.Standard:

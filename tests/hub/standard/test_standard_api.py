@@ -43,3 +43,23 @@ def test_versions_start_with_the_bundled_standard(client: TestClient, admin_head
     versions = client.get("/api/v1/standard/versions", headers=_token(client, admin_headers)).json()
     assert versions[0]["version"] == 1
     assert "teacher.id_number" in versions[0]["added_elements"]
+
+
+def test_elements_say_which_period_their_values_belong_to(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    items = {
+        i["code"]: i
+        for i in client.get("/api/v1/standard/elements", headers=_token(client, admin_headers)).json()[
+            "items"
+        ]
+    }
+    assert items["school.student_count"]["period"] == {
+        "kind": "school_year",
+        "measure": "stock",
+        "additive": False,
+        "kind_zh": "学年",
+    }
+    assert items["teacher.training_hours"]["period"]["measure"] == "flow"
+    assert items["teacher.training_hours"]["period"]["additive"] is True
+    assert items["teacher.name"]["period"] is None
