@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
@@ -15,6 +15,7 @@ from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
+from hub.kit.clock import local_today
 from hub.records.errors import FileEmpty
 from hub.records.payloads import RejectedCell
 from hub.requests.models import DataRequest
@@ -28,19 +29,24 @@ from hub.tasks.errors import SubmissionFileMissing, SubmissionJsonMalformed
 from hub.tasks.models import Task
 from hub.tasks.payloads import (
     AllowedValue,
+    CompleteIn,
     JsonSubmission,
     KeptCell,
     ProgressOut,
     PublicationOut,
     PublishedTask,
+    ReminderOut,
+    RemindIn,
+    RemindOut,
     SchoolProgress,
     SubmissionOut,
     TaskFieldOut,
     TaskOut,
     TaskRowOut,
 )
-from hub.tasks.repository import PublicationRepository
+from hub.tasks.repository import PublicationRepository, TaskRepository
 from hub.tasks.templates import build_template, how_to_fill
+from hub.tasks.workbook import progress_workbook
 
 router = APIRouter(tags=["tasks"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,14 +88,38 @@ def publish(
     )
 
 
+StateFilter = Annotated[
+    list[Literal["not_opened", "in_progress", "submitted", "overdue"]] | None,
+    Query(description="Only schools in these states, e.g. state=not_opened&state=in_progress"),
+]
+SortKey = Annotated[
+    Literal["school", "state", "rows_filled", "share_filled", "last_submission"], Query(description="Sort by")
+]
+
+
+def _progress_of(
+    session: Session, principal: Any, request_id: int, state: Any, sort: str, order: str
+) -> service.Progress:
+    request = get_request(session, principal, request_id)
+    return service.progress(
+        session, principal, request, now=utcnow(), states=state, sort=sort, descending=order == "desc"
+    )
+
+
 @router.get(
     "/requests/{request_id}/progress", response_model=ProgressOut, responses=error_responses(401, 403, 404)
 )
-def request_progress(request_id: int, session: SessionDep, principal: PrincipalDep) -> ProgressOut:
-    """Tasks and rows per school of a published request (the education bureau and the requesting department)."""
-    request = get_request(session, principal, request_id)
-    progress = service.progress(session, principal, request, now=utcnow())
-    tasks = progress.tasks
+def request_progress(
+    request_id: int,
+    session: SessionDep,
+    principal: PrincipalDep,
+    state: StateFilter = None,
+    sort: SortKey = "school",
+    order: Annotated[Literal["asc", "desc"], Query()] = "asc",
+) -> ProgressOut:
+    """Per school of a published request: its state (未查看, 填报中, 已提交, 已逾期), rows and 催报; filtered and sorted."""
+    progress = _progress_of(session, principal, request_id, state, sort, order)
+    request, tasks = progress.request, progress.tasks
     return ProgressOut(
         request_id=request.id,
         status=request.status,
@@ -101,6 +131,7 @@ def request_progress(request_id: int, session: SessionDep, principal: PrincipalD
         tasks_complete=sum(t.completed_at is not None for t in tasks),
         rows_expected=sum(t.rows_expected for t in tasks),
         rows_filled=sum(t.rows_filled for t in tasks),
+        states=progress.state_counts,
         schools=[
             SchoolProgress(
                 school_code=t.school_code,
@@ -113,9 +144,55 @@ def request_progress(request_id: int, session: SessionDep, principal: PrincipalD
                 rows_filled=t.rows_filled,
                 submissions=t.submissions,
                 last_submission_at=t.last_submission_at,
+                state=progress.states[t.id],  # type: ignore[arg-type]
+                opened_at=t.opened_at,
+                done_reason=t.done_reason,
+                reminders=len(progress.reminders.get(t.id, [])),
+                last_reminded_at=(progress.reminders.get(t.id) or [None])[0].sent_at  # type: ignore[union-attr]
+                if progress.reminders.get(t.id)
+                else None,
             )
             for t in tasks
         ],
+    )
+
+
+@router.get(
+    "/requests/{request_id}/progress.xlsx",
+    responses={**error_responses(401, 403, 404), 200: {"content": {XLSX: {}}}},
+    response_class=Response,
+)
+def request_progress_xlsx(
+    request_id: int,
+    session: SessionDep,
+    principal: PrincipalDep,
+    state: StateFilter = None,
+    sort: SortKey = "school",
+    order: Annotated[Literal["asc", "desc"], Query()] = "asc",
+) -> Response:
+    """The progress table as Excel (the same filter and order), for the bureau's own follow-up."""
+    progress = _progress_of(session, principal, request_id, state, sort, order)
+    return Response(
+        progress_workbook(progress),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="progress-{request_id}.xlsx"'},
+    )
+
+
+@router.post(
+    "/requests/{request_id}/reminders",
+    response_model=RemindOut,
+    responses=error_responses(401, 403, 404, 409),
+)
+def send_reminders(
+    request_id: int, payload: RemindIn, session: SessionDep, principal: PrincipalDep
+) -> RemindOut:
+    """催报: remind the schools that have not submitted (all, or those named); each school sees it on its tasks."""
+    result = service.remind(
+        session, principal, request_id, schools=payload.schools, note=payload.note, now=utcnow()
+    )
+    return RemindOut(
+        request_id=request_id, reminded=[r.school_code for r in result.reminders], skipped=result.skipped
     )
 
 
@@ -188,8 +265,15 @@ def _task_out(context: _Context, task: Task, school_name: str | None, *, with_ro
         school_name=school_name,
         entity=task.entity,
         status=task.status,  # type: ignore[arg-type]
+        state=service.task_state(task, local_today()),  # type: ignore[arg-type]
         complete=task.completed_at is not None,
         deadline=task.deadline,
+        opened_at=task.opened_at,
+        done_reason=task.done_reason,
+        reminders=[
+            ReminderOut(sent_at=r.sent_at, note=r.note, seen_at=r.seen_at)
+            for r in TaskRepository(context.session).reminders_of([task.id]).get(task.id, [])
+        ],
         fields=[_field_out(context, code) for code in task.fields],
         rows_expected=task.rows_expected,
         rows_filled=task.rows_filled,
@@ -384,8 +468,14 @@ def submit(
 @router.post(
     "/tasks/{task_id}/complete", response_model=TaskOut, responses=error_responses(401, 403, 404, 409)
 )
-def complete_task(task_id: int, session: SessionDep, principal: PrincipalDep) -> TaskOut:
-    """The school declares its task done, even with rows it cannot fill (a teacher who left, say)."""
-    task = service.mark_done(session, principal, task_id, now=utcnow())
+def complete_task(
+    task_id: int,
+    session: SessionDep,
+    principal: PrincipalDep,
+    payload: Annotated[CompleteIn | None, Body()] = None,
+) -> TaskOut:
+    """The school declares its task done, even with rows it cannot fill: then it says why (`reason`)."""
+    reason = payload.reason if payload is not None else None
+    task = service.mark_done(session, principal, task_id, reason=reason, now=utcnow())
     names = PublicationRepository(session).school_names([task.school_code])
     return _task_out(_Context(session), task, names.get(task.school_code), with_rows=False)

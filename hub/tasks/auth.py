@@ -37,3 +37,8 @@ SEE_PROGRESS = rule(
 )
 
 Education = Annotated[Principal, Depends(require(PUBLISH))]
+REMIND = rule(
+    Role.EDUCATION,
+    zh="只有教育局可以向学校催报",
+    en="only the education bureau sends reminders (催报) to schools",
+)

@@ -47,3 +47,11 @@ class SubmissionJsonMalformed(Invalid):
 
 class SubmissionFileMissing(Invalid):
     """A file submission came without its `file` part."""
+
+
+class CompletionNeedsReason(Invalid):
+    """确认完成 with rows still empty, and no reason why they cannot be filled."""
+
+
+class NothingToRemind(Conflict):
+    """A 催报 that reaches no school: every task asked about is submitted (or the request is not out)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, JSONType, UTCDateTime, utcnow
@@ -33,8 +33,12 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
     last_submission_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set when the school declares the task done although some rows stay empty (a teacher left, say).
+    # Set when the school declares the task done although some rows stay empty (a teacher left, say),
+    # with the reason it gave for the empty rows.
     marked_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_reason: Mapped[str | None] = mapped_column(Text)
+    # The first time the school opened the task (its page, rows or template): before it, "not opened".
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -75,3 +79,18 @@ class TaskSubmission(Base):
     accepted: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     extra_columns: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+
+class TaskReminder(Base):
+    """A 催报: the education bureau reminds a school of a task it has not submitted; the school sees it."""
+
+    __tablename__ = "task_reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    school_code: Mapped[str] = mapped_column(String(10), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # When the school opened the task after the reminder (until then its task list shows the reminder).
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

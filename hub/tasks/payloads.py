@@ -40,6 +40,12 @@ class TaskRowOut(BaseModel):
     )
 
 
+class ReminderOut(BaseModel):
+    sent_at: datetime
+    note: str
+    seen_at: datetime | None = Field(description="When the school opened the task after it; null: not yet")
+
+
 class TaskOut(BaseModel):
     id: int
     request_id: int
@@ -53,8 +59,14 @@ class TaskOut(BaseModel):
     school_name: str | None = None
     entity: str
     status: Literal["open", "complete", "closed"]
+    state: Literal["not_opened", "in_progress", "submitted", "overdue"] = Field(
+        description="未查看 not_opened, 填报中 in_progress, 已提交 submitted, 已逾期 overdue"
+    )
     complete: bool
     deadline: date
+    opened_at: datetime | None = Field(default=None, description="When the school first opened it")
+    done_reason: str | None = Field(default=None, description="Why rows stay empty, given at 确认完成")
+    reminders: list[ReminderOut] = Field(default_factory=list, description="催报 received, newest first")
     fields: list[TaskFieldOut]
     rows_expected: int
     rows_filled: int
@@ -137,6 +149,11 @@ class SchoolProgress(BaseModel):
     rows_filled: int
     submissions: int
     last_submission_at: datetime | None
+    state: Literal["not_opened", "in_progress", "submitted", "overdue"]
+    opened_at: datetime | None
+    done_reason: str | None
+    reminders: int = Field(description="催报 sent to the school about this task")
+    last_reminded_at: datetime | None
 
 
 class ProgressOut(BaseModel):
@@ -150,8 +167,30 @@ class ProgressOut(BaseModel):
     tasks_complete: int
     rows_expected: int
     rows_filled: int
+    states: dict[str, int] = Field(
+        description="Schools per state (not_opened, in_progress, submitted, overdue)"
+    )
     schools: list[SchoolProgress]
 
 
 class CloseOut(BaseModel):
     closed: list[int] = Field(description="Requests answered because their deadline passed")
+
+
+class CompleteIn(BaseModel):
+    reason: str | None = Field(
+        default=None, max_length=2000, description="Why rows stay empty (required while some are)"
+    )
+
+
+class RemindIn(BaseModel):
+    schools: list[str] | None = Field(
+        default=None, max_length=5000, description="School codes; omitted: every school not submitted"
+    )
+    note: str = Field(default="", max_length=500, description="What the school reads with the reminder")
+
+
+class RemindOut(BaseModel):
+    request_id: int
+    reminded: list[str] = Field(description="School codes reminded")
+    skipped: list[str] = Field(description="School codes asked for that had nothing to submit any more")

@@ -6,14 +6,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, case, cast, func, insert, literal, or_, select
+from sqlalchemy import Select, Text, and_, case, cast, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 import schemas
 from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory, schools_table
 from hub.records.repository import holds, value_column
 from hub.requests.models import DataRequest
-from hub.tasks.models import Task, TaskRow, TaskSubmission
+from hub.tasks.models import Task, TaskReminder, TaskRow, TaskSubmission
 
 
 def _record_join(entity: str) -> Any:
@@ -63,6 +63,41 @@ class TaskRepository:
                     else:
                         written[name] = pair[1]
         return found
+
+    def mark_reminders_seen(self, task_id: int, now: datetime) -> None:
+        self.session.execute(
+            update(TaskReminder)
+            .where(TaskReminder.task_id == task_id, TaskReminder.seen_at.is_(None))
+            .values(seen_at=now)
+        )
+
+    def add_reminders(self, reminders: list[TaskReminder]) -> None:
+        self.session.add_all(reminders)
+        self.session.flush()
+
+    def reminders_of(self, task_ids: list[int]) -> dict[int, list[TaskReminder]]:
+        found: dict[int, list[TaskReminder]] = {}
+        if not task_ids:
+            return found
+        query = (
+            select(TaskReminder)
+            .where(TaskReminder.task_id.in_(task_ids))
+            .order_by(TaskReminder.sent_at.desc())
+        )
+        for reminder in self.session.scalars(query):
+            found.setdefault(reminder.task_id, []).append(reminder)
+        return found
+
+    def unseen_reminders(self, school_code: str) -> list[tuple[TaskReminder, Task]]:
+        query = (
+            select(TaskReminder, Task)
+            .join(Task, Task.id == TaskReminder.task_id)
+            .where(
+                TaskReminder.school_code == school_code, TaskReminder.seen_at.is_(None), Task.status == "open"
+            )
+            .order_by(TaskReminder.sent_at.desc())
+        )
+        return [(reminder, task) for reminder, task in self.session.execute(query)]
 
     def open_count(self, request_id: int) -> int:
         query = select(func.count()).where(Task.request_id == request_id, Task.status == "open")

@@ -41,11 +41,13 @@ from hub.requests.models import DataRequest
 from hub.requests.repository import RequestRepository
 from hub.requests.service import grant_for_request
 from hub.standard.service import current_standard, header_key, map_headers
-from hub.tasks.auth import FILL, MARK_DONE, PUBLISH, SCHOOL_FACING, SEE_PROGRESS
+from hub.tasks.auth import FILL, MARK_DONE, PUBLISH, REMIND, SCHOOL_FACING, SEE_PROGRESS
 from hub.tasks.errors import (
     ApprovalExpired,
+    CompletionNeedsReason,
     DeadlineAfterApproval,
     DeadlineTooSoon,
+    NothingToRemind,
     RequestNotApproved,
     SubmissionEmpty,
     SubmissionWithoutTaskFields,
@@ -53,7 +55,7 @@ from hub.tasks.errors import (
     TaskNotFound,
     TaskOfAnotherSchool,
 )
-from hub.tasks.models import Task, TaskSubmission
+from hub.tasks.models import Task, TaskReminder, TaskSubmission
 from hub.tasks.repository import PublicationRepository, TaskRepository, due_requests, duplicates_of
 
 # Columns of a task sheet that only help a person find the row: read back, never stored.
@@ -322,6 +324,12 @@ def task_for(session: Session, principal: Principal, task_id: int, *, now: datet
     request = RequestRepository(session).get(task.request_id)
     if request is not None:
         close_if_due(session, request, now=now)
+    if principal.role is Role.SCHOOL:
+        # The school has seen its task (no longer 未查看) and the reminders sent about it.
+        if task.opened_at is None:
+            task.opened_at = now
+        TaskRepository(session).mark_reminders_seen(task.id, now)
+        session.flush()
     return task
 
 
@@ -634,8 +642,11 @@ def submit(
     )
 
 
-def mark_done(session: Session, principal: Principal, task_id: int, *, now: datetime) -> Task:
-    """The school declares its task done although some rows stay empty (the data does not exist)."""
+def mark_done(
+    session: Session, principal: Principal, task_id: int, *, reason: str | None = None, now: datetime
+) -> Task:
+    """The school declares its task done although some rows stay empty (the data does not exist): with
+    rows still empty, it says why (a teacher left, on long leave …), which the bureau reads."""
     if not MARK_DONE.allows(principal):
         _school_facing(principal)
         MARK_DONE.refuse(principal)
@@ -654,7 +665,22 @@ def mark_done(session: Session, principal: Principal, task_id: int, *, now: date
             f"任务 {task_id} 已关闭", f"task {task_id} is closed", detail={"status": task.status}
         )
     refresh_progress(session, [task], now=now)
+    empty = task.rows_expected - task.rows_filled
+    reason = (reason or "").strip()
+    if empty > 0 and not reason:
+        raise CompletionNeedsReason(
+            f"还有 {empty} 行未填（已填 {task.rows_filled} / {task.rows_expected}），确认完成须说明这些行为何无法填写",
+            f"{empty} rows are still empty ({task.rows_filled} of {task.rows_expected} filled): say why they "
+            "cannot be filled to mark the task done",
+            detail={
+                "field": "reason",
+                "rows_empty": empty,
+                "rows_filled": task.rows_filled,
+                "rows_expected": task.rows_expected,
+            },
+        )
     task.marked_done_at = now
+    task.done_reason = reason[:2000] or None
     if task.status != "complete":
         task.status = "complete"
         task.completed_at = now
@@ -921,23 +947,133 @@ def _identify_school(
 # --- progress -------------------------------------------------------------------------------------------
 
 
+# What a bureau reads per school: 未查看, 填报中, 已提交, 已逾期 (submitted wins over a passed deadline).
+TASK_STATES = ("not_opened", "in_progress", "submitted", "overdue")
+PROGRESS_SORTS = ("school", "state", "rows_filled", "share_filled", "last_submission")
+
+
+def task_state(task: Task, today: date) -> str:
+    """Where one school stands with its task, as the bureau's progress and 催报 see it."""
+    if task.completed_at is not None:
+        return "submitted"
+    if task.deadline < today:
+        return "overdue"
+    if task.opened_at is None and task.submissions == 0:
+        return "not_opened"
+    return "in_progress"
+
+
 @dataclass(kw_only=True)
 class Progress:
     request: DataRequest
     tasks: list[Task]
     schools_in_scope: int
     school_names: dict[str, str]
+    states: dict[int, str] = field(default_factory=dict)  # task id → TASK_STATES
+    state_counts: dict[str, int] = field(default_factory=dict)  # over every task, before filtering
+    reminders: dict[int, list[TaskReminder]] = field(default_factory=dict)  # task id → newest first
 
 
-def progress(session: Session, principal: Principal, request: DataRequest, *, now: datetime) -> Progress:
-    """Tasks and rows per school, recounted from the store (the education bureau and the owning department)."""
+def progress(
+    session: Session,
+    principal: Principal,
+    request: DataRequest,
+    *,
+    now: datetime,
+    states: list[str] | None = None,
+    sort: str = "school",
+    descending: bool = False,
+) -> Progress:
+    """Tasks and rows per school, recounted from the store (the education bureau and the owning department):
+    each school's state, only the `states` asked for, sorted by `sort`."""
     SEE_PROGRESS.check(principal)
     if principal.role is Role.DEPARTMENT and request.department_id != principal.id:
         SEE_PROGRESS.refuse(principal)
-    tasks = TaskRepository(session).for_request(request.id)
+    repository = TaskRepository(session)
+    tasks = repository.for_request(request.id)
     if request.status == "published":
         refresh_progress(session, tasks, now=now)
         close_if_due(session, request, now=now)
+    today = _today(now)
+    by_task = {t.id: task_state(t, today) for t in tasks}
+    counts = {state: sum(1 for s in by_task.values() if s == state) for state in TASK_STATES}
+    if states:
+        tasks = [t for t in tasks if by_task[t.id] in states]
     scope = len(request.schools) if request.schools is not None else SchoolRepository(session).count()
     names = PublicationRepository(session).school_names(t.school_code for t in tasks)
-    return Progress(request=request, tasks=tasks, schools_in_scope=scope, school_names=names)
+    order = TASK_STATES.index
+    keys = {
+        "school": lambda t: (names.get(t.school_code) or "", t.school_code),
+        "state": lambda t: (order(by_task[t.id]), t.school_code),
+        "rows_filled": lambda t: (t.rows_filled, t.school_code),
+        "share_filled": lambda t: (
+            t.rows_filled / t.rows_expected if t.rows_expected else 1.0,
+            t.school_code,
+        ),
+        "last_submission": lambda t: (
+            t.last_submission_at or datetime.min.replace(tzinfo=now.tzinfo),
+            t.school_code,
+        ),
+    }
+    tasks = sorted(tasks, key=keys.get(sort, keys["school"]), reverse=descending)
+    return Progress(
+        request=request,
+        tasks=tasks,
+        schools_in_scope=scope,
+        school_names=names,
+        states=by_task,
+        state_counts=counts,
+        reminders=repository.reminders_of([t.id for t in tasks]),
+    )
+
+
+# --- reminders (催报) ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reminded:
+    reminders: list[TaskReminder]
+    skipped: list[str]  # school codes asked for whose task is already submitted (or that have none)
+
+
+def remind(
+    session: Session,
+    principal: Principal,
+    request_id: int,
+    *,
+    schools: list[str] | None,
+    note: str,
+    now: datetime,
+) -> Reminded:
+    """催报: the education bureau reminds the schools that have not submitted (all, or those named)."""
+    REMIND.check(principal)
+    request = RequestRepository(session).get(request_id)
+    if request is None:
+        raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
+    repository = TaskRepository(session)
+    tasks = repository.for_request(request.id) if request.status == "published" else []
+    today = _today(now)
+    waiting = {t.school_code: t for t in tasks if task_state(t, today) != "submitted" and t.status == "open"}
+    asked = list(dict.fromkeys(schools)) if schools else sorted(waiting)
+    skipped = [code for code in asked if code not in waiting]
+    targets = [waiting[code] for code in asked if code in waiting]
+    if not targets:
+        raise NothingToRemind(
+            f"采集需求 {request_id} 没有需要催报的学校（都已提交，或需求未在填报中）",
+            f"request {request_id} has no school to remind (all submitted, or it is not being filled)",
+            detail={"status": request.status, "skipped": skipped},
+        )
+    reminders = [
+        TaskReminder(
+            task_id=t.id, school_code=t.school_code, sent_at=now, sent_by=principal.id, note=note.strip()
+        )
+        for t in targets
+    ]
+    repository.add_reminders(reminders)
+    return Reminded(reminders=reminders, skipped=skipped)
+
+
+def unseen_reminders(session: Session, principal: Principal) -> list[tuple[TaskReminder, Task]]:
+    """What the school is reminded of and has not opened since (shown on its task list after sign-in)."""
+    FILL.check(principal)
+    return TaskRepository(session).unseen_reminders(principal.school_code or "")

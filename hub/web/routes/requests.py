@@ -32,7 +32,8 @@ from hub.requests.proposals import TYPE_WORDS
 from hub.requests.repository import RequestRepository
 from hub.standard.service import current_standard
 from hub.tasks import service as tasks
-from hub.tasks.auth import PUBLISH, SEE_PROGRESS
+from hub.tasks.auth import PUBLISH, REMIND, SEE_PROGRESS
+from hub.tasks.workbook import progress_workbook
 from hub.web import i18n
 from hub.web import service as web
 from hub.web.kit import PageRoute, is_htmx, lang_of, redirect, render, role
@@ -403,6 +404,9 @@ def _detail_page(
     status_code: int = 200,
 ) -> Response:
     lang = lang_of(request)
+    chosen_states = [st for st in request.query_params.getlist("state") if st in tasks.TASK_STATES]
+    sort = request.query_params.get("sort") or "school"
+    sort = sort if sort in tasks.PROGRESS_SORTS else "school"
     found = requests.get_request(session, principal, request_id)
     std = current_standard(session)
     fields = field_views(std, found.fields, lang)
@@ -413,7 +417,15 @@ def _detail_page(
     progress = None
     # get_request has let through only the owning department, the bureaus and admins.
     if found.status in ("published", "answered") and SEE_PROGRESS.allows(principal):
-        progress = tasks.progress(session, principal, found, now=utcnow())
+        progress = tasks.progress(
+            session,
+            principal,
+            found,
+            now=utcnow(),
+            states=chosen_states or None,
+            sort=sort,
+            descending=False,
+        )
     source = found
     if found.status == "duplicate" and found.duplicate_of:
         source = RequestRepository(session).get(found.duplicate_of) or found
@@ -430,6 +442,9 @@ def _detail_page(
             "decided_by": names.get(found.decided_by) if found.decided_by else None,
             "preview": preview,
             "progress": progress,
+            "chosen_states": chosen_states,
+            "sort": sort,
+            "can_remind": REMIND.allows(principal),
             "readable": readable,
             "source": source,
             "error": error,
@@ -445,6 +460,39 @@ def _detail_page(
 def request_detail(request_id: int, request: Request, session: SessionDep, principal: Reader) -> Response:
     """One request: its fields and their classes, rules, decision, publication preview or progress."""
     return _detail_page(request, session, principal, request_id)
+
+
+@router.post("/requests/{request_id}/remind")
+def remind(
+    request_id: int,
+    session: SessionDep,
+    principal: Education,
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """催报: every school of the request that has not submitted gets a reminder it sees on its tasks."""
+    tasks.remind(session, principal, request_id, schools=None, note=note, now=utcnow())
+    return redirect(f"/requests/{request_id}", message="reminded")
+
+
+@router.get("/requests/{request_id}/progress.xlsx")
+def progress_xlsx(request_id: int, request: Request, session: SessionDep, principal: Reader) -> Response:
+    """The progress table as Excel, with the page's filter and order."""
+    found = requests.get_request(session, principal, request_id)
+    chosen = [st for st in request.query_params.getlist("state") if st in tasks.TASK_STATES]
+    sort = request.query_params.get("sort") or "school"
+    progress = tasks.progress(
+        session,
+        principal,
+        found,
+        now=utcnow(),
+        states=chosen or None,
+        sort=sort if sort in tasks.PROGRESS_SORTS else "school",
+    )
+    return Response(
+        progress_workbook(progress),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="progress-{request_id}.xlsx"'},
+    )
 
 
 @router.post("/requests/{request_id}/publish")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from hub.standard.service import current_standard
 from hub.tasks import service as tasks
 from hub.tasks.auth import FILL
 from hub.tasks.models import Task
-from hub.tasks.repository import PublicationRepository
+from hub.tasks.repository import PublicationRepository, TaskRepository
 from hub.tasks.templates import build_template, how_to_fill
 from hub.web import i18n
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
@@ -123,6 +123,7 @@ def _fill_page(
             ],
             "rows": rows,
             "outcome": outcome,
+            "reminders": TaskRepository(session).reminders_of([task.id]).get(task.id, []),
         },
         principal=principal,
         status_code=status_code,
@@ -148,7 +149,11 @@ def task_list(request: Request, session: SessionDep, principal: School) -> Respo
         }
         for t in found
     ]
-    return render(request, "tasks.html", {"items": items}, principal=principal)
+    reminders = [
+        {"reminder": reminder, "task": task, "request": RequestRepository(session).get(task.request_id)}
+        for reminder, task in tasks.unseen_reminders(session, principal)
+    ]
+    return render(request, "tasks.html", {"items": items, "reminders": reminders}, principal=principal)
 
 
 @router.get("/tasks/{task_id}", dependencies=[Depends(writes)])
@@ -311,9 +316,21 @@ def task_template(task_id: int, session: SessionDep, principal: School) -> Respo
 
 
 @router.post("/tasks/{task_id}/complete")
-def complete_task(task_id: int, session: SessionDep, principal: School) -> Response:
-    """The school declares its task done although some rows cannot be filled."""
-    tasks.mark_done(session, principal, task_id, now=utcnow())
+def complete_task(
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: School,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """The school declares its task done although some rows cannot be filled, saying why."""
+    try:
+        tasks.mark_done(session, principal, task_id, reason=reason, now=utcnow())
+    except HubError as exc:
+        session.rollback()
+        task = tasks.task_for(session, principal, task_id, now=utcnow())
+        outcome = Outcome(other=[exc.message_in(lang_of(request))])
+        return _fill_page(request, session, principal, task, outcome=outcome, status_code=exc.status_code)
     return redirect(f"/tasks/{task_id}", message="task_done")
 
 

@@ -128,6 +128,30 @@ def probes(w: World) -> list[Probe]:
         ),
         p("POST", "/requests/{request_id}/publish", f"/requests/{ids['r1']}/publish", {"edu"}, body={}),
         p("GET", "/requests/{request_id}/progress", f"/requests/{ids['q1']}/progress", {"d1", *bureaus}),
+        p(
+            "GET",
+            "/requests/{request_id}/progress.xlsx",
+            f"/requests/{ids['q1']}/progress.xlsx",
+            {"d1", *bureaus},
+        ),
+        p(
+            "POST",
+            "/requests/{request_id}/reminders",
+            f"/requests/{ids['q1']}/reminders",
+            {"edu"},
+            body={"note": "请尽快填报"},
+            try_allowed=False,
+        ),
+        p("GET", "/calendar/{year}", "/calendar/2031", set(EVERYONE)),
+        p(
+            "PUT",
+            "/calendar/{year}",
+            "/calendar/2031",
+            {"edu"},
+            body={"holidays": [{"day": "2031-01-01", "name": "元旦"}]},
+            try_allowed=False,
+        ),
+        p("DELETE", "/calendar/{year}", "/calendar/2031", {"edu"}, try_allowed=False),
         p("GET", "/tasks/{task_id}", f"/tasks/{t1}", {"s1", *bureaus}),
         p("GET", "/tasks/{task_id}", f"/tasks/{t2}", {"s2", *bureaus}),
         p("GET", "/tasks/{task_id}/template.xlsx", f"/tasks/{t1}/template.xlsx", {"s1", *bureaus}),
@@ -297,6 +321,7 @@ def filled(path: str, w: World) -> str:
         "name": "hr-drop",
         "run_id": 1,
         "entity": "teacher",
+        "year": 2031,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 

@@ -128,9 +128,17 @@ def test_a_school_marks_its_task_done_with_rows_it_cannot_fill(
     task = task_of(client, second, request_id)
     fill(client, second, task, "一级乙等", count=len(task["rows"]) - 1)
     assert client.post(f"/api/v1/tasks/{task['id']}/complete", headers=first).status_code == 403
-    done = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=second)
+    # With a row still empty, the school says why; without a reason nothing changes.
+    unexplained = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=second)
+    assert unexplained.status_code == 422 and unexplained.json()["code"] == "CompletionNeedsReason"
+    assert f"已填 {len(task['rows']) - 1} / {len(task['rows'])}" in unexplained.json()["message"]
+    assert task_of(client, second, request_id)["status"] == "open"
+    done = client.post(
+        f"/api/v1/tasks/{task['id']}/complete", headers=second, json={"reason": "1 名教师已调离本校"}
+    )
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "closed" and done.json()["rows_filled"] == len(task["rows"]) - 1
+    assert done.json()["done_reason"] == "1 名教师已调离本校"
     assert (
         client.get(f"/api/v1/requests/{request_id}", headers=people.department).json()["status"] == "answered"
     )
