@@ -31,6 +31,9 @@ _ELEMENT_KEYS = {
     "unit",
     "required",
     "sensitivity",
+    "sharing",
+    "sharing_reason_zh",
+    "sharing_reason_en",
     "validator",
     "min",
     "max",
@@ -230,6 +233,15 @@ def _parse_elements(path: Path, data: Any) -> list[Element]:
         required = spec.get("required", False)
         if not isinstance(required, bool):
             raise _fail(path, code, "required 应为 true 或 false", "required must be true or false")
+        sharing = spec.get("sharing")
+        if sharing is None:
+            # Every element is reviewed into the sharing catalogue: none is shared by default.
+            raise _fail(
+                path,
+                code,
+                "缺少共享类型 sharing（unconditional 无条件共享 / conditional 有条件共享 / not_shared 不予共享）",
+                "sharing is missing (unconditional / conditional / not_shared)",
+            )
         try:
             element = Element(
                 code=code,
@@ -243,6 +255,9 @@ def _parse_elements(path: Path, data: Any) -> list[Element]:
                 unit=_optional_str(path, code, spec, "unit"),
                 required=required,
                 sensitivity=str(spec.get("sensitivity", "internal")),
+                sharing=str(sharing),
+                sharing_reason_zh=str(spec.get("sharing_reason_zh") or ""),
+                sharing_reason_en=str(spec.get("sharing_reason_en") or ""),
                 validator=_optional_str(path, code, spec, "validator"),
                 min_value=_optional_number(path, code, spec, "min"),
                 max_value=_optional_number(path, code, spec, "max"),

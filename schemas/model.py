@@ -15,6 +15,9 @@ from schemas.periods import MEASURES, PERIOD_KINDS
 ENTITIES = ("teacher", "school")
 VALUE_TYPES = ("string", "integer", "decimal", "date", "year_month", "boolean", "code")
 SENSITIVITIES = ("public", "internal", "personal", "sensitive")
+# The sharing catalogue (共享目录) of the State Council's rules for 政务信息资源共享: 无条件共享 (any department,
+# no agreement), 有条件共享 (under an agreement or a release by the data owner), 不予共享 (never released).
+SHARING_TYPES = ("unconditional", "conditional", "not_shared")
 VALIDATORS = ("id_number", "uscc", "school_code", "mobile", "phone", "postcode", "email", "division_code")
 DERIVATION_FUNCTIONS = ("years_since", "count_teachers", "ratio")
 
@@ -158,6 +161,10 @@ class Element:
     unit: str | None = None
     required: bool = False
     sensitivity: str = "internal"
+    sharing: str = "conditional"
+    # Why an element is not shared (or shared only on conditions), as the catalogue shows it.
+    sharing_reason_zh: str = ""
+    sharing_reason_en: str = ""
     validator: str | None = None
     min_value: float | None = None
     max_value: float | None = None
@@ -204,6 +211,18 @@ class Element:
             fail(
                 f"敏感级别 {self.sensitivity} 未定义",
                 f"sensitivity {self.sensitivity!r} is not one of {SENSITIVITIES}",
+            )
+        if self.sharing not in SHARING_TYPES:
+            fail(
+                f"共享类型 {self.sharing} 未定义，应为 {SHARING_TYPES}",
+                f"sharing {self.sharing!r} is not one of {SHARING_TYPES}",
+            )
+        if self.sharing == "not_shared" and not (
+            self.sharing_reason_zh.strip() and self.sharing_reason_en.strip()
+        ):
+            fail(
+                "不予共享的元素须写明理由（sharing_reason_zh、sharing_reason_en）",
+                "a not_shared element needs its reason (sharing_reason_zh and sharing_reason_en)",
             )
         if self.validator is not None and self.validator not in VALIDATORS:
             fail(

@@ -69,7 +69,10 @@ class RequestIn(BaseModel):
 
 class Violation(BaseModel):
     rule: str = Field(description="The seed rule, e.g. 'rule 12'")
-    severity: Literal["block", "review", "notice"]
+    severity: Literal["block", "review", "refused", "notice"] = Field(
+        description="block: rejected; review: never answered at once; refused: those fields are never "
+        "released (不予共享); notice: for information"
+    )
     message: str
     message_en: str
     detail: dict[str, Any] | None = None

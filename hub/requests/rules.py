@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
+import schemas
 from hub.config import Settings
 from hub.kit.workdays import WorkCalendar, add_working_days, calendar_with, working_days_between
 from hub.requests.payloads import Violation
-
-# Seed rule 13 (严禁…与教育教学无关的问卷) and 11 (投票、点赞、关注公众号): topics that have no place in an
-# education data collection. A hit does not refuse the request: it flags it for the statistics bureau.
-UNRELATED_TOPICS = {
-    "投票": "online voting",
-    "点赞": "likes",
-    "关注公众号": "following accounts",
-    "公众号": "public accounts",
-    "下载": "app downloads",
-    "APP": "apps",
-    "扶贫": "poverty-alleviation chores",
-    "贫困户": "poverty households",
-    "走访": "home visits",
-    "创城": "city campaigns",
-    "文明城市": "city campaigns",
-    "卫生城市": "city campaigns",
-    "执勤": "street duty",
-    "网上答题": "online quizzes",
-    "知识竞赛": "quizzes",
-    "商业": "commerce",
-    "广告": "advertising",
-    "保险": "insurance sales",
-    "理财": "investment",
-    "股票": "stocks",
-    "彩票": "lottery",
-    "宗教信仰": "religious belief",
-    "房产": "real estate",
-    "车辆": "vehicles",
-    "车牌": "vehicles",
-    "存款": "savings",
-    "收藏": "collections",
-    "信用卡": "credit cards",
-    "贷款": "loans",
-}
-_TOPIC_RE = re.compile("|".join(re.escape(k) for k in sorted(UNRELATED_TOPICS, key=len, reverse=True)), re.I)
+from schemas.purpose import screen_request
 
 
 def deadline_violation(
@@ -98,19 +64,55 @@ def unknown_calendar_notice(deadline: date | None, today: date, calendar: WorkCa
     )
 
 
-def unrelated_topics(texts: list[str]) -> Violation | None:
-    """Rule 13: fields or purposes outside teaching and education go to the statistics bureau flagged."""
-    hits = sorted({m.group(0) for text in texts for m in _TOPIC_RE.finditer(text)})
-    if not hits:
-        return None
+def purpose_screen(title: str, purpose: str, labels: list[str]) -> list[Violation]:
+    """Seed rules 4, 5, 7, 9, 11, 13: a title, purpose or field outside teaching and education sends the
+    request to review (never to an instant answer), one violation per topic naming its rule. The topics
+    are data: schemas/data/purpose_screen.yaml."""
+    violations = []
+    for hit in screen_request(title, purpose, labels):
+        topic = hit.topic
+        terms = "、".join(hit.terms)
+        violations.append(
+            Violation(
+                rule=f"rule {topic.rule}",
+                severity="review",
+                message=f"涉及{topic.label_zh}（{terms}）：{topic.reason_zh}（减负清单第{topic.rule}条），须经审查，不能直接答复",
+                message_en=(
+                    f"touches {topic.label_en} ({', '.join(hit.terms)}): {topic.reason_en} (seed rule "
+                    f"{topic.rule}); it goes to review and is never answered at once"
+                ),
+                detail={
+                    "screen": topic.name,
+                    "topic_zh": topic.label_zh,
+                    "topic_en": topic.label_en,
+                    "terms": list(hit.terms),
+                    "where": list(hit.where),
+                },
+            )
+        )
+    return violations
+
+
+def not_shared_refusal(fields: list[tuple[str, schemas.Element]]) -> Violation:
+    """Elements the sharing catalogue marks 不予共享 are never released (nor collected for a department)."""
     return Violation(
-        rule="rule 13",
-        severity="review",
-        message=f"涉及与教育教学无关的内容（{'、'.join(hits)}），须由统计机构审查",
-        message_en="touches topics unrelated to teaching and education ("
-        + ", ".join(sorted({UNRELATED_TOPICS.get(h, UNRELATED_TOPICS.get(h.upper(), h)) for h in hits}))
-        + "); the statistics bureau must review it",
-        detail={"terms": hits},
+        rule="rule 14",
+        severity="refused",
+        message="以下字段属于不予共享的数据，不予提供："
+        + "；".join(f"{label}（{e.sharing_reason_zh}）" for label, e in fields),
+        message_en="these fields are not shared and are never released: "
+        + "; ".join(f"{label} ({e.sharing_reason_en})" for label, e in fields),
+        detail={
+            "fields": [
+                {
+                    "label": label,
+                    "element": e.code,
+                    "reason_zh": e.sharing_reason_zh,
+                    "reason_en": e.sharing_reason_en,
+                }
+                for label, e in fields
+            ]
+        },
     )
 
 

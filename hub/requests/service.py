@@ -167,7 +167,9 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
             seen.setdefault(e.code, len(outcomes))
         outcomes.append(outcome)
 
-    to_collect = [o for o in outcomes if o.status in ("missing", "new")]
+    # 不予共享: never released, so never collected for a department either.
+    refused = [o for o in outcomes if o.element is not None and o.element.sharing == "not_shared"]
+    to_collect = [o for o in outcomes if o.status in ("missing", "new") and o not in refused]
     violations: list[Violation] = []
     calendar = work_calendar(session, settings)
     # Said even when nothing goes to schools: the deadline the department wrote is counted wrongly too.
@@ -178,11 +180,12 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
         deadline = rules.deadline_violation(payload.deadline, today, settings, calendar)
         if deadline:
             violations.append(deadline)
-        unrelated = rules.unrelated_topics(
-            [payload.title, payload.purpose, *(o.field.label for o in to_collect)]
+    # Every request is screened, answered or not: a forbidden purpose is never answered at once.
+    violations += rules.purpose_screen(payload.title, payload.purpose, [o.field.label for o in outcomes])
+    if refused:
+        violations.append(
+            rules.not_shared_refusal([(o.field.label, o.element) for o in refused if o.element])
         )
-        if unrelated:
-            violations.append(unrelated)
     notice = rules.recollection_notice([o.field.label for o in outcomes if o.status == "available"])
     if notice and to_collect:
         violations.append(notice)
@@ -200,8 +203,11 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
         )
 
     duplicate, overlap = _find_duplicate(session, settings, payload, schools, outcomes, to_collect)
+    screened = any(v.severity == "review" and (v.detail or {}).get("screen") for v in violations)
     if any(v.severity == "block" for v in violations):
         status = "rejected"
+    elif screened:
+        status = "pending_approval"
     elif not to_collect:
         status = "answered"
     elif duplicate is not None:
@@ -335,7 +341,15 @@ def _alternative(alternative: Any) -> dict[str, Any]:
 def grant_for_request(
     session: Session, request: DataRequest, *, valid_until: date | None, created_by: int | None, today: date
 ) -> Grant:
-    elements = sorted({f.element_code for f in request.fields if f.element_code})
+    std = current_standard(session)
+    elements = sorted(
+        {
+            f.element_code
+            for f in request.fields
+            if f.element_code
+            and not (std.has_element(f.element_code) and std.element(f.element_code).sharing == "not_shared")
+        }
+    )
     return create_grant(
         session,
         department_id=request.department_id,

@@ -399,7 +399,14 @@ def _item_18(item: Item, facts: Facts) -> Answer:
 
 def _item_19(item: Item, facts: Facts) -> Answer:
     unapproved = facts.unapproved_tasks()
-    flagged = [r for r in facts.requests if any(v.get("rule") == "rule 13" for v in r.violations or [])]
+    # Flagged by the purpose screen (seed rules 4, 5, 7, 9, 11, 13: topics outside teaching).
+    flagged = [
+        r
+        for r in facts.requests
+        if any(
+            v.get("rule") == "rule 13" or (v.get("detail") or {}).get("screen") for v in r.violations or []
+        )
+    ]
     reached = [r.id for r in flagged if r.id in facts.tasked_request_ids]
     refused = [r.id for r in flagged if r.status == "rejected"]
     note, complaint_ids = _complaint_note(facts, item.number)

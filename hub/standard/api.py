@@ -9,8 +9,16 @@ import schemas
 from hub.deps import PrincipalDep, SessionDep
 from hub.errors import error_responses
 from hub.standard.models import StandardVersion
-from hub.standard.payloads import CodeOut, ElementList, ElementOut, PeriodicityOut, VersionOut
-from hub.standard.service import current_standard
+from hub.standard.payloads import (
+    Catalogue,
+    CatalogueEntry,
+    CodeOut,
+    ElementList,
+    ElementOut,
+    PeriodicityOut,
+    VersionOut,
+)
+from hub.standard.service import SHARING_ZH, catalogue, current_standard
 from schemas.periods import kind_label_zh
 
 router = APIRouter(prefix="/standard", tags=["standard"])
@@ -35,6 +43,7 @@ def element_out(std: schemas.Standard, element: schemas.Element, *, with_codes: 
         unit=element.unit,
         required=element.required,
         sensitivity=element.sensitivity,
+        sharing=element.sharing,
         derived_from=list(element.derivation.inputs) if element.derivation else [],
         allowed_values=allowed,
         period=PeriodicityOut(
@@ -80,3 +89,27 @@ def list_versions(session: SessionDep, _: PrincipalDep) -> list[VersionOut]:
             )
         )
     return versions
+
+
+@router.get("/catalogue", response_model=Catalogue, responses=error_responses(401))
+def sharing_catalogue(
+    session: SessionDep, _: PrincipalDep, entity: Literal["teacher", "school"] | None = None
+) -> Catalogue:
+    """The sharing catalogue (共享目录): each element's sharing type, and why where it is not shared."""
+    std = current_standard(session)
+    items = [
+        CatalogueEntry(
+            code=e.code,
+            entity=e.entity,
+            label_zh=e.label_zh,
+            label_en=e.label_en,
+            sensitivity=e.sensitivity,
+            sharing=e.sharing,  # type: ignore[arg-type]
+            sharing_zh=SHARING_ZH[e.sharing],
+            reason_zh=e.sharing_reason_zh,
+            reason_en=e.sharing_reason_en,
+        )
+        for e in catalogue(std, entity)
+    ]
+    totals = {kind: sum(1 for i in items if i.sharing == kind) for kind in SHARING_ZH}
+    return Catalogue(version=std.version, totals=totals, items=items)

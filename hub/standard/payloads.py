@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class CodeOut(BaseModel):
@@ -33,6 +33,7 @@ class ElementOut(BaseModel):
     unit: str | None
     required: bool
     sensitivity: str
+    sharing: str
     derived_from: list[str]
     allowed_values: list[CodeOut] | None = None
     period: PeriodicityOut | None = None
@@ -49,3 +50,26 @@ class VersionOut(BaseModel):
     note: str
     added_elements: list[str]
     detail: dict[str, Any] | None = None
+
+
+class CatalogueEntry(BaseModel):
+    """One element as the sharing catalogue (共享目录) lists it."""
+
+    code: str
+    entity: str
+    label_zh: str
+    label_en: str
+    sensitivity: str
+    sharing: Literal["unconditional", "conditional", "not_shared"] = Field(
+        description="unconditional 无条件共享: any department; conditional 有条件共享: under an agreement "
+        "or the education bureau's release; not_shared 不予共享: never released"
+    )
+    sharing_zh: str
+    reason_zh: str = ""
+    reason_en: str = ""
+
+
+class Catalogue(BaseModel):
+    version: int
+    totals: dict[str, int] = Field(description="Elements per sharing type")
+    items: list[CatalogueEntry]

@@ -52,6 +52,15 @@ def current_standard(session: Session) -> schemas.Standard:
     return std
 
 
+SHARING_ZH = {"unconditional": "无条件共享", "conditional": "有条件共享", "not_shared": "不予共享"}
+
+
+def catalogue(std: schemas.Standard, entity: str | None = None) -> list[schemas.Element]:
+    """The sharing catalogue: every element of an entity (or all) with its sharing type, in the
+    standard's order."""
+    return list(std.elements_for(entity) if entity else std.elements)
+
+
 def learned_synonyms(session: Session) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for row in session.scalars(select(LearnedSynonym).order_by(LearnedSynonym.id)):

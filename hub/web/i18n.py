@@ -33,6 +33,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.complaints": ("举报", "Complaints"),
     "nav.sources": ("数据源", "Sources"),
     "nav.grants": ("数据授权", "Grants"),
+    "nav.catalogue": ("共享目录", "Sharing catalogue"),
     "nav.audit": ("审计日志", "Audit log"),
     "nav.principals": ("账号与令牌", "Accounts"),
     "nav.tasks": ("填报任务", "Tasks"),
@@ -220,6 +221,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "severity.block": ("阻止", "blocks"),
     "severity.review": ("需审查", "for review"),
     "severity.notice": ("提示", "notice"),
+    "severity.refused": ("不予提供", "refused"),
     # --- data
     "data.title": ("数据", "Data"),
     "data.masked": ("带 * 的列按授权脱敏显示。", "Columns marked * are masked under your grant."),
@@ -487,6 +489,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "flash.baseline_set": ("基数已保存。", "Baseline saved."),
     "flash.report_filed": ("举报已提交，请保存查询码。", "Report filed; keep the tracking code."),
+    # --- the sharing catalogue
+    "catalogue.title": ("数据共享目录", "Sharing catalogue"),
+    "catalogue.intro": (
+        "每个数据元的共享类型（政务信息资源共享）：无条件共享的数据任何部门可直接获取；有条件共享的数据须有共享协议"
+        "或经教育局放行；不予共享的数据一律不提供。",
+        "Each element's sharing type, as government data sharing sorts resources: unconditional data any "
+        "department gets at once; conditional data only under an agreement or the education bureau's release; "
+        "not-shared data are never released.",
+    ),
+    "catalogue.version": ("标准版本", "standard version"),
+    "catalogue.element": ("数据元", "Element"),
+    "catalogue.code": ("代码", "Code"),
+    "catalogue.sensitivity": ("敏感级别", "Sensitivity"),
+    "catalogue.sharing": ("共享类型", "Sharing"),
+    "catalogue.reason": ("说明", "Reason"),
+    "sharing.unconditional": ("无条件共享", "unconditional"),
+    "sharing.conditional": ("有条件共享", "conditional"),
+    "sharing.not_shared": ("不予共享", "not shared"),
+    "sensitivity.public": ("公开", "public"),
+    "sensitivity.internal": ("内部", "internal"),
+    "sensitivity.personal": ("个人信息", "personal"),
+    "sensitivity.sensitive": ("敏感个人信息", "sensitive"),
     # --- sources, grants, audit
     "sources.title": ("数据源", "Sources"),
     "sources.none": (

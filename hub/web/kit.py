@@ -102,14 +102,23 @@ def home_for(principal: Principal) -> str:
 
 
 NAV: dict[Role, list[tuple[str, str]]] = {
-    Role.DEPARTMENT: [("/requests", "nav.my_requests"), ("/requests/new", "nav.new_request")],
-    Role.STATISTICS: [("/review", "nav.review"), ("/requests", "nav.all_requests")],
+    Role.DEPARTMENT: [
+        ("/requests", "nav.my_requests"),
+        ("/requests/new", "nav.new_request"),
+        ("/catalogue", "nav.catalogue"),
+    ],
+    Role.STATISTICS: [
+        ("/review", "nav.review"),
+        ("/requests", "nav.all_requests"),
+        ("/catalogue", "nav.catalogue"),
+    ],
     Role.EDUCATION: [
         ("/requests", "nav.requests"),
         ("/burden", "nav.burden"),
         ("/complaints", "nav.complaints_inbox"),
         ("/sources", "nav.sources"),
         ("/grants", "nav.grants"),
+        ("/catalogue", "nav.catalogue"),
         ("/audit", "nav.audit"),
         ("/calendar", "nav.calendar"),
         ("/principals", "nav.principals"),

@@ -50,7 +50,7 @@ def test_duplicate_element_code_in_one_file(data: Path) -> None:
 def test_duplicate_element_code_across_files(data: Path) -> None:
     extra = data / "elements" / "teacher_extra.yaml"
     extra.write_text(
-        "entity: teacher\nelements:\n  mobile:\n    label_zh: 手机\n    label_en: Cell\n    synonyms: [手机2]\n",
+        "entity: teacher\nelements:\n  mobile:\n    label_zh: 手机\n    label_en: Cell\n    synonyms: [手机2]\n    sharing: conditional\n",
         encoding="utf-8",
     )
     error = load_error(data)
@@ -161,3 +161,35 @@ def test_edited_files_are_reloaded(data: Path) -> None:
     edit(data / "standard.yaml", lambda t: t.replace("version: 1", "version: 2"))
     second = schemas.load_standard(data)
     assert (first.version, second.version) == (1, 2)
+
+
+def test_an_element_without_a_sharing_type_is_refused_naming_it(data: Path) -> None:
+    teacher = data / "elements" / "teacher.yaml"
+    edit(
+        teacher,
+        lambda t: t.replace(
+            "    sensitivity: sensitive\n    sharing: not_shared\n", "    sensitivity: sensitive\n", 1
+        ),
+    )
+    error = load_error(data)
+    assert error.path == teacher and error.element == "teacher.blood_type"
+    assert "sharing" in error.reason_en and "共享类型" in error.reason_zh
+
+
+def test_a_not_shared_element_must_say_why(data: Path) -> None:
+    teacher = data / "elements" / "teacher.yaml"
+    edit(
+        teacher,
+        lambda t: "\n".join(
+            line for line in t.split("\n") if not line.startswith("    sharing_reason_en: blood")
+        ),
+    )
+    error = load_error(data)
+    assert error.element == "teacher.blood_type" and "reason" in error.reason_en
+
+
+def test_an_unknown_sharing_type_is_refused(data: Path) -> None:
+    school = data / "elements" / "school.yaml"
+    edit(school, lambda t: t.replace("    sharing: unconditional\n", "    sharing: open\n", 1))
+    error = load_error(data)
+    assert error.element == "school.code" and "'open'" in error.reason_en

@@ -162,7 +162,9 @@ def test_rule_breakers_were_refused_with_reasons(demo: Demo) -> None:
     campaign = demo.request_by_title(story.CITY_CAMPAIGN.title)
     assert campaign["status"] == "rejected"
     assert "与教育教学无关" in campaign["decision_note"]
-    assert any(v["rule"] == "rule 13" for v in campaign["violations"])
+    assert any(
+        v["rule"] == "rule 7" and v["detail"]["screen"] == "street_duty" for v in campaign["violations"]
+    )
     waiting = demo.request_by_title(story.SUBSIDY.title)
     assert waiting["status"] == "pending_approval"
 

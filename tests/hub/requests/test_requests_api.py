@@ -194,8 +194,10 @@ def test_unrelated_topics_are_flagged_for_review(client: TestClient, city, dept)
     js = client.post(
         "/api/v1/requests/check", headers=dept, json=body("是否关注公众号", "网上投票截图")
     ).json()
-    review = [v for v in js["violations"] if v["rule"] == "rule 13"]
+    review = [v for v in js["violations"] if v["rule"] == "rule 11"]
     assert review and review[0]["severity"] == "review"
+    assert review[0]["detail"]["screen"] == "votes_and_likes"
+    assert set(review[0]["detail"]["terms"]) == {"关注公众号", "投票"}
 
 
 def test_two_labels_for_one_element_are_reported(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
