@@ -160,7 +160,7 @@ def bench_pages(url: str, pages: int) -> None:
     from fastapi.testclient import TestClient
 
     from hub.app import create_app
-    from hub.queries.service import decode_cursor
+    from hub.reads.service import decode_cursor
 
     app = create_app(settings_for(url))
     with TestClient(app) as client:

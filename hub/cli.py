@@ -134,13 +134,14 @@ def import_file(
     if len(report.rejected) > 20:
         console.print(f"  … and {len(report.rejected) - 20} more")
     if errors and report.rejected:
-        import csv
+        from hub.kit.csvfile import csv_bytes
 
-        with errors.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["row", "field", "value", "原因", "reason"])
-            for r in report.rejected:
-                writer.writerow([r.row, r.field, r.value, r.reason, r.reason_en])
+        errors.write_bytes(
+            csv_bytes(
+                ["row", "field", "value", "原因", "reason"],
+                ([r.row, r.field, r.value, r.reason, r.reason_en] for r in report.rejected),
+            )
+        )
         console.print(f"rejected rows written to {errors}")
 
 

@@ -4,7 +4,7 @@ Layout of a standard directory::
 
     standard.yaml            version: <int>
     elements/<entity>.yaml   elements: {<name>: {label_zh, label_en, synonyms, type, ...}}
-    codelists/<name>.yaml    {label_zh, label_en, source, codes: [{code, zh, en, aliases}]}
+    codelists/<name>.yaml    {label_zh, label_en, source, codes: [{code, zh, en, short?, aliases}]}
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ _ELEMENT_KEYS = {
     "period",
 }
 _DERIVATION_KEYS = {"function", "inputs", "description_zh", "description_en", "filters"}
-_CODE_KEYS = {"code", "zh", "en", "aliases"}
+_CODE_KEYS = {"code", "zh", "en", "short", "aliases"}
 _CODE_LIST_KEYS = {"label_zh", "label_en", "source", "codes"}
 
 
@@ -309,6 +309,7 @@ def _parse_code_list(path: Path, data: Any) -> CodeList:
                 label_zh=zh,
                 label_en=en,
                 aliases=_strings(path, name, entry.get("aliases"), "aliases"),
+                short_zh=_optional_str(path, f"{name}:{code}", entry, "short") or "",
             )
         )
     try:

@@ -41,6 +41,13 @@ class Code:
     label_zh: str
     label_en: str
     aliases: tuple[str, ...] = ()
+    # The short form the standard gives (GB/T 4762's 简称: 中共党员) or forms print (男 for 男性).
+    short_zh: str = ""
+
+    @property
+    def shown_zh(self) -> str:
+        """The label an answer shows a person: the short form where there is one."""
+        return self.short_zh or self.label_zh
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,7 +6,7 @@ sorted, no spaces, UTF-8) followed by the previous entry's seal, so altering, de
 reordering any entry breaks every seal after it, and nobody without the key can re-seal the chain.
 Entries are numbered 1, 2, 3 … by the chain head, which every append locks until its transaction
 ends: two writers never fork the chain, and entry numbers follow commit order (the change feed of
-hub.queries relies on that). A log cut at its end, or deleted whole, is caught by the signed
+hub.reads relies on that). A log cut at its end, or deleted whole, is caught by the signed
 checkpoints of hub.audit.checkpoints, kept outside the database.
 """
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -10,6 +8,7 @@ from fastapi.responses import Response
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import error_responses
+from hub.kit.csvfile import csv_bytes
 from hub.records.auth import Curator
 from hub.records.errors import BatchNotFound
 from hub.records.files import entity_headers, read_upload
@@ -77,13 +76,12 @@ def batch_errors(batch_id: int, session: SessionDep, _: Curator) -> Response:
     batch = session.get(IngestBatch, batch_id)
     if batch is None:
         raise BatchNotFound(f"导入批次 {batch_id} 不存在", f"batch {batch_id} not found")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["行号 row", "字段 field", "值 value", "原因", "reason"])
-    for r in batch.rejected_rows:
-        writer.writerow([r["row"], r["field"], r["value"], r["reason"], r["reason_en"]])
+    content = csv_bytes(
+        ["行号 row", "字段 field", "值 value", "原因", "reason"],
+        ([r["row"], r["field"], r["value"], r["reason"], r["reason_en"]] for r in batch.rejected_rows),
+    )
     return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        content,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}-errors.csv"'},
     )

@@ -11,7 +11,6 @@ from starlette.datastructures import UploadFile
 
 from hub.access.repository import PrincipalRepository
 from hub.access.roles import Role
-from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
@@ -244,13 +243,15 @@ def _field_out(context: _Context, code: str) -> TaskFieldOut:
     )
 
 
-def _task_out(context: _Context, task: Task, school_name: str | None, *, with_rows: bool) -> TaskOut:
+def _task_out(
+    context: _Context, task: Task, school_name: str | None, *, shown: list[service.PrefilledRow] | None
+) -> TaskOut:
     request = context.request(task.request_id)
     rows = None
-    if with_rows:
+    if shown is not None:
         rows = [
             TaskRowOut(reference=r.reference, name=r.name, id_number_last4=r.id_number_last4, values=r.values)
-            for r in service.prefilled_rows(context.session, task, context.std)
+            for r in shown
         ]
     return TaskOut(
         id=task.id,
@@ -318,11 +319,17 @@ def list_tasks(
     context = _Context(session)
     names = PublicationRepository(session).school_names(t.school_code for t in tasks)
     rows = with_rows if with_rows is not None else principal.role is Role.SCHOOL
-    out = [_task_out(context, t, names.get(t.school_code), with_rows=rows) for t in tasks]
-    for task, shown in zip(tasks, out, strict=True):
-        if shown.rows:
-            audit.record_task_read(session, principal, task, rows=len(shown.rows))
-    return out
+    return [
+        _task_out(
+            context,
+            t,
+            names.get(t.school_code),
+            shown=service.read_prefilled(session, principal, t, context.std, skip_empty=True)
+            if rows
+            else None,
+        )
+        for t in tasks
+    ]
 
 
 @router.get(
@@ -335,9 +342,9 @@ def get_task(task_id: int, session: SessionDep, principal: PrincipalDep) -> Task
     """One task with its fields and prefilled rows (404 for another school's task)."""
     task = service.task_for(session, principal, task_id, now=utcnow())
     names = PublicationRepository(session).school_names([task.school_code])
-    out = _task_out(_Context(session), task, names.get(task.school_code), with_rows=True)
-    audit.record_task_read(session, principal, task, rows=len(out.rows or []))
-    return out
+    context = _Context(session)
+    shown = service.read_prefilled(session, principal, task, context.std)
+    return _task_out(context, task, names.get(task.school_code), shown=shown)
 
 
 @router.get(
@@ -366,11 +373,10 @@ def task_template(task_id: int, session: SessionDep, principal: PrincipalDep) ->
         std=context.std,
         entity=task.entity,
         elements=service.task_elements(context.std, task),
-        rows=(rows := list(service.prefilled_rows(session, task, context.std))),
+        rows=service.read_prefilled(session, principal, task, context.std),
         notes=notes,
         stamp=service.template_stamp(task, utcnow()),
     )
-    audit.record_task_read(session, principal, task, rows=len(rows))
     return Response(
         content,
         media_type=XLSX,
@@ -478,4 +484,4 @@ def complete_task(
     reason = payload.reason if payload is not None else None
     task = service.mark_done(session, principal, task_id, reason=reason, now=utcnow())
     names = PublicationRepository(session).school_names([task.school_code])
-    return _task_out(_Context(session), task, names.get(task.school_code), with_rows=False)
+    return _task_out(_Context(session), task, names.get(task.school_code), shown=None)

@@ -25,6 +25,7 @@ import schemas
 from hub.access.masking import mask
 from hub.access.models import Principal
 from hub.access.roles import Role
+from hub.audit import service as audit
 from hub.config import Settings
 from hub.db import utcnow
 from hub.holidays.service import work_calendar
@@ -405,6 +406,18 @@ def prefilled_rows(session: Session, task: Task, std: schemas.Standard) -> Itera
             id_number_last4=f"{'*' * 14}{id_number[-4:]}" if id_number else None,
             values={e.code: display_value(e, row.get(e.name)) for e in elements},
         )
+
+
+def read_prefilled(
+    session: Session, principal: Principal, task: Task, std: schemas.Standard, *, skip_empty: bool = False
+) -> list[PrefilledRow]:
+    """The task's prefilled rows as shown to `principal` (its school or the bureau), on the audit log:
+    showing them is a read of the school's records, whichever page or endpoint shows them.
+    `skip_empty` leaves a task without rows off the log (a list of tasks shows no record of it)."""
+    rows = list(prefilled_rows(session, task, std))
+    if rows or not skip_empty:
+        audit.record_task_read(session, principal, task, rows=len(rows))
+    return rows
 
 
 # --- submissions ----------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_audit_by_school_school_at", ["school_code", "at"], unique=False)
         batch_op.create_index("ix_audit_by_school_entry_id", ["entry_id"], unique=False)
 
-    # The change feed of hub.queries reads history batch by batch, in the order the batches committed.
+    # The change feed of hub.reads reads history batch by batch, in the order the batches committed.
     op.create_index("ix_record_history_batch", "record_history", ["batch_id", "id"], unique=False)
 
 

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
-from hub.audit import service as audit
 from hub.config import Settings
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, writes
@@ -96,14 +95,13 @@ def _fill_page(
     std = current_standard(session)
     elements = tasks.task_elements(std, task)
     rows = []
-    for row in tasks.prefilled_rows(session, task, std):
+    # Showing the prefilled rows is a read of the school's records: the service puts it on the audit log.
+    for row in tasks.read_prefilled(session, principal, task, std):
         values = {e.code: _shown(e, row.values.get(e.code)) for e in elements}
         values.update((typed or {}).get(row.reference, {}))
         rows.append(
             {"reference": row.reference, "name": row.name, "id_hint": row.id_number_last4, "values": values}
         )
-    # Showing the prefilled rows is a read of the school's records, as GET /api/v1/tasks/{id} records it.
-    audit.record_task_read(session, principal, task, rows=len(rows))
     return render(
         request,
         "task_fill.html",
@@ -303,11 +301,10 @@ def task_template(task_id: int, session: SessionDep, principal: School) -> Respo
         std=std,
         entity=task.entity,
         elements=tasks.task_elements(std, task),
-        rows=(rows := list(tasks.prefilled_rows(session, task, std))),
+        rows=tasks.read_prefilled(session, principal, task, std),
         notes=notes,
         stamp=tasks.template_stamp(task, utcnow()),
     )
-    audit.record_task_read(session, principal, task, rows=len(rows))
     return Response(
         content,
         media_type=XLSX,

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub.queries.suppression import Cell, suppress
+from hub.reads.suppression import Cell, suppress
 
 K = 5
 

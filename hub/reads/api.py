@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal
@@ -14,8 +12,9 @@ from hub.audit.service import actor_ref
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
-from hub.queries import service
-from hub.queries.payloads import AggregateOut, ChangesPage, RowsPage
+from hub.kit.csvfile import csv_chunks
+from hub.reads import service
+from hub.reads.payloads import AggregateOut, ChangesPage, RowsPage
 from hub.records.models import KEY_COLUMNS
 
 router = APIRouter(prefix="/query", tags=["query"])
@@ -46,20 +45,6 @@ Where = Annotated[
 ]
 
 CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
-
-
-def _csv(header: list[str], batches: Iterator[Sequence[Sequence[Any]]]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for batch in batches:
-        writer.writerows(batch)
-        if buffer.tell() > 1 << 16:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
 
 
 @router.get(
@@ -152,7 +137,7 @@ def query_rows(
                 )
 
     return StreamingResponse(
-        _csv(header, batches()),
+        csv_chunks(header, batches()),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{entity}-rows.csv"'},
     )

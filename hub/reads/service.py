@@ -44,7 +44,7 @@ from hub.access.models import Grant, Principal
 from hub.access.scope import in_codes, school_condition
 from hub.access.service import element_codes, usable_grant
 from hub.audit import service as audit
-from hub.queries.errors import (
+from hub.reads.errors import (
     AggregateOnMasked,
     CursorInvalid,
     FilterMalformed,
@@ -59,8 +59,8 @@ from hub.queries.errors import (
     MeasureNotNumeric,
     TooManyGroupKeys,
 )
-from hub.queries.repository import QueryRepository, years_since
-from hub.queries.suppression import Cell, suppress
+from hub.reads.repository import QueryRepository, years_since
+from hub.reads.suppression import Cell, suppress
 from hub.records.derive import deriver
 from hub.records.models import (
     ENTITY_TABLES,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.config import Settings
 from hub.demo.city import City
-from hub.queries import service
+from hub.reads import service
 from tests.hub.access.factories import create_grant
 from tests.hub.factories import create_city, create_principal
 
