@@ -185,6 +185,19 @@ class UnsupportedFormatError(FileReadError):
         )
 
 
+class TooManyRowsError(FileReadError):
+    """The file holds more rows than the caller takes (``max_rows``); reading stopped there."""
+
+    def __init__(self, *, filename: str | None, max_rows: int) -> None:
+        self.max_rows = max_rows
+        super().__init__(
+            filename=filename,
+            message_zh=f"{_name_zh(filename)}超过 {max_rows} 行（含空行），请删除多余的空行或拆分成几个文件",
+            message_en=f"{_name_en(filename)} has more than {max_rows} rows (blank ones included): "
+            "delete the blank rows or split it into several files",
+        )
+
+
 class SheetNotFoundError(FileReadError, LookupError):
     """The workbook has no sheet of the requested name; ``available`` lists the ones it has."""
 
@@ -216,13 +229,16 @@ def read_table(
     filename: str | None = None,
     sheet: str | None = None,
     expected_headers: Iterable[str] = (),
+    max_rows: int | None = None,
 ) -> RawTable:
     """Read a CSV or XLSX file (a path or its bytes) into a :class:`RawTable` of text cells.
 
     The format comes from the content (an XLSX is a ZIP archive), else from ``filename``'s suffix.
     ``sheet`` picks an XLSX sheet by name (default: the first). ``expected_headers`` (labels the
     caller knows, e.g. the standard's labels and synonyms) help find the header row under title
-    rows. Raises a :class:`FileReadError` subclass naming the file and what is wrong.
+    rows. ``max_rows`` bounds the rows read, header and blank rows included (:class:`TooManyRowsError`
+    past it): an XLSX can declare a million empty rows in a few megabytes. Raises a
+    :class:`FileReadError` subclass naming the file and what is wrong.
     """
     if isinstance(source, Path):
         filename = filename or source.name
@@ -232,8 +248,12 @@ def read_table(
     file_format = _detect_format(data, filename)
     expected = tuple(expected_headers)
     if file_format == "xlsx":
-        return _read_xlsx(data, filename=filename, sheet=sheet, expected=expected)
-    return _read_csv(data, filename=filename, expected=expected)
+        return _read_xlsx(data, filename=filename, sheet=sheet, expected=expected, max_rows=max_rows)
+    table = _read_csv(data, filename=filename, expected=expected)
+    last_row = int(table.frame.index.max()) if len(table.frame) else table.header_row
+    if max_rows is not None and last_row > max_rows:
+        raise TooManyRowsError(filename=filename, max_rows=max_rows)
+    return table
 
 
 def iter_folder(
@@ -480,7 +500,7 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_xlsx(
-    data: bytes, *, filename: str | None, sheet: str | None, expected: tuple[str, ...]
+    data: bytes, *, filename: str | None, sheet: str | None, expected: tuple[str, ...], max_rows: int | None
 ) -> RawTable:
     precision_losses: list[tuple[int, int]] = []
     try:
@@ -502,6 +522,8 @@ def _read_xlsx(
         # Some writers record a wrong sheet size; read what is really there.
         worksheet.reset_dimensions()
         rows = _xlsx_rows(worksheet, precision_losses)
+        if max_rows is not None:
+            rows = _at_most(rows, max_rows, filename)
         head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
         header_index = _find_header_row(head, expected)
         if header_index is None:
@@ -534,6 +556,13 @@ def _broken_workbook(filename: str | None, error: Exception) -> UnreadableFileEr
         problem_en="the Excel workbook is damaged or incomplete; open it in Excel and save it again as .xlsx",
         detail=f"{type(error).__name__}: {error}",
     )
+
+
+def _at_most(rows: Iterator[list[str]], max_rows: int, filename: str | None) -> Iterator[list[str]]:
+    for count, row in enumerate(rows, start=1):
+        if count > max_rows:
+            raise TooManyRowsError(filename=filename, max_rows=max_rows)
+        yield row
 
 
 def _xlsx_rows(worksheet: Any, precision_losses: list[tuple[int, int]]) -> Iterator[list[str]]:

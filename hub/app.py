@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from hub.access.service import ensure_bootstrap_admin
 from hub.config import Settings, get_settings
 from hub.db import begin_write, engine_for, session_factory
-from hub.errors import ServiceBusy, install_error_handlers
+from hub.errors import BodyTooLarge, ServiceBusy, install_error_handlers
 from hub.kit.admission import Admission
 from hub.kit.discovery import domain_modules
+from hub.kit.guards import BodyLimit, SecurityHeaders
 
 
 def create_app(settings: Settings | None = None, factory: sessionmaker[Session] | None = None) -> FastAPI:
@@ -59,6 +60,13 @@ def create_app(settings: Settings | None = None, factory: sessionmaker[Session] 
         busy_body=ServiceBusy().body(),
         exempt=frozenset({"/health"}),
     )
+    app.add_middleware(
+        BodyLimit,
+        json_bytes=settings.max_json_bytes,
+        upload_bytes=settings.max_upload_bytes,
+        body_of=lambda limit, kind: BodyTooLarge(limit, kind).body(),
+    )
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=16, ge=1)
     # How long a request beyond db_pool_size waits for its turn before a 503 with Retry-After.
     admission_wait_seconds: float = Field(default=10.0, gt=0)
+    # Largest JSON body and largest other body (an uploaded CSV/XLSX) a request may carry: 413 past them.
+    max_json_bytes: int = Field(default=5_000_000, ge=1024)
+    max_upload_bytes: int = Field(default=50_000_000, ge=1024)
+    # Most data rows one uploaded file may hold (a task submission or an import through the API).
+    max_upload_rows: int = Field(default=200_000, ge=1)
     # Server processes of `hub serve` (uvicorn workers); the scheduler runs in one of them only.
     workers: int = Field(default=1, ge=1)
     # The audit log's MAC keys by id (JSON object) and the id that seals new entries; empty: one key

@@ -104,6 +104,24 @@ class ServiceBusy(HubError):
         super().__init__("服务繁忙，请稍后重试", "the service is busy, retry shortly")
 
 
+class TooLarge(HubError):
+    status_code = 413
+    error = "too_large"
+
+
+class BodyTooLarge(TooLarge):
+    """A request body over its configured limit (HUB_MAX_JSON_BYTES, HUB_MAX_UPLOAD_BYTES)."""
+
+    def __init__(self, limit: int, kind: str) -> None:
+        megabytes = f"{limit / 1_000_000:g} MB"
+        what_zh, what_en = ("JSON 请求体", "a JSON body") if kind == "json" else ("上传的文件", "an upload")
+        super().__init__(
+            f"{what_zh}超过上限 {megabytes}，请拆分后再提交",
+            f"{what_en} is over the limit of {megabytes}: split it and send the parts",
+            detail={"limit_bytes": limit, "kind": kind},
+        )
+
+
 class TokenRequired(NotAuthenticated):
     """No bearer token came with the call."""
 

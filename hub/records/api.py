@@ -36,7 +36,7 @@ def import_result(report: IngestReport) -> ImportResult:
     )
 
 
-@router.post("/{entity}/import", response_model=ImportResult, responses=error_responses(401, 403, 422))
+@router.post("/{entity}/import", response_model=ImportResult, responses=error_responses(401, 403, 413, 422))
 def import_file(
     entity: Literal["teachers", "schools"],
     session: SessionDep,
@@ -52,6 +52,7 @@ def import_file(
         filename=file.filename,
         sheet=sheet,
         expected_headers=entity_headers(std, entity.removesuffix("s")),
+        max_rows=settings.max_upload_rows,
     )
     report = ingest_frame(
         session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.errors import Invalid, NotFound
+from hub.errors import Invalid, NotFound, TooLarge
 
 
 class SchoolNotFound(NotFound):
@@ -23,6 +23,10 @@ class RequiredColumnsMissing(Invalid):
 
 class FileUnreadable(Invalid):
     """An uploaded file could not be read as CSV or XLSX."""
+
+
+class UploadTooManyRows(TooLarge):
+    """An uploaded file holds more rows than HUB_MAX_UPLOAD_ROWS; `detail.max_rows` says how many."""
 
 
 class FileEmpty(Invalid):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 import schemas
-from connectors.files import read_table
+from connectors.files import TooManyRowsError, read_table
 from hub.errors import halves
-from hub.records.errors import FileUnreadable
+from hub.records.errors import FileUnreadable, UploadTooManyRows
 
 
 def read_upload(
@@ -20,16 +20,21 @@ def read_upload(
     filename: str | None = None,
     sheet: str | None = None,
     expected_headers: Iterable[str] = (),
+    max_rows: int | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """The file as a frame of strings (index = row numbers as a person sees them) and its SHA-256.
 
     `expected_headers` (the standard's labels for the entity) lets the reader find the header row
-    under title rows reliably.
+    under title rows reliably. `max_rows` bounds an upload through the API or the web (413 past it).
     """
     raw = content.read_bytes() if isinstance(content, Path) else content
     name = filename or (content.name if isinstance(content, Path) else None)
     try:
-        table = read_table(raw, filename=name, sheet=sheet, expected_headers=expected_headers)
+        table = read_table(
+            raw, filename=name, sheet=sheet, expected_headers=expected_headers, max_rows=max_rows
+        )
+    except TooManyRowsError as exc:
+        raise UploadTooManyRows(*halves(exc), detail={"file": name, "max_rows": exc.max_rows}) from exc
     except ValueError as exc:
         raise FileUnreadable(*halves(exc), detail={"file": name}) from exc
     return table.frame, hashlib.sha256(raw).hexdigest()

@@ -440,7 +440,7 @@ _SUBMISSION_BODY: dict[str, Any] = {
 @router.post(
     "/tasks/{task_id}/submission",
     response_model=SubmissionOut,
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 413, 422),
     openapi_extra=_SUBMISSION_BODY,
 )
 def submit(

@@ -466,7 +466,9 @@ def read_stamp(content: bytes) -> tuple[int, datetime] | None:
     return int(match.group(1)), made
 
 
-def _read(submission: SubmissionInput, std: schemas.Standard, entity: str) -> tuple[pd.DataFrame, str | None]:
+def _read(
+    submission: SubmissionInput, std: schemas.Standard, entity: str, *, max_rows: int
+) -> tuple[pd.DataFrame, str | None]:
     if submission.frame is not None:
         return submission.frame, submission.sha256
     assert submission.content is not None
@@ -478,7 +480,9 @@ def _read(submission: SubmissionInput, std: schemas.Standard, entity: str) -> tu
         SCHOOL_NAME_HEADER,
         *entity_headers(std, entity),
     ]
-    return read_upload(submission.content, filename=submission.filename, expected_headers=expected)
+    return read_upload(
+        submission.content, filename=submission.filename, expected_headers=expected, max_rows=max_rows
+    )
 
 
 def json_input(rows: list[dict[str, Any]]) -> SubmissionInput:
@@ -560,7 +564,7 @@ def submit(
         )
     std = current_standard(session)
     elements = task_elements(std, task)
-    frame, sha256 = _read(submission, std, task.entity)
+    frame, sha256 = _read(submission, std, task.entity, max_rows=settings.max_upload_rows)
     frame = frame.astype("str").fillna("")
     frame = frame[(frame.apply(lambda c: c.str.strip()) != "").any(axis=1)]
     if frame.empty:

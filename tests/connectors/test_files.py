@@ -18,6 +18,7 @@ from connectors.files import (
     EmptyFileError,
     FileReadError,
     SheetNotFoundError,
+    TooManyRowsError,
     UnreadableFileError,
     UnsupportedFormatError,
     iter_folder,
@@ -414,3 +415,21 @@ def test_any_written_csv_reads_back_cell_for_cell(
     assert table.headers == tuple(headers)
     assert list(table.frame.index) == [number for number, _ in expected]
     assert _records(table.frame) == [row for _, row in expected]
+
+
+# --- row limits ---------------------------------------------------------------------------------
+
+
+def test_a_workbook_over_max_rows_is_refused_once_the_limit_is_passed() -> None:
+    rows = [TEACHERS[0], *([["", "", "", ""]] * 50), TEACHERS[1]]
+    with pytest.raises(TooManyRowsError) as refused:
+        read_table(_xlsx_bytes(rows), filename="t.xlsx", max_rows=20)
+    assert refused.value.max_rows == 20
+    assert "20" in refused.value.message_zh and "t.xlsx" in refused.value.message_en
+
+
+def test_a_csv_over_max_rows_is_refused_and_one_at_the_limit_is_read() -> None:
+    body = _csv_bytes([TEACHERS[0], *[TEACHERS[1]] * 9])
+    assert len(read_table(body, filename="t.csv", max_rows=10).frame) == 9
+    with pytest.raises(TooManyRowsError):
+        read_table(body, filename="t.csv", max_rows=9)

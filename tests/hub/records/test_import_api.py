@@ -94,3 +94,28 @@ def test_departments_cannot_import(client: TestClient, admin_headers) -> None:  
         "/api/v1/records/teachers/import", headers=dept, files={"file": ("t.csv", b"a,b\n1,2\n", "text/csv")}
     )
     assert answer.status_code == 403
+
+
+def test_an_upload_declaring_more_rows_than_the_limit_is_refused_413_with_the_limit(
+    client: TestClient, admin_headers, session: Session, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    # An XLSX can declare a million empty rows in a few megabytes; reading stops at the limit.
+    settings.max_upload_rows = 100
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["任职学校", "姓名", "身份证号码"])
+    for row in range(2, 400):
+        sheet.cell(row=row, column=1).number_format = "@"  # formatted but empty, as such files are
+        sheet.cell(row=row, column=1, value="")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    answer = client.post(
+        "/api/v1/records/teachers/import",
+        headers=admin_headers,
+        files={"file": ("t.xlsx", buffer.getvalue(), "application/octet-stream")},
+    )
+    assert answer.status_code == 413, answer.text
+    body = answer.json()
+    assert body["code"] == "UploadTooManyRows"
+    assert body["detail"]["max_rows"] == 100
+    assert "100" in body["message"] and "空行" in body["message"]
