@@ -2,8 +2,10 @@
 
 Floors are the figures measured on 2026-12-03. The held-out part's first run (F1 0.795, P 0.933) was
 its only unseen one: its mistakes were then read (tests/dedup/data/real/README.md) and it became
-development data like dev/; its floors are now what the matcher reaches on it. The next held-out part is
-holdout2/, which nothing here reads. Raise the floors as the matcher improves; never lower them.
+development data like dev/; its floors are now what the matcher reaches on it. holdout2/ (41 new forms)
+had its one first run on main at de0c010 (16:25 UTC): F1 0.816, P 0.727, R 0.930 (tp 80, fp 30, fn 6,
+tn 564), derived 1/3, false derived 0; only those totals were read. Its floors are those figures until
+someone reads its mistakes, after which it is development data too. Raise floors; never lower them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from schemas import Standard, load_standard
 REAL = Path(__file__).parent / "data" / "real"
 
 # part: (F1, precision) floors, and the most false "derived" answers allowed
-FLOORS = {"dev": (0.84, 0.87, 0), "holdout": (0.93, 0.94, 0)}
+FLOORS = {"dev": (0.84, 0.87, 0), "holdout": (0.93, 0.94, 0), "holdout2": (0.81, 0.72, 0)}
 
 
 @pytest.fixture(scope="module")
