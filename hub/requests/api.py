@@ -20,9 +20,18 @@ from hub.kit.clock import local_today
 from hub.requests import service
 from hub.requests.auth import Lister, Requester, Statistics
 from hub.requests.models import DataRequest
-from hub.requests.payloads import BatchDecisionIn, DecisionIn, FieldOut, RequestIn, RequestOut, Violation
+from hub.requests.payloads import (
+    BatchDecisionIn,
+    DecisionIn,
+    FieldOut,
+    FieldPeriodOut,
+    RequestIn,
+    RequestOut,
+    Violation,
+)
 from hub.requests.repository import RequestRepository
 from hub.standard.service import current_standard
+from schemas.periods import parse_period
 
 router = APIRouter(prefix="/requests", tags=["requests"])
 
@@ -43,6 +52,24 @@ def _field_out(outcome: service.FieldOutcome) -> FieldOut:
         alternatives=[service._alternative(a) for a in m.alternatives],
         repeated_in_request=outcome.repeated,
         coverage=round(outcome.coverage, 4) if outcome.coverage is not None else None,
+        periods=[
+            _period_out(
+                key, held=key not in outcome.missing_periods, coverage=outcome.period_coverage.get(key)
+            )
+            for key in (outcome.periods.keys if outcome.periods else [])
+        ],
+        period_span=bool(outcome.periods and outcome.periods.span),
+    )
+
+
+def _period_out(key: str, *, held: bool, coverage: float | None = None) -> FieldPeriodOut:
+    period = parse_period(key)
+    return FieldPeriodOut(
+        period=key,
+        label=period.label_zh,
+        label_en=period.label_en,
+        held=held,
+        coverage=round(coverage, 4) if coverage is not None else None,
     )
 
 
@@ -74,6 +101,8 @@ def request_out(
                 conversion=f.conversion,
                 alternatives=f.alternatives or [],
                 repeated_in_request=f.repeated_in_request,
+                periods=[_period_out(k, held=k not in (f.missing_periods or [])) for k in f.periods or []],
+                period_span=f.period_span,
             )
             for f in request.fields
         ],

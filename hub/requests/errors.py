@@ -43,3 +43,11 @@ class RequestNotAnswered(Conflict):
 
 class NewElementSpecInvalid(Invalid):
     """The checks set for a new field's element do not fit together (range upside down, unknown code list …)."""
+
+
+class PeriodInvalid(Invalid):
+    """The request's `period` is no period (2025-13, 学年 2026-2024)."""
+
+
+class FieldPeriodInvalid(Invalid):
+    """A field's period cannot be answered: it does not exist, lies ahead for a flow, or names two."""

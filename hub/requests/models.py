@@ -71,5 +71,10 @@ class RequestField(Base):
     derived_from: Mapped[list[str]] = mapped_column(JSONType, default=list)
     alternatives: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     repeated_in_request: Mapped[bool] = mapped_column(default=False)
+    # An element counted per period: the period keys asked (2025, 2024-2025), those the store lacked
+    # when classified (a task collects exactly these), and whether 近N年 asks them as one figure.
+    periods: Mapped[list[str] | None] = mapped_column(JSONType)
+    missing_periods: Mapped[list[str] | None] = mapped_column(JSONType)
+    period_span: Mapped[bool] = mapped_column(default=False)
 
     request: Mapped[DataRequest] = relationship(back_populates="fields", lazy="raise")

@@ -78,6 +78,16 @@ class Violation(BaseModel):
     detail: dict[str, Any] | None = None
 
 
+class FieldPeriodOut(BaseModel):
+    """One period a field asks for, and whether the store holds it for the scope."""
+
+    period: str = Field(description="2025, 2024-2025 (学年) or 2024-2025-2 (its second term)")
+    label: str
+    label_en: str
+    held: bool
+    coverage: float | None = None
+
+
 class FieldOut(BaseModel):
     label: str
     status: Literal["available", "missing", "new", "derived"]
@@ -92,6 +102,10 @@ class FieldOut(BaseModel):
     alternatives: list[dict[str, Any]] = []
     repeated_in_request: bool = False
     coverage: float | None = Field(default=None, description="Share of records in scope holding a value")
+    periods: list[FieldPeriodOut] = Field(
+        default=[], description="For an element counted per period: the periods asked (empty: timeless)"
+    )
+    period_span: bool = Field(default=False, description="近N年: the periods are asked as one figure")
 
 
 class RequestOut(BaseModel):

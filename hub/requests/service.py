@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +27,7 @@ from hub.records.derive import deriver
 from hub.records.errors import SchoolsNotInStore
 from hub.records.models import SCHOOL_COLUMN, is_extra
 from hub.records.repository import RecordRepository, SchoolRepository
+from hub.requests import periods as periods_of
 from hub.requests import proposals, rules
 from hub.requests.auth import DECIDE, READ_DATA, SEE_ALL, SUBMIT
 from hub.requests.errors import (
@@ -44,6 +46,7 @@ from hub.requests.models import OPEN_STATUSES, DataRequest, RequestField
 from hub.requests.payloads import DecisionIn, ElementSpecIn, FieldIn, RequestIn, Violation
 from hub.requests.repository import RequestRepository
 from hub.standard.service import add_elements, current_standard, learn_synonym, learned_synonyms
+from schemas.periods import Period
 
 # One matcher per standard version, with the learned synonyms it already knows (building the index is
 # the costly part; learning a label on top of it is cheap).
@@ -78,6 +81,10 @@ class FieldOutcome:
     match: dedup.Match
     coverage: float | None = None
     repeated: bool = False
+    # For a periodic element: the periods asked, and those the store lacks for the scope.
+    periods: periods_of.FieldPeriods | None = None
+    missing_periods: list[str] = dataclasses.field(default_factory=list)
+    period_coverage: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(kw_only=True)
@@ -128,6 +135,27 @@ def coverage_of(
     return out
 
 
+def period_coverage_of(
+    session: Session,
+    std: schemas.Standard,
+    entity: str,
+    wanted: Mapping[str, Sequence[Period]],
+    schools: list[str] | None,
+    *,
+    today: date,
+    current: Mapping[str, float],
+) -> dict[str, dict[str, float]]:
+    """Per periodic element and period key: the share of the scope's records holding a value for that
+    period. The store holds today's values as those of the current period; other periods are not held."""
+    out: dict[str, dict[str, float]] = {}
+    for code, periods in wanted.items():
+        element = std.element(code)
+        assert element.period is not None
+        now = schemas.period_containing(element.period.kind, today)
+        out[code] = {p.key: (current.get(code, 0.0) if p == now else 0.0) for p in periods}
+    return out
+
+
 def _norm(label: str) -> str:
     return dedup.normalise(label)
 
@@ -136,35 +164,63 @@ def classify(session: Session, settings: Settings, payload: RequestIn, *, today:
     """Classify every field, find an open request this one repeats, and check the rules. Stores nothing."""
     std = current_standard(session)
     schools = _scope(session, payload.schools)
+    asked_period = periods_of.request_period(payload.period)
     matcher = matcher_for(session)
-    matches = [
-        matcher.match(
-            f.label, entity=payload.entity, type=f.type, description=f.description, samples=f.samples
-        )
-        for f in payload.fields
-    ]
+    matches = [periods_of.match_field(matcher, std, payload.entity, f) for f in payload.fields]
     elements = [std.element(m.element) if m.element else None for m in matches]
     elements = [e if e is not None and e.entity == payload.entity else None for e in elements]
+    asked = [
+        periods_of.field_periods(f.label, e, asked_period, today=today) if e is not None else None
+        for f, e in zip(payload.fields, elements, strict=True)
+    ]
     coverage = coverage_of(session, std, payload.entity, [e for e in elements if e], schools)
+    wanted: dict[str, set[Period]] = {}
+    for e, p in zip(elements, asked, strict=True):
+        if e is not None and p is not None:
+            wanted.setdefault(e.code, set()).update(p.periods)
+    by_period = period_coverage_of(
+        session,
+        std,
+        payload.entity,
+        {code: sorted(periods) for code, periods in wanted.items()},
+        schools,
+        today=today,
+        current=coverage,
+    )
     seen: dict[str, int] = {}
     outcomes: list[FieldOutcome] = []
-    for f, m, e in zip(payload.fields, matches, elements, strict=True):
+    for f, m, e, p in zip(payload.fields, matches, elements, asked, strict=True):
+        missing_periods: list[str] = []
+        covered = coverage.get(e.code) if e else None
         if e is None:
             status = "new"
         elif e.derivation is not None:
             status = "derived"
+        elif p is not None:
+            status, missing_periods = periods_of.status_for(
+                e, p, by_period.get(e.code, {}), settings.available_coverage
+            )
+            covered = periods_of.lowest(by_period.get(e.code, {}), p.keys)
         elif coverage.get(e.code, 0.0) >= settings.available_coverage:
             status = "available"
         else:
             status = "missing"
         outcome = FieldOutcome(
-            field=f, status=status, element=e, match=m, coverage=coverage.get(e.code) if e else None
+            field=f,
+            status=status,
+            element=e,
+            match=m,
+            coverage=covered,
+            periods=p,
+            missing_periods=missing_periods,
+            period_coverage={k: by_period.get(e.code, {}).get(k, 0.0) for k in p.keys} if e and p else {},
         )
         if e is not None:
-            if e.code in seen:
+            key = e.code if p is None else f"{e.code}@{','.join(p.keys)}"
+            if key in seen:
                 outcome.repeated = True
-                outcomes[seen[e.code]].repeated = True
-            seen.setdefault(e.code, len(outcomes))
+                outcomes[seen[key]].repeated = True
+            seen.setdefault(key, len(outcomes))
         outcomes.append(outcome)
 
     # 不予共享: never released, so never collected for a department either.
@@ -302,6 +358,9 @@ def submit(
             derived_from=list(o.match.derived_from),
             alternatives=[_alternative(a) for a in o.match.alternatives],
             repeated_in_request=o.repeated,
+            periods=o.periods.keys if o.periods else None,
+            missing_periods=o.missing_periods or None,
+            period_span=bool(o.periods and o.periods.span),
         )
         for i, o in enumerate(result.fields)
     ]
