@@ -290,6 +290,41 @@ class _Replay:
             )
 
 
+def devset_files(path: str | Path) -> tuple[Path, ...]:
+    """A dev-set file, or every ``*.yaml`` file directly in a directory (sorted; subdirectories are not
+    read, so a corpus's parts are scored one at a time)."""
+    root = Path(path)
+    if root.is_dir():
+        return tuple(sorted(p for p in root.glob("*.yaml") if p.is_file()))
+    return (root,)
+
+
+def combine(scores: Sequence[tuple[str, Score]]) -> Score:
+    """The totals of several dev sets scored apart, with each mistake prefixed by its file."""
+    tp = sum(s.tp for _, s in scores)
+    fp = sum(s.fp for _, s in scores)
+    fn = sum(s.fn for _, s in scores)
+    derived_tp = sum(s.derived_tp for _, s in scores)
+    derived_fn = sum(s.derived_fn for _, s in scores)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        derived_recall=derived_tp / (derived_tp + derived_fn) if derived_tp + derived_fn else 0.0,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        tn=sum(s.tn for _, s in scores),
+        derived_tp=derived_tp,
+        derived_fn=derived_fn,
+        derived_false=sum(s.derived_false for _, s in scores),
+        mistakes=tuple(f"{name}: {m}" for name, s in scores for m in s.mistakes),
+    )
+
+
 def score_labels(path: str | Path, standard: Standard) -> Score:
     """Score a table of labels (``{entity: [[label, element or null], ...]}``, as in tests/dedup/data).
 
@@ -339,15 +374,28 @@ def score_labels(path: str | Path, standard: Standard) -> Score:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m dedup.devset FILE`` (a dev set) or ``--labels FILE`` (a label table): figures, mistakes."""
+    """``python -m dedup.devset FILE|DIR`` (a dev set, or every dev set in a directory: per file and in
+    total) or ``--labels FILE`` (a label table): figures, mistakes."""
     args = list(sys.argv[1:] if argv is None else argv)
     labels = args[:1] == ["--labels"]
     if labels:
         args = args[1:]
     if len(args) != 1:
-        print("usage: python -m dedup.devset [--labels] FILE", file=sys.stderr)
+        print("usage: python -m dedup.devset [--labels] FILE|DIR", file=sys.stderr)
         return 2
-    score = (score_labels if labels else score_devset)(args[0], load_standard())
+    standard = load_standard()
+    files = devset_files(args[0])
+    if not files:
+        print(f"no *.yaml file in {args[0]}", file=sys.stderr)
+        return 2
+    scorer = score_labels if labels else score_devset
+    if len(files) == 1 and not Path(args[0]).is_dir():
+        score = scorer(files[0], standard)
+    else:
+        scores = [(path.name, scorer(path, standard)) for path in files]
+        for name, each in scores:
+            print(f"{name}: {each.summary()}")
+        score = combine(scores)
     for mistake in score.mistakes:
         print(mistake)
     print(score.summary())

@@ -470,6 +470,13 @@ _NOT_ROLES: Final = frozenset(
         "会员",
         "党员",
         "团员",
+        # verb + 人 that names no person: 用人形式, 育人工作
+        "用人",
+        "招人",
+        "育人",
+        "树人",
+        "为人",
+        "做人",
     }
 )
 
@@ -746,7 +753,7 @@ _TERM_GROUPS: dict[str, tuple[str, ...]] = {
         "faculty",
         "faculty and staff",
     ),
-    "专任教师": ("专任教师", "full time teacher", "full time teachers"),
+    "专任教师": ("专任教师", "专职教师", "full time teacher", "full time teachers"),
     "学生": ("学生", "students", "student", "pupils", "pupil"),
     "班主任": (
         "班主任",
@@ -971,7 +978,21 @@ CHINESE_SCRIPT_WORDS: Final = frozenset(
 
 # Notes that ask for another way of writing a datum, which is another datum (姓名（拼音）).
 REWRITING_NOTES: Final = frozenset(
-    {"拼音", "汉语拼音", "英文", "英语", "外文", "简称", "缩写", "大写", "繁体", "曾用", "pinyin", "english"}
+    {
+        "拼音",
+        "汉语拼音",
+        "英文",
+        "英语",
+        "外文",
+        "简称",
+        "缩写",
+        "大写",
+        "繁体",
+        "曾用",
+        "使用面积",  # of a room, not its floor area (建筑面积)
+        "pinyin",
+        "english",
+    }
 )
 
 # What forms ask about a person; a member of the school (学生, 教师) followed by anything else is a

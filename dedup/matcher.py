@@ -259,6 +259,7 @@ class Matcher:
         for element in standard.elements:
             for form in self._forms(element):
                 self._add(form)
+        self._per_student = _per_student_elements(standard)
 
     def with_synonyms(self, synonyms: Mapping[str, Iterable[str]]) -> Matcher:
         """A new matcher that also knows these approved labels, ``{element_code: [label, ...]}``.
@@ -282,6 +283,7 @@ class Matcher:
         # The vocabulary is the standard's: approved labels do not change how other labels split.
         clone._segmenter = self._segmenter
         clone._elements = self._elements
+        clone._per_student = self._per_student
         clone._indexes = {entity: index.copy() for entity, index in self._indexes.items()}
         for code, labels in additions.items():
             element = self._elements[code]
@@ -332,6 +334,8 @@ class Matcher:
         subject, tokens = parsed.subject, parsed.tokens
         index.key.add((subject, tokens), form)
         index.bag.add((subject, _bag(tokens)), form)
+        if tokens[:1] == ("生均",):
+            return  # a label without 生均 never asks for the per-student figure
         for dropped in range(1, len(tokens)):
             index.suffix.add((subject, tokens[dropped:]), (form, dropped))
         if len(tokens) >= 2 and tokens[-1] in lexicon.REPRESENTATION_TOKENS:
@@ -368,7 +372,15 @@ class Matcher:
         if not parsed.text:
             return _none(label, parsed.subject, "标签为空", "the label is empty")
         context = _Context(type=type, description=description, samples=tuple(samples or ()))
+        if entity == "teacher" and parsed.own:
+            predicate = self._age_predicate(label, parsed)
+            if predicate is not None:
+                return predicate
         found = self._match_parsed(label, parsed, context)
+        if entity == "school" and found.kind != "derived":
+            ratio = self._per_student_match(label, section, context)
+            if ratio is not None:
+                return ratio
         if parsed.record is not None and found.element is not None:
             # 主要工作经历/单位: the employer of one past post, not the teacher's current employer.
             return _none(
@@ -388,6 +400,63 @@ class Matcher:
                 )[:3],
             )
         return found
+
+    def _age_predicate(self, label: str, parsed: ParsedLabel) -> Match | None:
+        """是否35周岁及以下, 年龄在40岁以上: a comparison of the age, which is derived from the birth date."""
+        match = _AGE_PREDICATE_RE.match(split_brackets(parsed.text)[0])
+        age = self._elements.get("teacher.age")
+        if match is None or age is None or age.derivation is None:
+            return None
+        years, side = match.group(1), match.group(2)
+        return Match(
+            label=label,
+            element=age.code,
+            confidence=_SCORE_REPRESENTATION,
+            kind="derived",
+            explanation_zh=f"比较年龄与 {years} 岁（{side}）；年龄由 {', '.join(age.derivation.inputs)} 计算",
+            explanation_en=(
+                f"compares the age with {years} ({side}); the age is derived from {', '.join(age.derivation.inputs)}"
+            ),
+            subject=parsed.subject,
+            derived_from=age.derivation.inputs,
+        )
+
+    def _per_student_match(
+        self, label: str, section: str | Sequence[str] | None, context: _Context
+    ) -> Match | None:
+        """生均X, 每生X, X（生均）: the standard's X ÷ 在校学生数, when X is a quantity the standard holds.
+
+        None when the label is no per-student figure; a new datum when it is one of something the standard
+        does not hold (生均保育教育收入), never X itself.
+        """
+        rest = _without_per_student(normalise(label))
+        if rest is None:
+            return None
+        quantity = self.match(rest, entity="school", section=section, type=None, samples=context.samples)
+        element = self._per_student.get(quantity.element or "")
+        if element is None or quantity.kind == "derived":
+            return _none(
+                label,
+                quantity.subject,
+                f"生均数据，但“{rest}”不是标准中可除以在校学生数的数量",
+                f"a per-student figure of {rest}, which is no quantity of the standard to divide by the students",
+                alternatives=quantity.alternatives if quantity.element is None else (),
+            )
+        assert element.derivation is not None
+        return Match(
+            label=label,
+            element=element.code,
+            confidence=quantity.confidence,
+            kind="derived",
+            explanation_zh=f"生均数据：{quantity.explanation_zh}；可由 {element.derivation.inputs[0]} 除以在校学生数计算",
+            explanation_en=(
+                f"a per-student figure: {quantity.explanation_en}; derived as"
+                f" {element.derivation.inputs[0]} divided by school.student_count"
+            ),
+            subject=quantity.subject,
+            conversion=quantity.conversion,
+            derived_from=element.derivation.inputs,
+        )
 
     def match_many(self, fields: Sequence[str | Field], entity: str) -> MatchReport:
         """Match every field of a request and report the elements that several fields ask for."""
@@ -525,6 +594,8 @@ class Matcher:
             and tokens[-1] != "数"
         ):
             keys.append((*tokens, "数"))  # 多媒体教室（间）: a unit of things counted makes a count
+        if unit is not None and lexicon.UNITS[unit][0] == "area" and tokens and tokens[-1] != "面积":
+            keys.append((*tokens, "面积"))  # 用地（m2）: a unit of area makes an area
         forms = [form for key in keys for form in index.key.get((subject, key))]
         for form in forms:
             if form.main == main:
@@ -653,8 +724,13 @@ class Matcher:
                 break
             form = forms_by_id[form_id]
             other = form.parsed.tokens
-            if not other or other[-1] != tokens[-1] or set(other) < set(tokens):
-                continue  # another head, or the element's words plus more: a narrower datum
+            if (
+                not other
+                or other[-1] != tokens[-1]
+                or set(other) < set(tokens)
+                or form.joined.replace(" ", "") in text.replace(" ", "")
+            ):
+                continue  # another head, or the element's words plus more (中高级职称 holds 高级职称): a narrower datum
             ratio = fuzz.ratio(text, form.joined) / 100.0
             if ratio >= 0.9:
                 score = _SCORE_FUZZY_BASE + 0.2 * ratio
@@ -1256,6 +1332,39 @@ def _dedupe(alternatives: Iterable[Alternative]) -> list[Alternative]:
         if alternative.element not in seen:
             seen.add(alternative.element)
             out.append(alternative)
+    return out
+
+
+_AGE_PREDICATE_RE: Final = re.compile(
+    r"^(?:是否|是不是)?(?:年龄|年满)?(?:在|为|满)?(\d{2})(?:周岁|岁)(及以下|以下|以内|及以上|以上)$"
+)
+_PER_STUDENT_PREFIX_RE: Final = re.compile(r"^(?:生均|每生|学生人均|人均|平均每生)")
+_PER_STUDENT_NOTE_RE: Final = re.compile(r"\((?:生均|人均|每生)\)")
+
+
+def _without_per_student(text: str) -> str | None:
+    """The quantity of a per-student label (生均图书（册） → 图书（册）), or None for no such label."""
+    if _PER_STUDENT_NOTE_RE.search(text):
+        rest = _PER_STUDENT_NOTE_RE.sub("", text)
+    elif _PER_STUDENT_PREFIX_RE.match(text):
+        rest = _PER_STUDENT_PREFIX_RE.sub("", text)
+    else:
+        return None
+    rest = rest.strip()
+    return rest if rest and has_cjk(rest) else None
+
+
+def _per_student_elements(standard: Standard) -> dict[str, Element]:
+    """The derived X ÷ 在校学生数 of each quantity X that has one (see schemas.loader.per_student_ratios)."""
+    out: dict[str, Element] = {}
+    for element in standard.elements_for("school"):
+        derivation = element.derivation
+        if (
+            derivation is not None
+            and derivation.function == "ratio"
+            and derivation.inputs[1:] == ("school.student_count",)
+        ):
+            out.setdefault(derivation.inputs[0], element)
     return out
 
 

@@ -10,14 +10,14 @@ Layout of a standard directory::
 from __future__ import annotations
 
 import functools
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
 from schemas.errors import InvalidStandardError, StandardFileError
-from schemas.model import Code, CodeList, Derivation, Element, Periodicity, RecordFilter, Standard
+from schemas.model import Code, CodeList, Derivation, Element, Periodicity, RecordFilter, Standard, normalize_term
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -148,6 +148,7 @@ def _load(root: Path) -> Standard:
             elements.append(element)
 
     try:
+        elements.extend(per_student_ratios(elements))
         return Standard(version=version, elements=tuple(elements), code_lists=tuple(code_lists))
     except InvalidStandardError as exc:
         where = origin.get(exc.element) or origin.get(exc.element.split(":")[0]) or root
@@ -322,3 +323,52 @@ def _parse_code_list(path: Path, data: Any) -> CodeList:
         )
     except InvalidStandardError as exc:
         raise _fail(path, exc.element, exc.reason_zh, exc.reason_en) from None
+
+
+# Quantities a school holds whose per-student figure forms ask for (生均校舍建筑面积, 生均图书): areas,
+# books, computers and money. One derived element per gathered quantity, so that any quantity the
+# standard gains gets its 生均 figure too.
+PER_STUDENT_UNITS: Final = frozenset({"m2", "册", "台", "万元", "元"})
+STUDENT_COUNT: Final = "school.student_count"
+
+
+def per_student_ratios(elements: Sequence[Element]) -> list[Element]:
+    """生均X = X ÷ 在校学生数 for every gathered school quantity X in `PER_STUDENT_UNITS`."""
+    codes = {e.code for e in elements}
+    if STUDENT_COUNT not in codes:
+        return []
+    claimed = {normalize_term(t) for e in elements for t in e.terms}
+    out: list[Element] = []
+    for x in elements:
+        if x.entity != "school" or x.derivation is not None or x.unit not in PER_STUDENT_UNITS:
+            continue
+        code = f"{x.code}_per_student"
+        if code in codes:
+            continue
+        zh = [f"生均{t}" for t in (x.label_zh, *x.synonyms) if not t.isascii()]
+        terms = [t for t in dict.fromkeys(zh) if normalize_term(t) not in claimed]
+        if not terms:
+            continue
+        claimed.update(normalize_term(t) for t in terms)
+        out.append(
+            Element(
+                code=code,
+                entity="school",
+                name=f"{x.name}_per_student",
+                label_zh=terms[0],
+                label_en=f"{x.label_en} per student",
+                synonyms=tuple(terms[1:]),
+                value_type="decimal",
+                unit=x.unit,
+                sensitivity=x.sensitivity,
+                sharing=x.sharing,
+                min_value=0,
+                derivation=Derivation(
+                    function="ratio",
+                    inputs=(x.code, STUDENT_COUNT),
+                    description_zh=f"{x.label_zh}除以在校学生数。",
+                    description_en=f"{x.label_en} divided by the number of students.",
+                ),
+            )
+        )
+    return out

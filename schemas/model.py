@@ -19,7 +19,7 @@ SENSITIVITIES = ("public", "internal", "personal", "sensitive")
 # no agreement), 有条件共享 (under an agreement or a release by the data owner), 不予共享 (never released).
 SHARING_TYPES = ("unconditional", "conditional", "not_shared")
 VALIDATORS = ("id_number", "uscc", "school_code", "mobile", "phone", "postcode", "email", "division_code")
-DERIVATION_FUNCTIONS = ("years_since", "count_teachers", "ratio")
+DERIVATION_FUNCTIONS = ("years_since", "count_teachers", "ratio", "year_of", "organisation_code")
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SPACE_RE = re.compile(r"\s+")

@@ -11,7 +11,11 @@ def register(app: typer.Typer) -> None:
     @app.command("eval-dedup")
     def eval_dedup(
         file: Annotated[
-            Path, typer.Argument(exists=True, dir_okay=False, help="A dev set in dedup-devset.yaml format")
+            Path,
+            typer.Argument(
+                exists=True,
+                help="A dev set in dedup-devset.yaml format, or a directory: every *.yaml in it, per file and in total",
+            ),
         ],
         verbose: Annotated[bool, typer.Option(help="Show each step's outcome too")] = False,
     ) -> None:
@@ -21,14 +25,24 @@ def register(app: typer.Typer) -> None:
         warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
         from hub.evaluation.service import replay
 
+        from dedup.devset import combine, devset_files
+
         console = Console()
-        with console.status("replaying the dev set through the REST API …"):
-            result = replay(file)
-        if verbose:
-            for line in result.trace:
-                console.print(f"  {line}")
-        console.print(result.summary())
-        for mistake in result.mistakes:
+        files = devset_files(file)
+        if not files:
+            raise typer.BadParameter(f"{file} 中没有 *.yaml 文件 / no *.yaml file in {file}")
+        results = []
+        for path in files:
+            with console.status(f"replaying {path.name} through the REST API …"):
+                results.append((path.name, replay(path)))
+            if verbose:
+                for line in results[-1][1].trace:
+                    console.print(f"  {line}")
+            if file.is_dir():
+                console.print(f"{path.name}: {results[-1][1].summary()}")
+        score = combine([(name, r.score) for name, r in results]) if file.is_dir() else results[0][1].score
+        console.print(score.summary())
+        for mistake in score.mistakes:
             console.print(f"  [red]✗[/red] {mistake}")
-        if not result.mistakes:
+        if not score.mistakes:
             console.print("  no mistakes")

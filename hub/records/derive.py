@@ -28,6 +28,21 @@ def full_years(start: Any, today: date) -> int | None:
     return max(years, 0)
 
 
+def year_of(value: Any) -> int | None:
+    """出生年份 from 出生日期 (a date or its ISO text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return int(value[:4]) if value[:4].isdigit() else None
+    return int(value.year)
+
+
+def organisation_code(uscc: Any) -> str | None:
+    """The organisation code inside a unified social credit code: its characters 9 to 17 (GB 32100)."""
+    text = str(uscc or "").strip().upper()
+    return text[8:17] if len(text) == 18 else None
+
+
 def teacher_counts(
     session: Session, derivation: schemas.Derivation, school_codes: list[str] | None
 ) -> dict[str, int]:
@@ -57,6 +72,12 @@ def deriver(
     if derivation.function == "years_since":
         name = derivation.inputs[0].split(".", 1)[1]
         return [name], lambda row: full_years(row.get(name), today)
+    if derivation.function == "year_of":
+        name = derivation.inputs[0].split(".", 1)[1]
+        return [name], lambda row: year_of(row.get(name))
+    if derivation.function == "organisation_code":
+        name = derivation.inputs[0].split(".", 1)[1]
+        return [name], lambda row: organisation_code(row.get(name))
     if derivation.function == "count_teachers":
         counts = teacher_counts(session, derivation, school_codes)
         # The count is the school's: the row carries the school's code (teacher inputs are counted above).
