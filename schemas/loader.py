@@ -17,7 +17,16 @@ from typing import Any, Final
 import yaml
 
 from schemas.errors import InvalidStandardError, StandardFileError
-from schemas.model import Code, CodeList, Derivation, Element, Periodicity, RecordFilter, Standard, normalize_term
+from schemas.model import (
+    Code,
+    CodeList,
+    Derivation,
+    Element,
+    Periodicity,
+    RecordFilter,
+    Standard,
+    normalize_term,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -23,9 +23,8 @@ def register(app: typer.Typer) -> None:
         import warnings
 
         warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
-        from hub.evaluation.service import replay
-
         from dedup.devset import combine, devset_files
+        from hub.evaluation.service import replay
 
         console = Console()
         files = devset_files(file)
