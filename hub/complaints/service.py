@@ -40,7 +40,7 @@ from hub.complaints.repository import (
     school_names,
 )
 from hub.config import Settings
-from hub.kit.clock import local_today
+from hub.kit.clock import local_date, local_today
 from hub.kit.workdays import add_working_days
 from hub.records.repository import SchoolRepository
 from hub.requests.models import DataRequest
@@ -99,7 +99,7 @@ def file_complaint(
             tracking_code=new_tracking_code(),
             channel="school",
             queue="education",
-            due_on=answer_due(settings, now.date()),
+            due_on=answer_due(settings, local_date(now)),
             school_code=principal.school_code,
             filed_by=principal.id,
             reason=payload.reason,
@@ -139,7 +139,7 @@ def file_public_complaint(
             tracking_code=new_tracking_code(),
             channel="public",
             queue=payload.to,
-            due_on=answer_due(settings, now.date()),
+            due_on=answer_due(settings, local_date(now)),
             school_code=payload.school_code,
             school_name=school_name,
             filed_by=None,
