@@ -38,6 +38,7 @@ from hub.complaints.payloads import AnswerIn, ComplaintIn, PublicComplaintIn
 from hub.config import Settings
 from hub.kit.clock import local_date
 from hub.kit.workdays import add_working_days
+from hub.reads import answer as answers
 from hub.requests import service as requests
 from hub.requests.models import DataRequest
 from hub.requests.payloads import DecisionIn, FieldIn, RequestIn
@@ -349,11 +350,11 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
 
     # 人社局 reads its answer, as GET /api/v1/requests/{id}/data does (the whole roster, as a CSV export).
     roster, grant = requests.readable_request(session, people[HRSS], sent[ROSTER].id, today=today)
-    columns = requests.data_columns(session, roster, grant)
+    columns = answers.data_columns(session, roster, grant)
     per_school: Counter[str] = Counter()
-    for row in requests.iter_rows(session, roster, columns, today=today):
-        per_school[str(row[requests.SCHOOL_FIELD])] += 1
-    requests.record_data_read(
+    for row in answers.iter_rows(session, roster, columns, today=today):
+        per_school[str(row[answers.SCHOOL_FIELD])] += 1
+    answers.record_data_read(
         session,
         people[HRSS],
         entity=roster.entity,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Iterator
+from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session
 
 from hub.audit.service import actor_ref
 from hub.db import utcnow
@@ -15,6 +16,7 @@ from hub.errors import error_responses
 from hub.kit.csvfile import csv_chunks
 from hub.reads import service
 from hub.reads.payloads import AggregateOut, ChangesPage, RowsPage
+from hub.reads.stream import Batch, audited
 from hub.records.models import KEY_COLUMNS
 
 router = APIRouter(prefix="/query", tags=["query"])
@@ -110,34 +112,19 @@ def query_rows(
     reader = actor_ref(principal)
     header = ["record_id", "school_code", *(c.element.code for c in plan.columns)]
 
-    def batches() -> Iterator[Sequence[Sequence[Any]]]:
-        per_school: Counter[str] = Counter()
-        try:
-            with factory() as read_session:
-                selection = service.row_selection(read_session, plan, secret_key=secret, today=today)
-                yield from service.iter_row_batches(
-                    read_session,
-                    selection,
-                    plan,
-                    after=after,
-                    limit=limit,
-                    per_school=per_school,
-                    stream=True,
-                )
-        finally:
-            # Recorded once the rows went out, in a transaction of its own (the request's has ended).
-            with factory.begin() as audit_session:
-                service.record_read(
-                    audit_session,
-                    reader,
-                    plan,
-                    action="query.rows",
-                    per_school=per_school,
-                    detail={"format": "csv"},
-                )
+    def read(read_session: Session, per_school: Counter[str]) -> Iterator[Batch]:
+        selection = service.row_selection(read_session, plan, secret_key=secret, today=today)
+        yield from service.iter_row_batches(
+            read_session, selection, plan, after=after, limit=limit, per_school=per_school, stream=True
+        )
+
+    def record(audit_session: Session, per_school: Counter[str]) -> None:
+        service.record_read(
+            audit_session, reader, plan, action="query.rows", per_school=per_school, detail={"format": "csv"}
+        )
 
     return StreamingResponse(
-        csv_chunks(header, batches()),
+        csv_chunks(header, audited(factory, read, record)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{entity}-rows.csv"'},
     )

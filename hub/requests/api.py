@@ -1,22 +1,18 @@
 from __future__ import annotations
 
-import csv
-import io
-from collections import Counter
-from collections.abc import Iterator
 from typing import Annotated, Literal
 
-import orjson
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from hub.access.repository import PrincipalRepository
 from hub.access.roles import Role
-from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, read_only
 from hub.errors import error_responses
 from hub.kit.clock import local_today
+from hub.reads import answer
+from hub.reads.stream import XLSX
 from hub.requests import service
 from hub.requests.auth import Lister, Requester, Statistics
 from hub.requests.models import DataRequest
@@ -202,7 +198,7 @@ def decide_many(payload: BatchDecisionIn, session: SessionDep, principal: Statis
     "/{request_id}/data",
     responses={
         **error_responses(401, 403, 404, 409),
-        200: {"content": {"application/json": {}, "text/csv": {}}},
+        200: {"content": {"application/json": {}, "text/csv": {}, XLSX: {}}},
     },
 )
 def request_data(
@@ -210,79 +206,22 @@ def request_data(
     http_request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    format: Literal["json", "csv"] = "json",
+    format: Literal["json", "csv", "xlsx"] = "json",
+    codes: Annotated[
+        bool, Query(description="Also the code of every code-listed value, in a column of its own (性别代码)")
+    ] = False,
 ) -> StreamingResponse:
-    """The answer rows of an answered request, masked per grant (JSON, or CSV with ?format=csv), streamed."""
-    today = local_today()
-    request, grant = service.readable_request(session, principal, request_id, today=today)
-    columns = service.data_columns(session, request, grant)
-    factory = http_request.app.state.session_factory
-    request_id_ = request.id
-    wants_csv = format == "csv" or "text/csv" in http_request.headers.get("accept", "")
-
-    reader, grant_id, entity = audit.actor_ref(principal), grant.id, request.entity
-    per_school: Counter[str] = Counter()
-
-    def rows() -> Iterator[dict[str, object]]:
-        try:
-            with factory() as read_session:
-                req = RequestRepository(read_session).get(request_id_)
-                assert req is not None
-                for row in service.iter_rows(read_session, req, columns, today=today):
-                    per_school[str(row[service.SCHOOL_FIELD])] += 1
-                    yield row
-        finally:
-            # Recorded once the rows went out, in a transaction of its own (the request's has ended).
-            with factory.begin() as audit_session:
-                service.record_data_read(
-                    audit_session,
-                    reader,
-                    entity=entity,
-                    request_id=request_id_,
-                    grant_id=grant_id,
-                    columns=columns,
-                    per_school=per_school,
-                    fmt="csv" if wants_csv else "json",
-                )
-
-    if wants_csv:
-        return StreamingResponse(
-            _csv([service.SCHOOL_FIELD, *(c.label for c in columns)], rows()),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="request-{request_id}.csv"'},
-        )
-    header = {
-        "request_id": request_id,
-        "columns": [{"label": c.label, "element": c.element.code, "masked": c.masked} for c in columns],
-    }
-    return StreamingResponse(_json(header, rows()), media_type="application/json")
-
-
-def _csv(fieldnames: list[str], rows: Iterator[dict[str, object]]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fieldnames)
-    writer.writeheader()
-    first = True
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() > 65536:
-            yield (("\ufeff" if first else "") + buffer.getvalue()).encode()
-            first = False
-            buffer.seek(0)
-            buffer.truncate()
-    yield (("\ufeff" if first else "") + buffer.getvalue()).encode()
-
-
-def _json(header: dict[str, object], rows: Iterator[dict[str, object]]) -> Iterator[bytes]:
-    yield orjson.dumps(header)[:-1] + b', "rows": ['
-    chunk: list[bytes] = []
-    count = 0
-    for row in rows:
-        chunk.append(orjson.dumps(row))
-        count += 1
-        if len(chunk) >= 1000:
-            yield (b"," if count > len(chunk) else b"") + b",".join(chunk)
-            chunk = []
-    if chunk:
-        yield (b"," if count > len(chunk) else b"") + b",".join(chunk)
-    yield b'], "count": ' + str(count).encode() + b"}"
+    """The answer rows of an answered request, masked per grant, coded values as labels (JSON, CSV or XLSX), streamed."""
+    if format == "json" and "text/csv" in http_request.headers.get("accept", ""):
+        format = "csv"
+    out = answer.answer_export(
+        session,
+        http_request.app.state.session_factory,
+        principal,
+        request_id,
+        fmt=format,
+        codes=codes,
+        today=local_today(),
+    )
+    disposition = {"Content-Disposition": f'attachment; filename="{out.filename}"'} if out.filename else {}
+    return StreamingResponse(out.body, media_type=out.media_type, headers=disposition)

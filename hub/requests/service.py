@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -14,18 +14,14 @@ from sqlalchemy.orm import Session
 
 import dedup
 import schemas
-from hub.access import masking
 from hub.access.errors import GrantInactive
 from hub.access.models import Grant, Principal
 from hub.access.roles import Role
 from hub.access.service import active_grant, create_grant
-from hub.audit import service as audit
 from hub.config import Settings
 from hub.holidays.service import work_calendar
 from hub.kit.clock import local_date
-from hub.records.derive import deriver
 from hub.records.errors import SchoolsNotInStore
-from hub.records.models import SCHOOL_COLUMN, is_extra
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.requests import periods as periods_of
 from hub.requests import proposals, rules
@@ -609,34 +605,7 @@ def _apply_reviewer_mappings(
         learn_synonym(session, code, label, principal_id=principal.id, source=f"request {request.id}")
 
 
-# --- reading an answered request's data -------------------------------------------------------------
-
-# The first column of every answer: which school a row belongs to.
-SCHOOL_FIELD = "学校标识码 school"
-
-
-@dataclass(frozen=True, kw_only=True)
-class DataColumn:
-    label: str
-    element: schemas.Element
-    masked: bool
-    factor: float | None
-
-
-def data_columns(session: Session, request: DataRequest, grant: Grant) -> list[DataColumn]:
-    std = current_standard(session)
-    columns: list[DataColumn] = []
-    used: set[str] = set()
-    for f in request.fields:
-        if not f.element_code or f.element_code not in grant.elements:
-            continue
-        element = std.element(f.element_code)
-        label = f.label if f.label not in used else f"{f.label}_{f.position + 1}"
-        used.add(label)
-        factor = (f.conversion or {}).get("factor")
-        masked = bool(masking.masked_codes([element], grant.clear_elements))
-        columns.append(DataColumn(label=label, element=element, masked=masked, factor=factor))
-    return columns
+# --- who may read an answered request's data ----------------------------------------------------
 
 
 def readable_request(
@@ -664,60 +633,3 @@ def readable_request(
     if grant is None:
         raise GrantInactive("授权已过期或被撤销", "the grant for this request has expired or was revoked")
     return request, grant
-
-
-def iter_rows(
-    session: Session, request: DataRequest, columns: list[DataColumn], *, today: date
-) -> Iterator[dict[str, Any]]:
-    """One dict per record in scope, keyed by the request's own labels; derived values computed, masks applied."""
-    entity = request.entity
-    std = current_standard(session)
-    stored = [c.element.name for c in columns if c.element.derivation is None and not is_extra(c.element)]
-    extra = [c.element.name for c in columns if c.element.derivation is None and is_extra(c.element)]
-    derivers = {}
-    for c in columns:
-        if c.element.derivation is not None:
-            inputs, fn = deriver(session, std, c.element, request.schools, today)
-            stored += [i for i in inputs if i not in stored]
-            derivers[c.label] = fn
-    school_column = SCHOOL_COLUMN[entity]
-    for record in RecordRepository(session).rows(entity, stored, extra, school_codes=request.schools):
-        row: dict[str, Any] = {SCHOOL_FIELD: record.get(school_column)}
-        for c in columns:
-            value = derivers[c.label](record) if c.label in derivers else record.get(c.element.name)
-            if value is not None and c.factor:
-                value = round(float(value) / c.factor, 4)  # the element holds label × factor
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif hasattr(value, "as_integer_ratio") and not isinstance(value, (int, float, bool)):
-                value = float(value)
-            row[c.label] = masking.mask(c.element, value) if c.masked else value
-        yield row
-
-
-def record_data_read(
-    session: Session,
-    principal: audit.Actor,
-    *,
-    entity: str,
-    request_id: int,
-    grant_id: int,
-    columns: list[DataColumn],
-    per_school: Mapping[str, int],
-    fmt: str,
-) -> None:
-    """Put a read of the answer on the audit log (which elements, schools and rows), in `session`'s
-    transaction: each school's "who used our data" shows it. Plain values, not the request and grant
-    rows, so a stream can record its read after the request's session has ended."""
-    audit.append(
-        session,
-        principal=principal,
-        action="request.data",
-        entity=entity,
-        elements=[c.element.code for c in columns],
-        schools=per_school,
-        grant_id=grant_id,
-        request_id=request_id,
-        row_count=sum(per_school.values()),
-        detail={"format": fmt},
-    )

@@ -3,7 +3,6 @@ a page of a request's answer rows, and the answer as an Excel workbook."""
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 from collections import Counter
@@ -12,15 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
 import schemas
 from connectors.files import FileReadError, read_table
 from hub.access.models import Grant, Principal
 from hub.errors import halves
+from hub.reads import answer
+from hub.reads.stream import Field
 from hub.records.errors import FileUnreadable
 from hub.records.repository import SchoolRepository
 from hub.requests import service as requests
@@ -160,30 +158,31 @@ def publication_preview(session: Session, request: DataRequest) -> PublicationPr
 
 @dataclass(frozen=True, kw_only=True)
 class DataPage:
-    columns: list[requests.DataColumn]
-    rows: list[dict[str, Any]]
+    columns: list[answer.DataColumn]
+    fields: list[Field]
+    rows: list[list[Any]]
     offset: int
     more: bool
 
 
 def readable(
     session: Session, principal: Principal, request_id: int, *, today: date
-) -> tuple[DataRequest, Grant, list[requests.DataColumn]]:
+) -> tuple[DataRequest, Grant, list[answer.DataColumn]]:
     """The request, the grant it is read under and its columns (404 / 403 / 409 as the API answers)."""
     request, grant = requests.readable_request(session, principal, request_id, today=today)
-    return request, grant, requests.data_columns(session, request, grant)
+    return request, grant, answer.data_columns(session, request, grant)
 
 
 def data_page(
     session: Session, principal: Principal, request_id: int, *, offset: int, today: date
 ) -> DataPage:
-    """One page of the answer rows, masked per grant; only the rows shown count as read."""
+    """One page of the answer rows, masked per grant, codes as labels; only the rows shown count as read."""
     request, grant, columns = readable(session, principal, request_id, today=today)
-    rows = requests.iter_rows(session, request, columns, today=today)
+    rows = answer.iter_rows(session, request, columns, today=today)
     page = list(itertools.islice(rows, offset, offset + PAGE_ROWS + 1))
     shown = page[:PAGE_ROWS]
-    per_school = Counter(str(row[requests.SCHOOL_FIELD]) for row in shown)
-    requests.record_data_read(
+    per_school = Counter(str(row[answer.SCHOOL_FIELD]) for row in shown)
+    answer.record_data_read(
         session,
         principal,
         entity=request.entity,
@@ -193,34 +192,11 @@ def data_page(
         per_school=per_school,
         fmt="web",
     )
-    return DataPage(columns=columns, rows=shown, offset=offset, more=len(page) > PAGE_ROWS)
-
-
-def data_xlsx(session: Session, principal: Principal, request_id: int, *, today: date) -> bytes:
-    """The whole answer as a workbook (write-only, so memory stays small), recorded on the audit log."""
-    request, grant, columns = readable(session, principal, request_id, today=today)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="数据")
-    header = []
-    for title in [requests.SCHOOL_FIELD, *(f"{c.label}*" if c.masked else c.label for c in columns)]:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    per_school: Counter[str] = Counter()
-    for row in requests.iter_rows(session, request, columns, today=today):
-        per_school[str(row[requests.SCHOOL_FIELD])] += 1
-        sheet.append([row[requests.SCHOOL_FIELD], *(row[c.label] for c in columns)])
-    requests.record_data_read(
-        session,
-        principal,
-        entity=request.entity,
-        request_id=request.id,
-        grant_id=grant.id,
+    fields = answer.fields(columns, codes=False)
+    return DataPage(
         columns=columns,
-        per_school=per_school,
-        fmt="xlsx",
+        fields=fields,
+        rows=[[row.get(f.key) for f in fields] for row in shown],
+        offset=offset,
+        more=len(page) > PAGE_ROWS,
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -3,10 +3,7 @@ statistics bureau reviews; the education bureau previews a publication and publi
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
 
@@ -19,11 +16,11 @@ import schemas
 from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
 from hub.access.roles import Role
-from hub.audit import service as audit
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, read_only, writes
 from hub.errors import HubError
 from hub.kit.clock import local_today
+from hub.reads import answer
 from hub.requests import service as requests
 from hub.requests.auth import DECIDE, LIST, READ_DATA, SUBMIT
 from hub.requests.models import REQUEST_STATUSES, RequestField
@@ -663,68 +660,28 @@ def request_data(
     return render(
         request,
         "request_data.html",
-        {"r": found, "page": page, "school_field": requests.SCHOOL_FIELD, "page_rows": web.PAGE_ROWS},
+        {"r": found, "page": page, "page_rows": web.PAGE_ROWS},
         principal=principal,
     )
 
 
 @router.get("/requests/{request_id}/data.csv")
-def request_data_csv(request_id: int, request: Request, session: SessionDep, principal: Reader) -> Response:
-    """The whole answer as CSV (UTF-8 with BOM, so Excel reads the Chinese), streamed."""
-    today = local_today()
-    found, grant, columns = web.readable(session, principal, request_id, today=today)
-    factory = request.app.state.session_factory
-    reader, grant_id, entity, scope_id = audit.actor_ref(principal), grant.id, found.entity, found.id
-    per_school: Counter[str] = Counter()
-
-    def lines() -> Iterator[bytes]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([requests.SCHOOL_FIELD, *(c.label for c in columns)])
-        yield ("\ufeff" + buffer.getvalue()).encode()
-        try:
-            with factory() as read_session:
-                stored = RequestRepository(read_session).get(scope_id)
-                assert stored is not None
-                buffer.seek(0)
-                buffer.truncate()
-                for row in requests.iter_rows(read_session, stored, columns, today=today):
-                    per_school[str(row[requests.SCHOOL_FIELD])] += 1
-                    writer.writerow([row[requests.SCHOOL_FIELD], *(row[c.label] for c in columns)])
-                    if buffer.tell() > 65536:
-                        yield buffer.getvalue().encode()
-                        buffer.seek(0)
-                        buffer.truncate()
-                yield buffer.getvalue().encode()
-        finally:
-            # Recorded once the rows went out, in a transaction of its own (the request's has ended).
-            with factory.begin() as audit_session:
-                requests.record_data_read(
-                    audit_session,
-                    reader,
-                    entity=entity,
-                    request_id=scope_id,
-                    grant_id=grant_id,
-                    columns=columns,
-                    per_school=per_school,
-                    fmt="csv",
-                )
-
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="request-{request_id}.csv"'},
+@router.get("/requests/{request_id}/data.xlsx")
+def request_data_file(request_id: int, request: Request, session: SessionDep, principal: Reader) -> Response:
+    """The whole answer as CSV (UTF-8 with BOM, so Excel reads the Chinese) or an Excel workbook, streamed."""
+    out = answer.answer_export(
+        session,
+        request.app.state.session_factory,
+        principal,
+        request_id,
+        fmt=request.url.path.rsplit(".", 1)[-1],
+        codes=request.query_params.get("codes") == "true",
+        today=local_today(),
     )
-
-
-@router.get("/requests/{request_id}/data.xlsx", dependencies=[Depends(writes)])
-def request_data_xlsx(request_id: int, session: SessionDep, principal: Reader) -> Response:
-    """The whole answer as an Excel workbook."""
-    content = web.data_xlsx(session, principal, request_id, today=local_today())
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="request-{request_id}.xlsx"'},
+    return StreamingResponse(
+        out.body,
+        media_type=out.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{out.filename}"'},
     )
 
 

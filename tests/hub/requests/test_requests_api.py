@@ -79,7 +79,13 @@ def test_all_available_request_is_answered_at_once_with_masked_ids(client: TestC
     assert all(isinstance(r["年龄"], int) and 18 <= r["年龄"] <= 70 for r in rows)
     csv = client.get(f"/api/v1/requests/{js['id']}/data?format=csv", headers=dept)
     assert csv.headers["content-type"].startswith("text/csv")
-    assert csv.text.lstrip("\ufeff").splitlines()[0].split(",")[1:] == ["姓名", "身份证号码（18位）", "年龄"]
+    assert csv.text.lstrip("\ufeff").splitlines()[0].split(",") == [
+        "学校标识码",
+        "学校名称",
+        "姓名",
+        "身份证号码（18位）",
+        "年龄",
+    ]
     assert len(csv.text.strip().splitlines()) == 25
 
 
@@ -289,3 +295,47 @@ def test_a_reviewer_can_tie_a_new_label_to_an_existing_element_and_it_is_learned
         json={"decision": "approve", "approval_number": "x", "mappings": {"奇怪的字段": "school.name"}},
     )
     assert refused.status_code == 422
+
+
+def test_the_answer_reads_as_a_clerk_reads_it(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
+    """Labels for coded values (性别 男/女), the school's name beside its code, real dates in Excel;
+    with ?codes=true the code follows in its own column; a masked ID stays masked."""
+    import csv as csvlib
+    import io
+
+    import openpyxl
+
+    js = client.post(
+        "/api/v1/requests", headers=dept, json=body("姓名", "性别", "出生日期", "身份证号码")
+    ).json()
+    assert js["status"] == "answered", js
+    names = dict(zip(city.schools["code"], city.schools["name"], strict=True))
+    genders = {"1": "男", "2": "女"}
+    expected = sorted(genders[g] for g in city.teachers["gender"])
+
+    rows = client.get(f"/api/v1/requests/{js['id']}/data", headers=dept).json()["rows"]
+    assert sorted(r["性别"] for r in rows) == expected
+    assert all(r["学校名称"] == names[r["学校标识码"]] for r in rows)
+    assert all("****" in r["身份证号码"] for r in rows)
+
+    text = client.get(f"/api/v1/requests/{js['id']}/data?format=csv", headers=dept).text
+    table = list(csvlib.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert sorted(t["性别"] for t in table) == expected
+    assert all(t["学校名称"] == names[t["学校标识码"]] for t in table)
+
+    coded = client.get(f"/api/v1/requests/{js['id']}/data", headers=dept, params={"codes": "true"}).json()
+    assert all(genders[r["性别代码"]] == r["性别"] for r in coded["rows"])
+    assert "身份证号码代码" not in coded["rows"][0]
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/api/v1/requests/{js['id']}/data?format=xlsx", headers=dept).content)
+    )
+    sheet = book.active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    assert header == ["学校标识码", "学校名称", "姓名", "性别", "出生日期", "身份证号码"]
+    cells = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sorted(str(c[3]) for c in cells) == expected
+    births = sorted(city.teachers["birth_date"].astype(str).str[:10])
+    assert sorted(c[4].date().isoformat() for c in cells) == births  # a date cell, read back as a date
+    assert sheet.cell(row=2, column=5).is_date

@@ -173,9 +173,9 @@ def test_a_new_collection_reaches_schools_once_and_is_then_answered_from_the_sto
     assert len(data["rows"]) == len(teachers)
     for row in data["rows"]:
         assert all(row[f["label"]] is not None for f in FIELDS), row
-    by_school = {r["学校标识码 school"] for r in data["rows"]}
+    by_school = {r["学校标识码"] for r in data["rows"]}
     assert by_school == set(schools)
-    assert {r[NEW_LABELS[0]] for r in data["rows"] if r["学校标识码 school"] == second} == {6}
+    assert {r[NEW_LABELS[0]] for r in data["rows"] if r["学校标识码"] == second} == {6}
 
     # 7. Another department asks the same six things: answered at once from the store, no new task.
     tasks_before = len(client.get("/api/v1/tasks", headers=education).json())

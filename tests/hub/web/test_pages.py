@@ -299,7 +299,7 @@ def test_the_whole_flow_through_the_pages(
     workbook = openpyxl.load_workbook(io.BytesIO(browser.get(f"/requests/{request_id}/data.xlsx").content))
     sheet = workbook.active
     assert sheet is not None and sheet.max_row == len(town.teachers) + 1
-    assert [c.value for c in sheet[1]] == ["学校标识码 school", "姓名", "普通话水平等级"]
+    assert [c.value for c in sheet[1]] == ["学校标识码", "学校名称", "姓名", "普通话水平等级"]
     after = session.scalar(
         select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "request.data")
     )
