@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub.config import Settings
+from hub.kit.clock import local_today
 from hub.kit.workdays import add_working_days
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task
@@ -112,7 +113,7 @@ def test_a_deadline_under_the_minimum_is_refused_with_the_earliest_allowed_date(
 ) -> None:
     request = submit_request(client, people.department, request_body("普通话水平等级"))
     approve(client, people.statistics, request["id"])
-    today = date.today()
+    today = local_today()  # the bureau counts days in China, as the service does
     answer = client.post(
         f"/api/v1/requests/{request['id']}/publish",
         headers=people.education,
