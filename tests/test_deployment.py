@@ -73,6 +73,7 @@ def test_compose_runs_the_api_without_a_scheduler_once_the_database_is_healthy(
         "host": "0.0.0.0",
         "port": 8000,
         "scheduler": False,
+        "workers": None,  # one process unless HUB_WORKERS says otherwise
     }
     assert api["depends_on"]["db"]["condition"] == "service_healthy"
     environment = api["environment"]
