@@ -21,7 +21,8 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from sqlalchemy import Column, MetaData, Table, bindparam, insert, select, text, update
+from sqlalchemy import JSON, Column, MetaData, Table, bindparam, insert, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory
@@ -144,6 +145,9 @@ def _python_value(value: Any) -> Any:
     return value
 
 
+_STAGE_EXTRA = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
+
 def _stage(session: Session, entity: str, frame: pd.DataFrame, columns: list[str]) -> str:
     table = ENTITY_TABLES[entity]
     stage_name = f"stage_{table.name}"
@@ -152,7 +156,9 @@ def _stage(session: Session, entity: str, frame: pd.DataFrame, columns: list[str
     stage = Table(
         stage_name,
         MetaData(),
-        *[Column(c, table.c[c].type) for c in columns],
+        # A record without new-element values stages a NULL `extra`, not JSON null: json_patch(old, 'null')
+        # is null, which would erase the values it holds.
+        *[Column(c, _STAGE_EXTRA if c == "extra" else table.c[c].type) for c in columns],
         prefixes=["TEMPORARY"],
     )
     stage.create(connection)

@@ -13,6 +13,20 @@ from hub.db import Base, JSONType, UTCDateTime, utcnow
 # completion (all tasks in, or the deadline passed) to answered.
 REQUEST_STATUSES = ("pending_approval", "approved", "rejected", "published", "answered", "duplicate")
 OPEN_STATUSES = ("pending_approval", "approved", "published")
+# How a status reads inside a message a person gets (never the code itself in a Chinese sentence).
+STATUS_WORDS = {
+    "pending_approval": ("待统计局审批", "awaiting the statistics bureau"),
+    "pending_release": ("待教育局决定是否提供", "awaiting the education bureau's release"),
+    "approved": ("已批准，待发布", "approved, not yet published"),
+    "rejected": ("已驳回", "rejected"),
+    "published": ("已发布，学校填报中", "published, schools are filling it"),
+    "answered": ("已答复", "answered"),
+    "duplicate": ("重复需求", "a duplicate"),
+}
+
+
+def status_words(status: str) -> tuple[str, str]:
+    return STATUS_WORDS.get(status, (status, status))
 
 
 class DataRequest(Base):

@@ -38,7 +38,7 @@ from hub.requests.errors import (
     ScopeEmpty,
     ValidityInPast,
 )
-from hub.requests.models import OPEN_STATUSES, DataRequest, RequestField
+from hub.requests.models import OPEN_STATUSES, DataRequest, RequestField, status_words
 from hub.requests.payloads import DecisionIn, ElementSpecIn, FieldIn, RequestIn, Violation
 from hub.requests.repository import RequestRepository
 from hub.standard.service import add_elements, current_standard, learn_synonym, learned_synonyms
@@ -507,8 +507,8 @@ def decide(
         raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
     if request.status != "pending_approval":
         raise RequestNotPending(
-            f"采集需求 {request_id} 状态为 {request.status}，不在待审批队列",
-            f"request {request_id} is {request.status}, not waiting for a decision",
+            f"采集需求 {request_id} {status_words(request.status)[0]}，不在待审批队列",
+            f"request {request_id} is {status_words(request.status)[1]}, not waiting for a decision",
             detail={"status": request.status},
         )
     request.decided_at, request.decided_by, request.decision_note = now, principal.id, decision.note
@@ -564,7 +564,7 @@ def decide(
     for f in new_fields:
         element = by_label[_norm(f.label)]
         f.element_code, f.status, f.match_kind, f.confidence = element.code, "missing", "approved", 1.0
-        f.explanation_zh = f"经统计机构批准（{decision.approval_number}）新增为数据元 {element.code}"
+        f.explanation_zh = f"经统计机构批准（{decision.approval_number}）新增为数据元“{element.label_zh}”"
         f.explanation_en = f"approved as new element {element.code} ({decision.approval_number})"
     request.status = "approved"
     request.approval_number = decision.approval_number
@@ -598,7 +598,7 @@ def _apply_reviewer_mappings(
             if f.label == label and f.element_code is None:
                 f.element_code, f.match_kind, f.confidence = code, "reviewer", 1.0
                 f.status = "derived" if element.derivation is not None else "missing"
-                f.explanation_zh = f"统计机构审核认定为已有数据元 {element.label_zh}（{code}）"
+                f.explanation_zh = f"统计机构审核认定为已有数据元“{element.label_zh}”"
                 f.explanation_en = (
                     f"the reviewer identified it as existing element {element.label_en} ({code})"
                 )
@@ -625,8 +625,8 @@ def readable_request(
         close_if_due(session, source, now=utcnow())
     if source.status != "answered":
         raise RequestNotAnswered(
-            f"采集需求 {request_id} 尚未完成（{source.status}）",
-            f"request {request_id} is not answered yet ({source.status})",
+            f"采集需求 {request_id} 尚未完成（{status_words(source.status)[0]}）",
+            f"request {request_id} is not answered yet ({status_words(source.status)[1]})",
             detail={"status": source.status},
         )
     grant = active_grant(session, request_id=request.id, department_id=request.department_id, today=today)

@@ -38,7 +38,7 @@ from hub.records.service import IngestReport, Provenance, Rejection, ingest_fram
 from hub.records.writer import clear_values
 from hub.requests import rules
 from hub.requests.errors import RequestNotFound
-from hub.requests.models import DataRequest
+from hub.requests.models import DataRequest, status_words
 from hub.requests.repository import RequestRepository
 from hub.requests.service import grant_for_request
 from hub.standard.service import current_standard, header_key, map_headers
@@ -154,8 +154,8 @@ def publish(
     if request.status != "approved":
         zh, en = _STATUS_REASONS.get(request.status, (request.status, request.status))
         raise RequestNotApproved(
-            f"采集需求 {request_id} 不能发布：{zh}（状态 {request.status}）",
-            f"request {request_id} cannot be published: {en} (status {request.status})",
+            f"采集需求 {request_id} 不能发布：{zh}（当前{status_words(request.status)[0]}）",
+            f"request {request_id} cannot be published: {en} (now {status_words(request.status)[1]})",
             detail={"status": request.status, "duplicate_of": request.duplicate_of},
         )
     if request.valid_until is not None and request.valid_until < today:
@@ -278,7 +278,7 @@ def _answer_duplicate(
         source = approved.get(dedup.normalise(f.label))
         if f.element_code is None and source is not None:
             f.element_code, f.status, f.match_kind = source.element_code, "available", "approved"
-            f.explanation_zh = f"由采集需求 {original.id} 采集（{source.element_code}）"
+            f.explanation_zh = f"由采集需求 {original.id} 采集（“{source.label}”）"
             f.explanation_en = f"collected by request {original.id} ({source.element_code})"
             changed = True
     duplicate.status = "answered"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hub.errors import BilingualValueError
+from hub.requests.proposals import TYPE_WORDS as PROPOSAL_TYPE_WORDS
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
@@ -144,8 +145,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Fields (one per line, as the form words them)",
     ),
     "requests.labels_help": (
-        "可在字段后加“| 类型”，如“每周课后服务课时 | integer”；类型可为 string、integer、decimal、date、"
-        "year_month、boolean。",
+        "可在字段后加“| 类型”，如“每周课后服务课时 | 整数”；类型可为 文本、整数、数值、日期、年月、是否。",
         "A line may end with “| type”, e.g. “After-school hours per week | integer”; types: string, integer, "
         "decimal, date, year_month, boolean.",
     ),
@@ -735,3 +735,35 @@ def pick(message: str | None, lang: str) -> str:
     split = next((p for p in positions if not _CJK.search(message[p + 3 :])), positions[0])
     zh, en = message[:split].strip(), message[split + 3 :].strip()
     return en if lang == "en" else zh
+
+
+_RULE = re.compile(r"^rule (\d+)$")
+# The value types as a person says them (the same words the template and the approval form use).
+TYPE_WORDS = {**PROPOSAL_TYPE_WORDS, "period": ("统计期", "period")}
+
+
+def rule_label(rule: str | None, lang: str) -> str:
+    """'rule 12' as people cite it: 减负清单第12条 (the item of the 中小学教师减负 list)."""
+    match = _RULE.match(rule or "")
+    if match is None:
+        return rule or ""
+    return f"burden list item {match.group(1)}" if lang == "en" else f"减负清单第{match.group(1)}条"
+
+
+def type_word(value_type: str | None, lang: str) -> str:
+    if not value_type:
+        return ""
+    zh, en = TYPE_WORDS.get(value_type, (value_type, value_type))
+    return en if lang == "en" else zh
+
+
+def confidence_text(value: float | None, lang: str) -> str:
+    """A match's confidence in words, the figure after it (how close the label is to the element's names)."""
+    if value is None:
+        return ""
+    shown = f"{value * 100:.0f}%"
+    if lang == "en":
+        word = "sure" if value >= 0.9 else ("fairly sure" if value >= 0.75 else "unsure: check it")
+        return f"match {word} ({shown} alike)"
+    word = "把握很大" if value >= 0.9 else ("较有把握" if value >= 0.75 else "把握不大，请核对")
+    return f"匹配{word}（相似度 {shown}）"

@@ -39,6 +39,9 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.globals["pick"] = i18n.pick
+templates.env.globals["rule_label"] = i18n.rule_label
+templates.env.globals["type_word"] = i18n.type_word
+templates.env.globals["confidence_text"] = i18n.confidence_text
 templates.env.filters["pct"] = lambda value: "–" if value is None else f"{value * 100:.0f}%"
 # Stored instants are UTC; people read them on Beijing time.
 LOCAL_TIME = ZoneInfo(DEFAULT_TIMEZONE)

@@ -23,6 +23,7 @@ from hub.records.errors import FileUnreadable
 from hub.records.repository import SchoolRepository
 from hub.requests import service as requests
 from hub.requests.models import DataRequest
+from hub.requests.proposals import TYPE_WORDS
 from hub.standard.service import current_standard
 from hub.tasks.repository import PublicationRepository
 from hub.tasks.service import school_needs
@@ -45,6 +46,16 @@ class FieldLine:
     description: str | None = None
 
 
+# The type words people write after a label (整数, 日期 …), as the value types the hub stores.
+TYPES_BY_WORD = {
+    **{zh: code for code, (zh, _) in TYPE_WORDS.items()},
+    "是否": "boolean",
+    "数字": "decimal",
+    "小数": "decimal",
+    "字符": "string",
+}
+
+
 def parse_field_lines(text: str) -> list[FieldLine]:
     """One field per line: `label`, or `label | type`, or `label | type | description`.
 
@@ -59,6 +70,8 @@ def parse_field_lines(text: str) -> list[FieldLine]:
         value_type = parts[1] if len(parts) > 1 and parts[1] else None
         if value_type and value_type.lower() in VALUE_TYPES:
             value_type = value_type.lower()
+        elif value_type in TYPES_BY_WORD:
+            value_type = TYPES_BY_WORD[value_type]
         description = " | ".join(p for p in parts[2:] if p) or None
         fields.append(FieldLine(label=parts[0], type=value_type, description=description))
     return fields
@@ -69,7 +82,8 @@ def format_field_lines(fields: Iterable[FieldLine]) -> str:
     for f in fields:
         parts = [f.label]
         if f.type or f.description:
-            parts.append(f.type or "")
+            # Shown back in Chinese words (整数, 日期); the parser reads either.
+            parts.append(TYPE_WORDS.get(f.type or "", (f.type or "", ""))[0])
         if f.description:
             parts.append(f.description)
         lines.append(" | ".join(parts))

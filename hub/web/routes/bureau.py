@@ -318,6 +318,10 @@ def _grants_page(
                 {"g": g, "holder": names.get(g.department_id), "active": g.active_on(today)} for g in grants
             ],
             "holders": holders,
+            "element_labels": {
+                e.code: e.label_en if lang_of(request) == "en" else e.label_zh
+                for e in current_standard(session).elements
+            },
             "error": error,
             "form": form or {"entity": "teacher"},
         },

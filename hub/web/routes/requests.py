@@ -3,6 +3,7 @@ statistics bureau reviews; the education bureau previews a publication and publi
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from typing import Annotated, Any
@@ -72,6 +73,21 @@ def _label(element: schemas.Element | None, lang: str) -> str:
     return element.label_en if lang == "en" else element.label_zh
 
 
+_ELEMENT_CODE = re.compile(r"\b(?:teacher|school)\.[a-z][a-z0-9_]*")
+
+
+def readable(std: schemas.Standard, text: str | None, lang: str) -> str:
+    """A matcher's explanation with element codes (teacher.x_jia_fang…) replaced by their labels."""
+
+    def label(match: re.Match[str]) -> str:
+        element = _element(std, match.group(0))
+        if element is None:
+            return match.group(0)
+        return f"“{element.label_en if lang == 'en' else element.label_zh}”"
+
+    return _ELEMENT_CODE.sub(label, text or "")
+
+
 def _alternatives(
     std: schemas.Standard, alternatives: list[dict[str, Any]], lang: str
 ) -> list[dict[str, Any]]:
@@ -83,7 +99,7 @@ def _alternatives(
                 "element": alternative.get("element"),
                 "label": _label(element, lang),
                 "score": alternative.get("score"),
-                "reason": alternative.get("reason_en" if lang == "en" else "reason_zh") or "",
+                "reason": readable(std, alternative.get("reason_en" if lang == "en" else "reason_zh"), lang),
             }
         )
     return out
@@ -101,7 +117,9 @@ def outcome_views(
             "element": o.element.code if o.element else None,
             "element_label": _label(o.element, lang),
             "confidence": o.match.confidence,
-            "explanation": o.match.explanation_en if lang == "en" else o.match.explanation_zh,
+            "explanation": readable(
+                std, o.match.explanation_en if lang == "en" else o.match.explanation_zh, lang
+            ),
             "coverage": o.coverage,
             "derived_from": [_label(_element(std, c), lang) or c for c in o.match.derived_from],
             "alternatives": _alternatives(
@@ -123,7 +141,7 @@ def field_views(std: schemas.Standard, fields: list[RequestField], lang: str) ->
             "element": f.element_code,
             "element_label": _label(_element(std, f.element_code), lang),
             "confidence": f.confidence,
-            "explanation": f.explanation_en if lang == "en" else f.explanation_zh,
+            "explanation": readable(std, f.explanation_en if lang == "en" else f.explanation_zh, lang),
             "coverage": None,
             "derived_from": [_label(_element(std, c), lang) or c for c in f.derived_from or []],
             "alternatives": _alternatives(std, f.alternatives, lang),

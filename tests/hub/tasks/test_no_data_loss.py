@@ -120,3 +120,25 @@ def test_the_template_says_what_a_blank_cell_means(client: TestClient, town: Tow
     notes = " ".join(str(c.value) for row in workbook["说明"].iter_rows() for c in row if c.value)
     assert "空白单元格表示“不修改”" in notes and "#清空" in notes
     assert workbook.properties.identifier.startswith(f"yici-hub-task:{task['id']}:")
+
+
+def test_a_blank_cell_keeps_the_value_of_an_approved_new_element(
+    client: TestClient, town: Town, people: People
+) -> None:
+    """New elements live in the records' extra JSON: a blank there changes nothing either."""
+    label = "本学期家访次数"
+    request_id, _ = published_request(client, people, {"label": label, "type": "integer"})
+    headers = people.schools[town.schools[0]]
+    task = task_of(client, headers, request_id)
+    (code,) = [f["element"] for f in task["fields"]]
+    ref = task["rows"][0]["reference"]
+    url = f"/api/v1/tasks/{task['id']}/submission"
+    for cell in ("3", ""):
+        answer = client.post(
+            url,
+            headers={**headers, "Content-Type": "text/csv"},
+            content=csv_bytes([["参考号", label], [ref, cell]]),
+        )
+        assert answer.status_code == 200 and answer.json()["rejected"] == [], answer.text
+    kept = next(r for r in task_of(client, headers, request_id)["rows"] if r["reference"] == ref)
+    assert kept["values"][code] == 3
