@@ -15,6 +15,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SECRET = "change-me-development-only"
 
 
+DecisionLevel = Literal["request", "request_or_above"]
+PublicationLevel = Literal["county_or_above", "request"]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUB_", env_file=".env", extra="ignore")
 
@@ -32,6 +36,12 @@ class Settings(BaseSettings):
     extra_holidays: list[date] = []
     # Extra working days (调休 the calendar package does not know yet).
     extra_workdays: list[date] = []
+    # Which statistics bureau decides a request with new fields: the one at the request's level (its
+    # division: the narrowest holding every school it asks), or that one or any above it.
+    decision_level: DecisionLevel = "request"
+    # Which education bureau publishes to schools: any whose division holds every target school (the
+    # schools' county or above), or only the one at the request's level.
+    publication_level: PublicationLevel = "county_or_above"
     suppression_k: int = 5
     duplicate_overlap: float = 0.8
     # A field is "available" when this share of the scope's records hold a value.

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.access.models import Grant, Principal
+from hub.access.scope import within
 
 
 class PrincipalRepository:
@@ -19,8 +20,11 @@ class PrincipalRepository:
     def get(self, principal_id: int) -> Principal | None:
         return self.session.get(Principal, principal_id)
 
-    def list(self, kind: str | None = None) -> list[Principal]:
+    def list(self, kind: str | None = None, *, within_division: str | None = None) -> list[Principal]:
+        """Principals by id; with `within_division`, only those bound inside it."""
         query = select(Principal).order_by(Principal.id)
+        if within_division is not None:
+            query = query.where(within(Principal.division, within_division))
         if kind:
             query = query.where(Principal.kind == kind)
         return list(self.session.scalars(query))

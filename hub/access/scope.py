@@ -1,7 +1,13 @@
-"""Which schools' records a grant (or a filter) reaches, as SQL conditions on a school-code column.
+"""Which schools' records a grant, a filter or a bureau's division reaches, as SQL conditions.
 
 Scopes stay set-based: a division becomes a sub-select on the schools table, a long list of school
 codes one array (PostgreSQL) or one JSON parameter (SQLite), never thousands of bind parameters.
+
+The subtree rule lives here and only here: a principal bound to a GB/T 2260 division (province, city
+or county) sees the codes that start with its prefix, written as the range `prefix <= code < next`
+so that it is an index range on the division column (or on school codes through the schools table)
+whatever the database's collation. Repositories put `within` / `schools_within` into their queries;
+nothing loads rows and filters them in Python.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String
 
+from hub.access.models import Principal
 from hub.records.models import schools_table
+from schemas import divisions
 
 # Above this many codes a list goes to the database as one parameter.
 LONG_LIST = 500
@@ -38,6 +46,70 @@ def division_prefix(code: str) -> str:
     while len(code) > 2 and code.endswith("00"):
         code = code[:-2]
     return code
+
+
+def bound_division(principal: Principal) -> str | None:
+    """The division bounding what `principal` sees (None: unbounded). A school is bounded by its own
+    code elsewhere; its division here is its county, which never widens what it sees."""
+    return principal.division
+
+
+def _prefix_range(column: ColumnElement[Any], prefix: str) -> ColumnElement[bool]:
+    upper = str(int(prefix) + 1).zfill(len(prefix))
+    return and_(column >= prefix, column < upper)
+
+
+def within(column: ColumnElement[Any], division: str | None) -> ColumnElement[bool]:
+    """`column` (a GB/T 2260 code) lies inside `division`; everything when `division` is None."""
+    if division is None:
+        return true()
+    return _prefix_range(column, division_prefix(division))
+
+
+def above(column: ColumnElement[Any], division: str) -> ColumnElement[bool]:
+    """`column` names a division strictly above `division` (its city or province), or none at all."""
+    higher = [d.code for d in divisions.ancestors(division)[1:]]
+    return or_(column.is_(None), column.in_(higher)) if higher else column.is_(None)
+
+
+def may_act_at(bound: str | None, level: str | None, *, or_above: bool) -> bool:
+    """Whether a bureau bounded by `bound` acts on something at division `level` (None: the whole hub):
+    at that level exactly, or (`or_above`) from any division holding it. A bureau bound to no division
+    is the hub's own (a single-city deployment) and acts everywhere."""
+    if bound is None or bound == level:
+        return True
+    return or_above and level is not None and divisions.contains(bound, level)
+
+
+def reach_of(school_divisions: Sequence[str | None]) -> str | None:
+    """The narrowest division holding every one of these schools' counties (None: none holds them all)."""
+    codes = [d for d in dict.fromkeys(school_divisions) if d is not None]
+    if not codes or len(codes) < len(set(school_divisions)):
+        return None
+    for candidate in divisions.ancestors(codes[0]):
+        if all(divisions.contains(candidate.code, c) for c in codes):
+            return candidate.code
+    return None
+
+
+def schools_within(division: str) -> Select[Any]:
+    """The codes of the schools inside `division`: an index range on schools.division_code."""
+    return select(schools_table.c.code).where(within(schools_table.c.division_code, division))
+
+
+def school_within(column: ColumnElement[Any], division: str | None) -> ColumnElement[bool]:
+    """Rows whose school (its code in `column`) lies inside `division`; everything when None."""
+    if division is None:
+        return true()
+    return column.in_(schools_within(division).scalar_subquery())
+
+
+def sees_division(principal: Principal, code: str | None) -> bool:
+    """Whether a bounded principal's subtree holds the division `code` (one value already loaded)."""
+    bound = bound_division(principal)
+    if bound is None:
+        return True
+    return code is not None and divisions.contains(bound, code)
 
 
 def in_codes(column: ColumnElement[Any], codes: Sequence[str], dialect: str) -> ColumnElement[bool]:
@@ -69,7 +141,7 @@ def school_condition(
         if not prefixes:
             terms.append(false())
         else:
-            inside = or_(*[schools_table.c.division_code.like(f"{p}%") for p in prefixes])
+            inside = or_(*[_prefix_range(schools_table.c.division_code, p) for p in prefixes])
             terms.append(column.in_(select(schools_table.c.code).where(inside).scalar_subquery()))
     if not terms:
         return true()

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, aliased
 
+from hub.access.scope import school_within, within
 from hub.burden.models import BurdenBaseline
 from hub.records.models import schools_table, teachers_table
 from hub.requests.models import DataRequest, RequestField
@@ -62,7 +63,9 @@ class BurdenRepository:
     def _json_kind(self, column: Any) -> ColumnElement[Any]:
         return func.jsonb_typeof(column) if self.postgres else func.json_type(column)
 
-    def scope(self, since: datetime, until: datetime, *, school_code: str | None = None) -> Subquery:
+    def scope(
+        self, since: datetime, until: datetime, *, school_code: str | None = None, division: str | None = None
+    ) -> Subquery:
         """(request_id, school_code) for every request created in [since, until) and every school it concerned."""
         in_period = and_(DataRequest.created_at >= since, DataRequest.created_at < until)
         if self.postgres:
@@ -91,6 +94,9 @@ class BurdenRepository:
         if school_code is not None:
             named = named.where(each.c.value == school_code)
             everyone = everyone.where(schools_table.c.code == school_code)
+        if division is not None:
+            named = named.where(school_within(each.c.value, division))
+            everyone = everyone.where(within(schools_table.c.division_code, division))
         return union_all(named, everyone).subquery("scope")
 
     def _task_asks(self, field: type[RequestField]) -> ColumnElement[bool]:
@@ -103,7 +109,7 @@ class BurdenRepository:
     # --- aggregates -------------------------------------------------------------------------------
 
     def request_counts(
-        self, since: datetime, until: datetime, *, school_code: str | None = None
+        self, since: datetime, until: datetime, *, school_code: str | None = None, division: str | None = None
     ) -> dict[str, RequestCounts]:
         """Per school, over requests created in the period: received, satisfied without the school, refused,
         and fields spared (request fields not asked of it × its records).
@@ -113,7 +119,7 @@ class BurdenRepository:
         unless that task asks them — the same definition as the school overview (hub.schools.service).
         """
         in_period = and_(DataRequest.created_at >= since, DataRequest.created_at < until)
-        scope = self.scope(since, until, school_code=school_code)
+        scope = self.scope(since, until, school_code=school_code, division=division)
         source = aliased(DataRequest, name="source")
         source_id = case((DataRequest.status == "duplicate", DataRequest.duplicate_of), else_=DataRequest.id)
         fields = (
@@ -134,8 +140,9 @@ class BurdenRepository:
         )
         if school_code is not None:
             asked = asked.where(Task.school_code == school_code)
+        asked = asked.where(school_within(Task.school_code, division))
         asked_counts = asked.subquery("asked_counts")
-        teachers = self._teacher_counts(school_code)
+        teachers = self._teacher_counts(school_code, division)
         records = case(
             (Task.id.is_not(None), Task.rows_expected),
             (DataRequest.entity == "teacher", func.coalesce(teachers.c.records, 0)),
@@ -173,16 +180,18 @@ class BurdenRepository:
             for code, received, satisfied, refused, spared in self.session.execute(query)
         }
 
-    def _teacher_counts(self, school_code: str | None) -> Subquery:
-        query = select(teachers_table.c.school_code, func.count().label("records")).group_by(
-            teachers_table.c.school_code
+    def _teacher_counts(self, school_code: str | None, division: str | None) -> Subquery:
+        query = (
+            select(teachers_table.c.school_code, func.count().label("records"))
+            .where(school_within(teachers_table.c.school_code, division))
+            .group_by(teachers_table.c.school_code)
         )
         if school_code is not None:
             query = query.where(teachers_table.c.school_code == school_code)
         return query.subquery("teacher_counts")
 
     def task_counts(
-        self, since: datetime, until: datetime, *, school_code: str | None = None
+        self, since: datetime, until: datetime, *, school_code: str | None = None, division: str | None = None
     ) -> dict[str, TaskCounts]:
         """Per school, over tasks published in the period: how many, and task fields × rows the school filled."""
         length = (
@@ -190,7 +199,9 @@ class BurdenRepository:
         )
         query = (
             select(Task.school_code, func.count(), func.coalesce(func.sum(length * Task.rows_filled), 0))
-            .where(Task.created_at >= since, Task.created_at < until)
+            .where(
+                Task.created_at >= since, Task.created_at < until, school_within(Task.school_code, division)
+            )
             .group_by(Task.school_code)
         )
         if school_code is not None:
@@ -204,10 +215,14 @@ class BurdenRepository:
         value: datetime | None = self.session.scalar(select(func.min(DataRequest.created_at)))
         return value
 
-    def schools(self, school_code: str | None = None) -> list[tuple[str, str | None, str | None]]:
-        """(code, name, division) of every school, or one."""
-        query = select(schools_table.c.code, schools_table.c.name, schools_table.c.division_code).order_by(
-            schools_table.c.code
+    def schools(
+        self, school_code: str | None = None, division: str | None = None
+    ) -> list[tuple[str, str | None, str | None]]:
+        """(code, name, division) of every school inside `division` (None: all), or one."""
+        query = (
+            select(schools_table.c.code, schools_table.c.name, schools_table.c.division_code)
+            .where(within(schools_table.c.division_code, division))
+            .order_by(schools_table.c.code)
         )
         if school_code is not None:
             query = query.where(schools_table.c.code == school_code)

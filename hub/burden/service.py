@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
 from hub.access.roles import Role
+from hub.access.scope import bound_division, sees_division
 from hub.burden.auth import SEE_CITY, SET_BASELINE
 from hub.burden.errors import (
     BaselineDivisionInvalid,
@@ -110,7 +111,7 @@ def check_school_view(session: Session, principal: Principal, code: str) -> str 
         if principal.role is not Role.SCHOOL or principal.school_code == code
         else None
     )
-    if school is None:
+    if school is None or not sees_division(principal, school.get("division_code")):
         raise SchoolNotFound(f"学校 {code} 不存在", f"school {code} not found")
     name: str | None = school.get("name")
     return name
@@ -163,32 +164,39 @@ def goal_verdict(demands: int, baseline: int | None, *, year: int, today: date) 
 
 
 def compute(
-    session: Session, term: Term, *, school_code: str | None = None, today: date | None = None
+    session: Session,
+    term: Term,
+    *,
+    school_code: str | None = None,
+    division: str | None = None,
+    today: date | None = None,
 ) -> BurdenReport:
-    """The figures of every school (or one) for a term, from a fixed number of grouped queries."""
+    """The figures of every school inside `division` (None: all), or one, for a term, from a fixed
+    number of grouped queries, each bounded by the division."""
     today = today or local_today()
     repository = BurdenRepository(session)
     since, until = term.bounds()
-    requests = repository.request_counts(since, until, school_code=school_code)
-    tasks = repository.task_counts(since, until, school_code=school_code)
-    complaints = ComplaintRepository(session).counts_by_school(since, until, school_code=school_code)
+    within = {"school_code": school_code, "division": division}
+    requests = repository.request_counts(since, until, **within)
+    tasks = repository.task_counts(since, until, **within)
+    complaints = ComplaintRepository(session).counts_by_school(since, until, **within)
     year = reduction_year(term)
-    in_year = repository.task_counts(*year_bounds(year), school_code=school_code)
+    in_year = repository.task_counts(*year_bounds(year), **within)
     rows = {b.division: b for b in repository.baselines_of_year(year - 1)}
     first = first_term(session)
     schools = []
-    for code, name, division in repository.schools(school_code):
+    for code, name, county in repository.schools(school_code, division):
         r = requests.get(code, RequestCounts())
         t = tasks.get(code, TaskCounts())
         filed, still_open = complaints.get(code, (0, 0))
         demands = in_year.get(code, TaskCounts()).tasks_sent
-        baseline, level = baseline_for(division, rows)
+        baseline, level = baseline_for(county, rows)
         baseline_demands = baseline.demands if baseline is not None else None
         schools.append(
             SchoolBurden(
                 school_code=code,
                 school_name=name,
-                division=division,
+                division=county,
                 term=term.label,
                 requests_received=r.received,
                 requests_satisfied_without_school=r.satisfied_without_school,
@@ -253,7 +261,7 @@ def levels_of(report: BurdenReport) -> list[tuple[str, BurdenTotals]]:
 def city_burden(session: Session, principal: Principal, term: Term) -> BurdenReport:
     """Every school's figures and the city's totals for a term (education bureau, admin)."""
     _overseer(principal)
-    return compute(session, term)
+    return compute(session, term, division=bound_division(principal))
 
 
 def school_burden(session: Session, principal: Principal, code: str, term: Term) -> SchoolBurden:
@@ -298,8 +306,9 @@ def city_history(
 ) -> list[BurdenTotals]:
     """The city's totals for each term from the hub's first up to `until` (`current`: until's, if at hand)."""
     _overseer(principal)
+    bound = bound_division(principal)
     return [
-        current if current is not None and t == until else compute(session, t).totals
+        current if current is not None and t == until else compute(session, t, division=bound).totals
         for t in history_terms(session, until, limit=limit)
     ]
 

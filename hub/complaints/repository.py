@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
+from hub.access.scope import school_within
 from hub.complaints.models import Complaint
 from hub.records.models import schools_table
 from hub.requests.models import DataRequest
@@ -31,8 +32,14 @@ class ComplaintRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, complaint_id: int) -> Complaint | None:
-        return self.session.get(Complaint, complaint_id)
+    def get(self, complaint_id: int, *, within_division: str | None = None) -> Complaint | None:
+        """The complaint, if it names a school inside `within_division` (None: any complaint)."""
+        if within_division is None:
+            return self.session.get(Complaint, complaint_id)
+        query = select(Complaint).where(
+            Complaint.id == complaint_id, school_within(Complaint.school_code, within_division)
+        )
+        return self.session.scalars(query).first()
 
     def add(self, complaint: Complaint) -> Complaint:
         self.session.add(complaint)
@@ -50,11 +57,17 @@ class ComplaintRepository:
         request_id: int | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        within_division: str | None = None,
         limit: int = 200,
         offset: int = 0,
     ) -> list[Complaint]:
-        """Newest first; `since`/`until` bound `created_at` as [since, until)."""
-        query = select(Complaint).order_by(Complaint.id.desc())
+        """Newest first; `since`/`until` bound `created_at` as [since, until); only complaints naming a
+        school inside `within_division` (None: all)."""
+        query = (
+            select(Complaint)
+            .where(school_within(Complaint.school_code, within_division))
+            .order_by(Complaint.id.desc())
+        )
         if school_code is not None:
             query = query.where(Complaint.school_code == school_code)
         if channel is not None:
@@ -76,7 +89,9 @@ class ComplaintRepository:
     def by_tracking_code(self, code: str) -> Complaint | None:
         return self.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
 
-    def queue_counts(self, queues: Sequence[str] | None, *, today: date) -> list[QueueCounts]:
+    def queue_counts(
+        self, queues: Sequence[str] | None, *, today: date, within_division: str | None = None
+    ) -> list[QueueCounts]:
         """Per queue (all of `queues`, or every queue): one grouped query."""
         answered_day = func.date(Complaint.answered_at)
         query = select(
@@ -91,6 +106,7 @@ class ComplaintRepository:
                 case(((Complaint.answered_at.is_not(None)) & (answered_day <= Complaint.due_on), 1), else_=0)
             ),
         ).group_by(Complaint.queue)
+        query = query.where(school_within(Complaint.school_code, within_division))
         if queues is not None:
             query = query.where(Complaint.queue.in_(list(queues)))
         found = {
@@ -110,7 +126,7 @@ class ComplaintRepository:
         return [found.get(q, QueueCounts(queue=q)) for q in shown]
 
     def counts_by_school(
-        self, since: datetime, until: datetime, *, school_code: str | None = None
+        self, since: datetime, until: datetime, *, school_code: str | None = None, division: str | None = None
     ) -> dict[str, tuple[int, int]]:
         """School code → (complaints filed in [since, until), of which still open)."""
         query = (
@@ -125,6 +141,7 @@ class ComplaintRepository:
         )
         if school_code is not None:
             query = query.where(Complaint.school_code == school_code)
+        query = query.where(school_within(Complaint.school_code, division))
         return {
             code: (int(total), int(still_open)) for code, total, still_open in self.session.execute(query)
         }

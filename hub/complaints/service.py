@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
 from hub.access.roles import Role
+from hub.access.scope import bound_division
 from hub.burden.terms import Term, term_of
 from hub.complaints import reasons as reason_codes
 from hub.complaints.auth import ANSWER, FILE, HANDLE, READ
@@ -181,7 +182,9 @@ def route_complaint(session: Session, principal: Principal, complaint_id: int, q
 def statistics(session: Session, principal: Principal, *, today: date) -> list[QueueCounts]:
     """Per queue the handler reads: filed, public, open, answered, closed, overdue, answered in time."""
     HANDLE.check(principal)
-    return ComplaintRepository(session).queue_counts(_queues(principal), today=today)
+    return ComplaintRepository(session).queue_counts(
+        _queues(principal), today=today, within_division=bound_division(principal)
+    )
 
 
 def list_complaints(
@@ -211,6 +214,7 @@ def list_complaints(
         request_id=request_id,
         since=since,
         until=until,
+        within_division=None if principal.role is Role.SCHOOL else bound_division(principal),
         limit=limit,
         offset=offset,
     )
@@ -219,7 +223,8 @@ def list_complaints(
 def get_complaint(session: Session, principal: Principal, complaint_id: int) -> Complaint:
     """One complaint its school, the education bureau or an admin may see (404 for another school's)."""
     _readers_only(principal)
-    complaint = ComplaintRepository(session).get(complaint_id)
+    within_division = None if principal.role is Role.SCHOOL else bound_division(principal)
+    complaint = ComplaintRepository(session).get(complaint_id, within_division=within_division)
     if principal.role is Role.SCHOOL:
         visible = complaint is not None and (
             complaint.channel == "school" and complaint.school_code == principal.school_code

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.access import masking
 from hub.access.models import Grant, Principal
-from hub.access.scope import in_codes, school_condition
+from hub.access.scope import bound_division, in_codes, school_condition, school_within
 from hub.access.service import element_codes, usable_grant
 from hub.audit import service as audit
 from hub.reads.errors import (
@@ -325,6 +325,8 @@ def plan_read(
     plan.where.append(
         school_condition(school, schools=grant.schools, divisions=grant.divisions, dialect=dialect)
     )
+    # A principal bound to a division reads inside it, whatever its grant names.
+    plan.where.append(school_within(school, bound_division(principal)))
     if schools is not None or divisions is not None:
         plan.where.append(school_condition(school, schools=schools, divisions=divisions, dialect=dialect))
     plan.filters = _parse_filters(plan, dialect, where or [])
@@ -880,7 +882,8 @@ def changes(
     conditions = [
         school_condition(
             history.school_code, schools=plan.grant.schools, divisions=plan.grant.divisions, dialect=dialect
-        )
+        ),
+        school_within(history.school_code, bound_division(principal)),
     ]
     if schools is not None or divisions is not None:
         conditions.append(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from hub.access.repository import PrincipalRepository
-from hub.access.roles import Role
+from hub.access.scope import bound_division
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, read_only
 from hub.errors import error_responses
@@ -25,7 +25,6 @@ from hub.requests.payloads import (
     RequestOut,
     Violation,
 )
-from hub.requests.repository import RequestRepository
 from hub.standard.service import current_standard
 from schemas.periods import parse_period
 
@@ -123,9 +122,13 @@ def _out(session: service.Session, request: DataRequest) -> RequestOut:
 
 @router.post("/check", response_model=RequestOut, responses=error_responses(401, 403, 422))
 @read_only
-def check_request(payload: RequestIn, session: SessionDep, settings: SettingsDep, _: Requester) -> RequestOut:
+def check_request(
+    payload: RequestIn, session: SessionDep, settings: SettingsDep, principal: Requester
+) -> RequestOut:
     """Dry run: classify every field, find duplicates and rule breaks; stores nothing."""
-    result = service.classify(session, settings, payload, today=local_today())
+    result = service.classify(
+        session, settings, payload, today=local_today(), division=bound_division(principal)
+    )
     return RequestOut(
         id=None,
         status=result.status,
@@ -163,8 +166,7 @@ def list_requests(
     status_filter: Annotated[list[str] | None, Query(alias="status")] = None,
 ) -> list[RequestOut]:
     """Requests the caller may see: a department its own; the bureaus and admins all."""
-    department_id = principal.id if principal.role is Role.DEPARTMENT else None
-    requests = RequestRepository(session).list(department_id=department_id, statuses=status_filter)
+    requests = service.visible_requests(session, principal, statuses=status_filter)
     return [_out(session, r) for r in requests]
 
 
@@ -177,19 +179,27 @@ def get_request(request_id: int, session: SessionDep, principal: PrincipalDep) -
 @router.post(
     "/{request_id}/decision", response_model=RequestOut, responses=error_responses(401, 403, 404, 409, 422)
 )
-def decide(request_id: int, payload: DecisionIn, session: SessionDep, principal: Statistics) -> RequestOut:
+def decide(
+    request_id: int, payload: DecisionIn, session: SessionDep, settings: SettingsDep, principal: Statistics
+) -> RequestOut:
     """The statistics bureau approves (with 批准文号 and 有效期至) or rejects (with a reason) a waiting request."""
-    return _out(session, service.decide(session, principal, request_id, payload, now=utcnow()))
+    return _out(
+        session,
+        service.decide(session, principal, request_id, payload, now=utcnow(), level=settings.decision_level),
+    )
 
 
 @router.post(
     "/decisions", response_model=list[RequestOut], responses=error_responses(401, 403, 404, 409, 422)
 )
-def decide_many(payload: BatchDecisionIn, session: SessionDep, principal: Statistics) -> list[RequestOut]:
+def decide_many(
+    payload: BatchDecisionIn, session: SessionDep, settings: SettingsDep, principal: Statistics
+) -> list[RequestOut]:
     """Decide several waiting requests in one call (all or none)."""
     decision = DecisionIn(**payload.model_dump(exclude={"request_ids"}))
+    level = settings.decision_level
     return [
-        _out(session, service.decide(session, principal, rid, decision, now=utcnow()))
+        _out(session, service.decide(session, principal, rid, decision, now=utcnow(), level=level))
         for rid in payload.request_ids
     ]
 

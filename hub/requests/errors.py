@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.errors import Conflict, Invalid, NotFound
+from hub.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 class ScopeEmpty(Invalid):
@@ -11,6 +11,10 @@ class ScopeEmpty(Invalid):
 
 class RequestNotFound(NotFound):
     """No request with this id that the caller may see."""
+
+
+class DecisionAtAnotherLevel(Forbidden):
+    """A statistics bureau deciding a request of another level (HUB_DECISION_LEVEL)."""
 
 
 class RequestNotPending(Conflict):

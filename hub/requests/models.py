@@ -41,6 +41,9 @@ class DataRequest(Base):
     entity: Mapped[str] = mapped_column(String(16))
     # None means every school the hub holds (the department's whole jurisdiction).
     schools: Mapped[list[str] | None] = mapped_column(JSONType)
+    # The request's level: the narrowest GB/T 2260 division holding every school it asks (a bounded
+    # department's whole division when it names none); None: the whole hub. Bureaus see by it.
+    division: Mapped[str | None] = mapped_column(String(6), index=True)
     period: Mapped[str | None] = mapped_column(String(64))
     deadline: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(24), index=True)

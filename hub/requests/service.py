@@ -17,17 +17,19 @@ import schemas
 from hub.access.errors import GrantInactive
 from hub.access.models import Grant, Principal
 from hub.access.roles import Role
+from hub.access.scope import bound_division, may_act_at, reach_of
 from hub.access.service import active_grant, create_grant
-from hub.config import Settings
+from hub.config import DecisionLevel, Settings
 from hub.holidays.service import work_calendar
 from hub.kit.clock import local_date
 from hub.records.errors import SchoolsNotInStore
-from hub.records.repository import RecordRepository, SchoolRepository
+from hub.records.repository import RecordRepository
 from hub.requests import periods as periods_of
 from hub.requests import proposals, rules
-from hub.requests.auth import DECIDE, READ_DATA, SEE_ALL, SUBMIT
+from hub.requests.auth import DECIDE, LIST, READ_DATA, SEE_ALL, SUBMIT
 from hub.requests.errors import (
     ApprovalNumberRequired,
+    DecisionAtAnotherLevel,
     ElementNotForEntity,
     NewElementSpecInvalid,
     NotANewField,
@@ -93,21 +95,37 @@ class Classification:
     overlap: float | None = None
 
 
-def _scope(session: Session, schools: list[str] | None) -> list[str] | None:
+def _scope(session: Session, schools: list[str] | None, division: str | None = None) -> list[str] | None:
+    """The request's schools. A requester bounded by a division asks only its own schools: naming none
+    means every school of its division; one outside it is refused as unknown (its existence unsaid)."""
+    repository = RequestRepository(session)
     if schools is None:
-        return None
-    wanted = list(dict.fromkeys(s.strip() for s in schools))
-    known = SchoolRepository(session).existing_codes(wanted)
-    unknown = [s for s in wanted if s not in known]
-    if unknown:
-        raise SchoolsNotInStore(
-            f"范围内有 {len(unknown)} 所学校不在库中：{'、'.join(unknown[:10])}",
-            f"{len(unknown)} schools in scope are not in the store",
-            detail={"field": "schools", "unknown": unknown[:100]},
-        )
+        if division is None:
+            return None
+        wanted = repository.school_codes_within(division)
+    else:
+        wanted = list(dict.fromkeys(s.strip() for s in schools))
+        known = repository.known_within(wanted, division)
+        unknown = [s for s in wanted if s not in known]
+        if unknown:
+            where_zh = f"本辖区（{division}）" if division else "库中"
+            raise SchoolsNotInStore(
+                f"范围内有 {len(unknown)} 所学校不在{where_zh}：{'、'.join(unknown[:10])}",
+                f"{len(unknown)} schools in scope are not in the store"
+                + (f" within division {division}" if division else ""),
+                detail={"field": "schools", "unknown": unknown[:100]},
+            )
     if not wanted:
         raise ScopeEmpty("学校范围为空", "the school scope is empty", detail={"field": "schools"})
     return wanted
+
+
+def level_of(session: Session, schools: list[str] | None, division: str | None) -> str | None:
+    """A request's level: the narrowest division holding all its schools (its requester's, at most)."""
+    if schools is None:
+        return division
+    reach = reach_of(RequestRepository(session).divisions_of(schools))
+    return reach if reach is not None else division
 
 
 def coverage_of(
@@ -156,10 +174,13 @@ def _norm(label: str) -> str:
     return dedup.normalise(label)
 
 
-def classify(session: Session, settings: Settings, payload: RequestIn, *, today: date) -> Classification:
-    """Classify every field, find an open request this one repeats, and check the rules. Stores nothing."""
+def classify(
+    session: Session, settings: Settings, payload: RequestIn, *, today: date, division: str | None = None
+) -> Classification:
+    """Classify every field, find an open request this one repeats, and check the rules. Stores nothing.
+    `division` bounds the requester: its request asks only schools inside it."""
     std = current_standard(session)
-    schools = _scope(session, payload.schools)
+    schools = _scope(session, payload.schools, division)
     asked_period = periods_of.request_period(payload.period)
     matcher = matcher_for(session)
     matches = [periods_of.match_field(matcher, std, payload.entity, f) for f in payload.fields]
@@ -321,7 +342,8 @@ def submit(
 ) -> DataRequest:
     """Store a request with its classification; answer it at once when the store holds everything."""
     SUBMIT.check(principal)
-    result = classify(session, settings, payload, today=local_date(now))
+    bound = bound_division(principal)
+    result = classify(session, settings, payload, today=local_date(now), division=bound)
     std = current_standard(session)
     request = DataRequest(
         department_id=principal.id,
@@ -329,6 +351,7 @@ def submit(
         purpose=payload.purpose,
         entity=payload.entity,
         schools=result.schools,
+        division=level_of(session, result.schools, bound),
         period=payload.period,
         deadline=payload.deadline,
         status=result.status,
@@ -420,11 +443,25 @@ def grant_for_request(
 
 
 def get_request(session: Session, principal: Principal, request_id: int) -> DataRequest:
-    """A request its department, the statistics bureau, the education bureau or an admin may see."""
-    request = RequestRepository(session).get(request_id)
+    """A request its department, or a statistics bureau, education bureau or admin whose division it
+    reaches, may see (404 for anyone else: not even its existence is confirmed)."""
+    within_division = None if principal.role is Role.DEPARTMENT else bound_division(principal)
+    request = RequestRepository(session).get(request_id, within_division=within_division)
     if request is None or not can_see(principal, request):
         raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
     return request
+
+
+def visible_requests(
+    session: Session, principal: Principal, *, statuses: list[str] | None = None, limit: int = 200
+) -> list[DataRequest]:
+    """The requests `principal` may see: a department its own; a bureau those its division reaches."""
+    LIST.check(principal)
+    if principal.role is Role.DEPARTMENT:
+        return RequestRepository(session).list(department_id=principal.id, statuses=statuses, limit=limit)
+    return RequestRepository(session).list(
+        statuses=statuses, within_division=bound_division(principal), limit=limit
+    )
 
 
 def can_see(principal: Principal, request: DataRequest) -> bool:
@@ -498,13 +535,23 @@ def proposed_checks(f: RequestField) -> proposals.ElementSpec:
 
 
 def decide(
-    session: Session, principal: Principal, request_id: int, decision: DecisionIn, *, now: datetime
+    session: Session,
+    principal: Principal,
+    request_id: int,
+    decision: DecisionIn,
+    *,
+    now: datetime,
+    level: DecisionLevel = "request",
 ) -> DataRequest:
     """The statistics bureau approves (new fields become elements) or rejects a waiting request."""
     DECIDE.check(principal)
-    request = RequestRepository(session).get(request_id)
-    if request is None:
-        raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
+    request = get_request(session, principal, request_id)
+    if not may_act_at(bound_division(principal), request.division, or_above=level == "request_or_above"):
+        raise DecisionAtAnotherLevel(
+            f"采集需求 {request_id} 属于 {request.division or '全域'} 一级，由该级统计机构审批",
+            f"request {request_id} is decided by the statistics bureau of {request.division or 'the whole hub'}",
+            detail={"division": request.division, "decision_level": level},
+        )
     if request.status != "pending_approval":
         raise RequestNotPending(
             f"采集需求 {request_id} {status_words(request.status)[0]}，不在待审批队列",

@@ -8,10 +8,27 @@ from fastapi import APIRouter, Path, Query
 from hub.deps import PrincipalDep, SessionDep
 from hub.errors import error_responses
 from hub.schools import service
-from hub.schools.payloads import OverviewOut, UsageOut
+from hub.schools.payloads import OverviewOut, SchoolPage, UsageOut
 
 router = APIRouter(prefix="/schools", tags=["schools"])
 SchoolCode = Annotated[str, Path(pattern=r"^\d{10}$", description="学校标识码 (10 digits)")]
+
+
+@router.get("", response_model=SchoolPage, responses=error_responses(401, 403, 404, 422))
+def list_schools(
+    session: SessionDep,
+    principal: PrincipalDep,
+    division: Annotated[
+        str | None, Query(pattern=r"^\d{6}$", description="Only schools inside this GB/T 2260 code")
+    ] = None,
+    name: Annotated[str | None, Query(max_length=100, description="Part of the school's name")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SchoolPage:
+    """The schools the caller may see (its division's; a school itself), by code, paged."""
+    return SchoolPage.model_validate(
+        service.directory(session, principal, division=division, name=name, limit=limit, offset=offset)
+    )
 
 
 @router.get("/{code}/usage", response_model=UsageOut, responses=error_responses(401, 403, 404, 422))

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from hub.access.roles import Role, rule
 
+# Who lists schools (GET /schools): the bureaus and departments their division's, a school itself.
+LIST_SCHOOLS = rule(
+    Role.DEPARTMENT,
+    Role.STATISTICS,
+    Role.EDUCATION,
+    Role.SCHOOL,
+    Role.OFFICE,
+    Role.ADMIN,
+    zh="{kind} 账号无权查看学校名录",
+    en="a {kind} principal may not list schools",
+)
 SEE_SCHOOL = rule(
     Role.SCHOOL,
     Role.EDUCATION,

@@ -5,6 +5,22 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 
+class SchoolOut(BaseModel):
+    code: str = Field(description="学校标识码")
+    name: str | None
+    division: str | None = Field(description="The school's county (GB/T 2260)")
+    division_name: str | None = Field(description="e.g. 浙江省杭州市西湖区")
+    school_type: str | None = None
+    address: str | None = None
+
+
+class SchoolPage(BaseModel):
+    items: list[SchoolOut]
+    total: int = Field(description="Schools matching, over all pages")
+    limit: int
+    offset: int
+
+
 class ElementRef(BaseModel):
     code: str
     label: str

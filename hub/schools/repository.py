@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from hub.access.scope import within
+from hub.records.models import schools_table
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task
+
+DIRECTORY_COLUMNS = ("code", "name", "division_code", "school_type", "address")
+
+
+class SchoolDirectoryRepository:
+    """The schools a caller may see: one index range on schools.division_code, paged."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def page(
+        self,
+        *,
+        division: str | None,
+        only: str | None,
+        name: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """(rows, total) of the schools inside `division` (None: all), or the one school `only`."""
+        columns = [schools_table.c[c] for c in DIRECTORY_COLUMNS if c in schools_table.c]
+        conditions: list[ColumnElement[bool]] = [within(schools_table.c.division_code, division)]
+        if only is not None:
+            conditions.append(schools_table.c.code == only)
+        if name:
+            conditions.append(schools_table.c.name.contains(name, autoescape=True))
+        total = self.session.scalar(select(func.count()).select_from(schools_table).where(*conditions)) or 0
+        query = select(*columns).where(*conditions).order_by(schools_table.c.code).limit(limit).offset(offset)
+        return [dict(row) for row in self.session.execute(query).mappings()], total
 
 
 class SchoolViewRepository:

@@ -11,25 +11,70 @@ from sqlalchemy.orm import Session
 from hub.access.models import Grant, Principal
 from hub.access.repository import PrincipalRepository
 from hub.access.roles import Role
+from hub.access.scope import bound_division, sees_division
 from hub.audit.repository import AuditRepository, UsageSummary
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
 from hub.requests.models import DataRequest
-from hub.schools.auth import SEE_SCHOOL
-from hub.schools.repository import SchoolViewRepository
+from hub.schools.auth import LIST_SCHOOLS, SEE_SCHOOL
+from hub.schools.errors import DivisionNotFound, UnknownDivision
+from hub.schools.repository import SchoolDirectoryRepository, SchoolViewRepository
 from hub.standard.service import current_standard
 from hub.tasks.models import Task
+from schemas import divisions
 
 
 def school_for(session: Session, principal: Principal, code: str) -> dict[str, Any]:
-    """The school record, if `principal` is that school, the education bureau or an admin."""
+    """The school record, if `principal` is that school, or the education bureau or an admin whose
+    division holds it (404 otherwise: a bureau is not told what exists outside its subtree)."""
     SEE_SCHOOL.check(principal)
     if principal.role is Role.SCHOOL and principal.school_code != code:
         raise SchoolNotFound(f"学校 {code} 不存在", f"school {code} not found")
     school = SchoolRepository(session).get(code)
-    if school is None:
+    if school is None or not sees_division(principal, school.get("division_code")):
         raise SchoolNotFound(f"学校 {code} 不存在", f"school {code} not found")
     return school
+
+
+def directory(
+    session: Session,
+    principal: Principal,
+    *,
+    division: str | None,
+    name: str | None,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    """The schools `principal` may see (its division's; a school itself), narrowed to `division` and a
+    name, paged."""
+    LIST_SCHOOLS.check(principal)
+    narrowed = bound = bound_division(principal)
+    if division is not None:
+        if not divisions.is_division(division):
+            raise UnknownDivision(
+                f"行政区划代码 {division} 不在 GB/T 2260 现行代码中",
+                f"{division} is not a current GB/T 2260 division code",
+                detail={"field": "division", "value": division},
+            )
+        if bound is None or divisions.contains(bound, division):
+            narrowed = division
+        elif not divisions.contains(division, bound):
+            raise DivisionNotFound(
+                f"行政区划 {division} 不存在", f"division {division} not found", detail={"value": division}
+            )
+    only = principal.school_code if principal.role is Role.SCHOOL else None
+    rows, total = SchoolDirectoryRepository(session).page(
+        division=narrowed, only=only, name=name, limit=limit, offset=offset
+    )
+    items = [
+        {
+            **row,
+            "division": row.get("division_code"),
+            "division_name": divisions.full_name(row["division_code"]) if row.get("division_code") else None,
+        }
+        for row in rows
+    ]
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 def usage(

@@ -21,6 +21,11 @@ class DeadlineTooSoon(Invalid):
     """The deadline leaves fewer working days than rule 12 asks; `detail` gives the earliest date."""
 
 
+class PublicationAtAnotherLevel(Forbidden):
+    """An education bureau publishing a request that reaches schools outside its division
+    (HUB_PUBLICATION_LEVEL)."""
+
+
 class TaskNotFound(NotFound):
     """No task with this id that the caller may see."""
 

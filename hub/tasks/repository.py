@@ -10,6 +10,7 @@ from sqlalchemy import Select, Text, and_, case, cast, func, insert, literal, or
 from sqlalchemy.orm import Session
 
 import schemas
+from hub.access.scope import school_within
 from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory, schools_table
 from hub.records.repository import holds, value_column
 from hub.requests.models import DataRequest
@@ -27,13 +28,19 @@ class TaskRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, task_id: int) -> Task | None:
-        return self.session.get(Task, task_id)
+    def get(self, task_id: int, *, within_division: str | None = None) -> Task | None:
+        """The task, if its school lies inside `within_division` (None: anywhere)."""
+        if within_division is None:
+            return self.session.get(Task, task_id)
+        query = select(Task).where(Task.id == task_id, school_within(Task.school_code, within_division))
+        return self.session.scalars(query).first()
 
-    def for_request(self, request_id: int) -> list[Task]:
-        return list(
-            self.session.scalars(select(Task).where(Task.request_id == request_id).order_by(Task.school_code))
+    def for_request(self, request_id: int, *, within_division: str | None = None) -> list[Task]:
+        """The request's tasks, of the schools inside `within_division` (None: all)."""
+        query = select(Task).where(
+            Task.request_id == request_id, school_within(Task.school_code, within_division)
         )
+        return list(self.session.scalars(query.order_by(Task.school_code)))
 
     def changed_since(self, entity: str, record_keys: set[str], since: datetime) -> dict[str, dict[str, Any]]:
         """Per record, the elements whose value was written after `since`, with the latest value written
@@ -109,10 +116,13 @@ class TaskRepository:
         school_code: str | None = None,
         request_id: int | None = None,
         statuses: Sequence[str] | None = None,
+        within_division: str | None = None,
         limit: int = 500,
         offset: int = 0,
     ) -> list[Task]:
-        query: Select[Task] = select(Task).order_by(Task.id.desc())
+        query: Select[Task] = (
+            select(Task).where(school_within(Task.school_code, within_division)).order_by(Task.id.desc())
+        )
         if school_code is not None:
             query = query.where(Task.school_code == school_code)
         if request_id is not None:

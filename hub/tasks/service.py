@@ -25,6 +25,7 @@ import schemas
 from hub.access.masking import mask
 from hub.access.models import Principal
 from hub.access.roles import Role
+from hub.access.scope import bound_division, may_act_at
 from hub.audit import service as audit
 from hub.config import Settings
 from hub.db import utcnow
@@ -49,6 +50,7 @@ from hub.tasks.errors import (
     DeadlineAfterApproval,
     DeadlineTooSoon,
     NothingToRemind,
+    PublicationAtAnotherLevel,
     RequestNotApproved,
     SubmissionEmpty,
     SubmissionWithoutTaskFields,
@@ -147,9 +149,17 @@ def publish(
 ) -> Publication:
     """Send an approved request to the schools lacking data: one task each, only the fields it lacks."""
     PUBLISH.check(principal)
-    request = RequestRepository(session).get(request_id)
+    bound = bound_division(principal)
+    request = RequestRepository(session).get(request_id, within_division=bound)
     if request is None:
         raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
+    if not may_act_at(bound, request.division, or_above=settings.publication_level == "county_or_above"):
+        raise PublicationAtAnotherLevel(
+            f"采集需求 {request_id} 面向 {request.division or '全域'} 的学校，由该级（或上级）教育局发布",
+            f"request {request_id} reaches schools of {request.division or 'the whole hub'}; "
+            "the education bureau of that level publishes it",
+            detail={"division": request.division, "publication_level": settings.publication_level},
+        )
     today = _today(now)
     if request.status != "approved":
         zh, en = _STATUS_REASONS.get(request.status, (request.status, request.status))
@@ -319,7 +329,7 @@ def close_due_requests(session: Session, today: date, *, now: datetime | None = 
 def task_for(session: Session, principal: Principal, task_id: int, *, now: datetime) -> Task:
     """A task its school or the education bureau may see (404 for another school's task)."""
     _school_facing(principal)
-    task = TaskRepository(session).get(task_id)
+    task = TaskRepository(session).get(task_id, within_division=bound_division(principal))
     if task is None or (principal.role is Role.SCHOOL and task.school_code != principal.school_code):
         raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
     request = RequestRepository(session).get(task.request_id)
@@ -356,7 +366,12 @@ def list_tasks(
     if principal.role is Role.SCHOOL:
         school_code = principal.school_code
     return TaskRepository(session).find(
-        school_code=school_code, request_id=request_id, statuses=status, limit=limit, offset=offset
+        school_code=school_code,
+        request_id=request_id,
+        statuses=status,
+        within_division=None if principal.role is Role.SCHOOL else bound_division(principal),
+        limit=limit,
+        offset=offset,
     )
 
 
@@ -1007,7 +1022,8 @@ def progress(
     if principal.role is Role.DEPARTMENT and request.department_id != principal.id:
         SEE_PROGRESS.refuse(principal)
     repository = TaskRepository(session)
-    tasks = repository.for_request(request.id)
+    bound = None if principal.role is Role.DEPARTMENT else bound_division(principal)
+    tasks = repository.for_request(request.id, within_division=bound)
     if request.status == "published":
         refresh_progress(session, tasks, now=now)
         close_if_due(session, request, now=now)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from hub.access.scope import school_within
 from hub.audit.models import AuditBySchool, AuditEntry
 
 
@@ -26,10 +27,21 @@ class AuditViewRepository:
         start: datetime | None = None,
         end: datetime | None = None,
         before_id: int | None = None,
+        within_division: str | None = None,
         limit: int = 100,
     ) -> list[AuditEntry]:
-        """Entries newest first; a school filter keeps those that touched its records (audit_by_school)."""
+        """Entries newest first; a school filter keeps those that touched its records (audit_by_school),
+        a division those that touched a school inside it."""
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if within_division is not None:
+            query = query.where(
+                exists(
+                    select(AuditBySchool.entry_id).where(
+                        AuditBySchool.entry_id == AuditEntry.id,
+                        school_within(AuditBySchool.school_code, within_division),
+                    )
+                )
+            )
         if principal_id is not None:
             query = query.where(AuditEntry.principal_id == principal_id)
         if school_code:

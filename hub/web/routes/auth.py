@@ -13,6 +13,7 @@ from hub.access.models import Principal
 from hub.access.payloads import PrincipalCreate
 from hub.access.repository import PrincipalRepository
 from hub.access.roles import ADMINISTER, OPEN_ACCOUNTS, Role
+from hub.access.scope import bound_division
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated
 from hub.web import i18n
@@ -110,7 +111,7 @@ def _principals_page(
         request,
         "principals.html",
         {
-            "principals": PrincipalRepository(session).list(),
+            "principals": PrincipalRepository(session).list(within_division=bound_division(principal)),
             "kinds": CREATABLE[principal.role],
             "created": created,
             "token": token,

@@ -19,6 +19,7 @@ from hub.access.models import Principal
 from hub.access.payloads import GrantCreate
 from hub.access.repository import PrincipalRepository
 from hub.access.roles import HOLD_GRANT
+from hub.access.scope import bound_division
 from hub.audit import service as audit
 from hub.burden import service as burden
 from hub.burden.auth import SEE_CITY, SET_BASELINE
@@ -450,9 +451,10 @@ def audit_log(
         start=_day(start),
         end=_day(end, end=True),
         before_id=before,
+        within_division=bound_division(principal),
         limit=limit,
     )
-    principals = PrincipalRepository(session).list()
+    principals = PrincipalRepository(session).list(within_division=bound_division(principal))
     filters = {
         "principal_id": principal_id,
         "school": school.strip(),

@@ -17,6 +17,7 @@ import schemas
 from hub.access.models import Principal
 from hub.access.repository import PrincipalRepository
 from hub.access.roles import Role
+from hub.access.scope import bound_division
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, read_only, writes
 from hub.errors import HubError
@@ -260,10 +261,14 @@ def _new_page(
     )
 
 
-def _classification(session: Session, settings: Any, payload: RequestIn, lang: str) -> dict[str, Any]:
+def _classification(
+    session: Session, settings: Any, principal: Principal, payload: RequestIn, lang: str
+) -> dict[str, Any]:
     """The dry run, as the page shows it; nothing it touched is kept."""
     try:
-        result = requests.classify(session, settings, payload, today=local_today())
+        result = requests.classify(
+            session, settings, payload, today=local_today(), division=bound_division(principal)
+        )
         std = current_standard(session)
         fields = outcome_views(std, result.fields, lang)
         return {
@@ -307,7 +312,7 @@ def check_request(
     result = None
     if payload is not None:
         try:
-            result = _classification(session, settings, payload, lang)
+            result = _classification(session, settings, principal, payload, lang)
         except HubError as exc:
             problems = [exc.message_in(lang)]
     if is_htmx(request):
@@ -390,8 +395,7 @@ def list_requests(
 ) -> Response:
     """A department's own requests (the bureaus see every request), newest first, by status."""
     statuses = [status] if status in REQUEST_STATUSES else None
-    department_id = principal.id if principal.role is Role.DEPARTMENT else None
-    found = RequestRepository(session).list(department_id=department_id, statuses=statuses)
+    found = requests.visible_requests(session, principal, statuses=statuses)
     names = _names(session, {r.department_id for r in found})
     rows = [
         {
@@ -561,7 +565,7 @@ def _review_page(
 ) -> Response:
     lang = lang_of(request)
     std = current_standard(session)
-    waiting = RequestRepository(session).list(statuses=["pending_approval"])
+    waiting = requests.visible_requests(session, principal, statuses=["pending_approval"])
     names = _names(session, {r.department_id for r in waiting})
     items = []
     for r in sorted(waiting, key=lambda r: r.id):
@@ -636,6 +640,7 @@ def decide(
     request_id: int,
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     principal: Statistics,
     values: Annotated[dict[str, str], Depends(form_items)],
     decision: Annotated[str, Form()] = "",
@@ -655,7 +660,7 @@ def decide(
             note=note.strip() or None,
             elements=_element_specs(values) or None,
         )
-        requests.decide(session, principal, request_id, payload, now=utcnow())
+        requests.decide(session, principal, request_id, payload, now=utcnow(), level=settings.decision_level)
     except (ValidationError, ValueError) as exc:
         message = i18n.text("error.form", lang) if isinstance(exc, ValidationError) else str(exc)
         return _review_page(request, session, principal, errors={request_id: message})

@@ -1,0 +1,13 @@
+"""What can go wrong with the school directory: one class per case, its name the `code`."""
+
+from __future__ import annotations
+
+from hub.errors import Invalid, NotFound
+
+
+class UnknownDivision(Invalid):
+    """A division filter that is not a current GB/T 2260 code."""
+
+
+class DivisionNotFound(NotFound):
+    """A division filter outside the caller's own division (not confirmed to exist)."""
