@@ -55,3 +55,7 @@ class PeriodInvalid(Invalid):
 
 class FieldPeriodInvalid(Invalid):
     """A field's period cannot be answered: it does not exist, lies ahead for a flow, or names two."""
+
+
+class TransitionNotAllowed(Conflict):
+    """The request cannot move from where it stands to the status asked (`detail`: status, to)."""

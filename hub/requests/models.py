@@ -8,11 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.db import Base, JSONType, UTCDateTime, utcnow
 
-# Where a request stands. Intake ends in answered | duplicate | rejected | pending_approval;
-# the statistics bureau moves pending_approval to approved | rejected; publication to published;
-# completion (all tasks in, or the deadline passed) to answered.
-REQUEST_STATUSES = ("pending_approval", "approved", "rejected", "published", "answered", "duplicate")
-OPEN_STATUSES = ("pending_approval", "approved", "published")
+# Where a request stands, and how it moves: hub/requests/lifecycle.py.
 # How a status reads inside a message a person gets (never the code itself in a Chinese sentence).
 STATUS_WORDS = {
     "pending_approval": ("待统计局审批", "awaiting the statistics bureau"),
@@ -22,6 +18,7 @@ STATUS_WORDS = {
     "published": ("已发布，学校填报中", "published, schools are filling it"),
     "answered": ("已答复", "answered"),
     "duplicate": ("重复需求", "a duplicate"),
+    "closed": ("已关闭", "closed"),
 }
 
 
@@ -46,7 +43,7 @@ class DataRequest(Base):
     division: Mapped[str | None] = mapped_column(String(6), index=True)
     period: Mapped[str | None] = mapped_column(String(64))
     deadline: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(24), index=True)
+    status: Mapped[str] = mapped_column(String(24), index=True)  # hub.requests.lifecycle moves it
     standard_version: Mapped[int] = mapped_column(Integer)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
     overlap: Mapped[float | None] = mapped_column(Float)

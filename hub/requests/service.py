@@ -24,8 +24,8 @@ from hub.holidays.service import work_calendar
 from hub.kit.clock import local_date
 from hub.records.errors import SchoolsNotInStore
 from hub.records.repository import RecordRepository
+from hub.requests import lifecycle, proposals, rules
 from hub.requests import periods as periods_of
-from hub.requests import proposals, rules
 from hub.requests.auth import DECIDE, LIST, READ_DATA, SEE_ALL, SUBMIT
 from hub.requests.errors import (
     ApprovalNumberRequired,
@@ -36,11 +36,11 @@ from hub.requests.errors import (
     RejectionNeedsReason,
     RequestNotAnswered,
     RequestNotFound,
-    RequestNotPending,
     ScopeEmpty,
     ValidityInPast,
 )
-from hub.requests.models import OPEN_STATUSES, DataRequest, RequestField, status_words
+from hub.requests.lifecycle import OPEN_STATUSES, RequestStatus
+from hub.requests.models import DataRequest, RequestField, status_words
 from hub.requests.payloads import DecisionIn, ElementSpecIn, FieldIn, RequestIn, Violation
 from hub.requests.repository import RequestRepository
 from hub.standard.service import add_elements, current_standard, learn_synonym, learned_synonyms
@@ -87,7 +87,7 @@ class FieldOutcome:
 
 @dataclass(kw_only=True)
 class Classification:
-    status: str
+    status: RequestStatus
     fields: list[FieldOutcome]
     schools: list[str] | None
     violations: list[Violation] = field(default_factory=list)
@@ -278,15 +278,15 @@ def classify(
     duplicate, overlap = _find_duplicate(session, settings, payload, schools, outcomes, to_collect)
     screened = any(v.severity == "review" and (v.detail or {}).get("screen") for v in violations)
     if any(v.severity == "block" for v in violations):
-        status = "rejected"
+        status = RequestStatus.REJECTED
     elif screened:
-        status = "pending_approval"
+        status = RequestStatus.PENDING_APPROVAL
     elif not to_collect:
-        status = "answered"
+        status = RequestStatus.ANSWERED
     elif duplicate is not None:
-        status = "duplicate"
+        status = RequestStatus.DUPLICATE
     else:
-        status = "pending_approval"
+        status = RequestStatus.PENDING_APPROVAL
     return Classification(
         status=status,
         fields=outcomes,
@@ -354,7 +354,6 @@ def submit(
         division=level_of(session, result.schools, bound),
         period=payload.period,
         deadline=payload.deadline,
-        status=result.status,
         standard_version=std.version,
         duplicate_of=result.duplicate_of.id if result.duplicate_of else None,
         overlap=result.overlap,
@@ -383,10 +382,10 @@ def submit(
         )
         for i, o in enumerate(result.fields)
     ]
+    lifecycle.submitted(request)
+    lifecycle.classified(request, result.status, now=now)
     RequestRepository(session).add(request)
-    if result.status in ("answered", "duplicate"):
-        if result.status == "answered":
-            request.answered_at = now
+    if result.status in (RequestStatus.ANSWERED, RequestStatus.DUPLICATE):
         grant_for_request(session, request, valid_until=None, created_by=None, today=local_date(now))
     return request
 
@@ -552,19 +551,13 @@ def decide(
             f"request {request_id} is decided by the statistics bureau of {request.division or 'the whole hub'}",
             detail={"division": request.division, "decision_level": level},
         )
-    if request.status != "pending_approval":
-        raise RequestNotPending(
-            f"采集需求 {request_id} {status_words(request.status)[0]}，不在待审批队列",
-            f"request {request_id} is {status_words(request.status)[1]}, not waiting for a decision",
-            detail={"status": request.status},
-        )
-    request.decided_at, request.decided_by, request.decision_note = now, principal.id, decision.note
+    lifecycle.awaiting_decision(request)
     if decision.decision == "reject":
         if not decision.note:
             raise RejectionNeedsReason(
                 "驳回须说明理由", "a rejection needs a reason (note)", detail={"field": "note"}
             )
-        request.status = "rejected"
+        lifecycle.reject(request, by=principal.id, note=decision.note, now=now)
         session.flush()
         return request
     if not decision.approval_number:
@@ -613,7 +606,7 @@ def decide(
         f.element_code, f.status, f.match_kind, f.confidence = element.code, "missing", "approved", 1.0
         f.explanation_zh = f"经统计机构批准（{decision.approval_number}）新增为数据元“{element.label_zh}”"
         f.explanation_en = f"approved as new element {element.code} ({decision.approval_number})"
-    request.status = "approved"
+    lifecycle.approve(request, by=principal.id, note=decision.note, now=now)
     request.approval_number = decision.approval_number
     request.form_number = decision.form_number
     request.valid_until = valid_until
@@ -662,15 +655,11 @@ def readable_request(
     request = get_request(session, principal, request_id)
     READ_DATA.check(principal)
     source = request
-    if request.status == "duplicate" and request.duplicate_of:
+    if request.status == RequestStatus.DUPLICATE and request.duplicate_of:
         source = RequestRepository(session).get(request.duplicate_of) or request
-    if source.status == "published":
-        # A deadline may have passed since the scheduler last looked. Imported here: tasks build on requests.
-        from hub.db import utcnow
-        from hub.tasks.service import close_if_due
-
-        close_if_due(session, source, now=utcnow())
-    if source.status != "answered":
+    # A read never moves a request: one past its deadline is readable now and recorded answered by the
+    # scheduler's job (or the next submission).
+    if not lifecycle.answered_by(source, today):
         raise RequestNotAnswered(
             f"采集需求 {request_id} 尚未完成（{status_words(source.status)[0]}）",
             f"request {request_id} is not answered yet ({status_words(source.status)[1]})",

@@ -37,7 +37,7 @@ from hub.records.files import entity_headers, read_upload
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.records.service import IngestReport, Provenance, Rejection, ingest_frame
 from hub.records.writer import clear_values
-from hub.requests import rules
+from hub.requests import lifecycle, rules
 from hub.requests.errors import RequestNotFound
 from hub.requests.models import DataRequest, status_words
 from hub.requests.repository import RequestRepository
@@ -225,9 +225,7 @@ def publish(
         repository.add_rows(request.id, request.entity)
     refresh_progress(session, tasks, now=now)
 
-    request.status = "published"
-    request.published_at = now
-    request.published_by = principal.id
+    lifecycle.publish(request, by=principal.id, now=now)
     request.deadline = deadline
     session.flush()
     if not tasks or all(t.status == "complete" for t in tasks):
@@ -266,8 +264,7 @@ def refresh_progress(session: Session, tasks: list[Task], *, now: datetime) -> N
 
 def answer_request(session: Session, request: DataRequest, *, now: datetime) -> None:
     """The request is answered: its tasks close, and requests that duplicated it are answered with it."""
-    request.status = "answered"
-    request.answered_at = now
+    lifecycle.answer(request, now=now)
     for task in TaskRepository(session).for_request(request.id):
         if task.status != "closed":
             task.status = "closed"
@@ -291,8 +288,7 @@ def _answer_duplicate(
             f.explanation_zh = f"由采集需求 {original.id} 采集（“{source.label}”）"
             f.explanation_en = f"collected by request {original.id} ({source.element_code})"
             changed = True
-    duplicate.status = "answered"
-    duplicate.answered_at = now
+    lifecycle.answer(duplicate, now=now)
     if changed:
         grant_for_request(session, duplicate, valid_until=None, created_by=None, today=_today(now))
 
@@ -334,6 +330,8 @@ def task_for(session: Session, principal: Principal, task_id: int, *, now: datet
         raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
     request = RequestRepository(session).get(task.request_id)
     if request is not None:
+        # Still here: a refused late submission rolls back its own close, so the school's next look
+        # must show the task closed before the scheduler's job has run.
         close_if_due(session, request, now=now)
     if principal.role is Role.SCHOOL:
         # The school has seen its task (no longer 未查看) and the reminders sent about it.
@@ -1026,7 +1024,6 @@ def progress(
     tasks = repository.for_request(request.id, within_division=bound)
     if request.status == "published":
         refresh_progress(session, tasks, now=now)
-        close_if_due(session, request, now=now)
     today = _today(now)
     by_task = {t.id: task_state(t, today) for t in tasks}
     counts = {state: sum(1 for s in by_task.values() if s == state) for state in TASK_STATES}

@@ -25,7 +25,8 @@ from hub.kit.clock import local_today
 from hub.reads import answer
 from hub.requests import service as requests
 from hub.requests.auth import DECIDE, LIST, READ_DATA, SUBMIT
-from hub.requests.models import REQUEST_STATUSES, RequestField
+from hub.requests.lifecycle import RequestStatus
+from hub.requests.models import RequestField
 from hub.requests.payloads import DecisionIn, ElementSpecIn, RequestIn
 from hub.requests.proposals import TYPE_WORDS
 from hub.requests.repository import RequestRepository
@@ -394,7 +395,7 @@ def list_requests(
     request: Request, session: SessionDep, principal: Reader, status: str | None = None
 ) -> Response:
     """A department's own requests (the bureaus see every request), newest first, by status."""
-    statuses = [status] if status in REQUEST_STATUSES else None
+    statuses = [status] if status in set(RequestStatus) else None
     found = requests.visible_requests(session, principal, statuses=statuses)
     names = _names(session, {r.department_id for r in found})
     rows = [
@@ -408,7 +409,11 @@ def list_requests(
     return render(
         request,
         "requests.html",
-        {"rows": rows, "status": status if statuses else None, "statuses": REQUEST_STATUSES},
+        {
+            "rows": rows,
+            "status": status if statuses else None,
+            "statuses": [s.value for s in RequestStatus if s is not RequestStatus.SUBMITTED],
+        },
         principal=principal,
     )
 

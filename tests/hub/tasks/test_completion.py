@@ -191,6 +191,10 @@ def test_after_the_deadline_the_department_reads_what_came_in_without_waiting_fo
     assert sum(r["普通话水平等级"] is not None for r in data.json()["rows"]) == len(town.teachers) - len(
         town.of(town.schools[1])
     )
+    # Reading moved nothing: the request stays published until the scheduler's job records the answer.
+    status = client.get(f"/api/v1/requests/{request_id}", headers=people.department).json()["status"]
+    assert status == "published"
+    assert close_due_requests(session, date.today()) == [request_id]
     assert (
         client.get(f"/api/v1/requests/{request_id}", headers=people.department).json()["status"] == "answered"
     )
