@@ -214,6 +214,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.published": ("已发布，学校填报中", "published"),
     "status.answered": ("已答复", "answered"),
     "status.duplicate": ("重复需求", "duplicate"),
+    "status.pending_release": ("待教育局决定是否提供", "awaiting release"),
+    "status.closed": ("已关闭", "closed"),
     "field.available": ("已有", "available"),
     "field.missing": ("缺数据", "missing"),
     "field.new": ("新增", "new"),
