@@ -38,11 +38,9 @@ def read_only(endpoint: Endpoint) -> Endpoint:
     return endpoint
 
 
-def _begins_as_writer(request: Request) -> bool:
-    if request.method not in WRITING_METHODS:
-        return False
+def _is_read_only(request: Request) -> bool:
     # Starlette's router puts the matched endpoint in the scope before dependencies are solved.
-    return not getattr(request.scope.get("endpoint"), _READ_ONLY, False)
+    return bool(getattr(request.scope.get("endpoint"), _READ_ONLY, False))
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -52,12 +50,12 @@ def get_session(request: Request) -> Iterator[Session]:
     a read does not, so a long read never holds up a writer.
     """
     session: Session = request.app.state.session_factory()
-    read_only_post = request.method in WRITING_METHODS and not _begins_as_writer(request)
+    read_only = _is_read_only(request)
     try:
-        if _begins_as_writer(request):
+        if request.method in WRITING_METHODS and not read_only:
             begin_write(session)
         yield session
-        if read_only_post:
+        if read_only:
             session.rollback()
         else:
             session.commit()

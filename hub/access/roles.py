@@ -61,6 +61,10 @@ def rule(*roles: Role, zh: str, en: str) -> RoleRule:
     return RoleRule(roles=roles, refusal_zh=zh, refusal_en=en)
 
 
+# For what any signed-in principal may read (the calendar, the catalogue, the schools it may see).
+EVERY_ROLE = tuple(Role)
+
+
 # --- the access domain's own rules (here, not in access/auth.py: the access service needs them and
 # hub.deps, which auth.py builds on, needs the access service) ---
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from hub.access.roles import Role, rule
+from hub.access.roles import EVERY_ROLE, Role, rule
 
 READ_CALENDAR = rule(
-    Role.DEPARTMENT,
-    Role.STATISTICS,
-    Role.EDUCATION,
-    Role.SCHOOL,
-    Role.OFFICE,
-    Role.ADMIN,
+    *EVERY_ROLE,
     zh="{kind} 账号无权查看节假日安排",
     en="a {kind} principal may not read the holiday calendar",
 )

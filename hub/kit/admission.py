@@ -9,16 +9,12 @@ come back later (503 with Retry-After) instead of holding its client for half a 
 from __future__ import annotations
 
 import asyncio
-import json
 import math
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from hub.kit.guards import send_json
 
 
 class Admission:
@@ -36,7 +32,7 @@ class Admission:
         if limit < 1:
             raise ValueError("admission limit must be at least 1")
         self.app = app
-        self.busy_body = json.dumps(busy_body, ensure_ascii=False).encode()
+        self.busy_body = busy_body
         self.limit = limit
         self.wait_seconds = wait_seconds
         self.exempt = exempt
@@ -51,25 +47,10 @@ class Admission:
         try:
             await asyncio.wait_for(self._slots.acquire(), timeout=self.wait_seconds)
         except TimeoutError:
-            await busy(send, self.busy_body, retry_after=self.wait_seconds)
+            retry_after = str(max(1, math.ceil(self.wait_seconds)))
+            await send_json(send, 503, self.busy_body, {"Retry-After": retry_after})
             return
         try:
             await self.app(scope, receive, send)
         finally:
             self._slots.release()
-
-
-async def busy(send: Send, body: bytes, *, retry_after: float) -> None:
-    """Answer 503 with `body` (JSON), saying when to retry."""
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(max(1, math.ceil(retry_after))).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from hub.access.roles import Role, rule
+from hub.access.roles import EVERY_ROLE, Role, rule
 
 # Who lists schools (GET /schools): the bureaus and departments their division's, a school itself.
 LIST_SCHOOLS = rule(
-    Role.DEPARTMENT,
-    Role.STATISTICS,
-    Role.EDUCATION,
-    Role.SCHOOL,
-    Role.OFFICE,
-    Role.ADMIN,
+    *EVERY_ROLE,
     zh="{kind} 账号无权查看学校名录",
     en="a {kind} principal may not list schools",
 )

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from hub.access.roles import Role, rule
+from hub.access.roles import EVERY_ROLE, rule
 
 # Every signed-in role reads the catalogue: a department learns before asking what it may get, a school
 # what leaves it on which terms.
 READ_CATALOGUE = rule(
-    Role.DEPARTMENT,
-    Role.STATISTICS,
-    Role.EDUCATION,
-    Role.SCHOOL,
-    Role.OFFICE,
-    Role.ADMIN,
+    *EVERY_ROLE,
     zh="{kind} 账号无权查看共享目录",
     en="a {kind} principal may not read the sharing catalogue",
 )

@@ -146,10 +146,8 @@ def request_progress(
                 state=progress.states[t.id],  # type: ignore[arg-type]
                 opened_at=t.opened_at,
                 done_reason=t.done_reason,
-                reminders=len(progress.reminders.get(t.id, [])),
-                last_reminded_at=(progress.reminders.get(t.id) or [None])[0].sent_at  # type: ignore[union-attr]
-                if progress.reminders.get(t.id)
-                else None,
+                reminders=len(progress.reminders_of(t.id)),
+                last_reminded_at=progress.last_reminded_at(t.id),
             )
             for t in tasks
         ],

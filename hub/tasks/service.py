@@ -1003,6 +1003,14 @@ class Progress:
     state_counts: dict[str, int] = field(default_factory=dict)  # over every task, before filtering
     reminders: dict[int, list[TaskReminder]] = field(default_factory=dict)  # task id → newest first
 
+    def reminders_of(self, task_id: int) -> list[TaskReminder]:
+        """The 催报 sent for a task, newest first."""
+        return self.reminders.get(task_id, [])
+
+    def last_reminded_at(self, task_id: int) -> datetime | None:
+        sent = self.reminders_of(task_id)
+        return sent[0].sent_at if sent else None
+
 
 def progress(
     session: Session,

@@ -53,7 +53,6 @@ def progress_workbook(progress: Progress) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for task in progress.tasks:
-        reminders = progress.reminders.get(task.id, [])
         share = task.rows_filled / task.rows_expected if task.rows_expected else 1.0
         sheet.append(
             [
@@ -66,8 +65,8 @@ def progress_workbook(progress: Progress) -> bytes:
                 task.submissions,
                 _local(task.last_submission_at),
                 _local(task.opened_at),
-                len(reminders),
-                _local(reminders[0].sent_at) if reminders else None,
+                len(progress.reminders_of(task.id)),
+                _local(progress.last_reminded_at(task.id)),
                 task.done_reason or "",
             ]
         )

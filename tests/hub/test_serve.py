@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -15,16 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from hub.kit.databases import drop_database, ensure_database
-
-
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from hub.cli import app; app()", *args]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.hub.served import free_port, hub_command, serving
 
 
 def _env(url: str) -> dict[str, str]:
@@ -34,7 +22,7 @@ def _env(url: str) -> dict[str, str]:
 
 def test_several_workers_on_sqlite_are_refused_with_the_reason(tmp_path: Path) -> None:
     done = subprocess.run(
-        _cli("serve", "--workers", "2", "--port", str(_free_port())),
+        hub_command("serve", "--workers", "2", "--port", str(free_port())),
         cwd=tmp_path, env=_env(f"sqlite:///{tmp_path / 'hub.db'}"), capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2
@@ -51,38 +39,16 @@ def test_two_workers_on_postgresql_both_serve(tmp_path: Path) -> None:
         .render_as_string(hide_password=False)
     )
     ensure_database(url)
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        _cli("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"),
-        cwd=tmp_path, env=_env(url), stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 90
-        pids: set[str] = set()
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.3)
-        served = [httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code for _ in range(20)]
-        assert served == [200] * 20
-        text = (tmp_path / "serve.log").read_text()
-        pids = {
-            line.split("[", 1)[1].split("]", 1)[0]
-            for line in text.splitlines()
-            if "Started server process" in line
-        }
-        assert len(pids) == 2, text
+        with serving("--workers", "2", cwd=tmp_path, env=_env(url)) as served_at:
+            answers = [httpx.get(f"{served_at}/health", timeout=5).status_code for _ in range(20)]
+            text = (tmp_path / "serve.log").read_text()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
         drop_database(url)
+    assert answers == [200] * 20
+    pids = {
+        line.split("[", 1)[1].split("]", 1)[0]
+        for line in text.splitlines()
+        if "Started server process" in line
+    }
+    assert len(pids) == 2, text

@@ -10,9 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hub.config import Settings
 from hub.requests.models import DataRequest
-from tests.hub.factories import create_city, create_principal
 
 DEADLINE = (date.today() + timedelta(days=40)).isoformat()
 YEAR = date.today().year
@@ -27,16 +25,6 @@ def body(*labels: str, entity: str = "teacher", **extra: Any) -> dict[str, Any]:
         "fields": [{"label": label} for label in labels],
         **extra,
     }
-
-
-@pytest.fixture
-def city(session: Session, settings: Settings):  # type: ignore[no-untyped-def]
-    return create_city(session, settings, schools=3, teachers=24)
-
-
-@pytest.fixture
-def dept(client: TestClient, admin_headers: dict[str, str]) -> dict[str, str]:
-    return create_principal(client, admin_headers, code="hrss")
 
 
 def check(client: TestClient, dept: dict[str, str], *labels: str, **extra: Any) -> dict[str, Any]:

@@ -7,17 +7,15 @@ with its token from demo-tokens.txt in its own browser context. Screenshots go t
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.hub.served import hub_command, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ADMIN_TOKEN = "browser-admin-token-0123456789"
@@ -51,16 +49,6 @@ class Hub:
         )[0]
 
 
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from hub.cli import app; app()", *args]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     workdir = tmp_path_factory.mktemp("hub-browser")
@@ -72,7 +60,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         "HUB_SCHEDULER_ENABLED": "false",
     }
     subprocess.run(
-        _cli("demo", "--schools", "6", "--teachers", "60"),
+        hub_command("demo", "--schools", "6", "--teachers", "60"),
         cwd=workdir, env=env, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     tokens = dict(
@@ -81,32 +69,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         if line
     )
     tokens["admin"] = ADMIN_TOKEN
-    port = _free_port()
-    log = (workdir / "serve.log").open("wb")
-    server = subprocess.Popen(
-        _cli("serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler"),
-        cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"hub serve did not start:\n{(workdir / 'serve.log').read_text()}")
-            time.sleep(0.2)
+    with serving("--no-scheduler", cwd=workdir, env=env, start_seconds=60) as url:
         yield Hub(url=url, tokens=tokens)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
