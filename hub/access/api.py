@@ -10,9 +10,9 @@ from hub.access.auth import Admin, Grantor
 from hub.access.models import Grant
 from hub.access.payloads import GrantCreate, GrantOut, PrincipalCreate, PrincipalCreated, PrincipalOut
 from hub.access.repository import PrincipalRepository
-from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
+from hub.kit.clock import local_today
 
 router = APIRouter(tags=["principals"])
 
@@ -71,7 +71,7 @@ def grant_out(session: SessionDep, grant: Grant, *, today: date) -> GrantOut:
 )
 def create_grant(payload: GrantCreate, session: SessionDep, principal: Grantor) -> GrantOut:
     """Grant a department standing access to elements of a scope, for a purpose and period (admin, education)."""
-    today = utcnow().date()
+    today = local_today()
     return grant_out(
         session, service.grant_standing_access(session, principal, payload, today=today), today=today
     )
@@ -82,7 +82,7 @@ def list_grants(
     session: SessionDep, principal: PrincipalDep, department_id: Annotated[int | None, Query()] = None
 ) -> list[GrantOut]:
     """Grants the caller may see: a holder its own; admins and the education bureau all (or one holder's)."""
-    today = utcnow().date()
+    today = local_today()
     grants = service.visible_grants(session, principal, holder_id=department_id)
     return [grant_out(session, g, today=today) for g in grants]
 
@@ -92,7 +92,7 @@ def list_grants(
 )
 def get_grant(grant_id: int, session: SessionDep, principal: PrincipalDep) -> GrantOut:
     """One grant, to its holder, an admin or the education bureau."""
-    return grant_out(session, service.visible_grant(session, principal, grant_id), today=utcnow().date())
+    return grant_out(session, service.visible_grant(session, principal, grant_id), today=local_today())
 
 
 @router.post(
@@ -103,4 +103,4 @@ def get_grant(grant_id: int, session: SessionDep, principal: PrincipalDep) -> Gr
 )
 def revoke_grant(grant_id: int, session: SessionDep, principal: Grantor) -> GrantOut:
     """Revoke a grant: reads under it stop at once (admin, education)."""
-    return grant_out(session, service.revoke_grant(session, principal, grant_id), today=utcnow().date())
+    return grant_out(session, service.revoke_grant(session, principal, grant_id), today=local_today())

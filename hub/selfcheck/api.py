@@ -9,9 +9,9 @@ from fastapi.responses import Response
 from hub.burden.api import SchoolCode, TermQuery
 from hub.burden.payloads import SchoolBurdenOut
 from hub.burden.terms import Term, term_of
-from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
+from hub.kit.clock import local_today
 from hub.selfcheck import service
 from hub.selfcheck.items import TITLE
 from hub.selfcheck.payloads import SelfCheckItemOut, SelfCheckOut, SelfCheckSummaryOut
@@ -24,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _check(
     session: SessionDep, settings: SettingsDep, principal: PrincipalDep, code: str, term: Term | None
 ) -> service.SelfCheck:
-    today = utcnow().date()
+    today = local_today()
     return service.self_check(session, settings, principal, code, term or term_of(today), today=today)
 
 
