@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 
 from hub.audit.service import actor_ref
-from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
+from hub.kit.clock import local_today
 from hub.kit.csvfile import csv_chunks
 from hub.reads import service
 from hub.reads.payloads import AggregateOut, ChangesPage, RowsPage
@@ -36,8 +37,11 @@ GrantId = Annotated[
 Schools = Annotated[
     list[str] | None, Query(alias="school", description="Only these schools (within the grant)")
 ]
+# A GB/T 2260 code or its leading digits (14 a province, 1401 a city, 140105 a county).
+DivisionPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,6}$")]
 Divisions = Annotated[
-    list[str] | None, Query(alias="division", description="Only these divisions, e.g. 140105 or 1401")
+    list[DivisionPrefix] | None,
+    Query(alias="division", description="Only these divisions, e.g. 140105 or 1401"),
 ]
 Where = Annotated[
     list[str] | None,
@@ -79,7 +83,7 @@ def query_rows(
     format: Literal["json", "csv"] = "json",
 ) -> Response:
     """Rows of granted elements in the grant's scope, masked per grant: a JSON page with a cursor, or streamed CSV."""
-    today = utcnow().date()
+    today = local_today()
     plan = service.plan_read(
         session,
         principal,
@@ -164,7 +168,7 @@ def query_aggregate(
         divisions=divisions,
         where=where,
         k=settings.suppression_k,
-        today=utcnow().date(),
+        today=local_today(),
     )
     return Response(orjson.dumps(result), media_type="application/json")
 
@@ -203,6 +207,6 @@ def query_changes(
         limit=limit,
         schools=schools,
         divisions=divisions,
-        today=utcnow().date(),
+        today=local_today(),
     )
     return Response(orjson.dumps(result), media_type="application/json")
