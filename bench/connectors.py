@@ -45,9 +45,9 @@ from sqlalchemy.engine import make_url
 
 import schemas
 from hub.config import Settings
+from hub.databases import ensure_database, fresh_engine
 from hub.db import transaction, utcnow
 from hub.demo.city import generate_city, generate_teachers_frame
-from hub.kit.databases import ensure_database, fresh_engine
 from hub.records.files import read_upload
 from hub.records.service import Provenance, ingest_frame
 from hub.sources.payloads import SourceIn

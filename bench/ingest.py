@@ -16,9 +16,9 @@ import time
 import psycopg
 from sqlalchemy.engine import make_url
 
+from hub.databases import fresh_engine
 from hub.db import transaction, utcnow
 from hub.demo.city import generate_city, generate_teachers_frame
-from hub.kit.databases import fresh_engine
 from hub.records.service import Provenance, ingest_frame
 from hub.standard.service import current_standard
 

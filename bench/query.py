@@ -295,7 +295,7 @@ def main() -> None:
     if args.export is not None:
         export_phase(url, args.export or None, bool(args.trace))
         return
-    from hub.kit.databases import ensure_database
+    from hub.databases import ensure_database
 
     ensure_database(url)
     load(url, args.rows, args.schools)

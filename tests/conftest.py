@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.app import create_app
 from hub.config import Settings
-from hub.kit.databases import fresh_engine
+from hub.databases import fresh_engine
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 SECRET = "test-secret-key-not-for-production"

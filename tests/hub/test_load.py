@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 
 from hub.app import create_app
 from hub.config import Settings
+from hub.databases import drop_database, ensure_database
 from hub.db import engine_for, transaction
-from hub.kit.databases import drop_database, ensure_database
 from hub.migrate import upgrade
 from tests.conftest import ADMIN_TOKEN, SECRET
 from tests.hub.access.factories import create_grant

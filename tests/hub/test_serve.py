@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from hub.kit.databases import drop_database, ensure_database
+from hub.databases import drop_database, ensure_database
 from tests.hub.served import free_port, hub_command, serving
 
 

@@ -22,11 +22,11 @@ from sqlalchemy.engine import make_url
 
 from hub.app import create_app
 from hub.config import Settings
+from hub.databases import drop_database, fresh_engine
 from hub.db import session_factory
 from hub.demo import story
 from hub.demo.city import generate_city
 from hub.demo.loader import load_demo
-from hub.kit.databases import drop_database, fresh_engine
 
 SCHOOLS, TEACHERS, SEED = 14, 420, 2026
 
