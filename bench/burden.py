@@ -26,11 +26,11 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from hub.access.payloads import PrincipalCreate  # noqa: E402
 from hub.access.service import create_principal  # noqa: E402
 from hub.burden import service as burden  # noqa: E402
-from hub.burden.terms import term_of  # noqa: E402
 from hub.config import Settings  # noqa: E402
 from hub.databases import bench_database_url, fresh_engine  # noqa: E402
 from hub.db import transaction, utcnow  # noqa: E402
 from hub.demo.city import generate_city  # noqa: E402
+from hub.kit.terms import term_of  # noqa: E402
 from hub.records.files import as_text_frame  # noqa: E402
 from hub.records.service import Provenance, ingest_frame  # noqa: E402
 from hub.requests.payloads import DecisionIn, FieldIn, RequestIn  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -14,7 +14,9 @@ from hub.access.roles import RoleRule
 from hub.access.service import authenticate
 from hub.config import Settings
 from hub.db import begin_write
-from hub.errors import TokenRequired
+from hub.errors import TokenRequired, halves
+from hub.kit.errors import TermInvalid
+from hub.kit.terms import Term, TermError, parse_term
 
 bearer = HTTPBearer(auto_error=False, description="A principal's token: `Authorization: Bearer <token>`")
 
@@ -104,3 +106,19 @@ def require(rule: RoleRule) -> Callable[[Principal], Principal]:
         return principal
 
     return check
+
+
+def term_param(
+    term: Annotated[
+        str | None, Query(max_length=32, description="学期, e.g. 2026-秋 (Sep–Jan) or 2026-春 (Feb–Aug)")
+    ] = None,
+) -> Term | None:
+    if term is None:
+        return None
+    try:
+        return parse_term(term)
+    except TermError as exc:
+        raise TermInvalid(*halves(exc), detail={"field": "term", "value": term}) from None
+
+
+TermQuery = Annotated[Term | None, Depends(term_param)]

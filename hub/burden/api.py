@@ -3,10 +3,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from hub.burden import service
-from hub.burden.errors import TermInvalid
 from hub.burden.payloads import (
     BaselineIn,
     BaselineOut,
@@ -15,31 +14,15 @@ from hub.burden.payloads import (
     SchoolBurdenOut,
     SchoolBurdenReportOut,
 )
-from hub.burden.terms import SPRING, Term, TermError, parse_term
 from hub.burden.workbook import XLSX, build_workbook
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep
-from hub.errors import error_responses, halves
+from hub.deps import PrincipalDep, SessionDep, TermQuery
+from hub.errors import error_responses
 from hub.kit.clock import local_today
+from hub.kit.terms import SPRING, Term
 
 router = APIRouter(tags=["burden"])
 SchoolCode = Annotated[str, Path(pattern=r"^\d{10}$", description="学校标识码 (10 digits)")]
-
-
-def term_param(
-    term: Annotated[
-        str | None, Query(max_length=32, description="学期, e.g. 2026-秋 (Sep–Jan) or 2026-春 (Feb–Aug)")
-    ] = None,
-) -> Term | None:
-    if term is None:
-        return None
-    try:
-        return parse_term(term)
-    except TermError as exc:
-        raise TermInvalid(*halves(exc), detail={"field": "term", "value": term}) from None
-
-
-TermQuery = Annotated[Term | None, Depends(term_param)]
 
 
 def _term_or_current(term: Term | None) -> Term:

@@ -5,10 +5,6 @@ from __future__ import annotations
 from hub.errors import Invalid, NotFound
 
 
-class TermInvalid(Invalid):
-    """A term label that does not read as a school term."""
-
-
 class BaselineNegative(Invalid):
     """A baseline count below zero."""
 

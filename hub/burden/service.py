@@ -35,9 +35,9 @@ from hub.burden.errors import (
 )
 from hub.burden.models import EVERY, BurdenBaseline
 from hub.burden.repository import BurdenRepository, RequestCounts, TaskCounts
-from hub.burden.terms import Term, term_of, terms_between
 from hub.complaints.repository import ComplaintRepository
 from hub.kit.clock import local_today
+from hub.kit.terms import Term, term_of, terms_between
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
 from hub.schools.auth import SEE_SCHOOL

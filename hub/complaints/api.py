@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, status
 
-from hub.burden.api import TermQuery
 from hub.complaints import service
 from hub.complaints.models import Complaint
 from hub.complaints.payloads import (
@@ -21,7 +20,7 @@ from hub.complaints.payloads import (
 )
 from hub.complaints.reasons import REASONS
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep, SettingsDep
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, TermQuery
 from hub.errors import error_responses
 from hub.kit.clock import local_today
 

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from hub.access.models import Principal
 from hub.access.roles import Role
 from hub.access.scope import bound_division
-from hub.burden.terms import Term, term_of
 from hub.complaints import reasons as reason_codes
 from hub.complaints.auth import ANSWER, FILE, HANDLE, READ
 from hub.complaints.errors import (
@@ -42,6 +41,7 @@ from hub.complaints.repository import (
 )
 from hub.config import Settings
 from hub.kit.clock import local_date, local_today
+from hub.kit.terms import Term, term_of
 from hub.kit.workdays import add_working_days
 from hub.records.repository import SchoolRepository
 from hub.requests.models import DataRequest

@@ -6,12 +6,12 @@ from urllib.parse import quote
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from hub.burden.api import SchoolCode, TermQuery
+from hub.burden.api import SchoolCode
 from hub.burden.payloads import SchoolBurdenOut
-from hub.burden.terms import Term, term_of
-from hub.deps import PrincipalDep, SessionDep, SettingsDep
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, TermQuery
 from hub.errors import error_responses
 from hub.kit.clock import local_today
+from hub.kit.terms import Term, term_of
 from hub.selfcheck import service
 from hub.selfcheck.items import TITLE
 from hub.selfcheck.payloads import SelfCheckItemOut, SelfCheckOut, SelfCheckSummaryOut

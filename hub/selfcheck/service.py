@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from hub.access.models import Principal
 from hub.burden import service as burden
-from hub.burden.terms import Term
 from hub.complaints.models import Complaint
 from hub.complaints.reasons import reason as reason_of
 from hub.complaints.repository import ComplaintRepository
 from hub.config import Settings
+from hub.kit.terms import Term
 from hub.kit.workdays import working_days_between
 from hub.requests.models import DataRequest
 from hub.selfcheck.items import ITEMS, Item

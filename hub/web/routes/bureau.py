@@ -23,14 +23,14 @@ from hub.access.scope import bound_division
 from hub.audit import service as audit
 from hub.burden import service as burden
 from hub.burden.auth import SEE_CITY, SET_BASELINE
-from hub.burden.errors import TermInvalid
-from hub.burden.terms import Term, TermError, parse_term, term_of
 from hub.burden.workbook import XLSX as BURDEN_XLSX
 from hub.burden.workbook import build_workbook as build_burden_workbook
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, halves
 from hub.kit.clock import DEFAULT_TIMEZONE, local_today
+from hub.kit.errors import TermInvalid
+from hub.kit.terms import Term, TermError, parse_term, term_of
 from hub.schools.auth import SEE_SCHOOL
 from hub.sources import service as sources
 from hub.standard.service import current_standard

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hub.burden.terms import parse_term, term_of
 from hub.config import Settings
 from hub.demo.city import generate_city
 from hub.kit.clock import local_today
+from hub.kit.terms import parse_term, term_of
 from hub.records.models import schools_table
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task

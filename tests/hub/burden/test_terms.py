@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.burden.terms import Term, TermError, parse_term, term_of, terms_between
+from hub.kit.terms import Term, TermError, parse_term, term_of, terms_between
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 

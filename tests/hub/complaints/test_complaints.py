@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from hub.burden.terms import term_of
 from hub.complaints.reasons import REASON_CODES
 from hub.config import Settings
 from hub.db import utcnow
+from hub.kit.terms import term_of
 from tests.hub.burden.factories import City, create_city, run_scenario
 from tests.hub.factories import create_principal
 

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from hub.burden.terms import term_of
 from hub.config import Settings
+from hub.kit.terms import term_of
 from hub.requests.models import DataRequest
 from hub.selfcheck.items import ITEMS
 from hub.tasks.models import Task
