@@ -15,12 +15,14 @@ from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
 from hub.kit.clock import local_today
 from hub.kit.csvfile import csv_chunks
-from hub.reads import service
+from hub.reads import answer, service
 from hub.reads.payloads import AggregateOut, ChangesPage, RowsPage
-from hub.reads.stream import Batch, audited
+from hub.reads.stream import XLSX, Batch, audited
 from hub.records.models import KEY_COLUMNS
 
-router = APIRouter(prefix="/query", tags=["query"])
+query = APIRouter(prefix="/query", tags=["query"])
+# The answer rows of a data request are a read too; they sit under the request they answer.
+answers = APIRouter(prefix="/requests", tags=["requests"])
 
 Entity = Literal["teacher", "school"]
 Elements = Annotated[
@@ -53,7 +55,7 @@ Where = Annotated[
 CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
 
 
-@router.get(
+@query.get(
     "/{entity}/rows",
     response_model=RowsPage,
     responses={**error_responses(401, 403, 404, 422), 200: {"content": CSV_CONTENT}},
@@ -134,7 +136,7 @@ def query_rows(
     )
 
 
-@router.get(
+@query.get(
     "/{entity}/aggregate",
     response_model=AggregateOut,
     responses=error_responses(401, 403, 404, 422),
@@ -173,7 +175,7 @@ def query_aggregate(
     return Response(orjson.dumps(result), media_type="application/json")
 
 
-@router.get(
+@query.get(
     "/{entity}/changes",
     response_model=ChangesPage,
     responses=error_responses(401, 403, 404, 422),
@@ -210,3 +212,41 @@ def query_changes(
         today=local_today(),
     )
     return Response(orjson.dumps(result), media_type="application/json")
+
+
+@answers.get(
+    "/{request_id}/data",
+    responses={
+        **error_responses(401, 403, 404, 409),
+        200: {"content": {"application/json": {}, "text/csv": {}, XLSX: {}}},
+    },
+)
+def request_data(
+    request_id: int,
+    http_request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    format: Literal["json", "csv", "xlsx"] = "json",
+    codes: Annotated[
+        bool, Query(description="Also the code of every code-listed value, in a column of its own (性别代码)")
+    ] = False,
+) -> StreamingResponse:
+    """The answer rows of an answered request, masked per grant, coded values as labels (JSON, CSV or XLSX), streamed."""
+    if format == "json" and "text/csv" in http_request.headers.get("accept", ""):
+        format = "csv"
+    out = answer.answer_export(
+        session,
+        http_request.app.state.session_factory,
+        principal,
+        request_id,
+        fmt=format,
+        codes=codes,
+        today=local_today(),
+    )
+    disposition = {"Content-Disposition": f'attachment; filename="{out.filename}"'} if out.filename else {}
+    return StreamingResponse(out.body, media_type=out.media_type, headers=disposition)
+
+
+router = APIRouter()
+router.include_router(query)
+router.include_router(answers)

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Query, status
 
 from hub.access.repository import PrincipalRepository
 from hub.access.scope import bound_division
@@ -11,8 +10,6 @@ from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, read_only
 from hub.errors import error_responses
 from hub.kit.clock import local_today
-from hub.reads import answer
-from hub.reads.stream import XLSX
 from hub.requests import service
 from hub.requests.auth import Lister, Requester, Statistics
 from hub.requests.models import DataRequest
@@ -202,36 +199,3 @@ def decide_many(
         _out(session, service.decide(session, principal, rid, decision, now=utcnow(), level=level))
         for rid in payload.request_ids
     ]
-
-
-@router.get(
-    "/{request_id}/data",
-    responses={
-        **error_responses(401, 403, 404, 409),
-        200: {"content": {"application/json": {}, "text/csv": {}, XLSX: {}}},
-    },
-)
-def request_data(
-    request_id: int,
-    http_request: Request,
-    session: SessionDep,
-    principal: PrincipalDep,
-    format: Literal["json", "csv", "xlsx"] = "json",
-    codes: Annotated[
-        bool, Query(description="Also the code of every code-listed value, in a column of its own (性别代码)")
-    ] = False,
-) -> StreamingResponse:
-    """The answer rows of an answered request, masked per grant, coded values as labels (JSON, CSV or XLSX), streamed."""
-    if format == "json" and "text/csv" in http_request.headers.get("accept", ""):
-        format = "csv"
-    out = answer.answer_export(
-        session,
-        http_request.app.state.session_factory,
-        principal,
-        request_id,
-        fmt=format,
-        codes=codes,
-        today=local_today(),
-    )
-    disposition = {"Content-Disposition": f'attachment; filename="{out.filename}"'} if out.filename else {}
-    return StreamingResponse(out.body, media_type=out.media_type, headers=disposition)
