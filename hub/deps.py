@@ -9,9 +9,9 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from hub.access.authn import authenticate
 from hub.access.models import Principal
 from hub.access.roles import RoleRule
-from hub.access.service import authenticate
 from hub.config import Settings
 from hub.db import begin_write
 from hub.errors import TokenRequired, halves

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from hub.records.partitions import ensure_history_partitions
+from hub.kit.partitions import ensure_history_partitions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.access.divisions import within
 from hub.access.models import Grant, Principal
-from hub.access.scope import within
 
 
 class PrincipalRepository:

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String
 
+from hub.access.divisions import _prefix_range, division_prefix, within
 from hub.access.models import Principal
 from hub.records.models import schools_table
 from schemas import divisions
@@ -40,30 +41,10 @@ from schemas import divisions
 LONG_LIST = 500
 
 
-def division_prefix(code: str) -> str:
-    """GB/T 2260: 140000 is the province, 140100 a city in it, 140105 a county; the prefix covers each."""
-    code = code.strip()
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
-
-
 def bound_division(principal: Principal) -> str | None:
     """The division bounding what `principal` sees (None: unbounded). A school is bounded by its own
     code elsewhere; its division here is its county, which never widens what it sees."""
     return principal.division
-
-
-def _prefix_range(column: ColumnElement[Any], prefix: str) -> ColumnElement[bool]:
-    upper = str(int(prefix) + 1).zfill(len(prefix))
-    return and_(column >= prefix, column < upper)
-
-
-def within(column: ColumnElement[Any], division: str | None) -> ColumnElement[bool]:
-    """`column` (a GB/T 2260 code) lies inside `division`; everything when `division` is None."""
-    if division is None:
-        return true()
-    return _prefix_range(column, division_prefix(division))
 
 
 def above(column: ColumnElement[Any], division: str) -> ColumnElement[bool]:

@@ -27,7 +27,6 @@ from hub.access.errors import (
     SchoolCodeNotAllowed,
     SchoolCodeRequired,
     SelfGrant,
-    TokenInvalid,
     UnknownElements,
 )
 from hub.access.models import Grant, Principal
@@ -122,13 +121,6 @@ def ensure_bootstrap_admin(session: Session, secret_key: str, admin_token: str) 
         admin.active = True
         session.flush()
     return admin
-
-
-def authenticate(session: Session, secret_key: str, token: str) -> Principal:
-    principal = PrincipalRepository(session).by_token_digest(token_digest(secret_key, token))
-    if principal is None or not principal.active:
-        raise TokenInvalid("令牌无效或已吊销", "the token is invalid or revoked")
-    return principal
 
 
 def create_grant(

@@ -264,7 +264,7 @@ def close_due_requests_job() -> None:
 
 def history_partitions_job() -> None:
     """Daily: the record history's partitions for this month and the next three exist (PostgreSQL)."""
-    from hub.records.partitions import ensure_history_partitions
+    from hub.kit.partitions import ensure_history_partitions
 
     engine = engine_for(get_settings().database_url)
     with engine.begin() as connection:

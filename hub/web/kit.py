@@ -21,9 +21,9 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import object_session
 
+from hub.access.authn import authenticate
 from hub.access.models import Principal
 from hub.access.roles import Role, RoleRule
-from hub.access.service import authenticate
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated, RoleNotAllowed
 from hub.holidays import service as holidays

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from hub.access import service as access
+from hub.access.authn import authenticate
 from hub.access.models import Principal
 from hub.access.payloads import PrincipalCreate
 from hub.access.repository import PrincipalRepository
@@ -79,7 +80,7 @@ def login(
     """Check the token and keep it in an HttpOnly, SameSite=Strict cookie."""
     token = token.strip()
     try:
-        principal = access.authenticate(session, settings.secret_key.get_secret_value(), token)
+        principal = authenticate(session, settings.secret_key.get_secret_value(), token)
     except NotAuthenticated:
         return render(request, "login.html", {"next": _safe_next(next), "bad": True}, status_code=401)
     target = _safe_next(next)

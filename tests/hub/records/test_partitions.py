@@ -9,7 +9,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from hub.config import Settings
-from hub.records.partitions import ensure_history_partitions, existing_partitions, partition_name
+from hub.kit.partitions import ensure_history_partitions, existing_partitions, partition_name
 from tests.hub.factories import create_city
 
 

@@ -175,7 +175,7 @@ def test_the_partitions_job_runs_against_the_configured_database(
     scratch_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite has no partitions: the job is a no-op there; on PostgreSQL it leaves the next months in place."""
-    from hub.records.partitions import existing_partitions
+    from hub.kit.partitions import existing_partitions
 
     monkeypatch.setenv("HUB_DATABASE_URL", scratch_engine.url.render_as_string(hide_password=False))
     get_settings.cache_clear()
