@@ -2,8 +2,8 @@
 
 The held-out parts must stay unseen by whoever tunes the matcher, so nothing in this file scores them;
 these checks only keep the corpus loadable, honest about its sources and split by its one rule.
-``holdout2/`` (new forms, held out as a whole) gets the same checks, and must share no form, title or
-source with the older parts.
+``holdout2/`` and ``holdout3/`` (new forms, each held out as a whole) get the same checks, and each must
+share no form, title or source with the parts built before it.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _forms() -> list[tuple[str, Path, object]]:
 
 
 def test_the_corpus_has_all_its_parts() -> None:
-    assert {path.parent.name for path in _FILES} == {"dev", "holdout", "holdout2"}
+    assert {path.parent.name for path in _FILES} == {"dev", "holdout", "holdout2", "holdout3"}
     assert all(_FILE_NAME.match(path.name) for path in _FILES), [p.name for p in _FILES]
 
 
@@ -120,11 +120,16 @@ def test_the_second_holdout_is_big_enough_to_score() -> None:
     assert sum(len(step.fields) for step in new) >= 600
 
 
-def test_the_second_holdout_is_new_forms() -> None:
-    # holdout2 was built after the first held-out part had been looked at: none of its forms may be one
-    # the matcher was already tuned on, by id, by source address or by (department, title).
-    older = [step for part, _, step in _forms() if part in _TOOLS.SPLIT_PARTS]
-    new = [step for part, _, step in _forms() if part == "holdout2"]
+# Each whole held-out part, and the parts that existed before it was built.
+_LATER_PARTS = {"holdout2": ("dev", "holdout"), "holdout3": ("dev", "holdout", "holdout2")}
+
+
+@pytest.mark.parametrize("part", list(_LATER_PARTS))
+def test_a_later_holdout_is_new_forms(part: str) -> None:
+    # A held-out part built after earlier ones had been looked at: none of its forms may be one the matcher
+    # was already tuned on, by id, by source address or by (department, title).
+    older = [step for other, _, step in _forms() if other in _LATER_PARTS[part]]
+    new = [step for other, _, step in _forms() if other == part]
     seen_ids = {step.id for step in older}
     seen_sources = {step.source for step in older}
     seen_titles = {(step.department, step.title) for step in older}
@@ -139,6 +144,14 @@ def test_the_second_holdout_is_new_forms() -> None:
         if is_reused
     ]
     assert reused == []
+
+
+def test_the_third_holdout_is_big_enough_to_score() -> None:
+    # holdout3's size (helper matcher, issue 13): 20 forms, 8 issuers, 400 checked labels.
+    new = [step for part, _, step in _forms() if part == "holdout3"]
+    assert len(new) >= 20, len(new)
+    assert len({step.issuer for step in new}) >= 8, sorted({str(step.issuer) for step in new})
+    assert sum(len(step.fields) for step in new) >= 400
 
 
 def test_the_holdout_is_at_least_a_third_of_the_forms() -> None:
