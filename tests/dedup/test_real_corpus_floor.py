@@ -5,7 +5,9 @@ its only unseen one: its mistakes were then read (tests/dedup/data/real/README.m
 development data like dev/; its floors are now what the matcher reaches on it. holdout2/ (41 new forms)
 had its one first run on main at de0c010 (16:25 UTC): F1 0.816, P 0.727, R 0.930 (tp 80, fp 30, fn 6,
 tn 564), derived 1/3, false derived 0; only those totals were read. Its floors are those figures until
-someone reads its mistakes, after which it is development data too. Raise floors; never lower them.
+someone reads its mistakes, after which it is development data too. holdout3/ (23 new forms) had its one
+first run on main at d1f5201: F1 0.818, P 0.795, R 0.842 (tp 128, fp 33, fn 24, tn 255), derived 2/3,
+false derived 0; only those totals were read, and they are its floors. Raise floors; never lower them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from schemas import Standard, load_standard
 REAL = Path(__file__).parent / "data" / "real"
 
 # part: (F1, precision) floors, the most false "derived" answers allowed, and the derived recall floor
-FLOORS = {"dev": (0.84, 0.87, 0, 0.79), "holdout": (0.93, 0.94, 0, 0.9), "holdout2": (0.81, 0.72, 0, 0.0)}
+FLOORS = {
+    "dev": (0.84, 0.87, 0, 0.79),
+    "holdout": (0.93, 0.94, 0, 0.9),
+    "holdout2": (0.81, 0.72, 0, 0.0),
+    "holdout3": (0.81, 0.79, 0, 0.66),
+}
 
 
 @pytest.fixture(scope="module")
