@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     # Which education bureau publishes to schools: any whose division holds every target school (the
     # schools' county or above), or only the one at the request's level.
     publication_level: PublicationLevel = "county_or_above"
+    # How long a release of gathered data lasts when the education bureau names no end (days), and how
+    # long a standing agreement (共享协议) lasts when it names none. Every grant ends.
+    release_days: int = Field(default=180, ge=1)
+    agreement_days: int = Field(default=365, ge=1)
+    # Releases and agreements ending within this many days are listed as expiring soon.
+    expiring_days: int = Field(default=30, ge=1)
     suppression_k: int = 5
     duplicate_overlap: float = 0.8
     # A field is "available" when this share of the scope's records hold a value.

@@ -69,12 +69,16 @@ def grant_out(session: SessionDep, grant: Grant, *, today: date) -> GrantOut:
     tags=["grants"],
     responses=error_responses(401, 403, 422),
 )
-def create_grant(payload: GrantCreate, session: SessionDep, principal: Grantor) -> GrantOut:
-    """Grant a department standing access to elements of a scope, for a purpose and period (admin, education)."""
+def create_grant(
+    payload: GrantCreate, session: SessionDep, settings: SettingsDep, principal: Grantor
+) -> GrantOut:
+    """A standing agreement (共享协议): a department may read elements of a scope, for a purpose, on a
+    legal basis, until a date (admin, education). Requests it covers are answered at once."""
     today = local_today()
-    return grant_out(
-        session, service.grant_standing_access(session, principal, payload, today=today), today=today
+    grant = service.grant_standing_access(
+        session, principal, payload, today=today, default_days=settings.agreement_days
     )
+    return grant_out(session, grant, today=today)
 
 
 @router.get("/grants", response_model=list[GrantOut], tags=["grants"], responses=error_responses(401, 403))

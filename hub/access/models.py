@@ -53,9 +53,15 @@ class Grant(Base):
     # Administrative divisions (GB/T 2260 codes, trailing 00s meaning "the whole province/city"); None: any.
     divisions: Mapped[list[str] | None] = mapped_column(JSONType)
     purpose: Mapped[str] = mapped_column(Text, default="")
+    # A standing agreement's (共享协议) legal basis or document number, as the education bureau wrote it.
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
+    # For a request's grant answered at once: the standing agreement that covered it.
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id"), index=True)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
+    # The latest end it may be given when renewed: the statistics approval's 有效期 it rests on.
+    ends_by: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -75,8 +75,15 @@ class GrantCreate(BaseModel):
     purpose: str = Field(
         min_length=4, max_length=2000, description="Why the department needs the data (recorded)"
     )
+    legal_basis: str = Field(
+        default="",
+        max_length=2000,
+        description="The agreement's legal basis or document number (e.g. 共享协议编号, 文件文号)",
+    )
     valid_from: date | None = Field(default=None, description="Default: today")
-    valid_until: date | None = Field(default=None, description="Default: open-ended until revoked")
+    valid_until: date | None = Field(
+        default=None, description="Default: valid_from plus HUB_AGREEMENT_DAYS (365); every grant ends"
+    )
 
     @field_validator("schools")
     @classmethod
@@ -113,9 +120,16 @@ class GrantOut(BaseModel):
     schools: list[str] | None
     divisions: list[str] | None = None
     purpose: str
+    legal_basis: str = ""
     request_id: int | None
+    agreement_id: int | None = Field(
+        default=None, description="The standing agreement a request's answer used"
+    )
     valid_from: date
     valid_until: date | None
+    ends_by: date | None = Field(
+        default=None, description="The latest end a renewal may give (an approval's 有效期)"
+    )
     created_at: datetime
     created_by: int | None
     revoked_at: datetime | None

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -52,6 +54,45 @@ class GrantRepository:
         query = select(Grant).where(Grant.department_id == holder_id).order_by(Grant.id.desc())
         if entity is not None:
             query = query.where(Grant.entity == entity)
+        return list(self.session.scalars(query))
+
+    def standing_for(self, holder_id: int, entity: str) -> list[Grant]:
+        """The holder's standing agreements for `entity` not revoked, newest first (the end date is
+        checked by the caller against its business day)."""
+        query = (
+            select(Grant)
+            .where(
+                Grant.department_id == holder_id,
+                Grant.entity == entity,
+                Grant.request_id.is_(None),
+                Grant.revoked_at.is_(None),
+            )
+            .order_by(Grant.id.desc())
+        )
+        return list(self.session.scalars(query))
+
+    def ending_between(self, first: date, last: date, *, limit: int = 500) -> list[Grant]:
+        """Grants not revoked whose end falls between `first` and `last`, soonest first."""
+        query = (
+            select(Grant)
+            .where(Grant.revoked_at.is_(None), Grant.valid_until >= first, Grant.valid_until <= last)
+            .order_by(Grant.valid_until, Grant.id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def released_to(
+        self, holder_id: int, *, before_request: int | None = None, limit: int = 20
+    ) -> list[Grant]:
+        """Grants a department received for its requests, newest first (the release review's history)."""
+        query = (
+            select(Grant)
+            .where(Grant.department_id == holder_id, Grant.request_id.is_not(None))
+            .order_by(Grant.id.desc())
+            .limit(limit)
+        )
+        if before_request is not None:
+            query = query.where(Grant.request_id != before_request)
         return list(self.session.scalars(query))
 
     def list(self, *, holder_id: int | None = None, limit: int = 500) -> list[Grant]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -154,6 +154,34 @@ def create_grant(
     return grant
 
 
+def inactive(grant: Grant, today: date) -> GrantInactive:
+    """Why `grant` does not let its holder read today, with the date that decides it."""
+    if grant.revoked_at is not None:
+        day = grant.revoked_at.date().isoformat()
+        zh, en, why = f"已于 {day} 撤销", f"was revoked on {day}", "revoked"
+    elif grant.valid_from > today:
+        day = grant.valid_from.isoformat()
+        zh, en, why = f"自 {day} 起生效，尚未开始", f"starts on {day}", "not_yet"
+    else:
+        day = grant.valid_until.isoformat() if grant.valid_until else ""
+        zh, en, why = f"已于 {day} 到期", f"ended on {day}", "expired"
+    return GrantInactive(
+        f"授权 {grant.id} {zh}，不能再读取数据",
+        f"grant {grant.id} {en}; its data can no longer be read",
+        detail={"grant_id": grant.id, "reason": why, "date": day, "request_id": grant.request_id},
+    )
+
+
+def latest_grant(session: Session, *, request_id: int, department_id: int) -> Grant | None:
+    """The newest grant a request's department received for it, in force or not."""
+    return session.scalars(
+        select(Grant)
+        .where(Grant.request_id == request_id, Grant.department_id == department_id)
+        .order_by(Grant.id.desc())
+        .limit(1)
+    ).first()
+
+
 def active_grant(session: Session, *, request_id: int, department_id: int, today: date) -> Grant | None:
     grants = session.scalars(
         select(Grant)
@@ -189,9 +217,10 @@ def element_codes(std: schemas.Standard, entity: str, names: list[str], *, field
 
 
 def grant_standing_access(
-    session: Session, grantor: Principal, payload: GrantCreate, *, today: date
+    session: Session, grantor: Principal, payload: GrantCreate, *, today: date, default_days: int = 365
 ) -> Grant:
-    """Admin or the education bureau grants a department standing access (refused with reasons otherwise)."""
+    """Admin or the education bureau makes a standing agreement (共享协议) with a department (refused
+    with reasons otherwise). It ends on `valid_until`, or `default_days` after it begins: none is open-ended."""
     GRANT.check(grantor)
     holder = PrincipalRepository(session).get(payload.department_id)
     if holder is None or not holder.active:
@@ -231,6 +260,7 @@ def grant_standing_access(
                 detail={"field": "schools", "value": unknown[:100]},
             )
     valid_from = payload.valid_from or today
+    valid_until = payload.valid_until or valid_from + timedelta(days=default_days)
     if payload.valid_until is not None and payload.valid_until < valid_from:
         raise GrantValidityReversed(
             f"有效期至 {payload.valid_until} 早于生效日 {valid_from}",
@@ -247,10 +277,11 @@ def grant_standing_access(
         purpose=payload.purpose.strip(),
         request_id=None,
         valid_from=valid_from,
-        valid_until=payload.valid_until,
+        valid_until=valid_until,
         created_by=grantor.id,
     )
     grant.divisions = payload.divisions
+    grant.legal_basis = payload.legal_basis.strip()
     session.flush()
     audit.append(
         session,
@@ -259,7 +290,13 @@ def grant_standing_access(
         entity=grant.entity,
         elements=grant.elements,
         grant_id=grant.id,
-        detail={"holder": holder.code, "clear_elements": grant.clear_elements, "purpose": grant.purpose},
+        detail={
+            "holder": holder.code,
+            "clear_elements": grant.clear_elements,
+            "purpose": grant.purpose,
+            "legal_basis": grant.legal_basis,
+            "valid_until": grant.valid_until.isoformat() if grant.valid_until else None,
+        },
     )
     return grant
 
@@ -329,11 +366,7 @@ def usable_grant(
                 detail={"field": "grant", "value": grant_id},
             )
         if not grant.active_on(today):
-            raise GrantInactive(
-                f"授权 {grant_id} 已过期或被撤销",
-                f"grant {grant_id} has expired or was revoked",
-                detail={"grant_id": grant_id},
-            )
+            raise inactive(grant, today)
         missing = [c for c in elements if c not in grant.elements]
         if missing:
             raise GrantDoesNotCover(

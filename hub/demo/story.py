@@ -4,8 +4,11 @@ Every step calls the service the REST API calls (requests submit and decide, tas
 submissions, a department's read of its answer, complaints), so the pages and the API show what the hub
 does rather than rows written behind its back:
 
-- 人社局's 职称评审 roster asks only what the store holds: answered at once, and 人社局 reads it, so every
-  school's "who used our data" shows the read;
+- 人社局's 职称评审 roster asks only what the store holds, under the sharing agreement (共享协议) 人社局
+  signed with the education bureau: answered at once, and 人社局 reads it, so every school's "who used
+  our data" shows the read;
+- 卫健委's 体检 list asks only what the store holds too, but 卫健委 has no agreement: it waits for the
+  education bureau's release decision (a newcomer finds it in the release queue);
 - 卫健委's first-aid survey of the pilot schools asks two things nobody gathered: the statistics bureau
   approves them (批准文号, 有效期至), the education bureau publishes them, and some schools have filled
   their tasks (one half-way, one not yet: a school token signs in to a task still to fill);
@@ -30,7 +33,9 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.access import service as access
 from hub.access.models import Principal
+from hub.access.payloads import GrantCreate
 from hub.access.repository import PrincipalRepository
 from hub.complaints import service as complaints
 from hub.complaints.models import Complaint
@@ -164,8 +169,19 @@ SUBSIDY = Script(
     scope="city",
     working_days=15,
 )
+CHECKUP = Script(
+    department=HEALTH,
+    title="2026年度教职工健康体检安排名单",
+    purpose="安排全市教职工年度健康体检，按单位分批预约",
+    fields=(("姓名", None), ("性别", None), ("出生年月", None), ("所在学校", None)),
+    scope="city",
+    working_days=None,
+)
 # In the order the departments send them (ids follow this order on a fresh database).
-SCRIPTS = (ROSTER, FIRST_AID, FIRST_AID_AGAIN, PARTY_TABLE, CITY_CAMPAIGN, SUBSIDY)
+SCRIPTS = (ROSTER, FIRST_AID, FIRST_AID_AGAIN, PARTY_TABLE, CITY_CAMPAIGN, SUBSIDY, CHECKUP)
+
+# What 人社局 and the education bureau signed: the roster's elements, city-wide, until next year's end.
+ROSTER_AGREEMENT_BASIS = "市教育局 市人力资源和社会保障局 教师信息共享协议（职称评审）"
 
 CAMPAIGN_REJECTION = (
     "与教育教学无关，不予批准：城市创建活动不得安排教师上街执勤（减负清单第7条），"
@@ -318,6 +334,8 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
     if earlier:
         return _told(session, earlier, fresh=False, rows_read=None)
     today = local_date(now)
+    statistics, education = people[STATISTICS], people[EDUCATION]
+    _sign_roster_agreement(session, settings, cast, education, people[HRSS], today=today)
 
     # Every request is classified before the approval below adds elements to the standard: the matcher
     # is built once for the version they all meet.
@@ -327,7 +345,6 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
         )
         for script in SCRIPTS
     }
-    statistics, education = people[STATISTICS], people[EDUCATION]
     first_aid = requests.decide(session, statistics, sent[FIRST_AID].id, _approval(today, seed), now=now)
     requests.decide(
         session,
@@ -395,6 +412,27 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
     return _told(session, sent, fresh=True, rows_read=sum(per_school.values()))
 
 
+def _sign_roster_agreement(
+    session: Session, settings: Settings, cast: Cast, education: Principal, hrss: Principal, *, today: date
+) -> None:
+    """The agreement 人社局 holds: exactly the elements its roster asks (minimum necessary), city-wide."""
+    roster = requests.classify(session, settings, _payload(ROSTER, settings, cast, today), today=today)
+    elements = sorted({o.element.code for o in roster.fields if o.element is not None})
+    access.grant_standing_access(
+        session,
+        education,
+        GrantCreate(
+            department_id=hrss.id,
+            entity="teacher",
+            elements=elements,
+            purpose=ROSTER.purpose,
+            legal_basis=ROSTER_AGREEMENT_BASIS,
+            valid_until=date(today.year + 1, 12, 31),
+        ),
+        today=today,
+    )
+
+
 def _told(session: Session, found: dict[Script, DataRequest], *, fresh: bool, rows_read: int | None) -> Told:
     public_report = session.scalar(
         select(Complaint.tracking_code).where(Complaint.channel == "public").order_by(Complaint.id).limit(1)
@@ -443,7 +481,8 @@ def guide(told: Told, cast: Cast, *, base: str) -> list[str]:
         "[bold]What to look at[/bold] "
         + ("(the city's first weeks on the hub):" if told.fresh else "(told by an earlier `hub demo` here):"),
         head(ROSTER),
-        f"        {len(roster.fields)} fields, all answered from the store, no school asked; 人社局 read {read}"
+        f"        {len(roster.fields)} fields, answered from the store under 人社局's sharing agreement, no school"
+        f" asked; 人社局 read {read}"
         f" → demo-hrss {base}/requests/{roster.id}; every school's /school shows the read",
         head(FIRST_AID),
         f"        {new_fields} new fields approved by 统计局 ({first_aid.approval_number}, 有效期至 "
@@ -460,6 +499,9 @@ def guide(told: Told, cast: Cast, *, base: str) -> list[str]:
         f" → {base}/requests/{campaign.id}",
         head(SUBSIDY),
         f"        new fields waiting for the statistics bureau → demo-stats {base}/review",
+        head(CHECKUP),
+        "        all gathered, but 卫健委 holds no sharing agreement: waits for the education bureau's release"
+        f" → demo-edu {base}/releases",
         f"  Burden dashboard → demo-edu {base}/burden (no baseline set: no reduction is claimed until the"
         " bureau enters last year's figures)",
         f"  举报 for anyone, no sign-in → {base}/report",

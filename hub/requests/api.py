@@ -11,13 +11,18 @@ from hub.deps import PrincipalDep, SessionDep, SettingsDep, read_only
 from hub.errors import error_responses
 from hub.kit.clock import local_today
 from hub.requests import service
-from hub.requests.auth import Lister, Requester, Statistics
+from hub.requests.auth import Lister, Releaser, Requester, Statistics
 from hub.requests.models import DataRequest
 from hub.requests.payloads import (
     BatchDecisionIn,
+    BatchReleaseIn,
     DecisionIn,
+    EarlierReleaseOut,
+    ElementUseOut,
     FieldOut,
     FieldPeriodOut,
+    ReleaseIn,
+    ReleaseReviewOut,
     RequestIn,
     RequestOut,
     Violation,
@@ -124,7 +129,12 @@ def check_request(
 ) -> RequestOut:
     """Dry run: classify every field, find duplicates and rule breaks; stores nothing."""
     result = service.classify(
-        session, settings, payload, today=local_today(), division=bound_division(principal)
+        session,
+        settings,
+        payload,
+        today=local_today(),
+        division=bound_division(principal),
+        requester=principal,
     )
     return RequestOut(
         id=None,
@@ -197,5 +207,54 @@ def decide_many(
     level = settings.decision_level
     return [
         _out(session, service.decide(session, principal, rid, decision, now=utcnow(), level=level))
+        for rid in payload.request_ids
+    ]
+
+
+@router.get(
+    "/{request_id}/release", response_model=ReleaseReviewOut, responses=error_responses(401, 403, 404)
+)
+def release_review(request_id: int, session: SessionDep, principal: Releaser) -> ReleaseReviewOut:
+    """What releasing a request's gathered data would hand over: which elements (their sharing type,
+    sensitivity, masking), how many schools and records, the purpose, and earlier releases to the same
+    department (education only)."""
+    picture = service.release_review(session, principal, request_id, today=local_today())
+    request = picture.request
+    return ReleaseReviewOut(
+        request_id=request.id,
+        title=request.title,
+        status=request.status,
+        department=picture.department,
+        purpose=request.purpose,
+        elements=[ElementUseOut(**vars(e)) for e in picture.elements],
+        refused=picture.refused,
+        schools=picture.schools,
+        records=picture.records,
+        approval_valid_until=request.valid_until,
+        earlier=[EarlierReleaseOut(**vars(e)) for e in picture.earlier],
+    )
+
+
+@router.post(
+    "/{request_id}/release", response_model=RequestOut, responses=error_responses(401, 403, 404, 409, 422)
+)
+def release(
+    request_id: int, payload: ReleaseIn, session: SessionDep, settings: SettingsDep, principal: Releaser
+) -> RequestOut:
+    """The education bureau, owner of the gathered data, releases them to the requesting department
+    until `valid_until` (approve) or refuses with a reason (reject). Only for `pending_release`."""
+    return _out(
+        session, service.release_request(session, settings, principal, request_id, payload, now=utcnow())
+    )
+
+
+@router.post("/releases", response_model=list[RequestOut], responses=error_responses(401, 403, 404, 409, 422))
+def release_many(
+    payload: BatchReleaseIn, session: SessionDep, settings: SettingsDep, principal: Releaser
+) -> list[RequestOut]:
+    """Decide several waiting releases in one call (all or none)."""
+    decision = ReleaseIn(**payload.model_dump(exclude={"request_ids"}))
+    return [
+        _out(session, service.release_request(session, settings, principal, rid, decision, now=utcnow()))
         for rid in payload.request_ids
     ]

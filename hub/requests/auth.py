@@ -29,6 +29,12 @@ LIST = rule(
 # Who sees every request (a department sees its own).
 SEE_ALL = rule(Role.STATISTICS, Role.EDUCATION, Role.ADMIN, zh="无权查看", en="may not see this request")
 DECIDE = rule(Role.STATISTICS, zh="只有统计机构可以审批", en="only the statistics bureau decides on requests")
+# The education bureau owns the gathered data: it alone releases them to a department (有条件共享).
+RELEASE = rule(
+    Role.EDUCATION,
+    zh="只有教育局（数据提供方）可以决定是否提供已采集的数据",
+    en="only the education bureau, the data's owner, releases gathered data",
+)
 READ_DATA = rule(
     Role.DEPARTMENT,
     Role.EDUCATION,
@@ -40,3 +46,4 @@ READ_DATA = rule(
 Requester = Annotated[Principal, Depends(require(SUBMIT))]
 Lister = Annotated[Principal, Depends(require(LIST))]
 Statistics = Annotated[Principal, Depends(require(DECIDE))]
+Releaser = Annotated[Principal, Depends(require(RELEASE))]

@@ -59,3 +59,15 @@ class FieldPeriodInvalid(Invalid):
 
 class TransitionNotAllowed(Conflict):
     """The request cannot move from where it stands to the status asked (`detail`: status, to)."""
+
+
+class RequestNotPendingRelease(Conflict):
+    """A release decision for a request that is not waiting for one (`detail`: status)."""
+
+
+class ReleaseValidityInvalid(Invalid):
+    """A release's end lies in the past or beyond the approval's 有效期 (`detail` names both dates)."""
+
+
+class ReleaseNeedsReason(Invalid):
+    """A refused release names no reason."""

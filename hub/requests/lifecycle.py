@@ -48,7 +48,10 @@ ALLOWED: dict[RequestStatus, frozenset[RequestStatus]] = {
     ),
     RequestStatus.APPROVED: frozenset({RequestStatus.PUBLISHED, RequestStatus.CLOSED}),
     RequestStatus.PUBLISHED: frozenset({RequestStatus.ANSWERED, RequestStatus.CLOSED}),
-    RequestStatus.DUPLICATE: frozenset({RequestStatus.ANSWERED, RequestStatus.CLOSED}),
+    # A duplicate whose original ends unanswered goes to review on its own.
+    RequestStatus.DUPLICATE: frozenset(
+        {RequestStatus.ANSWERED, RequestStatus.CLOSED, RequestStatus.PENDING_APPROVAL}
+    ),
     RequestStatus.ANSWERED: frozenset(),
     RequestStatus.REJECTED: frozenset(),
     RequestStatus.CLOSED: frozenset(),
@@ -118,6 +121,21 @@ def reject(request: DataRequest, *, by: int, note: str | None, now: datetime) ->
         awaiting_decision(request)
     _move(request, RequestStatus.REJECTED)
     request.decided_at, request.decided_by, request.decision_note = now, by, note
+
+
+def release(request: DataRequest, *, by: int, note: str | None, now: datetime) -> None:
+    """The education bureau releases the gathered data a request waits for: it is answered."""
+    _move(request, RequestStatus.ANSWERED)
+    request.decided_at, request.decided_by, request.decision_note = now, by, note
+    request.answered_at = now
+
+
+def orphaned(request: DataRequest) -> None:
+    """A duplicate whose original was refused or closed: it no longer points at it and waits for the
+    statistics bureau's review of its own."""
+    _move(request, RequestStatus.PENDING_APPROVAL)
+    request.duplicate_of = None
+    request.overlap = None
 
 
 def publish(request: DataRequest, *, by: int, now: datetime) -> None:

@@ -172,3 +172,51 @@ class BatchDecisionIn(DecisionIn):
 
 class PublishIn(BaseModel):
     deadline: date | None = Field(default=None, description="Overrides the request's deadline")
+
+
+class ReleaseIn(BaseModel):
+    """The education bureau's decision on gathered data a request waits for (有条件共享)."""
+
+    decision: Literal["approve", "reject"]
+    valid_until: date | None = Field(
+        default=None,
+        description="The release's end (default: HUB_RELEASE_DAYS from today, never past the approval's 有效期)",
+    )
+    note: str | None = Field(default=None, max_length=2000, description="Required when refusing")
+
+
+class BatchReleaseIn(ReleaseIn):
+    request_ids: list[int] = Field(min_length=1, max_length=200)
+
+
+class ElementUseOut(BaseModel):
+    code: str
+    label: str
+    sharing: str = Field(description="unconditional, conditional or not_shared (共享类型)")
+    sensitivity: str
+    masked: bool = Field(description="Read masked (sensitive, and no agreement lets it be read in clear)")
+
+
+class EarlierReleaseOut(BaseModel):
+    grant_id: int
+    request_id: int | None
+    title: str | None
+    valid_from: date
+    valid_until: date | None
+    active: bool
+
+
+class ReleaseReviewOut(BaseModel):
+    """The minimum-necessary picture of a release: what would leave, how much, and what went before."""
+
+    request_id: int
+    title: str
+    status: str
+    department: str | None
+    purpose: str
+    elements: list[ElementUseOut]
+    refused: list[str] = Field(description="不予共享 fields: never released")
+    schools: int
+    records: int
+    approval_valid_until: date | None
+    earlier: list[EarlierReleaseOut] = Field(description="Earlier releases to the same department")

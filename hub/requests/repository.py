@@ -111,3 +111,10 @@ class RequestRepository:
         return list(
             self.session.scalars(select(RequestField).where(RequestField.element_code.in_(list(elements))))
         )
+
+    def duplicates_of(self, request_id: int) -> Sequence[DataRequest]:
+        """Requests pointed at `request_id` as their duplicate, still waiting for its answer."""
+        query = select(DataRequest).where(
+            DataRequest.duplicate_of == request_id, DataRequest.status == "duplicate"
+        )
+        return list(self.session.scalars(query))

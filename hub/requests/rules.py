@@ -127,3 +127,17 @@ def recollection_notice(labels: list[str]) -> Violation | None:
         message_en=f"{len(labels)} fields were already gathered; the hub answers them and schools are not asked again",
         detail={"fields": labels},
     )
+
+
+def release_notice(std: schemas.Standard, conditional: list[str]) -> Violation:
+    """Seed rule 14: gathered data shared on condition wait for the education bureau's release."""
+    labels = [std.element(c).label_zh for c in conditional]
+    return Violation(
+        rule="rule 14",
+        severity="notice",
+        message="以下数据为有条件共享，本部门没有覆盖它们的共享协议，待教育局决定是否提供："
+        + "、".join(labels),
+        message_en="these data are shared on condition and no agreement of yours covers them; the "
+        "education bureau decides whether to release them: " + ", ".join(conditional),
+        detail={"elements": conditional, "release": True},
+    )

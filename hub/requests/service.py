@@ -6,7 +6,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pypinyin import lazy_pinyin
@@ -18,15 +18,16 @@ from hub.access.errors import GrantInactive
 from hub.access.models import Grant, Principal
 from hub.access.roles import Role
 from hub.access.scope import bound_division, may_act_at, reach_of
-from hub.access.service import active_grant, create_grant
+from hub.access.service import active_grant, inactive, latest_grant
+from hub.audit import service as audit
 from hub.config import DecisionLevel, Settings
 from hub.holidays.service import work_calendar
 from hub.kit.clock import local_date
 from hub.records.errors import SchoolsNotInStore
 from hub.records.repository import RecordRepository
-from hub.requests import lifecycle, proposals, rules
+from hub.requests import lifecycle, proposals, release, rules
 from hub.requests import periods as periods_of
-from hub.requests.auth import DECIDE, LIST, READ_DATA, SEE_ALL, SUBMIT
+from hub.requests.auth import DECIDE, LIST, READ_DATA, RELEASE, SEE_ALL, SUBMIT
 from hub.requests.errors import (
     ApprovalNumberRequired,
     DecisionAtAnotherLevel,
@@ -41,7 +42,8 @@ from hub.requests.errors import (
 )
 from hub.requests.lifecycle import OPEN_STATUSES, RequestStatus
 from hub.requests.models import DataRequest, RequestField, status_words
-from hub.requests.payloads import DecisionIn, ElementSpecIn, FieldIn, RequestIn, Violation
+from hub.requests.payloads import DecisionIn, ElementSpecIn, FieldIn, ReleaseIn, RequestIn, Violation
+from hub.requests.release import grant_for_request
 from hub.requests.repository import RequestRepository
 from hub.standard.service import add_elements, current_standard, learn_synonym, learned_synonyms
 from schemas.periods import Period
@@ -93,6 +95,8 @@ class Classification:
     violations: list[Violation] = field(default_factory=list)
     duplicate_of: DataRequest | None = None
     overlap: float | None = None
+    # The standing agreement an answer at once rests on (None: nothing needed consent, or none covers).
+    agreement: Grant | None = None
 
 
 def _scope(session: Session, schools: list[str] | None, division: str | None = None) -> list[str] | None:
@@ -175,10 +179,18 @@ def _norm(label: str) -> str:
 
 
 def classify(
-    session: Session, settings: Settings, payload: RequestIn, *, today: date, division: str | None = None
+    session: Session,
+    settings: Settings,
+    payload: RequestIn,
+    *,
+    today: date,
+    division: str | None = None,
+    requester: Principal | None = None,
 ) -> Classification:
     """Classify every field, find an open request this one repeats, and check the rules. Stores nothing.
-    `division` bounds the requester: its request asks only schools inside it."""
+    `division` bounds the requester: its request asks only schools inside it. Gathered data that need
+    the owner's consent are answered at once only under an agreement of the requester's that covers
+    them (`pending_release` otherwise)."""
     std = current_standard(session)
     schools = _scope(session, payload.schools, division)
     asked_period = periods_of.request_period(payload.period)
@@ -287,6 +299,28 @@ def classify(
         status = RequestStatus.DUPLICATE
     else:
         status = RequestStatus.PENDING_APPROVAL
+    agreement = None
+    if status is RequestStatus.ANSWERED and release.consent_needed(requester):
+        conditional = release.needing_consent(
+            std, [o.element.code for o in outcomes if o.element is not None and o not in refused]
+        )
+        if conditional:
+            agreement = (
+                release.covering_agreement(
+                    session,
+                    department_id=requester.id,
+                    entity=payload.entity,
+                    elements=conditional,
+                    schools=schools,
+                    division=division,
+                    today=today,
+                )
+                if requester is not None
+                else None
+            )
+            if agreement is None:
+                status = RequestStatus.PENDING_RELEASE
+                violations.append(rules.release_notice(std, conditional))
     return Classification(
         status=status,
         fields=outcomes,
@@ -294,6 +328,7 @@ def classify(
         violations=violations,
         duplicate_of=duplicate,
         overlap=overlap,
+        agreement=agreement,
     )
 
 
@@ -343,7 +378,8 @@ def submit(
     """Store a request with its classification; answer it at once when the store holds everything."""
     SUBMIT.check(principal)
     bound = bound_division(principal)
-    result = classify(session, settings, payload, today=local_date(now), division=bound)
+    today = local_date(now)
+    result = classify(session, settings, payload, today=today, division=bound, requester=principal)
     std = current_standard(session)
     request = DataRequest(
         department_id=principal.id,
@@ -385,8 +421,32 @@ def submit(
     lifecycle.submitted(request)
     lifecycle.classified(request, result.status, now=now)
     RequestRepository(session).add(request)
-    if result.status in (RequestStatus.ANSWERED, RequestStatus.DUPLICATE):
-        grant_for_request(session, request, valid_until=None, created_by=None, today=local_date(now))
+    release_end = today + timedelta(days=settings.release_days)
+    if result.status is RequestStatus.ANSWERED:
+        agreement = result.agreement
+        grant = grant_for_request(
+            session,
+            request,
+            valid_until=(agreement.valid_until if agreement else None) or release_end,
+            created_by=agreement.created_by if agreement else None,
+            today=today,
+            agreement=agreement,
+        )
+        audit.append(
+            session,
+            principal=principal,
+            action="request.answered",
+            entity=request.entity,
+            elements=grant.elements,
+            grant_id=grant.id,
+            request_id=request.id,
+            detail={
+                "agreement_id": agreement.id if agreement else None,
+                "valid_until": grant.valid_until.isoformat() if grant.valid_until else None,
+            },
+        )
+    elif result.status is RequestStatus.DUPLICATE:
+        grant_for_request(session, request, valid_until=release_end, created_by=None, today=today)
     return request
 
 
@@ -413,32 +473,6 @@ def _alternative(alternative: Any) -> dict[str, Any]:
     if isinstance(alternative, tuple) and len(alternative) == 2:
         return {"element": alternative[0], "score": alternative[1]}
     return {"element": str(alternative)}
-
-
-def grant_for_request(
-    session: Session, request: DataRequest, *, valid_until: date | None, created_by: int | None, today: date
-) -> Grant:
-    std = current_standard(session)
-    elements = sorted(
-        {
-            f.element_code
-            for f in request.fields
-            if f.element_code
-            and not (std.has_element(f.element_code) and std.element(f.element_code).sharing == "not_shared")
-        }
-    )
-    return create_grant(
-        session,
-        department_id=request.department_id,
-        entity=request.entity,
-        elements=elements,
-        schools=request.schools,
-        purpose=request.purpose,
-        request_id=request.id,
-        valid_from=today,
-        valid_until=valid_until,
-        created_by=created_by,
-    )
 
 
 def get_request(session: Session, principal: Principal, request_id: int) -> DataRequest:
@@ -558,6 +592,9 @@ def decide(
                 "驳回须说明理由", "a rejection needs a reason (note)", detail={"field": "note"}
             )
         lifecycle.reject(request, by=principal.id, note=decision.note, now=now)
+        # Requests pointed at this one would wait for an answer that never comes: each goes to review.
+        for duplicate in RequestRepository(session).duplicates_of(request.id):
+            lifecycle.orphaned(duplicate)
         session.flush()
         return request
     if not decision.approval_number:
@@ -610,9 +647,43 @@ def decide(
     request.approval_number = decision.approval_number
     request.form_number = decision.form_number
     request.valid_until = valid_until
-    grant_for_request(session, request, valid_until=None, created_by=principal.id, today=local_date(now))
+    # The collection's data are read until the approval's 有效期 and no longer.
+    grant_for_request(
+        session,
+        request,
+        valid_until=valid_until,
+        created_by=principal.id,
+        today=local_date(now),
+        ends_by=valid_until,
+    )
     session.flush()
     return request
+
+
+def release_request(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    request_id: int,
+    decision: ReleaseIn,
+    *,
+    now: datetime,
+) -> DataRequest:
+    """The education bureau of the request's level or above releases (or refuses) gathered data."""
+    RELEASE.check(principal)
+    request = get_request(session, principal, request_id)
+    if not may_act_at(bound_division(principal), request.division, or_above=True):
+        raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
+    return release.decide(session, settings, principal, request, decision, now=now)
+
+
+def release_review(
+    session: Session, principal: Principal, request_id: int, *, today: date
+) -> release.ReleaseReview:
+    """What releasing `request_id` would hand over (the education bureau's review)."""
+    RELEASE.check(principal)
+    request = get_request(session, principal, request_id)
+    return release.review(session, current_standard(session), request, today=today)
 
 
 def _apply_reviewer_mappings(
@@ -667,5 +738,8 @@ def readable_request(
         )
     grant = active_grant(session, request_id=request.id, department_id=request.department_id, today=today)
     if grant is None:
-        raise GrantInactive("授权已过期或被撤销", "the grant for this request has expired or was revoked")
+        latest = latest_grant(session, request_id=request.id, department_id=request.department_id)
+        if latest is None:
+            raise GrantInactive("该需求没有数据授权", "no grant lets this request's data be read")
+        raise inactive(latest, today)
     return request, grant

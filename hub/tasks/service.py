@@ -40,8 +40,8 @@ from hub.records.writer import clear_values
 from hub.requests import lifecycle, rules
 from hub.requests.errors import RequestNotFound
 from hub.requests.models import DataRequest, status_words
+from hub.requests.release import grant_for_request
 from hub.requests.repository import RequestRepository
-from hub.requests.service import grant_for_request
 from hub.standard.service import current_standard, header_key, map_headers
 from hub.tasks.auth import FILL, MARK_DONE, PUBLISH, REMIND, SCHOOL_FACING, SEE_PROGRESS
 from hub.tasks.errors import (
@@ -290,7 +290,16 @@ def _answer_duplicate(
             changed = True
     lifecycle.answer(duplicate, now=now)
     if changed:
-        grant_for_request(session, duplicate, valid_until=None, created_by=None, today=_today(now))
+        # Read for as long as the original's approval (有效期) lets its own department read.
+        end = original.valid_until or _today(now)
+        grant_for_request(
+            session,
+            duplicate,
+            valid_until=end,
+            created_by=None,
+            today=_today(now),
+            ends_by=original.valid_until,
+        )
 
 
 def close_if_due(session: Session, request: DataRequest, *, now: datetime) -> bool:

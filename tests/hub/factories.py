@@ -62,3 +62,26 @@ def create_principal(
     answer = client.post("/api/v1/principals", headers=admin_headers, json=body)
     assert answer.status_code == 201, answer.text
     return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def create_agreement(
+    client: TestClient,
+    admin_headers: dict[str, str],
+    holder: dict[str, str],
+    *,
+    entity: str = "teacher",
+    elements: list[str] | None = None,
+    purpose: str = "核对本部门职责范围内的教师信息",
+) -> dict[str, object]:
+    """A standing sharing agreement (共享协议) for the holder: by default every element of `entity`
+    the catalogue shares, over every school, so its requests of gathered data are answered at once."""
+    if elements is None:
+        listed = client.get("/api/v1/standard/elements", headers=holder, params={"entity": entity})
+        assert listed.status_code == 200, listed.text
+        elements = [e["code"] for e in listed.json()["items"] if e["sharing"] != "not_shared"]
+    me = client.get("/api/v1/me", headers=holder)
+    assert me.status_code == 200, me.text
+    body = {"department_id": me.json()["id"], "entity": entity, "elements": elements, "purpose": purpose}
+    answer = client.post("/api/v1/grants", headers=admin_headers, json=body)
+    assert answer.status_code == 201, answer.text
+    return answer.json()

@@ -341,6 +341,7 @@ def grant_list(request: Request, session: SessionDep, principal: Overseer) -> Re
 def create_grant(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     principal: Overseer,
     department_id: Annotated[str, Form()] = "",
     entity: Annotated[str, Form()] = "teacher",
@@ -349,9 +350,11 @@ def create_grant(
     schools: Annotated[str, Form()] = "",
     divisions: Annotated[str, Form()] = "",
     purpose: Annotated[str, Form()] = "",
+    legal_basis: Annotated[str, Form()] = "",
     valid_until: Annotated[str, Form()] = "",
 ) -> Response:
-    """Grant a department standing access to elements of a scope, for a purpose and period."""
+    """Make a standing agreement (共享协议) with a department: elements of a scope, for a purpose, on a
+    legal basis, until a date."""
     lang = lang_of(request)
     form = {
         "department_id": department_id,
@@ -361,6 +364,7 @@ def create_grant(
         "schools": schools,
         "divisions": divisions,
         "purpose": purpose,
+        "legal_basis": legal_basis,
         "valid_until": valid_until,
     }
     std = current_standard(session)
@@ -375,9 +379,12 @@ def create_grant(
             schools=_codes(schools),
             divisions=_codes(divisions),
             purpose=purpose.strip(),
+            legal_basis=legal_basis.strip(),
             valid_until=date.fromisoformat(valid_until) if valid_until.strip() else None,
         )
-        access.grant_standing_access(session, principal, payload, today=local_today())
+        access.grant_standing_access(
+            session, principal, payload, today=local_today(), default_days=settings.agreement_days
+        )
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {i18n.validation_message(e, lang)}" for e in exc.errors()

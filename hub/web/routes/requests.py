@@ -268,7 +268,12 @@ def _classification(
     """The dry run, as the page shows it; nothing it touched is kept."""
     try:
         result = requests.classify(
-            session, settings, payload, today=local_today(), division=bound_division(principal)
+            session,
+            settings,
+            payload,
+            today=local_today(),
+            division=bound_division(principal),
+            requester=principal,
         )
         std = current_standard(session)
         fields = outcome_views(std, result.fields, lang)

@@ -134,7 +134,9 @@ def test_revoking_a_requests_grant_stops_its_data(
 ) -> None:
     body = {"title": "花名册", "purpose": "核对", "entity": "teacher", "fields": [{"label": "姓名"}]}
     request = client.post("/api/v1/requests", headers=dept, json=body).json()
-    assert request["status"] == "answered"
+    assert request["status"] == "pending_release"
+    released = client.post(f"/api/v1/requests/{request['id']}/release", headers=edu, json={"decision": "approve"})
+    assert released.json()["status"] == "answered", released.text
     assert client.get(f"/api/v1/requests/{request['id']}/data", headers=dept).status_code == 200
     grants = client.get("/api/v1/grants", headers=dept).json()
     (grant,) = [g for g in grants if g["request_id"] == request["id"]]

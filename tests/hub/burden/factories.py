@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hub.config import Settings
 from hub.demo.city import generate_city
-from tests.hub.factories import create_principal, ingest
+from tests.hub.factories import create_agreement, create_principal, ingest
 
 TEACHER_COLUMNS = ("name", "gender", "id_number", "birth_date", "school_code", "work_start_date", "title")
 SCHOOL_COLUMNS = ("code", "name", "school_type", "division_code", "urban_rural", "address")
@@ -59,10 +59,13 @@ def create_city(
     session.flush()
     codes = sorted(generated.schools["code"])
     counts = teachers["school_code"].value_counts()
+    # 人社局 holds a sharing agreement, so its request of gathered data is answered at once.
+    department = create_principal(client, admin, code="hrss", name="市人力资源和社会保障局")
+    create_agreement(client, admin, department)
     return City(
         schools=codes,
         teachers={code: int(counts.get(code, 0)) for code in codes},
-        department=create_principal(client, admin, code="hrss", name="市人力资源和社会保障局"),
+        department=department,
         statistics=create_principal(client, admin, kind="statistics", code="stats", name="市统计局"),
         education=create_principal(client, admin, kind="education", code="edu", name="市教育局"),
         school_headers={

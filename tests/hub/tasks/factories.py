@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hub.config import Settings
 from hub.demo.city import generate_city
 from schemas.validators import school_code_check_digit
-from tests.hub.factories import create_principal, ingest
+from tests.hub.factories import create_agreement, create_principal, ingest
 
 # What a town's teachers hold unless a test withholds an element from some schools.
 TEACHER_COLUMNS = (
@@ -89,8 +89,12 @@ class People:
 
 
 def create_people(client: TestClient, admin_headers: dict[str, str], school_codes: list[str]) -> People:
+    """A department holding a sharing agreement over the teacher data (its requests of gathered data
+    are answered at once), both bureaus, and a principal for each school."""
+    department = create_principal(client, admin_headers, code="hrss", name="市人力资源和社会保障局")
+    create_agreement(client, admin_headers, department)
     return People(
-        department=create_principal(client, admin_headers, code="hrss", name="市人力资源和社会保障局"),
+        department=department,
         statistics=create_principal(client, admin_headers, kind="statistics", code="stats", name="市统计局"),
         education=create_principal(client, admin_headers, kind="education", code="edu", name="市教育局"),
         schools={

@@ -177,15 +177,21 @@ def test_a_new_collection_reaches_schools_once_and_is_then_answered_from_the_sto
     assert by_school == set(schools)
     assert {r[NEW_LABELS[0]] for r in data["rows"] if r["学校标识码"] == second} == {6}
 
-    # 7. Another department asks the same six things: answered at once from the store, no new task.
+    # 7. Another department, holding no agreement, asks the same six things: nothing goes to schools
+    # again; the education bureau releases what is gathered, and the department reads it.
     tasks_before = len(client.get("/api/v1/tasks", headers=education).json())
     health = create_principal(client, admin_headers, code="health", name="市卫生健康委员会")
     again = client.post(
         "/api/v1/requests", headers=health, json={**body, "title": "教师健康与服务情况"}
     ).json()
-    assert again["status"] == "answered", again
+    assert again["status"] == "pending_release", again
     assert [f["status"] for f in again["fields"]] == ["available"] * 3 + ["derived"] + ["available"] * 2
     assert len(client.get("/api/v1/tasks", headers=education).json()) == tasks_before
+    released = client.post(
+        f"/api/v1/requests/{again['id']}/release", headers=education, json={"decision": "approve"}
+    )
+    assert released.status_code == 200, released.text
+    assert released.json()["status"] == "answered"
     answer = client.get(f"/api/v1/requests/{again['id']}/data", headers=health).json()
     assert len(answer["rows"]) == len(teachers)
     assert all(r[NEW_LABELS[1]] is not None for r in answer["rows"])
