@@ -135,7 +135,9 @@ def test_revoking_a_requests_grant_stops_its_data(
     body = {"title": "花名册", "purpose": "核对", "entity": "teacher", "fields": [{"label": "姓名"}]}
     request = client.post("/api/v1/requests", headers=dept, json=body).json()
     assert request["status"] == "pending_release"
-    released = client.post(f"/api/v1/requests/{request['id']}/release", headers=edu, json={"decision": "approve"})
+    released = client.post(
+        f"/api/v1/requests/{request['id']}/release", headers=edu, json={"decision": "approve"}
+    )
     assert released.json()["status"] == "answered", released.text
     assert client.get(f"/api/v1/requests/{request['id']}/data", headers=dept).status_code == 200
     grants = client.get("/api/v1/grants", headers=dept).json()
