@@ -24,7 +24,7 @@ from hub.records.models import IngestBatch
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task
 from tests.hub.access.factories import create_grant, principal_id
-from tests.hub.factories import create_principal
+from tests.hub.factories import create_agreement, create_principal
 from tests.hub.tasks.factories import Town, approve, create_town, publish, request_body, submit_request
 
 EVERYONE = ("d1", "d2", "stats", "edu", "s1", "s2", "admin")
@@ -65,6 +65,11 @@ def world(
         "admin": admin_headers,
     }
     w = World(town=town, tokens=tokens)
+    # Both departments hold sharing agreements, so their requests of gathered data are answered at once;
+    # 卫健委's covers no birth date, so its request of one waits for the education bureau's release.
+    create_agreement(client, admin_headers, tokens["d1"])
+    create_agreement(client, admin_headers, tokens["d2"], elements=["teacher.name", "teacher.gender"])
+    w.ids["release"] = submit_request(client, tokens["d2"], request_body("姓名", "出生日期"))["id"]
     w.ids["r1"] = submit_request(client, tokens["d1"], request_body("姓名", "出生日期"))["id"]
     w.ids["r2"] = submit_request(client, tokens["d2"], request_body("姓名", "性别"))["id"]
     collecting = submit_request(client, tokens["d1"], request_body("姓名", "普通话水平等级"))
@@ -124,6 +129,15 @@ def probes(w: World) -> list[Probe]:
             "/requests/{request_id}/decision",
             f"/requests/{ids['pending']}/decision",
             {"stats"},
+            body={"decision": "reject"},
+        ),
+        # The release review, and a refusal without a reason: only the education bureau gets through.
+        p("GET", "/requests/{request_id}/release", f"/requests/{ids['release']}/release", {"edu"}),
+        p(
+            "POST",
+            "/requests/{request_id}/release",
+            f"/requests/{ids['release']}/release",
+            {"edu"},
             body={"decision": "reject"},
         ),
         p("POST", "/requests/{request_id}/publish", f"/requests/{ids['r1']}/publish", {"edu"}, body={}),
