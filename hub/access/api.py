@@ -8,7 +8,14 @@ from fastapi import APIRouter, Query, status
 from hub.access import service
 from hub.access.auth import Admin, Grantor
 from hub.access.models import Grant
-from hub.access.payloads import GrantCreate, GrantOut, PrincipalCreate, PrincipalCreated, PrincipalOut
+from hub.access.payloads import (
+    GrantCreate,
+    GrantOut,
+    GrantRenewIn,
+    PrincipalCreate,
+    PrincipalCreated,
+    PrincipalOut,
+)
 from hub.access.repository import PrincipalRepository
 from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
@@ -89,6 +96,36 @@ def list_grants(
     today = local_today()
     grants = service.visible_grants(session, principal, holder_id=department_id)
     return [grant_out(session, g, today=today) for g in grants]
+
+
+@router.get(
+    "/grants/expiring", response_model=list[GrantOut], tags=["grants"], responses=error_responses(401, 403)
+)
+def expiring_grants(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Grantor,
+    within_days: Annotated[int | None, Query(ge=1, le=3660)] = None,
+) -> list[GrantOut]:
+    """Agreements and releases in force that end within `within_days` (default HUB_EXPIRING_DAYS),
+    soonest first, to renew or let end (admin, education)."""
+    today = local_today()
+    days = within_days or settings.expiring_days
+    grants = service.expiring_grants(session, principal, today=today, within_days=days)
+    return [grant_out(session, g, today=today) for g in grants]
+
+
+@router.post(
+    "/grants/{grant_id}/renew",
+    response_model=GrantOut,
+    tags=["grants"],
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+def renew_grant(grant_id: int, payload: GrantRenewIn, session: SessionDep, principal: Grantor) -> GrantOut:
+    """Give an agreement or a release a new end (never past the approval's 有效期 it rests on)."""
+    today = local_today()
+    grant = service.renew_grant(session, principal, grant_id, payload.valid_until, today=today)
+    return grant_out(session, grant, today=today)
 
 
 @router.get(

@@ -79,3 +79,7 @@ class NoActiveGrant(Forbidden):
 
 class NoGrantCovers(Forbidden):
     """No single active grant covers every element the read asks for."""
+
+
+class GrantRenewalInvalid(Invalid):
+    """A renewal's end lies in the past or beyond the approval's 有效期 the grant rests on."""

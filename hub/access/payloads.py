@@ -135,3 +135,9 @@ class GrantOut(BaseModel):
     revoked_at: datetime | None
     revoked_by: int | None = None
     active: bool = Field(description="Whether the grant lets its holder read today")
+
+
+class GrantRenewIn(BaseModel):
+    """A new end for an agreement or a release (at most the approval's 有效期 it rests on)."""
+
+    valid_until: date

@@ -20,6 +20,7 @@ from hub.access.errors import (
     GrantEntityMismatch,
     GrantInactive,
     GrantNotFound,
+    GrantRenewalInvalid,
     GrantValidityReversed,
     NoActiveGrant,
     NoGrantCovers,
@@ -324,6 +325,59 @@ def revoke_grant(session: Session, grantor: Principal, grant_id: int) -> Grant:
         request_id=grant.request_id,
     )
     return grant
+
+
+def renew_grant(
+    session: Session, grantor: Principal, grant_id: int, valid_until: date, *, today: date
+) -> Grant:
+    """Give an agreement or a release a new end: not in the past, never past the approval's 有效期."""
+    GRANT.check(grantor)
+    grant = GrantRepository(session).get(grant_id)
+    if grant is None:
+        raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
+    if grant.revoked_at is not None:
+        raise GrantAlreadyRevoked(
+            f"授权 {grant_id} 已撤销，不能续期",
+            f"grant {grant_id} was revoked and cannot be renewed",
+            detail={"grant_id": grant_id},
+        )
+    bound = grant.ends_by
+    if valid_until < today or (bound is not None and valid_until > bound):
+        zh_bound = f"，且不得晚于批准有效期 {bound}" if bound else ""
+        en_bound = f" and no later than the approval's validity {bound}" if bound else ""
+        raise GrantRenewalInvalid(
+            f"续期至 {valid_until} 无效：应不早于今天 {today}{zh_bound}",
+            f"valid_until {valid_until} is invalid: it must be today ({today}) or later{en_bound}",
+            detail={
+                "field": "valid_until",
+                "value": valid_until.isoformat(),
+                "today": today.isoformat(),
+                "approval_valid_until": bound.isoformat() if bound else None,
+            },
+        )
+    before = grant.valid_until
+    grant.valid_until = valid_until
+    session.flush()
+    audit.append(
+        session,
+        principal=grantor,
+        action="grant.renew",
+        entity=grant.entity,
+        elements=grant.elements,
+        grant_id=grant.id,
+        request_id=grant.request_id,
+        detail={
+            "valid_until": valid_until.isoformat(),
+            "was": before.isoformat() if before else None,
+        },
+    )
+    return grant
+
+
+def expiring_grants(session: Session, principal: Principal, *, today: date, within_days: int) -> list[Grant]:
+    """Agreements and releases in force that end within `within_days`, soonest first (grantors only)."""
+    GRANT.check(principal)
+    return GrantRepository(session).ending_between(today, today + timedelta(days=within_days))
 
 
 def visible_grant(session: Session, principal: Principal, grant_id: int) -> Grant:

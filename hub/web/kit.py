@@ -117,6 +117,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.EDUCATION: [
         ("/requests", "nav.requests"),
+        ("/releases", "nav.releases"),
         ("/burden", "nav.burden"),
         ("/complaints", "nav.complaints_inbox"),
         ("/sources", "nav.sources"),

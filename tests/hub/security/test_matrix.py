@@ -181,6 +181,14 @@ def probes(w: World) -> list[Probe]:
         p("GET", "/grants/{grant_id}", f"/grants/{ids['g1']}", {"d1", *bureaus}),
         p("GET", "/grants/{grant_id}", f"/grants/{ids['g2']}", {"d2", *bureaus}),
         p("POST", "/grants/{grant_id}/revoke", f"/grants/{ids['g2']}/revoke", bureaus, try_allowed=False),
+        # A renewal into the past: the grantors are let through and told why; nothing changes.
+        p(
+            "POST",
+            "/grants/{grant_id}/renew",
+            f"/grants/{ids['g2']}/renew",
+            bureaus,
+            body={"valid_until": "2000-01-01"},
+        ),
         p(
             "POST",
             "/grants",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -543,3 +544,41 @@ def test_what_people_type_is_shown_as_text_never_run(browser: Browser, people: P
     )
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in answer.text
     assert "<script>alert(1)" not in answer.text
+
+
+def test_the_education_bureau_releases_in_bulk_and_renews_from_the_page(
+    browser: Browser, people: People, town: Town, client, admin_headers, session: Session
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.hub.factories import create_principal
+
+    health = create_principal(client, admin_headers, code="health", name="市卫生健康委员会")
+    browser.sign_in(health)
+    first = browser.post("/requests", request_form("姓名", "性别", title="体检名单"))
+    second = browser.post("/requests", request_form("姓名", "出生日期", title="慰问名单"))
+    assert 'data-status="pending_release"' in first.text and 'data-status="pending_release"' in second.text
+    browser.sign_in(people.education)
+    queue = browser.get("/releases")
+    assert queue.status_code == 200
+    shown = text(queue.text)
+    assert "体检名单" in shown and "慰问名单" in shown and "有条件共享" in shown
+    assert f"涉及 {len(town.schools)} 所学校、{len(town.teachers)} 条记录" in shown
+    ids = [int(i) for i in re.findall(r'data-request="(\d+)"', queue.text)]
+    refused = browser.post("/releases", {**{f"pick|{i}": "on" for i in ids}, "decision": "reject"})
+    assert refused.status_code == 422 and "不予提供须说明理由" in text(refused.text)
+    until = local_today().isoformat()
+    done = browser.post(
+        "/releases", {**{f"pick|{i}": "on" for i in ids}, "decision": "approve", "valid_until": until}
+    )
+    assert "已同意提供" in text(done.text) and "没有待决定的数据提供" in text(done.text)
+    statuses = session.scalars(select(DataRequest.status).where(DataRequest.id.in_(ids))).all()
+    assert set(statuses) == {"answered"}
+    # Both releases end today, so they are listed as ending soon, and one is renewed from the page.
+    grant = session.scalars(select(Grant).where(Grant.request_id == ids[0])).one()
+    assert f'action="/grants/{grant.id}/renew"' in done.text
+    later = date.fromordinal(local_today().toordinal() + 20).isoformat()
+    renewed = browser.post(f"/grants/{grant.id}/renew", {"valid_until": later})
+    assert "已续期" in text(renewed.text)
+    session.refresh(grant)
+    assert grant.valid_until is not None and grant.valid_until.isoformat() == later
+    browser.sign_in(people.department)
+    assert browser.get("/releases").status_code == 403
