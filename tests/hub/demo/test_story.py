@@ -231,3 +231,17 @@ def test_the_cast_follows_from_the_seed() -> None:
     assert set(first.signed_in) <= set(first.pilot)
     assert set(first.complete).isdisjoint(first.partial)
     assert story.cast(codes, seed=SEED + 1).complete != first.complete or len(first.pilot) <= 4
+
+
+def test_gathered_data_without_an_agreement_wait_for_the_education_bureau(demo: Demo) -> None:
+    checkup = demo.request_by_title(story.CHECKUP.title)
+    assert checkup["status"] == "pending_release"
+    assert {f["status"] for f in checkup["fields"]} <= {"available", "derived"}
+    review = demo.get(f"/requests/{checkup['id']}/release", "demo-edu")
+    assert review["records"] == TEACHERS and review["department"] == "市卫生健康委员会"
+    # 人社局's roster was answered under the agreement it signed, which the grant records.
+    roster = demo.request_by_title(story.ROSTER.title)
+    grants = demo.get("/grants", "demo-hrss")
+    (answer,) = [g for g in grants if g["request_id"] == roster["id"]]
+    (agreement,) = [g for g in grants if g["id"] == answer["agreement_id"]]
+    assert agreement["request_id"] is None and agreement["legal_basis"] == story.ROSTER_AGREEMENT_BASIS

@@ -216,6 +216,15 @@ def test_request_flow_through_every_role(browser: object, hub: Hub, artifacts_di
     expect(education.locator("#verify-result")).to_have_attribute("data-ok", "true")
     shot(education, artifacts_dir, "11-education-audit")
 
+    # 卫健委's 体检 list asks only gathered data but holds no agreement: the bureau releases it.
+    education.goto(f"{hub.url}/releases")
+    expect(education.locator("#release-form")).to_contain_text("2026年度教职工健康体检安排名单")
+    expect(education.locator("#release-form")).to_contain_text("有条件共享")
+    shot(education, artifacts_dir, "12-education-releases")
+    education.click("#release-form button[type=submit]")
+    expect(education.locator("#no-releases")).to_be_visible()
+    expect(education.locator("body")).to_contain_text("已同意提供")
+
 
 def test_admin_opens_an_account_and_the_token_works(browser: object, hub: Hub, artifacts_dir: Path) -> None:
     from playwright.sync_api import expect
