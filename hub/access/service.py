@@ -183,13 +183,33 @@ def latest_grant(session: Session, *, request_id: int, department_id: int) -> Gr
     ).first()
 
 
+def in_force(session: Session, grant: Grant, today: date) -> bool:
+    """Whether `grant` lets its holder read today: itself in force, and so the agreement it was answered
+    under (revoking or ending an agreement stops the reads of the answers it covered)."""
+    if not grant.active_on(today):
+        return False
+    if grant.agreement_id is None:
+        return True
+    agreement = GrantRepository(session).get(grant.agreement_id)
+    return agreement is not None and agreement.active_on(today)
+
+
+def refusal(session: Session, grant: Grant, today: date) -> GrantInactive:
+    """Why `grant` does not let its holder read: its own end or revocation, or its agreement's."""
+    if grant.active_on(today) and grant.agreement_id is not None:
+        agreement = GrantRepository(session).get(grant.agreement_id)
+        if agreement is not None:
+            return inactive(agreement, today)
+    return inactive(grant, today)
+
+
 def active_grant(session: Session, *, request_id: int, department_id: int, today: date) -> Grant | None:
     grants = session.scalars(
         select(Grant)
         .where(Grant.request_id == request_id, Grant.department_id == department_id)
         .order_by(Grant.id.desc())
     )
-    return next((g for g in grants if g.active_on(today)), None)
+    return next((g for g in grants if in_force(session, g, today)), None)
 
 
 # --- grants ------------------------------------------------------------------------------------------
@@ -419,8 +439,8 @@ def usable_grant(
                 f"grant {grant_id} is for {grant.entity}, not {entity}",
                 detail={"field": "grant", "value": grant_id},
             )
-        if not grant.active_on(today):
-            raise inactive(grant, today)
+        if not in_force(session, grant, today):
+            raise refusal(session, grant, today)
         missing = [c for c in elements if c not in grant.elements]
         if missing:
             raise GrantDoesNotCover(
@@ -430,7 +450,9 @@ def usable_grant(
             )
         return grant
     active = [
-        g for g in GrantRepository(session).for_holder(principal.id, entity=entity) if g.active_on(today)
+        g
+        for g in GrantRepository(session).for_holder(principal.id, entity=entity)
+        if in_force(session, g, today)
     ]
     for grant in active:
         if all(c in grant.elements for c in elements):

@@ -18,7 +18,7 @@ from hub.access.errors import GrantInactive
 from hub.access.models import Grant, Principal
 from hub.access.roles import Role
 from hub.access.scope import bound_division, may_act_at, reach_of
-from hub.access.service import active_grant, inactive, latest_grant
+from hub.access.service import active_grant, latest_grant, refusal
 from hub.audit import service as audit
 from hub.config import DecisionLevel, Settings
 from hub.holidays.service import work_calendar
@@ -741,5 +741,5 @@ def readable_request(
         latest = latest_grant(session, request_id=request.id, department_id=request.department_id)
         if latest is None:
             raise GrantInactive("该需求没有数据授权", "no grant lets this request's data be read")
-        raise inactive(latest, today)
+        raise refusal(session, latest, today)
     return request, grant

@@ -293,3 +293,16 @@ def test_agreements_carry_their_legal_basis_and_always_end(
     js = made.json()
     assert js["legal_basis"] == "市教育局 市商务局 数据共享协议（2026）第2号"
     assert js["valid_until"] == (date.fromisoformat(js["valid_from"]) + timedelta(days=365)).isoformat()
+
+
+def test_revoking_an_agreement_stops_the_reads_of_the_answers_it_covered(
+    client: TestClient, city, stranger, admin_headers
+) -> None:  # type: ignore[no-untyped-def]
+    agreement = create_agreement(client, admin_headers, stranger)
+    rid = submit(client, stranger, body(*ROSTER))["id"]
+    assert client.get(f"/api/v1/requests/{rid}/data", headers=stranger).status_code == 200
+    assert client.post(f"/api/v1/grants/{agreement['id']}/revoke", headers=admin_headers).status_code == 200
+    refused = client.get(f"/api/v1/requests/{rid}/data", headers=stranger)
+    assert refused.status_code == 403
+    assert refused.json()["detail"]["grant_id"] == agreement["id"]
+    assert refused.json()["detail"]["reason"] == "revoked"
