@@ -946,6 +946,17 @@ WEAK_TOKENS: Final = frozenset(
         "比例",
     }
 )
+# Words in brackets that name the form's own subject again (校(园)长, 学校(教育机构)性质, 姓名(本人)):
+# they add nothing to the label.
+OWN_ENTITY_WORDS: Final = MappingProxyType(
+    {
+        "school": frozenset(
+            {"园", "幼儿园", "校", "学校", "机构", "教育机构", "单位", "本单位", "本校", "本园"}
+        ),
+        "teacher": frozenset({"本人", "个人", "申请人", "本人填写"}),
+    }
+)
+
 # Subject words that name nobody in particular: 单位类型 is as generic as 类型.
 WEAK_SUBJECT_WORDS: Final = frozenset(
     {"单位", "本单位", "所在单位", "所属单位", "unit", "个人", "本人", "人员"}

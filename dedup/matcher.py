@@ -11,7 +11,8 @@ from typing import Final, Generic, Literal, TypeVar
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
-from dedup import lexicon
+from dedup import doubts, lexicon
+from dedup.doubts import Doubt
 from dedup.errors import UnknownEntityError
 from dedup.normalise import has_cjk, normalise, split_brackets
 from dedup.parse import ENTITIES, ParsedLabel, Qualifier, _parse, own_subject, section_levels, unit_of
@@ -176,6 +177,8 @@ class _Candidate:
     steps_zh: list[str] = field(default_factory=list)
     steps_en: list[str] = field(default_factory=list)
     conversion: Conversion | None = None
+    # Words of the label this element leaves unexplained: the candidate is shown, never answered.
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 class _Postings(Generic[K, V]):
@@ -463,6 +466,7 @@ class Matcher:
         if entity not in ENTITIES:
             raise UnknownEntityError(entity)
         matches: list[Match] = []
+        asked: list[tuple[tuple[str, ...], str]] = []  # (the field's heading levels, its label as read)
         # In a table under a heading, a cell's owner is the row it stands in: 法定代表人 | 联系电话 is that
         # person's phone. A flat list of fields has no rows, and nothing is inferred from its order.
         owner: tuple[tuple[str, ...], str] | None = None
@@ -491,6 +495,8 @@ class Matcher:
                     section=section,
                 )
             )
+            asked.append((section, bare.text))
+        matches = _one_owner_each(matches, asked)
         positions: dict[str, list[int]] = defaultdict(list)
         for position, found in enumerate(matches):
             if found.element is not None:
@@ -568,6 +574,7 @@ class Matcher:
                 element=form.element,
                 score=_SCORE_LABEL,
                 kind="exact",
+                form=form,
                 steps_zh=[f"与 {code} 的标准名称“{form.written}”一致"],
                 steps_en=[f"label {form.written} of {code}"],
             )
@@ -577,6 +584,7 @@ class Matcher:
             element=form.element,
             score=_SCORE_SYNONYM,
             kind="synonym",
+            form=form,
             steps_zh=[f"{code} 的{what_zh}“{form.written}”"],
             steps_en=[f"{what_en} {form.written} of {code}"],
         )
@@ -647,15 +655,17 @@ class Matcher:
                 if dropped > 1:
                     continue  # 总面积 is no 校舍建筑总面积: omitting a phrase omits too much
                 omitted = join_tokens(form.parsed.tokens[:dropped])
-                found.append(
-                    self._from_form(
-                        form,
-                        _SCORE_LESS_SPECIFIC - 0.04 * (dropped - 1),
-                        "segmented",
-                        f"省略“{omitted}”后同",
-                        f"less specific than (omits {omitted})",
-                    )
+                candidate = self._from_form(
+                    form,
+                    _SCORE_LESS_SPECIFIC - 0.04 * (dropped - 1),
+                    "segmented",
+                    f"省略“{omitted}”后同",
+                    f"less specific than (omits {omitted})",
                 )
+                doubt = doubts.omitted_words(form.parsed.tokens[:dropped], form.element)
+                if doubt is not None:
+                    candidate.doubts.append(doubt)
+                found.append(candidate)
         if (
             len(tokens) == 1
             and len({c.element.code for c in found}) == 1
@@ -853,6 +863,17 @@ class Matcher:
             score += outcome.delta
             steps_zh.append(outcome.reason_zh)
             steps_en.append(outcome.reason_en)
+            if qualifier.kind == "note":
+                note_doubt = self._note_doubt(qualifier.text, element, parsed)
+                if note_doubt is not None:
+                    candidate.doubts.append(note_doubt)
+        for rule in (doubts.phone_kind, doubts.count_kind):
+            found_doubt = rule(parsed, element)
+            if found_doubt is not None:
+                candidate.doubts.append(found_doubt)
+        owner_doubt = doubts.second_owner(parsed)
+        if owner_doubt is not None:
+            candidate.doubts.append(owner_doubt)
         unit = parsed.unit
         if unit == "岁" and element.value_type in ("date", "year_month"):
             # 出生年月（岁）of a cadre form: the age in brackets is computed from the date.
@@ -1011,6 +1032,37 @@ class Matcher:
             reason_en=f"instruction {text} for the form filler",
         )
 
+    def _note_doubt(self, text: str, element: Element, parsed: ParsedLabel) -> Doubt | None:
+        """A bracketed note that asks for more than the element: one naming another element (工作单位（联系电话）,
+        岗位名称（职务）), or an alternative inside the label (入党（团）时间: of the Party or the League) that
+        the element does not hold. Notes the element, the form's subject or the head's family explain
+        (校（园）长, 体育运动场（馆）, 区县（市）) and instructions and rewritings (decided by `_qualifier`) are none."""
+        if any(word in text for word in lexicon.REWRITING_NOTES) or self._other_person_in(text) is not None:
+            return None
+        written = normalise(text)
+        if self._explains(text, element, parsed.subject) or doubts.note_is_sibling(text, parsed):
+            return None
+        if written in lexicon.OWN_ENTITY_WORDS.get(parsed.entity, frozenset()):
+            return None
+        inside = parsed.text.split(f"({written})", 1)
+        if len(inside) == 2 and inside[0] and inside[1]:
+            if _element_holds(element, written):
+                return None
+            return Doubt(
+                reason_zh=f"“{inside[0]}({written})”给出另一选择“{written}”，{element.code} 没有这一项",
+                reason_en=f"{inside[0]}({written}) offers an alternative, {written}, which {element.code} does not hold",
+            )
+        if _element_holds(element, written):
+            return None
+        others = {f.element.code for f in self._indexes[element.entity].exact.get(written)} - {element.code}
+        if others:
+            return Doubt(
+                reason_zh=f"括号中的“{text}”是另一数据项（{'、'.join(sorted(others))}），标签同时要求多项数据",
+                reason_en=f"the bracketed {text} is another element ({', '.join(sorted(others))}): the label asks"
+                " for several data",
+            )
+        return None
+
     def _other_person_in(self, text: str) -> str | None:
         """A person other than the form's subject named in a note (not an instruction about who fills it)."""
         if "填" in text or "签" in text:
@@ -1078,6 +1130,16 @@ class Matcher:
         if not best or best[0].score < THRESHOLD:
             return self._no_match(label, parsed, best)
         top = best[0]
+        if top.doubts:
+            # Every word explained, or no answer: the resemblance goes to the reviewer as an alternative.
+            return _none(
+                label,
+                parsed.subject,
+                "；".join(d.reason_zh for d in top.doubts) + "；视为新数据项，候选见备选",
+                "; ".join(d.reason_en for d in top.doubts)
+                + "; a new datum, the candidate shown as an alternative",
+                alternatives=_alternatives(best, 3),
+            )
         rival = next((c for c in best[1:] if c.element.code != top.element.code), None)
         # An element's own label outranks another's synonym that normalises the same way.
         label_wins = (
@@ -1258,6 +1320,47 @@ class _Context:
 _ROW_ATTRIBUTES: Final = frozenset(
     {("电话",), ("办公", "电话"), ("职务",), ("电子邮箱",), ("传真",), ("专业技术职务",)}
 )
+
+
+def _one_owner_each(matches: list[Match], asked: list[tuple[tuple[str, ...], str]]) -> list[Match]:
+    """The same words asked twice under the same heading (联系电话 after 园长 and again after 校车管理员)
+    belong to different owners the labels do not name: at most one is the element, and the labels cannot
+    say which, so none is answered (each shows the element as an alternative)."""
+    where: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
+    for position, key in enumerate(asked):
+        where[key].append(position)
+    out = list(matches)
+    for (_, text), positions in where.items():
+        elements = {matches[i].element for i in positions}
+        if len(positions) < 2 or len(elements) != 1 or None in elements:
+            continue
+        for i in positions:
+            found = matches[i]
+            if found.kind == "derived":
+                continue
+            out[i] = _none(
+                found.label,
+                found.subject,
+                f"“{text}”在同一标题下出现{len(positions)}次，各属不同的人或事，标签没有说明哪一次是 {found.element}",
+                f"{text} is asked {len(positions)} times under one heading, of different owners the labels do not"
+                f" name: none is confidently {found.element}",
+                alternatives=(
+                    Alternative(
+                        element=found.element or "",
+                        score=found.confidence,
+                        reason_zh=found.explanation_zh,
+                        reason_en=found.explanation_en,
+                    ),
+                    *found.alternatives,
+                )[:3],
+            )
+    return out
+
+
+def _element_holds(element: Element, text: str) -> bool:
+    """Whether the element's own names contain these words (场馆 holds 馆, Emergency contact name holds name)."""
+    lowered = text.lower()
+    return any(lowered in term.lower() for term in (element.label_zh, element.label_en, *element.synonyms))
 
 
 def _row_attribute(parsed: ParsedLabel) -> bool:

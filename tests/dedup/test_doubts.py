@@ -1,0 +1,121 @@
+"""Every word explained (issue 13, classes 1, 2, 5 and 8): a label with words the element does not account
+for is answered "new", with the element shown to the reviewer as an alternative, never a confident match."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup import Field, Matcher, lexicon, normalise
+from dedup.parse import parse
+from schemas import load_standard
+
+_STANDARD = load_standard()
+# People other than the form's own subject, by class: 配偶, 子女, 驾驶员 (他人), 学生, 推荐人 …
+_OTHER_CLASSES = {
+    "他人",
+    "亲属",
+    "配偶",
+    "子女",
+    "父母",
+    "父亲",
+    "母亲",
+    "家庭成员",
+    "紧急联系人",
+    "推荐人",
+    "学生",
+    "家长",
+}
+_ROLES = sorted(
+    w for w, cls in lexicon.SUBJECTS.items() if cls in _OTHER_CLASSES and not w.isascii() and len(w) >= 2
+)
+# Gathered (not derived) elements' Chinese names whose datum is a person's: the teacher's, the principal's …
+_PERSON_TERMS = [
+    (e.entity, term, e.code, parse(term, e.entity).subject)
+    for e in _STANDARD.elements
+    if e.derivation is None
+    for term in e.terms
+    if not normalise(term).isascii()
+    and (e.entity == "teacher" or parse(term, e.entity).subject in lexicon.PERSON_SUBJECTS)
+]
+
+
+def _alternative_elements(found: object) -> list[str]:
+    return [a.element for a in getattr(found, "alternatives", ())]
+
+
+@settings(max_examples=300, deadline=None)
+@given(term=st.sampled_from(_PERSON_TERMS), role=st.sampled_from(_ROLES), bracketed=st.booleans())
+def test_an_unexplained_role_word_never_keeps_a_confident_match(
+    matcher: Matcher, term: tuple[str, str, str, str], role: str, bracketed: bool
+) -> None:
+    entity, written, code, subject = term
+    if role in written or written in role or lexicon.SUBJECTS[role] == subject:
+        return  # 紧急联系人 + 应急联系人 names the same person again
+    label = f"{written}（{role}）" if bracketed else role + written
+    assert matcher.match(label, entity=entity).element != code, label
+
+
+@pytest.mark.parametrize(
+    ("label", "entity", "element"),
+    [
+        ("手机", "school", "school.phone"),  # a school's 办公电话 is a landline; a mobile is someone's
+        ("移动电话", "school", "school.phone"),
+        ("个人固定电话", "teacher", "teacher.office_phone"),  # a landline at home is no office phone
+        ("班级人数", "school", "school.class_count"),  # pupils in a class, not how many classes
+        ("校长姓名（保洁员）", "school", "school.principal_name"),  # two owners: whose name?
+        ("工作单位（联系电话）", "teacher", "teacher.school_code"),  # a second datum in brackets
+        ("入党（团）时间", "teacher", "teacher.party_join_date"),  # of the Party or of the League
+        ("聘任（任职）时间", "teacher", "teacher.title_appointed_date"),
+    ],
+)
+def test_a_word_the_element_does_not_explain_makes_it_new_with_the_element_as_alternative(
+    matcher: Matcher, label: str, entity: str, element: str
+) -> None:
+    found = matcher.match(label, entity=entity)
+    assert found.element is None, found.explanation_en
+    assert element in _alternative_elements(found), found.alternatives
+
+
+@pytest.mark.parametrize(
+    ("label", "entity", "element"),
+    [
+        ("联系电话", "school", "school.phone"),
+        ("固定电话", "school", "school.phone"),
+        ("联系手机", "teacher", "teacher.mobile"),
+        ("校长手机", "school", "school.principal_phone"),
+        ("安全负责人手机", "school", "school.safety_officer_phone"),
+        ("在校学生人数", "school", "school.student_count"),
+        ("校（园）长姓名", "school", "school.principal_name"),  # 园 is the school itself
+        ("体育运动场（馆）面积", "school", "school.sports_ground_area"),  # the element holds both
+        ("区县（市）", "school", "school.division_code"),  # a sibling of the head
+        ("法定代表人（单位负责人）", "school", "school.legal_representative"),  # one person, two titles
+        ("地址（注册地）", "school", "school.address"),
+    ],
+)
+def test_words_the_element_or_the_form_explains_keep_the_match(
+    matcher: Matcher, label: str, entity: str, element: str
+) -> None:
+    assert matcher.match(label, entity=entity).element == element
+
+
+def test_the_same_words_asked_twice_under_one_heading_are_no_ones_in_particular(matcher: Matcher) -> None:
+    # 园长 | 联系电话 … 校车管理员 | 联系电话: two owners the labels do not name.
+    report = matcher.match_many(
+        ["幼儿园名称", "园长姓名", "联系电话", "校车管理员姓名", "联系电话"], "school"
+    )
+    assert [m.element for m in report.matches][2::2] == [None, None]
+    assert all("school.phone" in _alternative_elements(m) for m in report.matches[2::2])
+    assert report.matches[0].element == "school.name"
+    single = matcher.match_many(["幼儿园名称", "联系电话"], "school")
+    assert single.matches[1].element == "school.phone"
+
+
+def test_one_label_under_two_headings_is_two_questions(matcher: Matcher) -> None:
+    report = matcher.match_many(
+        [Field(label="联系电话", section="学校基本情况"), Field(label="联系电话", section="驾驶员信息")],
+        "school",
+    )
+    assert report.matches[0].element == "school.phone"
+    assert report.matches[1].element is None
