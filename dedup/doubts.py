@@ -9,6 +9,7 @@ then answers "new" and shows the element as an alternative for the reviewer, nev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -88,6 +89,27 @@ def count_kind(parsed: ParsedLabel, element: Element) -> Doubt | None:
         reason_zh=f"标签数的是人，{element.code} 数的是{element.unit}",
         reason_en=f"the label counts people; {element.code} counts {element.unit}",
     )
+
+
+# A note saying another body fills the cell in (区划代码（统计机构填写）, 编号（税务机关填写）): the value is
+# that body's coding, not a datum the form's subject gives.
+_FILLED_BY_RE: Final = re.compile(
+    r"^(?:由)?(.{2,}?(?:机构|机关|部门|单位|中心|局|委|办|处|人员))(?:填写|填报|填)$"
+)
+_OWN_FILLERS: Final = frozenset({"本单位", "填报单位", "申报单位", "学校", "本校", "本人", "申请人", "单位"})
+
+
+def filled_by_another(parsed: ParsedLabel) -> Doubt | None:
+    """A cell another body fills in is that body's datum, even when its words name an element."""
+    for qualifier in parsed.qualifiers:
+        found = _FILLED_BY_RE.match(qualifier.text)
+        if found is None or found.group(1) in _OWN_FILLERS:
+            continue
+        return Doubt(
+            reason_zh=f"“{qualifier.text}”：由{found.group(1)}填写，不是本表主体提供的数据",
+            reason_en=f"{qualifier.text}: filled in by {found.group(1)}, not a datum the form's subject gives",
+        )
+    return None
 
 
 def second_owner(parsed: ParsedLabel) -> Doubt | None:

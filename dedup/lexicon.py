@@ -387,6 +387,10 @@ _SUBJECT_WORDS["他人"] += (
     "车主",
     "主办单位",
     "举办单位",
+    # the body applying to set up a private school (民办学校申请设立): its sponsor, not the school
+    "申请办学单位",
+    "申请办学法人单位",
+    "举办法人单位",
     "主办方",
     "举办方",
     "合作单位",

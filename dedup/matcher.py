@@ -871,9 +871,10 @@ class Matcher:
             found_doubt = rule(parsed, element)
             if found_doubt is not None:
                 candidate.doubts.append(found_doubt)
-        owner_doubt = doubts.second_owner(parsed)
-        if owner_doubt is not None:
-            candidate.doubts.append(owner_doubt)
+        for label_rule in (doubts.second_owner, doubts.filled_by_another):
+            label_doubt = label_rule(parsed)
+            if label_doubt is not None:
+                candidate.doubts.append(label_doubt)
         unit = parsed.unit
         if unit == "岁" and element.value_type in ("date", "year_month"):
             # 出生年月（岁）of a cadre form: the age in brackets is computed from the date.

@@ -119,3 +119,19 @@ def test_one_label_under_two_headings_is_two_questions(matcher: Matcher) -> None
     )
     assert report.matches[0].element == "school.phone"
     assert report.matches[1].element is None
+
+
+@pytest.mark.parametrize("note", ["统计机构填写", "税务机关填写", "由社保经办机构填报"])
+def test_a_cell_another_body_fills_in_is_that_bodys_datum(matcher: Matcher, note: str) -> None:
+    found = matcher.match(f"区划代码（{note}）", entity="school")
+    assert found.element is None, found.explanation_en
+    assert "school.division_code" in _alternative_elements(found)
+    assert matcher.match("区划代码（学校填写）", entity="school").element == "school.division_code"
+
+
+@pytest.mark.parametrize("heading", ["申请办学法人单位情况表", "二、申请办学单位基本情况", "举办单位情况"])
+def test_the_sponsor_applying_to_run_a_school_is_not_the_school(matcher: Matcher, heading: str) -> None:
+    report = matcher.match_many(
+        [Field(label=label, section=heading) for label in ("法定代表人", "电话", "邮编")], "school"
+    )
+    assert [m.element for m in report.matches] == [None, None, None]

@@ -8,7 +8,7 @@ tn 564), derived 1/3, false derived 0; only those totals were read. Its floors a
 someone reads its mistakes, after which it is development data too. holdout3/ (23 new forms) had its one
 first run on main at d1f5201: F1 0.818, P 0.795, R 0.842 (tp 128, fp 33, fn 24, tn 255), derived 2/3,
 false derived 0; only those totals were read, and they are its floors. The development parts' floors were
-raised by the every-word-explained rules (dedup/doubts.py): dev F1 0.860 P 0.901, holdout F1 0.947 P 0.960.
+raised by the every-word-explained rules (dedup/doubts.py): dev F1 0.867 P 0.916, holdout F1 0.947 P 0.960.
 Raise floors; never lower them.
 """
 
@@ -25,7 +25,7 @@ REAL = Path(__file__).parent / "data" / "real"
 
 # part: (F1, precision) floors, the most false "derived" answers allowed, and the derived recall floor
 FLOORS = {
-    "dev": (0.85, 0.90, 0, 0.79),
+    "dev": (0.86, 0.91, 0, 0.79),
     "holdout": (0.94, 0.96, 0, 0.9),
     "holdout2": (0.81, 0.72, 0, 0.0),
     "holdout3": (0.81, 0.79, 0, 0.66),
