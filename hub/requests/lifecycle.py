@@ -49,8 +49,14 @@ ALLOWED: dict[RequestStatus, frozenset[RequestStatus]] = {
     RequestStatus.APPROVED: frozenset({RequestStatus.PUBLISHED, RequestStatus.CLOSED}),
     RequestStatus.PUBLISHED: frozenset({RequestStatus.ANSWERED, RequestStatus.CLOSED}),
     # A duplicate whose original ends unanswered goes to review on its own.
+    # A duplicate answered with its original waits for a release when no agreement covers its department.
     RequestStatus.DUPLICATE: frozenset(
-        {RequestStatus.ANSWERED, RequestStatus.CLOSED, RequestStatus.PENDING_APPROVAL}
+        {
+            RequestStatus.ANSWERED,
+            RequestStatus.CLOSED,
+            RequestStatus.PENDING_APPROVAL,
+            RequestStatus.PENDING_RELEASE,
+        }
     ),
     RequestStatus.ANSWERED: frozenset(),
     RequestStatus.REJECTED: frozenset(),
@@ -128,6 +134,12 @@ def release(request: DataRequest, *, by: int, note: str | None, now: datetime) -
     _move(request, RequestStatus.ANSWERED)
     request.decided_at, request.decided_by, request.decision_note = now, by, note
     request.answered_at = now
+
+
+def await_release(request: DataRequest) -> None:
+    """A duplicate whose original was answered, for a department no agreement covers: its data wait for
+    the education bureau's release like any other request's."""
+    _move(request, RequestStatus.PENDING_RELEASE)
 
 
 def orphaned(request: DataRequest) -> None:

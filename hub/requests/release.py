@@ -287,3 +287,42 @@ def grant_for_request(
     grant.ends_by = ends_by
     session.flush()
     return grant
+
+
+def settle_duplicate(
+    session: Session, duplicate: DataRequest, original: DataRequest, *, now: datetime
+) -> None:
+    """A duplicate whose original is answered: answered too when nothing it asks needs consent or an
+    agreement of its department covers it (read as long as the original's approval lets its own
+    department read), otherwise waiting for the education bureau's release."""
+    today = local_date(now)
+    std = current_standard(session)
+    department = PrincipalRepository(session).get(duplicate.department_id)
+    conditional = needing_consent(std, [f.element_code for f in duplicate.fields])
+    agreement = None
+    if conditional and consent_needed(department):
+        agreement = covering_agreement(
+            session,
+            department_id=duplicate.department_id,
+            entity=duplicate.entity,
+            elements=conditional,
+            schools=duplicate.schools,
+            division=duplicate.division,
+            today=today,
+        )
+        if agreement is None:
+            lifecycle.await_release(duplicate)
+            # A release is bounded by the approval the data were collected under.
+            duplicate.valid_until = original.valid_until
+            return
+    lifecycle.answer(duplicate, now=now)
+    ends = [d for d in (original.valid_until, agreement.valid_until if agreement else None) if d]
+    grant_for_request(
+        session,
+        duplicate,
+        valid_until=min(ends) if ends else today,
+        created_by=agreement.created_by if agreement else None,
+        today=today,
+        agreement=agreement,
+        ends_by=original.valid_until,
+    )

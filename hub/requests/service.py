@@ -445,8 +445,7 @@ def submit(
                 "valid_until": grant.valid_until.isoformat() if grant.valid_until else None,
             },
         )
-    elif result.status is RequestStatus.DUPLICATE:
-        grant_for_request(session, request, valid_until=release_end, created_by=None, today=today)
+    # A duplicate gets its grant when its original is answered (release.settle_duplicate).
     return request
 
 

@@ -37,10 +37,9 @@ from hub.records.files import entity_headers, read_upload
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.records.service import IngestReport, Provenance, Rejection, ingest_frame
 from hub.records.writer import clear_values
-from hub.requests import lifecycle, rules
+from hub.requests import lifecycle, release, rules
 from hub.requests.errors import RequestNotFound
 from hub.requests.models import DataRequest, status_words
-from hub.requests.release import grant_for_request
 from hub.requests.repository import RequestRepository
 from hub.standard.service import current_standard, header_key, map_headers
 from hub.tasks.auth import FILL, MARK_DONE, PUBLISH, REMIND, SCHOOL_FACING, SEE_PROGRESS
@@ -280,26 +279,13 @@ def _answer_duplicate(
     """A duplicate's new fields are the original's approved elements under the same label."""
     duplicate = RequestRepository(session).get(duplicate.id) or duplicate
     approved = {dedup.normalise(f.label): f for f in original.fields if f.element_code}
-    changed = False
     for f in duplicate.fields:
         source = approved.get(dedup.normalise(f.label))
         if f.element_code is None and source is not None:
             f.element_code, f.status, f.match_kind = source.element_code, "available", "approved"
             f.explanation_zh = f"由采集需求 {original.id} 采集（“{source.label}”）"
             f.explanation_en = f"collected by request {original.id} ({source.element_code})"
-            changed = True
-    lifecycle.answer(duplicate, now=now)
-    if changed:
-        # Read for as long as the original's approval (有效期) lets its own department read.
-        end = original.valid_until or _today(now)
-        grant_for_request(
-            session,
-            duplicate,
-            valid_until=end,
-            created_by=None,
-            today=_today(now),
-            ends_by=original.valid_until,
-        )
+    release.settle_duplicate(session, duplicate, original, now=now)
 
 
 def close_if_due(session: Session, request: DataRequest, *, now: datetime) -> bool:

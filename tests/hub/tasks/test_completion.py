@@ -168,8 +168,21 @@ def test_a_duplicate_request_is_answered_with_the_one_it_repeats(
         client.post(
             f"/api/v1/tasks/{task['id']}/submission", headers=headers, json={"rows": rows}
         ).raise_for_status()
-    answered = client.get(f"/api/v1/requests/{duplicate['id']}", headers=health).json()
-    assert answered["status"] == "answered"
+    # 卫健委 holds no agreement: the data collected for 人社局 reach it only by the education bureau's
+    # release, which ends no later than the approval they were collected under.
+    waiting = client.get(f"/api/v1/requests/{duplicate['id']}", headers=health).json()
+    assert waiting["status"] == "pending_release"
+    assert client.get(f"/api/v1/requests/{duplicate['id']}/data", headers=health).status_code == 409
+    released = client.post(
+        f"/api/v1/requests/{duplicate['id']}/release", headers=people.education, json={"decision": "approve"}
+    )
+    assert released.status_code == 200, released.text
+    assert released.json()["status"] == "answered"
+    approval_end = client.get(f"/api/v1/requests/{original['id']}", headers=people.department).json()
+    (grant,) = [
+        g for g in client.get("/api/v1/grants", headers=health).json() if g["request_id"] == duplicate["id"]
+    ]
+    assert grant["valid_until"] <= approval_end["valid_until"]
     data = client.get(f"/api/v1/requests/{duplicate['id']}/data", headers=health).json()
     assert len(data["rows"]) == len(town.teachers)
     assert {r["课后服务每周时长"] for r in data["rows"]} == {4}
