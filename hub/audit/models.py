@@ -4,6 +4,7 @@
 writers (no fork) and lets `verify` notice a log cut short at its end. `audit_by_school` indexes
 each entry by the schools whose records it touched, for the schools' own "who used my data" view;
 the entry's hash covers a digest of those rows, so the index cannot be edited unnoticed either.
+`audit_receipts` remembers which teacher records a department's read returned (hub.audit.receipts).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, JSONType, UTCDateTime
@@ -73,3 +74,16 @@ class AuditBySchool(Base):
         Index("ix_audit_by_school_school_at", "school_code", "at"),
         Index("ix_audit_by_school_entry_id", "entry_id"),
     )
+
+
+class AuditReceipt(Base):
+    """Which of a school's records one read returned: their packed fingerprints (hub.audit.receipts).
+
+    The primary key starts with the school, so a teacher's lookup reads only her school's receipts."""
+
+    __tablename__ = "audit_receipts"
+
+    school_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    records: Mapped[int] = mapped_column(Integer)
+    fingerprints: Mapped[bytes] = mapped_column(LargeBinary)

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hub.audit.models import AuditBySchool, AuditEntry
+from hub.audit.models import AuditBySchool, AuditEntry, AuditReceipt
+from hub.audit.receipts import holds
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +55,24 @@ class AuditRepository:
         if before_id is not None:
             query = query.where(AuditBySchool.entry_id < before_id)
         return [SchoolRead(entry=entry, rows=int(rows)) for entry, rows in self.session.execute(query)]
+
+    def reads_of_record(self, school_code: str, fingerprint: bytes) -> list[SchoolRead]:
+        """Reads whose receipt at the school holds `fingerprint`, newest first (`rows`: 1, the record).
+
+        One query over the school's receipts (their primary key leads with the school); each blob is
+        tested by binary search, so the cost grows with the school's reads, not with their rows."""
+        query = (
+            select(AuditEntry, AuditReceipt.fingerprints)
+            .join(AuditReceipt, AuditReceipt.entry_id == AuditEntry.id)
+            .where(AuditReceipt.school_code == school_code)
+            .order_by(AuditReceipt.entry_id.desc())
+            .execution_options(yield_per=500)
+        )
+        return [
+            SchoolRead(entry=entry, rows=1)
+            for entry, blob in self.session.execute(query)
+            if holds(bytes(blob), fingerprint)
+        ]
 
     def school_summary(self, school_code: str) -> UsageSummary:
         reads = (

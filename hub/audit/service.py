@@ -25,7 +25,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from hub.audit.keys import AuditKeyError, AuditKeyring, current_keyring
-from hub.audit.models import GENESIS_HASH, AuditBySchool, AuditChainHead, AuditEntry
+from hub.audit.models import GENESIS_HASH, AuditBySchool, AuditChainHead, AuditEntry, AuditReceipt
+from hub.audit.receipts import WIDTH, Collector, packed_of
 from hub.db import utcnow
 
 READ_ACTIONS = ("request.data", "query.rows", "query.aggregate", "query.changes", "task.read")
@@ -115,9 +116,11 @@ def append(
     batch_id: int | None = None,
     row_count: int = 0,
     detail: Mapping[str, Any] | None = None,
+    receipts: Collector | Mapping[str, bytes] | None = None,
     keyring: AuditKeyring | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction (the chain head stays locked until it ends)."""
+    """Append one entry in the caller's transaction (the chain head stays locked until it ends);
+    `receipts` (school → packed fingerprints) remember which teacher records a read returned."""
     keyring = keyring or current_keyring()
     at = utcnow()
     # UPDATE first: on PostgreSQL it takes the head row's lock (a second writer waits here, then sees
@@ -148,6 +151,7 @@ def append(
             batch_id=batch_id,
             row_count=row_count,
             detail=detail,
+            receipts=receipts,
             keyring=keyring,
         )
     entry_id, prev_hash = int(head[0]), str(head[1])
@@ -181,6 +185,19 @@ def append(
             [
                 {"school_code": code, "entry_id": entry_id, "at": at, "row_count": rows, "is_write": is_write}
                 for code, rows in per_school
+            ],
+        )
+    if packed := packed_of(receipts):
+        session.execute(
+            insert(AuditReceipt),
+            [
+                {
+                    "school_code": code,
+                    "entry_id": entry_id,
+                    "records": len(blob) // WIDTH,
+                    "fingerprints": blob,
+                }
+                for code, blob in sorted(packed.items())
             ],
         )
     session.execute(

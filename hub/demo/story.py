@@ -368,9 +368,8 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
     # 人社局 reads its answer, as GET /api/v1/requests/{id}/data does (the whole roster, as a CSV export).
     roster, grant = requests.readable_request(session, people[HRSS], sent[ROSTER].id, today=today)
     columns = answers.data_columns(session, roster, grant)
-    per_school: Counter[str] = Counter()
-    for row in answers.iter_rows(session, roster, columns, today=today):
-        per_school[str(row[answers.SCHOOL_FIELD])] += 1
+    roster_rows = list(answers.iter_rows(session, roster, columns, today=today))
+    per_school: Counter[str] = Counter(str(row[answers.SCHOOL_FIELD]) for row in roster_rows)
     answers.record_data_read(
         session,
         people[HRSS],
@@ -380,6 +379,7 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
         columns=columns,
         per_school=per_school,
         fmt="csv",
+        receipt=answers.receipt_of(roster.entity, roster_rows),
     )
 
     reports = [

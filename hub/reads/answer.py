@@ -9,7 +9,7 @@ returns the rows, never by a router.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +21,7 @@ import schemas
 from hub.access import masking
 from hub.access.models import Grant, Principal
 from hub.audit import service as audit
+from hub.audit.receipts import Collector
 from hub.reads.stream import Batch, Export, Field, audited, export
 from hub.records.derive import deriver
 from hub.records.models import SCHOOL_COLUMN, is_extra, schools_table
@@ -34,6 +35,9 @@ from hub.standard.service import current_standard
 SCHOOL_FIELD = "学校标识码"
 SCHOOL_NAME_FIELD = "学校名称"
 CODE_SUFFIX = "代码"
+# Each row also carries its record's key under this name, never a field of the answer: the read's
+# receipt (hub.audit.receipts) is built from it as the rows go out, without a query of its own.
+RECORD_KEY = "_record_key"
 BATCH = 1000
 
 
@@ -106,10 +110,15 @@ def iter_rows(
             stored += [i for i in inputs if i not in stored]
             derivers[c.label] = fn
     school_column = SCHOOL_COLUMN[entity]
+    key_column = "teacher_key" if entity == "teacher" else "code"
     names = school_names(session, request.schools)
     for record in RecordRepository(session).rows(entity, stored, extra, school_codes=request.schools):
         school = record.get(school_column)
-        row: dict[str, Any] = {SCHOOL_FIELD: school, SCHOOL_NAME_FIELD: names.get(school or "")}
+        row: dict[str, Any] = {
+            SCHOOL_FIELD: school,
+            SCHOOL_NAME_FIELD: names.get(school or ""),
+            RECORD_KEY: record[key_column],
+        }
         for c in columns:
             value = derivers[c.label](record) if c.label in derivers else record.get(c.element.name)
             if value is not None and c.factor:
@@ -130,6 +139,16 @@ def iter_rows(
         yield row
 
 
+def receipt_of(entity: str, rows: Iterable[Mapping[str, Any]]) -> Collector | None:
+    """The receipt of the teacher rows a read returned (schools are not data subjects: none for them)."""
+    if entity != "teacher":
+        return None
+    receipt = Collector()
+    for row in rows:
+        receipt.add(str(row[SCHOOL_FIELD]), str(row[RECORD_KEY]))
+    return receipt
+
+
 def record_data_read(
     session: Session,
     principal: audit.Actor,
@@ -140,6 +159,7 @@ def record_data_read(
     columns: list[DataColumn],
     per_school: Mapping[str, int],
     fmt: str,
+    receipt: Collector | None = None,
 ) -> None:
     """Put a read of the answer on the audit log (which elements, schools and rows), in `session`'s
     transaction: each school's "who used our data" shows it. Plain values, not the request and grant
@@ -155,6 +175,7 @@ def record_data_read(
         request_id=request_id,
         row_count=sum(per_school.values()),
         detail={"format": fmt},
+        receipts=receipt,
     )
 
 
@@ -175,13 +196,17 @@ def answer_export(
     shown = fields(columns, codes=codes)
     keys = [f.key for f in shown]
     reader, grant_id, entity, scope_id = audit.actor_ref(principal), grant.id, request.entity, request.id
+    receipt = Collector() if entity == "teacher" else None
 
     def read(read_session: Session, per_school: Counter[str]) -> Iterator[Batch]:
         stored = RequestRepository(read_session).get(scope_id)
         assert stored is not None
         batch: list[list[Any]] = []
         for row in iter_rows(read_session, stored, columns, today=today, codes=codes):
-            per_school[str(row[SCHOOL_FIELD])] += 1
+            school = str(row[SCHOOL_FIELD])
+            per_school[school] += 1
+            if receipt is not None:
+                receipt.add(school, row[RECORD_KEY])
             batch.append([row.get(k) for k in keys])
             if len(batch) >= BATCH:
                 yield batch
@@ -198,6 +223,7 @@ def answer_export(
             columns=columns,
             per_school=per_school,
             fmt=fmt,
+            receipt=receipt,
         )
 
     head = {

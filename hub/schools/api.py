@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from hub.deps import PrincipalDep, SessionDep
+from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
 from hub.schools import service
-from hub.schools.payloads import OverviewOut, SchoolPage, UsageOut
+from hub.schools.payloads import OverviewOut, SchoolPage, TeacherLookup, TeacherReadsOut, UsageOut
 
 router = APIRouter(prefix="/schools", tags=["schools"])
 SchoolCode = Annotated[str, Path(pattern=r"^\d{10}$", description="学校标识码 (10 digits)")]
@@ -44,6 +44,24 @@ def school_usage(
     """Who read this school's records: when, which elements, under which request or grant, how many rows."""
     return UsageOut.model_validate(
         service.usage(session, principal, code, start=start, end=end, before=before, limit=limit)
+    )
+
+
+@router.post(
+    "/{code}/teachers/reads", response_model=TeacherReadsOut, responses=error_responses(401, 403, 404, 422)
+)
+def teacher_reads(
+    code: SchoolCode, body: TeacherLookup, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+) -> TeacherReadsOut:
+    """Every department read that returned one teacher's record: when, who, which elements, under what."""
+    return TeacherReadsOut.model_validate(
+        service.teacher_reads(
+            session,
+            principal,
+            code,
+            id_number=body.id_number,
+            secret_key=settings.secret_key.get_secret_value(),
+        )
     )
 
 

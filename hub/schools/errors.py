@@ -11,3 +11,7 @@ class UnknownDivision(Invalid):
 
 class DivisionNotFound(NotFound):
     """A division filter outside the caller's own division (not confirmed to exist)."""
+
+
+class TeacherNotFound(NotFound):
+    """An ID number that is not one of the school's teachers (nothing said about other schools)."""

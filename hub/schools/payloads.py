@@ -44,6 +44,10 @@ class UsageEntry(BaseModel):
     request_title: str | None = None
     grant_id: int | None
     purpose: str | None = Field(default=None, description="The purpose recorded on the grant")
+    agreement_id: int | None = Field(
+        default=None, description="The sharing agreement (共享协议) the request's answer was covered by"
+    )
+    legal_basis: str | None = Field(default=None, description="The grant's legal basis or document number")
     rows: int = Field(description="How many of this school's records the read returned")
 
 
@@ -59,6 +63,21 @@ class UsageOut(BaseModel):
     summary: UsageSummaryOut
     reads: list[UsageEntry]
     next_before: int | None = Field(description="Pass as `before` for older reads")
+
+
+class TeacherLookup(BaseModel):
+    """The teacher is named by ID number in the body, never in a URL (URLs end up in access logs)."""
+
+    id_number: str = Field(
+        min_length=15, max_length=18, description="公民身份号码 of one of the school's teachers"
+    )
+
+
+class TeacherReadsOut(BaseModel):
+    school_code: str
+    reads: list[UsageEntry] = Field(
+        description="Department reads that returned this teacher's record, newest first"
+    )
 
 
 class FieldRef(BaseModel):

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hub.access.scope import within
-from hub.records.models import schools_table
+from hub.records.models import schools_table, teachers_table
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task
 
@@ -66,6 +66,13 @@ class SchoolViewRepository:
             .limit(limit)
         )
         return list(self.session.scalars(query))
+
+    def holds_teacher(self, school_code: str, teacher_key: str) -> bool:
+        """Whether the school's current records hold the teacher of `teacher_key`."""
+        found = select(teachers_table.c.teacher_key).where(
+            teachers_table.c.school_code == school_code, teachers_table.c.teacher_key == teacher_key
+        )
+        return self.session.execute(found).first() is not None
 
     def requests_by_id(self, ids: list[int]) -> dict[int, DataRequest]:
         if not ids:

@@ -12,12 +12,14 @@ from hub.access.models import Grant, Principal
 from hub.access.repository import PrincipalRepository
 from hub.access.roles import Role
 from hub.access.scope import bound_division, sees_division
-from hub.audit.repository import AuditRepository, UsageSummary
+from hub.audit.receipts import fingerprint
+from hub.audit.repository import AuditRepository, SchoolRead, UsageSummary
+from hub.kit.tokens import teacher_key
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
 from hub.requests.models import DataRequest
 from hub.schools.auth import LIST_SCHOOLS, SEE_SCHOOL
-from hub.schools.errors import DivisionNotFound, UnknownDivision
+from hub.schools.errors import DivisionNotFound, TeacherNotFound, UnknownDivision
 from hub.schools.repository import SchoolDirectoryRepository, SchoolViewRepository
 from hub.standard.service import current_standard
 from hub.tasks.models import Task
@@ -91,17 +93,29 @@ def usage(
     school_for(session, principal, code)
     repository = AuditRepository(session)
     reads = repository.school_reads(code, start=start, end=end, before_id=before, limit=limit)
+    out = _reads_out(session, reads)
+    return {
+        "school_code": code,
+        "summary": _summary(repository.school_summary(code)),
+        "reads": out,
+        "next_before": reads[-1].entry.id if len(reads) == limit else None,
+    }
+
+
+def _reads_out(session: Session, reads: list[SchoolRead]) -> list[dict[str, Any]]:
+    """Each read as a school is shown it: reader by name, elements by label, request title, grant purpose."""
     labels = {e.code: e.label_zh for e in current_standard(session).elements}
     principals = PrincipalRepository(session)
     readers = {pid: principals.get(pid) for pid in {r.entry.principal_id for r in reads} if pid is not None}
     grant_ids = {r.entry.grant_id for r in reads if r.entry.grant_id is not None}
-    purposes = {g: grant.purpose for g in grant_ids if (grant := session.get(Grant, g)) is not None}
+    grants = {g: grant for g in grant_ids if (grant := session.get(Grant, g)) is not None}
     request_ids = [r.entry.request_id for r in reads if r.entry.request_id is not None]
     titles = {rid: r.title for rid, r in SchoolViewRepository(session).requests_by_id(request_ids).items()}
     out = []
     for read in reads:
         entry = read.entry
         reader = readers.get(entry.principal_id) if entry.principal_id is not None else None
+        grant = grants.get(entry.grant_id) if entry.grant_id is not None else None
         out.append(
             {
                 "entry_id": entry.id,
@@ -118,16 +132,26 @@ def usage(
                 "request_id": entry.request_id,
                 "request_title": titles.get(entry.request_id) if entry.request_id else None,
                 "grant_id": entry.grant_id,
-                "purpose": purposes.get(entry.grant_id) if entry.grant_id else None,
+                "agreement_id": grant.agreement_id if grant else None,
+                "purpose": grant.purpose if grant else None,
+                "legal_basis": grant.legal_basis or None if grant else None,
                 "rows": read.rows,
             }
         )
-    return {
-        "school_code": code,
-        "summary": _summary(repository.school_summary(code)),
-        "reads": out,
-        "next_before": reads[-1].entry.id if len(reads) == limit else None,
-    }
+    return out
+
+
+def teacher_reads(
+    session: Session, principal: Principal, code: str, *, id_number: str, secret_key: str
+) -> dict[str, Any]:
+    """Every department read that returned this teacher's record at the school (404 for a teacher the
+    school does not hold, as for a school the caller cannot see)."""
+    school_for(session, principal, code)
+    key = teacher_key(secret_key, id_number)
+    if not SchoolViewRepository(session).holds_teacher(code, key):
+        raise TeacherNotFound("本校没有该公民身份号码的教师", "no teacher of this school has that ID number")
+    reads = AuditRepository(session).reads_of_record(code, fingerprint(code, key))
+    return {"school_code": code, "reads": _reads_out(session, reads)}
 
 
 def _summary(summary: UsageSummary) -> dict[str, Any]:

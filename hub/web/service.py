@@ -205,6 +205,7 @@ def data_page(
         columns=columns,
         per_school=per_school,
         fmt="web",
+        receipt=answer.receipt_of(request.entity, shown),
     )
     fields = answer.fields(columns, codes=False)
     return DataPage(
