@@ -117,16 +117,30 @@ def query_rows(
     factory = http_request.app.state.session_factory
     reader = actor_ref(principal)
     header = ["record_id", "school_code", *(c.element.code for c in plan.columns)]
+    receipt = service.receipt_for(entity)
 
     def read(read_session: Session, per_school: Counter[str]) -> Iterator[Batch]:
         selection = service.row_selection(read_session, plan, secret_key=secret, today=today)
         yield from service.iter_row_batches(
-            read_session, selection, plan, after=after, limit=limit, per_school=per_school, stream=True
+            read_session,
+            selection,
+            plan,
+            after=after,
+            limit=limit,
+            per_school=per_school,
+            stream=True,
+            receipt=receipt,
         )
 
     def record(audit_session: Session, per_school: Counter[str]) -> None:
         service.record_read(
-            audit_session, reader, plan, action="query.rows", per_school=per_school, detail={"format": "csv"}
+            audit_session,
+            reader,
+            plan,
+            action="query.rows",
+            per_school=per_school,
+            detail={"format": "csv"},
+            receipt=receipt,
         )
 
     return StreamingResponse(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -70,6 +70,8 @@ class JsonPage:
     rows: str  # a JSON array, one object per row
     per_school: Counter[str]
     last_key: tuple[str, ...] | None  # the key of the page's last row, when more rows follow
+    # With `with_keys`: every returned row's full key (school, record key), for the read's receipt.
+    record_keys: list[tuple[str, ...]] = field(default_factory=list)
 
 
 class QueryRepository:
@@ -110,6 +112,7 @@ class QueryRepository:
         where: Sequence[ColumnElement[bool]],
         after: tuple[str, ...] | None,
         limit: int,
+        with_keys: bool = False,
     ) -> JsonPage:
         """One page of `shown` (name → value) as a JSON array written by PostgreSQL, in key order after
         `after`, with the school of each row and the key of the last row when more follow.
@@ -143,12 +146,21 @@ class QueryRepository:
             cast(func.json_agg(page.c.school).filter(kept), Text),
             func.count(),
             *(func.max(page.c[f"key_{i}"]).filter(last) for i in range(len(keys))),
+            cast(
+                func.json_agg(func.json_build_array(*(page.c[f"key_{i}"] for i in range(len(keys))))).filter(
+                    kept
+                ),
+                Text,
+            )
+            if with_keys
+            else literal(None),
         ).select_from(page.join(row, true()))
-        rows, schools, fetched, *last_key = self.session.execute(query).one()
+        rows, schools, fetched, *last_key, record_keys = self.session.execute(query).one()
         return JsonPage(
             rows=rows or "[]",
             per_school=Counter(orjson.loads(schools) if schools else []),
             last_key=tuple(last_key) if fetched > limit else None,
+            record_keys=[tuple(k) for k in orjson.loads(record_keys)] if record_keys else [],
         )
 
     def aggregate(

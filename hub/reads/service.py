@@ -44,6 +44,7 @@ from hub.access.models import Grant, Principal
 from hub.access.scope import bound_division, in_codes, school_condition, school_within
 from hub.access.service import element_codes, usable_grant
 from hub.audit import service as audit
+from hub.audit.receipts import Collector
 from hub.reads.errors import (
     AggregateOnMasked,
     CursorInvalid,
@@ -464,11 +465,14 @@ def iter_row_batches(
     per_school: Counter[str],
     stream: bool = False,
     keys: list[tuple[Any, ...]] | None = None,
+    receipt: Collector | None = None,
 ) -> Iterator[Sequence[Sequence[Any]]]:
     """The plan's rows in batches, each row the values of `selection.header` in order, masked; counts
-    rows per school. With `keys`, the key of every row is appended to it (for the next page's cursor)."""
-    key_width = len(selection.keys) if keys is not None else 0
-    selected = [*(selection.keys if keys is not None else []), *selection.shown, *selection.raw]
+    rows per school. With `keys`, the key of every row is appended to it (for the next page's cursor);
+    with `receipt`, every teacher row's key is fingerprinted into it (hub.audit.receipts)."""
+    with_keys = keys is not None or receipt is not None
+    key_width = len(selection.keys) if with_keys else 0
+    selected = [*(selection.keys if with_keys else []), *selection.shown, *selection.raw]
     shown_end = key_width + len(selection.shown)
     school_at = key_width + 1
     batches = QueryRepository(session).rows(
@@ -483,6 +487,9 @@ def iter_row_batches(
         per_school.update(map(itemgetter(school_at), batch))
         if keys is not None:
             keys.extend(tuple(row[:key_width]) for row in batch)
+        if receipt is not None:
+            for row in batch:  # teacher keys are (school_code, teacher_key)
+                receipt.add(row[0], row[1])
         if not selection.all_in_sql:
             yield [_finish(selection, row[key_width:shown_end], row[shown_end:]) for row in batch]
         elif key_width:
@@ -533,6 +540,7 @@ def record_read(
     action: str,
     per_school: Counter[str],
     detail: dict[str, Any] | None = None,
+    receipt: Collector | None = None,
 ) -> None:
     audit.append(
         session,
@@ -545,7 +553,13 @@ def record_read(
         request_id=plan.grant.request_id,
         row_count=sum(per_school.values()),
         detail={"filters": plan.filters, **(detail or {})},
+        receipts=receipt,
     )
+
+
+def receipt_for(entity: str) -> Collector | None:
+    """A receipt to fill for a read of `entity`: teachers are data subjects, schools are not."""
+    return Collector() if entity == "teacher" else None
 
 
 def rows_page(
@@ -567,6 +581,7 @@ def rows_page(
     after = decode_cursor(cursor, size=size, kinds=(str,) * size, field_name="cursor") if cursor else None
     selection = row_selection(session, plan, secret_key=secret_key, today=today)
     repository = QueryRepository(session)
+    receipt = receipt_for(plan.entity)
     rows: list[Any] | orjson.Fragment
     if selection.all_in_sql and repository.dialect == "postgresql":
         values = [
@@ -579,8 +594,12 @@ def rows_page(
             where=plan.where,
             after=tuple(after) if after else None,
             limit=limit,
+            with_keys=receipt is not None,
         )
         rows, per_school = orjson.Fragment(page.rows), page.per_school
+        if receipt is not None:
+            for school, record_key in page.record_keys:
+                receipt.add(school, record_key)
         count = page.per_school.total()
         next_cursor = encode_cursor(list(page.last_key)) if page.last_key else None
     else:
@@ -599,6 +618,9 @@ def rows_page(
             per_school[dropped["school_code"]] -= 1
             next_cursor = encode_cursor(list(keys[limit - 1]))
         count = len(rows)
+        if receipt is not None:
+            for school, record_key in keys[:count]:
+                receipt.add(school, record_key)
     record_read(
         session,
         principal,
@@ -606,6 +628,7 @@ def rows_page(
         action="query.rows",
         per_school=+per_school,
         detail={"format": "json", "cursor": bool(cursor)},
+        receipt=receipt,
     )
     return {
         "grant_id": plan.grant.id,
@@ -902,10 +925,13 @@ def changes(
         today=today,
     )
     per_school: Counter[str] = Counter()
+    receipt = receipt_for(entity)
     out = []
     for _, row in found:
         recorded = row.changes or {}
         per_school[row.school_code] += 1
+        if receipt is not None:
+            receipt.add(row.school_code, row.record_key)
         if recorded.get("_inserted"):
             out.append(
                 {
@@ -957,6 +983,7 @@ def changes(
         action="query.changes",
         per_school=per_school,
         detail={"since": list(after), "until": position},
+        receipt=receipt,
     )
     return {
         "grant_id": plan.grant.id,

@@ -84,3 +84,46 @@ def test_an_aggregate_read_leaves_no_receipt_for_any_teacher(
     usage = client.get(f"/api/v1/schools/{school}/usage", headers=people.schools[school]).json()["reads"]
     assert [r["action"] for r in usage] == ["query.aggregate"]  # the school sees the count was taken
     assert reads_of(client, people.schools[school], school, id_number(town, school)) == []
+
+
+def test_a_filtered_query_leaves_a_receipt_only_for_the_teachers_it_returned(
+    client: TestClient, town: Town, people: People
+) -> None:
+    school = town.schools[0]
+    teachers = town.of(school)
+    name = str(teachers["name"].iloc[0])
+    matched = id_number(town, school, 0)
+    left_out = str(teachers[teachers["name"] != name]["id_number"].iloc[0])
+    for fmt in ("json", "csv"):
+        rows = client.get(
+            "/api/v1/query/teacher/rows",
+            headers=people.department,
+            params={"where": f"name={name}", "elements": "teacher.name", "format": fmt},
+        )
+        assert rows.status_code == 200, rows.text
+
+    reads = reads_of(client, people.schools[school], school, matched)
+    assert [(r["action"], [e["label"] for e in r["elements"]]) for r in reads] == [
+        ("query.rows", ["姓名"])
+    ] * 2
+    assert reads_of(client, people.schools[school], school, left_out) == []
+
+
+def test_a_page_of_rows_and_the_changes_feed_leave_receipts_for_their_own_records(
+    client: TestClient, town: Town, people: People
+) -> None:
+    first = town.schools[0]
+    page = client.get("/api/v1/query/teacher/rows", headers=people.department, params={"limit": 2})
+    assert page.status_code == 200 and page.json()["count"] == 2
+    keys = [r["record_id"] for r in page.json()["rows"]]
+    assert len(set(keys)) == 2
+    feed = client.get("/api/v1/query/teacher/changes", headers=people.department, params={"limit": 5000})
+    assert feed.status_code == 200, feed.text
+
+    # Rows come in key order, not in the town's order: exactly two of the school's teachers were on the page.
+    everyone = [
+        [r["action"] for r in reads_of(client, people.schools[first], first, id_number(town, first, n))]
+        for n in range(len(town.of(first)))
+    ]
+    assert sum("query.rows" in actions for actions in everyone) == 2
+    assert all("query.changes" in actions for actions in everyone)
