@@ -382,6 +382,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{reads} reads, {rows} rows, {readers} readers",
     ),
     "school.reader": ("使用方", "Reader"),
+    "school.teacher_reads": ("某位教师的数据被谁读取", "Who read one teacher's record"),
+    "school.teacher_reads_hint": (
+        "输入本校一位教师的公民身份号码，查看哪些部门的读取包含了该教师的记录（统计汇总不含个人记录，不列出）。",
+        "Enter the ID number of one of the school's teachers to see the department reads that included "
+        "her record (aggregates hold no personal record and are not listed).",
+    ),
+    "school.teacher_id": ("教师公民身份号码", "Teacher's ID number"),
+    "school.teacher_lookup": ("查询", "Look up"),
+    "school.teacher_result": (
+        "身份证号尾号 {tail} 的教师：{n} 次读取",
+        "Teacher whose ID ends in {tail}: {n} reads",
+    ),
+    "school.grant": ("授权 / 协议", "Grant / agreement"),
     "school.complain": ("举报", "Complain"),
     "school.not_filled": ("免填字段", "Spared fields"),
     # --- complaints

@@ -21,6 +21,7 @@ from hub.records.errors import FileEmpty
 from hub.requests.repository import RequestRepository
 from hub.schools import service as schools
 from hub.schools.auth import SEE_SCHOOL
+from hub.schools.errors import TeacherNotFound
 from hub.standard.service import current_standard
 from hub.tasks import service as tasks
 from hub.tasks.auth import FILL
@@ -334,15 +335,30 @@ def complete_task(
 # --- the school's own view ----------------------------------------------------------------------------
 
 
-def _overview_page(request: Request, session: Session, principal: Principal, code: str) -> Response:
+def _overview_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    code: str,
+    *,
+    teacher: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
     overview = schools.overview(session, principal, code)
     usage = schools.usage(session, principal, code, start=None, end=None, before=None, limit=50)
     names = PublicationRepository(session).school_names([code])
     return render(
         request,
         "school.html",
-        {"overview": overview, "usage": usage, "code": code, "school_name": names.get(code)},
+        {
+            "overview": overview,
+            "usage": usage,
+            "code": code,
+            "school_name": names.get(code),
+            "teacher": teacher,
+        },
         principal=principal,
+        status_code=status_code,
     )
 
 
@@ -357,6 +373,28 @@ def my_school(request: Request, session: SessionDep, principal: School) -> Respo
 def school_view(code: str, request: Request, session: SessionDep, principal: SchoolView) -> Response:
     """A school's overview as the education bureau sees it (a school sees only its own)."""
     return _overview_page(request, session, principal, code)
+
+
+@router.post("/schools/{code}/teacher-reads")
+def teacher_reads(
+    code: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: SchoolView,
+    id_number: Annotated[str, Form(max_length=18)] = "",
+) -> Response:
+    """One teacher's reads by departments, on the school's page: a form POST, so the ID number stays out
+    of the URL (and the access log); the page shows the last four characters only."""
+    try:
+        found = schools.teacher_reads(
+            session, principal, code, id_number=id_number, secret_key=settings.secret_key.get_secret_value()
+        )
+    except TeacherNotFound as exc:
+        teacher = {"error": exc.message_in(lang_of(request)), "tail": id_number.strip()[-4:]}
+        return _overview_page(request, session, principal, code, teacher=teacher, status_code=404)
+    teacher = {"reads": found["reads"], "tail": id_number.strip()[-4:]}
+    return _overview_page(request, session, principal, code, teacher=teacher)
 
 
 @router.get("/tasks/{task_id}/fill")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -582,3 +583,33 @@ def test_the_education_bureau_releases_in_bulk_and_renews_from_the_page(
     assert grant.valid_until is not None and grant.valid_until.isoformat() == later
     browser.sign_in(people.department)
     assert browser.get("/releases").status_code == 403
+
+
+def test_a_school_looks_up_one_teacher_on_its_page_and_sees_the_department_read_of_her_record(
+    browser: Browser, client: TestClient, town: Town, people: People
+) -> None:
+    school, other = town.schools[0], town.schools[1]
+    body = {
+        "title": "教师队伍情况统计",
+        "purpose": "教师队伍建设规划",
+        "entity": "teacher",
+        "fields": [{"label": "姓名"}, {"label": "出生日期"}],
+        "schools": [school],
+    }
+    answered = client.post("/api/v1/requests", headers=people.department, json=body).json()
+    assert answered["status"] == "answered"
+    assert client.get(f"/api/v1/requests/{answered['id']}/data", headers=people.department).status_code == 200
+    mine = str(town.of(school)["id_number"].iloc[0])
+
+    browser.sign_in(people.schools[school])
+    assert "某位教师的数据被谁读取" in text(browser.get("/school").text)
+    page = browser.post(f"/schools/{school}/teacher-reads", {"id_number": mine})
+    assert page.status_code == 200 and mine not in str(page.url)
+    shown = text(page.text.split('id="teacher-read-list"')[1])
+    assert "市人力资源和社会保障局" in shown and "姓名、出生日期" in shown and f"#{answered['id']}" in shown
+    assert mine not in page.text.split('id="teacher-reads"')[1]  # only the last four characters are shown
+    stranger = browser.post(
+        f"/schools/{school}/teacher-reads", {"id_number": str(town.of(other)["id_number"].iloc[0])}
+    )
+    assert stranger.status_code == 404 and "本校没有该公民身份号码的教师" in text(stranger.text)
+    assert browser.post(f"/schools/{other}/teacher-reads", {"id_number": mine}).status_code == 404
