@@ -10,6 +10,8 @@ the rows stream and written once, in the audit transaction that already runs whe
 The fingerprint is not the key: a receipt never holds a teacher key (itself an HMAC of the ID number),
 only 64 bits of a hash of it, so a false hit needs two of a school's records to share 64 bits. For a
 school of n teachers the odds that any two collide are about n² / 2⁶⁵: for 10,000 teachers 2.7e-12.
+The entry's detail holds the SHA-256 of its receipts ("receipts"), so the seal covers them and
+`verify` finds a receipt altered, added or removed.
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ def fingerprint(school_code: str, record_key: str) -> bytes:
 def pack(fingerprints: Iterable[bytes]) -> bytes:
     """The fingerprints sorted and without repeats, end to end: the blob a receipt row stores."""
     return b"".join(sorted(set(fingerprints)))
+
+
+def digest(receipts: Iterable[tuple[str, bytes]]) -> str:
+    """SHA-256 over each school's code and blob, by school code: what an entry's seal covers."""
+    state = hashlib.sha256()
+    for school_code, blob in sorted(receipts):
+        state.update(f"{school_code}:{len(blob)}:".encode())
+        state.update(blob)
+    return state.hexdigest()
 
 
 def holds(blob: bytes, wanted: bytes) -> bool:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from hub.audit.keys import AuditKeyError, AuditKeyring, current_keyring
 from hub.audit.models import GENESIS_HASH, AuditBySchool, AuditChainHead, AuditEntry, AuditReceipt
 from hub.audit.receipts import WIDTH, Collector, packed_of
+from hub.audit.receipts import digest as receipts_digest
 from hub.db import utcnow
 
 READ_ACTIONS = ("request.data", "query.rows", "query.aggregate", "query.changes", "task.read")
@@ -155,6 +156,9 @@ def append(
             keyring=keyring,
         )
     entry_id, prev_hash = int(head[0]), str(head[1])
+    packed = packed_of(receipts)
+    if packed:  # the seal covers the receipts through their digest
+        detail = {**(detail or {}), "receipts": receipts_digest(packed.items())}
     per_school = sorted((code, int(rows)) for code, rows in (schools or {}).items())
     entry = AuditEntry(
         id=entry_id,
@@ -187,7 +191,7 @@ def append(
                 for code, rows in per_school
             ],
         )
-    if packed := packed_of(receipts):
+    if packed:
         session.execute(
             insert(AuditReceipt),
             [
@@ -234,6 +238,28 @@ def _school_rows(session: Session, first: int, last: int) -> dict[int, list[tupl
     return out
 
 
+def _receipt_digests(session: Session, first: int, last: int) -> dict[int, str]:
+    """The digest of each entry's receipts from `first` to `last`, streamed (blobs are never all held)."""
+    rows = session.execute(
+        select(AuditReceipt.entry_id, AuditReceipt.school_code, AuditReceipt.fingerprints)
+        .where(AuditReceipt.entry_id.between(first, last))
+        .order_by(AuditReceipt.entry_id, AuditReceipt.school_code)
+        .execution_options(yield_per=200)
+    )
+    out: dict[int, str] = {}
+    current: int | None = None
+    blobs: list[tuple[str, bytes]] = []
+    for entry_id, code, blob in rows:
+        if current is not None and entry_id != current:
+            out[current] = receipts_digest(blobs)
+            blobs = []
+        current = int(entry_id)
+        blobs.append((code, bytes(blob)))
+    if current is not None:
+        out[current] = receipts_digest(blobs)
+    return out
+
+
 def _broken(entries: int, entry_id: int, zh: str, en: str, head_hash: str) -> VerifyResult:
     return VerifyResult(
         ok=False, entries=entries, head_hash=head_hash, first_broken=entry_id, reason_zh=zh, reason_en=en
@@ -254,6 +280,7 @@ def verify(session: Session, *, chunk: int = 5000, keyring: AuditKeyring | None 
         if not batch:
             break
         schools = _school_rows(session, batch[0].id, batch[-1].id)
+        receipts = _receipt_digests(session, batch[0].id, batch[-1].id)
         for entry in batch:
             if entry.id != expected:
                 return _broken(
@@ -297,6 +324,14 @@ def verify(session: Session, *, chunk: int = 5000, keyring: AuditKeyring | None 
                     entry.id,
                     f"第 {entry.id} 条记录涉及的学校被改动",
                     f"entry {entry.id}: the schools it touched were altered",
+                    prev_hash,
+                )
+            if receipts.get(entry.id) != (entry.detail or {}).get("receipts"):
+                return _broken(
+                    count,
+                    entry.id,
+                    f"第 {entry.id} 条记录的读取回执（返回了哪些教师记录）被改动",
+                    f"entry {entry.id}: its receipt (which teacher records the read returned) was altered",
                     prev_hash,
                 )
             prev_hash, expected, count = entry.hash, expected + 1, count + 1

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from hub.audit import service as audit
-from hub.audit.models import AuditBySchool, AuditChainHead, AuditEntry
+from hub.audit.models import AuditBySchool, AuditChainHead, AuditEntry, AuditReceipt
 from hub.config import Settings
 from hub.db import Base, make_engine, transaction
 from hub.demo.city import City
@@ -19,7 +19,12 @@ from tests.hub.access.factories import create_grant
 from tests.hub.audit.tampering import disable_append_only
 from tests.hub.factories import create_city, create_principal
 
-AUDIT_TABLES = [AuditEntry.__table__, AuditChainHead.__table__, AuditBySchool.__table__]
+AUDIT_TABLES = [
+    AuditEntry.__table__,
+    AuditChainHead.__table__,
+    AuditBySchool.__table__,
+    AuditReceipt.__table__,
+]
 
 
 @pytest.fixture
