@@ -264,6 +264,17 @@ def probes(w: World) -> list[Probe]:
     for school, code in (("s1", s1), ("s2", s2)):
         for view in ("overview", "usage", "burden", "selfcheck", "selfcheck.xlsx"):
             out.append(p("GET", f"/schools/{{code}}/{view}", f"/schools/{code}/{view}", {school, *bureaus}))
+        # One teacher's reads (the ID number travels in the body): her own school and the bureaus only.
+        teacher = str(w.town.of(code)["id_number"].iloc[0])
+        out.append(
+            p(
+                "POST",
+                "/schools/{code}/teachers/reads",
+                f"/schools/{code}/teachers/reads",
+                {school, *bureaus},
+                body={"id_number": teacher},
+            )
+        )
     return out
 
 
