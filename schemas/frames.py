@@ -56,6 +56,11 @@ _COMPACT_YEAR_MONTH = re.compile(r"^(\d{4})(\d{2})$")
 _NUMBER_NOISE = re.compile(r"[,，\s]")
 _SEPARATOR = "\x1f"
 _SPACES = (" ", "\t", "\n", "\r", "\u3000", "\xa0")
+# Characters nobody types into a form but that break what reads the value later: C0/C1 controls (BEL,
+# ESC; tab and line breaks are let through), DEL, and the bidirectional overrides and marks that make a
+# name display as another (U+202E turns "txt.exe" around). The separator is left out here and counted
+# separately, because it joins the column for the fast scan.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1e\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,6 +220,7 @@ def _parse_text(element: Element, column: pd.Series) -> _Parsed:
     # well-formed columns then skip the per-row string passes.
     present = column.dropna().tolist()
     joined = _SEPARATOR + _SEPARATOR.join(present) + _SEPARATOR
+    invisible = _INVISIBLE.search(joined) is not None or joined.count(_SEPARATOR) != len(present) + 1
     text = column
     if _needs_strip(joined):
         text = text.str.strip()
@@ -228,7 +234,21 @@ def _parse_text(element: Element, column: pd.Series) -> _Parsed:
             text = text.str.upper()
     if text is not column or _SEPARATOR * 2 in joined:
         text = text.mask(text == "")
-    return _Parsed(typed=text)
+    if not invisible:
+        return _Parsed(typed=text)
+    hidden = column.str.contains(_INVISIBLE.pattern[:-1] + "\x1f]", regex=True, na=False)
+    return _Parsed(typed=text, bad=np.flatnonzero(hidden.to_numpy(dtype=bool)), reason=_invisible_reason)
+
+
+def _invisible_reason(value: str) -> tuple[str, str]:
+    # The value comes stripped, and Python strips U+001C–U+001F at the ends: name the character if it
+    # is still there, the kind of character otherwise.
+    char = next((c for c in value if _INVISIBLE.match(c) or c == _SEPARATOR), None)
+    where = f"U+{ord(char):04X}" if char else "(U+001C–U+001F)"
+    return (
+        f"含有不可见的控制字符 {where}，请删除后重新提交",
+        f"holds the invisible control character {where}; remove it and submit again",
+    )
 
 
 def _needs_strip(joined: str) -> bool:

@@ -188,6 +188,35 @@ def test_text_as_people_type_it(std: schemas.Standard) -> None:
     assert report.valid.loc[2, "school_code"] == SCHOOL and report.valid.loc[2, "name"] == "王五"
 
 
+@pytest.mark.parametrize(
+    ("char", "shown"),
+    [("\x07", "U+0007"), ("\x1b", "U+001B"), ("\u202e", "U+202E"), ("\x7f", "U+007F"), ("\x1f", "U+001F")],
+)
+def test_a_control_character_in_text_is_refused_naming_it(
+    std: schemas.Standard, char: str, shown: str
+) -> None:
+    # A BEL, an ESC or a right-to-left override in a name breaks every XLSX export of the scope later, and
+    # makes a name display as another: refused at the door, the other rows kept.
+    report = validate_frame(std, "teacher", teachers(name=["张三", f"李{char}四", "王五\t"]))
+    [failure] = report.failures
+    assert (failure.row, failure.field, failure.value) == (1, "name", f"李{char}四")
+    assert (
+        shown in failure.reason_zh and shown in failure.reason_en and "control character" in failure.reason_en
+    )
+    assert report.valid["name"].tolist() == ["张三", "王五"]
+
+
+def test_a_column_without_control_characters_passes_untouched(std: schemas.Standard) -> None:
+    names = ["张三", "Zhang San", "阿依古丽·买买提", "王\n五"]
+    report = validate_frame(std, "teacher", teachers(name=names))
+    assert report.failures == () and report.valid["name"].tolist() == [
+        "张三",
+        "Zhang San",
+        "阿依古丽·买买提",
+        "王\n五",
+    ]
+
+
 def test_max_length(std: schemas.Standard) -> None:
     report = validate_frame(std, "teacher", teachers(name=["张三", "名" * 51]))
     [failure] = report.failures

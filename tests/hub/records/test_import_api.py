@@ -77,6 +77,25 @@ def test_bad_rows_come_back_and_as_a_downloadable_file(
     assert errors.status_code == 200 and "性别" in errors.content.decode("utf-8-sig")
 
 
+def test_a_name_with_a_control_character_is_refused_and_the_rest_kept(
+    client: TestClient, admin_headers, session: Session, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    city = create_city(session, settings, schools=1, teachers=3)
+    frame = city.teachers[["school_code", "name", "id_number"]].head(3).copy()
+    frame["name"] = [frame["name"].iloc[0] + "改", "李\x1b[31m四", "王\u202e五"]
+    frame.columns = ["任职学校", "姓名", "公民身份号码"]
+    body = client.post(
+        "/api/v1/records/teachers/import",
+        headers=admin_headers,
+        files={"file": ("t.csv", frame.to_csv(index=False).encode("utf-8-sig"), "text/csv")},
+    ).json()
+    assert body["updated"] == 1 and body["rejected_rows"] == 2
+    assert [(r["row"], r["field"]) for r in body["rejected"]] == [(3, "姓名"), (4, "姓名")]
+    assert "U+001B" in body["rejected"][0]["reason"] and "U+202E" in body["rejected"][1]["reason_en"]
+    errors = client.get(body["errors_url"], headers=admin_headers)
+    assert errors.status_code == 200 and "U+202E" in errors.content.decode("utf-8-sig")
+
+
 def test_empty_and_broken_files_get_a_clear_422(client: TestClient, admin_headers) -> None:  # type: ignore[no-untyped-def]
     for name, content in (("empty.csv", b""), ("broken.xlsx", b"PK\x03\x04 this is not a workbook")):
         answer = client.post(
