@@ -18,7 +18,6 @@ from hub.kit.csvfile import csv_chunks
 from hub.reads import answer, service
 from hub.reads.payloads import AggregateOut, ChangesPage, RowsPage
 from hub.reads.stream import XLSX, Batch, audited
-from hub.records.models import KEY_COLUMNS
 
 query = APIRouter(prefix="/query", tags=["query"])
 # The answer rows of a data request are a read too; they sit under the request they answer.
@@ -110,10 +109,7 @@ def query_rows(
         )
         return Response(orjson.dumps(page), media_type="application/json")
 
-    size = len(KEY_COLUMNS[entity])
-    after = (
-        service.decode_cursor(cursor, size=size, kinds=(str,) * size, field_name="cursor") if cursor else None
-    )
+    after = service.open_cursor(cursor, plan, secret_key=secret) if cursor else None
     factory = http_request.app.state.session_factory
     reader = actor_ref(principal)
     header = ["record_id", "school_code", *(c.element.code for c in plan.columns)]

@@ -9,8 +9,6 @@ its clear value be recovered one guess at a time.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 import re
@@ -45,9 +43,9 @@ from hub.access.scope import bound_division, in_codes, school_condition, school_
 from hub.access.service import element_codes, usable_grant
 from hub.audit import service as audit
 from hub.audit.receipts import Collector
+from hub.reads import cursors
 from hub.reads.errors import (
     AggregateOnMasked,
-    CursorInvalid,
     FilterMalformed,
     FilterNotGranted,
     FilterNotSupported,
@@ -84,30 +82,16 @@ FALSE_WORDS = {"false", "0", "no", "n", "否", "f"}
 # --- cursors and pseudonyms --------------------------------------------------------------------------
 
 
-def encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
+def open_cursor(cursor: str, plan: Plan, *, secret_key: str) -> list[Any]:
+    """Where the previous page of this department's rows ended (a cursor sealed for it alone)."""
+    kinds = (str,) * len(KEY_COLUMNS[plan.entity])
+    return cursors.unseal(
+        cursor, secret_key=secret_key, holder_id=plan.grant.department_id, kinds=kinds, field_name="cursor"
+    )
 
 
-def decode_cursor(cursor: str, *, size: int, kinds: tuple[type, ...], field_name: str) -> list[Any]:
-    try:
-        values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
-        raise CursorInvalid(
-            "游标无效",
-            f"the {field_name} cursor is not one this API issued",
-            detail={"field": field_name, "value": cursor[:100]},
-        ) from exc
-    if (
-        not isinstance(values, list)
-        or len(values) != size
-        or not all(isinstance(v, k) and not isinstance(v, bool) for v, k in zip(values, kinds, strict=True))
-    ):
-        raise CursorInvalid(
-            "游标无效",
-            f"the {field_name} cursor is not one this API issued",
-            detail={"field": field_name, "value": cursor[:100]},
-        )
-    return values
+def seal_cursor(key: list[Any], plan: Plan, *, secret_key: str) -> str:
+    return cursors.seal(key, secret_key=secret_key, holder_id=plan.grant.department_id)
 
 
 def _pseudonym_key(secret_key: str, holder_id: int) -> bytes:
@@ -577,8 +561,7 @@ def rows_page(
     On PostgreSQL, when the database gives every value as shown, it writes the rows' JSON too: a page
     then costs one query and no Python object per row (`rows` is a pre-serialised orjson.Fragment).
     """
-    size = len(KEY_COLUMNS[plan.entity])
-    after = decode_cursor(cursor, size=size, kinds=(str,) * size, field_name="cursor") if cursor else None
+    after = open_cursor(cursor, plan, secret_key=secret_key) if cursor else None
     selection = row_selection(session, plan, secret_key=secret_key, today=today)
     repository = QueryRepository(session)
     receipt = receipt_for(plan.entity)
@@ -601,7 +584,7 @@ def rows_page(
             for school, record_key in page.record_keys:
                 receipt.add(school, record_key)
         count = page.per_school.total()
-        next_cursor = encode_cursor(list(page.last_key)) if page.last_key else None
+        next_cursor = seal_cursor(list(page.last_key), plan, secret_key=secret_key) if page.last_key else None
     else:
         per_school = Counter()
         keys: list[tuple[Any, ...]] = []
@@ -616,7 +599,7 @@ def rows_page(
         if len(rows) > limit:
             dropped = rows.pop()
             per_school[dropped["school_code"]] -= 1
-            next_cursor = encode_cursor(list(keys[limit - 1]))
+            next_cursor = seal_cursor(list(keys[limit - 1]), plan, secret_key=secret_key)
         count = len(rows)
         if receipt is not None:
             for school, record_key in keys[:count]:
@@ -887,7 +870,6 @@ def changes(
     """What changed in the grant's scope since the cursor, in commit order: a new record with the values
     of its granted elements, a changed one with its new values (masked as rows are), and records that
     left a school. Derived elements are not fed: a department recomputes them, or reads rows again."""
-    after = decode_cursor(since, size=2, kinds=(int, int), field_name="since") if since else [0, 0]
     plan = plan_read(
         session,
         principal,
@@ -900,6 +882,17 @@ def changes(
         today=today,
     )
     plan.columns = [c for c in plan.columns if c.element.derivation is None]
+    after = (
+        cursors.unseal(
+            since,
+            secret_key=secret_key,
+            holder_id=plan.grant.department_id,
+            kinds=(int, int),
+            field_name="since",
+        )
+        if since
+        else [0, 0]
+    )
     dialect = session.get_bind().dialect.name
     history = RecordHistory.__table__.c
     conditions = [
@@ -990,7 +983,7 @@ def changes(
         "entity": entity,
         "columns": [c.as_dict() for c in plan.columns],
         "changes": out,
-        "next_cursor": encode_cursor(position),
+        "next_cursor": cursors.seal(position, secret_key=secret_key, holder_id=plan.grant.department_id),
         "has_more": len(found) == limit,
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 
@@ -116,6 +117,32 @@ def test_filters_take_codes_or_labels_and_stay_inside_the_grant(
     assert forged.status_code == 422
     too_long = client.get("/api/v1/query/teacher/rows", headers=dept, params={"limit": 20000})
     assert too_long.status_code == 422 and too_long.json()["detail"]["field"] == "limit"
+
+
+def test_a_cursor_is_opaque_and_good_only_for_the_department_it_was_issued_to(
+    client: TestClient, admin_headers: dict[str, str], city: City, dept: dict[str, str]
+) -> None:
+    first = client.get("/api/v1/query/teacher/rows", headers=dept, params={"limit": 10})
+    cursor = first.json()["next_cursor"]
+    last_school = first.json()["rows"][-1]["school_code"]
+    # Whatever one decodes it with, the cursor shows neither the school code nor any key of the hub.
+    opened = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    assert last_school.encode() not in opened and last_school not in cursor
+    assert client.get(
+        "/api/v1/query/teacher/rows", headers=dept, params={"limit": 10, "cursor": cursor}
+    ).json()["rows"][0]["record_id"] not in {r["record_id"] for r in first.json()["rows"]}
+
+    other = create_principal(client, admin_headers, code="health", name="市卫健委")
+    create_grant(client, admin_headers, holder=other, elements=["teacher.name"])
+    handed_on = client.get("/api/v1/query/teacher/rows", headers=other, params={"cursor": cursor})
+    assert handed_on.status_code == 422 and handed_on.json()["code"] == "CursorInvalid"
+    tampered = cursor[:-5] + ("A" if cursor[-5] != "A" else "B") + cursor[-4:]
+    edited = client.get("/api/v1/query/teacher/rows", headers=dept, params={"cursor": tampered})
+    assert edited.status_code == 422 and edited.json()["detail"]["field"] == "cursor"
+
+    since = client.get("/api/v1/query/teacher/changes", headers=dept).json()["next_cursor"]
+    feed = client.get("/api/v1/query/teacher/changes", headers=other, params={"since": since})
+    assert feed.status_code == 422 and feed.json()["detail"]["field"] == "since"
 
 
 def test_record_ids_are_stable_per_reader_and_differ_between_readers(
