@@ -8,9 +8,7 @@ kind (PostgreSQL in CI), in a database of their own with committed data, through
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,16 +17,15 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from pydantic import SecretStr
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from hub.app import create_app
 from hub.config import Settings
-from hub.databases import drop_database, ensure_database
 from hub.db import engine_for, transaction
 from hub.migrate import upgrade
 from tests.conftest import ADMIN_TOKEN, SECRET
 from tests.hub.access.factories import create_grant
 from tests.hub.factories import create_principal
+from tests.hub.served import database_of_its_own
 from tests.hub.tasks.factories import create_town
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -37,21 +34,9 @@ POOL = 4
 
 @pytest.fixture
 def database_url_of_its_own(tmp_path: Path) -> Iterator[str]:
-    suite = os.environ.get("HUB_TEST_DATABASE_URL", "")
-    if not suite.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'hub.db'}"
-        return
-    url = (
-        make_url(suite)
-        .set(database=f"test_load_{uuid.uuid4().hex[:8]}")
-        .render_as_string(hide_password=False)
-    )
-    ensure_database(url)
-    try:
+    with database_of_its_own(tmp_path, "test_load") as url:
         yield url
-    finally:
         engine_for(url, pool_size=POOL).dispose()
-        drop_database(url)
 
 
 def _settings(url: str, **overrides: object) -> Settings:
