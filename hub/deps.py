@@ -9,12 +9,12 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from hub.access.authn import authenticate
-from hub.access.models import Principal
-from hub.access.roles import RoleRule
 from hub.config import Settings
 from hub.db import begin_write
 from hub.errors import TokenRequired, halves
+from hub.identity.authn import authenticate
+from hub.identity.models import Principal
+from hub.identity.roles import RoleRule
 from hub.kit.errors import TermInvalid
 from hub.kit.terms import Term, TermError, parse_term
 

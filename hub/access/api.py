@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from hub.access import service
-from hub.access.auth import Admin, Grantor
+from hub.access.auth import Grantor
 from hub.access.models import Grant
 from hub.access.payloads import (
     GrantCreate,
@@ -16,9 +16,10 @@ from hub.access.payloads import (
     PrincipalCreated,
     PrincipalOut,
 )
-from hub.access.repository import PrincipalRepository
 from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
+from hub.identity.auth import Admin
+from hub.identity.repository import PrincipalRepository
 from hub.kit.clock import local_today
 
 router = APIRouter(tags=["principals"])

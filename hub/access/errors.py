@@ -1,12 +1,8 @@
-"""What can go wrong with principals, tokens and grants: one class per case, its name the `code`."""
+"""What can go wrong with opening principals and with grants: one class per case, its name the `code`."""
 
 from __future__ import annotations
 
-from hub.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
-
-
-class TokenInvalid(NotAuthenticated):
-    """The bearer token matches no active principal (unknown or revoked)."""
+from hub.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 class CodeTaken(Conflict):

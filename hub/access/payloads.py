@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from hub.access.roles import Role
 from hub.errors import BilingualValueError
+from hub.identity.roles import Role
 from schemas import divisions
 
 

@@ -32,8 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String
 
-from hub.access.divisions import _prefix_range, division_prefix, within
-from hub.access.models import Principal
+from hub.identity.divisions import _prefix_range, division_prefix, within
+from hub.identity.models import Principal
 from hub.records.models import schools_table
 from schemas import divisions
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import schemas
+from hub.access.auth import GRANT, HOLD_GRANT, REVOKE_GRANT, SEE_GRANTS
 from hub.access.errors import (
     ClearElementsNotGranted,
     CodeTaken,
@@ -30,12 +31,14 @@ from hub.access.errors import (
     SelfGrant,
     UnknownElements,
 )
-from hub.access.models import Grant, Principal
+from hub.access.models import Grant
 from hub.access.payloads import GrantCreate, PrincipalCreate
-from hub.access.repository import GrantRepository, PrincipalRepository
-from hub.access.roles import GRANT, HOLD_GRANT, REVOKE_GRANT, SEE_GRANTS, Role
+from hub.access.repository import GrantRepository
 from hub.audit import service as audit
 from hub.db import utcnow
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
+from hub.identity.roles import Role
 from hub.kit.tokens import new_token, token_digest
 from hub.records.errors import SchoolNotInStore, SchoolsNotInStore
 from hub.records.repository import SchoolRepository

@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from hub.access.auth import Admin
 from hub.audit import service
 from hub.audit.payloads import AuditEntryOut, AuditPage, VerifyOut
 from hub.audit.repository import AuditRepository
 from hub.deps import SessionDep
 from hub.errors import error_responses
+from hub.identity.auth import Admin
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

@@ -431,7 +431,7 @@ def record_ingest(
     session: Session, *, batch: Any, entity: str, per_school: Mapping[str, int], elements: list[str]
 ) -> AuditEntry:
     """Record one write into the store (an ingest batch): which elements, which schools, how many rows."""
-    from hub.access.models import Principal
+    from hub.identity.models import Principal
 
     principal = session.get(Principal, batch.principal_id) if batch.principal_id is not None else None
     return append(

@@ -23,8 +23,6 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from hub.access.models import Principal
-from hub.access.roles import Role
 from hub.access.scope import bound_division, sees_division
 from hub.burden.auth import SEE_CITY, SET_BASELINE
 from hub.burden.errors import (
@@ -36,6 +34,8 @@ from hub.burden.errors import (
 from hub.burden.models import EVERY, BurdenBaseline
 from hub.burden.repository import BurdenRepository, RequestCounts, TaskCounts
 from hub.complaints.repository import ComplaintRepository
+from hub.identity.models import Principal
+from hub.identity.roles import Role
 from hub.kit.clock import local_today
 from hub.kit.terms import Term, term_of, terms_between
 from hub.records.errors import SchoolNotFound

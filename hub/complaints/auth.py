@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.access.roles import Role, rule
+from hub.identity.roles import Role, rule
 
 READ = rule(
     Role.SCHOOL,

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from hub.access.models import Principal
 from hub.access.scope import school_within
 from hub.complaints.models import Complaint
+from hub.identity.models import Principal
 from hub.records.models import schools_table
 from hub.requests.models import DataRequest
 

@@ -17,8 +17,6 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from hub.access.models import Principal
-from hub.access.roles import Role
 from hub.access.scope import bound_division
 from hub.complaints import reasons as reason_codes
 from hub.complaints.auth import ANSWER, FILE, HANDLE, READ
@@ -40,6 +38,8 @@ from hub.complaints.repository import (
     school_names,
 )
 from hub.config import Settings
+from hub.identity.models import Principal
+from hub.identity.roles import Role
 from hub.kit.clock import local_date, local_today
 from hub.kit.terms import Term, term_of
 from hub.kit.workdays import add_working_days

@@ -10,14 +10,14 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import Engine, select
 
-from hub.access.models import Principal
 from hub.access.payloads import PrincipalCreate
-from hub.access.roles import Role
 from hub.access.service import create_principal, ensure_bootstrap_admin
 from hub.config import Settings
 from hub.db import transaction, utcnow
 from hub.demo import story
 from hub.errors import HubError
+from hub.identity.models import Principal
+from hub.identity.roles import Role
 from hub.kit.tokens import new_token, token_digest
 from hub.records.files import entity_headers, read_upload
 from hub.records.service import IngestReport, Provenance, ingest_frame

@@ -34,13 +34,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.access import service as access
-from hub.access.models import Principal
 from hub.access.payloads import GrantCreate
-from hub.access.repository import PrincipalRepository
 from hub.complaints import service as complaints
 from hub.complaints.models import Complaint
 from hub.complaints.payloads import AnswerIn, ComplaintIn, PublicComplaintIn
 from hub.config import Settings
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
 from hub.kit.clock import local_date
 from hub.kit.workdays import add_working_days
 from hub.reads import answer as answers

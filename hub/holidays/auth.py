@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.access.roles import EVERY_ROLE, Role, rule
+from hub.identity.roles import EVERY_ROLE, Role, rule
 
 READ_CALENDAR = rule(
     *EVERY_ROLE,

@@ -12,7 +12,6 @@ from typing import Any
 from chinese_calendar import constants as package_days
 from sqlalchemy.orm import Session
 
-from hub.access.models import Principal
 from hub.config import Settings
 from hub.holidays.auth import KEEP_CALENDAR, READ_CALENDAR
 from hub.holidays.errors import (
@@ -23,6 +22,7 @@ from hub.holidays.errors import (
 )
 from hub.holidays.models import CalendarYear
 from hub.holidays.repository import CalendarRepository
+from hub.identity.models import Principal
 from hub.kit.workdays import WorkCalendar, package_knows
 
 # chinese-calendar names its holidays in English; people read the official names.

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import schemas
-from hub.access import masking
-from hub.access.models import Grant, Principal
+from hub.access.models import Grant
 from hub.audit import service as audit
 from hub.audit.receipts import Collector
+from hub.identity.models import Principal
 from hub.reads.stream import Batch, Export, Field, audited, export
+from hub.records import masking
 from hub.records.derive import deriver
 from hub.records.models import SCHOOL_COLUMN, is_extra, schools_table
 from hub.records.repository import RecordRepository

@@ -37,12 +37,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 import schemas
-from hub.access import masking
-from hub.access.models import Grant, Principal
+from hub.access.models import Grant
 from hub.access.scope import bound_division, in_codes, school_condition, school_within
 from hub.access.service import element_codes, usable_grant
 from hub.audit import service as audit
 from hub.audit.receipts import Collector
+from hub.identity.models import Principal
 from hub.reads import cursors
 from hub.reads.errors import (
     AggregateOnMasked,
@@ -60,6 +60,7 @@ from hub.reads.errors import (
 )
 from hub.reads.repository import QueryRepository, years_since
 from hub.reads.suppression import Cell, suppress
+from hub.records import masking
 from hub.records.derive import deriver
 from hub.records.models import (
     ENTITY_TABLES,

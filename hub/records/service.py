@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import schemas
-from hub.access.masking import mask
 from hub.audit import service as audit
 from hub.kit.tokens import teacher_keys
 from hub.records.errors import RequiredColumnsMissing
+from hub.records.masking import mask
 from hub.records.models import SCHOOL_COLUMN, IngestBatch
 from hub.records.repository import SchoolRepository
 from hub.records.writer import BatchWriter

@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from hub.access.repository import PrincipalRepository
 from hub.access.scope import bound_division
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, read_only
 from hub.errors import error_responses
+from hub.identity.repository import PrincipalRepository
 from hub.kit.clock import local_today
 from hub.requests import service
 from hub.requests.auth import Lister, Releaser, Requester, Statistics

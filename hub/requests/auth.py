@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from hub.access.models import Principal
-from hub.access.roles import Role, rule
 from hub.deps import require
+from hub.identity.models import Principal
+from hub.identity.roles import Role, rule
 
 SUBMIT = rule(
     Role.DEPARTMENT,

@@ -18,12 +18,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 import schemas
-from hub.access.models import Grant, Principal
-from hub.access.repository import GrantRepository, PrincipalRepository
-from hub.access.roles import Role
+from hub.access.models import Grant
+from hub.access.repository import GrantRepository
 from hub.access.service import create_grant
 from hub.audit import service as audit
 from hub.config import Settings
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
+from hub.identity.roles import Role
 from hub.kit.clock import local_date
 from hub.records.repository import RecordRepository
 from hub.requests import lifecycle

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 import dedup
 import schemas
 from hub.access.errors import GrantInactive
-from hub.access.models import Grant, Principal
-from hub.access.roles import Role
+from hub.access.models import Grant
 from hub.access.scope import bound_division, may_act_at, reach_of
 from hub.access.service import active_grant, latest_grant, refusal
 from hub.audit import service as audit
 from hub.config import DecisionLevel, Settings
 from hub.holidays.service import work_calendar
+from hub.identity.models import Principal
+from hub.identity.roles import Role
 from hub.kit.clock import local_date
 from hub.records.errors import SchoolsNotInStore
 from hub.records.repository import RecordRepository

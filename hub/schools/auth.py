@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.access.roles import EVERY_ROLE, Role, rule
+from hub.identity.roles import EVERY_ROLE, Role, rule
 
 # Who lists schools (GET /schools): the bureaus and departments their division's, a school itself.
 LIST_SCHOOLS = rule(

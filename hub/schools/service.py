@@ -8,12 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hub.access.models import Grant, Principal
-from hub.access.repository import PrincipalRepository
-from hub.access.roles import Role
+from hub.access.models import Grant
 from hub.access.scope import bound_division, sees_division
 from hub.audit.receipts import fingerprint
 from hub.audit.repository import AuditRepository, SchoolRead, UsageSummary
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
+from hub.identity.roles import Role
 from hub.kit.tokens import teacher_key
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository

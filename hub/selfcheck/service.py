@@ -18,12 +18,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hub.access.models import Principal
 from hub.burden import service as burden
 from hub.complaints.models import Complaint
 from hub.complaints.reasons import reason as reason_of
 from hub.complaints.repository import ComplaintRepository
 from hub.config import Settings
+from hub.identity.models import Principal
 from hub.kit.terms import Term
 from hub.kit.workdays import working_days_between
 from hub.requests.models import DataRequest

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from hub.access.models import Principal
-from hub.access.roles import Role, rule
 from hub.deps import require
+from hub.identity.models import Principal
+from hub.identity.roles import Role, rule
 
 CURATE = rule(
     Role.ADMIN, Role.EDUCATION, zh="{kind} 账号无权执行此操作", en="a {kind} principal may not do this"

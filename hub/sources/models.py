@@ -20,8 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.access.models import Principal
 from hub.db import Base, JSONType, UTCDateTime, utcnow
+from hub.identity.models import Principal
 
 SOURCE_KINDS = ("folder", "http", "sql")
 RUN_STATUSES = ("succeeded", "failed")

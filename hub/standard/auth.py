@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.access.roles import EVERY_ROLE, rule
+from hub.identity.roles import EVERY_ROLE, rule
 
 # Every signed-in role reads the catalogue: a department learns before asking what it may get, a school
 # what leaves it on which terms.

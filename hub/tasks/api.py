@@ -9,11 +9,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from hub.access.repository import PrincipalRepository
-from hub.access.roles import Role
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
+from hub.identity.repository import PrincipalRepository
+from hub.identity.roles import Role
 from hub.kit.clock import local_today
 from hub.records.errors import FileEmpty
 from hub.records.payloads import RejectedCell

@@ -22,18 +22,18 @@ from sqlalchemy.orm import Session
 
 import dedup
 import schemas
-from hub.access.masking import mask
-from hub.access.models import Principal
-from hub.access.roles import Role
 from hub.access.scope import bound_division, may_act_at
 from hub.audit import service as audit
 from hub.config import Settings
 from hub.db import utcnow
 from hub.holidays.service import work_calendar
+from hub.identity.models import Principal
+from hub.identity.roles import Role
 from hub.kit.clock import local_date
 from hub.kit.tokens import teacher_key
 from hub.kit.workdays import add_working_days
 from hub.records.files import entity_headers, read_upload
+from hub.records.masking import mask
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.records.service import IngestReport, Provenance, Rejection, ingest_frame
 from hub.records.writer import clear_values

@@ -21,13 +21,13 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import object_session
 
-from hub.access.authn import authenticate
-from hub.access.models import Principal
-from hub.access.roles import Role, RoleRule
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated, RoleNotAllowed
 from hub.holidays import service as holidays
 from hub.holidays.auth import KEEP_CALENDAR
+from hub.identity.authn import authenticate
+from hub.identity.models import Principal
+from hub.identity.roles import Role, RoleRule
 from hub.kit.clock import DEFAULT_TIMEZONE, local_today
 from hub.web import i18n
 from hub.web.errors import CsrfRefused, FormInvalid

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 import schemas
 from connectors.files import FileReadError, read_table
-from hub.access.models import Grant, Principal
+from hub.access.models import Grant
 from hub.errors import halves
+from hub.identity.models import Principal
 from hub.reads import answer
 from hub.reads.stream import Field
 from hub.records.errors import FileUnreadable

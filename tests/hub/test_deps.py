@@ -21,12 +21,12 @@ from httpx import Response
 from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
-from hub.access.models import Principal
 from hub.access.payloads import PrincipalCreate
 from hub.access.service import create_principal
 from hub.app import create_app
 from hub.config import Settings
 from hub.db import engine_for, transaction
+from hub.identity.models import Principal
 from hub.migrate import upgrade
 from tests.conftest import ADMIN_TOKEN, SECRET
 from tests.hub.access.factories import create_grant

@@ -9,14 +9,15 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from hub.access import service as access
-from hub.access.authn import authenticate
-from hub.access.models import Principal
 from hub.access.payloads import PrincipalCreate
-from hub.access.repository import PrincipalRepository
-from hub.access.roles import ADMINISTER, OPEN_ACCOUNTS, Role
 from hub.access.scope import bound_division
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated
+from hub.identity.auth import ADMINISTER, OPEN_ACCOUNTS
+from hub.identity.authn import authenticate
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
+from hub.identity.roles import Role
 from hub.web import i18n
 from hub.web.errors import AccountKindNotAllowed, CannotRevokeSelf
 from hub.web.kit import (

@@ -15,10 +15,8 @@ from sqlalchemy.orm import Session
 
 import schemas
 from hub.access import service as access
-from hub.access.models import Principal
+from hub.access.auth import HOLD_GRANT
 from hub.access.payloads import GrantCreate
-from hub.access.repository import PrincipalRepository
-from hub.access.roles import HOLD_GRANT
 from hub.access.scope import bound_division
 from hub.audit import service as audit
 from hub.burden import service as burden
@@ -28,6 +26,8 @@ from hub.burden.workbook import build_workbook as build_burden_workbook
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, halves
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
 from hub.kit.clock import DEFAULT_TIMEZONE, local_today
 from hub.kit.errors import TermInvalid
 from hub.kit.terms import Term, TermError, parse_term, term_of

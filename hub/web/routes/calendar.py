@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from hub.access.models import Principal
 from hub.db import utcnow
 from hub.deps import SessionDep
 from hub.errors import HubError
 from hub.holidays import service as holidays
 from hub.holidays.auth import KEEP_CALENDAR, READ_CALENDAR
+from hub.identity.models import Principal
 from hub.kit.clock import local_today
 from hub.web.kit import PageRoute, redirect, render, role
 

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from hub.access.models import Principal
 from hub.deps import SessionDep
+from hub.identity.models import Principal
 from hub.standard.auth import READ_CATALOGUE
 from hub.standard.service import SHARING_ZH, catalogue, current_standard
 from hub.web.kit import PageRoute, render, role

@@ -10,8 +10,6 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from hub.access.models import Principal
-from hub.access.roles import Role
 from hub.complaints import service as complaints
 from hub.complaints.auth import ANSWER, FILE, READ
 from hub.complaints.payloads import AnswerIn, ComplaintIn
@@ -20,6 +18,8 @@ from hub.config import Settings
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError
+from hub.identity.models import Principal
+from hub.identity.roles import Role
 from hub.kit.clock import local_today
 from hub.schools.repository import SchoolViewRepository
 from hub.selfcheck import service as selfcheck

@@ -12,11 +12,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from hub.access import service as access
-from hub.access.models import Principal
-from hub.access.repository import PrincipalRepository
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
 from hub.kit.clock import local_today
 from hub.requests import service as requests
 from hub.requests.auth import RELEASE

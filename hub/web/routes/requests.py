@@ -14,13 +14,13 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 import schemas
-from hub.access.models import Principal
-from hub.access.repository import PrincipalRepository
-from hub.access.roles import Role
 from hub.access.scope import bound_division
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, read_only, writes
 from hub.errors import HubError
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
+from hub.identity.roles import Role
 from hub.kit.clock import local_today
 from hub.reads import answer
 from hub.requests import service as requests

@@ -11,12 +11,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 import schemas
-from hub.access.models import Principal
-from hub.access.repository import PrincipalRepository
 from hub.config import Settings
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, writes
 from hub.errors import HubError
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
 from hub.records.errors import FileEmpty
 from hub.requests.repository import RequestRepository
 from hub.schools import service as schools

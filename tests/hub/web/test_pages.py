@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hub.access.models import Grant, Principal
+from hub.access.models import Grant
 from hub.audit.models import AuditEntry
+from hub.identity.models import Principal
 from hub.kit.clock import local_today
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, String, literal, select
 
 import schemas
-from hub.access import masking
+from hub.records import masking
 from schemas.validators import id_number_check_char
 
 STD = schemas.load_standard()

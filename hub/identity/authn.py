@@ -1,12 +1,12 @@
-"""Who a bearer token belongs to: the one lookup every request makes, needing nothing beyond access."""
+"""Who a bearer token belongs to: the one lookup every request makes, needing nothing beyond identity."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from hub.access.errors import TokenInvalid
-from hub.access.models import Principal
-from hub.access.repository import PrincipalRepository
+from hub.identity.errors import TokenInvalid
+from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
 from hub.kit.tokens import token_digest
 
 

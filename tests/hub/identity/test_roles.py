@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 import hub
-from hub.access.roles import Role
+from hub.identity.roles import Role
 
 
 def test_the_party_committee_office_is_a_role_an_admin_can_open(

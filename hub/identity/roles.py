@@ -63,38 +63,3 @@ def rule(*roles: Role, zh: str, en: str) -> RoleRule:
 
 # For what any signed-in principal may read (the calendar, the catalogue, the schools it may see).
 EVERY_ROLE = tuple(Role)
-
-
-# --- the access domain's own rules (here, not in access/auth.py: the access service needs them and
-# hub.deps, which auth.py builds on, needs the access service) ---
-
-ADMINISTER = rule(Role.ADMIN, zh="{kind} 账号无权执行此操作", en="a {kind} principal may not do this")
-# Who may open accounts on the web pages: an admin any kind, the education bureau schools and departments.
-OPEN_ACCOUNTS = rule(
-    Role.ADMIN, Role.EDUCATION, zh="{kind} 账号无权开设账号", en="a {kind} principal may not open accounts"
-)
-GRANT = rule(
-    Role.ADMIN,
-    Role.EDUCATION,
-    zh="只有管理员或教育局可以授权",
-    en="only an admin or the education bureau grants access",
-)
-REVOKE_GRANT = rule(
-    Role.ADMIN,
-    Role.EDUCATION,
-    zh="只有管理员或教育局可以撤销授权",
-    en="only an admin or the education bureau revokes access",
-)
-# Who reads data under grants (and so may hold one).
-HOLD_GRANT = rule(
-    Role.DEPARTMENT,
-    Role.STATISTICS,
-    Role.EDUCATION,
-    zh="{kind} 账号不能查询数据",
-    en="a {kind} principal does not query data",
-)
-SEE_GRANTS = rule(
-    *dict.fromkeys((*GRANT.roles, *HOLD_GRANT.roles)),
-    zh="{kind} 账号没有授权",
-    en="a {kind} principal holds no grants",
-)
