@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from hub.config import get_settings
-from hub.db import engine_for, transaction, utcnow
+from hub.db import engine_for, shown_url, transaction, utcnow
 
 app = typer.Typer(
     help="Yici Hub 一次 — collect once, use many times.", no_args_is_help=True, add_completion=False
@@ -59,7 +59,8 @@ def serve(
 
         background = start_background_scheduler(settings)
     console.print(
-        f"Yici Hub on http://{host or settings.host}:{port or settings.port}  (database: {settings.database_url})"
+        f"Yici Hub on http://{host or settings.host}:{port or settings.port}  "
+        f"(database: {shown_url(settings.database_url)})"
     )
     try:
         # Each worker builds its own app (and pool) from the same settings; this process keeps the scheduler.
@@ -150,13 +151,21 @@ def demo(
     schools: Annotated[int, typer.Option(help="How many schools")] = 320,
     teachers: Annotated[int, typer.Option(help="How many teachers")] = 10500,
     seed: Annotated[int, typer.Option(help="Random seed")] = 2026,
+    host: Annotated[
+        str | None, typer.Option(help="The host `hub serve` will listen on, for the printed links")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="The port `hub serve` will listen on, for the printed links")
+    ] = None,
 ) -> None:
     """Load a synthetic city through the real import path and create one principal per role."""
     from hub.demo.loader import load_demo
 
     settings = get_settings()
     engine = _engine()
-    load_demo(engine, settings, schools=schools, teachers=teachers, seed=seed, console=console)
+    load_demo(
+        engine, settings, schools=schools, teachers=teachers, seed=seed, console=console, host=host, port=port
+    )
 
 
 def _register_domain_commands() -> None:

@@ -67,6 +67,16 @@ class WriterQueueTimeout(TimeoutError):
     """A writer waited longer than SQLITE_WRITER_WAIT_SECONDS for the writers before it."""
 
 
+def shown_url(url: str) -> str:
+    """A database URL fit to print: its password masked (a URL without one is shown as it is)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: show none of it rather than a secret
+        return "(unparsable database URL)"
+
+
 def make_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> Engine:
     """The engine for `url`. `pool_size` bounds the connections kept open; as many again may be
     opened for a burst (a streamed answer holds a second connection beside its request's)."""

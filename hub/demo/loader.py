@@ -65,8 +65,19 @@ def _import(engine: Engine, settings: Settings, entity: str, path: Path) -> Inge
         )
 
 
+ADMIN_CODE = "demo-admin"
+
+
 def load_demo(
-    engine: Engine, settings: Settings, *, schools: int, teachers: int, seed: int, console: Console
+    engine: Engine,
+    settings: Settings,
+    *,
+    schools: int,
+    teachers: int,
+    seed: int,
+    console: Console,
+    host: str | None = None,
+    port: int | None = None,
 ) -> dict[str, str]:
     """Generate, import, tell the story and report; returns principal code → token (rotated on every run)."""
     from hub.demo.city import generate_city, write_city_files
@@ -90,7 +101,12 @@ def load_demo(
     with transaction(engine, write=True) as session:
         if settings.admin_token is not None:
             ensure_bootstrap_admin(session, secret, settings.admin_token.get_secret_value())
-        for person in demo_principals(cast.acting_schools):
+            tokens[ADMIN_CODE] = settings.admin_token.get_secret_value()
+        people = demo_principals(cast.acting_schools)
+        if settings.admin_token is None:
+            # Without HUB_ADMIN_TOKEN nobody could create a principal or import a file: the demo has an admin.
+            people.insert(0, DemoPrincipal(kind=Role.ADMIN, name="系统管理员", code=ADMIN_CODE))
+        for person in people:
             existing = session.scalars(select(Principal).where(Principal.code == person.code)).first()
             if existing is None:
                 _, token = create_principal(
@@ -121,17 +137,21 @@ def load_demo(
         # A database that already holds other requests (or settings stricter than the story's dates)
         # can turn a step down: the city and the tokens stay, the story's requests are rolled back.
         console.print(f"[yellow]the demo's requests were not sent: {exc.message}[/yellow]")
-    base = f"http://{settings.host}:{settings.port}"
+    serve_host, serve_port = host or settings.host, port or settings.port
+    shown_host = "127.0.0.1" if serve_host in ("0.0.0.0", "::") else serve_host
+    base = f"http://{shown_host}:{serve_port}"
+    serve_command = "hub serve" + (f" --host {host}" if host else "") + (f" --port {port}" if port else "")
     shown = {code: token for code, token in tokens.items() if not _extra_school(code, cast)}
     console.print("\n[bold]Principals (tokens also in demo-tokens.txt):[/bold]")
     for code, token in shown.items():
-        console.print(f"  {code:28} {token}")
+        note = "  (HUB_ADMIN_TOKEN: creates principals, imports files)" if code == ADMIN_CODE else ""
+        console.print(f"  {code:28} {token}{note}", soft_wrap=True)
     if len(shown) < len(tokens):
         console.print(
             f"  … and {len(tokens) - len(shown)} more schools that play a part below (demo-tokens.txt)"
         )
     console.print(
-        f"\nStart the hub with [bold]hub serve[/bold], then open {base}/ and sign in with a token, or try:\n"
+        f"\nStart the hub with [bold]{serve_command}[/bold], then open {base}/ and sign in with a token, or try:\n"
         f"  curl -s -X POST {base}/api/v1/requests/check -H 'Authorization: Bearer {tokens['demo-hrss']}' "
         '-H \'Content-Type: application/json\' -d \'{"title":"职称评审花名册","purpose":"职称评审","entity":"teacher",'
         '"fields":[{"label":"姓名"},{"label":"公民身份号码"},{"label":"出生日期"},{"label":"配偶姓名"}]}\'',

@@ -27,7 +27,10 @@ def hub_env(url: str, **extra: str) -> dict[str, str]:
     """The environment of a `hub` process on database `url`, with the suite's secrets, no scheduler."""
     from tests.conftest import ADMIN_TOKEN, SECRET
 
-    return {**os.environ, "HUB_DATABASE_URL": url, "HUB_SECRET_KEY": SECRET, "HUB_ADMIN_TOKEN": ADMIN_TOKEN,
+    # The checkout under test first: the venv's editable install may point at another worktree.
+    checkout = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (checkout, os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, "HUB_DATABASE_URL": url, "HUB_SECRET_KEY": SECRET, "HUB_ADMIN_TOKEN": ADMIN_TOKEN,
             "HUB_SCHEDULER_ENABLED": "false", "HUB_ENV": "test", **extra}  # fmt: skip
 
 

@@ -46,3 +46,18 @@ def test_docs_and_redoc_load_only_from_the_hub_itself(
                 loaded = client.get(asset)
                 assert loaded.status_code == 200 and len(loaded.content) > 1000, asset
         assert client.get("/openapi.json").json()["info"]["title"].startswith("Yici Hub")
+
+
+def test_large_answers_are_gzipped_for_clients_that_accept_it(
+    settings: Settings, session_maker: sessionmaker[Session]
+) -> None:
+    """A bureau on a slow link gets large bodies compressed; small ones are sent as they are."""
+    with TestClient(create_app(settings, session_maker)) as client:
+        plain = client.get("/openapi.json", headers={"Accept-Encoding": "identity"})
+        packed = client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+        small = client.get("/health", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.json() == plain.json()  # the client decodes it back to the same document
+    assert int(packed.headers["content-length"]) < len(plain.content) / 3
+    assert "content-encoding" not in small.headers

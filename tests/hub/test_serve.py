@@ -37,3 +37,17 @@ def test_two_workers_on_postgresql_both_serve(tmp_path: Path) -> None:
         if "Started server process" in line
     }
     assert len(pids) == 2, text
+
+
+def test_the_printed_database_url_never_shows_its_password(tmp_path: Path) -> None:
+    if not os.environ.get("HUB_TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("a SQLite file has no password; the suite runs on SQLite")
+    from sqlalchemy.engine import make_url
+
+    with database_of_its_own(tmp_path, "test_serve") as url:
+        with_password = make_url(url).set(password="TopSecret-9").render_as_string(hide_password=False)
+        with serving(cwd=tmp_path, env=hub_env(with_password)) as served_at:
+            assert httpx.get(f"{served_at}/health", timeout=5).status_code == 200
+            text = (tmp_path / "serve.log").read_text()
+    assert "TopSecret-9" not in text
+    assert ":***@" in text

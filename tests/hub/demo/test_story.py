@@ -62,10 +62,21 @@ def _demo_url(database_url: str, folder: Path) -> str:
     return f"sqlite:///{folder / 'demo.db'}"
 
 
+SERVE_PORT = 8765  # the port the person will serve on, told to `hub demo` so its links work
+
+
 def _load(engine: Engine, settings: Settings, folder: Path) -> tuple[dict[str, str], str]:
     console = Console(record=True, width=200, file=io.StringIO())
     with contextlib.chdir(folder):  # demo-tokens.txt goes to the working directory
-        tokens = load_demo(engine, settings, schools=SCHOOLS, teachers=TEACHERS, seed=SEED, console=console)
+        tokens = load_demo(
+            engine,
+            settings,
+            schools=SCHOOLS,
+            teachers=TEACHERS,
+            seed=SEED,
+            console=console,
+            port=SERVE_PORT,
+        )
     return tokens, console.export_text()
 
 
@@ -210,6 +221,29 @@ def test_the_closing_lines_point_at_the_requests_and_pages(demo: Demo) -> None:
         assert script.title in demo.output
     for page in ("/burden", "/review", "/complaints", "/school", "/tasks"):
         assert page in demo.output
+
+
+def test_the_printed_links_name_the_port_the_hub_will_serve_on(demo: Demo) -> None:
+    assert f"hub serve --port {SERVE_PORT}" in demo.output
+    assert f"http://127.0.0.1:{SERVE_PORT}/requests/1" in demo.output
+    assert ":8000" not in demo.output
+
+
+def test_the_demo_prints_an_admin_token_that_creates_principals(demo: Demo) -> None:
+    token = demo.tokens["demo-admin"]
+    assert "demo-admin" in demo.output and token in demo.output
+    made = demo.client.post(
+        "/api/v1/principals",
+        headers=demo.headers("demo-admin"),
+        json={"kind": "department", "name": "市退役军人事务局", "code": "demo-veterans"},
+    )
+    assert made.status_code in (200, 201), made.text
+    refused = demo.client.post(
+        "/api/v1/principals",
+        headers=demo.headers("demo-hrss"),
+        json={"kind": "department", "name": "x", "code": "x-1"},
+    )
+    assert refused.status_code == 403
 
 
 def test_a_second_demo_on_the_same_database_does_not_send_the_requests_again(
