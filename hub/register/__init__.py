@@ -1,0 +1,1 @@
+"""What enters a school goes through a register: borrowed and seconded teachers (seed items 15–16)."""

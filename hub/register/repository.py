@@ -1,0 +1,100 @@
+"""Every query of the register."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session
+
+from hub.access.scope import school_within
+from hub.identity.models import Principal
+from hub.records.models import schools_table
+from hub.register.models import SecondedTeacher, Secondment
+
+
+class SecondmentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, secondment: Secondment, lines: Sequence[SecondedTeacher]) -> Secondment:
+        self.session.add(secondment)
+        self.session.flush()
+        for line in lines:
+            line.secondment_id = secondment.id
+        self.session.add_all(lines)
+        self.session.flush()
+        return secondment
+
+    def get(self, secondment_id: int) -> Secondment | None:
+        return self.session.get(Secondment, secondment_id)
+
+    def lines_of(self, secondment_ids: Iterable[int]) -> dict[int, list[SecondedTeacher]]:
+        ids = sorted(set(secondment_ids))
+        found: dict[int, list[SecondedTeacher]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        rows = self.session.scalars(
+            select(SecondedTeacher)
+            .where(SecondedTeacher.secondment_id.in_(ids))
+            .order_by(SecondedTeacher.school_code, SecondedTeacher.id)
+        )
+        for line in rows:
+            found[line.secondment_id].append(line)
+        return found
+
+    def listed(
+        self,
+        *,
+        department_id: int | None = None,
+        school_code: str | None = None,
+        division: str | None = None,
+        statuses: Sequence[str] | None = None,
+    ) -> list[Secondment]:
+        """Secondments of a department, touching a school, or touching a school inside a division."""
+        condition: ColumnElement[bool] = true()
+        if department_id is not None:
+            condition = condition & (Secondment.department_id == department_id)
+        if statuses:
+            condition = condition & Secondment.status.in_(statuses)
+        if school_code is not None or division is not None:
+            touching = select(SecondedTeacher.secondment_id)
+            if school_code is not None:
+                touching = touching.where(SecondedTeacher.school_code == school_code)
+            if division is not None:
+                touching = touching.where(school_within(SecondedTeacher.__table__.c.school_code, division))
+            condition = condition & Secondment.id.in_(touching)
+        return list(
+            self.session.scalars(
+                select(Secondment)
+                .where(condition)
+                .order_by(Secondment.starts_on.desc(), Secondment.id.desc())
+            )
+        )
+
+    def school_divisions(self, codes: Iterable[str]) -> dict[str, str | None]:
+        wanted = sorted(set(codes))
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(schools_table.c.code, schools_table.c.division_code).where(
+                schools_table.c.code.in_(wanted)
+            )
+        )
+        return {code: division for code, division in rows}
+
+    def school_names(self, codes: Iterable[str]) -> dict[str, str | None]:
+        wanted = sorted(set(codes))
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(schools_table.c.code, schools_table.c.name).where(schools_table.c.code.in_(wanted))
+        )
+        return {code: name for code, name in rows}
+
+    def principal_names(self, ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self.session.execute(select(Principal.id, Principal.name).where(Principal.id.in_(wanted)))
+        return {pid: name for pid, name in rows}
