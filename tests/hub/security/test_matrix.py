@@ -103,6 +103,25 @@ def world(
     )
     assert source.status_code == 201, source.text
     w.ids["batch"] = session.scalars(select(IngestBatch.id).order_by(IngestBatch.id)).first()
+    borrowed = client.post(
+        "/api/v1/register/secondments",
+        headers=tokens["d1"],
+        json={
+            "kind": "borrow",
+            "purpose": "专项工作借用",
+            "starts_on": "2026-09-01",
+            "ends_on": "2026-12-31",
+            "teachers": [{"school_code": s1, "teacher_name": "借用教师"}],
+        },
+    )
+    assert borrowed.status_code == 201, borrowed.text
+    w.ids["sec"] = borrowed.json()["id"]
+    approved = client.post(
+        f"/api/v1/register/secondments/{w.ids['sec']}/decision",
+        headers=tokens["edu"],
+        json={"decision": "approve", "filing_number": "备〔2026〕1号"},
+    )
+    assert approved.status_code == 200, approved.text
     w.ids["d1_id"] = principal_id(client, tokens["d1"])
     w.ids["d2_id"] = principal_id(client, tokens["d2"])
     return w
@@ -229,6 +248,28 @@ def probes(w: World) -> list[Probe]:
             f"/public/complaints/{ids['jb']}",
             set(EVERYONE),
         ),
+        # An approved borrowing of s1's teacher by d1: the school concerned is informed, others do not see it.
+        p(
+            "GET",
+            "/register/secondments/{secondment_id}",
+            f"/register/secondments/{ids['sec']}",
+            {"d1", "s1", *bureaus},
+        ),
+        # Deciding it again (409) and a return before it began (422): let through, nothing changes.
+        p(
+            "POST",
+            "/register/secondments/{secondment_id}/decision",
+            f"/register/secondments/{ids['sec']}/decision",
+            {"edu"},
+            body={"decision": "approve", "filing_number": "备〔2026〕1号"},
+        ),
+        p(
+            "POST",
+            "/register/secondments/{secondment_id}/return",
+            f"/register/secondments/{ids['sec']}/return",
+            {"d1", "edu"},
+            body={"returned_on": "2026-01-01"},
+        ),
         p(
             "GET",
             "/records/batches/{batch_id}/errors.csv",
@@ -351,6 +392,7 @@ def filled(path: str, w: World) -> str:
         "principal_id": w.ids["d2_id"],
         "batch_id": w.ids["batch"],
         "complaint_id": w.ids["c1"],
+        "secondment_id": w.ids["sec"],
         "name": "hr-drop",
         "run_id": 1,
         "entity": "teacher",
