@@ -22,7 +22,6 @@ from pypinyin import lazy_pinyin
 from dedup.errors import DevsetFormatError
 from dedup.matcher import Field, Matcher
 from dedup.normalise import has_cjk
-from dedup.parse import split_levels
 from schemas import Element, Standard, load_standard, normalize_term
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -210,12 +209,9 @@ class Tally:
 
 
 def as_field(written: str) -> Field:
-    """A dev-set label as a requested field: ``heading/label`` (several levels: ``a/b/label``) is the
-    label under its heading, as a form with sections sends it; a ``/`` inside brackets is kept."""
-    levels = split_levels(written)
-    if len(levels) < 2:
-        return Field(label=written)
-    return Field(label=levels[-1], section="/".join(levels[:-1]))
+    """A dev-set label as a requested field (`Field.written`): ``heading/label`` is the label under its
+    heading, as a form with sections sends it, and as the hub reads a request's field."""
+    return Field.written(written)
 
 
 class _Replay:

@@ -15,7 +15,16 @@ from dedup import doubts, lexicon
 from dedup.doubts import Doubt
 from dedup.errors import UnknownEntityError
 from dedup.normalise import has_cjk, normalise, split_brackets
-from dedup.parse import ENTITIES, ParsedLabel, Qualifier, _parse, own_subject, section_levels, unit_of
+from dedup.parse import (
+    ENTITIES,
+    ParsedLabel,
+    Qualifier,
+    _parse,
+    own_subject,
+    section_levels,
+    split_levels,
+    unit_of,
+)
 from dedup.profile import ProfileFit, fit, profile_values
 from dedup.segment import Segmenter, join_tokens, lexicon_entry
 from schemas import Element, Standard
@@ -135,6 +144,34 @@ class Field:
     samples: tuple[str, ...] = ()
     # The heading the field stands under (配偶情况, 驾驶员信息, 一、基本情况/学生宿舍), if any.
     section: str | None = None
+
+    @classmethod
+    def written(
+        cls,
+        text: str,
+        *,
+        section: str | None = None,
+        type: str | None = None,
+        description: str | None = None,
+        samples: Sequence[str] = (),
+    ) -> Field:
+        """A field as a form writes it: ``heading/label`` (several levels: ``a/b/label``) is the label
+        under its heading, below `section` when one is given too; a ``/`` inside brackets is kept
+        (生均藏书（册/生）). The hub's requests and the dev-set replay both read fields this way, so the
+        matcher sees the same input through either."""
+        levels = split_levels(text)
+        heading = [*section_levels(section)]
+        label = text
+        if len(levels) >= 2:
+            heading.extend(levels[:-1])
+            label = levels[-1]
+        return cls(
+            label=label,
+            type=type,
+            description=description,
+            samples=tuple(samples),
+            section="/".join(heading) or None,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

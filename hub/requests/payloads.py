@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from hub.errors import BilingualValueError
 
 MAX_FIELDS = 200
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _is_emoji(char: str) -> bool:
@@ -36,18 +37,37 @@ def _clean_text(value: str, what: str) -> str:
 
 
 class FieldIn(BaseModel):
-    label: str = Field(min_length=2, max_length=200, description="The field's label as the form writes it")
+    label: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The field's label as the form writes it (one Chinese character is a word: 班, 岁)",
+    )
     type: str | None = Field(default=None, max_length=32)
     description: str | None = Field(default=None, max_length=1000)
     samples: list[str] | None = Field(default=None, max_length=20, description="A few example values, if any")
+    section: str | None = Field(
+        default=None,
+        max_length=200,
+        description=(
+            "The heading the field stands under on the form (配偶情况, 驾驶员信息; levels joined by /). A label"
+            " written heading/label is read the same way"
+        ),
+    )
 
     @field_validator("label")
     @classmethod
     def _label(cls, value: str) -> str:
         value = _clean_text(value, "字段名称 label ")
-        if len(re.sub(r"\W", "", value)) < 1 or len(value) < 2:
+        if len(re.sub(r"\W", "", value)) < 1 or (len(value) < 2 and not _CJK_RE.match(value)):
             raise BilingualValueError("字段名称太短", "the label is too short to mean anything")
         return value
+
+    @field_validator("section")
+    @classmethod
+    def _section(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return _clean_text(value, "标题 section ") or None
 
 
 class RequestIn(BaseModel):

@@ -49,26 +49,64 @@ def request_period(text: str | None) -> Period | None:
         ) from None
 
 
-def match_field(matcher: dedup.Matcher, std: schemas.Standard, entity: str, field: FieldIn) -> dedup.Match:
-    """The matcher's answer for the field; for a label with period words (2025年培训学时) whose rest names a
-    periodic element, the answer for the rest, since the period is then read apart from the datum."""
-    match = matcher.match(
-        field.label, entity=entity, type=field.type, description=field.description, samples=field.samples
-    )
-    stripped = strip_periods(field.label)
-    if stripped is None or not stripped.rest or stripped.rest == field.label:
-        return match
+def as_fields(fields: Sequence[FieldIn]) -> list[dedup.Field]:
+    """The request's fields as the matcher reads them (`dedup.Field.written`, as the dev-set replay does):
+    a label written heading/label stands under its heading, below the field's own `section` if any."""
+    return [
+        dedup.Field.written(
+            f.label, section=f.section, type=f.type, description=f.description, samples=f.samples or ()
+        )
+        for f in fields
+    ]
+
+
+def match_fields(
+    matcher: dedup.Matcher, std: schemas.Standard, entity: str, fields: Sequence[FieldIn]
+) -> list[dedup.Match]:
+    """The matcher's answers for a request's fields, matched together as one form (`match_many`: the
+    headings, a row's owner, the same words asked twice under one heading); for a label with period words
+    (2025年培训学时) whose rest names a periodic element, the answer for the rest, since the period is then
+    read apart from the datum."""
+    specs = as_fields(fields)
+    report = matcher.match_many(specs, entity)
+    return [
+        _period_apart(matcher, std, entity, field, spec, match)
+        for field, spec, match in zip(fields, specs, report.matches, strict=True)
+    ]
+
+
+def _period_apart(
+    matcher: dedup.Matcher,
+    std: schemas.Standard,
+    entity: str,
+    field: FieldIn,
+    spec: dedup.Field,
+    match: dedup.Match,
+) -> dedup.Match:
+    stripped = strip_periods(spec.label)
+    if stripped is None or not stripped.rest or stripped.rest == spec.label:
+        return _as_written(match, field)
     rest = matcher.match(
-        stripped.rest, entity=entity, type=field.type, description=field.description, samples=field.samples
+        stripped.rest,
+        entity=entity,
+        type=spec.type,
+        description=spec.description,
+        samples=spec.samples,
+        section=spec.section,
     )
     if rest.element is None or not std.has_element(rest.element) or not std.element(rest.element).periodic:
-        return match
+        return _as_written(match, field)
     return dataclasses.replace(
         rest,
         label=field.label,
         explanation_zh=f"期间“{stripped.written}”另行解析；{rest.explanation_zh}",
         explanation_en=f"period {stripped.written} read apart from the datum; {rest.explanation_en}",
     )
+
+
+def _as_written(match: dedup.Match, field: FieldIn) -> dedup.Match:
+    """The answer under the label the department wrote (heading/label, not the bare label)."""
+    return match if match.label == field.label else dataclasses.replace(match, label=field.label)
 
 
 def field_periods(

@@ -196,7 +196,7 @@ def classify(
     schools = _scope(session, payload.schools, division)
     asked_period = periods_of.request_period(payload.period)
     matcher = matcher_for(session)
-    matches = [periods_of.match_field(matcher, std, payload.entity, f) for f in payload.fields]
+    matches = periods_of.match_fields(matcher, std, payload.entity, payload.fields)
     elements = [std.element(m.element) if m.element else None for m in matches]
     elements = [e if e is not None and e.entity == payload.entity else None for e in elements]
     asked = [

@@ -123,3 +123,11 @@ def test_the_dev_set_writes_a_heading_before_a_slash_outside_brackets() -> None:
         label="宿舍建筑总面积", section="一、基本状况/学生宿舍"
     )
     assert as_field("生均藏书(册/生)") == Field(label="生均藏书(册/生)")
+
+
+def test_a_field_written_under_a_section_and_a_heading_in_its_label_has_both_levels() -> None:
+    """The hub's requests send `section` apart or inside the label; both read as one heading, outer first."""
+    assert Field.written("驾驶员信息/联系电话", section="校车") == Field(label="联系电话", section="校车/驾驶员信息")
+    assert Field.written("联系电话", section="校车/驾驶员信息") == Field(label="联系电话", section="校车/驾驶员信息")
+    assert Field.written("联系电话", section="  ") == Field(label="联系电话")
+    assert Field.written("出生日期", samples=["1990-01-01"]).samples == ("1990-01-01",)
