@@ -127,7 +127,11 @@ def test_the_dev_set_writes_a_heading_before_a_slash_outside_brackets() -> None:
 
 def test_a_field_written_under_a_section_and_a_heading_in_its_label_has_both_levels() -> None:
     """The hub's requests send `section` apart or inside the label; both read as one heading, outer first."""
-    assert Field.written("驾驶员信息/联系电话", section="校车") == Field(label="联系电话", section="校车/驾驶员信息")
-    assert Field.written("联系电话", section="校车/驾驶员信息") == Field(label="联系电话", section="校车/驾驶员信息")
+    assert Field.written("驾驶员信息/联系电话", section="校车") == Field(
+        label="联系电话", section="校车/驾驶员信息"
+    )
+    assert Field.written("联系电话", section="校车/驾驶员信息") == Field(
+        label="联系电话", section="校车/驾驶员信息"
+    )
     assert Field.written("联系电话", section="  ") == Field(label="联系电话")
     assert Field.written("出生日期", samples=["1990-01-01"]).samples == ("1990-01-01",)

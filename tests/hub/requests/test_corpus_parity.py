@@ -52,7 +52,10 @@ def test_rest_and_library_answer_every_corpus_field_alike(
             rest = _check(client, dept, step.entity, labels)
             for label, mine, theirs in zip(labels, library, rest, strict=True):
                 checked += 1
-                if (mine.element, mine.kind == "derived") != (theirs["element"], theirs["status"] == "derived"):
+                if (mine.element, mine.kind == "derived") != (
+                    theirs["element"],
+                    theirs["status"] == "derived",
+                ):
                     differ.append(
                         f"{step.id} {label}: library {mine.element} ({mine.kind}),"
                         f" REST {theirs['element']} ({theirs['status']})"
