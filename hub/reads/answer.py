@@ -22,6 +22,7 @@ from hub.access.models import Grant
 from hub.audit import service as audit
 from hub.audit.receipts import Collector
 from hub.identity.models import Principal
+from hub.reads.people import request_heading
 from hub.reads.stream import Batch, Export, Field, audited, export
 from hub.records import masking
 from hub.records.derive import deriver
@@ -247,5 +248,10 @@ def answer_export(
         ],
     }
     return export(
-        fmt, fields=shown, batches=audited(factory, read, record), head=head, name=f"request-{request_id}"
+        fmt,
+        fields=shown,
+        batches=audited(factory, read, record),
+        head=head,
+        name=f"request-{request_id}",
+        heading=[*request_heading(request), ("导出日期", today.isoformat())],
     )

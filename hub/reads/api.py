@@ -15,9 +15,9 @@ from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
 from hub.kit.clock import local_today
 from hub.kit.csvfile import csv_chunks
-from hub.reads import answer, service
+from hub.reads import answer, people, service
 from hub.reads.payloads import AggregateOut, ChangesPage, RowsPage
-from hub.reads.stream import XLSX, Batch, audited
+from hub.reads.stream import XLSX, Batch, audited, xlsx_export
 
 query = APIRouter(prefix="/query", tags=["query"])
 # The answer rows of a data request are a read too; they sit under the request they answer.
@@ -57,7 +57,7 @@ CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
 @query.get(
     "/{entity}/rows",
     response_model=RowsPage,
-    responses={**error_responses(401, 403, 404, 422), 200: {"content": CSV_CONTENT}},
+    responses={**error_responses(401, 403, 404, 422), 200: {"content": {**CSV_CONTENT, XLSX: {}}}},
     dependencies=[Depends(writes)],  # a JSON page is audited in the request's transaction
 )
 def query_rows(
@@ -78,12 +78,13 @@ def query_rows(
         int | None,
         Query(
             ge=1,
-            description="JSON: rows per page, 1000 by default, at most 10,000; CSV: all rows unless given",
+            description="JSON: rows per page, 1000 by default, at most 10,000; CSV and XLSX: all rows unless given",
         ),
     ] = None,
-    format: Literal["json", "csv"] = "json",
+    format: Literal["json", "csv", "xlsx"] = "json",
 ) -> Response:
-    """Rows of granted elements in the grant's scope, masked per grant: a JSON page with a cursor, or streamed CSV."""
+    """Rows of granted elements in the grant's scope, masked per grant: a JSON page with a cursor (each
+    code-listed column with its labels), streamed CSV, or an XLSX for people (labels, school names, dates)."""
     today = local_today()
     plan = service.plan_read(
         session,
@@ -107,6 +108,7 @@ def query_rows(
             limit=service.check_limit(limit or 1000),
             today=today,
         )
+        page["columns"] = people.with_labels(page["columns"], people.column_labels(plan))
         return Response(orjson.dumps(page), media_type="application/json")
 
     after = service.open_cursor(cursor, plan, secret_key=secret) if cursor else None
@@ -114,10 +116,11 @@ def query_rows(
     reader = actor_ref(principal)
     header = ["record_id", "school_code", *(c.element.code for c in plan.columns)]
     receipt = service.receipt_for(entity)
+    shown = people.person_rows(plan) if format == "xlsx" else None
 
     def read(read_session: Session, per_school: Counter[str]) -> Iterator[Batch]:
         selection = service.row_selection(read_session, plan, secret_key=secret, today=today)
-        yield from service.iter_row_batches(
+        batches = service.iter_row_batches(
             read_session,
             selection,
             plan,
@@ -127,6 +130,7 @@ def query_rows(
             stream=True,
             receipt=receipt,
         )
+        yield from shown.rows(read_session, batches) if shown is not None else batches
 
     def record(audit_session: Session, per_school: Counter[str]) -> None:
         service.record_read(
@@ -135,10 +139,18 @@ def query_rows(
             plan,
             action="query.rows",
             per_school=per_school,
-            detail={"format": "csv"},
+            detail={"format": format},
             receipt=receipt,
         )
 
+    if shown is not None:
+        heading = people.read_heading(session, plan.grant, principal, today=today)
+        book = xlsx_export(shown.fields, audited(factory, read, record), heading)
+        return StreamingResponse(
+            book,
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{entity}-rows.xlsx"'},
+        )
     return StreamingResponse(
         csv_chunks(header, audited(factory, read, record)),
         media_type="text/csv; charset=utf-8",

@@ -15,6 +15,9 @@ class ColumnOut(BaseModel):
     label: str
     label_en: str
     masked: bool = Field(description="Values are masked (sensitive, and not granted in clear)")
+    labels: dict[str, str] | None = Field(
+        default=None, description="Code → label (性别 2 → 女), for a code-listed column read in clear"
+    )
 
 
 class RowsPage(BaseModel):

@@ -93,13 +93,23 @@ def _cell_value(field: Field, value: Any) -> Any:
     return text_cell(value)
 
 
-def xlsx_export(fields: Sequence[Field], batches: Iterable[Batch]) -> Iterator[bytes]:
-    """The rows as one sheet: bold frozen header, widths for Chinese headers, typed date and number cells."""
+def xlsx_export(
+    fields: Sequence[Field], batches: Iterable[Batch], heading: Sequence[tuple[str, str]] = ()
+) -> Iterator[bytes]:
+    """The rows as one sheet: the heading's lines on top (a title, then 表号, 批准文号 … as "label：value"),
+    a blank row, then a bold frozen header, widths for Chinese headers, typed date and number cells."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title="数据")
-    sheet.freeze_panes = "A2"
+    header_row = len(heading) + 2 if heading else 1
+    sheet.freeze_panes = f"A{header_row + 1}"
     for index, f in enumerate(fields, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, 2 * len(f.header) + 2)
+    for position, (label, value) in enumerate(heading):
+        cell = WriteOnlyCell(sheet, value=text_cell(f"{label}：{value}" if label else value))
+        cell.font = Font(bold=True, size=14) if position == 0 else Font(size=11)
+        sheet.append([cell])
+    if heading:
+        sheet.append([])
     header = []
     for f in fields:
         cell = WriteOnlyCell(sheet, value=f.header)
@@ -125,7 +135,13 @@ def xlsx_export(fields: Sequence[Field], batches: Iterable[Batch]) -> Iterator[b
 
 
 def export(
-    fmt: str, *, fields: Sequence[Field], batches: Iterable[Batch], head: dict[str, Any], name: str
+    fmt: str,
+    *,
+    fields: Sequence[Field],
+    batches: Iterable[Batch],
+    head: dict[str, Any],
+    name: str,
+    heading: Sequence[tuple[str, str]] = (),
 ) -> Export:
     """The rows in `fmt` (json, csv or xlsx), named `name` with the format's suffix for a download."""
     if fmt == "csv":
@@ -133,5 +149,5 @@ def export(
             media_type="text/csv; charset=utf-8", filename=f"{name}.csv", body=csv_export(fields, batches)
         )
     if fmt == "xlsx":
-        return Export(media_type=XLSX, filename=f"{name}.xlsx", body=xlsx_export(fields, batches))
+        return Export(media_type=XLSX, filename=f"{name}.xlsx", body=xlsx_export(fields, batches, heading))
     return Export(media_type="application/json", filename=None, body=json_chunks(head, fields, batches))

@@ -321,10 +321,14 @@ def test_the_answer_reads_as_a_clerk_reads_it(client: TestClient, city, dept) ->
     )
     sheet = book.active
     assert sheet is not None
-    header = [c.value for c in sheet[1]]
+    # The request's title (and 表号 / 批准文号 when it has them) and the export date above the table.
+    assert sheet.cell(row=1, column=1).value == body("姓名")["title"]
+    top = next(r for r in range(1, 10) if sheet.cell(row=r, column=1).value == "学校标识码")
+    assert sheet.freeze_panes == f"A{top + 1}"
+    header = [c.value for c in sheet[top]]
     assert header == ["学校标识码", "学校名称", "姓名", "性别", "出生日期", "身份证号码"]
-    cells = list(sheet.iter_rows(min_row=2, values_only=True))
+    cells = list(sheet.iter_rows(min_row=top + 1, values_only=True))
     assert sorted(str(c[3]) for c in cells) == expected
     births = sorted(city.teachers["birth_date"].astype(str).str[:10])
     assert sorted(c[4].date().isoformat() for c in cells) == births  # a date cell, read back as a date
-    assert sheet.cell(row=2, column=5).is_date
+    assert sheet.cell(row=top + 1, column=5).is_date
