@@ -2,7 +2,7 @@
 
 The held-out parts must stay unseen by whoever tunes the matcher, so nothing in this file scores them;
 these checks only keep the corpus loadable, honest about its sources and split by its one rule.
-``holdout2/`` and ``holdout3/`` (new forms, each held out as a whole) get the same checks, and each must
+``holdout2/``, ``holdout3/`` and ``holdout4/`` (new forms, each held out as a whole) get the same checks, and each must
 share no form, title or source with the parts built before it.
 """
 
@@ -47,7 +47,7 @@ def _forms() -> list[tuple[str, Path, object]]:
 
 
 def test_the_corpus_has_all_its_parts() -> None:
-    assert {path.parent.name for path in _FILES} == {"dev", "holdout", "holdout2", "holdout3"}
+    assert {path.parent.name for path in _FILES} == {"dev", "holdout", "holdout2", "holdout3", "holdout4"}
     assert all(_FILE_NAME.match(path.name) for path in _FILES), [p.name for p in _FILES]
 
 
@@ -121,7 +121,11 @@ def test_the_second_holdout_is_big_enough_to_score() -> None:
 
 
 # Each whole held-out part, and the parts that existed before it was built.
-_LATER_PARTS = {"holdout2": ("dev", "holdout"), "holdout3": ("dev", "holdout", "holdout2")}
+_LATER_PARTS = {
+    "holdout2": ("dev", "holdout"),
+    "holdout3": ("dev", "holdout", "holdout2"),
+    "holdout4": ("dev", "holdout", "holdout2", "holdout3"),
+}
 
 
 @pytest.mark.parametrize("part", list(_LATER_PARTS))
@@ -152,6 +156,14 @@ def test_the_third_holdout_is_big_enough_to_score() -> None:
     assert len(new) >= 20, len(new)
     assert len({step.issuer for step in new}) >= 8, sorted({str(step.issuer) for step in new})
     assert sum(len(step.fields) for step in new) >= 400
+
+
+def test_the_fourth_holdout_is_big_enough_to_score() -> None:
+    # holdout4's size at landing (helper matcher, issue 13): 9 forms, 8 issuers, 156 checked labels.
+    new = [step for part, _, step in _forms() if part == "holdout4"]
+    assert len(new) >= 9, len(new)
+    assert len({step.issuer for step in new}) >= 8, sorted({str(step.issuer) for step in new})
+    assert sum(len(step.fields) for step in new) >= 150
 
 
 def test_the_holdout_is_at_least_a_third_of_the_forms() -> None:
