@@ -44,6 +44,9 @@ from hub.identity.repository import PrincipalRepository
 from hub.kit.clock import local_date
 from hub.kit.workdays import add_working_days
 from hub.reads import answer as answers
+from hub.records.models import teachers_table
+from hub.register import service as register
+from hub.register.payloads import SecondmentDecisionIn, SecondmentIn, TeacherLineIn
 from hub.requests import service as requests
 from hub.requests.models import DataRequest
 from hub.requests.payloads import DecisionIn, FieldIn, RequestIn
@@ -409,7 +412,64 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
         now=now,
         settings=settings,
     )
+    _lend_teachers(session, people, cast, today=today, now=now)
     return _told(session, sent, fresh=True, rows_read=sum(per_school.values()))
+
+
+# Two approved secondments (seed items 15–16): 组织部 borrows a named teacher for 巡察 within half a year,
+# and 文明办 seconded two teachers to 创文 duty whose end passed without their return (an overrun).
+BORROW_PURPOSE = "市委巡察工作借用：协助巡察组开展材料整理"
+SECOND_PURPOSE = "创建全国文明城市迎检会务抽调"
+BORROW_FILING = "市委备〔2026〕17号"
+SECOND_FILING = "市委备〔2026〕9号"
+
+
+def _lend_teachers(
+    session: Session, people: dict[str, Principal], cast: Cast, *, today: date, now: datetime
+) -> None:
+    if len(cast.signed_in) < 2:
+        return
+    lender, seconder = cast.signed_in[0], cast.signed_in[1]
+    named = session.scalar(
+        select(teachers_table.c.name)
+        .where(teachers_table.c.school_code == lender)
+        .order_by(teachers_table.c.name)
+        .limit(1)
+    )
+    plans = (
+        (
+            people[ORGANISATION],
+            SecondmentIn(
+                kind="borrow",
+                purpose=BORROW_PURPOSE,
+                starts_on=today - timedelta(days=30),
+                ends_on=today + timedelta(days=90),
+                teachers=[TeacherLineIn(school_code=lender, teacher_name=named)],
+            ),
+            BORROW_FILING,
+        ),
+        (
+            people[CIVILITY],
+            SecondmentIn(
+                kind="second",
+                purpose=SECOND_PURPOSE,
+                starts_on=today - timedelta(days=75),
+                ends_on=today - timedelta(days=14),
+                teachers=[TeacherLineIn(school_code=seconder, headcount=2)],
+            ),
+            SECOND_FILING,
+        ),
+    )
+    education = people[EDUCATION]
+    for department, payload, filing in plans:
+        secondment = register.request_secondment(session, department, payload, now=now)
+        register.decide_secondment(
+            session,
+            education,
+            secondment.id,
+            SecondmentDecisionIn(decision="approve", filing_number=filing),
+            now=now,
+        )
 
 
 def _sign_roster_agreement(
@@ -505,6 +565,7 @@ def guide(told: Told, cast: Cast, *, base: str) -> list[str]:
         f"  Burden dashboard → demo-edu {base}/burden (no baseline set: no reduction is claimed until the"
         " bureau enters last year's figures)",
         f"  举报 for anyone, no sign-in → {base}/report",
+        f"  Teachers borrowed and seconded, one past its end → demo-edu {base}/away",
     ]
     if told.public_report is not None:
         lines.append(f"  A parent's 举报, followed by its code → {base}/report/{told.public_report}")

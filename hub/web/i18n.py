@@ -38,6 +38,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.audit": ("审计日志", "Audit log"),
     "nav.principals": ("账号与令牌", "Accounts"),
     "nav.tasks": ("填报任务", "Tasks"),
+    "nav.away": ("借用抽调", "Teachers away"),
+    # --- borrowing and seconding teachers (seed items 15–16)
+    "away.title": ("借用、抽调教师", "Teachers borrowed and seconded"),
+    "away.intro": (
+        "借用、抽调中小学教师须经县（区）级以上教育行政部门同意并报同级党委审批备案，期限原则上不超过半年"
+        "（减负清单第 15、16 条）。下表列出已批准、尚未返校的教师；超期者标红。",
+        "Borrowing or seconding a teacher needs the consent of an education bureau at county level or above "
+        "and the Party committee's filing, for at most half a year (seed items 15–16). Below: approved "
+        "secondments whose teachers are not back yet; overruns in red.",
+    ),
+    "away.waiting": ("待审批的申请（{n}）", "Requests waiting for a decision ({n})"),
+    "away.now": ("在外教师 {n} 人", "{n} teachers away"),
+    "away.overruns": ("{n} 项超期", "{n} overrun"),
+    "away.none": ("目前没有借用或抽调在外的教师。", "No teacher is away on loan or secondment."),
+    "away.school": ("学校", "School"),
+    "away.teacher": ("教师", "Teacher"),
+    "away.kind": ("类别", "Kind"),
+    "away.kind.borrow": ("借用", "Borrowed"),
+    "away.kind.second": ("抽调", "Seconded"),
+    "away.department": ("申请部门", "Department"),
+    "away.since": ("起始", "Since"),
+    "away.until": ("截止", "Until"),
+    "away.filing": ("党委备案号", "Filing number"),
+    "away.count": ("{n} 人（未点名）", "{n} (unnamed)"),
+    "away.overrun": ("超期 {n} 天", "{n} days over"),
+    "away.in_time": ("期限内", "In time"),
+    "away.exception": ("超半年例外", "Over half a year"),
+    "away.approve": ("批准", "Approve"),
+    "away.refuse": ("不批准", "Refuse"),
     "nav.school": ("本校概况", "Our school"),
     "nav.selfcheck": ("自查表", "Self-check"),
     "kind.department": ("部门", "department"),
@@ -632,6 +661,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "releases.renew_to": ("续期至", "Renew until"),
     "releases.renew": ("续期", "Renew"),
     "releases.end": ("终止", "End now"),
+    "flash.secondment_approved": (
+        "已批准并登记备案号，所涉学校可见。",
+        "Approved with its filing number; the schools see it.",
+    ),
+    "flash.secondment_refused": ("已不予批准。", "Refused."),
     "flash.released": (
         "已同意提供，需求部门现在可以读取数据。",
         "Released: the departments can read their data now.",

@@ -109,6 +109,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/requests", "nav.my_requests"),
         ("/requests/new", "nav.new_request"),
         ("/catalogue", "nav.catalogue"),
+        ("/away", "nav.away"),
     ],
     Role.STATISTICS: [
         ("/review", "nav.review"),
@@ -120,6 +121,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/releases", "nav.releases"),
         ("/burden", "nav.burden"),
         ("/complaints", "nav.complaints_inbox"),
+        ("/away", "nav.away"),
         ("/sources", "nav.sources"),
         ("/grants", "nav.grants"),
         ("/catalogue", "nav.catalogue"),
@@ -131,9 +133,10 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/tasks", "nav.tasks"),
         ("/school", "nav.school"),
         ("/complaints", "nav.complaints"),
+        ("/away", "nav.away"),
         ("/selfcheck", "nav.selfcheck"),
     ],
-    Role.OFFICE: [("/complaints", "nav.complaints_inbox")],
+    Role.OFFICE: [("/complaints", "nav.complaints_inbox"), ("/away", "nav.away")],
     Role.ADMIN: [
         ("/principals", "nav.principals"),
         ("/requests", "nav.requests"),

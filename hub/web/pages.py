@@ -11,7 +11,18 @@ from starlette.exceptions import HTTPException
 from hub.web import i18n
 from hub.web.errors import PageNotFound
 from hub.web.kit import STATIC, error_response
-from hub.web.routes import auth, bureau, calendar, catalogue, complaints, public, releases, requests, school
+from hub.web.routes import (
+    auth,
+    bureau,
+    calendar,
+    catalogue,
+    complaints,
+    public,
+    register,
+    releases,
+    requests,
+    school,
+)
 
 # Paths that answer machines: their errors keep the API's JSON.
 MACHINE_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/health", "/static/")
@@ -20,7 +31,18 @@ MACHINE_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/health", "/stati
 def mount(app: FastAPI) -> None:
     """Add every page router and /static to `app` (called once by hub.app.create_app)."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, public, requests, releases, school, bureau, complaints, calendar, catalogue):
+    for module in (
+        auth,
+        public,
+        requests,
+        releases,
+        school,
+        bureau,
+        complaints,
+        calendar,
+        catalogue,
+        register,
+    ):
         app.include_router(module.router)
 
     async def not_a_page(request: Request, exc: Exception) -> Response:

@@ -279,3 +279,29 @@ def test_gathered_data_without_an_agreement_wait_for_the_education_bureau(demo: 
     (answer,) = [g for g in grants if g["request_id"] == roster["id"]]
     (agreement,) = [g for g in grants if g["id"] == answer["agreement_id"]]
     assert agreement["request_id"] is None and agreement["legal_basis"] == story.ROSTER_AGREEMENT_BASIS
+
+
+def test_two_teachers_secondments_are_on_record_and_one_is_past_its_end(demo: Demo) -> None:
+    away = demo.get("/register/away", "demo-edu")
+    assert [(a["kind"], a["school_code"], a["overrun"]) for a in away] == [
+        ("second", demo.cast.signed_in[1], True),
+        ("borrow", demo.cast.signed_in[0], False),
+    ]
+    seconded, borrowed = away
+    assert (seconded["headcount"], seconded["teacher_name"], seconded["days_over"]) == (2, None, 14)
+    assert (seconded["department"], seconded["filing_number"]) == (
+        "市精神文明建设委员会办公室",
+        story.SECOND_FILING,
+    )
+    assert (
+        borrowed["teacher_name"]
+        and borrowed["headcount"] == 1
+        and borrowed["filing_number"] == story.BORROW_FILING
+    )
+    # The schools concerned were informed, each of its own teachers only.
+    lender = demo.cast.signed_in[0]
+    informed = demo.get("/register/secondments", f"demo-school-{lender}")
+    assert [(s["kind"], [t["school_code"] for t in s["teachers"]]) for s in informed] == [
+        ("borrow", [lender])
+    ]
+    assert "/away" in demo.output

@@ -52,8 +52,11 @@ class Hub:
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     workdir = tmp_path_factory.mktemp("hub-browser")
+    # The checkout under test first: the venv's editable install may point at another worktree.
+    checkout = str(Path(__file__).resolve().parents[3])
     env = {
         **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (checkout, os.environ.get("PYTHONPATH", "")) if p),
         "HUB_DATABASE_URL": f"sqlite:///{workdir / 'hub.db'}",
         "HUB_ADMIN_TOKEN": ADMIN_TOKEN,
         "HUB_SECRET_KEY": "browser-test-secret-key-0123456789",
@@ -241,6 +244,22 @@ def test_admin_opens_an_account_and_the_token_works(browser: object, hub: Hub, a
     newcomer = signed_in(browser, Hub(url=hub.url, tokens={"new": token}), "new")
     expect(newcomer).to_have_url(f"{hub.url}/requests")
     expect(newcomer.locator("header")).to_contain_text("市医疗保障局")
+
+
+def test_the_bureau_sees_who_is_away_and_the_overrun_in_red(
+    browser: object, hub: Hub, artifacts_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    bureau = signed_in(browser, hub, "demo-edu")
+    bureau.goto(f"{hub.url}/away")  # type: ignore[attr-defined]
+    rows = bureau.locator("#away-table tbody tr")  # type: ignore[attr-defined]
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("超期 14 天")
+    expect(rows.nth(0)).to_contain_text("抽调")
+    expect(rows.nth(1)).to_contain_text("期限内")
+    expect(bureau.locator("#away-now")).to_contain_text("在外教师 3 人")  # type: ignore[attr-defined]
+    shot(bureau, artifacts_dir, "13-register-away")
 
 
 def test_pages_fit_a_375_pixel_phone(browser: object, hub: Hub, artifacts_dir: Path) -> None:
