@@ -7,7 +7,10 @@ had its one first run on main at de0c010 (16:25 UTC): F1 0.816, P 0.727, R 0.930
 tn 564), derived 1/3, false derived 0; only those totals were read. Its floors are those figures until
 someone reads its mistakes, after which it is development data too. holdout3/ (23 new forms) had its one
 first run on main at d1f5201: F1 0.818, P 0.795, R 0.842 (tp 128, fp 33, fn 24, tn 255), derived 2/3,
-false derived 0; only those totals were read, and they are its floors. The development parts' floors were
+false derived 0; only those totals were read, and they are its floors. holdout4/ (9 new forms, landed at e276347
+before the matcher ran on it) had its one first run there: F1 0.940, P 0.965, R 0.917 (tp 55, fp 2, fn 5, tn 93),
+derived 2/2, false derived 0, the same through the library and through REST; its floors are those figures less a
+small margin. The development parts' floors were
 raised by the every-word-explained rules (dedup/doubts.py): dev F1 0.867 P 0.916, holdout F1 0.947 P 0.960.
 Raise floors; never lower them.
 """
@@ -29,6 +32,7 @@ FLOORS = {
     "holdout": (0.94, 0.96, 0, 0.9),
     "holdout2": (0.81, 0.72, 0, 0.0),
     "holdout3": (0.81, 0.79, 0, 0.66),
+    "holdout4": (0.93, 0.95, 0, 0.9),
 }
 
 
