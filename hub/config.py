@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     agreement_days: int = Field(default=365, ge=1)
     # Releases and agreements ending within this many days are listed as expiring soon.
     expiring_days: int = Field(default=30, ge=1)
+    # Tokens issued to principals (by the admin, by a school's activation, by a rotation) stop working
+    # this many days after they were issued (401 TokenExpired); unset: they do not expire.
+    token_days: int | None = Field(default=None, ge=1)
     suppression_k: int = 5
     duplicate_overlap: float = 0.8
     # A field is "available" when this share of the scope's records hold a value.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -16,6 +16,7 @@ from hub.access.payloads import (
     PrincipalCreated,
     PrincipalOut,
 )
+from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
 from hub.identity.auth import Admin
@@ -37,7 +38,11 @@ def create_principal(
     """Create a principal (admin only); the token is returned once. `division` (GB/T 2260) bounds
     what it sees: an unknown code is a 422 naming it, one outside the creator's division a 403."""
     principal, token = service.create_principal(
-        session, settings.secret_key.get_secret_value(), payload, creator=admin
+        session,
+        settings.secret_key.get_secret_value(),
+        payload,
+        creator=admin,
+        expires_at=utcnow() + timedelta(days=settings.token_days) if settings.token_days else None,
     )
     return PrincipalCreated(**PrincipalOut.model_validate(principal).model_dump(), token=token)
 

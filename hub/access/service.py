@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,7 +49,12 @@ BOOTSTRAP_ADMIN_CODE = "bootstrap-admin"
 
 
 def create_principal(
-    session: Session, secret_key: str, payload: PrincipalCreate, *, creator: Principal | None = None
+    session: Session,
+    secret_key: str,
+    payload: PrincipalCreate,
+    *,
+    creator: Principal | None = None,
+    expires_at: datetime | None = None,
 ) -> tuple[Principal, str]:
     """Create a principal and return it with its clear token (shown once).
 
@@ -95,6 +100,7 @@ def create_principal(
         division=division,
         token_digest=token_digest(secret_key, token),
         active=True,
+        token_expires_at=expires_at,
     )
     return repository.add(principal), token
 

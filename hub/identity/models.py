@@ -28,6 +28,8 @@ class Principal(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the token stops working (HUB_TOKEN_DAYS after it was issued); None: it does not expire.
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def role(self) -> Role:

@@ -74,6 +74,8 @@ def publish(
         fields=publication.fields,
         schools_in_scope=publication.schools_in_scope,
         schools_with_data=publication.schools_in_scope - len(tasks),
+        schools_without_account=len(publication.schools_without_account),
+        schools_without_account_codes=publication.schools_without_account[:1000],
         tasks=[
             PublishedTask(
                 task_id=t.id,

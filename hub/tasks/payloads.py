@@ -135,6 +135,11 @@ class PublicationOut(BaseModel):
     fields: list[str] = Field(description="Elements the request still lacked when it was published")
     schools_in_scope: int
     schools_with_data: int = Field(description="Schools whose data was complete: no task reached them")
+    schools_without_account: int = Field(
+        description="Schools given a task that have no account whose token works: they cannot sign in to "
+        "fill it until the education bureau onboards them (POST /api/v1/schools/accounts)"
+    )
+    schools_without_account_codes: list[str] = Field(description="Their codes (the first 1,000)")
     tasks: list[PublishedTask]
 
 

@@ -32,6 +32,7 @@ from hub.identity.roles import Role
 from hub.kit.clock import local_date
 from hub.kit.tokens import teacher_key
 from hub.kit.workdays import add_working_days
+from hub.onboarding.repository import OnboardingRepository
 from hub.records.files import entity_headers, read_upload
 from hub.records.masking import mask
 from hub.records.repository import RecordRepository, SchoolRepository
@@ -102,6 +103,8 @@ class Publication:
     fields: list[str]
     schools_in_scope: int
     tasks: list[Task]
+    # Schools that got a task but have no account whose token works now: they cannot sign in to fill it.
+    schools_without_account: list[str]
 
 
 def missing_elements(std: schemas.Standard, request: DataRequest) -> list[schemas.Element]:
@@ -235,6 +238,9 @@ def publish(
         fields=[e.code for e in elements],
         schools_in_scope=schools_in_scope,
         tasks=tasks,
+        schools_without_account=OnboardingRepository(session).without_account(
+            [t.school_code for t in tasks], now=now
+        ),
     )
 
 

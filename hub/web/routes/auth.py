@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from hub.access import service as access
 from hub.access.payloads import PrincipalCreate
 from hub.access.scope import bound_division
+from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated
 from hub.identity.auth import ADMINISTER, OPEN_ACCOUNTS
@@ -174,7 +176,11 @@ def create_principal(
             division=form["division"] or None,
         )
         created, token = access.create_principal(
-            session, settings.secret_key.get_secret_value(), payload, creator=principal
+            session,
+            settings.secret_key.get_secret_value(),
+            payload,
+            creator=principal,
+            expires_at=utcnow() + timedelta(days=settings.token_days) if settings.token_days else None,
         )
     except ValidationError as exc:
         problems = "; ".join(
