@@ -44,7 +44,7 @@ __all__ = [
     "read_table",
 ]
 
-FileFormat = Literal["csv", "xlsx"]
+FileFormat = Literal["csv", "xlsx", "xls", "ods"]
 
 SUPPORTED_SUFFIXES: dict[str, FileFormat] = {
     ".csv": "csv",
@@ -52,7 +52,11 @@ SUPPORTED_SUFFIXES: dict[str, FileFormat] = {
     ".txt": "csv",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".ods": "ods",
 }
+# An OpenDocument spreadsheet is a ZIP whose first member, stored uncompressed, is this mimetype.
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 # Rows searched for the header row; real forms put at most a few title and note rows above it.
 HEADER_SCAN_ROWS = 30
@@ -249,6 +253,10 @@ def read_table(
     expected = tuple(expected_headers)
     if file_format == "xlsx":
         return _read_xlsx(data, filename=filename, sheet=sheet, expected=expected, max_rows=max_rows)
+    if file_format in ("xls", "ods"):
+        return _read_calamine(
+            data, file_format, filename=filename, sheet=sheet, expected=expected, max_rows=max_rows
+        )
     table = _read_csv(data, filename=filename, expected=expected)
     last_row = int(table.frame.index.max()) if len(table.frame) else table.header_row
     if max_rows is not None and last_row > max_rows:
@@ -302,12 +310,12 @@ def iter_folder(
 def _detect_format(data: bytes, filename: str | None) -> FileFormat:
     suffix = Path(filename).suffix.lower() if filename else ""
     if data.startswith(_OLE2_MAGIC):
-        raise UnsupportedFormatError(
-            filename=filename,
-            detected="旧版 Excel .xls 或加密的工作簿 / legacy .xls or password-protected workbook",
-            hint_zh="请在 Excel 中取消密码并另存为 .xlsx 或 CSV 后再上传",
-            hint_en="remove any password and save it as .xlsx or CSV in Excel, then upload that",
-        )
+        # A legacy .xls workbook, or an .xlsx Excel encrypted with a password (told apart on reading).
+        return "xls"
+    if data.startswith(_ZIP_MAGIC) and (
+        suffix == ".ods" or data[30:38] == b"mimetype" and _ODS_MIMETYPE in data[:100]
+    ):
+        return "ods"
     if data.startswith(_ZIP_MAGIC):
         if suffix in ("", ".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             # Trust the content: a workbook renamed to .csv is still a workbook.
@@ -547,6 +555,76 @@ def _read_xlsx(
         raise _broken_workbook(filename, error) from error
     finally:
         workbook.close()
+
+
+def _read_calamine(
+    data: bytes,
+    file_format: FileFormat,
+    *,
+    filename: str | None,
+    sheet: str | None,
+    expected: tuple[str, ...],
+    max_rows: int | None,
+) -> RawTable:
+    """A legacy Excel .xls or an OpenDocument .ods (WPS, LibreOffice) read by calamine, as an XLSX is."""
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:  # calamine raises its own kinds (CalamineError, ZipError, XmlError …)
+        if data.startswith(_OLE2_MAGIC) and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
+            raise UnsupportedFormatError(
+                filename=filename,
+                detected="加密的 Excel 工作簿 / password-protected workbook",
+                hint_zh="请在 Excel 中取消密码并另存为 .xlsx 或 CSV 后再上传",
+                hint_en="remove the password and save it as .xlsx or CSV in Excel, then upload that",
+            ) from error
+        raise _broken_workbook(filename, error) from error
+    names = tuple(str(name) for name in workbook.sheet_names)
+    if sheet is not None and sheet not in names:
+        raise SheetNotFoundError(filename=filename, sheet=sheet, available=names)
+    if not names:
+        raise EmptyFileError(filename=filename)
+    sheet_name = sheet if sheet is not None else names[0]
+    precision_losses: list[tuple[int, int]] = []
+    try:
+        found = workbook.get_sheet_by_name(sheet_name)
+        values = found.to_python(skip_empty_area=False)
+        top, left = found.start if found.start else (0, 0)
+    except Exception as error:
+        raise _broken_workbook(filename, error) from error
+
+    def cells() -> Iterator[list[str]]:
+        for _ in range(top):
+            yield []
+        for row_number, raw in enumerate(values, start=top + 1):
+            row = [""] * left
+            for column_index, value in enumerate(raw, start=left):
+                if isinstance(value, float) and value.is_integer() and abs(value) >= _EXCEL_EXACT_LIMIT:
+                    precision_losses.append((row_number, column_index))
+                row.append("" if value == "" else _format_cell(value, None))
+            yield row
+
+    rows: Iterator[list[str]] = cells()
+    if max_rows is not None:
+        rows = _at_most(rows, max_rows, filename)
+    head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+    header_index = _find_header_row(head, expected)
+    if header_index is None:
+        raise EmptyFileError(filename=filename, sheet=sheet_name)
+    numbered = itertools.chain(enumerate(head, start=1), enumerate(rows, start=len(head) + 1))
+    grid = _grid_from_rows(itertools.islice(numbered, header_index + 1, None))
+    return _finish_table(
+        head[header_index],
+        grid,
+        header_row=header_index + 1,
+        filename=filename,
+        encoding=None,
+        sheet=sheet_name,
+        file_format=file_format,
+        delimiter=None,
+        precision_losses=precision_losses,
+    )
 
 
 def _broken_workbook(filename: str | None, error: Exception) -> UnreadableFileError:

@@ -441,7 +441,7 @@ def read_prefilled(
 class SubmissionInput:
     """What a school sent: an uploaded file (read once the task is known), or JSON rows already as a frame."""
 
-    source: str  # csv | xlsx | json
+    source: str  # csv | xlsx | xls | ods | json
     content: bytes | None = None
     # Text cells; the index is the row number a person sees (the file's row, or the 1-based JSON position).
     frame: pd.DataFrame | None = None
@@ -452,10 +452,19 @@ class SubmissionInput:
 
 
 def file_input(content: bytes, *, filename: str | None) -> SubmissionInput:
-    """An uploaded CSV (UTF-8, BOM, GBK/GB18030) or XLSX; XLSX is told by its ZIP signature."""
-    source = "xlsx" if content[:2] == b"PK" else "csv"
+    """An uploaded CSV (UTF-8, BOM, GBK/GB18030), XLSX, legacy XLS or ODS, told by its content."""
+    source = file_kind(content)
     stamp = read_stamp(content) if source == "xlsx" else None
     return SubmissionInput(source=source, content=content, filename=filename, stamp=stamp)
+
+
+def file_kind(content: bytes) -> str:
+    """csv, xlsx, xls (an OLE2 compound file) or ods (a ZIP whose mimetype member says so)."""
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    if content[:2] == b"PK":
+        return "ods" if b"application/vnd.oasis.opendocument.spreadsheet" in content[:100] else "xlsx"
+    return "csv"
 
 
 def template_stamp(task: Task, now: datetime) -> str:

@@ -230,9 +230,96 @@ def test_unsupported_formats_are_named() -> None:
         read_table(b"%PDF-1.7 ...", filename="form.pdf")
     assert raised.value.detected == ".pdf"
 
-    legacy_xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)
-    with pytest.raises(UnsupportedFormatError, match="xls"):
-        read_table(legacy_xls, filename="old.xls")
+    # An OLE2 header with nothing readable behind it is a damaged workbook (real .xls files are read).
+    broken_xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)
+    with pytest.raises(UnreadableFileError) as broken:
+        read_table(broken_xls, filename="old.xls")
+    assert "old.xls" in broken.value.message_zh and "damaged" in broken.value.message_en
+
+
+def _xls_bytes() -> bytes:
+    """A legacy Excel 97–2003 workbook as a county office still saves them: a title row, a blank row."""
+    import xlwt  # a dev dependency: writes the BIFF8 .xls the hub must read
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("教师")
+    sheet.write(0, 0, "某区教师信息登记表")
+    for column, header in enumerate(["姓名", "公民身份号码", "出生日期", "教龄"]):
+        sheet.write(2, column, header)
+    dated = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    sheet.write(3, 0, "张三")
+    sheet.write(3, 1, "11010519800501123X")
+    sheet.write(3, 2, dt.date(1980, 5, 1), dated)
+    sheet.write(3, 3, 12)
+    sheet.write(4, 0, "李四")
+    sheet.write(4, 1, "110105199002020014")
+    sheet.write(4, 2, dt.date(1990, 2, 2), dated)
+    sheet.write(4, 3, 3.5)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _ods_bytes() -> bytes:
+    """An OpenDocument spreadsheet as WPS or LibreOffice writes it (mimetype first, stored)."""
+
+    def cell(value: str, kind: str = "string") -> str:
+        if kind == "date":
+            return f'<table:table-cell office:value-type="date" office:date-value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        if kind == "float":
+            return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+
+    def row(*cells: str) -> str:
+        return "<table:table-row>" + "".join(cells) + "</table:table-row>"
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="学校">'
+        + row(cell("学校名称"), cell("学校标识码"), cell("建校年月"), cell("班级数"))
+        + row(cell("城关第一小学"), cell("1133010015"), cell("1958-09-01", "date"), cell("24", "float"))
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def test_a_legacy_xls_is_read_under_its_title_rows_with_dates_and_numbers_as_typed() -> None:
+    table = read_table(_xls_bytes(), filename="教师.xls", expected_headers=["姓名", "出生日期"])
+    assert table.file_format == "xls" and table.sheet == "教师" and table.header_row == 3
+    assert table.headers == ("姓名", "公民身份号码", "出生日期", "教龄")
+    assert list(table.frame.index) == [4, 5]  # the rows a person sees in Excel
+    assert table.frame["公民身份号码"].tolist() == ["11010519800501123X", "110105199002020014"]
+    assert table.frame["出生日期"].tolist() == ["1980-05-01", "1990-02-02"]
+    assert table.frame["教龄"].tolist() == ["12", "3.5"]
+    # Known by its content whatever its name says.
+    assert read_table(_xls_bytes(), filename="upload.bin").file_format == "xls"
+    with pytest.raises(SheetNotFoundError):
+        read_table(_xls_bytes(), filename="教师.xls", sheet="学生")
+
+
+def test_an_ods_spreadsheet_is_read_like_a_workbook() -> None:
+    table = read_table(_ods_bytes(), filename="学校.ods")
+    assert table.file_format == "ods" and table.sheet == "学校"
+    assert table.headers == ("学校名称", "学校标识码", "建校年月", "班级数")
+    assert table.frame.iloc[0].tolist() == ["城关第一小学", "1133010015", "1958-09-01", "24"]
+    assert read_table(_ods_bytes(), filename=None).file_format == "ods"  # by its mimetype member
 
 
 def test_broken_xlsx_names_the_file_and_the_problem(tmp_path: Path) -> None:

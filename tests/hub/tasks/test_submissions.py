@@ -115,6 +115,29 @@ def test_a_gbk_csv_from_an_old_excel_is_read(
     assert set(stored(session, school, "mandarin_level").values()) == {"12"}
 
 
+def test_a_legacy_xls_from_an_old_excel_is_read(
+    client: TestClient, session: Session, town: Town, people: People
+) -> None:
+    import xlwt  # a dev dependency: writes the Excel 97–2003 .xls a county office still sends
+
+    school = town.schools[1]
+    request_id, _ = published_request(client, people, "普通话水平等级")
+    task = task_of(client, people.schools[school], request_id)
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("填报")
+    sheet.write(0, 0, "普通话水平等级填报表")
+    sheet.write(2, 0, "参考号（勿改）")
+    sheet.write(2, 1, "普通话水平等级")
+    for index, row in enumerate(task["rows"], start=3):
+        sheet.write(index, 0, row["reference"])
+        sheet.write(index, 1, "一级乙等")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = upload(client, people.schools[school], task["id"], buffer.getvalue(), "填报.xls")
+    assert result["accepted"] == len(task["rows"]) and result["source"] == "xls"
+    assert set(stored(session, school, "mandarin_level").values()) == {"12"}
+
+
 def test_a_title_row_above_the_headers_is_skipped_and_rows_keep_their_file_numbers(
     client: TestClient, session: Session, town: Town, people: People
 ) -> None:
