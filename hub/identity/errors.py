@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.errors import NotAuthenticated
+from hub.errors import Invalid, NotAuthenticated, NotFound
 
 
 class TokenInvalid(NotAuthenticated):
@@ -11,3 +11,11 @@ class TokenInvalid(NotAuthenticated):
 
 class TokenExpired(NotAuthenticated):
     """The bearer token was valid but its time ran out (HUB_TOKEN_DAYS): a new one is needed."""
+
+
+class UnknownDivision(Invalid):
+    """A division that is not a current GB/T 2260 code."""
+
+
+class DivisionNotFound(NotFound):
+    """A division outside the caller's own division (not confirmed to exist)."""

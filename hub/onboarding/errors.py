@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.errors import Conflict, Invalid, NotFound
+from hub.errors import Conflict, NotFound
 
 
 class ActivationCodeUnknown(NotFound):
@@ -15,15 +15,3 @@ class ActivationCodeUsed(Conflict):
 
 class ActivationCodeVoided(Conflict):
     """A newer code was issued for the school, or its account was revoked: this code no longer works."""
-
-
-class SchoolNotFound(NotFound):
-    """No school with this code inside the caller's division (not confirmed to exist elsewhere)."""
-
-
-class UnknownDivisionCode(Invalid):
-    """A division that is not a current GB/T 2260 code."""
-
-
-class DivisionNotFound(NotFound):
-    """A division outside the caller's own (not confirmed to exist)."""

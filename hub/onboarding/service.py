@@ -18,6 +18,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from hub.audit import service as audit
+from hub.identity.divisions import known, not_found
 from hub.identity.models import Principal
 from hub.identity.repository import PrincipalRepository
 from hub.identity.roles import Role
@@ -27,12 +28,10 @@ from hub.onboarding.errors import (
     ActivationCodeUnknown,
     ActivationCodeUsed,
     ActivationCodeVoided,
-    DivisionNotFound,
-    SchoolNotFound,
-    UnknownDivisionCode,
 )
 from hub.onboarding.models import ActivationCode
 from hub.onboarding.repository import OnboardingRepository
+from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
 from schemas import divisions
 
@@ -87,17 +86,9 @@ def narrowed(principal: Principal, division: str | None) -> str | None:
     bound = principal.division
     if division is None:
         return bound
-    if not divisions.is_division(division):
-        raise UnknownDivisionCode(
-            f"行政区划代码 {division} 不在 GB/T 2260 现行代码中",
-            f"{division} is not a current GB/T 2260 division code",
-            detail={"field": "division", "value": division},
-        )
-    if bound is None or divisions.contains(bound, division):
+    if bound is None or divisions.contains(bound, known(division)):
         return division
-    raise DivisionNotFound(
-        f"行政区划 {division} 不存在", f"division {division} not found", detail={"value": division}
-    )
+    raise not_found(division)
 
 
 def _visible_school(session: Session, principal: Principal, school_code: str) -> dict[str, Any]:

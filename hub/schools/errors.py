@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from hub.errors import Invalid, NotFound
-
-
-class UnknownDivision(Invalid):
-    """A division filter that is not a current GB/T 2260 code."""
-
-
-class DivisionNotFound(NotFound):
-    """A division filter outside the caller's own division (not confirmed to exist)."""
+from hub.errors import NotFound
 
 
 class TeacherNotFound(NotFound):

@@ -12,6 +12,7 @@ from hub.access.models import Grant
 from hub.access.scope import bound_division, sees_division
 from hub.audit.receipts import fingerprint
 from hub.audit.repository import AuditRepository, SchoolRead, UsageSummary
+from hub.identity.divisions import known, not_found
 from hub.identity.models import Principal
 from hub.identity.repository import PrincipalRepository
 from hub.identity.roles import Role
@@ -20,7 +21,7 @@ from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
 from hub.requests.models import DataRequest
 from hub.schools.auth import LIST_SCHOOLS, SEE_SCHOOL
-from hub.schools.errors import DivisionNotFound, TeacherNotFound, UnknownDivision
+from hub.schools.errors import TeacherNotFound
 from hub.schools.repository import SchoolDirectoryRepository, SchoolViewRepository
 from hub.standard.service import current_standard
 from hub.tasks.models import Task
@@ -53,18 +54,11 @@ def directory(
     LIST_SCHOOLS.check(principal)
     narrowed = bound = bound_division(principal)
     if division is not None:
-        if not divisions.is_division(division):
-            raise UnknownDivision(
-                f"行政区划代码 {division} 不在 GB/T 2260 现行代码中",
-                f"{division} is not a current GB/T 2260 division code",
-                detail={"field": "division", "value": division},
-            )
+        known(division)
         if bound is None or divisions.contains(bound, division):
             narrowed = division
         elif not divisions.contains(division, bound):
-            raise DivisionNotFound(
-                f"行政区划 {division} 不存在", f"division {division} not found", detail={"value": division}
-            )
+            raise not_found(division)
     only = principal.school_code if principal.role is Role.SCHOOL else None
     rows, total = SchoolDirectoryRepository(session).page(
         division=narrowed, only=only, name=name, limit=limit, offset=offset

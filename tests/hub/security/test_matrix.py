@@ -283,6 +283,9 @@ def probes(w: World) -> list[Probe]:
             {"admin"},
             try_allowed=False,
         ),
+        # Rotating or revoking a school's account: only the bureaus onboarding schools get through.
+        p("POST", "/schools/{code}/token/rotate", f"/schools/{s2}/token/rotate", bureaus, try_allowed=False),
+        p("POST", "/schools/{code}/token/revoke", f"/schools/{s2}/token/revoke", bureaus, try_allowed=False),
         p("GET", "/principals", "/principals", {"admin"}),
         p("GET", "/audit/entries", "/audit/entries", {"admin"}),
         p("GET", "/audit/verify", "/audit/verify", {"admin"}),

@@ -303,8 +303,12 @@ def test_the_whole_flow_through_the_pages(
     assert len(csv.text.strip().splitlines()) == len(town.teachers) + 1
     workbook = openpyxl.load_workbook(io.BytesIO(browser.get(f"/requests/{request_id}/data.xlsx").content))
     sheet = workbook.active
-    assert sheet is not None and sheet.max_row == len(town.teachers) + 1
-    assert [c.value for c in sheet[1]] == ["学校标识码", "学校名称", "姓名", "普通话水平等级"]
+    assert sheet is not None
+    # The request's title and its export date above a frozen header, then a row a teacher.
+    top = next(r for r in range(1, 10) if sheet.cell(row=r, column=1).value == "学校标识码")
+    assert sheet.cell(row=1, column=1).value == "教师语言能力统计" and sheet.freeze_panes == f"A{top + 1}"
+    assert sheet.max_row == top + len(town.teachers)
+    assert [c.value for c in sheet[top]] == ["学校标识码", "学校名称", "姓名", "普通话水平等级"]
     after = session.scalar(
         select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "request.data")
     )
