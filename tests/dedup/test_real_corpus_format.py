@@ -2,7 +2,7 @@
 
 The held-out parts must stay unseen by whoever tunes the matcher, so nothing in this file scores them;
 these checks only keep the corpus loadable, honest about its sources and split by its one rule.
-``holdout2/``, ``holdout3/`` and ``holdout4/`` (new forms, each held out as a whole) get the same checks, and each must
+``holdout2/`` … ``holdout5/`` (new forms, each held out as a whole) get the same checks, and each must
 share no form, title or source with the parts built before it.
 """
 
@@ -47,7 +47,14 @@ def _forms() -> list[tuple[str, Path, object]]:
 
 
 def test_the_corpus_has_all_its_parts() -> None:
-    assert {path.parent.name for path in _FILES} == {"dev", "holdout", "holdout2", "holdout3", "holdout4"}
+    assert {path.parent.name for path in _FILES} == {
+        "dev",
+        "holdout",
+        "holdout2",
+        "holdout3",
+        "holdout4",
+        "holdout5",
+    }
     assert all(_FILE_NAME.match(path.name) for path in _FILES), [p.name for p in _FILES]
 
 
@@ -125,6 +132,7 @@ _LATER_PARTS = {
     "holdout2": ("dev", "holdout"),
     "holdout3": ("dev", "holdout", "holdout2"),
     "holdout4": ("dev", "holdout", "holdout2", "holdout3"),
+    "holdout5": ("dev", "holdout", "holdout2", "holdout3", "holdout4"),
 }
 
 
@@ -178,3 +186,11 @@ def test_the_split_rule_is_pinned() -> None:
         False,
         False,
     ]
+
+
+def test_the_fifth_holdout_is_big_enough_to_score() -> None:
+    # holdout5's size at landing (helper matcher, issue 13): 8 forms, 7 issuers, 159 checked labels.
+    new = [step for part, _, step in _forms() if part == "holdout5"]
+    assert len(new) >= 8, len(new)
+    assert len({step.issuer for step in new}) >= 7, sorted({str(step.issuer) for step in new})
+    assert sum(len(step.fields) for step in new) >= 150
