@@ -636,7 +636,10 @@ def decide(
             session,
             list(by_label.values()),
             principal_id=principal.id,
-            note=f"request {request.id}: {request.title} ({decision.approval_number})",
+            note=(
+                f"采集需求 {request.id}「{request.title}」，批准文号 {decision.approval_number} / "
+                f"request {request.id}: {request.title} ({decision.approval_number})"
+            ),
         )
     for f in new_fields:
         element = by_label[_norm(f.label)]

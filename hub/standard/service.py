@@ -151,3 +151,57 @@ def map_headers(std: schemas.Standard, entity: str, headers: list[str]) -> tuple
         else:
             unknown.append(header)
     return mapping, unknown
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class VersionEntry:
+    """One version of the standard as the browser lists it: when, why, and which elements it added."""
+
+    version: int
+    created_at: Any
+    note: str
+    added: tuple[str, ...]
+
+
+def version_history(session: Session) -> list[VersionEntry]:
+    """The bundled version, then every version an approval added, oldest first."""
+    base = schemas.load_standard()
+    history = [
+        VersionEntry(
+            version=base.version, created_at=None, note="", added=tuple(e.code for e in base.elements)
+        )
+    ]
+    for row in session.scalars(select(StandardVersion).order_by(StandardVersion.version)):
+        history.append(
+            VersionEntry(
+                version=row.version,
+                created_at=row.created_at,
+                note=row.note,
+                added=tuple(e["code"] for e in row.added_elements),
+            )
+        )
+    return history
+
+
+def search_elements(
+    std: schemas.Standard,
+    query: str,
+    *,
+    entity: str | None = None,
+    learned: dict[str, list[str]] | None = None,
+) -> list[schemas.Element]:
+    """The elements whose label, synonyms (learned ones too), id, unit or code list mention `query`."""
+    elements = catalogue(std, entity)
+    words = query.strip().lower().split()
+    if not words:
+        return elements
+    learned = learned or {}
+
+    def haystack(e: schemas.Element) -> str:
+        parts = [e.label_zh, e.label_en, e.code, e.unit or "", *e.synonyms, *learned.get(e.code, [])]
+        if e.code_list:
+            code_list = std.code_list(e.code_list)
+            parts += [code_list.label_zh, code_list.label_en, *(c.label_zh for c in code_list.codes)]
+        return " ".join(parts).lower()
+
+    return [e for e in elements if all(w in haystack(e) for w in words)]

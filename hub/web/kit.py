@@ -108,12 +108,14 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     Role.DEPARTMENT: [
         ("/requests", "nav.my_requests"),
         ("/requests/new", "nav.new_request"),
+        ("/standard", "nav.standard"),
         ("/catalogue", "nav.catalogue"),
         ("/away", "nav.away"),
     ],
     Role.STATISTICS: [
         ("/review", "nav.review"),
         ("/requests", "nav.all_requests"),
+        ("/standard", "nav.standard"),
         ("/catalogue", "nav.catalogue"),
     ],
     Role.EDUCATION: [
@@ -124,6 +126,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/away", "nav.away"),
         ("/sources", "nav.sources"),
         ("/grants", "nav.grants"),
+        ("/standard", "nav.standard"),
         ("/catalogue", "nav.catalogue"),
         ("/audit", "nav.audit"),
         ("/calendar", "nav.calendar"),
@@ -135,14 +138,20 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/complaints", "nav.complaints"),
         ("/away", "nav.away"),
         ("/selfcheck", "nav.selfcheck"),
+        ("/standard", "nav.standard"),
     ],
-    Role.OFFICE: [("/complaints", "nav.complaints_inbox"), ("/away", "nav.away")],
+    Role.OFFICE: [
+        ("/complaints", "nav.complaints_inbox"),
+        ("/away", "nav.away"),
+        ("/standard", "nav.standard"),
+    ],
     Role.ADMIN: [
         ("/principals", "nav.principals"),
         ("/requests", "nav.requests"),
         ("/burden", "nav.burden"),
         ("/grants", "nav.grants"),
         ("/sources", "nav.sources"),
+        ("/standard", "nav.standard"),
         ("/audit", "nav.audit"),
     ],
 }

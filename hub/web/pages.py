@@ -22,6 +22,7 @@ from hub.web.routes import (
     releases,
     requests,
     school,
+    standard,
 )
 
 # Paths that answer machines: their errors keep the API's JSON.
@@ -42,6 +43,7 @@ def mount(app: FastAPI) -> None:
         calendar,
         catalogue,
         register,
+        standard,
     ):
         app.include_router(module.router)
 

@@ -290,3 +290,18 @@ def test_pages_fit_a_375_pixel_phone(browser: object, hub: Hub, artifacts_dir: P
     page.locator("#classification").scroll_into_view_if_needed()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     shot(page, artifacts_dir, "phone-check", full_page=False)
+
+
+def test_a_school_looks_up_an_element_in_the_standard(browser: object, hub: Hub, artifacts_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    school = signed_in(browser, hub, f"demo-school-{hub.school_code}")
+    school.click("nav >> text=数据标准")  # type: ignore[attr-defined]
+    school.fill("#s-q", "职称")  # type: ignore[attr-defined]
+    school.click("#standard-search button[type=submit]")  # type: ignore[attr-defined]
+    rows = school.locator("#standard-elements tbody tr")  # type: ignore[attr-defined]
+    expect(rows.first).to_be_visible()
+    expect(rows.first.locator("td").first).to_contain_text("职称")
+    expect(school.locator("details.code-list").first).to_contain_text("高级教师")  # type: ignore[attr-defined]
+    expect(school.locator("#standard-versions")).to_contain_text("第 1 版")  # type: ignore[attr-defined]
+    shot(school, artifacts_dir, "14-school-standard")
