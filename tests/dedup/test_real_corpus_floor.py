@@ -10,7 +10,9 @@ first run on main at d1f5201: F1 0.818, P 0.795, R 0.842 (tp 128, fp 33, fn 24, 
 false derived 0; only those totals were read, and they are its floors. holdout4/ (9 new forms, landed at e276347
 before the matcher ran on it) had its one first run there: F1 0.940, P 0.965, R 0.917 (tp 55, fp 2, fn 5, tn 93),
 derived 2/2, false derived 0, the same through the library and through REST; its floors are those figures less a
-small margin. The development parts' floors were
+small margin. holdout5/ (8 new forms, landed at 8b52b76 before the matcher ran on it) had its one first run there:
+F1 0.894, P 0.881, R 0.908 (tp 59 fp 8 fn 6 tn 84), derived 2/2, false derived 0, the same through the library and
+through REST; its floors are those figures less a small margin. The development parts' floors were
 raised by the every-word-explained rules (dedup/doubts.py): dev F1 0.867 P 0.916, holdout F1 0.947 P 0.960.
 Raise floors; never lower them.
 """
@@ -33,6 +35,7 @@ FLOORS = {
     "holdout2": (0.81, 0.72, 0, 0.0),
     "holdout3": (0.81, 0.79, 0, 0.66),
     "holdout4": (0.93, 0.95, 0, 0.9),
+    "holdout5": (0.88, 0.87, 0, 0.9),
 }
 
 
