@@ -90,6 +90,12 @@ def import_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX")],
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet name (default: the first)")] = None,
     errors: Annotated[Path | None, typer.Option(help="Write rejected rows to this CSV")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="Period of the file's periodic values (2024, 2024-2025学年); default: the current one"
+        ),
+    ] = None,
 ) -> None:
     """Import teachers or schools from a CSV (UTF-8/BOM/GBK) or XLSX file through the validated path."""
     from hub.errors import HubError
@@ -120,6 +126,7 @@ def import_file(
                 provenance=Provenance(source_kind="import", source_ref=str(file), file_sha256=sha256),
                 now=utcnow(),
                 on_progress=lambda done, total: progress.update(storing, completed=done, total=total),
+                period=period,
             )
     except HubError as exc:
         console.print(f"[red]{exc.message}[/red]")
@@ -128,6 +135,12 @@ def import_file(
         f"read {report.rows_read} rows: {report.accepted} accepted ({report.inserted} new, {report.updated} changed, "
         f"{report.unchanged} unchanged), {report.rejected_rows} rejected"
     )
+    if report.periods:
+        console.print("periods: " + ", ".join(f"{name} {key}" for name, key in report.periods.items()))
+    if report.ignored_columns:
+        console.print(
+            f"[yellow]a past period's file: not written (today's values kept): {', '.join(report.ignored_columns)}[/yellow]"
+        )
     if report.unknown_columns:
         console.print(f"[yellow]unknown columns (ignored): {', '.join(report.unknown_columns)}[/yellow]")
     for r in report.rejected[:20]:

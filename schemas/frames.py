@@ -469,18 +469,23 @@ def _row_label(label: Hashable, position: int) -> int:
 # ── Validation ─────────────────────────────────────────────────────────
 
 
-def validate_frame(std: Standard, entity: str, df: pd.DataFrame) -> FrameReport:
+def validate_frame(
+    std: Standard, entity: str, df: pd.DataFrame, *, whole_records: bool = True
+) -> FrameReport:
     """Validate a table whose columns are element names and whose cells are text as people wrote it.
 
     Returns the typed rows that passed every check (code lists resolved to codes, dates parsed) and one
     `RowFailure` per bad cell of the others. A row's `row` is the table's index label (its position when
     the index is not integral). Columns that are not elements of the entity are left out of `valid` and
-    listed in `ignored_columns`. Raises `MissingColumnsError` when required columns are absent.
+    listed in `ignored_columns`. Raises `MissingColumnsError` when required columns are absent, unless
+    `whole_records` is False (values of a past period for records already held: only those columns).
     """
     elements = {e.name: e for e in std.elements_for(entity)}
     if not elements:
         raise ValueError(f"数据标准中没有实体 {entity} 的元素 / the standard has no elements for {entity!r}")
-    missing = [name for name, e in elements.items() if e.required and name not in df.columns]
+    missing = [
+        name for name, e in elements.items() if whole_records and e.required and name not in df.columns
+    ]
     if missing:
         raise MissingColumnsError(entity=entity, columns=missing)
     present = [str(c) for c in df.columns if c in elements]

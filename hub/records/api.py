@@ -32,6 +32,8 @@ def import_result(report: IngestReport) -> ImportResult:
         rejected=[RejectedCell(**r.as_dict()) for r in report.rejected[:1000]],
         unknown_columns=report.unknown_columns,
         columns=report.columns,
+        periods=report.periods,
+        ignored_columns=report.ignored_columns,
         errors_url=f"/api/v1/records/batches/{report.batch_id}/errors.csv" if report.rejected else None,
     )
 
@@ -44,6 +46,12 @@ def import_file(
     principal: Curator,
     file: Annotated[UploadFile, File(description="CSV (UTF-8, BOM, GBK/GB18030) or XLSX")],
     sheet: Annotated[str | None, Form()] = None,
+    period: Annotated[
+        str | None,
+        Form(
+            description="The period the file's periodic values belong to (2025, 2024-2025学年); default: the current one"
+        ),
+    ] = None,
 ) -> ImportResult:
     """Import a CSV or XLSX of teachers or schools: valid rows stored, bad rows reported (admin, education)."""
     std = current_standard(session)
@@ -67,6 +75,7 @@ def import_file(
             file_sha256=sha256,
         ),
         now=utcnow(),
+        period=period,
     )
     return import_result(report)
 

@@ -35,3 +35,11 @@ class FileEmpty(Invalid):
 
 class BatchNotFound(NotFound):
     """No import batch with this id."""
+
+
+class PeriodNotBegun(Invalid):
+    """Values written for a period that has not begun (a flow) or whose reference day lies ahead (a stock)."""
+
+
+class PeriodColumnsMissing(Invalid):
+    """A file for a past period holds no column of an element that belongs to a period."""

@@ -57,6 +57,35 @@ def stored_elements(std: schemas.Standard, entity: str) -> list[schemas.Element]
     return [e for e in std.elements_for(entity) if e.derivation is None]
 
 
+def periodic_elements(std: schemas.Standard, entity: str) -> list[schemas.Element]:
+    """Stored elements holding one value per period (a column of the entity's period table)."""
+    return [e for e in stored_elements(std, entity) if e.periodic and not is_extra(e)]
+
+
+def period_columns(std: schemas.Standard, entity: str) -> list[Column[Any]]:
+    """The period table of `entity`: the record's key, the period (`Period.key`), one typed column per
+    periodic element, and where the values came from. The school code leads the key, as in every large
+    table (DESIGN: distributable by it); a teacher who moves takes their periods along."""
+    columns: list[Column[Any]] = []
+    if entity == "teacher":
+        columns += [
+            Column("school_code", String(10), ForeignKey("schools.code"), primary_key=True),
+            Column("teacher_key", String(64), primary_key=True),
+        ]
+    else:
+        columns.append(Column("code", String(10), ForeignKey("schools.code"), primary_key=True))
+    columns.append(Column("period", String(16), primary_key=True))
+    for element in periodic_elements(std, entity):
+        columns.append(Column(element.name, sql_type(element), nullable=True))
+    columns += [
+        # When the record's values of this period were first written: an as-of read before it finds none.
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+        Column("batch_id", Integer, nullable=True),
+    ]
+    return columns
+
+
 def entity_columns(std: schemas.Standard, entity: str) -> list[Column[Any]]:
     columns: list[Column[Any]] = []
     if entity == "teacher":
@@ -92,9 +121,23 @@ def build_entity_tables(metadata: MetaData, std: schemas.Standard) -> dict[str, 
     return {"school": schools, "teacher": teachers}
 
 
-ENTITY_TABLES = build_entity_tables(Base.metadata, schemas.load_standard())
+def build_period_tables(metadata: MetaData, std: schemas.Standard) -> dict[str, Table]:
+    schools = Table("school_periods", metadata, *period_columns(std, "school"))
+    Index("ix_school_periods_period", schools.c.period)
+    teachers = Table("teacher_periods", metadata, *period_columns(std, "teacher"))
+    # A teacher's periods by identity (a move re-keys them under the new school).
+    Index("ix_teacher_periods_teacher_key", teachers.c.teacher_key)
+    return {"school": schools, "teacher": teachers}
+
+
+_STANDARD = schemas.load_standard()
+ENTITY_TABLES = build_entity_tables(Base.metadata, _STANDARD)
 schools_table = ENTITY_TABLES["school"]
 teachers_table = ENTITY_TABLES["teacher"]
+# One row per record and period for periodic elements; the entity table's column of such an element
+# mirrors its value for the period that was current when it was written (the period table decides).
+PERIOD_TABLES = build_period_tables(Base.metadata, _STANDARD)
+PERIOD_KEY_COLUMNS = {"teacher": ("school_code", "teacher_key", "period"), "school": ("code", "period")}
 
 
 class RecordHistory(Base):
@@ -112,6 +155,8 @@ class RecordHistory(Base):
     record_key: Mapped[str] = mapped_column(String(64))
     batch_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # The period (`Period.key`) whose values changed; NULL for a change of timeless values.
+    period: Mapped[str | None] = mapped_column(String(16))
 
     # Looked up by record key for equality only: a hash index on PostgreSQL (see migration 0007).
     __table_args__ = (Index("ix_record_history_record", "record_key", postgresql_using="hash"),)

@@ -22,4 +22,11 @@ class ImportResult(BaseModel):
     rejected: list[RejectedCell]
     unknown_columns: list[str]
     columns: dict[str, str]
+    periods: dict[str, str] = Field(
+        default_factory=dict, description="The period each periodic column was written to (element → period)"
+    )
+    ignored_columns: list[str] = Field(
+        default_factory=list,
+        description="A past period's file: columns read but not written (they describe the record today)",
+    )
     errors_url: str | None = None

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.records.models import (
     ENTITY_TABLES,
+    PERIOD_KEY_COLUMNS,
+    PERIOD_TABLES,
     SCHOOL_COLUMN,
     RecordHistory,
     is_extra,
@@ -125,6 +127,49 @@ class RecordRepository:
             )
             for school, count in counts.items()
         }
+
+    def period_counts(
+        self,
+        entity: str,
+        elements: Sequence[schemas.Element],
+        period: str,
+        school_codes: Sequence[str] | None,
+    ) -> dict[str, ElementCounts]:
+        """Per school: records, and for each periodic element how many hold a value for `period` among
+        the records it applies to (the same counts as `element_counts`, from the period table)."""
+        table = ENTITY_TABLES[entity]
+        periods = PERIOD_TABLES[entity]
+        stored = list({e.code: e for e in elements if e.name in periods.c and e.entity == entity}.values())
+        school = table.c[SCHOOL_COLUMN[entity]]
+        keys = [k for k in PERIOD_KEY_COLUMNS[entity] if k != "period"]
+        joined = table.outerjoin(
+            periods, and_(*[periods.c[k] == table.c[k] for k in keys], periods.c.period == period)
+        )
+        names, selected = ["_rows"], [school, func.count()]
+        for element in stored:
+            value = periods.c[element.name]
+            if element.applies_when is None:
+                names.append(element.code)
+                selected.append(func.count(value))
+                continue
+            applicable = holds(self.session, table, element.applies_when)
+            names += [element.code, f"applicable:{element.code}"]
+            selected += [
+                func.count(case((applicable, value))),
+                func.coalesce(func.sum(case((applicable, 1), else_=0)), 0),
+            ]
+        query = select(*selected).select_from(joined).group_by(school)
+        if school_codes is not None:
+            query = query.where(school.in_(list(school_codes)))
+        out: dict[str, ElementCounts] = {}
+        for row in self.session.execute(query):
+            count = dict(zip(names, row[1:], strict=True))
+            out[row[0]] = ElementCounts(
+                records=int(count["_rows"]),
+                filled={e.code: int(count[e.code]) for e in stored},
+                applicable={e.code: int(count.get(f"applicable:{e.code}", count["_rows"])) for e in stored},
+            )
+        return out
 
     def rows(
         self,

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 import schemas
 from hub.audit import service as audit
+from hub.kit.clock import local_date
 from hub.kit.tokens import teacher_keys
-from hub.records.errors import RequiredColumnsMissing
+from hub.records.errors import PeriodColumnsMissing, RequiredColumnsMissing
 from hub.records.masking import mask
-from hub.records.models import SCHOOL_COLUMN, IngestBatch
+from hub.records.models import ENTITY_TABLES, SCHOOL_COLUMN, IngestBatch, periodic_elements
+from hub.records.periods import WritePeriods, write_periods
 from hub.records.repository import SchoolRepository
 from hub.records.writer import BatchWriter
 from hub.standard.service import map_headers
@@ -69,6 +71,10 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
+    # The period each periodic column was written to (element name → Period.key).
+    periods: dict[str, str] = field(default_factory=dict)
+    # A past period's file: timeless columns read but not written (they describe the record today).
+    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def rejected_rows(self) -> int:
@@ -94,15 +100,38 @@ def ingest_frame(
     school_scope: set[str] | None = None,
     now: datetime,
     on_progress: Callable[[int, int], None] | None = None,
+    period: str | WritePeriods | None = None,
 ) -> IngestReport:
     """Validate `frame` (headers as written in the file, index = row numbers a person sees) and store it.
 
     `school_scope` limits teacher rows to those schools (a school submitting a task cannot write
     another school's teachers). `on_progress(rows done, rows in all)` is called after each chunk.
+    `period` says which period the periodic values belong to (default: the current one of each
+    element's kind); for a past period only those values of records already stored are written.
     """
     headers = [str(h) for h in frame.columns]
     mapping, unknown = map_headers(std, entity, headers)
     data = frame[list(mapping)].rename(columns=mapping)
+    periodic = {e.name for e in periodic_elements(std, entity)}
+    plan = (
+        period
+        if isinstance(period, WritePeriods)
+        else write_periods(std, entity, period, today=local_date(now), written=set(data.columns) & periodic)
+    )
+    if not plan.current:
+        return _ingest_past(
+            session,
+            std=std,
+            secret_key=secret_key,
+            entity=entity,
+            data=data,
+            mapping=mapping,
+            unknown=unknown,
+            plan=plan,
+            provenance=provenance,
+            school_scope=school_scope,
+            now=now,
+        )
     required = [e for e in std.elements_for(entity) if e.required and e.derivation is None]
     missing = [e for e in required if e.name not in data.columns]
     if missing:
@@ -173,7 +202,8 @@ def ingest_frame(
     accepted = 0
     per_school: Counter[str] = Counter()
     elements: set[str] = set()
-    with BatchWriter(session, entity, batch_id=batch.id, now=now) as writer:
+    written_periods = {name: key for name, key in plan.keys.items() if name in data.columns}
+    with BatchWriter(session, entity, batch_id=batch.id, now=now, periods=written_periods) as writer:
         for start in range(0, len(data), CHUNK_ROWS):
             chunk = data.iloc[start : start + CHUNK_ROWS]
             valid, failures = _validated(std, entity, chunk, secret_key=secret_key)
@@ -204,14 +234,178 @@ def ingest_frame(
         rejected=rejected,
         unknown_columns=unknown,
         columns=mapping,
+        periods=written_periods,
     )
 
 
+# The record's identity in a file: what a past period's row needs besides the values of that period.
+IDENTITY = {"teacher": "id_number", "school": "code"}
+
+
+def _ingest_past(
+    session: Session,
+    *,
+    std: schemas.Standard,
+    secret_key: str,
+    entity: str,
+    data: pd.DataFrame,
+    mapping: dict[str, str],
+    unknown: list[str],
+    plan: WritePeriods,
+    provenance: Provenance,
+    school_scope: set[str] | None,
+    now: datetime,
+) -> IngestReport:
+    """A file of a past period: the values of that period of records already in the store, nothing else.
+    The record is found by its identity (ID number, school code); its other columns are read as they
+    were then and left alone, so last year's file never overwrites today's name or school."""
+    identity = IDENTITY[entity]
+    periodic = [e for e in periodic_elements(std, entity) if e.name in data.columns]
+    if identity not in data.columns:
+        element = std.element(f"{entity}.{identity}")
+        raise RequiredColumnsMissing(
+            f"缺少必填列：{element.label_zh}（{identity}）",
+            f"required column missing: {element.label_en}",
+            detail={"missing_columns": [identity], "unknown_columns": unknown},
+        )
+    if not periodic:
+        names = "、".join(e.label_zh for e in periodic_elements(std, entity))
+        raise PeriodColumnsMissing(
+            f"{plan.label_zh}的文件没有按期间统计的列（{names}）：往期只写入这些数据",
+            f"a file for {plan.asked.label_en if plan.asked else 'a past period'} holds no column of "
+            "a periodic element; only those are written for a past period",
+            detail={"field": "period", "value": plan.asked.key if plan.asked else None},
+        )
+    ignored = [c for c in data.columns if c != identity and c not in {e.name for e in periodic}]
+    data = data[[identity, *[e.name for e in periodic]]].astype("str").fillna("")
+    data = data[(data[[e.name for e in periodic]] != "").any(axis=1)]
+    rows_read = len(data)
+    rejected: list[Rejection] = []
+    duplicated = data[identity].str.upper().duplicated(keep="first") & (data[identity] != "")
+    for row, value in data.loc[duplicated, identity].items():
+        element = std.element(f"{entity}.{identity}")
+        rejected.append(
+            Rejection(
+                row=int(row),
+                field=element.label_zh,
+                value=mask(element, value) if element.sensitivity == "sensitive" else value,
+                reason="同一记录在文件中重复",
+                reason_en="the same record is repeated in the file",
+            )
+        )
+    data = data[~duplicated]
+    valid, failures = _validated(std, entity, data, secret_key=secret_key, whole_records=False)
+    rejected += failures
+    valid, unknown_records = _stored_records(session, std, entity, valid, school_scope)
+    rejected += unknown_records
+    batch = IngestBatch(
+        entity=entity,
+        source_kind=provenance.source_kind,
+        source_ref=provenance.source_ref[:300],
+        file_sha256=provenance.file_sha256,
+        principal_id=provenance.principal_id,
+        standard_version=std.version,
+        started_at=now,
+        rows_read=rows_read,
+        unknown_columns=unknown,
+    )
+    session.add(batch)
+    session.flush()
+    written_periods = {e.name: plan.keys[e.name] for e in periodic}
+    with BatchWriter(
+        session, entity, batch_id=batch.id, now=now, periods=written_periods, current=False
+    ) as writer:
+        writer.write(valid)
+    counts = writer.counts
+    rejected.sort(key=lambda r: (r.row, r.field))
+    batch.accepted = len(valid)
+    batch.rejected = len({r.row for r in rejected})
+    batch.inserted, batch.updated, batch.unchanged = counts.inserted, counts.updated, counts.unchanged
+    batch.rejected_rows = [r.as_dict() for r in rejected[:5000]]
+    session.flush()
+    per_school: Counter[str] = Counter()
+    if len(valid):
+        per_school.update(valid[SCHOOL_COLUMN[entity]].value_counts().to_dict())
+    audit.record_ingest(
+        session,
+        batch=batch,
+        entity=entity,
+        per_school=per_school,
+        elements=sorted(f"{entity}.{e.name}" for e in periodic),
+    )
+    return IngestReport(
+        batch_id=batch.id,
+        rows_read=rows_read,
+        accepted=len(valid),
+        inserted=counts.inserted,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        rejected=rejected,
+        unknown_columns=unknown,
+        columns={k: v for k, v in mapping.items() if v not in ignored},
+        periods=written_periods,
+        ignored_columns=ignored,
+    )
+
+
+def _stored_records(
+    session: Session,
+    std: schemas.Standard,
+    entity: str,
+    valid: pd.DataFrame,
+    school_scope: set[str] | None,
+) -> tuple[pd.DataFrame, list[Rejection]]:
+    """The rows of records in the store (with their school), and a rejection for each of the others."""
+    if valid.empty:
+        return valid, []
+    table = ENTITY_TABLES[entity]
+    key = "teacher_key" if entity == "teacher" else "code"
+    school = SCHOOL_COLUMN[entity]
+    wanted = valid[key].astype(str).tolist()
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        found.update(
+            session.execute(sa.select(table.c[key], table.c[school]).where(table.c[key].in_(chunk))).all()
+        )
+    identity = std.element(f"{entity}.{IDENTITY[entity]}")
+    rejected: list[Rejection] = []
+    keep: list[bool] = []
+    for row, record, shown in zip(valid.index, wanted, valid[IDENTITY[entity]].astype(str), strict=True):
+        at = found.get(record)
+        value = mask(identity, shown) if identity.sensitivity == "sensitive" else shown
+        if at is None:
+            rejected.append(
+                Rejection(
+                    row=int(row),
+                    field=identity.label_zh,
+                    value=value,
+                    reason="库中没有这条记录：往期数据只写入已有记录，请先按当前期间导入",
+                    reason_en="no such record in the store: a past period's values go to stored records only",
+                )
+            )
+        elif school_scope is not None and at not in school_scope:
+            rejected.append(
+                Rejection(
+                    row=int(row),
+                    field=identity.label_zh,
+                    value=value,
+                    reason="不是本校的记录",
+                    reason_en="a record of another school",
+                )
+            )
+        keep.append(at is not None and (school_scope is None or at in school_scope))
+    kept = valid[keep].copy()
+    if entity == "teacher":
+        kept["school_code"] = [found[k] for k in kept["teacher_key"].astype(str)]
+    return kept, rejected
+
+
 def _validated(
-    std: schemas.Standard, entity: str, data: pd.DataFrame, *, secret_key: str
+    std: schemas.Standard, entity: str, data: pd.DataFrame, *, secret_key: str, whole_records: bool = True
 ) -> tuple[pd.DataFrame, list[Rejection]]:
     """The rows of `data` that pass every check, typed and ready to write, and a rejection per bad cell."""
-    report = validate_frame(std, entity, data.replace("", pd.NA))
+    report = validate_frame(std, entity, data.replace("", pd.NA), whole_records=whole_records)
     sensitive = {e.name for e in std.elements_for(entity) if e.sensitivity == "sensitive"}
     rejected = [
         Rejection(

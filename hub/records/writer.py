@@ -25,7 +25,14 @@ from sqlalchemy import JSON, Column, MetaData, Table, bindparam, insert, select,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory
+from hub.records.models import (
+    ENTITY_TABLES,
+    KEY_COLUMNS,
+    PERIOD_KEY_COLUMNS,
+    PERIOD_TABLES,
+    SCHOOL_COLUMN,
+    RecordHistory,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,8 +61,19 @@ class BatchWriter:
     there every write runs in the caller's thread.
     """
 
-    def __init__(self, session: Session, entity: str, *, batch_id: int, now: datetime) -> None:
-        self._write = functools.partial(upsert, session, entity, batch_id=batch_id, now=now)
+    def __init__(
+        self,
+        session: Session,
+        entity: str,
+        *,
+        batch_id: int,
+        now: datetime,
+        periods: dict[str, str] | None = None,
+        current: bool = True,
+    ) -> None:
+        self._write = functools.partial(
+            write_chunk, session, entity, batch_id=batch_id, now=now, periods=periods or {}, current=current
+        )
         background = session.connection().dialect.name == "postgresql"
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-write") if background else None
         self._pending: Future[WriteCounts] | None = None
@@ -149,7 +167,10 @@ _STAGE_EXTRA = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "p
 
 
 def _stage(session: Session, entity: str, frame: pd.DataFrame, columns: list[str]) -> str:
-    table = ENTITY_TABLES[entity]
+    return _stage_into(session, ENTITY_TABLES[entity], frame, columns)
+
+
+def _stage_into(session: Session, table: Table, frame: pd.DataFrame, columns: list[str]) -> str:
     stage_name = f"stage_{table.name}"
     connection = session.connection()
     connection.execute(text(f"DROP TABLE IF EXISTS {stage_name}"))
@@ -211,15 +232,46 @@ def copy_csv(frame: pd.DataFrame, columns: list[str], constants: dict[str, str] 
     return buffer.getvalue()
 
 
-def upsert(
-    session: Session, entity: str, frame: pd.DataFrame, *, batch_id: int, now: datetime
+def write_chunk(
+    session: Session,
+    entity: str,
+    frame: pd.DataFrame,
+    *,
+    batch_id: int,
+    now: datetime,
+    periods: dict[str, str],
+    current: bool,
 ) -> WriteCounts:
-    """Write `frame` (columns = element names incl. keys; optional `extra` dicts) into the entity table."""
+    """Write one validated chunk. `periods` names the period (`Period.key`) each periodic column of the
+    chunk belongs to: those values go to the entity's period table. A write for the current periods also
+    writes the record itself (timeless values, and the periodic columns' mirror); one for past periods
+    writes only the period table, of records already stored."""
+    periodic = [c for c in frame.columns if c in periods]
+    if not current:
+        return upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)
+    counts = upsert(session, entity, frame, batch_id=batch_id, now=now, untracked=frozenset(periodic))
+    if periodic:
+        upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)
+    return counts
+
+
+def upsert(
+    session: Session,
+    entity: str,
+    frame: pd.DataFrame,
+    *,
+    batch_id: int,
+    now: datetime,
+    untracked: frozenset[str] = frozenset(),
+) -> WriteCounts:
+    """Write `frame` (columns = element names incl. keys; optional `extra` dicts) into the entity table.
+    `untracked` columns (periodic mirrors) are written but their history is the period table's."""
     if frame.empty:
         return WriteCounts(inserted=0, updated=0, unchanged=0)
     table = ENTITY_TABLES[entity]
     keys = list(KEY_COLUMNS[entity])
     value_columns = [c for c in frame.columns if c not in keys and c != "extra" and c in table.c]
+    tracked = [c for c in value_columns if c not in untracked]
     has_extra = "extra" in frame.columns
     columns = keys + value_columns + (["extra"] if has_extra else [])
     connection = session.connection()
@@ -234,7 +286,7 @@ def upsert(
             pass
     stage = _stage(session, entity, frame, columns)
     join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-    differs = _differs(dialect, value_columns, "s", "t")
+    differs = _differs(dialect, tracked, "s", "t")
     if has_extra:
         differs = f"{differs} OR {_extra_differs(dialect, 't', 's')}"
     params = {"now": now, "batch": batch_id, "entity": entity}
@@ -256,7 +308,16 @@ def upsert(
                     "teachers.teacher_key AND s.school_code <> teachers.school_code)"
                 )
             )
-    changes = _json_pairs(dialect, value_columns)
+            # Their periods go with them.
+            connection.execute(
+                text(
+                    f"UPDATE teacher_periods SET school_code = (SELECT s.school_code FROM {stage} s WHERE "
+                    "s.teacher_key = teacher_periods.teacher_key) WHERE EXISTS (SELECT 1 FROM "
+                    f"{stage} s WHERE s.teacher_key = teacher_periods.teacher_key AND "
+                    "s.school_code <> teacher_periods.school_code)"
+                )
+            )
+    changes = _json_pairs(dialect, tracked)
     if has_extra:
         extra_pair = (
             "jsonb_build_object('extra', jsonb_build_array(t.extra, s.extra))"
@@ -292,7 +353,7 @@ def upsert(
         set_clause += f", extra = {_extra_merge(dialect, table.name, 'excluded')}"
     set_clause += ", updated_at = excluded.updated_at, batch_id = excluded.batch_id"
     insert_columns = ", ".join(columns + ["updated_at", "batch_id"])
-    connection.execute(
+    written = connection.execute(
         text(
             f"""INSERT INTO {table.name} ({insert_columns})
             SELECT {", ".join(f"s.{c}" for c in columns)}, :now, :batch FROM {stage} s WHERE TRUE
@@ -301,11 +362,93 @@ def upsert(
             {f"OR {_extra_differs(dialect, table.name, 'excluded')}" if has_extra else ""}"""
         ),
         params,
-    )
+    ).rowcount
     connection.execute(text(f"DROP TABLE IF EXISTS {stage}"))
+    if untracked:
+        # A record whose periodic values alone changed has no history row here: the upsert counts it.
+        updated = max(written - inserted, updated)
     return WriteCounts(
         inserted=inserted, updated=updated, unchanged=len(frame) - inserted - updated, moved=moved
     )
+
+
+def upsert_periods(
+    session: Session,
+    entity: str,
+    frame: pd.DataFrame,
+    *,
+    periods: dict[str, str],
+    batch_id: int,
+    now: datetime,
+) -> WriteCounts:
+    """Write the periodic columns of `frame` into the entity's period table, one period at a time.
+
+    A blank cell changes nothing (as in the entity table); a changed value adds a history row carrying
+    its period. Counts are of (record, period) rows: new, changed, unchanged."""
+    table = PERIOD_TABLES[entity]
+    keys = [k for k in PERIOD_KEY_COLUMNS[entity] if k != "period"]
+    by_period: dict[str, list[str]] = {}
+    for column, period in periods.items():
+        if column in frame.columns and column in table.c:
+            by_period.setdefault(period, []).append(column)
+    connection = session.connection()
+    dialect = connection.dialect.name
+    inserted = updated = unchanged = 0
+    for period, value_columns in by_period.items():
+        part = frame.loc[frame[value_columns].notna().any(axis=1), keys + value_columns]
+        if part.empty:
+            continue
+        columns = keys + value_columns
+        params = {"now": now, "batch": batch_id, "entity": entity, "period": period}
+        if dialect == "postgresql":
+            try:
+                with connection.begin_nested():
+                    constants = {
+                        "period": period,
+                        "created_at": now.isoformat(),
+                        "updated_at": now.isoformat(),
+                        "batch_id": str(batch_id),
+                    }
+                    _copy(session, table.name, [*columns, *constants], copy_csv(part, columns, constants))
+                    inserted += len(part)
+                    continue
+            except psycopg.errors.UniqueViolation:
+                pass
+        stage = _stage_into(session, table, part, columns)
+        join = " AND ".join(f"t.{k} = s.{k}" for k in keys) + " AND t.period = :period"
+        record_key = "s.teacher_key" if entity == "teacher" else "s.code"
+        school_key = "s.school_code" if entity == "teacher" else "s.code"
+        changed = connection.execute(
+            text(
+                "INSERT INTO record_history (recorded_at, entity, school_code, record_key, batch_id, changes, "
+                f"period) SELECT :now, :entity, {school_key}, {record_key}, :batch, "
+                f"{_json_pairs(dialect, value_columns)}, :period FROM {stage} s JOIN {table.name} t ON {join} "
+                f"WHERE {_differs(dialect, value_columns, 's', 't')}"
+            ),
+            params,
+        ).rowcount
+        new = connection.scalar(
+            text(
+                f"SELECT count(*) FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {join})"
+            ),
+            params,
+        )
+        set_clause = ", ".join(f"{c} = COALESCE(excluded.{c}, {table.name}.{c})" for c in value_columns)
+        connection.execute(
+            text(
+                f"""INSERT INTO {table.name} ({", ".join([*columns, "period", "created_at", "updated_at", "batch_id"])})
+                SELECT {", ".join(f"s.{c}" for c in columns)}, :period, :now, :now, :batch FROM {stage} s WHERE TRUE
+                ON CONFLICT ({", ".join([*keys, "period"])}) DO UPDATE SET {set_clause},
+                updated_at = excluded.updated_at, batch_id = excluded.batch_id
+                WHERE {_differs(dialect, value_columns, "excluded", table.name)}"""
+            ),
+            params,
+        )
+        connection.execute(text(f"DROP TABLE IF EXISTS {stage}"))
+        inserted += int(new or 0)
+        updated += changed
+        unchanged += len(part) - int(new or 0) - changed
+    return WriteCounts(inserted=inserted, updated=updated, unchanged=unchanged)
 
 
 def _copy_new(

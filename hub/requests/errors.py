@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
+from hub.standard.errors import PeriodInvalid as PeriodInvalid  # one class for every `period` read
 
 
 class ScopeEmpty(Invalid):
@@ -47,10 +48,6 @@ class RequestNotAnswered(Conflict):
 
 class NewElementSpecInvalid(Invalid):
     """The checks set for a new field's element do not fit together (range upside down, unknown code list …)."""
-
-
-class PeriodInvalid(Invalid):
-    """The request's `period` is no period (2025-13, 学年 2026-2024)."""
 
 
 class FieldPeriodInvalid(Invalid):

@@ -160,18 +160,22 @@ def period_coverage_of(
     entity: str,
     wanted: Mapping[str, Sequence[Period]],
     schools: list[str] | None,
-    *,
-    today: date,
-    current: Mapping[str, float],
 ) -> dict[str, dict[str, float]]:
-    """Per periodic element and period key: the share of the scope's records holding a value for that
-    period. The store holds today's values as those of the current period; other periods are not held."""
-    out: dict[str, dict[str, float]] = {}
+    """Per periodic element and period key: the share of the scope's records it applies to that hold a
+    value for that period in the store's period table (the coverage rule of `coverage_of`, per period)."""
+    by_key: dict[str, list[schemas.Element]] = {}
     for code, periods in wanted.items():
-        element = std.element(code)
-        assert element.period is not None
-        now = schemas.period_containing(element.period.kind, today)
-        out[code] = {p.key: (current.get(code, 0.0) if p == now else 0.0) for p in periods}
+        for period in periods:
+            by_key.setdefault(period.key, []).append(std.element(code))
+    out: dict[str, dict[str, float]] = {code: {} for code in wanted}
+    repository = RecordRepository(session)
+    for key, elements in by_key.items():
+        per_school = repository.period_counts(entity, elements, key, schools)
+        for element in elements:
+            applicable = sum(s.applicable.get(element.code, 0) for s in per_school.values())
+            filled = sum(s.filled.get(element.code, 0) for s in per_school.values())
+            # No record in scope: nothing held (a period is never available for an empty store).
+            out[element.code][key] = filled / applicable if applicable else (1.0 if per_school else 0.0)
     return out
 
 
@@ -214,8 +218,6 @@ def classify(
         payload.entity,
         {code: sorted(periods) for code, periods in wanted.items()},
         schools,
-        today=today,
-        current=coverage,
     )
     seen: dict[str, int] = {}
     outcomes: list[FieldOutcome] = []

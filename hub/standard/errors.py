@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.errors import Conflict
+from hub.errors import Conflict, Invalid
 
 
 class ElementsClash(Conflict):
@@ -11,3 +11,7 @@ class ElementsClash(Conflict):
 
 class VersionIncompatible(Conflict):
     """A new version is not compatible with the current standard; `detail` lists why."""
+
+
+class PeriodInvalid(Invalid):
+    """A `period` (of a request, an import, a query) is no period (2025-13, 学年 2026-2024)."""

@@ -1,0 +1,86 @@
+"""Upgrading a store that kept one value per element: today's values of periodic elements become the
+current period's, with their history, and nothing timeless moves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+from alembic import command
+from sqlalchemy import text
+
+from hub.db import make_engine
+from hub.kit.clock import local_today
+from hub.migrate import alembic_config
+from schemas.periods import period_containing
+
+
+def test_current_values_and_their_history_move_into_the_current_period(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    config = alembic_config(url)
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0018_activation")
+        connection.execute(
+            text(
+                "INSERT INTO schools (code, name, division_code, student_count, annual_expenditure, updated_at)"
+                " VALUES ('3301060001', '一中', '330106', 900, 12.5, :at)"
+            ),
+            {"at": at},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO teachers (school_code, teacher_key, name, training_hours, weekly_lessons, updated_at)"
+                " VALUES ('3301060001', 'k1', '张三', 60, 12, :at), ('3301060001', 'k2', '李四', NULL, NULL, :at)"
+            ),
+            {"at": at},
+        )
+        history = [
+            ("k1", {"_inserted": True}),
+            ("k1", {"name": ["张", "张三"], "training_hours": [40, 60]}),
+            ("k1", {"weekly_lessons": [10, 12]}),
+            ("k2", {"name": ["李", "李四"]}),
+        ]
+        for key, changes in history:
+            connection.execute(
+                text(
+                    "INSERT INTO record_history (recorded_at, entity, school_code, record_key, changes)"
+                    " VALUES (:at, 'teacher', '3301060001', :key, :changes)"
+                ),
+                {"at": at, "key": key, "changes": orjson.dumps(changes).decode()},
+            )
+        command.upgrade(config, "head")
+        today = local_today()
+        year = period_containing("calendar_year", today).key
+        term = period_containing("term", today).key
+        school_year = period_containing("school_year", today).key
+        teachers = connection.execute(
+            text(
+                "SELECT teacher_key, period, training_hours, weekly_lessons FROM teacher_periods ORDER BY 1, 2"
+            )
+        ).all()
+        assert sorted(teachers) == sorted([("k1", year, 60, None), ("k1", term, None, 12)])
+        schools = connection.execute(
+            text("SELECT code, period, student_count, annual_expenditure FROM school_periods ORDER BY 2")
+        ).all()
+        assert {(s[1], s[2]) for s in schools} == {(school_year, 900), (year, None)}
+        rows = connection.execute(
+            text("SELECT record_key, period, changes FROM record_history ORDER BY id")
+        ).all()
+        filed = sorted(
+            (key, period or "", orjson.dumps(orjson.loads(changes) if isinstance(changes, str) else changes))
+            for key, period, changes in rows
+        )
+        expected = [
+            ("k1", "", {"_inserted": True}),
+            ("k1", "", {"name": ["张", "张三"]}),
+            ("k1", year, {"training_hours": [40, 60]}),
+            ("k1", term, {"weekly_lessons": [10, 12]}),
+            ("k2", "", {"name": ["李", "李四"]}),
+        ]
+        assert filed == sorted((k, p, orjson.dumps(c)) for k, p, c in expected)
+        command.downgrade(config, "0018_activation")
+    engine.dispose()
