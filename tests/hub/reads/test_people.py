@@ -4,7 +4,6 @@ JSON page's code-listed columns carry their labels; an answer's workbook names i
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 import openpyxl
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from hub.config import Settings
 from hub.demo.city import City
+from hub.kit.clock import local_today
 from tests.hub.access.factories import create_grant
 from tests.hub.factories import create_city, create_principal
 from tests.hub.tasks.factories import People, Town, create_people, create_town, published_request, task_of
@@ -65,7 +65,7 @@ def test_query_rows_as_xlsx_read_as_a_clerk_reads_them(
     heading, rows, header_row = table(sheet)
     assert heading[0].endswith("（数据查询）")
     assert "查询部门：市人社局" in heading and any(h.startswith("共享协议：") for h in heading)
-    assert f"导出日期：{date.today().isoformat()}" in heading
+    assert f"导出日期：{local_today().isoformat()}" in heading  # the bureau's (Beijing) day
     assert sheet.freeze_panes == f"A{header_row + 1}"
     header, body = list(rows[0]), rows[1:]
     assert header[:2] == ["学校标识码", "学校名称"]
