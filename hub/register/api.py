@@ -3,25 +3,36 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Query, status
 
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep
+from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
 from hub.kit.clock import local_today
-from hub.register import service
-from hub.register.models import Secondment
+from hub.register import lists, service
+from hub.register.models import Inspection, ListItem, Secondment
 from hub.register.payloads import (
     AwayOut,
+    InspectionIn,
+    InspectionOut,
+    ListDecisionIn,
+    ListItemIn,
+    ListItemOut,
+    ListMergeIn,
+    MaterialOut,
+    SchoolRefOut,
     SecondmentDecisionIn,
     SecondmentIn,
     SecondmentOut,
     SecondmentReturnIn,
+    SimilarOut,
 )
 
 router = APIRouter(prefix="/register", tags=["register"])
 MAX_ID = 2**31 - 1
 SecondmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+InspectionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _out(session: SessionDep, principal: PrincipalDep, secondments: list[Secondment]) -> list[SecondmentOut]:
@@ -91,3 +102,122 @@ def return_secondment(
     """Every teacher of an approved secondment is back at school on `returned_on`."""
     secondment = service.return_secondment(session, principal, secondment_id, payload.returned_on)
     return _out(session, principal, [secondment])[0]
+
+
+# --- the annual list (督查检查评比考核清单, seed items 1–3) ----------------------------------------------
+
+
+def _items_out(session: SessionDep, principal: PrincipalDep, items: list[ListItem]) -> list[ListItemOut]:
+    return [
+        ListItemOut(
+            **{k: v for k, v in asdict(view).items() if k not in ("materials", "similar")},
+            materials=[MaterialOut.model_validate(m) for m in view.materials],
+            similar=[SimilarOut(**asdict(s)) for s in view.similar],
+        )
+        for view in lists.item_views(session, principal, items)
+    ]
+
+
+@router.post(
+    "/list/items",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ListItemOut,
+    responses=error_responses(401, 403, 422),
+)
+def propose_item(
+    payload: ListItemIn, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+) -> ListItemOut:
+    """A department proposes an item for a year's list; its materials go through the request check."""
+    item = lists.propose_item(session, settings, principal, payload, today=local_today(), now=utcnow())
+    return _items_out(session, principal, [item])[0]
+
+
+@router.get("/list/items", response_model=list[ListItemOut], responses=error_responses(401, 403, 422))
+def list_items(
+    session: SessionDep,
+    principal: PrincipalDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    item_status: Annotated[
+        str | None, Query(alias="status", pattern="^(proposed|merged|approved|refused)$")
+    ] = None,
+) -> list[ListItemOut]:
+    """The list: a school sees the approved items concerning it; the office every proposal, with merges."""
+    return _items_out(session, principal, lists.list_items(session, principal, year=year, status=item_status))
+
+
+@router.get(
+    "/list/items/{item_id}", response_model=ListItemOut, responses=error_responses(401, 403, 404, 422)
+)
+def get_item(item_id: ItemId, session: SessionDep, principal: PrincipalDep) -> ListItemOut:
+    """One item of the list, with the items of other departments alike."""
+    return _items_out(session, principal, [lists.get_item(session, principal, item_id)])[0]
+
+
+@router.post(
+    "/list/items/{item_id}/decision",
+    response_model=ListItemOut,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+def decide_item(
+    item_id: ItemId, payload: ListDecisionIn, session: SessionDep, principal: PrincipalDep
+) -> ListItemOut:
+    """The Party committee office approves an item onto the year's list (published to schools) or refuses it."""
+    return _items_out(
+        session, principal, [lists.decide_item(session, principal, item_id, payload, now=utcnow())]
+    )[0]
+
+
+@router.post(
+    "/list/items/{item_id}/merge",
+    response_model=ListItemOut,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+def merge_item(
+    item_id: ItemId, payload: ListMergeIn, session: SessionDep, principal: PrincipalDep
+) -> ListItemOut:
+    """The office folds a proposed item into a similar one of the same year; answers the item merged into."""
+    return _items_out(
+        session, principal, [lists.merge_item(session, principal, item_id, payload, now=utcnow())]
+    )[0]
+
+
+def _inspections_out(
+    session: SessionDep, principal: PrincipalDep, inspections: list[Inspection]
+) -> list[InspectionOut]:
+    return [
+        InspectionOut(
+            **{k: v for k, v in asdict(view).items() if k != "schools"},
+            schools=[SchoolRefOut(school_code=c, school_name=n) for c, n in view.schools],
+        )
+        for view in lists.inspection_views(session, principal, inspections)
+    ]
+
+
+@router.post(
+    "/inspections",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InspectionOut,
+    responses=error_responses(401, 403, 422),
+)
+def hold_inspection(payload: InspectionIn, session: SessionDep, principal: PrincipalDep) -> InspectionOut:
+    """An inspection reaching schools, under an approved item of this year (else 422 naming seed item 1)."""
+    inspection = lists.hold_inspection(session, principal, payload, today=local_today(), now=utcnow())
+    return _inspections_out(session, principal, [inspection])[0]
+
+
+@router.get("/inspections", response_model=list[InspectionOut], responses=error_responses(401, 403))
+def list_inspections(session: SessionDep, principal: PrincipalDep) -> list[InspectionOut]:
+    """A department's inspections; those that reached a school; a bureau's schools' ones."""
+    return _inspections_out(session, principal, lists.list_inspections(session, principal))
+
+
+@router.get(
+    "/inspections/{inspection_id}",
+    response_model=InspectionOut,
+    responses=error_responses(401, 403, 404, 422),
+)
+def get_inspection(
+    inspection_id: InspectionId, session: SessionDep, principal: PrincipalDep
+) -> InspectionOut:
+    """One inspection and the schools it reached (a school sees only itself)."""
+    return _inspections_out(session, principal, [lists.get_inspection(session, principal, inspection_id)])[0]

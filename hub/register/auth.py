@@ -26,3 +26,33 @@ SEE_SECONDMENTS = rule(
     zh="{kind} 账号无权查看借用、抽调记录",
     en="a {kind} principal may not see borrowing and seconding records",
 )
+
+# Seed item 1: departments (and the education bureau's own sections) propose next year's items.
+PROPOSE_ITEMS = rule(
+    Role.DEPARTMENT,
+    Role.EDUCATION,
+    zh="{kind} 账号不能申报督查检查评比考核事项",
+    en="a {kind} principal may not propose inspections, checks, appraisals or assessments",
+)
+# 由党委办公室统一报党委审批: the Party committee office merges and approves the list.
+APPROVE_LIST = rule(
+    Role.OFFICE,
+    zh="只有党委办公室可以审核、合并和批准督查检查评比考核清单",
+    en="only the Party committee office reviews, merges and approves the list",
+)
+SEE_LIST = rule(
+    Role.DEPARTMENT,
+    Role.EDUCATION,
+    Role.SCHOOL,
+    Role.OFFICE,
+    Role.ADMIN,
+    zh="{kind} 账号无权查看督查检查评比考核清单",
+    en="a {kind} principal may not see the list of inspections and appraisals",
+)
+# The department owning an approved item (or the education bureau, 会同教育部门) holds it in the schools.
+HOLD_INSPECTION = rule(
+    Role.DEPARTMENT,
+    Role.EDUCATION,
+    zh="{kind} 账号不能组织督查检查评比考核",
+    en="a {kind} principal may not hold an inspection",
+)

@@ -35,3 +35,58 @@ class SecondmentNotFound(NotFound):
 
 class SecondmentDecided(Conflict):
     """The secondment was already decided, or is not approved and cannot be marked returned."""
+
+
+# --- the annual list and the inspections under it (seed items 1–3) ---
+
+
+class ListYearInvalid(Invalid):
+    """An item proposed for a year already over, or too far ahead (seed item 1: the list is made at year start)."""
+
+
+class ListWindowInvalid(Invalid):
+    """A time window that ends before it starts, or lies outside the item's year."""
+
+
+class ListWindowNotAtTermEnd(Invalid):
+    """A time window neither at year-end nor at term-end, without a reason (seed item 3)."""
+
+
+class ScreenshotEvidenceRefused(Invalid):
+    """Screenshots or videos demanded as evidence (seed item 3: 不得以……截图或录制视频等方式代替实际工作评价)."""
+
+
+class MaterialsAlreadyReported(Invalid):
+    """Materials or data asked for that the hub already holds (seed item 3: 严禁重复以前上报相关数据、材料)."""
+
+
+class ListSchoolUnknown(Invalid):
+    """An item or inspection names a school code no school (inside the caller's division) has."""
+
+
+class ListItemNotFound(NotFound):
+    """No list item with this id, or not one the caller may see."""
+
+
+class ListItemDecided(Conflict):
+    """The item was already approved, refused or merged."""
+
+
+class ListMergeInvalid(Invalid):
+    """Merging an item into itself, into another year's item, or into one no longer on the list."""
+
+
+class InspectionNotListed(Invalid):
+    """An inspection reaching schools without an approved item of the current year (seed item 1)."""
+
+
+class InspectionOutsideWindow(Invalid):
+    """An inspection held outside its list item's approved time window (seed item 3)."""
+
+
+class InspectionOutsideScope(Invalid):
+    """An inspection reaching a school its list item does not concern (seed items 1–2)."""
+
+
+class InspectionNotFound(NotFound):
+    """No inspection with this id, or not one the caller may see."""

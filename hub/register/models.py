@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db import Base, UTCDateTime, utcnow
+from hub.db import Base, JSONType, UTCDateTime, utcnow
 
 # 借用 (seed item 15): for a task of the Party's and the state's; 抽调 (item 16): for meetings and affairs.
 SECONDMENT_KINDS = ("borrow", "second")
@@ -54,3 +55,72 @@ class SecondedTeacher(Base):
         Index("ix_register_seconded_teachers_school", "school_code", "secondment_id"),
         Index("ix_register_seconded_teachers_secondment", "secondment_id"),
     )
+
+
+# --- the annual list of inspections, checks, appraisals and assessments (督查检查评比考核, seed items 1–3) ---
+
+# 督查, 检查, 评比, 考核.
+LIST_ITEM_KINDS = ("supervision", "inspection", "appraisal", "assessment")
+# proposed: waiting for the Party committee office; merged: folded into a similar item (merged_into);
+# approved: on the year's list and published to the schools concerned; refused: off the list.
+LIST_ITEM_STATUSES = ("proposed", "merged", "approved", "refused")
+
+
+class ListItem(Base):
+    """One item a department proposes for a year's 督查检查评比考核 list."""
+
+    __tablename__ = "register_list_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("principals.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    organiser: Mapped[str] = mapped_column(String(200))
+    # Departments that proposed an item merged into this one (their names).
+    co_organisers: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    inspected: Mapped[str] = mapped_column(Text)  # what is inspected (检查内容)
+    # The schools concerned: codes, or None for every school of `division` (the proposer's bound).
+    schools: Mapped[list[str] | None] = mapped_column(JSONType)
+    division: Mapped[str | None] = mapped_column(String(6))
+    levels: Mapped[list[str]] = mapped_column(JSONType, default=list)  # 小学, 初中 … (empty: every level)
+    frequency: Mapped[str] = mapped_column(String(100))
+    method: Mapped[str] = mapped_column(Text)
+    window_starts: Mapped[date] = mapped_column(Date)
+    window_ends: Mapped[date] = mapped_column(Date)
+    # Why the window is not at year-end or term-end (seed item 3); the office approves it or not.
+    window_reason: Mapped[str | None] = mapped_column(Text)
+    # The materials and data asked for, each as the request check classified it.
+    materials: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("register_list_items.id"))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Inspection(Base):
+    """An inspection (or check, appraisal, assessment) reaching schools under an approved list item."""
+
+    __tablename__ = "register_inspections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("register_list_items.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("principals.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text, default="")  # the evidence the schools are asked for
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InspectedSchool(Base):
+    """One school an inspection reaches."""
+
+    __tablename__ = "register_inspected_schools"
+
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("register_inspections.id"), primary_key=True)
+    school_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+    __table_args__ = (Index("ix_register_inspected_schools_school", "school_code", "inspection_id"),)

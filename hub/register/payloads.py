@@ -108,3 +108,139 @@ class AwayOut(BaseModel):
     filing_number: str | None
     overrun: bool
     days_over: int = Field(description="Days past its end (0 when not overrun)")
+
+
+# --- the annual list (督查检查评比考核清单) and inspections under it ---
+
+ListItemKind = Literal["supervision", "inspection", "appraisal", "assessment"]
+
+
+def _clean(value: str | None) -> str | None:
+    value = " ".join(value.split()) if value is not None else None
+    return value or None
+
+
+class MaterialIn(BaseModel):
+    label: str = Field(min_length=1, max_length=200, description="A datum or material asked of schools")
+    entity: Literal["teacher", "school"] = Field(default="school", description="Whose datum it is")
+
+
+class ListItemIn(BaseModel):
+    year: int = Field(ge=2000, le=2100, description="The year the item is held in")
+    kind: ListItemKind = Field(
+        description="督查 supervision, 检查 inspection, 评比 appraisal, 考核 assessment"
+    )
+    title: str = Field(min_length=1, max_length=300)
+    organiser: str | None = Field(default=None, max_length=200, description="Defaults to the proposer")
+    inspected: str = Field(min_length=1, max_length=4000, description="What is inspected (检查内容)")
+    schools: list[str] | None = Field(
+        default=None, max_length=100000, description="School codes concerned; every school if omitted"
+    )
+    levels: list[str] = Field(default_factory=list, max_length=20, description="小学, 初中 …; empty: all")
+    frequency: str = Field(min_length=1, max_length=100, description="每年1次 …")
+    method: str = Field(min_length=1, max_length=4000, description="How it is held (实地查看, 听取汇报 …)")
+    evidence: str | None = Field(default=None, max_length=4000, description="Evidence asked of schools")
+    window_starts: date
+    window_ends: date
+    window_reason: str | None = Field(
+        default=None, max_length=4000, description="Why the window is not at year-end or term-end"
+    )
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=200)
+
+    @field_validator("title", "organiser", "inspected", "frequency", "method", "evidence", "window_reason")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return _clean(value)
+
+
+class MaterialOut(BaseModel):
+    label: str
+    entity: str
+    status: str = Field(description="As the request check classified it: new or missing (asked of schools)")
+    element: str | None
+
+
+class SimilarOut(BaseModel):
+    item_id: int
+    title: str
+    department: str
+    status: str
+    score: float = Field(description="0–1: how alike the titles and contents are")
+
+
+class ListItemOut(BaseModel):
+    id: int
+    year: int
+    kind: str
+    title: str
+    department: str
+    organiser: str
+    co_organisers: list[str]
+    inspected: str
+    schools: list[str] | None
+    division: str | None
+    levels: list[str]
+    frequency: str
+    method: str
+    window_starts: date
+    window_ends: date
+    window_at_term_end: bool
+    window_reason: str | None
+    materials: list[MaterialOut]
+    status: str
+    merged_into: int | None
+    decision_note: str | None
+    decided_at: datetime | None
+    inspections: int = Field(description="Inspections held under it")
+    similar: list[SimilarOut] = Field(description="Items of other departments alike, proposed as merges")
+
+
+class ListDecisionIn(BaseModel):
+    decision: Literal["approve", "refuse"]
+    note: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("note")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return _clean(value)
+
+
+class ListMergeIn(BaseModel):
+    into: int = Field(ge=1, le=2**31 - 1, description="The item this one is folded into")
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class InspectionIn(BaseModel):
+    item_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="The approved list item of this year it falls under"
+    )
+    title: str | None = Field(default=None, max_length=300, description="Only to name an unlisted one")
+    schools: list[str] = Field(min_length=1, max_length=100000)
+    starts_on: date
+    ends_on: date
+    evidence: str | None = Field(default=None, max_length=4000, description="Evidence asked of schools")
+    note: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("title", "evidence", "note")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return _clean(value)
+
+
+class SchoolRefOut(BaseModel):
+    school_code: str
+    school_name: str | None
+
+
+class InspectionOut(BaseModel):
+    id: int
+    item_id: int
+    item_title: str
+    kind: str
+    department: str
+    starts_on: date
+    ends_on: date
+    evidence: str
+    note: str
+    schools: list[SchoolRefOut]
+    created_at: datetime

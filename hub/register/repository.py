@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from hub.access.scope import school_within
 from hub.identity.models import Principal
 from hub.records.models import schools_table
-from hub.register.models import SecondedTeacher, Secondment
+from hub.register.models import InspectedSchool, Inspection, ListItem, SecondedTeacher, Secondment
 
 
 class SecondmentRepository:
@@ -98,3 +98,82 @@ class SecondmentRepository:
             return {}
         rows = self.session.execute(select(Principal.id, Principal.name).where(Principal.id.in_(wanted)))
         return {pid: name for pid, name in rows}
+
+
+class ListRepository:
+    """The annual list's items and the inspections held under them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: ListItem) -> ListItem:
+        self.session.add(item)
+        self.session.flush()
+        return item
+
+    def get(self, item_id: int) -> ListItem | None:
+        return self.session.get(ListItem, item_id)
+
+    def items(self, *, year: int | None = None, statuses: Sequence[str] | None = None) -> list[ListItem]:
+        query = select(ListItem)
+        if year is not None:
+            query = query.where(ListItem.year == year)
+        if statuses:
+            query = query.where(ListItem.status.in_(statuses))
+        return list(self.session.scalars(query.order_by(ListItem.year.desc(), ListItem.id)))
+
+    def add_inspection(self, inspection: Inspection, schools: Sequence[str]) -> Inspection:
+        self.session.add(inspection)
+        self.session.flush()
+        self.session.add_all(
+            InspectedSchool(inspection_id=inspection.id, school_code=code) for code in dict.fromkeys(schools)
+        )
+        self.session.flush()
+        return inspection
+
+    def get_inspection(self, inspection_id: int) -> Inspection | None:
+        return self.session.get(Inspection, inspection_id)
+
+    def inspections(
+        self,
+        *,
+        department_id: int | None = None,
+        school_code: str | None = None,
+        division: str | None = None,
+    ) -> list[Inspection]:
+        query = select(Inspection)
+        if department_id is not None:
+            query = query.where(Inspection.department_id == department_id)
+        if school_code is not None or division is not None:
+            reached = select(InspectedSchool.inspection_id)
+            if school_code is not None:
+                reached = reached.where(InspectedSchool.school_code == school_code)
+            if division is not None:
+                reached = reached.where(school_within(InspectedSchool.__table__.c.school_code, division))
+            query = query.where(Inspection.id.in_(reached))
+        return list(self.session.scalars(query.order_by(Inspection.starts_on.desc(), Inspection.id.desc())))
+
+    def schools_of(self, inspection_ids: Iterable[int]) -> dict[int, list[str]]:
+        ids = sorted(set(inspection_ids))
+        found: dict[int, list[str]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        rows = self.session.execute(
+            select(InspectedSchool.inspection_id, InspectedSchool.school_code)
+            .where(InspectedSchool.inspection_id.in_(ids))
+            .order_by(InspectedSchool.school_code)
+        )
+        for inspection_id, code in rows:
+            found[inspection_id].append(code)
+        return found
+
+    def inspections_per_item(self, item_ids: Iterable[int]) -> dict[int, int]:
+        ids = sorted(set(item_ids))
+        if not ids:
+            return {}
+        rows = self.session.execute(
+            select(Inspection.item_id, func.count())
+            .where(Inspection.item_id.in_(ids))
+            .group_by(Inspection.item_id)
+        )
+        return {item_id: int(n) for item_id, n in rows}

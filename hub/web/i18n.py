@@ -40,6 +40,63 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.principals": ("账号与令牌", "Accounts"),
     "nav.tasks": ("填报任务", "Tasks"),
     "nav.away": ("借用抽调", "Teachers away"),
+    "nav.list": ("督查检查清单", "Inspection list"),
+    # --- the annual list of inspections, checks, appraisals and assessments (seed items 1–3)
+    "list.title": ("{year} 年度督查检查评比考核清单", "{year} list of inspections, checks, appraisals and assessments"),
+    "list.intro": (
+        "涉及中小学校和教师的督查检查评比考核事项年初形成计划，由党委办公室审核、同类事项合并，报党委批准后实施；"
+        "未纳入清单的事项不得进入校园（减负清单第 1 条），于年末或学期末实施，不得以截图、视频代替评价，"
+        "严禁重复索要已上报的数据材料（第 3 条）。",
+        "Inspections of schools and teachers are planned at the start of the year, reviewed and merged by the "
+        "Party committee office and approved; nothing off the list enters a school (seed item 1). They are "
+        "held at year-end or term-end, never by screenshots or videos, and never re-ask data already "
+        "reported (item 3).",
+    ),
+    "list.published": ("已批准、公布的事项（{n}）", "Approved and published ({n})"),
+    "list.none": ("本年度清单尚无批准的事项。", "No item of this year's list is approved yet."),
+    "list.proposed": ("待党委办公室审核的申报（{n}）", "Proposals waiting for the office ({n})"),
+    "list.closed": ("已合并或不予列入（{n}）", "Merged or refused ({n})"),
+    "list.item": ("事项", "Item"),
+    "list.kind": ("类别", "Kind"),
+    "list.kind.supervision": ("督查", "Supervision"),
+    "list.kind.inspection": ("检查", "Inspection"),
+    "list.kind.appraisal": ("评比", "Appraisal"),
+    "list.kind.assessment": ("考核", "Assessment"),
+    "list.organiser": ("组织单位", "Organiser"),
+    "list.with": ("会同", "with"),
+    "list.inspected": ("检查内容", "What is inspected"),
+    "list.frequency": ("频次", "Frequency"),
+    "list.method": ("方式", "Method"),
+    "list.window": ("实施时间", "When"),
+    "list.window_from": ("实施开始", "From"),
+    "list.window_to": ("实施结束", "Until"),
+    "list.window_reason": (
+        "不在年末或学期末实施的理由（如有）",
+        "Why not at year-end or term-end (if so)",
+    ),
+    "list.off_term": ("非年末学期末", "Not at term-end"),
+    "list.materials": ("所需材料", "Materials asked for"),
+    "list.materials_hint": (
+        "每行一项；数据中心已采集的数据不得再向学校索要。",
+        "One a line; data the hub holds are never asked of schools again.",
+    ),
+    "list.schools": ("涉及学校代码（留空为辖区全部学校）", "School codes concerned (empty: every school)"),
+    "list.held": ("已实施", "Held"),
+    "list.similar": ("相似 {score}%", "{score}% alike"),
+    "list.approve": ("列入清单", "Approve"),
+    "list.refuse": ("不予列入", "Refuse"),
+    "list.merge_into": ("并入 #{id}", "Merge into #{id}"),
+    "list.merged_into": ("已并入 #{id}", "merged into #{id}"),
+    "list.refused": ("不予列入", "refused"),
+    "list.inspections": ("已进校实施的督查检查（{n}）", "Inspections held in schools ({n})"),
+    "list.no_inspections": ("本年度尚无进校实施的督查检查。", "No inspection reached a school this year."),
+    "list.propose": ("申报清单事项", "Propose an item"),
+    "list.year": ("年度", "Year"),
+    "list.submit": ("提交申报", "Propose"),
+    "flash.item_proposed": ("已提交申报，待党委办公室审核。", "Proposed; the office reviews it."),
+    "flash.item_approved": ("已列入清单并向所涉学校公布。", "Approved and published to its schools."),
+    "flash.item_refused": ("已不予列入清单。", "Refused."),
+    "flash.item_merged": ("已合并到相似事项。", "Merged into the similar item."),
     # --- borrowing and seconding teachers (seed items 15–16)
     "away.title": ("借用、抽调教师", "Teachers borrowed and seconded"),
     "away.intro": (

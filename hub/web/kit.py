@@ -111,6 +111,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/standard", "nav.standard"),
         ("/catalogue", "nav.catalogue"),
         ("/away", "nav.away"),
+        ("/list", "nav.list"),
     ],
     Role.STATISTICS: [
         ("/review", "nav.review"),
@@ -124,6 +125,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/burden", "nav.burden"),
         ("/complaints", "nav.complaints_inbox"),
         ("/away", "nav.away"),
+        ("/list", "nav.list"),
         ("/sources", "nav.sources"),
         ("/grants", "nav.grants"),
         ("/standard", "nav.standard"),
@@ -137,10 +139,12 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/school", "nav.school"),
         ("/complaints", "nav.complaints"),
         ("/away", "nav.away"),
+        ("/list", "nav.list"),
         ("/selfcheck", "nav.selfcheck"),
         ("/standard", "nav.standard"),
     ],
     Role.OFFICE: [
+        ("/list", "nav.list"),
         ("/complaints", "nav.complaints_inbox"),
         ("/away", "nav.away"),
         ("/standard", "nav.standard"),

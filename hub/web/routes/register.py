@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -10,13 +11,14 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from hub.db import utcnow
-from hub.deps import SessionDep
+from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError
 from hub.identity.models import Principal
 from hub.kit.clock import local_today
+from hub.register import lists
 from hub.register import service as register
-from hub.register.auth import DECIDE_SECONDMENT, SEE_SECONDMENTS
-from hub.register.payloads import SecondmentDecisionIn
+from hub.register.auth import APPROVE_LIST, DECIDE_SECONDMENT, PROPOSE_ITEMS, SEE_LIST, SEE_SECONDMENTS
+from hub.register.payloads import ListDecisionIn, ListItemIn, ListMergeIn, SecondmentDecisionIn
 from hub.web import i18n
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
 
@@ -87,3 +89,152 @@ def decide(
             request, session, principal, error=exc.message_in(lang), status_code=exc.status_code
         )
     return redirect("/away", message="secondment_approved" if decision == "approve" else "secondment_refused")
+
+
+# --- the annual list (督查检查评比考核清单, seed items 1–3) ----------------------------------------------
+
+ListReader = Annotated[Principal, role(SEE_LIST)]
+ListProposer = Annotated[Principal, role(PROPOSE_ITEMS)]
+Office = Annotated[Principal, role(APPROVE_LIST)]
+
+
+def _lines(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[\n,，、;；]+", text) if part.strip()]
+
+
+def _list_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    year: int | None = None,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    today = local_today()
+    year = year or today.year
+    items = lists.item_views(session, principal, lists.list_items(session, principal, year=year))
+    inspections = lists.inspection_views(session, principal, lists.list_inspections(session, principal))
+    return render(
+        request,
+        "annual_list.html",
+        {
+            "year": year,
+            "years": [today.year - 1, today.year, today.year + 1],
+            "items": items,
+            "approved": [i for i in items if i.status == "approved"],
+            "proposed": [i for i in items if i.status == "proposed"],
+            "closed": [i for i in items if i.status in ("merged", "refused")],
+            "inspections": [i for i in inspections if i.starts_on.year == year],
+            "may_propose": PROPOSE_ITEMS.allows(principal),
+            "may_approve": APPROVE_LIST.allows(principal),
+            "kinds": list(lists.KIND_ZH),
+            "form": form or {},
+            "error": error,
+        },
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+@router.get("/list")
+def list_page(
+    request: Request, session: SessionDep, principal: ListReader, year: int | None = None
+) -> Response:
+    """The year's list: published items (a school: those concerning it), proposals, merges to decide."""
+    return _list_page(request, session, principal, year=year if year and 2000 <= year <= 2100 else None)
+
+
+@router.post("/list")
+def propose(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ListProposer,
+    year: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    inspected: Annotated[str, Form()] = "",
+    schools: Annotated[str, Form()] = "",
+    frequency: Annotated[str, Form()] = "",
+    method: Annotated[str, Form()] = "",
+    window_starts: Annotated[str, Form()] = "",
+    window_ends: Annotated[str, Form()] = "",
+    window_reason: Annotated[str, Form()] = "",
+    materials: Annotated[str, Form()] = "",
+) -> Response:
+    """A department proposes an item for a year's list."""
+    lang = lang_of(request)
+    form = {
+        "year": year,
+        "kind": kind,
+        "title": title,
+        "inspected": inspected,
+        "schools": schools,
+        "frequency": frequency,
+        "method": method,
+        "window_starts": window_starts,
+        "window_ends": window_ends,
+        "window_reason": window_reason,
+        "materials": materials,
+    }
+    try:
+        payload = ListItemIn.model_validate(
+            {
+                **{k: v for k, v in form.items() if k not in ("schools", "materials", "window_reason")},
+                "schools": _lines(schools) or None,
+                "window_reason": window_reason or None,
+                "materials": [{"label": label} for label in _lines(materials)],
+            }
+        )
+        lists.propose_item(session, settings, principal, payload, today=local_today(), now=utcnow())
+    except ValidationError:
+        session.rollback()
+        return _list_page(
+            request, session, principal, error=i18n.text("error.form", lang), form=form, status_code=422
+        )
+    except HubError as exc:
+        session.rollback()
+        return _list_page(
+            request, session, principal, error=exc.message_in(lang), form=form, status_code=exc.status_code
+        )
+    return redirect(f"/list?year={payload.year}", message="item_proposed")
+
+
+@router.post("/list/{item_id}/decision")
+def decide_item(
+    item_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: Office,
+    decision: Annotated[str, Form()] = "",
+    into: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """The Party committee office approves, refuses or merges a proposed item."""
+    lang = lang_of(request)
+    try:
+        if decision == "merge":
+            item = lists.merge_item(
+                session, principal, item_id, ListMergeIn(into=int(into or 0), note=note or None), now=utcnow()
+            )
+        else:
+            item = lists.decide_item(
+                session,
+                principal,
+                item_id,
+                ListDecisionIn(decision=decision, note=note),  # type: ignore[arg-type]
+                now=utcnow(),
+            )
+    except (ValidationError, ValueError):
+        session.rollback()
+        return _list_page(request, session, principal, error=i18n.text("error.form", lang), status_code=422)
+    except HubError as exc:
+        session.rollback()
+        return _list_page(
+            request, session, principal, error=exc.message_in(lang), status_code=exc.status_code
+        )
+    return redirect(
+        f"/list?year={item.year}", message=f"item_{decision}d" if decision != "merge" else "item_merged"
+    )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from hub.access.models import Grant
 from hub.config import Settings
+from hub.kit.clock import local_today
 from hub.records.models import IngestBatch
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task
@@ -63,6 +64,8 @@ def world(
         "s1": create_principal(client, admin_headers, kind="school", code="school-1", school_code=s1),
         "s2": create_principal(client, admin_headers, kind="school", code="school-2", school_code=s2),
         "admin": admin_headers,
+        # The Party committee office decides the annual list; its refusals elsewhere are not probed here.
+        "office": create_principal(client, admin_headers, kind="office", code="office", name="市委办公室"),
     }
     w = World(town=town, tokens=tokens)
     # Both departments hold sharing agreements, so their requests of gathered data are answered at once;
@@ -122,6 +125,43 @@ def world(
         json={"decision": "approve", "filing_number": "备〔2026〕1号"},
     )
     assert approved.status_code == 200, approved.text
+    year = local_today().year
+    listed = {
+        "year": year,
+        "kind": "inspection",
+        "title": "校园安全专项检查",
+        "inspected": "消防设施",
+        "schools": [s1],
+        "frequency": "每年1次",
+        "method": "实地查看",
+        "window_starts": f"{year}-12-01",
+        "window_ends": f"{year}-12-31",
+    }
+    proposed = client.post("/api/v1/register/list/items", headers=tokens["d1"], json=listed)
+    assert proposed.status_code == 201, proposed.text
+    w.ids["item"] = proposed.json()["id"]
+    approved_item = client.post(
+        "/api/v1/register/list/items", headers=tokens["d1"], json={**listed, "title": "教师考核"}
+    ).json()["id"]
+    decided = client.post(
+        f"/api/v1/register/list/items/{approved_item}/decision",
+        headers=tokens["office"],
+        json={"decision": "approve"},
+    )
+    assert decided.status_code == 200, decided.text
+    w.ids["approved_item"] = approved_item
+    held = client.post(
+        "/api/v1/register/inspections",
+        headers=tokens["d1"],
+        json={
+            "item_id": approved_item,
+            "schools": [s1],
+            "starts_on": f"{year}-12-02",
+            "ends_on": f"{year}-12-02",
+        },
+    )
+    assert held.status_code == 201, held.text
+    w.ids["inspection"] = held.json()["id"]
     w.ids["d1_id"] = principal_id(client, tokens["d1"])
     w.ids["d2_id"] = principal_id(client, tokens["d2"])
     return w
@@ -270,6 +310,42 @@ def probes(w: World) -> list[Probe]:
             {"d1", "edu"},
             body={"returned_on": "2026-01-01"},
         ),
+        # A proposed list item: its department, the office and the bureaus; no school before it is approved.
+        p(
+            "GET",
+            "/register/list/items/{item_id}",
+            f"/register/list/items/{ids['item']}",
+            {"d1", "office", *bureaus},
+        ),
+        # An approved one is the published list: every department, the school it concerns.
+        p(
+            "GET",
+            "/register/list/items/{item_id}",
+            f"/register/list/items/{ids['approved_item']}",
+            {"d1", "d2", "s1", "office", *bureaus},
+        ),
+        # Deciding or merging an approved item again (409): only the office is let through, nothing changes.
+        p(
+            "POST",
+            "/register/list/items/{item_id}/decision",
+            f"/register/list/items/{ids['approved_item']}/decision",
+            {"office"},
+            body={"decision": "refuse"},
+        ),
+        p(
+            "POST",
+            "/register/list/items/{item_id}/merge",
+            f"/register/list/items/{ids['approved_item']}/merge",
+            {"office"},
+            body={"into": ids["item"]},
+        ),
+        # An inspection that reached s1: its department, s1, the office and the bureaus.
+        p(
+            "GET",
+            "/register/inspections/{inspection_id}",
+            f"/register/inspections/{ids['inspection']}",
+            {"d1", "s1", "office", *bureaus},
+        ),
         p(
             "GET",
             "/records/batches/{batch_id}/errors.csv",
@@ -396,6 +472,8 @@ def filled(path: str, w: World) -> str:
         "batch_id": w.ids["batch"],
         "complaint_id": w.ids["c1"],
         "secondment_id": w.ids["sec"],
+        "item_id": w.ids["item"],
+        "inspection_id": w.ids["inspection"],
         "name": "hr-drop",
         "run_id": 1,
         "entity": "teacher",
