@@ -42,7 +42,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.away": ("借用抽调", "Teachers away"),
     "nav.list": ("督查检查清单", "Inspection list"),
     # --- the annual list of inspections, checks, appraisals and assessments (seed items 1–3)
-    "list.title": ("{year} 年度督查检查评比考核清单", "{year} list of inspections, checks, appraisals and assessments"),
+    "list.title": (
+        "{year} 年度督查检查评比考核清单",
+        "{year} list of inspections, checks, appraisals and assessments",
+    ),
     "list.intro": (
         "涉及中小学校和教师的督查检查评比考核事项年初形成计划，由党委办公室审核、同类事项合并，报党委批准后实施；"
         "未纳入清单的事项不得进入校园（减负清单第 1 条），于年末或学期末实施，不得以截图、视频代替评价，"
