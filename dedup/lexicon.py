@@ -396,6 +396,16 @@ _SUBJECT_WORDS["他人"] += (
     "合作单位",
     "承办单位",
     "委托单位",
+    # the parties of a contract or a couple (女方基本信息, 甲方): one of several, not the form's subject as such
+    "女方",
+    "男方",
+    "甲方",
+    "乙方",
+    "丙方",
+    "对方",
+    "双方",
+    "买方",
+    "卖方",
     "管理组织",
     "组织",
     "委员会",
@@ -526,6 +536,15 @@ class _SubjectWords(Mapping[str, str]):
 
 
 SUBJECTS: Final = _SubjectWords({word: cls for cls, words in _SUBJECT_WORDS.items() for word in words})
+
+# Roles that words before them make another office (财务负责人, 主管卫生校长, 食堂联系人): the unit's head,
+# principal or contact is one person, the finance officer or the vice-principal for health another.
+QUALIFIABLE_ROLES: Final = frozenset({"负责人", "校长", "联系人", "法定代表人", "他人"})
+
+# What a form asks of a person in the cells after them (财务负责人 | 姓名 | 移动电话), in canonical terms.
+PERSON_CELL_TOKENS: Final = frozenset(
+    {"姓名", "电话", "办公", "职务", "电子邮箱", "传真", "邮箱", "移动电话", "固定电话"}
+)
 
 # Person classes: a label that names only a person (“校长：____”) asks for that person's name.
 PERSON_SUBJECTS: Final = frozenset(cls for cls in _SUBJECT_WORDS if cls != ORG)
@@ -1318,6 +1337,7 @@ _UNIT_TABLE: dict[str, tuple[str, float | None]] = {
     "人次": ("person_times", 1.0),
     "个": ("items", 1.0),
     "册": ("volumes", 1.0),
+    "万册": ("volumes", 1e4),
     "台": ("machines", 1.0),
     "间": ("rooms", 1.0),
     "学时": ("class_hours", 1.0),
@@ -1373,6 +1393,8 @@ _UNIT_ALIASES: dict[str, str] = {
     "件": "个",
     "册": "册",
     "本": "册",
+    "万册": "万册",
+    "万本": "万册",
     "台": "台",
     "间": "间",
     "学时": "学时",

@@ -51,7 +51,6 @@ _SCORE_ABBREVIATION: Final = 0.8
 _SCORE_FUZZY_BASE: Final = 0.62
 _SCORE_BY_SAMPLES: Final = 0.78
 
-_PENALTY_BOOLEAN_MISSING: Final = 0.06
 _PENALTY_BOOLEAN_EXTRA: Final = 0.1
 _PENALTY_YEAR: Final = 0.03
 _PENALTY_NOTE: Final = 0.04
@@ -929,19 +928,22 @@ class Matcher:
             steps_en.append(
                 f"unit {conversion.from_unit} converts to {conversion.to_unit} × {conversion.factor:g}"
             )
-        if not exact and _counts_people(element) and not _says_count(parsed):
-            # 班主任, 用餐人数/学生: people named, not counted; 班主任人数 is the count.
-            steps_zh.append("元素是人数，标签没有说要计数")
-            steps_en.append("the element is a count of people; the label asks for no count")
+        if not exact and _counts(element) and not _says_count(parsed):
+            # 班主任, 用餐人数/学生: people named, not counted; 班主任人数 is the count. 班级 on a register is the
+            # pupil's class, not how many classes the school has.
+            steps_zh.append(f"元素是计数（{element.unit}），标签没有说要计数")
+            steps_en.append(f"the element is a count ({element.unit}); the label asks for no count")
             return None
         if parsed.boolean and element.value_type != "boolean" and not exact:
             score -= _PENALTY_BOOLEAN_EXTRA
             steps_zh.append("问“是否”，元素存的是具体值，可推出")
             steps_en.append("asks yes/no of a datum held as a value")
         if not parsed.boolean and element.value_type == "boolean" and not exact:
-            score -= _PENALTY_BOOLEAN_MISSING
-            steps_zh.append("元素为是/否")
-            steps_en.append("the element is yes/no")
+            # 宿舍 on a register is the pupil's dormitory, not whether the school has one: a yes/no element
+            # answers only a label that asks yes or no (是否, 有无, 有/无) or writes the element's own words.
+            steps_zh.append("元素为是/否，标签没有问是否")
+            steps_en.append("the element is yes/no; the label asks no yes/no question")
+            return None
         if context.type:
             group = _TYPE_GROUPS.get(context.type.strip().lower())
             if group is not None and group != _ELEMENT_TYPE_GROUPS.get(element.value_type, group):
@@ -1151,10 +1153,11 @@ class Matcher:
             return None
         source_dim, source_factor = lexicon.UNITS[unit]
         target_dim, target_factor = lexicon.UNITS[target]
-        compatible = {source_dim, target_dim} <= {"items", "machines", "rooms", "volumes"}
-        if source_dim != target_dim and not compatible:
+        if source_dim != target_dim:
+            if {source_dim, target_dim} <= {"items", "machines", "rooms", "volumes"}:
+                return None  # 个 of a count of machines: one thing counted in another word
             return f"unit {unit} is not a unit of {target}"
-        if source_factor is None or target_factor is None or compatible:
+        if source_factor is None or target_factor is None or source_factor == target_factor:
             return None
         return Conversion(from_unit=unit, to_unit=target, factor=source_factor / target_factor)
 
@@ -1509,8 +1512,13 @@ def _per_student_elements(standard: Standard) -> dict[str, Element]:
     return out
 
 
-def _counts_people(element: Element) -> bool:
-    return element.value_type == "integer" and element.unit == "人"
+# Units of a count of people or things (人, 个, 间, 台, 册): an element so is a number of them.
+_COUNT_UNITS: Final = frozenset({"人", "个", "间", "台", "册", "所", "辆", "张", "套"})
+
+
+def _counts(element: Element) -> bool:
+    """Whether the element is how many people or things there are (教职工数, 班级数, 教学用计算机数)."""
+    return element.value_type == "integer" and element.unit in _COUNT_UNITS
 
 
 def _says_count(parsed: ParsedLabel) -> bool:

@@ -182,12 +182,15 @@ class _Heading:
     piece: str  # the innermost heading's text, for a total or a bare count under it (教职工数/合计)
     thing: str  # the innermost heading naming no person or unit (教学用房), whose 名称 or 面积 a field asks
     narrowed: tuple[str, str] | None  # (体育, 教师) of 体育教师配备情况: the people its counts count
+    # The innermost heading when it names a person by a role with words before it (财务负责人, 主管卫生校长,
+    # 饮用水管理负责人): a cell under it is that role's datum, read together with the role's own words.
+    role: str = ""
 
 
-def _read_heading(section: tuple[str, ...], segmenter: Segmenter) -> _Heading:
+def _read_heading(section: tuple[str, ...], segmenter: Segmenter, entity: str) -> _Heading:
     subject_word: str | None = None
     record: str | None = None
-    piece = thing = ""
+    piece = thing = role = ""
     narrowed: tuple[str, str] | None = None
     for level in section:
         main, _ = split_brackets(normalise(level))
@@ -208,6 +211,7 @@ def _read_heading(section: tuple[str, ...], segmenter: Segmenter) -> _Heading:
             named = next((t for t in (tokens[-1], tokens[0]) if t in lexicon.SUBJECTS), None)
             if named is not None:
                 subject_word = named
+            role = _compound_role(tokens, entity)
             if (
                 tokens[-1] in lexicon.RECORD_HEADS
                 or any(t in lexicon.RECORD_HEADS for t in tokens[-2:-1])
@@ -221,11 +225,35 @@ def _read_heading(section: tuple[str, ...], segmenter: Segmenter) -> _Heading:
             thing = text if things else ""
         if pieces:
             piece = pieces[-1]
-    return _Heading(subject_word=subject_word, record=record, piece=piece, thing=thing, narrowed=narrowed)
+    return _Heading(
+        subject_word=subject_word, record=record, piece=piece, thing=thing, narrowed=narrowed, role=role
+    )
+
+
+def _compound_role(tokens: list[str], entity: str) -> str:
+    """The role a heading names with words before its role word (财务 负责人, 主管 卫生 校长, 学校 卫生 管理 人员
+    姓名), written as one word; "" when the heading names no role so or only a listed one (单位负责人). On a
+    school's form a person named so is never the school, so 卫生管理人员 is a role too; on a person's form
+    专业技术人员 may be the person the form is about."""
+    words = tokens[:-1] if tokens[-1:] == ["姓名"] else tokens
+    while len(words) > 2 and lexicon.SUBJECTS.get(words[0]) == lexicon.ORG:
+        words = words[1:]  # 学校卫生管理人员: the school's health officer
+    if len(words) < 2 or words[-1] not in lexicon.SUBJECTS or not all(has_cjk(w) for w in words):
+        return ""
+    before = [w for w in words[:-1] if w not in lexicon.SUBJECTS]
+    if not before or before != words[: len(before)]:
+        return ""  # 学校负责人: the unit's own head; 配偶父亲: a relation, read by `_scan`
+    cls = lexicon.SUBJECTS[words[-1]]
+    if cls not in lexicon.QUALIFIABLE_ROLES and not (cls == lexicon.SELF and entity == "school"):
+        return ""
+    compound = "".join(words)
+    if lexicon.SUBJECTS.listed(compound):
+        return ""
+    return compound
 
 
 def _parse_in_section(label: str, entity: str, segmenter: Segmenter, section: tuple[str, ...]) -> ParsedLabel:
-    heading = _read_heading(section, segmenter)
+    heading = _read_heading(section, segmenter, entity)
     text = normalise(label)
     main, groups = split_brackets(text)
     if heading.piece and (main in lexicon.TOTAL_WORDS or main in lexicon.COUNT_WORDS):
@@ -244,6 +272,11 @@ def _parse_in_section(label: str, entity: str, segmenter: Segmenter, section: tu
         if main.startswith(people) and modifier not in main:
             # 体育教师配备情况/教师人数 counts PE teachers, not all teachers.
             return replace(_parse_uncached(modifier + text, entity, segmenter), label=label)
+    if heading.role and _row_cell(main, segmenter):
+        # 财务负责人/移动电话 is the finance officer's phone, not the head's: read as one label, as the role's
+        # own words would write it (财务负责人移动电话, 安全负责人电话).
+        spelled = heading.role + main + "".join(f"({g})" for g in groups)
+        return replace(_parse_uncached(spelled, entity, segmenter), label=label)
     if heading.thing and heading.subject_word is None and main in lexicon.THING_ATTRIBUTE_WORDS:
         # 教学、行政、生活用房情况表/名称 is the room's name, not the school's.
         spelled = heading.thing + main + "".join(f"({g})" for g in groups)
@@ -256,6 +289,12 @@ def _parse_in_section(label: str, entity: str, segmenter: Segmenter, section: tu
             parts=tuple(replace(p, record=heading.record) for p in parsed.parts),
         )
     return parsed
+
+
+def _row_cell(main: str, segmenter: Segmenter) -> bool:
+    """Whether a cell asks what a form asks of a person in the cells after them (姓名, 电话, 手机, 职务)."""
+    tokens = [lexicon.TERMS.get(t, (t,))[0] for t in segmenter.tokens(main)]
+    return bool(tokens) and all(t in lexicon.PERSON_CELL_TOKENS for t in tokens)
 
 
 def _parse_uncached(

@@ -135,3 +135,31 @@ def test_the_sponsor_applying_to_run_a_school_is_not_the_school(matcher: Matcher
         [Field(label=label, section=heading) for label in ("法定代表人", "电话", "邮编")], "school"
     )
     assert [m.element for m in report.matches] == [None, None, None]
+
+
+# Value domain (issue 13, class 3): a count answers only a label that counts, a yes/no element only a label
+# that asks yes or no.
+@pytest.mark.parametrize(
+    ("label", "element"),
+    [
+        ("班级", None),  # the pupil's class on a register, not how many classes
+        ("班", None),
+        ("计算机", None),
+        ("教室", None),
+        ("宿舍", None),  # the pupil's dormitory, not whether the school has one
+        ("班级数", "school.class_count"),
+        ("教学班数", "school.class_count"),
+        ("计算机台数", "school.computer_count"),
+        ("有无宿舍", "school.has_dormitory"),
+        ("图书藏量（万册）", "school.book_count"),  # a count in tens of thousands converts
+    ],
+)
+def test_a_count_or_a_yes_no_answers_only_a_label_that_asks_one(
+    matcher: Matcher, label: str, element: str | None
+) -> None:
+    assert matcher.match(label, entity="school").element == element
+
+
+def test_a_count_in_tens_of_thousands_converts_to_the_elements_unit(matcher: Matcher) -> None:
+    found = matcher.match("图书藏量（万册）", entity="school")
+    assert found.conversion is not None and found.conversion.factor == 10000

@@ -13,7 +13,9 @@ derived 2/2, false derived 0, the same through the library and through REST; its
 small margin. holdout5/ (8 new forms, landed at 8b52b76 before the matcher ran on it) had its one first run there:
 F1 0.894, P 0.881, R 0.908 (tp 59 fp 8 fn 6 tn 84), derived 2/2, false derived 0, the same through the library and
 through REST; its floors are those figures less a small margin. The development parts' floors were
-raised by the every-word-explained rules (dedup/doubts.py): dev F1 0.867 P 0.916, holdout F1 0.947 P 0.960.
+raised by the every-word-explained rules (dedup/doubts.py): dev F1 0.867 P 0.916, holdout F1 0.947 P 0.960; then by
+the compound-role, party and count rules (tuned on dev … holdout4 only, after holdout5 had its first run): dev F1
+0.870 P 0.923, holdout2 F1 0.838 P 0.762, holdout3 F1 0.895 P 0.955.
 Raise floors; never lower them.
 """
 
@@ -30,10 +32,10 @@ REAL = Path(__file__).parent / "data" / "real"
 
 # part: (F1, precision) floors, the most false "derived" answers allowed, and the derived recall floor
 FLOORS = {
-    "dev": (0.86, 0.91, 0, 0.79),
+    "dev": (0.865, 0.92, 0, 0.79),
     "holdout": (0.94, 0.96, 0, 0.9),
-    "holdout2": (0.81, 0.72, 0, 0.0),
-    "holdout3": (0.81, 0.79, 0, 0.66),
+    "holdout2": (0.83, 0.76, 0, 0.0),
+    "holdout3": (0.89, 0.95, 0, 0.66),
     "holdout4": (0.93, 0.95, 0, 0.9),
     "holdout5": (0.88, 0.87, 0, 0.9),
 }

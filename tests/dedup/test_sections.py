@@ -135,3 +135,55 @@ def test_a_field_written_under_a_section_and_a_heading_in_its_label_has_both_lev
     )
     assert Field.written("联系电话", section="  ") == Field(label="联系电话")
     assert Field.written("出生日期", samples=["1990-01-01"]).samples == ("1990-01-01",)
+
+
+# Roles written with words before the role word (issue 13, class 1: compound owners): the finance officer or
+# the vice-principal for health is another person than the unit's head or principal.
+_QUALIFIED_ROLES = (
+    "财务负责人",
+    "饮用水管理负责人",
+    "食堂负责人",
+    "主管卫生校长",
+    "分管后勤副校长",
+    "卫生管理人员",
+)
+_PERSON_CELLS = ("姓名", "电话", "联系电话", "手机", "移动电话", "办公电话")
+
+
+@settings(max_examples=60, deadline=None)
+@given(role=st.sampled_from(_QUALIFIED_ROLES), cell=st.sampled_from(_PERSON_CELLS))
+def test_a_heading_naming_a_qualified_role_is_never_the_heads_or_the_schools(
+    matcher: Matcher, role: str, cell: str
+) -> None:
+    found = matcher.match(cell, entity="school", section=role)
+    assert found.element not in {"school.principal_name", "school.principal_phone", "school.phone"}, (
+        found.explanation_en
+    )
+
+
+@pytest.mark.parametrize(
+    ("section", "label", "element"),
+    [
+        ("负责人", "电话", "school.principal_phone"),
+        ("学校负责人", "联系电话", "school.principal_phone"),
+        ("校长", "联系电话", "school.principal_phone"),
+        ("安全负责人", "电话", "school.safety_officer_phone"),  # a compound the standard holds
+        ("财务负责人", "移动电话", None),
+        ("一、基本情况/主管卫生校长", "联系电话", None),
+        ("学校卫生管理人员姓名", "联系电话", None),
+    ],
+)
+def test_a_compound_role_reads_with_its_cells_as_one_label(
+    matcher: Matcher, section: str, label: str, element: str | None
+) -> None:
+    assert matcher.match(label, entity="school", section=section).element == element
+
+
+@pytest.mark.parametrize("party", ["女方基本信息", "男方基本信息", "甲方", "乙方信息"])
+@pytest.mark.parametrize("label", ["姓名", "身份证号", "民族", "工作单位", "联系电话"])
+def test_a_party_of_a_couple_or_contract_is_not_the_forms_subject(
+    matcher: Matcher, party: str, label: str
+) -> None:
+    # 女方/男方 on a couple's form: one of two people, never confidently the teacher the form is about.
+    assert matcher.match(label, entity="teacher").element is not None
+    assert matcher.match(label, entity="teacher", section=party).element is None
