@@ -5,8 +5,8 @@ frequency, method, time window and a reason when it is not at term-end, the mate
 check classified them), the Party committee office's decision or merge, and each inspection that
 reached schools under an approved item, with the schools it reached.
 
-Revision ID: 0019_annual_list
-Revises: 0018_activation
+Revision ID: 0020_annual_list
+Revises: 0019_record_periods
 Create Date: 2026-12-04
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 import hub.db
 
-revision = "0019_annual_list"
-down_revision = "0018_activation"
+revision = "0020_annual_list"
+down_revision = "0019_record_periods"
 branch_labels = None
 depends_on = None
 
