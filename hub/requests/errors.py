@@ -68,3 +68,7 @@ class ReleaseValidityInvalid(Invalid):
 
 class ReleaseNeedsReason(Invalid):
     """A refused release names no reason."""
+
+
+class RequestNotADuplicate(NotFound):
+    """The request points at no original (it is not a duplicate), so there is no original to summarise."""

@@ -22,6 +22,7 @@ from hub.audit import service as audit
 from hub.config import DecisionLevel, Settings
 from hub.holidays.service import work_calendar
 from hub.identity.models import Principal
+from hub.identity.repository import PrincipalRepository
 from hub.identity.roles import Role
 from hub.kit.clock import local_date
 from hub.records.errors import SchoolsNotInStore
@@ -36,6 +37,7 @@ from hub.requests.errors import (
     NewElementSpecInvalid,
     NotANewField,
     RejectionNeedsReason,
+    RequestNotADuplicate,
     RequestNotAnswered,
     RequestNotFound,
     ScopeEmpty,
@@ -487,6 +489,40 @@ def get_request(session: Session, principal: Principal, request_id: int) -> Data
     return request
 
 
+@dataclass(frozen=True, kw_only=True)
+class OriginalSummary:
+    """What a department pointed at another department's open request may see of it: never its schools,
+    rows or reviewers, only what tells it where its own answer will come from and when."""
+
+    duplicate: DataRequest
+    original: DataRequest
+    department: str | None
+    shared_elements: list[str]
+    full_view: bool
+
+
+def original_of(session: Session, principal: Principal, request_id: int) -> OriginalSummary:
+    """The original a duplicate `request_id` (one the caller may see) is pointed at, summarised."""
+    duplicate = get_request(session, principal, request_id)
+    original = RequestRepository(session).get(duplicate.duplicate_of) if duplicate.duplicate_of else None
+    if original is None:
+        raise RequestNotADuplicate(
+            f"采集需求 {request_id} 不是重复需求，没有对应的原需求",
+            f"request {request_id} is no duplicate, so it has no original",
+            detail={"request_id": request_id, "status": duplicate.status},
+        )
+    asked = {f.element_code for f in duplicate.fields if f.element_code}
+    shared = sorted({f.element_code for f in original.fields if f.element_code and f.element_code in asked})
+    holder = PrincipalRepository(session).get(original.department_id)
+    return OriginalSummary(
+        duplicate=duplicate,
+        original=original,
+        department=holder.name if holder else None,
+        shared_elements=shared,
+        full_view=can_see(principal, original),
+    )
+
+
 def visible_requests(
     session: Session, principal: Principal, *, statuses: list[str] | None = None, limit: int = 200
 ) -> list[DataRequest]:
@@ -627,16 +663,25 @@ def decide(
                 f"{label!r} is not a new field of this request",
                 detail={"field": "elements", "value": label},
             )
+    # A label an earlier approval already made an element of (two requests waiting with the same new
+    # field, approved one after the other) is that element, not a second one with the same name.
+    approved = {_norm(e.label_zh): e for e in std.elements_for(request.entity)}
     by_label: dict[str, schemas.Element] = {}
+    added: list[schemas.Element] = []
     for f in new_fields:
         key = _norm(f.label)
-        if key not in by_label:
-            spec = (decision.elements or {}).get(f.label)
-            by_label[key] = new_element_for(std, request.entity, f, taken, spec)
-    if by_label:
+        if key in by_label:
+            continue
+        if key in approved and not (decision.elements or {}).get(f.label):
+            by_label[key] = approved[key]
+            continue
+        spec = (decision.elements or {}).get(f.label)
+        by_label[key] = new_element_for(std, request.entity, f, taken, spec)
+        added.append(by_label[key])
+    if added:
         add_elements(
             session,
-            list(by_label.values()),
+            added,
             principal_id=principal.id,
             note=(
                 f"采集需求 {request.id}「{request.title}」，批准文号 {decision.approval_number} / "

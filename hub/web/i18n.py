@@ -265,6 +265,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "与采集需求 {id} 重复（重合度 {overlap}），将直接使用其结果。",
         "Duplicates request {id} ({overlap} overlap): its results will answer this one.",
     ),
+    "requests.see_original": ("查看原需求概况", "See the original"),
+    "original.title": ("原需求概况", "The original request"),
+    "original.intro": (
+        "您的采集需求 {id}「{title}」与下面这项正在办理的需求重复，将直接使用它的结果，不再向学校重复采集。",
+        "Your request {id} “{title}” repeats the open request below; its results will answer yours and no "
+        "school is asked twice.",
+    ),
+    "original.state": ("办理状态", "State"),
+    "original.overlap": ("重合程度", "Overlap"),
+    "original.overlap_value": ("所问数据元的重合度 {overlap}", "{overlap} of the elements asked"),
+    "original.shared": ("两项需求共同询问的数据", "Data both requests ask"),
+    "original.waiting": (
+        "原需求完成后，您的需求即可查看结果（在共享协议或教育局同意提供的范围内）。",
+        "Once the original is answered, yours can be read (under an agreement or the education bureau's release).",
+    ),
+    "original.answered": (
+        "原需求已完成，您的需求可在授权范围内查看结果。",
+        "The original is answered; yours can be read within its grant.",
+    ),
+    "original.privacy": (
+        "此页只显示原需求的概况，不含其学校范围、数据和审核意见。",
+        "This page shows only an outline of the original, never its schools, data or review notes.",
+    ),
+    "original.back": ("返回需求 {id}", "Back to request {id}"),
+    "original.full": ("打开原需求", "Open the original"),
     "requests.decision": ("审批结果", "Decision"),
     "requests.form_number": ("表号", "Form number"),
     "requests.approval_number": ("批准文号", "Approval number"),
@@ -297,6 +322,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "requests.alternatives": ("相近的现有数据元", "Closest existing elements"),
     "flash.request_submitted": ("采集需求已提交。", "Request submitted."),
     "flash.decided": ("已作出审批决定。", "Decision recorded."),
+    "flash.decided_many": ("已批准勾选的采集需求。", "The ticked requests are approved."),
+    "flash.rejected_many": ("已驳回勾选的采集需求。", "The ticked requests are rejected."),
     "flash.published": ("已发布给学校。", "Published to the schools."),
     "status.pending_approval": ("待统计局审批", "awaiting review"),
     "status.approved": ("已批准，待发布", "approved"),
@@ -330,6 +357,40 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review.approve": ("批准", "Approve"),
     "review.reject": ("驳回", "Reject"),
     "review.reason": ("驳回理由", "Reason for rejecting"),
+    "review.count": ("待审批 {n} 项", "{n} waiting"),
+    "review.sort": ("排序", "Sort by"),
+    "review.sort_button": ("排序", "Sort"),
+    "review.sort_oldest": ("提交时间（先到先审）", "submitted, oldest first"),
+    "review.sort_newest": ("提交时间（最新在前）", "submitted, newest first"),
+    "review.sort_deadline": ("截止日期（最近在前）", "deadline, soonest first"),
+    "review.sort_schools": ("涉及学校（最多在前）", "schools asked, most first"),
+    "review.sort_records": ("涉及记录（最多在前）", "records to fill, most first"),
+    "review.sort_department": ("提出部门", "department"),
+    "review.bulk_title": ("批量审批", "Decide several at once"),
+    "review.bulk_help": (
+        "勾选下面的采集需求，一并批准或驳回：要么全部成功，要么一项都不改。批量批准时新字段按系统建议的填报要求"
+        "（可在单项审批中逐一调整）；驳回须写明理由。",
+        "Tick the requests below to approve or reject them together: all succeed or none changes. A bulk "
+        "approval gives new fields the proposed checks (adjust them one by one in the single approval); a "
+        "rejection needs a reason.",
+    ),
+    "review.bulk_decision": ("决定", "Decision"),
+    "review.bulk_note": ("说明（驳回时为理由）", "Note (the reason, for a rejection)"),
+    "review.bulk_submit": ("对勾选的需求作出决定", "Decide the ticked requests"),
+    "review.pick": ("勾选需求 {id}", "tick request {id}"),
+    "review.pick_one": ("请至少勾选一项采集需求。", "Tick at least one request."),
+    "review.bulk_failed": (
+        "需求 {id} 未能处理，所有勾选的需求均未改变：{reason}",
+        "request {id} could not be decided, so none of the ticked requests changed: {reason}",
+    ),
+    "review.impact": (
+        "批准后将向 {schools} 所学校发放任务，涉及 {records} 条记录，新增字段 {new} 个",
+        "approving sends a task to {schools} schools, {records} records to fill, {new} new fields",
+    ),
+    "review.impact_scope": (
+        "（范围内共 {n} 所学校，其余已有数据或无相关记录）",
+        "({n} schools in scope; the others hold the data or no records)",
+    ),
     "review.other_fields": ("其余字段", "Other fields"),
     # --- publication
     "publish.title": ("发布给学校", "Publish to schools"),

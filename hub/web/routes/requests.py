@@ -491,6 +491,23 @@ def request_detail(request_id: int, request: Request, session: SessionDep, princ
     return _detail_page(request, session, principal, request_id)
 
 
+@router.get("/requests/{request_id}/original")
+def duplicate_original(request_id: int, request: Request, session: SessionDep, principal: Reader) -> Response:
+    """What a duplicate's department may see of the open request it is pointed at (never a 404 for it)."""
+    summary = requests.original_of(session, principal, request_id)
+    std = current_standard(session)
+    return render(
+        request,
+        "request_original.html",
+        {
+            "s": summary,
+            "o": summary.original,
+            "shared": [_label(_element(std, code), lang_of(request)) for code in summary.shared_elements],
+        },
+        principal=principal,
+    )
+
+
 @router.post("/requests/{request_id}/remind")
 def remind(
     request_id: int,
@@ -570,16 +587,38 @@ def _default_until(deadline: date | None) -> date:
     return max(end_of_year, date(deadline.year, 12, 31)) if deadline else end_of_year
 
 
+def _impact(preview: web.PublicationPreview, has_new: bool) -> dict[str, int]:
+    """What approving a request sets off: the schools that would get a task and the records they fill
+    (a new field is held by no school yet, so every school with records is asked)."""
+    asked = preview.with_task + preview.complete if has_new else preview.with_task
+    return {
+        "schools": len(asked),
+        "records": sum(s.records for s in asked),
+        "in_scope": len(preview.with_task) + len(preview.complete) + len(preview.without_records),
+    }
+
+
+REVIEW_SORTS = ("oldest", "newest", "deadline", "schools", "records", "department")
+
+
 def _review_page(
-    request: Request, session: Session, principal: Principal, *, errors: dict[int, str] | None = None
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    errors: dict[int, str] | None = None,
+    bulk_error: str | None = None,
 ) -> Response:
     lang = lang_of(request)
     std = current_standard(session)
+    sort = request.query_params.get("sort", "oldest")
+    sort = sort if sort in REVIEW_SORTS else "oldest"
     waiting = requests.visible_requests(session, principal, statuses=["pending_approval"])
     names = _names(session, {r.department_id for r in waiting})
     items = []
-    for r in sorted(waiting, key=lambda r: r.id):
+    for r in waiting:
         fields = field_views(std, r.fields, lang)
+        preview = web.publication_preview(session, r)
         items.append(
             {
                 "r": r,
@@ -594,18 +633,32 @@ def _review_page(
                     (f.label, requests.proposed_checks(f))
                     for f in dict((f.label, f) for f in r.fields if f.element_code is None).values()
                 ],
+                "impact": _impact(preview, any(f["status"] == "new" for f in fields)),
             }
         )
+    keys: dict[str, Any] = {
+        "oldest": lambda i: i["r"].id,
+        "newest": lambda i: -i["r"].id,
+        "deadline": lambda i: (i["r"].deadline is None, i["r"].deadline or date.max, i["r"].id),
+        "schools": lambda i: (-i["impact"]["schools"], i["r"].id),
+        "records": lambda i: (-i["impact"]["records"], i["r"].id),
+        "department": lambda i: (i18n.pick(i["department"] or "", lang), i["r"].id),
+    }
+    items.sort(key=keys[sort])
     return render(
         request,
         "review.html",
         {
             "items": items,
+            "sort": sort,
+            "sorts": REVIEW_SORTS,
+            "bulk_error": bulk_error,
+            "bulk_until": _default_until(max((r.deadline for r in waiting if r.deadline), default=None)),
             "type_words": {k: v[1] if lang == "en" else v[0] for k, v in TYPE_WORDS.items()},
             "code_lists": [(c.name, c.label_en if lang == "en" else c.label_zh) for c in std.code_lists],
         },
         principal=principal,
-        status_code=422 if errors else 200,
+        status_code=422 if errors or bulk_error else 200,
     )
 
 
@@ -643,6 +696,48 @@ async def form_items(request: Request) -> dict[str, str]:
 def review(request: Request, session: SessionDep, principal: Statistics) -> Response:
     """The statistics bureau's queue: new fields beside the closest existing elements."""
     return _review_page(request, session, principal)
+
+
+@router.post("/review/decisions")
+def decide_many(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Statistics,
+    values: Annotated[dict[str, str], Depends(form_items)],
+    decision: Annotated[str, Form()] = "",
+    form_number: Annotated[str, Form()] = "",
+    approval_number: Annotated[str, Form()] = "",
+    valid_until: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """Approve or reject every ticked request at once (all or none); new fields get the proposed checks."""
+    lang = lang_of(request)
+    chosen = sorted(
+        {int(key.split("|")[1]) for key in values if key.startswith("pick|") and key.split("|")[1].isdigit()}
+    )
+    if not chosen:
+        return _review_page(request, session, principal, bulk_error=i18n.text("review.pick_one", lang))
+    try:
+        payload = DecisionIn(
+            decision=decision,  # type: ignore[arg-type]
+            form_number=form_number.strip() or None,
+            approval_number=approval_number.strip() or None,
+            valid_until=date.fromisoformat(valid_until) if valid_until.strip() else None,
+            note=note.strip() or None,
+        )
+    except (ValidationError, ValueError):
+        return _review_page(request, session, principal, bulk_error=i18n.text("error.form", lang))
+    for request_id in chosen:
+        try:
+            requests.decide(
+                session, principal, request_id, payload, now=utcnow(), level=settings.decision_level
+            )
+        except HubError as exc:
+            session.rollback()
+            message = i18n.text("review.bulk_failed", lang).format(id=request_id, reason=exc.message_in(lang))
+            return _review_page(request, session, principal, bulk_error=message)
+    return redirect("/review", message="decided_many" if decision == "approve" else "rejected_many")
 
 
 @router.post("/requests/{request_id}/decision")

@@ -137,6 +137,33 @@ def test_new_fields_wait_for_the_statistics_bureau(client: TestClient, city, dep
     assert again["fields"][0]["element"] == new_element
 
 
+def test_two_requests_waiting_with_one_new_field_are_approved_together_into_one_element(
+    client: TestClient,
+    city,
+    dept,
+    stats,  # type: ignore[no-untyped-def]
+) -> None:
+    first = client.post("/api/v1/requests", headers=dept, json=body("姓名", "借阅证类型")).json()
+    second = client.post(
+        "/api/v1/requests", headers=dept, json=body("借阅证类型", "本学期家访次数", title="图书借阅情况")
+    ).json()
+    assert first["status"] == second["status"] == "pending_approval"
+    decided = client.post(
+        "/api/v1/requests/decisions",
+        headers=stats,
+        json={
+            "request_ids": [first["id"], second["id"]],
+            "decision": "approve",
+            "approval_number": "统制〔2026〕8号",
+        },
+    )
+    assert decided.status_code == 200, decided.text
+    one, two = decided.json()
+    assert one["fields"][1]["element"] == two["fields"][0]["element"], "the same label is one element"
+    versions = client.get("/api/v1/standard/versions", headers=dept).json()
+    assert [len(v["added_elements"]) for v in versions[-2:]] == [1, 1]
+
+
 def test_a_rejection_needs_a_reason_and_reaches_the_department(client: TestClient, city, dept, stats) -> None:  # type: ignore[no-untyped-def]
     rid = client.post("/api/v1/requests", headers=dept, json=body("家庭年收入")).json()["id"]
     no_reason = client.post(f"/api/v1/requests/{rid}/decision", headers=stats, json={"decision": "reject"})

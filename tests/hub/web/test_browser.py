@@ -305,3 +305,34 @@ def test_a_school_looks_up_an_element_in_the_standard(browser: object, hub: Hub,
     expect(school.locator("details.code-list").first).to_contain_text("高级教师")  # type: ignore[attr-defined]
     expect(school.locator("#standard-versions")).to_contain_text("第 1 版")  # type: ignore[attr-defined]
     shot(school, artifacts_dir, "14-school-standard")
+
+
+def test_the_statistics_bureau_decides_ticked_requests_and_a_duplicate_sees_its_original(
+    browser: object, hub: Hub, artifacts_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    statistics = signed_in(browser, hub, "demo-stats")
+    expect(statistics).to_have_url(f"{hub.url}/review")  # type: ignore[attr-defined]
+    count = statistics.locator("#review-count")  # type: ignore[attr-defined]
+    waiting = int(count.get_attribute("data-count"))
+    assert waiting >= 1
+    card = statistics.locator("div.card[data-request]").first  # type: ignore[attr-defined]
+    expect(card.locator("p.impact")).to_contain_text("所学校发放任务")
+    statistics.select_option("#sort", "schools")  # type: ignore[attr-defined]
+    statistics.click("#review-sort button")  # type: ignore[attr-defined]
+    statistics.wait_for_url("**/review?sort=schools")  # type: ignore[attr-defined]
+    for box in statistics.locator("input[form=bulk-form]").all():  # type: ignore[attr-defined]
+        box.check()
+    statistics.fill("#bulk-approval_number", "统制〔2026〕41号")  # type: ignore[attr-defined]
+    shot(statistics, artifacts_dir, "15-statistics-bulk-review")
+    statistics.click("#bulk-submit")  # type: ignore[attr-defined]
+    expect(statistics.locator("#messages")).to_contain_text("已批准勾选的采集需求")  # type: ignore[attr-defined]
+    expect(statistics.locator("body")).to_contain_text("没有等待审批的采集需求")  # type: ignore[attr-defined]
+
+    red_cross = signed_in(browser, hub, "demo-redcross")
+    red_cross.locator("a[href^='/requests/']").filter(has_text="红十字救护员").first.click()  # type: ignore[attr-defined]
+    red_cross.click("#original-link")  # type: ignore[attr-defined]
+    expect(red_cross.locator("#original")).to_contain_text("市卫生健康委员会")  # type: ignore[attr-defined]
+    expect(red_cross.locator("#original-full")).to_have_count(0)  # type: ignore[attr-defined]
+    shot(red_cross, artifacts_dir, "16-department-duplicate-original")
