@@ -133,7 +133,7 @@ def import_file(
         raise typer.Exit(1) from exc
     console.print(
         f"read {report.rows_read} rows: {report.accepted} accepted ({report.inserted} new, {report.updated} changed, "
-        f"{report.unchanged} unchanged), {report.rejected_rows} rejected"
+        f"{report.moved} moved between schools, {report.unchanged} unchanged), {report.rejected_rows} rejected"
     )
     if report.periods:
         console.print("periods: " + ", ".join(f"{name} {key}" for name, key in report.periods.items()))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Body, Query, status
 
 from hub.access import service
 from hub.access.auth import Grantor
@@ -15,6 +15,7 @@ from hub.access.payloads import (
     PrincipalCreate,
     PrincipalCreated,
     PrincipalOut,
+    RevokeIn,
 )
 from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep
@@ -54,11 +55,22 @@ def list_principals(session: SessionDep, _: Admin) -> list[PrincipalOut]:
 
 
 @router.post(
-    "/principals/{principal_id}/revoke", response_model=PrincipalOut, responses=error_responses(401, 403, 404)
+    "/principals/{principal_id}/revoke",
+    response_model=PrincipalOut,
+    responses=error_responses(401, 403, 404, 409),
 )
-def revoke_principal(principal_id: int, session: SessionDep, _: Admin) -> PrincipalOut:
-    """Revoke a principal: its token stops working at once (admin only)."""
-    return PrincipalOut.model_validate(service.revoke_principal(session, principal_id))
+def revoke_principal(
+    principal_id: int,
+    session: SessionDep,
+    admin: Admin,
+    payload: Annotated[RevokeIn | None, Body()] = None,
+) -> PrincipalOut:
+    """Revoke a principal: its token stops working at once (admin only); the last active admin is a
+    409 `LastAdmin`. `note` says why, in the audit log."""
+    revoked = service.revoke_principal(
+        session, principal_id, revoker=admin, reason=payload.note if payload else None
+    )
+    return PrincipalOut.model_validate(revoked)
 
 
 @router.get("/me", response_model=PrincipalOut, responses=error_responses(401))
@@ -130,7 +142,9 @@ def expiring_grants(
 def renew_grant(grant_id: int, payload: GrantRenewIn, session: SessionDep, principal: Grantor) -> GrantOut:
     """Give an agreement or a release a new end (never past the approval's 有效期 it rests on)."""
     today = local_today()
-    grant = service.renew_grant(session, principal, grant_id, payload.valid_until, today=today)
+    grant = service.renew_grant(
+        session, principal, grant_id, payload.valid_until, today=today, reason=payload.note
+    )
     return grant_out(session, grant, today=today)
 
 
@@ -148,6 +162,12 @@ def get_grant(grant_id: int, session: SessionDep, principal: PrincipalDep) -> Gr
     tags=["grants"],
     responses=error_responses(401, 403, 404, 409),
 )
-def revoke_grant(grant_id: int, session: SessionDep, principal: Grantor) -> GrantOut:
-    """Revoke a grant: reads under it stop at once (admin, education)."""
-    return grant_out(session, service.revoke_grant(session, principal, grant_id), today=local_today())
+def revoke_grant(
+    grant_id: int,
+    session: SessionDep,
+    principal: Grantor,
+    payload: Annotated[RevokeIn | None, Body()] = None,
+) -> GrantOut:
+    """Revoke a grant: reads under it stop at once (admin, education); `note` says why, in the audit log."""
+    grant = service.revoke_grant(session, principal, grant_id, reason=payload.note if payload else None)
+    return grant_out(session, grant, today=local_today())

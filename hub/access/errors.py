@@ -25,6 +25,10 @@ class PrincipalNotFound(NotFound):
     """No principal with this id."""
 
 
+class LastAdmin(Conflict):
+    """Revoking this admin would leave the hub with no active admin to open or close accounts."""
+
+
 class UnknownElements(Invalid):
     """A grant names elements the standard does not hold for the entity."""
 

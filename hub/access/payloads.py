@@ -141,3 +141,10 @@ class GrantRenewIn(BaseModel):
     """A new end for an agreement or a release (at most the approval's 有效期 it rests on)."""
 
     valid_until: date
+    note: str | None = Field(default=None, max_length=1000, description="why (kept in the audit log)")
+
+
+class RevokeIn(BaseModel):
+    """Why an account or a grant is revoked (kept in the audit log)."""
+
+    note: str | None = Field(default=None, max_length=1000)

@@ -23,6 +23,7 @@ from hub.access.errors import (
     GrantNotFound,
     GrantRenewalInvalid,
     GrantValidityReversed,
+    LastAdmin,
     NoActiveGrant,
     NoGrantCovers,
     PrincipalNotFound,
@@ -102,16 +103,49 @@ def create_principal(
         active=True,
         token_expires_at=expires_at,
     )
-    return repository.add(principal), token
+    repository.add(principal)
+    audit.record_act(
+        session,
+        creator,
+        "principal.create",
+        target=_principal_target(principal),
+        detail={"token_expires_at": expires_at.isoformat() if expires_at else None},
+    )
+    return principal, token
 
 
-def revoke_principal(session: Session, principal_id: int) -> Principal:
-    principal = PrincipalRepository(session).get(principal_id)
+def _principal_target(principal: Principal) -> dict[str, object]:
+    return {
+        "kind": "principal",
+        "id": principal.id,
+        "code": principal.code,
+        "role": principal.kind,
+        "school_code": principal.school_code,
+        "division": principal.division,
+    }
+
+
+def revoke_principal(
+    session: Session, principal_id: int, *, revoker: Principal | None = None, reason: str | None = None
+) -> Principal:
+    """Stop a principal's token at once; the last active admin is never revoked (409 LastAdmin)."""
+    repository = PrincipalRepository(session)
+    principal = repository.get(principal_id)
     if principal is None:
         raise PrincipalNotFound(f"账号 {principal_id} 不存在", f"principal {principal_id} not found")
+    if principal.active and principal.kind == Role.ADMIN:
+        others = [p for p in repository.list(Role.ADMIN) if p.active and p.id != principal.id]
+        if not others:
+            raise LastAdmin(
+                f"账号 {principal.code} 是最后一个有效的管理员，吊销后无人能开设或吊销账号；请先开设另一个管理员",
+                f"{principal.code} is the last active admin: revoked, nobody could open or close accounts; "
+                "open another admin first",
+                detail={"principal_id": principal.id, "code": principal.code},
+            )
     principal.active = False
     principal.revoked_at = utcnow()
     session.flush()
+    audit.record_act(session, revoker, "principal.revoke", target=_principal_target(principal), reason=reason)
     return principal
 
 
@@ -126,10 +160,22 @@ def ensure_bootstrap_admin(session: Session, secret_key: str, admin_token: str) 
                 kind=Role.ADMIN, name="管理员 / administrator", code=BOOTSTRAP_ADMIN_CODE, token_digest=digest
             )
         )
-    if not hmac.compare_digest(admin.token_digest, digest):
+    # HUB_ADMIN_TOKEN is the operator's key to the hub: whoever revoked the bootstrap admin, a restart
+    # with the token set opens it again, so the hub is never left without a way in.
+    if not hmac.compare_digest(admin.token_digest, digest) or not admin.active:
+        reopened = not admin.active
         admin.token_digest = digest
         admin.active = True
+        admin.revoked_at = None
         session.flush()
+        if reopened:
+            audit.record_act(
+                session,
+                None,
+                "principal.reactivate",
+                target=_principal_target(admin),
+                reason="HUB_ADMIN_TOKEN at startup",
+            )
     return admin
 
 
@@ -313,15 +359,19 @@ def grant_standing_access(
     grant.divisions = payload.divisions
     grant.legal_basis = payload.legal_basis.strip()
     session.flush()
-    audit.append(
+    audit.record_act(
         session,
-        principal=grantor,
-        action="grant.create",
+        grantor,
+        "grant.create",
+        target={"kind": "grant", "id": grant.id, "holder": holder.code, "holder_id": holder.id},
+        reason=grant.purpose,
         entity=grant.entity,
         elements=grant.elements,
         grant_id=grant.id,
         detail={
             "holder": holder.code,
+            "schools": grant.schools,
+            "divisions": grant.divisions,
             "clear_elements": grant.clear_elements,
             "purpose": grant.purpose,
             "legal_basis": grant.legal_basis,
@@ -331,7 +381,11 @@ def grant_standing_access(
     return grant
 
 
-def revoke_grant(session: Session, grantor: Principal, grant_id: int) -> Grant:
+def _grant_target(grant: Grant) -> dict[str, object]:
+    return {"kind": "grant", "id": grant.id, "holder_id": grant.department_id, "request_id": grant.request_id}
+
+
+def revoke_grant(session: Session, grantor: Principal, grant_id: int, *, reason: str | None = None) -> Grant:
     """Revoke a grant: every read under it stops at once."""
     REVOKE_GRANT.check(grantor)
     grant = GrantRepository(session).get(grant_id)
@@ -344,10 +398,12 @@ def revoke_grant(session: Session, grantor: Principal, grant_id: int) -> Grant:
     grant.revoked_at = utcnow()
     grant.revoked_by = grantor.id
     session.flush()
-    audit.append(
+    audit.record_act(
         session,
-        principal=grantor,
-        action="grant.revoke",
+        grantor,
+        "grant.revoke",
+        target=_grant_target(grant),
+        reason=reason,
         entity=grant.entity,
         elements=grant.elements,
         grant_id=grant.id,
@@ -357,7 +413,13 @@ def revoke_grant(session: Session, grantor: Principal, grant_id: int) -> Grant:
 
 
 def renew_grant(
-    session: Session, grantor: Principal, grant_id: int, valid_until: date, *, today: date
+    session: Session,
+    grantor: Principal,
+    grant_id: int,
+    valid_until: date,
+    *,
+    today: date,
+    reason: str | None = None,
 ) -> Grant:
     """Give an agreement or a release a new end: not in the past, never past the approval's 有效期."""
     GRANT.check(grantor)
@@ -387,10 +449,12 @@ def renew_grant(
     before = grant.valid_until
     grant.valid_until = valid_until
     session.flush()
-    audit.append(
+    audit.record_act(
         session,
-        principal=grantor,
-        action="grant.renew",
+        grantor,
+        "grant.renew",
+        target=_grant_target(grant),
+        reason=reason,
         entity=grant.entity,
         elements=grant.elements,
         grant_id=grant.id,

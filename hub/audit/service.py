@@ -30,8 +30,47 @@ from hub.audit.receipts import WIDTH, Collector, packed_of
 from hub.audit.receipts import digest as receipts_digest
 from hub.db import utcnow
 
-READ_ACTIONS = ("request.data", "query.rows", "query.aggregate", "query.changes", "task.read")
+READ_ACTIONS = (
+    "request.data",
+    "query.rows",
+    "query.aggregate",
+    "query.changes",
+    "task.read",
+    "audit.read",
+    "records.errors_read",
+)
 WRITE_ACTIONS = ("records.write",)
+# Privileged acts (hub.audit.service.record_act): who did what to which target, and why.
+ACT_ACTIONS = (
+    "principal.create",
+    "principal.revoke",
+    "principal.reactivate",
+    "request.decision",
+    "request.release",
+    "request.release_refused",
+    "request.answered",
+    "request.publish",
+    "request.reminders",
+    "grant.create",
+    "grant.renew",
+    "grant.revoke",
+    "source.create",
+    "source.update",
+    "source.delete",
+    "source.run",
+    "complaint.answer",
+    "complaint.route",
+    "schools.onboard",
+    "school.activate",
+    "school.token_rotate",
+    "school.token_revoke",
+    "calendar.set",
+    "calendar.delete",
+    "baseline.set",
+    "baseline.delete",
+    "secondment.decision",
+    "secondment.return",
+)
 HEAD_ID = 1
 
 
@@ -97,6 +136,36 @@ def entry_hash(entry: AuditEntry, keyring: AuditKeyring | None = None) -> str:
     """The entry's seal: HMAC under the key it names, over its content and its predecessor's seal."""
     keyring = keyring or current_keyring()
     return keyring.mac(entry.key_id, _canonical(entry_payload(entry)) + entry.prev_hash.encode())
+
+
+def record_act(
+    session: Session,
+    principal: Actor | None,
+    action: str,
+    *,
+    target: Mapping[str, Any],
+    reason: str | None = None,
+    entity: str | None = None,
+    elements: Sequence[str] = (),
+    schools: Mapping[str, int] | None = None,
+    grant_id: int | None = None,
+    request_id: int | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """The one audited path of a privileged act: who (`principal`), what (`action`), on which records
+    or scope (`target`: its kind and id, with `entity`, `elements`, `schools`), and why (`reason`, the
+    purpose or the decision's note, None when the act takes none)."""
+    return append(
+        session,
+        principal=principal,
+        action=action,
+        entity=entity,
+        elements=elements,
+        schools=schools,
+        grant_id=grant_id,
+        request_id=request_id,
+        detail={**(detail or {}), "target": dict(target), "reason": reason},
+    )
 
 
 def _jsonable(detail: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -28,6 +28,7 @@ def import_result(report: IngestReport) -> ImportResult:
         inserted=report.inserted,
         updated=report.updated,
         unchanged=report.unchanged,
+        moved=report.moved,
         rejected_rows=report.rejected_rows,
         rejected=[RejectedCell(**r.as_dict()) for r in report.rejected[:1000]],
         unknown_columns=report.unknown_columns,

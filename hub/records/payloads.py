@@ -18,6 +18,7 @@ class ImportResult(BaseModel):
     inserted: int
     updated: int
     unchanged: int
+    moved: int = Field(0, description="teachers stored under another school before, now under this one")
     rejected_rows: int
     rejected: list[RejectedCell]
     unknown_columns: list[str]

@@ -68,6 +68,7 @@ class IngestReport:
     inserted: int
     updated: int
     unchanged: int
+    moved: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
@@ -231,6 +232,7 @@ def ingest_frame(
         inserted=counts.inserted,
         updated=counts.updated,
         unchanged=counts.unchanged,
+        moved=counts.moved,
         rejected=rejected,
         unknown_columns=unknown,
         columns=mapping,

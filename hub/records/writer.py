@@ -183,6 +183,10 @@ def _stage_into(session: Session, table: Table, frame: pd.DataFrame, columns: li
         prefixes=["TEMPORARY"],
     )
     stage.create(connection)
+    if "teacher_key" in columns:
+        # The move check and every join look a staged teacher up by key: without this index SQLite
+        # scans the whole stage per stored row (quadratic in the chunk).
+        connection.execute(text(f"CREATE INDEX ix_{stage_name}_key ON {stage_name} (teacher_key)"))
     dialect = connection.dialect.name
     if dialect == "postgresql":
         _copy(session, stage_name, columns, copy_csv(frame, columns))
@@ -302,10 +306,12 @@ def upsert(
             params,
         ).rowcount
         if moved:
+            # teacher_key is unique across schools, so the only stored row of a moved teacher is the old
+            # school's: found through the stage's index and the table's, never a scan of either.
             connection.execute(
                 text(
-                    f"DELETE FROM teachers WHERE EXISTS (SELECT 1 FROM {stage} s WHERE s.teacher_key = "
-                    "teachers.teacher_key AND s.school_code <> teachers.school_code)"
+                    f"DELETE FROM teachers WHERE teacher_key IN (SELECT s.teacher_key FROM {stage} s "
+                    "JOIN teachers t ON t.teacher_key = s.teacher_key AND t.school_code <> s.school_code)"
                 )
             )
             # Their periods go with them.
@@ -367,8 +373,12 @@ def upsert(
     if untracked:
         # A record whose periodic values alone changed has no history row here: the upsert counts it.
         updated = max(written - inserted, updated)
+    # A moved teacher is re-inserted under the new school: it is counted moved, not new.
     return WriteCounts(
-        inserted=inserted, updated=updated, unchanged=len(frame) - inserted - updated, moved=moved
+        inserted=inserted - moved,
+        updated=updated,
+        unchanged=len(frame) - inserted - updated,
+        moved=moved,
     )
 
 

@@ -208,5 +208,5 @@ def revoke_principal(
     """Revoke an account: its token stops working at once (admin only, as in the API)."""
     if principal_id == principal.id:
         raise CannotRevokeSelf(*i18n.pair("error.revoke_self"))
-    access.revoke_principal(session, principal_id)
+    access.revoke_principal(session, principal_id, revoker=principal)
     return redirect("/principals", message="principal_revoked")

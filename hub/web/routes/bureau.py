@@ -478,7 +478,7 @@ def audit_log(
             "principals": principals,
             "names": {p.id: p.name for p in principals},
             "filters": filters,
-            "actions": [*audit.READ_ACTIONS, *audit.WRITE_ACTIONS, "grant.create", "grant.revoke"],
+            "actions": [*audit.READ_ACTIONS, *audit.WRITE_ACTIONS, *audit.ACT_ACTIONS],
             "next_before": entries[-1].id if len(entries) == limit else None,
             "query": urlencode({k: v for k, v in filters.items() if v}),
         },

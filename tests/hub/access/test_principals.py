@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.app import create_app
+from hub.config import Settings
 
 
 def test_admin_creates_a_principal_whose_token_works_once_shown(
@@ -87,3 +91,56 @@ def test_error_shape_is_the_same_for_validation_errors(
     body = answer.json()
     assert body["error"] == "invalid" and body["detail"][0]["field"].endswith("kind")
     assert body["code"] == "BodyInvalid"
+
+
+def test_the_last_active_admin_cannot_be_revoked(client: TestClient, admin_headers: dict[str, str]) -> None:
+    me = client.get("/api/v1/me", headers=admin_headers).json()
+    refused = client.post(f"/api/v1/principals/{me['id']}/revoke", headers=admin_headers)
+    assert refused.status_code == 409, refused.text
+    body = refused.json()
+    assert body["code"] == "LastAdmin" and body["detail"]["principal_id"] == me["id"]
+    assert "最后一个有效的管理员" in body["message"] and "last active admin" in body["message"]
+    assert client.get("/api/v1/me", headers=admin_headers).status_code == 200
+    second = client.post(
+        "/api/v1/principals",
+        headers=admin_headers,
+        json={"kind": "admin", "name": "值班管理员", "code": "ops"},
+    ).json()
+    other = {"Authorization": f"Bearer {second['token']}"}
+    # With a second admin active, either may go, but never both.
+    assert client.post(f"/api/v1/principals/{second['id']}/revoke", headers=admin_headers).status_code == 200
+    assert client.post(f"/api/v1/principals/{me['id']}/revoke", headers=admin_headers).status_code == 409
+    assert client.get("/api/v1/me", headers=other).status_code == 401
+
+
+def test_the_bootstrap_admin_revoked_by_another_admin_signs_in_again_after_a_restart(
+    client: TestClient,
+    admin_headers: dict[str, str],
+    settings: Settings,
+    session_maker: sessionmaker[Session],
+) -> None:
+    bootstrap = client.get("/api/v1/me", headers=admin_headers).json()
+    second = client.post(
+        "/api/v1/principals",
+        headers=admin_headers,
+        json={"kind": "admin", "name": "值班管理员", "code": "ops"},
+    ).json()
+    other = {"Authorization": f"Bearer {second['token']}"}
+    revoked = client.post(
+        f"/api/v1/principals/{bootstrap['id']}/revoke", headers=other, json={"note": "离职交接"}
+    )
+    assert revoked.status_code == 200 and revoked.json()["active"] is False
+    assert client.get("/api/v1/me", headers=admin_headers).status_code == 401
+    # The operator restarts the hub with the same HUB_ADMIN_TOKEN: the bootstrap admin is back.
+    with TestClient(create_app(settings, factory=session_maker)) as restarted:
+        me = restarted.get("/api/v1/me", headers=admin_headers)
+        assert me.status_code == 200 and me.json()["id"] == bootstrap["id"] and me.json()["active"] is True
+        logged = restarted.get(
+            "/api/v1/audit/entries",
+            headers=admin_headers,
+            params={"action": ["principal.revoke", "principal.reactivate"]},
+        ).json()["entries"]
+    assert [(e["action"], e["principal_id"], e["detail"]["reason"]) for e in logged] == [
+        ("principal.reactivate", None, "HUB_ADMIN_TOKEN at startup"),
+        ("principal.revoke", second["id"], "离职交接"),
+    ]

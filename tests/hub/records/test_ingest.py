@@ -162,8 +162,9 @@ def test_a_teacher_who_moves_school_is_moved_not_duplicated(
     ingest(session, settings, "teacher", frame)
     other = [c for c in city.schools["code"] if c != frame["school_code"].iloc[0]][0]
     frame["school_code"] = other
-    ingest(session, settings, "teacher", frame)
+    report = ingest(session, settings, "teacher", frame)
     assert list(session.scalars(select(teachers_table.c.school_code))) == [other]
+    assert (report.inserted, report.moved, report.updated, report.unchanged) == (0, 1, 0, 0)
 
 
 def test_teacher_school_may_be_named_by_full_name(session: Session, settings: Settings, city) -> None:  # type: ignore[no-untyped-def]
@@ -226,7 +227,7 @@ def test_an_import_in_chunks_stores_new_changed_and_moved_records_alike(
         on_progress=lambda done, total: seen.append((done, total)),
     )
     assert seen == [(2, 6), (4, 6), (6, 6)]
-    assert (report.inserted, report.updated, report.unchanged) == (4, 1, 1)  # a move re-inserts the record
+    assert (report.inserted, report.moved, report.updated, report.unchanged) == (3, 1, 1, 1)
     assert stored(session) == 6
     rows = {
         (r.school_code, r.teacher_key): r
@@ -265,3 +266,19 @@ def test_a_failure_while_writing_a_later_chunk_leaves_nothing_behind(
         ingest(session, settings, "teacher", teachers(city, n=5))
     assert len(calls) == 2  # the first chunk was written before the second failed …
     assert stored(session) == 0  # … and went with the transaction
+
+
+def test_a_file_moving_many_teachers_reports_them_moved_and_the_totals_stay(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=300, seed=11)
+    assert ingest(session, settings, "teacher", frame).inserted == 300
+    codes = list(city.schools["code"])
+    moved = frame.copy()
+    movers = moved.index[:120]
+    moved.loc[movers, "school_code"] = [
+        next(c for c in codes if c != old) for old in moved.loc[movers, "school_code"]
+    ]
+    report = ingest(session, settings, "teacher", moved)
+    assert (report.inserted, report.moved, report.updated, report.unchanged) == (0, 120, 0, 180)
+    assert stored(session) == 300
