@@ -9,8 +9,8 @@ from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
 from hub.kit.clock import local_today
-from hub.register import lists, service
-from hub.register.models import Inspection, ListItem, Secondment
+from hub.register import lists, service, whitelist
+from hub.register.models import Inspection, ListItem, Secondment, SocialDemand
 from hub.register.payloads import (
     AwayOut,
     InspectionIn,
@@ -20,12 +20,18 @@ from hub.register.payloads import (
     ListItemOut,
     ListMergeIn,
     MaterialOut,
+    SchoolDemandsOut,
     SchoolRefOut,
     SecondmentDecisionIn,
     SecondmentIn,
     SecondmentOut,
     SecondmentReturnIn,
     SimilarOut,
+    SocialDemandIn,
+    SocialDemandOut,
+    WhitelistCountsOut,
+    WhitelistItemIn,
+    WhitelistItemOut,
 )
 
 router = APIRouter(prefix="/register", tags=["register"])
@@ -33,6 +39,7 @@ MAX_ID = 2**31 - 1
 SecondmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 InspectionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+DemandId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _out(session: SessionDep, principal: PrincipalDep, secondments: list[Secondment]) -> list[SecondmentOut]:
@@ -221,3 +228,105 @@ def get_inspection(
 ) -> InspectionOut:
     """One inspection and the schools it reached (a school sees only itself)."""
     return _inspections_out(session, principal, [lists.get_inspection(session, principal, inspection_id)])[0]
+
+
+# --- the 进校园 whitelist (seed items 4–9) -----------------------------------------------------------
+
+
+def _whitelist_out(session: SessionDep, principal: PrincipalDep, year: int) -> WhitelistCountsOut:
+    per_item, per_school = whitelist.counts(session, principal, year=year)
+    return WhitelistCountsOut(
+        year=year,
+        items=[
+            WhitelistItemOut(
+                id=c.item.id,
+                year=c.item.year,
+                division=c.item.division,
+                category=c.item.category,
+                title=c.item.title,
+                organiser=c.item.organiser,
+                description=c.item.description,
+                demands=c.demands,
+                schools_reached=c.schools_reached,
+            )
+            for c in per_item
+        ],
+        schools=[SchoolDemandsOut(**asdict(s)) for s in per_school],
+    )
+
+
+@router.post(
+    "/whitelist",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WhitelistItemOut,
+    responses=error_responses(401, 403, 422),
+)
+def add_whitelist_item(
+    payload: WhitelistItemIn, session: SessionDep, principal: PrincipalDep
+) -> WhitelistItemOut:
+    """The education bureau lists a social affair that may enter its schools in a year."""
+    item = whitelist.add_item(session, principal, payload, today=local_today(), now=utcnow())
+    return WhitelistItemOut(
+        id=item.id,
+        year=item.year,
+        division=item.division,
+        category=item.category,
+        title=item.title,
+        organiser=item.organiser,
+        description=item.description,
+        demands=0,
+        schools_reached=0,
+    )
+
+
+@router.get("/whitelist", response_model=WhitelistCountsOut, responses=error_responses(401, 403, 422))
+def get_whitelist(
+    session: SessionDep,
+    principal: PrincipalDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> WhitelistCountsOut:
+    """The year's whitelist, with demands and schools reached per item and demands per school."""
+    return _whitelist_out(session, principal, year or local_today().year)
+
+
+def _demands_out(
+    session: SessionDep, principal: PrincipalDep, found: list[SocialDemand]
+) -> list[SocialDemandOut]:
+    return [
+        SocialDemandOut(
+            **{k: v for k, v in asdict(view).items() if k != "schools"},
+            schools=[SchoolRefOut(school_code=c, school_name=n) for c, n in view.schools],
+        )
+        for view in whitelist.demand_views(session, principal, found)
+    ]
+
+
+@router.post(
+    "/social-demands",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SocialDemandOut,
+    responses=error_responses(401, 403, 422),
+)
+def register_social_demand(
+    payload: SocialDemandIn, session: SessionDep, principal: PrincipalDep
+) -> SocialDemandOut:
+    """A social affair entering schools, under a whitelist item of its year (else 422 naming seed items 4–9)."""
+    return _demands_out(
+        session, principal, [whitelist.register_demand(session, principal, payload, now=utcnow())]
+    )[0]
+
+
+@router.get("/social-demands", response_model=list[SocialDemandOut], responses=error_responses(401, 403))
+def list_social_demands(session: SessionDep, principal: PrincipalDep) -> list[SocialDemandOut]:
+    """A department's own; those that reached a school; a bureau's schools' ones."""
+    return _demands_out(session, principal, whitelist.demands(session, principal))
+
+
+@router.get(
+    "/social-demands/{demand_id}",
+    response_model=SocialDemandOut,
+    responses=error_responses(401, 403, 404, 422),
+)
+def get_social_demand(demand_id: DemandId, session: SessionDep, principal: PrincipalDep) -> SocialDemandOut:
+    """One social affair and the schools it reached (a school sees only itself)."""
+    return _demands_out(session, principal, [whitelist.get_demand(session, principal, demand_id)])[0]

@@ -56,3 +56,16 @@ HOLD_INSPECTION = rule(
     zh="{kind} 账号不能组织督查检查评比考核",
     en="a {kind} principal may not hold an inspection",
 )
+
+# Seed items 4–9: social affairs enter schools only as the education bureau arranges them.
+KEEP_WHITELIST = rule(
+    Role.EDUCATION,
+    zh="只有教育行政部门可以制定社会事务进校园白名单",
+    en="only the education bureau keeps the whitelist of social affairs entering schools",
+)
+BRING_SOCIAL_DEMAND = rule(
+    Role.DEPARTMENT,
+    Role.EDUCATION,
+    zh="{kind} 账号不能登记进校园事项",
+    en="a {kind} principal may not register a social affair entering schools",
+)

@@ -90,3 +90,26 @@ class InspectionOutsideScope(Invalid):
 
 class InspectionNotFound(NotFound):
     """No inspection with this id, or not one the caller may see."""
+
+
+# --- the 进校园 whitelist (seed items 4–9) ---
+
+
+class WhitelistYearInvalid(Invalid):
+    """A whitelist kept for a year already over or too far ahead."""
+
+
+class SocialDemandNotWhitelisted(Invalid):
+    """A social affair entering schools without an item of the whitelist (seed items 4–9)."""
+
+
+class WhitelistItemOutOfYear(Invalid):
+    """A whitelist item used outside the year it was listed for (seed items 4–9)."""
+
+
+class WhitelistItemOutsideDivision(Invalid):
+    """A whitelist item used for schools outside the division of the bureau that listed it."""
+
+
+class SocialDemandNotFound(NotFound):
+    """No social demand with this id, or not one the caller may see."""

@@ -124,3 +124,50 @@ class InspectedSchool(Base):
     school_code: Mapped[str] = mapped_column(String(10), primary_key=True)
 
     __table_args__ = (Index("ix_register_inspected_schools_school", "school_code", "inspection_id"),)
+
+
+# --- the 进校园 whitelist (社会事务进校园白名单, seed items 4–9) ---
+
+# 宣传教育, 安全检查 (教育), 竞赛, 社会考试和监考, 评比, 其他.
+WHITELIST_CATEGORIES = ("publicity", "safety", "competition", "exam", "appraisal", "other")
+
+
+class WhitelistItem(Base):
+    """One social affair the education bureau lets into schools in a year (上海 5 项, 浙江 6 项 …)."""
+
+    __tablename__ = "register_whitelist_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    division: Mapped[str | None] = mapped_column(String(6))  # the bureau's division (None: every school)
+    category: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    organiser: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SocialDemand(Base):
+    """A social affair (宣传教育, 安全检查, 竞赛, 社会考试和监考, 评比 …) entering schools under a whitelist item."""
+
+    __tablename__ = "register_social_demands"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("register_whitelist_items.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("principals.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    held_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DemandedSchool(Base):
+    """One school a social demand reaches."""
+
+    __tablename__ = "register_demanded_schools"
+
+    demand_id: Mapped[int] = mapped_column(ForeignKey("register_social_demands.id"), primary_key=True)
+    school_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+    __table_args__ = (Index("ix_register_demanded_schools_school", "school_code", "demand_id"),)

@@ -244,3 +244,77 @@ class InspectionOut(BaseModel):
     note: str
     schools: list[SchoolRefOut]
     created_at: datetime
+
+
+# --- the 进校园 whitelist ---
+
+WhitelistCategory = Literal["publicity", "safety", "competition", "exam", "appraisal", "other"]
+
+
+class WhitelistItemIn(BaseModel):
+    year: int = Field(ge=2000, le=2100)
+    category: WhitelistCategory = Field(
+        description="宣传教育 publicity, 安全检查 safety, 竞赛 competition, 社会考试和监考 exam, 评比 appraisal"
+    )
+    title: str = Field(min_length=1, max_length=300)
+    organiser: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("title", "organiser", "description")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return _clean(value)
+
+
+class WhitelistItemOut(BaseModel):
+    id: int
+    year: int
+    division: str | None
+    category: str
+    title: str
+    organiser: str
+    description: str
+    demands: int = Field(description="Social demands registered under it")
+    schools_reached: int = Field(description="Distinct schools those demands reached")
+
+
+class SocialDemandIn(BaseModel):
+    item_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="The whitelist item it falls under"
+    )
+    category: WhitelistCategory | None = Field(default=None, description="Only to name an unlisted one")
+    title: str = Field(min_length=1, max_length=300)
+    schools: list[str] = Field(min_length=1, max_length=100000)
+    held_on: date
+    note: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("title", "note")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return _clean(value)
+
+
+class SocialDemandOut(BaseModel):
+    id: int
+    item_id: int
+    item_title: str
+    category: str
+    department: str
+    title: str
+    held_on: date
+    note: str
+    schools: list[SchoolRefOut]
+    created_at: datetime
+
+
+class SchoolDemandsOut(BaseModel):
+    school_code: str
+    school_name: str | None
+    demands: int
+    per_item: dict[int, int] = Field(description="Whitelist item id → demands that reached the school")
+
+
+class WhitelistCountsOut(BaseModel):
+    year: int
+    items: list[WhitelistItemOut]
+    schools: list[SchoolDemandsOut]

@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 from hub.access.scope import school_within
 from hub.identity.models import Principal
 from hub.records.models import schools_table
-from hub.register.models import InspectedSchool, Inspection, ListItem, SecondedTeacher, Secondment
+from hub.register.models import (
+    DemandedSchool,
+    InspectedSchool,
+    Inspection,
+    ListItem,
+    SecondedTeacher,
+    Secondment,
+    SocialDemand,
+    WhitelistItem,
+)
 
 
 class SecondmentRepository:
@@ -177,3 +186,69 @@ class ListRepository:
             .group_by(Inspection.item_id)
         )
         return {item_id: int(n) for item_id, n in rows}
+
+
+class WhitelistRepository:
+    """The 进校园 whitelist and the social demands registered against it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item: WhitelistItem) -> WhitelistItem:
+        self.session.add(item)
+        self.session.flush()
+        return item
+
+    def get(self, item_id: int) -> WhitelistItem | None:
+        return self.session.get(WhitelistItem, item_id)
+
+    def items(self, *, year: int | None = None) -> list[WhitelistItem]:
+        query = select(WhitelistItem)
+        if year is not None:
+            query = query.where(WhitelistItem.year == year)
+        return list(self.session.scalars(query.order_by(WhitelistItem.year.desc(), WhitelistItem.id)))
+
+    def add_demand(self, demand: SocialDemand, schools: Sequence[str]) -> SocialDemand:
+        self.session.add(demand)
+        self.session.flush()
+        self.session.add_all(
+            DemandedSchool(demand_id=demand.id, school_code=code) for code in dict.fromkeys(schools)
+        )
+        self.session.flush()
+        return demand
+
+    def get_demand(self, demand_id: int) -> SocialDemand | None:
+        return self.session.get(SocialDemand, demand_id)
+
+    def demands(
+        self,
+        *,
+        department_id: int | None = None,
+        school_code: str | None = None,
+        division: str | None = None,
+    ) -> list[SocialDemand]:
+        query = select(SocialDemand)
+        if department_id is not None:
+            query = query.where(SocialDemand.department_id == department_id)
+        if school_code is not None or division is not None:
+            reached = select(DemandedSchool.demand_id)
+            if school_code is not None:
+                reached = reached.where(DemandedSchool.school_code == school_code)
+            if division is not None:
+                reached = reached.where(school_within(DemandedSchool.__table__.c.school_code, division))
+            query = query.where(SocialDemand.id.in_(reached))
+        return list(self.session.scalars(query.order_by(SocialDemand.held_on.desc(), SocialDemand.id.desc())))
+
+    def schools_of(self, demand_ids: Iterable[int]) -> dict[int, list[str]]:
+        ids = sorted(set(demand_ids))
+        found: dict[int, list[str]] = {i: [] for i in ids}
+        if not ids:
+            return found
+        rows = self.session.execute(
+            select(DemandedSchool.demand_id, DemandedSchool.school_code)
+            .where(DemandedSchool.demand_id.in_(ids))
+            .order_by(DemandedSchool.school_code)
+        )
+        for demand_id, code in rows:
+            found[demand_id].append(code)
+        return found

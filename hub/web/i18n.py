@@ -41,6 +41,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.tasks": ("填报任务", "Tasks"),
     "nav.away": ("借用抽调", "Teachers away"),
     "nav.list": ("督查检查清单", "Inspection list"),
+    "nav.whitelist": ("进校园白名单", "Whitelist"),
+    "whitelist.title": (
+        "{year} 年度社会事务进校园白名单",
+        "{year} whitelist of social affairs entering schools",
+    ),
+    "whitelist.intro": (
+        "社会事务进校园由教育部门统筹安排（减负清单第 4—9 条）：宣传教育、安全检查、竞赛、社会考试和监考、评比等，"
+        "只有列入本年度白名单的事项可以进入学校，其余一律拒绝登记。",
+        "Social affairs enter schools only as the education bureau arranges them (seed items 4–9): campaigns, "
+        "safety checks, competitions, public exams and invigilation, appraisals — only those on this year's "
+        "whitelist; anything else is refused.",
+    ),
+    "whitelist.items": ("白名单事项（{n}）", "Whitelist items ({n})"),
+    "whitelist.none": (
+        "本年度尚未制定白名单：任何社会事务都不能登记进校园。",
+        "No whitelist for this year yet: nothing may enter.",
+    ),
+    "whitelist.category": ("类别", "Category"),
+    "whitelist.category.publicity": ("宣传教育", "Publicity"),
+    "whitelist.category.safety": ("安全检查", "Safety"),
+    "whitelist.category.competition": ("竞赛", "Competition"),
+    "whitelist.category.exam": ("社会考试和监考", "Exams and invigilation"),
+    "whitelist.category.appraisal": ("评比", "Appraisal"),
+    "whitelist.category.other": ("其他", "Other"),
+    "whitelist.demands": ("进校次数", "Demands"),
+    "whitelist.schools_reached": ("涉及学校", "Schools"),
+    "whitelist.per_school": ("各校进校园事项", "Per school"),
+    "whitelist.entered": ("已登记进校园的事项（{n}）", "Registered demands ({n})"),
+    "whitelist.add": ("新增白名单事项", "Add an item"),
+    "whitelist.description": ("说明", "Description"),
+    "whitelist.submit": ("列入白名单", "Add"),
+    "flash.whitelisted": ("已列入白名单。", "Added to the whitelist."),
     # --- the annual list of inspections, checks, appraisals and assessments (seed items 1–3)
     "list.title": (
         "{year} 年度督查检查评比考核清单",

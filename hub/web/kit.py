@@ -112,6 +112,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/catalogue", "nav.catalogue"),
         ("/away", "nav.away"),
         ("/list", "nav.list"),
+        ("/whitelist", "nav.whitelist"),
     ],
     Role.STATISTICS: [
         ("/review", "nav.review"),
@@ -126,6 +127,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/complaints", "nav.complaints_inbox"),
         ("/away", "nav.away"),
         ("/list", "nav.list"),
+        ("/whitelist", "nav.whitelist"),
         ("/sources", "nav.sources"),
         ("/grants", "nav.grants"),
         ("/standard", "nav.standard"),
@@ -140,6 +142,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/complaints", "nav.complaints"),
         ("/away", "nav.away"),
         ("/list", "nav.list"),
+        ("/whitelist", "nav.whitelist"),
         ("/selfcheck", "nav.selfcheck"),
         ("/standard", "nav.standard"),
     ],

@@ -15,10 +15,23 @@ from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError
 from hub.identity.models import Principal
 from hub.kit.clock import local_today
-from hub.register import lists
+from hub.register import lists, whitelist
 from hub.register import service as register
-from hub.register.auth import APPROVE_LIST, DECIDE_SECONDMENT, PROPOSE_ITEMS, SEE_LIST, SEE_SECONDMENTS
-from hub.register.payloads import ListDecisionIn, ListItemIn, ListMergeIn, SecondmentDecisionIn
+from hub.register.auth import (
+    APPROVE_LIST,
+    DECIDE_SECONDMENT,
+    KEEP_WHITELIST,
+    PROPOSE_ITEMS,
+    SEE_LIST,
+    SEE_SECONDMENTS,
+)
+from hub.register.payloads import (
+    ListDecisionIn,
+    ListItemIn,
+    ListMergeIn,
+    SecondmentDecisionIn,
+    WhitelistItemIn,
+)
 from hub.web import i18n
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
 
@@ -238,3 +251,85 @@ def decide_item(
     return redirect(
         f"/list?year={item.year}", message=f"item_{decision}d" if decision != "merge" else "item_merged"
     )
+
+
+# --- the 进校园 whitelist (seed items 4–9) -----------------------------------------------------------
+
+Whitelister = Annotated[Principal, role(KEEP_WHITELIST)]
+
+
+def _whitelist_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    year: int | None = None,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    today = local_today()
+    year = year or today.year
+    per_item, per_school = whitelist.counts(session, principal, year=year)
+    found = [d for d in whitelist.demands(session, principal) if d.held_on.year == year]
+    return render(
+        request,
+        "whitelist.html",
+        {
+            "year": year,
+            "years": [today.year - 1, today.year, today.year + 1],
+            "items": per_item,
+            "schools": per_school,
+            "demands": whitelist.demand_views(session, principal, found),
+            "categories": list(whitelist.CATEGORY_ZH),
+            "may_keep": KEEP_WHITELIST.allows(principal),
+            "form": form or {},
+            "error": error,
+        },
+        principal=principal,
+        status_code=status_code,
+    )
+
+
+@router.get("/whitelist")
+def whitelist_page(
+    request: Request, session: SessionDep, principal: ListReader, year: int | None = None
+) -> Response:
+    """The year's 进校园 whitelist with demands per item and per school, and the demands that entered."""
+    return _whitelist_page(request, session, principal, year=year if year and 2000 <= year <= 2100 else None)
+
+
+@router.post("/whitelist")
+def add_whitelist_item(
+    request: Request,
+    session: SessionDep,
+    principal: Whitelister,
+    year: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    organiser: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+) -> Response:
+    """The education bureau adds an item to a year's whitelist."""
+    lang = lang_of(request)
+    form = {
+        "year": year,
+        "category": category,
+        "title": title,
+        "organiser": organiser,
+        "description": description,
+    }
+    try:
+        payload = WhitelistItemIn.model_validate({**form, "description": description or None})
+        whitelist.add_item(session, principal, payload, today=local_today(), now=utcnow())
+    except ValidationError:
+        session.rollback()
+        return _whitelist_page(
+            request, session, principal, error=i18n.text("error.form", lang), form=form, status_code=422
+        )
+    except HubError as exc:
+        session.rollback()
+        return _whitelist_page(
+            request, session, principal, error=exc.message_in(lang), form=form, status_code=exc.status_code
+        )
+    return redirect(f"/whitelist?year={payload.year}", message="whitelisted")

@@ -162,6 +162,24 @@ def world(
     )
     assert held.status_code == 201, held.text
     w.ids["inspection"] = held.json()["id"]
+    kept = client.post(
+        "/api/v1/register/whitelist",
+        headers=tokens["edu"],
+        json={"year": year, "category": "safety", "title": "防溺水安全教育", "organiser": "市应急管理局"},
+    )
+    assert kept.status_code == 201, kept.text
+    entered = client.post(
+        "/api/v1/register/social-demands",
+        headers=tokens["d1"],
+        json={
+            "item_id": kept.json()["id"],
+            "title": "防溺水讲座",
+            "held_on": f"{year}-12-03",
+            "schools": [s1],
+        },
+    )
+    assert entered.status_code == 201, entered.text
+    w.ids["demand"] = entered.json()["id"]
     w.ids["d1_id"] = principal_id(client, tokens["d1"])
     w.ids["d2_id"] = principal_id(client, tokens["d2"])
     return w
@@ -346,6 +364,13 @@ def probes(w: World) -> list[Probe]:
             f"/register/inspections/{ids['inspection']}",
             {"d1", "s1", "office", *bureaus},
         ),
+        # A social affair that entered s1 under the whitelist: its department, s1, the office and the bureaus.
+        p(
+            "GET",
+            "/register/social-demands/{demand_id}",
+            f"/register/social-demands/{ids['demand']}",
+            {"d1", "s1", "office", *bureaus},
+        ),
         p(
             "GET",
             "/records/batches/{batch_id}/errors.csv",
@@ -474,6 +499,7 @@ def filled(path: str, w: World) -> str:
         "secondment_id": w.ids["sec"],
         "item_id": w.ids["item"],
         "inspection_id": w.ids["inspection"],
+        "demand_id": w.ids["demand"],
         "name": "hr-drop",
         "run_id": 1,
         "entity": "teacher",
