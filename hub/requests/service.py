@@ -28,6 +28,7 @@ from hub.kit.clock import local_date
 from hub.records.errors import SchoolsNotInStore
 from hub.records.repository import RecordRepository
 from hub.requests import lifecycle, proposals, release, rules
+from hub.requests import notify as _notify  # noqa: F401  (registers the answer notices)
 from hub.requests import periods as periods_of
 from hub.requests.auth import DECIDE, LIST, READ_DATA, RELEASE, SEE_ALL, SUBMIT
 from hub.requests.errors import (

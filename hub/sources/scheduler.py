@@ -47,6 +47,8 @@ SYNC_JOB_ID = "hub:sync-sources"
 CLOSE_DUE_JOB_ID = "hub:close-due-requests"
 RUN_SOURCE_JOB = "hub.sources.scheduler:run_source_job"
 CLOSE_DUE_JOB = "hub.sources.scheduler:close_due_requests_job"
+DELIVERIES_JOB_ID = "hub:webhook-deliveries"
+DELIVERY_SECONDS = 30
 PARTITIONS_JOB_ID = "hub:history-partitions"
 PARTITIONS_JOB = "hub.sources.scheduler:history_partitions_job"
 from hub.kit.clock import DEFAULT_TIMEZONE  # noqa: E402  (one timezone for the whole hub)
@@ -213,6 +215,14 @@ def add_sync_job(scheduler: BaseScheduler, engine: Engine, *, seconds: int = SYN
     )  # fmt: skip
 
 
+def add_delivery_job(scheduler: BaseScheduler, *, seconds: int = DELIVERY_SECONDS) -> None:
+    """Send the webhook deliveries that are due every `seconds` (in memory: it is the same job each start)."""
+    scheduler.add_job(
+        deliver_webhooks_job, trigger=IntervalTrigger(seconds=seconds), id=DELIVERIES_JOB_ID,
+        name="send due webhook deliveries", jobstore="system", replace_existing=True,
+    )  # fmt: skip
+
+
 def _sync_from_database(scheduler: BaseScheduler, engine: Engine) -> None:
     # A read: the job store writes on connections of its own, which a write lock held here would block.
     with transaction(engine) as session:
@@ -262,6 +272,24 @@ def close_due_requests_job() -> None:
         close_due_requests(session, today)
 
 
+def deliver_webhooks_job() -> None:
+    """Every half minute: the notices' webhook deliveries that are due, each signed, sent outside any
+    transaction (a slow endpoint holds no lock), the outcomes written after; failures wait and retry."""
+    import httpx
+
+    from hub.notices.service import due_deliveries, record_outcomes, send
+
+    engine = engine_for(get_settings().database_url)
+    with transaction(engine) as session:
+        due = due_deliveries(session, now=datetime.now(UTC))
+    if not due:
+        return
+    with httpx.Client() as client:
+        outcomes = [send(d, client) for d in due]
+    with transaction(engine, write=True) as session:
+        record_outcomes(session, outcomes, now=datetime.now(UTC))
+
+
 def history_partitions_job() -> None:
     """Daily: the record history's partitions for this month and the next three exist (PostgreSQL)."""
     from hub.kit.partitions import ensure_history_partitions
@@ -284,6 +312,7 @@ def start_background_scheduler(settings: Settings) -> BackgroundScheduler | None
     scheduler = build_scheduler(engine)
     assert isinstance(scheduler, BackgroundScheduler)
     add_sync_job(scheduler, engine)
+    add_delivery_job(scheduler)
     scheduler.start()
     return scheduler
 
@@ -293,6 +322,7 @@ def run_blocking_scheduler(settings: Settings, *, sync_seconds: int = SYNC_SECON
     engine = engine_for(settings.database_url)
     scheduler = build_scheduler(engine, blocking=True)
     add_sync_job(scheduler, engine, seconds=sync_seconds)
+    add_delivery_job(scheduler)
 
     def stop(signum: int, frame: Any) -> None:
         raise SystemExit(0)

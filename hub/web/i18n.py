@@ -36,6 +36,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.grants": ("数据授权", "Grants"),
     "nav.catalogue": ("共享目录", "Sharing catalogue"),
     "nav.standard": ("数据标准", "Data standard"),
+    "nav.webhook": ("结果通知", "Notifications"),
+    "notices.title": ("新消息 {n} 条", "{n} new notices"),
+    "notices.open": ("查看", "Open"),
+    "notices.mark_read": ("知道了", "Mark as read"),
+    "flash.notices_read": ("消息已标为已读。", "Notices marked as read."),
+    "webhook.title": ("结果通知（回调地址）", "Notifications (webhook)"),
+    "webhook.intro": (
+        "需求有了结果或未获同意时，本部门登录后会在“我的采集需求”看到消息。如需让本部门的系统自动接收，请填写回调地址："
+        "中心会向它发送 JSON（POST），并用密钥按 HMAC-SHA256 对正文签名，放在 {header} 头中（sha256=十六进制）。"
+        "发送失败会在 1 分钟、5 分钟、30 分钟、2 小时、6 小时后重试，不影响需求本身的办理。",
+        "When a request is answered or refused, the department sees a notice after signing in (My requests). "
+        "For its own systems to hear it too, give an address: the hub POSTs JSON there, signed with the secret "
+        "by HMAC-SHA256 in the {header} header (sha256=hex). A failed delivery is retried after 1 min, 5 min, "
+        "30 min, 2 h and 6 h, and never holds up the request itself.",
+    ),
+    "webhook.url": ("回调地址", "Address"),
+    "webhook.secret": ("密钥（留空由系统生成）", "Secret (empty: the hub makes one)"),
+    "webhook.active": ("启用", "Active"),
+    "webhook.save": ("保存", "Save"),
+    "webhook.secret_once": (
+        "密钥只显示这一次，请交给接收系统保存：",
+        "The secret is shown this once; give it to the receiving system:",
+    ),
+    "webhook.deliveries": ("最近的发送记录", "Latest deliveries"),
+    "webhook.none": ("还没有发送记录。", "Nothing sent yet."),
+    "webhook.when": ("时间", "When"),
+    "webhook.state": ("状态", "State"),
+    "webhook.attempts": ("尝试次数", "Attempts"),
+    "webhook.last": ("最近一次结果", "Last outcome"),
+    "webhook.next": ("下次重试", "Next attempt"),
+    "delivery.pending": ("待发送", "to send"),
+    "delivery.delivered": ("已送达", "delivered"),
+    "delivery.failed": ("已放弃", "given up"),
     "nav.audit": ("审计日志", "Audit log"),
     "nav.principals": ("账号与令牌", "Accounts"),
     "nav.tasks": ("填报任务", "Tasks"),

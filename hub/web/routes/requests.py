@@ -22,6 +22,7 @@ from hub.identity.models import Principal
 from hub.identity.repository import PrincipalRepository
 from hub.identity.roles import Role
 from hub.kit.clock import local_today
+from hub.notices import service as notices
 from hub.reads import answer
 from hub.requests import service as requests
 from hub.requests.auth import DECIDE, LIST, READ_DATA, SUBMIT
@@ -418,6 +419,7 @@ def list_requests(
             "rows": rows,
             "status": status if statuses else None,
             "statuses": [s.value for s in RequestStatus if s is not RequestStatus.SUBMITTED],
+            "notices": notices.notices_for(session, principal, unread_only=True),
         },
         principal=principal,
     )

@@ -17,7 +17,7 @@ from hub.requests.models import DataRequest, status_words
 HUB = Path(hub.__file__).parent
 NOW = datetime(2026, 9, 1, 8, tzinfo=UTC)
 # Objects of the hub that carry a `status` of their own (not a request's).
-OTHER_STATUSES = {"task", "run", "complaint", "f", "field", "secondment"}
+OTHER_STATUSES = {"task", "run", "complaint", "f", "field", "secondment", "delivery"}
 
 
 def _request(status: RequestStatus) -> DataRequest:
