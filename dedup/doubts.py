@@ -60,6 +60,11 @@ def _phone_kind(text: str) -> str | None:
     return None
 
 
+def phone_kind_of(text: str) -> str | None:
+    """The kind of telephone a label names (mobile, landline, private landline), or None for a bare phone."""
+    return _phone_kind(text)
+
+
 def phone_kind(parsed: ParsedLabel, element: Element) -> Doubt | None:
     """手机 is no 办公电话, 座机 no 手机号码, 个人固定电话 no 办公电话: a phone of another kind is another datum."""
     asked = _phone_kind(parsed.text)

@@ -891,6 +891,17 @@ def _build_terms() -> dict[str, tuple[str, ...]]:
 
 TERMS: Final = MappingProxyType(_build_terms())
 
+# A bare phone: words for a telephone that name no kind of it (联系电话, 联系方式, 电话号码).
+BARE_PHONE_WORDS: Final = frozenset(
+    {"电话", "电话号码", "电话号", "联系电话", "联系方式", "联系号码", "联系电话号码", "通讯方式", "通讯电话"}
+)
+# Things a form lists one per row (专业名称 | 毕业生数, 建筑名称 | 建筑面积): the row's key names one of them.
+ROW_THINGS: Final = frozenset(
+    {"专业", "建筑", "房屋", "楼栋", "校舍", "课程", "车辆", "设备", "实验室", "功能室", "项目", "宿舍楼"}
+)
+# A bare account: words for an account that name no kind of it (账号 of a bank, or of a login).
+BARE_ACCOUNT_WORDS: Final = frozenset({"账号", "帐号", "账户", "帐户"})
+
 # Tokens that carry no meaning of their own: a label made only of these cannot be matched by a rule
 # that forgives omitted words (类型 alone is no 借阅证类型, 数 alone no 在校学生数).
 GENERIC_TOKENS: Final = frozenset(

@@ -533,6 +533,11 @@ class Matcher:
             )
             asked.append((section, bare.text))
         matches = _one_owner_each(matches, asked)
+        matches = _specific_phone_wins(matches, asked, self.standard)
+        matches = _accounts_need_a_bank(matches, asked, self.standard)
+        matches = self._per_row_quantities(
+            matches, [Field(label=i) if isinstance(i, str) else i for i in fields], entity
+        )
         positions: dict[str, list[int]] = defaultdict(list)
         for position, found in enumerate(matches):
             if found.element is not None:
@@ -543,6 +548,34 @@ class Matcher:
             if len(at) > 1
         )
         return MatchReport(matches=tuple(matches), repeated=repeated)
+
+    def _per_row_quantities(self, matches: list[Match], fields: list[Field], entity: str) -> list[Match]:
+        """A form keyed by a thing of the subject's (专业名称, 建筑名称, 课程名称) lists one such thing per row:
+        its counts and areas are each row's (the major's graduates, the building's floor area), and so is a
+        phone in it (the building's 责任人's), not the subject's (issue 13, class 8: a row owns its cells)."""
+        keyed = next((f.label for f in fields if self._row_key(f.label, entity)), None)
+        if keyed is None:
+            return matches
+        out = list(matches)
+        for position, found in enumerate(matches):
+            if found.element is None or found.kind == "derived":
+                continue
+            element = self.standard.element(found.element)
+            if element.value_type in ("integer", "decimal") or "电话" in element.label_zh:
+                out[position] = _yield(
+                    found,
+                    f"本表按“{keyed}”逐行填报，本字段是每行的数据，不是{found.element}",
+                    f"the form lists one row per {keyed}: this is each row's datum, not {found.element}",
+                )
+        return out
+
+    def _row_key(self, text: str, entity: str) -> bool:
+        """Whether a label names the rows of a list (专业名称, 建筑名称, 课程代码): a thing, then its name or code."""
+        main = split_brackets(text.strip())[0]
+        if not main.endswith(("名称", "代码", "编码", "编号", "号码")):
+            return False
+        tokens = _parse(main, entity, self._segmenter).tokens
+        return 1 <= len(tokens) <= 2 and tokens[0] in lexicon.ROW_THINGS
 
     def _match_parsed(self, label: str, parsed: ParsedLabel, context: _Context) -> Match:
         index = self._indexes[parsed.entity]
@@ -1396,6 +1429,84 @@ def _one_owner_each(matches: list[Match], asked: list[tuple[tuple[str, ...], str
                 )[:3],
             )
     return out
+
+
+def _yield(found: Match, zh: str, en: str) -> Match:
+    """The match turned into "new", with its element shown to the reviewer as the first alternative."""
+    return _none(
+        found.label,
+        found.subject,
+        zh,
+        en,
+        alternatives=(
+            Alternative(
+                element=found.element or "",
+                score=found.confidence,
+                reason_zh=found.explanation_zh,
+                reason_en=found.explanation_en,
+            ),
+            *found.alternatives,
+        )[:3],
+    )
+
+
+def _specific_phone_wins(
+    matches: list[Match], asked: list[tuple[tuple[str, ...], str]], standard: Standard
+) -> list[Match]:
+    """A form that asks for the mobile by name (手机, 移动电话, 申报人手机号码) means another phone by a bare
+    联系电话, 联系方式 or 电话号码 elsewhere on it (issue 13, class 6): the bare one is not that element too.
+    Only a field naming the element's own kind of phone decides so (手机 for 手机号码, not for 联系人电话)."""
+    named: dict[str, int] = {}
+    for position, (found, (_, text)) in enumerate(zip(matches, asked, strict=True)):
+        if found.element is None:
+            continue
+        kind = doubts.phone_kind_of(text)
+        if kind is not None and kind == doubts.phone_kind_of(standard.element(found.element).label_zh):
+            named.setdefault(found.element, position)
+    out = list(matches)
+    for position, (found, (_, text)) in enumerate(zip(matches, asked, strict=True)):
+        first = named.get(found.element or "")
+        if first is None or first == position or found.kind == "derived":
+            continue
+        if doubts.phone_kind_of(text) is None and _is_bare_phone(text):
+            out[position] = _yield(
+                found,
+                f"本表已用“{asked[first][1]}”问 {found.element}，“{text}”是另一部电话",
+                f"the form asks for {found.element} as {asked[first][1]}; {text} is another phone",
+            )
+    return out
+
+
+def _is_bare_phone(text: str) -> bool:
+    return text in lexicon.BARE_PHONE_WORDS
+
+
+def _accounts_need_a_bank(
+    matches: list[Match], asked: list[tuple[tuple[str, ...], str]], standard: Standard
+) -> list[Match]:
+    """A bare 账号/帐号/账户 is a bank account only on a form that asks for a bank too (开户银行 | 账号); on a
+    member system's login page it is the login (issue 13, class 3: a generic head is evidence of little)."""
+    held = {found.element for found in matches if found.element is not None}
+    out = list(matches)
+    for position, (found, (_, text)) in enumerate(zip(matches, asked, strict=True)):
+        if found.element is None or text not in lexicon.BARE_ACCOUNT_WORDS:
+            continue
+        family = _family(found.element)
+        siblings = {e.code for e in standard.elements if _family(e.code) == family} - {found.element}
+        if siblings and not siblings & held:
+            out[position] = _yield(
+                found,
+                f"“{text}”只是泛称，本表没有问开户银行等同类数据，不能确定是 {found.element}",
+                f"{text} is a generic head and the form asks for nothing of its kind (a bank): not"
+                f" confidently {found.element}",
+            )
+    return out
+
+
+def _family(code: str) -> str:
+    """teacher.bank_account → teacher.bank: elements that share the word before their last part."""
+    entity, _, name = code.partition(".")
+    return f"{entity}.{name.split('_')[0]}"
 
 
 def _element_holds(element: Element, text: str) -> bool:

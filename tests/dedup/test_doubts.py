@@ -163,3 +163,38 @@ def test_a_count_or_a_yes_no_answers_only_a_label_that_asks_one(
 def test_a_count_in_tens_of_thousands_converts_to_the_elements_unit(matcher: Matcher) -> None:
     found = matcher.match("图书藏量（万册）", entity="school")
     assert found.conversion is not None and found.conversion.factor == 10000
+
+
+# Consistency within a form (issue 13, class 6): one datum asked by name decides what a bare word means.
+def test_a_bare_phone_is_another_phone_on_a_form_that_names_the_mobile(matcher: Matcher) -> None:
+    found = matcher.match_many(["姓名", "联系电话", "手机"], "teacher").matches
+    assert [m.element for m in found] == ["teacher.name", None, "teacher.mobile"]
+    assert found[1].alternatives[0].element == "teacher.mobile"  # the reviewer still sees it
+    assert matcher.match_many(["姓名", "联系电话"], "teacher").matches[1].element == "teacher.mobile"
+    # 手机 is not the kind of 联系人电话: it does not make the contact's 电话 someone else's.
+    school = matcher.match_many(
+        [Field.written("联系人/电话"), Field.written("联系人/手机")], "school"
+    ).matches
+    assert school[0].element == "school.contact_phone"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    bare=st.sampled_from(sorted(lexicon.BARE_PHONE_WORDS)),
+    named=st.sampled_from(["手机", "手机号码", "移动电话", "本人手机"]),
+    first=st.booleans(),
+)
+def test_a_form_never_gives_the_mobile_to_a_bare_phone_and_a_named_mobile_both(
+    matcher: Matcher, bare: str, named: str, first: bool
+) -> None:
+    labels = [bare, named] if first else [named, bare]
+    elements = [m.element for m in matcher.match_many(labels, "teacher").matches]
+    assert elements.count("teacher.mobile") <= 1
+    assert elements[labels.index(named)] == "teacher.mobile"
+
+
+@pytest.mark.parametrize("word", ["账号", "帐号"])
+def test_a_bare_account_is_a_bank_account_only_beside_a_bank(matcher: Matcher, word: str) -> None:
+    assert matcher.match_many(["姓名", word], "teacher").matches[1].element is None  # a login, maybe
+    assert matcher.match_many(["开户银行", word], "teacher").matches[1].element == "teacher.bank_account"
+    assert matcher.match_many([word, "开户行"], "teacher").matches[0].element == "teacher.bank_account"

@@ -15,7 +15,9 @@ F1 0.894, P 0.881, R 0.908 (tp 59 fp 8 fn 6 tn 84), derived 2/2, false derived 0
 through REST; its floors are those figures less a small margin. The development parts' floors were
 raised by the every-word-explained rules (dedup/doubts.py): dev F1 0.867 P 0.916, holdout F1 0.947 P 0.960; then by
 the compound-role, party and count rules (tuned on dev … holdout4 only, after holdout5 had its first run): dev F1
-0.870 P 0.923, holdout2 F1 0.838 P 0.762, holdout3 F1 0.895 P 0.955.
+0.870 P 0.923, holdout2 F1 0.838 P 0.762, holdout3 F1 0.895 P 0.955; then by the form-context rules (a named mobile,
+a bare account beside a bank, a list keyed by a thing): dev F1 0.874 P 0.931, holdout F1 0.950 P 0.966, holdout2
+F1 0.884 P 0.842, holdout4 F1 0.948 P 0.982.
 Raise floors; never lower them.
 """
 
@@ -32,11 +34,11 @@ REAL = Path(__file__).parent / "data" / "real"
 
 # part: (F1, precision) floors, the most false "derived" answers allowed, and the derived recall floor
 FLOORS = {
-    "dev": (0.865, 0.92, 0, 0.79),
-    "holdout": (0.94, 0.96, 0, 0.9),
-    "holdout2": (0.83, 0.76, 0, 0.0),
+    "dev": (0.87, 0.93, 0, 0.79),
+    "holdout": (0.945, 0.965, 0, 0.9),
+    "holdout2": (0.88, 0.84, 0, 0.0),
     "holdout3": (0.89, 0.95, 0, 0.66),
-    "holdout4": (0.93, 0.95, 0, 0.9),
+    "holdout4": (0.94, 0.98, 0, 0.9),
     "holdout5": (0.88, 0.87, 0, 0.9),
 }
 

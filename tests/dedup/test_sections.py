@@ -187,3 +187,25 @@ def test_a_party_of_a_couple_or_contract_is_not_the_forms_subject(
     # 女方/男方 on a couple's form: one of two people, never confidently the teacher the form is about.
     assert matcher.match(label, entity="teacher").element is not None
     assert matcher.match(label, entity="teacher", section=party).element is None
+
+
+@pytest.mark.parametrize(
+    ("key", "cells"),
+    [
+        ("专业名称", ["毕业生数", "招生数", "在校生数"]),
+        ("建筑名称", ["建筑面积", "联系方式"]),
+        ("课程名称", ["周课时数"]),
+    ],
+)
+def test_a_list_keyed_by_a_thing_holds_each_rows_data_not_the_subjects(
+    matcher: Matcher, key: str, cells: list[str]
+) -> None:
+    # 专业名称 | 毕业生数: one row per major, so the count is the major's; the same cells alone are the subject's.
+    entity = "teacher" if key == "课程名称" else "school"
+    alone = [m.element for m in matcher.match_many(cells, entity).matches]
+    assert None not in alone
+    keyed = matcher.match_many([key, *cells], entity).matches[1:]
+    assert [m.element for m in keyed] == [None] * len(cells)
+    assert [m.alternatives[0].element for m in keyed] == alone  # shown to the reviewer
+    # The school's own name or code on each row stays the school's.
+    assert matcher.match_many(["学校名称", key], "school").matches[0].element == "school.name"
