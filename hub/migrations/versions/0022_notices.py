@@ -3,8 +3,8 @@
 A department hears when its request is answered or refused: a notice it sees after signing in, and,
 with a webhook set, a JSON body signed with HMAC-SHA256, sent after the answer's transaction and retried.
 
-Revision ID: 0021_notices
-Revises: 0020_annual_list
+Revision ID: 0022_notices
+Revises: 0021_whitelist
 Create Date: 2026-12-04
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from hub.db import UTCDateTime
 
-revision = "0021_notices"
-down_revision = "0020_annual_list"
+revision = "0022_notices"
+down_revision = "0021_whitelist"
 branch_labels = None
 depends_on = None
 
