@@ -1,19 +1,36 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from hub.access.models import Grant
+from hub.identity.divisions import within
+from hub.identity.models import Principal
+
+
+def held_within(division: str | None) -> ColumnElement[bool]:
+    """Grants whose holder lies inside `division` (everything when None): an index range on
+    principals.division. A grant belongs to the level of the department holding it."""
+    if division is None:
+        return true()
+    holders: Any = select(Principal.id).where(within(Principal.division, division))
+    return Grant.department_id.in_(holders.scalar_subquery())
 
 
 class GrantRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, grant_id: int) -> Grant | None:
-        return self.session.get(Grant, grant_id)
+    def get(self, grant_id: int, *, within_division: str | None = None) -> Grant | None:
+        """The grant, if its holder lies inside `within_division` (None: anywhere)."""
+        if within_division is None:
+            return self.session.get(Grant, grant_id)
+        return self.session.scalars(
+            select(Grant).where(Grant.id == grant_id, held_within(within_division))
+        ).first()
 
     def add(self, grant: Grant) -> Grant:
         self.session.add(grant)
@@ -42,11 +59,18 @@ class GrantRepository:
         )
         return list(self.session.scalars(query))
 
-    def ending_between(self, first: date, last: date, *, limit: int = 500) -> list[Grant]:
+    def ending_between(
+        self, first: date, last: date, *, within_division: str | None = None, limit: int = 500
+    ) -> list[Grant]:
         """Grants not revoked whose end falls between `first` and `last`, soonest first."""
         query = (
             select(Grant)
-            .where(Grant.revoked_at.is_(None), Grant.valid_until >= first, Grant.valid_until <= last)
+            .where(
+                Grant.revoked_at.is_(None),
+                Grant.valid_until >= first,
+                Grant.valid_until <= last,
+                held_within(within_division),
+            )
             .order_by(Grant.valid_until, Grant.id)
             .limit(limit)
         )
@@ -66,8 +90,10 @@ class GrantRepository:
             query = query.where(Grant.request_id != before_request)
         return list(self.session.scalars(query))
 
-    def list(self, *, holder_id: int | None = None, limit: int = 500) -> list[Grant]:
-        query = select(Grant).order_by(Grant.id.desc()).limit(limit)
+    def list(
+        self, *, holder_id: int | None = None, within_division: str | None = None, limit: int = 500
+    ) -> list[Grant]:
+        query = select(Grant).where(held_within(within_division)).order_by(Grant.id.desc()).limit(limit)
         if holder_id is not None:
             query = query.where(Grant.department_id == holder_id)
         return list(self.session.scalars(query))

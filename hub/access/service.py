@@ -37,6 +37,7 @@ from hub.access.payloads import GrantCreate, PrincipalCreate
 from hub.access.repository import GrantRepository
 from hub.audit import service as audit
 from hub.db import utcnow
+from hub.identity.divisions import known, not_found
 from hub.identity.models import Principal
 from hub.identity.repository import PrincipalRepository
 from hub.identity.roles import Role
@@ -299,7 +300,15 @@ def grant_standing_access(
     with reasons otherwise). It ends on `valid_until`, or `default_days` after it begins: none is open-ended."""
     GRANT.check(grantor)
     holder = PrincipalRepository(session).get(payload.department_id)
-    if holder is None or not holder.active:
+    bound = grantor.division
+    # A bounded grantor grants only to holders inside its subtree; one outside is answered exactly as
+    # one that does not exist, so that the grant form does not confirm who exists elsewhere.
+    outside = (
+        holder is not None
+        and bound is not None
+        and not (holder.division is not None and divisions.contains(bound, holder.division))
+    )
+    if holder is None or not holder.active or outside:
         raise GranteeNotFound(
             f"被授权方 {payload.department_id} 不存在或已停用",
             f"grantee {payload.department_id} not found or revoked",
@@ -327,8 +336,16 @@ def grant_standing_access(
             "clear_elements must be granted elements: " + ", ".join(outside),
             detail={"field": "clear_elements", "value": outside},
         )
+    scope = list(payload.divisions) if payload.divisions is not None else None
+    if bound is not None:
+        # Never wider than the grantor's own subtree: none named means all of it.
+        for code in scope or []:
+            if not divisions.contains(bound, known(code.strip())):
+                raise not_found(code)
+        scope = scope or [bound]
     if payload.schools is not None:
-        unknown = sorted(set(payload.schools) - SchoolRepository(session).existing_codes(payload.schools))
+        inside = SchoolRepository(session).existing_codes(payload.schools, within_division=bound)
+        unknown = sorted(set(payload.schools) - inside)
         if unknown:
             raise SchoolsNotInStore(
                 f"{len(unknown)} 所学校不在库中：{'、'.join(unknown[:10])}",
@@ -356,7 +373,7 @@ def grant_standing_access(
         valid_until=valid_until,
         created_by=grantor.id,
     )
-    grant.divisions = payload.divisions
+    grant.divisions = scope
     grant.legal_basis = payload.legal_basis.strip()
     session.flush()
     audit.record_act(
@@ -388,7 +405,7 @@ def _grant_target(grant: Grant) -> dict[str, object]:
 def revoke_grant(session: Session, grantor: Principal, grant_id: int, *, reason: str | None = None) -> Grant:
     """Revoke a grant: every read under it stops at once."""
     REVOKE_GRANT.check(grantor)
-    grant = GrantRepository(session).get(grant_id)
+    grant = GrantRepository(session).get(grant_id, within_division=grantor.division)
     if grant is None:
         raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
     if grant.revoked_at is not None:
@@ -423,7 +440,7 @@ def renew_grant(
 ) -> Grant:
     """Give an agreement or a release a new end: not in the past, never past the approval's 有效期."""
     GRANT.check(grantor)
-    grant = GrantRepository(session).get(grant_id)
+    grant = GrantRepository(session).get(grant_id, within_division=grantor.division)
     if grant is None:
         raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
     if grant.revoked_at is not None:
@@ -470,13 +487,22 @@ def renew_grant(
 def expiring_grants(session: Session, principal: Principal, *, today: date, within_days: int) -> list[Grant]:
     """Agreements and releases in force that end within `within_days`, soonest first (grantors only)."""
     GRANT.check(principal)
-    return GrantRepository(session).ending_between(today, today + timedelta(days=within_days))
+    return GrantRepository(session).ending_between(
+        today, today + timedelta(days=within_days), within_division=principal.division
+    )
 
 
 def visible_grant(session: Session, principal: Principal, grant_id: int) -> Grant:
-    """A grant its holder or a grantor may see (404 for everyone else)."""
+    """A grant its holder, or a grantor whose division holds the holder, may see (404 for everyone else)."""
     grant = GrantRepository(session).get(grant_id)
-    if grant is None or not (GRANT.allows(principal) or grant.department_id == principal.id):
+    seen = grant is not None and (
+        grant.department_id == principal.id
+        or (
+            GRANT.allows(principal)
+            and GrantRepository(session).get(grant_id, within_division=principal.division)
+        )
+    )
+    if grant is None or not seen:
         raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
     return grant
 
@@ -484,7 +510,7 @@ def visible_grant(session: Session, principal: Principal, grant_id: int) -> Gran
 def visible_grants(session: Session, principal: Principal, *, holder_id: int | None) -> list[Grant]:
     SEE_GRANTS.check(principal)
     if GRANT.allows(principal):
-        return GrantRepository(session).list(holder_id=holder_id)
+        return GrantRepository(session).list(holder_id=holder_id, within_division=principal.division)
     return GrantRepository(session).list(holder_id=principal.id)
 
 

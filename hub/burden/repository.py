@@ -234,8 +234,13 @@ class BurdenRepository:
         query = select(BurdenBaseline).where(BurdenBaseline.year == year)
         return list(self.session.scalars(query.order_by(BurdenBaseline.division)))
 
-    def all_baselines(self) -> list[BurdenBaseline]:
-        query = select(BurdenBaseline).order_by(BurdenBaseline.year.desc(), BurdenBaseline.division)
+    def all_baselines(self, *, within_division: str | None = None) -> list[BurdenBaseline]:
+        """Every baseline, or those of `within_division`'s subtree (an index range on the key)."""
+        query = (
+            select(BurdenBaseline)
+            .where(within(BurdenBaseline.division, within_division))
+            .order_by(BurdenBaseline.year.desc(), BurdenBaseline.division)
+        )
         return list(self.session.scalars(query))
 
     def get_baseline(self, year: int, division: str) -> BurdenBaseline | None:

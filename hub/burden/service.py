@@ -34,6 +34,7 @@ from hub.burden.errors import (
 from hub.burden.models import EVERY, BurdenBaseline
 from hub.burden.repository import BurdenRepository, RequestCounts, TaskCounts
 from hub.complaints.repository import ComplaintRepository
+from hub.identity.divisions import not_found
 from hub.identity.models import Principal
 from hub.identity.roles import Role
 from hub.kit.clock import local_today
@@ -349,6 +350,7 @@ def set_baseline(
             f"{division!r} is not a GB/T 2260 division code",
             detail={"field": "division", "value": division},
         )
+    division = _inside_own(principal, division)
     repository = BurdenRepository(session)
     key = (year, division or EVERY)
     baseline = repository.get_baseline(*key)
@@ -360,13 +362,28 @@ def set_baseline(
     return baseline
 
 
+def _inside_own(principal: Principal, division: str | None) -> str | None:
+    """The baseline's division for a bounded bureau: its own when none is named, and a 404 for one
+    outside its subtree (a bureau sets and removes baselines of its own levels only)."""
+    bound = bound_division(principal)
+    if bound is None:
+        return division
+    if division is None:
+        return bound
+    if not sees_division(principal, division):
+        raise not_found(division)
+    return division
+
+
 def list_baselines(session: Session, principal: Principal) -> list[BurdenBaseline]:
+    """The baselines of the caller's subtree (its own level and those below it)."""
     _overseer(principal)
-    return BurdenRepository(session).all_baselines()
+    return BurdenRepository(session).all_baselines(within_division=bound_division(principal))
 
 
 def delete_baseline(session: Session, principal: Principal, *, year: int, division: str | None) -> None:
     SET_BASELINE.check(principal)
+    division = _inside_own(principal, division)
     key = (year, division or EVERY)
     if not BurdenRepository(session).delete_baseline(*key):
         raise BaselineNotFound(

@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 import schemas
+from hub.identity.divisions import within
 from hub.records.models import (
     ENTITY_TABLES,
     PERIOD_KEY_COLUMNS,
@@ -32,14 +33,16 @@ class SchoolRepository:
             self.session.scalar(select(schools_table.c.code).where(schools_table.c.code == code)) is not None
         )
 
-    def existing_codes(self, codes: Iterable[str]) -> set[str]:
+    def existing_codes(self, codes: Iterable[str], *, within_division: str | None = None) -> set[str]:
+        """Which of `codes` are schools in the store (inside `within_division` when given)."""
         wanted = sorted(set(codes))
         found: set[str] = set()
         for start in range(0, len(wanted), 5000):
             chunk = wanted[start : start + 5000]
-            found.update(
-                self.session.scalars(select(schools_table.c.code).where(schools_table.c.code.in_(chunk)))
+            query = select(schools_table.c.code).where(
+                schools_table.c.code.in_(chunk), within(schools_table.c.division_code, within_division)
             )
+            found.update(self.session.scalars(query))
         return found
 
     def codes_by_name(self) -> dict[str, str]:

@@ -1095,11 +1095,13 @@ def remind(
 ) -> Reminded:
     """催报: the education bureau reminds the schools that have not submitted (all, or those named)."""
     REMIND.check(principal)
-    request = RequestRepository(session).get(request_id)
+    # A bureau reminds only the schools of its own subtree, and does not learn of requests outside it.
+    bound = bound_division(principal)
+    request = RequestRepository(session).get(request_id, within_division=bound)
     if request is None:
         raise RequestNotFound(f"采集需求 {request_id} 不存在", f"request {request_id} not found")
     repository = TaskRepository(session)
-    tasks = repository.for_request(request.id) if request.status == "published" else []
+    tasks = repository.for_request(request.id, within_division=bound) if request.status == "published" else []
     today = _today(now)
     waiting = {t.school_code: t for t in tasks if task_state(t, today) != "submitted" and t.status == "open"}
     asked = list(dict.fromkeys(schools)) if schools else sorted(waiting)

@@ -308,9 +308,10 @@ def _grants_page(
 ) -> Response:
     today = local_today()
     grants = access.visible_grants(session, principal, holder_id=None)
-    principals = PrincipalRepository(session)
-    holders = [p for p in principals.list() if HOLD_GRANT.allows(p) and p.active]
-    names = {p.id: p.name for p in principals.list()}
+    # A bounded bureau offers and names only the holders of its own subtree.
+    principals = PrincipalRepository(session).list(within_division=bound_division(principal))
+    holders = [p for p in principals if HOLD_GRANT.allows(p) and p.active and p.id != principal.id]
+    names = {p.id: p.name for p in principals}
     return render(
         request,
         "grants.html",
