@@ -9,6 +9,7 @@ the file, so that every later error can say "row 7".
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -18,10 +19,10 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal, TypeVar, cast
 
 import charset_normalizer
 import openpyxl
@@ -38,11 +39,15 @@ __all__ = [
     "RawTable",
     "ReadNotice",
     "SheetNotFoundError",
+    "TableStream",
     "UnreadableFileError",
     "UnsupportedFormatError",
     "iter_folder",
+    "open_table",
     "read_table",
 ]
+
+_T = TypeVar("_T")
 
 FileFormat = Literal["csv", "xlsx", "xls", "ods"]
 
@@ -226,42 +231,156 @@ def _name_en(filename: str | None) -> str:
 
 # --- public functions ---------------------------------------------------------------------------
 
+# Rows a stream hands over at a time: enough that per-chunk costs vanish, few enough that memory stays
+# flat whatever the size of the file.
+CHUNK_ROWS = 50_000
+
+Source = Path | bytes | BinaryIO
+
 
 def read_table(
-    source: Path | bytes,
+    source: Source,
     *,
     filename: str | None = None,
     sheet: str | None = None,
     expected_headers: Iterable[str] = (),
     max_rows: int | None = None,
 ) -> RawTable:
-    """Read a CSV or XLSX file (a path or its bytes) into a :class:`RawTable` of text cells.
+    """Read a CSV or XLSX file (a path, its bytes or a binary file) into a :class:`RawTable` of text cells.
 
     The format comes from the content (an XLSX is a ZIP archive), else from ``filename``'s suffix.
     ``sheet`` picks an XLSX sheet by name (default: the first). ``expected_headers`` (labels the
     caller knows, e.g. the standard's labels and synonyms) help find the header row under title
     rows. ``max_rows`` bounds the rows read, header and blank rows included (:class:`TooManyRowsError`
     past it): an XLSX can declare a million empty rows in a few megabytes. Raises a
-    :class:`FileReadError` subclass naming the file and what is wrong.
+    :class:`FileReadError` subclass naming the file and what is wrong. The whole table is held in
+    memory: for large files use :func:`open_table`, which hands it over in chunks.
     """
-    if isinstance(source, Path):
-        filename = filename or source.name
-        data = source.read_bytes()
-    else:
-        data = bytes(source)
-    file_format = _detect_format(data, filename)
-    expected = tuple(expected_headers)
-    if file_format == "xlsx":
-        return _read_xlsx(data, filename=filename, sheet=sheet, expected=expected, max_rows=max_rows)
-    if file_format in ("xls", "ods"):
-        return _read_calamine(
-            data, file_format, filename=filename, sheet=sheet, expected=expected, max_rows=max_rows
+    opened = _open(
+        source, filename=filename, sheet=sheet, expected_headers=expected_headers, max_rows=max_rows
+    )
+    grid = _concat(list(opened.grids))
+    return _finish_table(
+        opened.header_cells,
+        grid,
+        header_row=opened.header_row,
+        filename=opened.filename,
+        encoding=opened.encoding,
+        sheet=opened.sheet,
+        file_format=opened.file_format,
+        delimiter=opened.delimiter,
+        precision_losses=opened.precision_losses,
+    )
+
+
+def open_table(
+    source: Source,
+    *,
+    filename: str | None = None,
+    sheet: str | None = None,
+    expected_headers: Iterable[str] = (),
+    max_rows: int | None = None,
+    chunk_rows: int | None = None,
+) -> TableStream:
+    """Open a CSV or XLSX file as a :class:`TableStream`: its headers now, its rows in chunks.
+
+    Reads as :func:`read_table` does, with the same errors, but never holds the file, its text or all
+    its rows: a CSV is checked for its encoding in one pass of 1 MiB blocks, then parsed
+    ``chunk_rows`` records at a time (default :data:`CHUNK_ROWS`); an XLSX is read row by row. Errors about the start of the file
+    (format, encoding, no header) are raised here; errors further in (a quote never closed, too many
+    rows, a damaged sheet) while the chunks are read. Legacy .xls and .ods sheets are loaded whole
+    by calamine (an .xls holds at most 65,536 rows) and handed over in chunks.
+    """
+    opened = _open(
+        source,
+        filename=filename,
+        sheet=sheet,
+        expected_headers=expected_headers,
+        max_rows=max_rows,
+        chunk_rows=chunk_rows or CHUNK_ROWS,
+    )
+    return TableStream(opened)
+
+
+class TableStream:
+    """A table read chunk by chunk: its headers at once, its rows as they come, its notices at the end.
+
+    ``headers`` names every column the header row spans (a column without a header is
+    ``column_<letter>``, as in :class:`RawTable`). Each chunk of :meth:`chunks` is a frame of ``str``
+    cells under those headers (and under ``column_<letter>`` for data beyond them), indexed by the
+    row number a person sees, fully empty rows left out. ``notices`` and ``blank_columns`` (columns
+    without a header that held no data, which :func:`read_table` leaves out) are complete once every
+    chunk has been read.
+    """
+
+    def __init__(self, opened: _Opened) -> None:
+        self._opened = opened
+        self.filename = opened.filename
+        self.encoding = opened.encoding
+        self.sheet = opened.sheet
+        self.header_row = opened.header_row
+        self.file_format = opened.file_format
+        self.delimiter = opened.delimiter
+        self._width = max(opened.width, len(_trim(opened.header_cells)))
+        self._names = self._name_columns()
+        self.headers: tuple[str, ...] = tuple(self._names)
+        self._has_data: set[int] = set()
+        self.rows = 0
+        self._done = False
+
+    def _name_columns(self) -> list[str]:
+        kept, _ = _layout(
+            self._opened.header_cells,
+            self._width,
+            has_data=_EVERY_COLUMN,
+            header_row=self.header_row,
+            precision_losses=[],
         )
-    table = _read_csv(data, filename=filename, expected=expected)
-    last_row = int(table.frame.index.max()) if len(table.frame) else table.header_row
-    if max_rows is not None and last_row > max_rows:
-        raise TooManyRowsError(filename=filename, max_rows=max_rows)
-    return table
+        return [name for _, name in kept]
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """The rows, ``chunk_rows`` at a time (read once: a second call yields nothing)."""
+        for grid in self._opened.grids:
+            if len(grid.columns) > self._width:
+                self._width = len(grid.columns)
+                self._names = self._name_columns()
+            grid = grid.reindex(columns=range(self._width), fill_value="")
+            for position in range(self._width):
+                if position not in self._has_data and bool((grid[position] != "").any()):
+                    self._has_data.add(position)
+            grid.columns = pd.Index(self._names, dtype=object)
+            self.rows += len(grid)
+            yield grid
+        self._done = True
+
+    @property
+    def notices(self) -> tuple[ReadNotice, ...]:
+        """What a person should know about the file (complete once every chunk was read)."""
+        _, notices = _layout(
+            self._opened.header_cells,
+            self._width,
+            has_data=self._has_data,
+            header_row=self.header_row,
+            precision_losses=self._opened.precision_losses,
+        )
+        if self._done and self.rows == 0:
+            notices.append(_header_only(self.header_row))
+        return tuple(notices)
+
+    @property
+    def blank_columns(self) -> tuple[str, ...]:
+        """Columns without a header and without data (spacers), once every chunk was read."""
+        named = {
+            position
+            for position, _ in _layout(
+                self._opened.header_cells,
+                self._width,
+                has_data=self._has_data,
+                header_row=self.header_row,
+                precision_losses=[],
+            )[0]
+        }
+        return tuple(name for position, name in enumerate(self._names) if position not in named)
 
 
 def iter_folder(
@@ -336,128 +455,387 @@ def _detect_format(data: bytes, filename: str | None) -> FileFormat:
     return "csv"
 
 
-def _decode(data: bytes, filename: str | None) -> tuple[str, str]:
-    """Return (text, encoding). Strict UTF-8 first: GB18030 accepts most byte strings, UTF-8 few."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    except UnicodeDecodeError as utf8_error:
-        first_error = utf8_error
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
+@dataclass(eq=False, kw_only=True)
+class _Opened:
+    """What a format's reader found before the first data row, and the rows to come."""
+
+    header_cells: list[str]
+    header_row: int
+    width: int
+    grids: Iterator[pd.DataFrame]  # positional columns, index = row numbers, empty rows left out
+    file_format: FileFormat
+    filename: str | None
+    encoding: str | None = None
+    sheet: str | None = None
+    delimiter: str | None = None
+    precision_losses: list[tuple[int, int]] = field(default_factory=list)
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERY_COLUMN: Any = _Everything()
+
+
+class _Borrowed(io.BufferedIOBase):
+    """A caller's binary file read from its start, and never closed here (the caller owns it)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        self._raw = raw
+        raw.seek(0)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._raw.read(-1 if size is None else size)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._raw.read(size)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
         pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is not None and best.encoding:
-        return str(best), best.encoding
-    raise UnreadableFileError(
-        filename=filename,
-        problem_zh="无法识别文字编码（不是 UTF-8，也不是 GBK/GB18030），请用 Excel 另存为“CSV UTF-8”",
-        problem_en="the text encoding is not UTF-8 or GBK/GB18030; save it from Excel as 'CSV UTF-8'",
-        detail=f"byte {first_error.start}: {first_error.reason}",
-    )
 
 
-# --- CSV ----------------------------------------------------------------------------------------
+Opener = Callable[[], BinaryIO]
 
 
-def _read_csv(data: bytes, *, filename: str | None, expected: tuple[str, ...]) -> RawTable:
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise EmptyFileError(filename=filename)
-    text, encoding = _decode(data, filename)
-    if "\x00" in text:
+def _opener(source: Source) -> Opener:
+    if isinstance(source, Path):
+        path = source
+        return lambda: path.open("rb")
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        return lambda: io.BytesIO(data)
+    raw = source
+    return lambda: cast(BinaryIO, _Borrowed(raw))
+
+
+def _open(
+    source: Source,
+    *,
+    filename: str | None,
+    sheet: str | None,
+    expected_headers: Iterable[str],
+    max_rows: int | None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> _Opened:
+    if isinstance(source, Path):
+        filename = filename or source.name
+    opener = _opener(source)
+    with opener() as raw:
+        head = raw.read(65536)
+    file_format = _detect_format(head, filename)
+    expected = tuple(expected_headers)
+    if file_format == "xlsx":
+        return _open_xlsx(
+            opener,
+            filename=filename,
+            sheet=sheet,
+            expected=expected,
+            max_rows=max_rows,
+            chunk_rows=chunk_rows,
+        )
+    if file_format in ("xls", "ods"):
+        return _open_calamine(
+            opener,
+            file_format,
+            filename=filename,
+            sheet=sheet,
+            expected=expected,
+            max_rows=max_rows,
+            chunk_rows=chunk_rows,
+        )
+    return _open_csv(opener, filename=filename, expected=expected, max_rows=max_rows, chunk_rows=chunk_rows)
+
+
+_BLANK_BYTES = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+_SCAN_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Scan:
+    error: UnicodeDecodeError | None
+    error_at: int
+    blank_bytes: bool
+    nul: bool
+    blank_text: bool
+
+
+def _scan(opener: Opener, codec: str) -> _Scan:
+    """Decode the whole file with `codec` in 1 MiB blocks, keeping nothing but what it found."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset, blank_bytes, nul, blank_text = 0, True, False, True
+    with opener() as raw:
+        while True:
+            block = raw.read(_SCAN_BLOCK)
+            final = not block
+            if blank_bytes and block.strip(_BLANK_BYTES):
+                blank_bytes = False
+            try:
+                text = decoder.decode(block, final=final)
+            except UnicodeDecodeError as error:
+                return _Scan(
+                    error=error,
+                    error_at=offset + max(error.start, 0),
+                    blank_bytes=blank_bytes,
+                    nul=nul,
+                    blank_text=blank_text,
+                )
+            offset += len(block)
+            nul = nul or "\x00" in text
+            if blank_text and text.strip():
+                blank_text = False
+            if final:
+                return _Scan(error=None, error_at=0, blank_bytes=blank_bytes, nul=nul, blank_text=blank_text)
+
+
+def _detect_encoding(opener: Opener, filename: str | None) -> tuple[str, str]:
+    """Return (codec to read with, encoding to report). Strict UTF-8 first: GB18030 accepts most byte
+    strings, UTF-8 few."""
+    with opener() as raw:
+        head = raw.read(_SCAN_BLOCK)
+    candidates = [("utf-16", "utf-16")] if head.startswith((b"\xff\xfe", b"\xfe\xff")) else []
+    utf8 = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    candidates += [("utf-8-sig", utf8), ("gb18030", "gb18030")]
+    first_error: _Scan | None = None
+    found: tuple[str, str, _Scan] | None = None
+    for codec, name in candidates:
+        scan = _scan(opener, codec)
+        if scan.blank_bytes and scan.error is None:
+            raise EmptyFileError(filename=filename)
+        if scan.error is None:
+            found = (codec, name, scan)
+            break
+        if codec.startswith("utf-8"):
+            first_error = scan
+    if found is None:
+        best = charset_normalizer.from_bytes(head).best()
+        if best is not None and best.encoding:
+            scan = _scan(opener, best.encoding)
+            if scan.error is None:
+                found = (best.encoding, best.encoding, scan)
+    if found is None:
+        error = first_error.error if first_error and first_error.error else None
+        raise UnreadableFileError(
+            filename=filename,
+            problem_zh="无法识别文字编码（不是 UTF-8，也不是 GBK/GB18030），请用 Excel 另存为“CSV UTF-8”",
+            problem_en="the text encoding is not UTF-8 or GBK/GB18030; save it from Excel as 'CSV UTF-8'",
+            detail=f"byte {first_error.error_at}: {error.reason}" if first_error and error else "",
+        )
+    codec, name, scan = found
+    if scan.nul:
         raise UnreadableFileError(
             filename=filename,
             problem_zh="文件包含二进制数据，不是文本格式的 CSV",
             problem_en="it contains binary data and is not a text CSV file",
             detail="NUL character in text",
         )
-    if not text.strip():
+    if scan.blank_text:
         raise EmptyFileError(filename=filename)
+    return codec, name
+
+
+def _text(opener: Opener, codec: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(opener(), encoding=codec, newline="")
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _open_csv(
+    opener: Opener, *, filename: str | None, expected: tuple[str, ...], max_rows: int | None, chunk_rows: int
+) -> _Opened:
+    codec, encoding = _detect_encoding(opener, filename)
     suffix = Path(filename).suffix.lower() if filename else ""
-    delimiter = "\t" if suffix == ".tsv" else _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        head = [[cell.strip() for cell in row] for row in itertools.islice(reader, HEADER_SCAN_ROWS)]
-        header_index = _find_header_row(head, expected)
-        if header_index is None:
-            raise EmptyFileError(filename=filename)
-        width = max(len(row) for row in head)
+    with _text(opener, codec) as text:
+        sample = text.read(65537)
+    delimiter = "\t" if suffix == ".tsv" else _sniff_delimiter(sample)
+    with _text(opener, codec) as text:
+        reader = csv.reader(text, delimiter=delimiter)
         try:
-            grid = _csv_grid_fast(text, delimiter=delimiter, width=width, header_index=header_index)
-        except pd.errors.ParserError as error:
-            unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
-            if unclosed:
-                # Read on, the rest of the file would silently become one cell.
-                row = int(unclosed.group(1)) + 1
-                raise UnreadableFileError(
-                    filename=filename,
-                    problem_zh=f"第 {row} 行有一个引号没有闭合，其后的内容无法分行",
-                    problem_en=f"a quote opened in row {row} is never closed, so the rows after it cannot be told apart",
-                    detail=str(error),
-                ) from error
-            # A row wider than the first rows: the slower reader copes with ragged rows.
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            rows = enumerate(([cell.strip() for cell in row] for row in reader), start=1)
-            grid = _grid_from_rows(itertools.islice(rows, header_index + 1, None))
-    except csv.Error as error:
-        raise UnreadableFileError(
-            filename=filename,
-            problem_zh=f"CSV 格式有误（第 {reader.line_num} 行附近，可能有未配对的引号）",
-            problem_en=f"malformed CSV near line {reader.line_num} (perhaps an unbalanced quote)",
-            detail=str(error),
-        ) from error
-    return _finish_table(
-        head[header_index],
-        grid,
+            head = [[cell.strip() for cell in row] for row in itertools.islice(reader, HEADER_SCAN_ROWS)]
+        except csv.Error as error:
+            raise _malformed_csv(filename, reader.line_num, error) from error
+    header_index = _find_header_row(head, expected)
+    if header_index is None:
+        raise EmptyFileError(filename=filename)
+    width = max(len(row) for row in head)
+    return _Opened(
+        header_cells=head[header_index],
         header_row=header_index + 1,
+        width=width,
+        grids=_csv_grids(
+            opener,
+            codec,
+            delimiter=delimiter,
+            width=width,
+            header_index=header_index,
+            chunk_rows=chunk_rows,
+            max_rows=max_rows,
+            filename=filename,
+        ),
+        file_format="csv",
         filename=filename,
         encoding=encoding,
-        sheet=None,
-        file_format="csv",
         delimiter=delimiter,
     )
 
 
-def _csv_grid_fast(text: str, *, delimiter: str, width: int, header_index: int) -> pd.DataFrame:
-    """Parse with pandas' C reader, about five times faster than the csv module on large files.
+def _malformed_csv(filename: str | None, line: int, error: Exception) -> UnreadableFileError:
+    return UnreadableFileError(
+        filename=filename,
+        problem_zh=f"CSV 格式有误（第 {line} 行附近，可能有未配对的引号）",
+        problem_en=f"malformed CSV near line {line} (perhaps an unbalanced quote)",
+        detail=str(error),
+    )
+
+
+def _csv_grids(
+    opener: Opener,
+    codec: str,
+    *,
+    delimiter: str,
+    width: int,
+    header_index: int,
+    chunk_rows: int,
+    max_rows: int | None,
+    filename: str | None,
+) -> Iterator[pd.DataFrame]:
+    """Parse with pandas' C reader, about five times faster than the csv module, chunk by chunk.
 
     With blank lines kept, pandas yields one record per CSV record as the csv module does (a quoted
-    line break stays inside its record), so record order gives the spreadsheet row number.
+    line break stays inside its record), so record order gives the spreadsheet row number. A row
+    wider than the first rows stops the C reader: the csv module, which copes with ragged rows,
+    takes over from the first record not yet handed over.
     """
-    frame = pd.read_csv(
-        io.BytesIO(text.encode("utf-8")),
-        encoding="utf-8",
-        sep=delimiter,
-        header=None,
-        names=list(range(width)),
-        dtype=str,
-        na_filter=False,
-        skip_blank_lines=False,
-        index_col=False,
-        engine="c",
+    first_data_row = header_index + 2
+    done = 0  # records handed over (or skipped) so far
+    try:
+        with (
+            opener() as raw,
+            pd.read_csv(
+                raw,
+                encoding=codec,
+                sep=delimiter,
+                header=None,
+                names=list(range(width)),
+                dtype=str,
+                na_filter=False,
+                skip_blank_lines=False,
+                index_col=False,
+                engine="c",
+                chunksize=chunk_rows,
+            ) as reader,
+        ):
+            for frame in reader:
+                frame.index = pd.RangeIndex(done + 1, done + 1 + len(frame), name="row")
+                done += len(frame)
+                grid = _tidy(frame.loc[first_data_row:])
+                _check_rows(grid, max_rows, filename)
+                if len(grid):
+                    yield grid
+        return
+    except pd.errors.ParserError as error:
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
+        if unclosed:
+            # Read on, the rest of the file would silently become one cell.
+            row = int(unclosed.group(1)) + 1
+            raise UnreadableFileError(
+                filename=filename,
+                problem_zh=f"第 {row} 行有一个引号没有闭合，其后的内容无法分行",
+                problem_en=f"a quote opened in row {row} is never closed, so the rows after it cannot be told apart",
+                detail=str(error),
+            ) from error
+    except UnicodeDecodeError as error:
+        raise _undecodable(filename, error) from error
+    yield from _csv_grids_slow(
+        opener,
+        codec,
+        delimiter=delimiter,
+        skip=max(done, first_data_row - 1),
+        chunk_rows=chunk_rows,
+        max_rows=max_rows,
+        filename=filename,
     )
-    frame = frame.iloc[header_index + 1 :]
-    frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame), name="row")
-    if _has_padding(text, delimiter):
-        for column in frame.columns:
-            frame[column] = frame[column].str.strip()
+
+
+def _csv_grids_slow(
+    opener: Opener,
+    codec: str,
+    *,
+    delimiter: str,
+    skip: int,
+    chunk_rows: int,
+    max_rows: int | None,
+    filename: str | None,
+) -> Iterator[pd.DataFrame]:
+    with _text(opener, codec) as text:
+        reader = csv.reader(text, delimiter=delimiter)
+        rows = enumerate(([cell.strip() for cell in row] for row in reader), start=1)
+        try:
+            for batch in _batched(itertools.islice(rows, skip, None), chunk_rows):
+                grid = _grid_from_rows(batch)
+                _check_rows(grid, max_rows, filename)
+                if len(grid):
+                    yield grid
+        except csv.Error as error:
+            raise _malformed_csv(filename, reader.line_num, error) from error
+        except UnicodeDecodeError as error:
+            raise _undecodable(filename, error) from error
+
+
+def _undecodable(filename: str | None, error: UnicodeDecodeError) -> UnreadableFileError:
+    return UnreadableFileError(
+        filename=filename,
+        problem_zh="无法识别文字编码（不是 UTF-8，也不是 GBK/GB18030），请用 Excel 另存为“CSV UTF-8”",
+        problem_en="the text encoding is not UTF-8 or GBK/GB18030; save it from Excel as 'CSV UTF-8'",
+        detail=str(error),
+    )
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells without surrounding whitespace, fully empty rows left out."""
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
     return frame[(frame != "").any(axis=1)]
 
 
-def _has_padding(text: str, delimiter: str) -> bool:
-    """Whether any field may start or end with whitespace: most exported files have none to strip."""
-    spaces = "".join(ch for ch in _WHITESPACE if ch not in ("\r", "\n", delimiter))
-    if re.search(f"[{re.escape(spaces)}]", text):
-        return True
-    if delimiter.isspace() and '"' in text:
-        return True  # a quoted field may begin or end with the (tab) delimiter itself
-    # Only a quoted field can hold a line break, and it may begin or end with one.
-    return any(edge in text for edge in ('"\n', '\n"', '"\r', '\r"'))
+def _check_rows(grid: pd.DataFrame, max_rows: int | None, filename: str | None) -> None:
+    if max_rows is not None and len(grid) and int(grid.index[-1]) > max_rows:
+        raise TooManyRowsError(filename=filename, max_rows=max_rows)
+
+
+def _batched(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _concat(grids: list[pd.DataFrame]) -> pd.DataFrame:
+    if not grids:
+        return _grid_from_rows(())
+    if len(grids) == 1:
+        return grids[0]
+    width = max(len(grid.columns) for grid in grids)
+    return pd.concat([grid.reindex(columns=range(width), fill_value="") for grid in grids])
 
 
 def _grid_from_rows(rows: Iterable[tuple[int, list[str]]]) -> pd.DataFrame:
@@ -507,13 +885,21 @@ def _sniff_delimiter(text: str) -> str:
 # --- XLSX ---------------------------------------------------------------------------------------
 
 
-def _read_xlsx(
-    data: bytes, *, filename: str | None, sheet: str | None, expected: tuple[str, ...], max_rows: int | None
-) -> RawTable:
+def _open_xlsx(
+    opener: Opener,
+    *,
+    filename: str | None,
+    sheet: str | None,
+    expected: tuple[str, ...],
+    max_rows: int | None,
+    chunk_rows: int,
+) -> _Opened:
     precision_losses: list[tuple[int, int]] = []
+    handle = opener()
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds (BadZipFile, KeyError, XML errors) for one cause
+        handle.close()
         raise _broken_workbook(filename, error) from error
     try:
         worksheets = list(workbook.worksheets)
@@ -536,42 +922,59 @@ def _read_xlsx(
         header_index = _find_header_row(head, expected)
         if header_index is None:
             raise EmptyFileError(filename=filename, sheet=sheet_name)
-        numbered = itertools.chain(enumerate(head, start=1), enumerate(rows, start=len(head) + 1))
-        grid = _grid_from_rows(itertools.islice(numbered, header_index + 1, None))
-        return _finish_table(
-            head[header_index],
-            grid,
-            header_row=header_index + 1,
-            filename=filename,
-            encoding=None,
-            sheet=sheet_name,
-            file_format="xlsx",
-            delimiter=None,
-            precision_losses=precision_losses,
-        )
-    except FileReadError:
-        raise
-    except Exception as error:  # a damaged sheet part fails only while rows are parsed
-        raise _broken_workbook(filename, error) from error
-    finally:
+    except BaseException as error:
         workbook.close()
+        handle.close()
+        if isinstance(error, FileReadError) or not isinstance(error, Exception):
+            raise
+        raise _broken_workbook(filename, error) from error
+
+    def grids() -> Iterator[pd.DataFrame]:
+        try:
+            numbered = itertools.chain(enumerate(head, start=1), enumerate(rows, start=len(head) + 1))
+            for batch in _batched(itertools.islice(numbered, header_index + 1, None), chunk_rows):
+                grid = _grid_from_rows(batch)
+                if len(grid):
+                    yield grid
+        except FileReadError:
+            raise
+        except Exception as error:  # a damaged sheet part fails only while rows are parsed
+            raise _broken_workbook(filename, error) from error
+        finally:
+            workbook.close()
+            handle.close()
+
+    return _Opened(
+        header_cells=head[header_index],
+        header_row=header_index + 1,
+        width=len(head[header_index]),
+        grids=grids(),
+        file_format="xlsx",
+        filename=filename,
+        sheet=sheet_name,
+        precision_losses=precision_losses,
+    )
 
 
-def _read_calamine(
-    data: bytes,
+def _open_calamine(
+    opener: Opener,
     file_format: FileFormat,
     *,
     filename: str | None,
     sheet: str | None,
     expected: tuple[str, ...],
     max_rows: int | None,
-) -> RawTable:
+    chunk_rows: int,
+) -> _Opened:
     """A legacy Excel .xls or an OpenDocument .ods (WPS, LibreOffice) read by calamine, as an XLSX is."""
     import python_calamine
 
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with opener() as handle:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
     except Exception as error:  # calamine raises its own kinds (CalamineError, ZipError, XmlError …)
+        with opener() as handle:
+            data = handle.read()
         if data.startswith(_OLE2_MAGIC) and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data:
             raise UnsupportedFormatError(
                 filename=filename,
@@ -612,17 +1015,22 @@ def _read_calamine(
     header_index = _find_header_row(head, expected)
     if header_index is None:
         raise EmptyFileError(filename=filename, sheet=sheet_name)
-    numbered = itertools.chain(enumerate(head, start=1), enumerate(rows, start=len(head) + 1))
-    grid = _grid_from_rows(itertools.islice(numbered, header_index + 1, None))
-    return _finish_table(
-        head[header_index],
-        grid,
+
+    def grids() -> Iterator[pd.DataFrame]:
+        numbered = itertools.chain(enumerate(head, start=1), enumerate(rows, start=len(head) + 1))
+        for batch in _batched(itertools.islice(numbered, header_index + 1, None), chunk_rows):
+            grid = _grid_from_rows(batch)
+            if len(grid):
+                yield grid
+
+    return _Opened(
+        header_cells=head[header_index],
         header_row=header_index + 1,
-        filename=filename,
-        encoding=None,
-        sheet=sheet_name,
+        width=len(head[header_index]),
+        grids=grids(),
         file_format=file_format,
-        delimiter=None,
+        filename=filename,
+        sheet=sheet_name,
         precision_losses=precision_losses,
     )
 
@@ -709,19 +1117,69 @@ def _finish_table(
     precision_losses: list[tuple[int, int]] | None = None,
 ) -> RawTable:
     """Name the columns of ``grid`` (positional columns 0..n) after the header row, with notices."""
+    has_data = {index for index in grid.columns if bool((grid[index] != "").any())}
+    kept, notices = _layout(
+        header_cells,
+        len(grid.columns),
+        has_data=has_data,
+        header_row=header_row,
+        precision_losses=precision_losses or [],
+    )
+    if grid.empty:
+        notices.append(_header_only(header_row))
+    empty_column = pd.Series([""] * len(grid), index=grid.index, dtype="str")
+    frame = pd.DataFrame(
+        {
+            position: (grid[index] if index in grid.columns else empty_column).to_numpy()
+            for position, (index, _) in enumerate(kept)
+        },
+        index=pd.Index(grid.index, name="row", dtype="int64"),
+        dtype="str",
+    )
+    headers = [name for _, name in kept]
+    frame.columns = pd.Index(headers, dtype=object)
+    return RawTable(
+        headers=tuple(headers),
+        frame=frame,
+        encoding=encoding,
+        sheet=sheet,
+        header_row=header_row,
+        file_format=file_format,
+        filename=filename,
+        delimiter=delimiter,
+        notices=tuple(notices),
+    )
+
+
+def _header_only(header_row: int) -> ReadNotice:
+    return ReadNotice(
+        code="header_only",
+        message_zh=f"只有表头（第 {header_row} 行），没有数据行",
+        message_en=f"the file has headers (row {header_row}) but no data rows",
+        row=header_row,
+    )
+
+
+def _layout(
+    header_cells: list[str],
+    width: int,
+    *,
+    has_data: Collection[int],
+    header_row: int,
+    precision_losses: list[tuple[int, int]],
+) -> tuple[list[tuple[int, str]], list[ReadNotice]]:
+    """The columns kept, as (position, name), and the notices about them: a column without a header
+    is kept (as ``column_<letter>``) only when it holds data; a repeated header is numbered."""
     raw_headers = [_clean_header(cell) for cell in _trim(header_cells)]
-    width = max(len(raw_headers), len(grid.columns))
+    width = max(len(raw_headers), width)
     raw_headers += [""] * (width - len(raw_headers))
     notices: list[ReadNotice] = []
-    headers: list[str] = []
-    columns: list[pd.Series] = []
+    kept: list[tuple[int, str]] = []
     seen: Counter[str] = Counter()
-    empty_column = pd.Series([""] * len(grid), index=grid.index, dtype="str")
     for index, header in enumerate(raw_headers):
         letter = get_column_letter(index + 1)
-        values = grid[index] if index in grid.columns else empty_column
         if not header:
-            if not (values != "").any():
+            if index not in has_data:
                 continue  # a spacer column: no header, no data
             header = f"column_{letter}"
             notices.append(
@@ -750,9 +1208,8 @@ def _finish_table(
                 )
             )
             header = renamed
-        headers.append(header)
-        columns.append(values)
-        losses = [row for row, col in precision_losses or () if col == index and row > header_row]
+        kept.append((index, header))
+        losses = [row for row, col in precision_losses if col == index and row > header_row]
         if losses:
             notices.append(
                 ReadNotice(
@@ -766,32 +1223,7 @@ def _finish_table(
                     column=header,
                 )
             )
-    if grid.empty:
-        notices.append(
-            ReadNotice(
-                code="header_only",
-                message_zh=f"只有表头（第 {header_row} 行），没有数据行",
-                message_en=f"the file has headers (row {header_row}) but no data rows",
-                row=header_row,
-            )
-        )
-    frame = pd.DataFrame(
-        {position: values.to_numpy() for position, values in enumerate(columns)},
-        index=pd.Index(grid.index, name="row", dtype="int64"),
-        dtype="str",
-    )
-    frame.columns = pd.Index(headers, dtype=object)
-    return RawTable(
-        headers=tuple(headers),
-        frame=frame,
-        encoding=encoding,
-        sheet=sheet,
-        header_row=header_row,
-        file_format=file_format,
-        filename=filename,
-        delimiter=delimiter,
-        notices=tuple(notices),
-    )
+    return kept, notices
 
 
 def _trim(row: list[str]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -97,10 +99,14 @@ def import_file(
         ),
     ] = None,
 ) -> None:
-    """Import teachers or schools from a CSV (UTF-8/BOM/GBK) or XLSX file through the validated path."""
+    """Import teachers or schools from a CSV (UTF-8/BOM/GBK) or XLSX file through the validated path.
+
+    The file is read, checked and stored in chunks (memory stays flat whatever its size), all in one
+    transaction: an error anywhere stores nothing. Rejected rows go to `--errors` as they are found.
+    """
     from hub.errors import HubError
-    from hub.records.files import entity_headers, read_upload
-    from hub.records.service import Provenance, ingest_frame
+    from hub.records.files import entity_headers, file_sha256, open_upload
+    from hub.records.service import Provenance, Rejection, ingest_chunks
     from hub.standard.service import current_standard
 
     if entity not in ("teachers", "schools"):
@@ -108,29 +114,58 @@ def import_file(
         raise typer.Exit(2)
     settings = get_settings()
     engine = _engine()
-    try:
-        with Progress(console=console) as progress, transaction(engine, write=True) as session:
-            reading = progress.add_task(f"reading {file.name}", total=None)
-            std = current_standard(session)
-            frame, sha256 = read_upload(
-                file, sheet=sheet, expected_headers=entity_headers(std, entity.removesuffix("s"))
-            )
-            progress.update(reading, total=1, completed=1)
-            storing = progress.add_task("validating and storing rows", total=len(frame))
-            report = ingest_frame(
-                session,
-                std=std,
-                secret_key=settings.secret_key.get_secret_value(),
-                entity=entity.removesuffix("s"),
-                frame=frame,
-                provenance=Provenance(source_kind="import", source_ref=str(file), file_sha256=sha256),
-                now=utcnow(),
-                on_progress=lambda done, total: progress.update(storing, completed=done, total=total),
-                period=period,
-            )
-    except HubError as exc:
-        console.print(f"[red]{exc.message}[/red]")
-        raise typer.Exit(1) from exc
+    shown = 20
+    with contextlib.ExitStack() as stack:
+        errors_out = None
+        if errors:
+            from hub.kit.csvfile import BOM, text_cell
+
+            errors_file = stack.enter_context(errors.open("w", encoding="utf-8", newline=""))
+            errors_file.write(BOM)
+            errors_out = csv.writer(errors_file)
+            errors_out.writerow(["row", "field", "value", "原因", "reason"])
+
+        def write_rejections(rejections: list[Rejection]) -> None:
+            if errors_out is not None:
+                errors_out.writerows(
+                    [text_cell(v) for v in (r.row, r.field, r.value, r.reason, r.reason_en)]
+                    for r in rejections
+                )
+
+        try:
+            with Progress(console=console) as progress, transaction(engine, write=True) as session:
+                reading = progress.add_task(f"reading {file.name}", total=None)
+                sha256 = file_sha256(file)
+                std = current_standard(session)
+                stream = open_upload(
+                    file, sheet=sheet, expected_headers=entity_headers(std, entity.removesuffix("s"))
+                )
+                progress.update(reading, total=1, completed=1)
+                storing = progress.add_task("validating and storing rows", total=None)
+                report = ingest_chunks(
+                    session,
+                    std=std,
+                    secret_key=settings.secret_key.get_secret_value(),
+                    entity=entity.removesuffix("s"),
+                    headers=stream.headers,
+                    chunks=stream.chunks(),
+                    provenance=Provenance(source_kind="import", source_ref=str(file), file_sha256=sha256),
+                    now=utcnow(),
+                    on_progress=lambda done: progress.update(storing, completed=done),
+                    on_rejections=write_rejections,
+                    keep_rejections=shown,
+                    blank_columns=lambda: stream.blank_columns,
+                    period=period,
+                )
+                progress.update(storing, total=report.rows_read, completed=report.rows_read)
+        except HubError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+            if errors:
+                stack.close()
+                errors.unlink(missing_ok=True)
+            raise typer.Exit(1) from exc
+    if errors and not report.rejected_cells:
+        errors.unlink(missing_ok=True)
     console.print(
         f"read {report.rows_read} rows: {report.accepted} accepted ({report.inserted} new, {report.updated} changed, "
         f"{report.moved} moved between schools, {report.unchanged} unchanged), {report.rejected_rows} rejected"
@@ -143,19 +178,11 @@ def import_file(
         )
     if report.unknown_columns:
         console.print(f"[yellow]unknown columns (ignored): {', '.join(report.unknown_columns)}[/yellow]")
-    for r in report.rejected[:20]:
+    for r in report.rejected[:shown]:
         console.print(f"  row {r.row} · {r.field} · {r.value!r}: {r.reason} / {r.reason_en}")
-    if len(report.rejected) > 20:
-        console.print(f"  … and {len(report.rejected) - 20} more")
-    if errors and report.rejected:
-        from hub.kit.csvfile import csv_bytes
-
-        errors.write_bytes(
-            csv_bytes(
-                ["row", "field", "value", "原因", "reason"],
-                ([r.row, r.field, r.value, r.reason, r.reason_en] for r in report.rejected),
-            )
-        )
+    if report.rejected_cells > shown:
+        console.print(f"  … and {report.rejected_cells - shown} more")
+    if errors and report.rejected_cells:
         console.print(f"rejected rows written to {errors}")
 
 

@@ -11,13 +11,15 @@ from hub.errors import error_responses
 from hub.kit.csvfile import csv_bytes
 from hub.records.auth import Curator
 from hub.records.errors import BatchNotFound
-from hub.records.files import entity_headers, read_upload
+from hub.records.files import entity_headers, file_sha256, open_upload
 from hub.records.models import IngestBatch
 from hub.records.payloads import ImportResult, RejectedCell
-from hub.records.service import IngestReport, Provenance, ingest_frame
+from hub.records.service import IngestReport, Provenance, ingest_chunks
 from hub.standard.service import current_standard
 
 router = APIRouter(prefix="/records", tags=["records"])
+# Rejections an import's answer lists; all of them (up to the batch's 5,000) are in its errors.csv.
+REJECTIONS_SHOWN = 1000
 
 
 def import_result(report: IngestReport) -> ImportResult:
@@ -30,12 +32,12 @@ def import_result(report: IngestReport) -> ImportResult:
         unchanged=report.unchanged,
         moved=report.moved,
         rejected_rows=report.rejected_rows,
-        rejected=[RejectedCell(**r.as_dict()) for r in report.rejected[:1000]],
+        rejected=[RejectedCell(**r.as_dict()) for r in report.rejected[:REJECTIONS_SHOWN]],
         unknown_columns=report.unknown_columns,
         columns=report.columns,
         periods=report.periods,
         ignored_columns=report.ignored_columns,
-        errors_url=f"/api/v1/records/batches/{report.batch_id}/errors.csv" if report.rejected else None,
+        errors_url=f"/api/v1/records/batches/{report.batch_id}/errors.csv" if report.rejected_cells else None,
     )
 
 
@@ -56,26 +58,30 @@ def import_file(
 ) -> ImportResult:
     """Import a CSV or XLSX of teachers or schools: valid rows stored, bad rows reported (admin, education)."""
     std = current_standard(session)
-    frame, sha256 = read_upload(
-        file.file.read(),
+    # The upload is spooled to a temporary file by the server; it is read from there in chunks.
+    stream = open_upload(
+        file.file,
         filename=file.filename,
         sheet=sheet,
         expected_headers=entity_headers(std, entity.removesuffix("s")),
         max_rows=settings.max_upload_rows,
     )
-    report = ingest_frame(
+    report = ingest_chunks(
         session,
         std=std,
         secret_key=settings.secret_key.get_secret_value(),
         entity=entity.removesuffix("s"),
-        frame=frame,
+        headers=stream.headers,
+        chunks=stream.chunks(),
         provenance=Provenance(
             source_kind="import",
             source_ref=file.filename or "",
             principal_id=principal.id,
-            file_sha256=sha256,
+            file_sha256=file_sha256(file.file),
         ),
         now=utcnow(),
+        keep_rejections=REJECTIONS_SHOWN,
+        blank_columns=lambda: stream.blank_columns,
         period=period,
     )
     return import_result(report)

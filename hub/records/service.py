@@ -1,17 +1,22 @@
 """Ingestion: the one path every record takes into the store (imports, task submissions, connector runs).
 
-map headers → refuse a file missing required columns → validate the whole batch (pandera, lazily) →
-reject bad rows with row, field, value and reason → write every valid row in the caller's transaction.
+map headers → refuse a file missing required columns → then chunk by chunk: resolve schools, refuse
+rows repeating a record of the file, validate (pandera, lazily), reject bad rows with row, field, value
+and reason, write every valid row in the caller's transaction. Memory stays flat: a chunk at a time,
+16 bytes per record for the repeat check, and only the first rejections kept (the rest go to the
+caller's `on_rejections`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -32,6 +37,8 @@ from schemas.frames import validate_frame
 # Rows validated (and written) at a time: large enough that per-chunk costs vanish, small enough that
 # the write of one chunk and the validation of the next overlap for most of an import.
 CHUNK_ROWS = 50_000
+# Rejections a batch keeps for its errors.csv (all of them go to `on_rejections`).
+BATCH_REJECTIONS = 5000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +76,7 @@ class IngestReport:
     updated: int
     unchanged: int
     moved: int = 0
+    # The rejections kept (all of them unless the caller bounded them with `keep_rejections`).
     rejected: list[Rejection] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
@@ -76,10 +84,8 @@ class IngestReport:
     periods: dict[str, str] = field(default_factory=dict)
     # A past period's file: timeless columns read but not written (they describe the record today).
     ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({r.row for r in self.rejected})
+    rejected_rows: int = 0
+    rejected_cells: int = 0
 
 
 def _label(std: schemas.Standard, entity: str, name: str) -> str:
@@ -110,16 +116,62 @@ def ingest_frame(
     `period` says which period the periodic values belong to (default: the current one of each
     element's kind); for a past period only those values of records already stored are written.
     """
-    headers = [str(h) for h in frame.columns]
-    mapping, unknown = map_headers(std, entity, headers)
-    data = frame[list(mapping)].rename(columns=mapping)
+    total = len(frame)
+    return ingest_chunks(
+        session,
+        std=std,
+        secret_key=secret_key,
+        entity=entity,
+        headers=[str(h) for h in frame.columns],
+        chunks=(frame.iloc[start : start + CHUNK_ROWS] for start in range(0, total, CHUNK_ROWS)),
+        provenance=provenance,
+        school_scope=school_scope,
+        now=now,
+        on_progress=None if on_progress is None else lambda done: on_progress(done, total),
+        period=period,
+    )
+
+
+def ingest_chunks(
+    session: Session,
+    *,
+    std: schemas.Standard,
+    secret_key: str,
+    entity: str,
+    headers: Sequence[str],
+    chunks: Iterable[pd.DataFrame],
+    provenance: Provenance,
+    school_scope: set[str] | None = None,
+    now: datetime,
+    on_progress: Callable[[int], None] | None = None,
+    on_rejections: Callable[[list[Rejection]], None] | None = None,
+    keep_rejections: int | None = None,
+    blank_columns: Callable[[], Iterable[str]] | None = None,
+    period: str | WritePeriods | None = None,
+) -> IngestReport:
+    """Validate and store a table that comes in chunks (frames under `headers`, index = row numbers).
+
+    Each chunk is checked and written before the next is read, so memory does not grow with the file;
+    everything lands in the caller's transaction (a failure anywhere leaves nothing behind). A row
+    repeating a record of an earlier row (same ID number, same school code) is refused naming that
+    row, whichever chunk it is in. `on_progress(rows done)` is called after each chunk;
+    `on_rejections(rejections)` gets each chunk's rejections in row order; the report keeps the first
+    `keep_rejections` (all when None). `blank_columns()`, asked at the end, names columns the reader
+    found empty, left out of `unknown_columns`. `period` as for `ingest_frame`; a past period's file
+    (only values of stored records, checked against the store) is gathered whole first.
+    """
+    mapping, unknown = map_headers(std, entity, list(headers))
     periodic = {e.name for e in periodic_elements(std, entity)}
     plan = (
         period
         if isinstance(period, WritePeriods)
-        else write_periods(std, entity, period, today=local_date(now), written=set(data.columns) & periodic)
+        else write_periods(
+            std, entity, period, today=local_date(now), written=set(mapping.values()) & periodic
+        )
     )
     if not plan.current:
+        frames = [chunk[list(mapping)].rename(columns=mapping) for chunk in chunks]
+        data = pd.concat(frames) if frames else pd.DataFrame(columns=list(mapping.values()), dtype="str")
         return _ingest_past(
             session,
             std=std,
@@ -134,7 +186,7 @@ def ingest_frame(
             now=now,
         )
     required = [e for e in std.elements_for(entity) if e.required and e.derivation is None]
-    missing = [e for e in required if e.name not in data.columns]
+    missing = [e for e in required if e.name not in mapping.values()]
     if missing:
         names = "、".join(f"{e.label_zh}（{e.name}）" for e in missing)
         raise RequiredColumnsMissing(
@@ -142,49 +194,13 @@ def ingest_frame(
             f"required columns missing: {', '.join(e.label_en for e in missing)}",
             detail={"missing_columns": [e.name for e in missing], "unknown_columns": unknown},
         )
-    # Readers hand over text; validate_frame trims and normalises the cells it checks.
-    data = data.astype("str").fillna("")
-    rejected: list[Rejection] = []
-    data = data[(data != "").any(axis=1)]  # blank lines are layout, not records
-    rows_read = len(data)
-
-    if entity == "teacher":
-        data, rejected = _resolve_schools(session, std, data, rejected, school_scope)
-        duplicated = data["id_number"].str.upper().duplicated(keep="first") & (data["id_number"] != "")
-        first_row = (
-            data.rename_axis("index")
-            .reset_index()
-            .groupby(data["id_number"].str.upper().values)["index"]
-            .first()
-            if len(data)
-            else None
+    without_school = entity == "teacher" and "school_code" not in mapping.values()
+    if without_school and (school_scope is None or len(school_scope) != 1):
+        raise RequiredColumnsMissing(
+            "缺少必填列：任职学校（school_code）",
+            "required column missing: school (school_code)",
+            detail={"missing_columns": ["school_code"]},
         )
-        for row, value in data.loc[duplicated, "id_number"].items():
-            original = int(first_row[value.upper()]) if first_row is not None else row
-            rejected.append(
-                Rejection(
-                    row=int(row),
-                    field=_label(std, entity, "id_number"),
-                    value=mask(std.element(f"{entity}.id_number"), value),
-                    reason=f"与第 {original} 行为同一教师（身份证号重复）",
-                    reason_en=f"same teacher as row {original} (duplicate ID number)",
-                )
-            )
-        data = data[~duplicated]
-    else:
-        duplicated = data["code"].duplicated(keep="first")
-        for row, value in data.loc[duplicated, "code"].items():
-            rejected.append(
-                Rejection(
-                    row=int(row),
-                    field=_label(std, entity, "code"),
-                    value=value,
-                    reason="学校标识码在文件中重复",
-                    reason_en="school code repeated in the file",
-                )
-            )
-        data = data[~duplicated]
-
     batch = IngestBatch(
         entity=entity,
         source_kind=provenance.source_kind,
@@ -193,36 +209,63 @@ def ingest_frame(
         principal_id=provenance.principal_id,
         standard_version=std.version,
         started_at=now,
-        rows_read=rows_read,
+        rows_read=0,
         unknown_columns=unknown,
     )
     session.add(batch)
     session.flush()
-    # Chunk by chunk: while one chunk is written, the next is validated (see BatchWriter). Every
-    # whole-file check (required columns, schools, duplicates) is done above, so chunks are independent.
-    accepted = 0
+    # Everything the chunks are checked against is read now: while a chunk is written (on PostgreSQL
+    # in a worker thread, on the session's connection) the session is the writer's.
+    schools = _Schools(session, school_scope) if entity == "teacher" else None
+    key_column = "id_number" if entity == "teacher" else "code"
+    seen = _SeenKeys()
+    kept: list[Rejection] = []
+    batch_rejections: list[dict[str, Any]] = []
+    rows_read = accepted = rejected_rows = rejected_cells = 0
     per_school: Counter[str] = Counter()
     elements: set[str] = set()
-    written_periods = {name: key for name, key in plan.keys.items() if name in data.columns}
+    columns = list(mapping)
+    written_periods = {name: key for name, key in plan.keys.items() if name in mapping.values()}
     with BatchWriter(session, entity, batch_id=batch.id, now=now, periods=written_periods) as writer:
-        for start in range(0, len(data), CHUNK_ROWS):
-            chunk = data.iloc[start : start + CHUNK_ROWS]
-            valid, failures = _validated(std, entity, chunk, secret_key=secret_key)
+        for chunk in chunks:
+            # Readers hand over text; validate_frame trims and normalises the cells it checks.
+            data = chunk[columns].rename(columns=mapping).astype("str").fillna("")
+            data = data[(data != "").any(axis=1)]  # blank lines are layout, not records
+            rows_read += len(data)
+            rejected: list[Rejection] = []
+            if schools is not None:
+                data = schools.resolve(std, data, rejected)
+            data = _refuse_repeats(std, entity, key_column, data, seen, rejected)
+            valid, failures = _validated(std, entity, data, secret_key=secret_key)
             rejected += failures
             accepted += len(valid)
             if len(valid):
                 per_school.update(valid[SCHOOL_COLUMN[entity]].value_counts().to_dict())
                 elements |= _written_elements(entity, valid)
             writer.write(valid)
+            rejected.sort(key=lambda r: (r.row, r.field))
+            rejected_rows += len({r.row for r in rejected})
+            rejected_cells += len(rejected)
+            room = BATCH_REJECTIONS - len(batch_rejections)
+            batch_rejections += [r.as_dict() for r in rejected[: max(room, 0)]]
+            if keep_rejections is None:
+                kept += rejected
+            else:
+                kept += rejected[: max(keep_rejections - len(kept), 0)]
+            if on_rejections is not None and rejected:
+                on_rejections(rejected)
             if on_progress is not None:
-                on_progress(start + len(chunk), len(data))
+                on_progress(rows_read)
     counts = writer.counts
-    bad_rows = {r.row for r in rejected}
-    rejected.sort(key=lambda r: (r.row, r.field))
+    if blank_columns is not None:
+        blank = set(blank_columns())
+        unknown = [column for column in unknown if column not in blank]
+    batch.unknown_columns = unknown
+    batch.rows_read = rows_read
     batch.accepted = accepted
-    batch.rejected = len(bad_rows)
+    batch.rejected = rejected_rows
     batch.inserted, batch.updated, batch.unchanged = counts.inserted, counts.updated, counts.unchanged
-    batch.rejected_rows = [r.as_dict() for r in rejected[:5000]]
+    batch.rejected_rows = batch_rejections
     session.flush()
     audit.record_ingest(session, batch=batch, entity=entity, per_school=per_school, elements=sorted(elements))
     return IngestReport(
@@ -233,10 +276,12 @@ def ingest_frame(
         updated=counts.updated,
         unchanged=counts.unchanged,
         moved=counts.moved,
-        rejected=rejected,
+        rejected=kept,
         unknown_columns=unknown,
         columns=mapping,
         periods=written_periods,
+        rejected_rows=rejected_rows,
+        rejected_cells=rejected_cells,
     )
 
 
@@ -347,6 +392,8 @@ def _ingest_past(
         columns={k: v for k, v in mapping.items() if v not in ignored},
         periods=written_periods,
         ignored_columns=ignored,
+        rejected_rows=len({r.row for r in rejected}),
+        rejected_cells=len(rejected),
     )
 
 
@@ -403,6 +450,100 @@ def _stored_records(
     return kept, rejected
 
 
+class _SeenKeys:
+    """The record keys (ID numbers, school codes) of the rows accepted for checking so far, and their rows.
+
+    Two independent 64-bit hashes per key (16 bytes, plus 8 for the row), kept per chunk in sorted
+    arrays: a million rows take 24 MB instead of the ~150 MB of a set of strings, and two distinct
+    keys are taken for one only if both hashes collide (about 2^-128 per pair).
+    """
+
+    _KEYS = ("yici-hub-keys-01", "yici-hub-keys-02")
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.int64]]] = []
+
+    def hashes(self, keys: npt.NDArray[Any]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        return (
+            pd.util.hash_array(keys, hash_key=self._KEYS[0], categorize=False),
+            pd.util.hash_array(keys, hash_key=self._KEYS[1], categorize=False),
+        )
+
+    def earlier_rows(
+        self, first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64]
+    ) -> npt.NDArray[np.int64]:
+        """The row of an earlier chunk holding each key, or -1."""
+        found = np.full(len(first), -1, dtype=np.int64)
+        for seen_first, seen_second, rows in self._chunks:
+            if not len(seen_first):
+                continue
+            at = np.minimum(np.searchsorted(seen_first, first), len(seen_first) - 1)
+            hit = (seen_first[at] == first) & (seen_second[at] == second) & (found < 0)
+            found[hit] = rows[at[hit]]
+        return found
+
+    def add(
+        self, first: npt.NDArray[np.uint64], second: npt.NDArray[np.uint64], rows: npt.NDArray[np.int64]
+    ) -> None:
+        order = np.argsort(first, kind="stable")
+        self._chunks.append((first[order], second[order], rows[order]))
+
+
+def _refuse_repeats(
+    std: schemas.Standard,
+    entity: str,
+    key_column: str,
+    data: pd.DataFrame,
+    seen: _SeenKeys,
+    rejected: list[Rejection],
+) -> pd.DataFrame:
+    """Refuse each row whose record key an earlier row of the file holds (teachers: the ID number in
+    any case of its check letter), naming that row; the first stays."""
+    if data.empty:
+        return data
+    values = data[key_column]
+    keys = values.str.upper() if entity == "teacher" else values
+    present = (values != "").to_numpy() if entity == "teacher" else np.ones(len(values), dtype=bool)
+    key_array = keys.to_numpy(dtype=object)
+    rows = data.index.to_numpy(dtype=np.int64)
+    first, second = seen.hashes(key_array)
+    earlier = seen.earlier_rows(first, second)
+    within = keys.duplicated(keep="first").to_numpy()
+    repeated = present & ((earlier >= 0) | within)
+    if repeated.any():
+        first_in_chunk = pd.Series(rows, index=key_array).groupby(level=0, sort=False).first()
+        element = std.element(f"{entity}.{key_column}")
+        label = _label(std, entity, key_column)
+        for position in np.flatnonzero(repeated):
+            original = (
+                int(earlier[position]) if earlier[position] >= 0 else int(first_in_chunk[key_array[position]])
+            )
+            value = str(values.iloc[position])
+            if entity == "teacher":
+                rejected.append(
+                    Rejection(
+                        row=int(rows[position]),
+                        field=label,
+                        value=mask(element, value),
+                        reason=f"与第 {original} 行为同一教师（身份证号重复）",
+                        reason_en=f"same teacher as row {original} (duplicate ID number)",
+                    )
+                )
+            else:
+                rejected.append(
+                    Rejection(
+                        row=int(rows[position]),
+                        field=label,
+                        value=value,
+                        reason="学校标识码在文件中重复",
+                        reason_en="school code repeated in the file",
+                    )
+                )
+    first_seen = present & ~repeated
+    seen.add(first[first_seen], second[first_seen], rows[first_seen])
+    return data[~repeated]
+
+
 def _validated(
     std: schemas.Standard, entity: str, data: pd.DataFrame, *, secret_key: str, whole_records: bool = True
 ) -> tuple[pd.DataFrame, list[Rejection]]:
@@ -444,54 +585,54 @@ def _written_elements(entity: str, valid: pd.DataFrame) -> set[str]:
     return {f"{entity}.{name}" for name in names}
 
 
-def _resolve_schools(
-    session: Session,
-    std: schemas.Standard,
-    data: pd.DataFrame,
-    rejected: list[Rejection],
-    school_scope: set[str] | None,
-) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Teacher rows name their school by code or by full name (real exports do both); both become the code."""
-    if "school_code" not in data.columns:
-        if school_scope is not None and len(school_scope) == 1:
-            data = data.assign(school_code=next(iter(school_scope)))
-        else:
-            raise RequiredColumnsMissing(
-                "缺少必填列：任职学校（school_code）",
-                "required column missing: school (school_code)",
-                detail={"missing_columns": ["school_code"]},
-            )
-    by_name = SchoolRepository(session).codes_by_name()
-    values = data["school_code"]
-    resolved = values.where(values.str.fullmatch(r"\d{10}"), values.map(lambda v: by_name.get(v, v)))
-    known = SchoolRepository(session).existing_codes(set(resolved))
-    label = _label(std, "teacher", "school_code")
-    bad = ~resolved.isin(known)
-    for row, value in values[bad].items():
-        rejected.append(
-            Rejection(
-                row=int(row),
-                field=label,
-                value=value,
-                reason="学校不在库中",
-                reason_en="school is not in the store",
-            )
-        )
-    if school_scope is not None:
-        outside = ~bad & ~resolved.isin(school_scope)
-        for row, value in values[outside].items():
+class _Schools:
+    """Teacher rows name their school by code or by full name (real exports do both); both become the code.
+
+    Every school's code and name is read once, before the first chunk: a province holds tens of
+    thousands, a few megabytes.
+    """
+
+    def __init__(self, session: Session, school_scope: set[str] | None) -> None:
+        repository = SchoolRepository(session)
+        self._by_name = repository.codes_by_name()
+        self._known = set(repository.all_codes())
+        self._scope = school_scope
+
+    def resolve(self, std: schemas.Standard, data: pd.DataFrame, rejected: list[Rejection]) -> pd.DataFrame:
+        """The rows of a known school (of the scope), with its code; a rejection for each other row."""
+        if "school_code" not in data.columns:
+            assert self._scope is not None and len(self._scope) == 1  # refused before the first chunk
+            data = data.assign(school_code=next(iter(self._scope)))
+        values = data["school_code"]
+        by_name = self._by_name
+        resolved = values.where(values.str.fullmatch(r"\d{10}"), values.map(lambda v: by_name.get(v, v)))
+        label = _label(std, "teacher", "school_code")
+        bad = ~resolved.isin(self._known)
+        for row, value in values[bad].items():
             rejected.append(
                 Rejection(
                     row=int(row),
                     field=label,
                     value=value,
-                    reason="不是本校的教师",
-                    reason_en="teacher of another school",
+                    reason="学校不在库中",
+                    reason_en="school is not in the store",
                 )
             )
-        bad = bad | outside
-    data = data.assign(school_code=resolved)
-    return data[~bad], rejected
+        if self._scope is not None:
+            outside = ~bad & ~resolved.isin(self._scope)
+            for row, value in values[outside].items():
+                rejected.append(
+                    Rejection(
+                        row=int(row),
+                        field=label,
+                        value=value,
+                        reason="不是本校的教师",
+                        reason_en="teacher of another school",
+                    )
+                )
+            bad = bad | outside
+        data = data.assign(school_code=resolved)
+        return data[~bad]
 
 
 def _is_missing(value: Any) -> bool:

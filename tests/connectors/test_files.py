@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,7 @@ from connectors.files import (
     UnreadableFileError,
     UnsupportedFormatError,
     iter_folder,
+    open_table,
     read_table,
 )
 
@@ -55,8 +57,6 @@ def _xlsx_bytes(
 
 
 def _records(table_frame: object) -> list[list[str]]:
-    import pandas as pd
-
     assert isinstance(table_frame, pd.DataFrame)
     return [list(row) for row in table_frame.itertuples(index=False)]
 
@@ -520,3 +520,86 @@ def test_a_csv_over_max_rows_is_refused_and_one_at_the_limit_is_read() -> None:
     assert len(read_table(body, filename="t.csv", max_rows=10).frame) == 9
     with pytest.raises(TooManyRowsError):
         read_table(body, filename="t.csv", max_rows=9)
+
+
+# --- streamed reading ---------------------------------------------------------------------------
+
+
+def _big_csv(path: Path, rows: int, *, encoding: str = "utf-8", extra: dict[int, str] | None = None) -> None:
+    """A title row, a header row and `rows` teachers; `extra` replaces the line of a data row (by index)."""
+    with path.open("w", encoding=encoding, newline="") as out:
+        out.write("某区教师信息登记表\n姓名,公民身份号码,任职学校\n")
+        for index in range(rows):
+            out.write((extra or {}).get(index, f"教师{index},{index:018d},学校{index % 7}") + "\n")
+
+
+def test_a_large_csv_comes_in_chunks_of_bounded_size_with_the_rows_a_person_sees(tmp_path: Path) -> None:
+    path = tmp_path / "教师.csv"
+    _big_csv(path, 120_000)
+    stream = open_table(path, chunk_rows=10_000)
+    assert stream.headers == ("姓名", "公民身份号码", "任职学校") and stream.header_row == 2
+    sizes, numbers = [], []
+    for chunk in stream.chunks():
+        sizes.append(len(chunk))
+        numbers.append((int(chunk.index[0]), int(chunk.index[-1])))
+        assert list(chunk.columns) == list(stream.headers)
+    assert max(sizes) <= 10_000 and sum(sizes) == 120_000 and len(sizes) == 13
+    # Rows are numbered as a spreadsheet shows them (title row 1, header row 2), without a gap.
+    assert numbers[0] == (3, 10_000) and numbers[-1][1] == 120_002
+    assert all(after[0] == before[1] + 1 for before, after in zip(numbers, numbers[1:], strict=False))
+    assert stream.rows == 120_000 and stream.notices == ()
+
+
+def test_the_streamed_chunks_hold_what_read_table_reads(tmp_path: Path) -> None:
+    path = tmp_path / "教师.csv"
+    _big_csv(path, 2_500, encoding="gb18030", extra={700: " 李四 ,  000000000000000700 ,学校0", 1400: ",,"})
+    stream = open_table(path, chunk_rows=1_000)
+    streamed = pd.concat(list(stream.chunks()))
+    whole = read_table(path)
+    assert stream.encoding == whole.encoding == "gb18030"
+    assert streamed.equals(whole.frame.rename_axis("row"))
+    assert streamed.loc[703].tolist() == ["李四", "000000000000000700", "学校0"]
+    assert 1403 not in streamed.index  # an empty row is layout
+
+
+def test_a_row_wider_than_the_first_rows_after_the_first_chunk_is_read_with_its_extra_cell(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "教师.csv"
+    _big_csv(path, 3_000, extra={2_500: "赵六,000000000000002500,学校1,备注"})
+    stream = open_table(path, chunk_rows=1_000)
+    chunks = list(stream.chunks())
+    assert sum(len(chunk) for chunk in chunks) == 3_000
+    last = pd.concat(chunks)
+    assert last.loc[2_503, "column_D"] == "备注" and last.loc[2_504, "姓名"] == "教师2501"
+    assert [notice.code for notice in stream.notices] == ["unnamed_column"]
+
+
+def test_a_quote_never_closed_far_into_the_file_is_refused_naming_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "教师.csv"
+    _big_csv(path, 3_000, extra={2_000: '"孙七,000000000000002000,学校1'})
+    stream = open_table(path, chunk_rows=1_000)
+    with pytest.raises(UnreadableFileError) as refused:
+        for _ in stream.chunks():
+            pass
+    assert "2003" in refused.value.message_zh
+
+
+def test_a_spacer_column_of_trailing_commas_is_a_blank_column_not_a_notice(tmp_path: Path) -> None:
+    path = tmp_path / "教师.csv"
+    path.write_text("姓名,公民身份号码,\n李堃,11010519491231002X,\n", encoding="utf-8")
+    stream = open_table(path)
+    assert [chunk.shape for chunk in stream.chunks()] == [(1, 3)]
+    assert stream.blank_columns == ("column_C",) and stream.notices == ()
+    assert read_table(path).headers == ("姓名", "公民身份号码")
+
+
+def test_an_uploaded_file_object_is_read_from_its_start_and_left_open() -> None:
+    import tempfile
+
+    with tempfile.SpooledTemporaryFile() as upload:
+        upload.write(_csv_bytes(TEACHERS))
+        stream = open_table(upload, filename="t.csv")  # the server leaves it at its end
+        assert [len(chunk) for chunk in stream.chunks()] == [2]
+        assert not upload.closed
+        assert read_table(upload, filename="t.csv").frame.shape == (2, 4)

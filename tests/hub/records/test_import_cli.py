@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
@@ -44,3 +45,29 @@ def test_import_reports_progress_counts_and_writes_the_rejected_rows(
     assert [(r["row"], r["value"]) for r in rejected] == [("7", "不详X")]
     with cli_database.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(teachers_table)) == len(teachers) - 1
+
+
+def test_an_import_whose_file_breaks_after_the_first_chunk_stores_nothing(
+    cli_database: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import connectors.files
+
+    monkeypatch.setattr(connectors.files, "CHUNK_ROWS", 10)  # the file is read 10 records at a time
+    city = generate_city(seed=4, schools=3, teachers=40)
+    schools_csv, teachers_csv, errors_csv = (
+        tmp_path / "学校.csv",
+        tmp_path / "教师.csv",
+        tmp_path / "errors.csv",
+    )
+    city.schools.to_csv(schools_csv, index=False, encoding="utf-8-sig")
+    teachers = city.teachers.astype(str)
+    teachers.loc[teachers.index[5], "gender"] = "不详X"  # a rejection in the first chunk
+    lines = teachers.to_csv(index=False).splitlines()
+    lines[31] = '"' + lines[31]  # row 32: a quote never closed, in the fourth chunk
+    teachers_csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert runner.invoke(app, ["import", "schools", str(schools_csv)]).exit_code == 0
+    failed = runner.invoke(app, ["import", "teachers", str(teachers_csv), "--errors", str(errors_csv)])
+    assert failed.exit_code == 1 and "引号没有闭合" in failed.output
+    assert not errors_csv.exists()
+    with cli_database.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(teachers_table)) == 0

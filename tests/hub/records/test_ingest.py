@@ -13,9 +13,9 @@ from hub.config import Settings
 from hub.db import utcnow
 from hub.demo.city import generate_city
 from hub.kit.tokens import teacher_key
-from hub.records.errors import RequiredColumnsMissing
-from hub.records.models import RecordHistory, teachers_table
-from hub.records.service import Provenance, values_as_of
+from hub.records.errors import FileUnreadable, RequiredColumnsMissing
+from hub.records.models import IngestBatch, RecordHistory, teachers_table
+from hub.records.service import Provenance, ingest_chunks, values_as_of
 from hub.standard.service import current_standard
 from tests.hub.factories import as_file_frame, create_city, ingest
 
@@ -282,3 +282,87 @@ def test_a_file_moving_many_teachers_reports_them_moved_and_the_totals_stay(
     report = ingest(session, settings, "teacher", moved)
     assert (report.inserted, report.moved, report.updated, report.unchanged) == (0, 120, 0, 180)
     assert stored(session) == 300
+
+
+# --- streamed imports ---------------------------------------------------------------------------
+
+
+def _ingest_in_chunks(session: Session, settings: Settings, frame: pd.DataFrame, size: int, **options):  # type: ignore[no-untyped-def]
+    return ingest_chunks(
+        session,
+        std=current_standard(session),
+        secret_key=settings.secret_key.get_secret_value(),
+        entity="teacher",
+        headers=list(frame.columns),
+        chunks=(frame.iloc[start : start + size] for start in range(0, len(frame), size)),
+        provenance=Provenance(source_kind="import", source_ref="test"),
+        now=utcnow(),
+        **options,
+    )
+
+
+def test_a_teacher_repeated_in_a_later_chunk_is_refused_naming_the_first_row(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=6)
+    repeated = frame.loc[2].copy()
+    repeated["id_number"] = repeated["id_number"].lower()  # the check letter's case does not make another
+    frame.loc[8] = repeated
+    streamed: list[list[int]] = []
+    report = _ingest_in_chunks(
+        session, settings, frame, 2, on_rejections=lambda found: streamed.append([r.row for r in found])
+    )
+    assert report.accepted == 6 and report.rejected_rows == 1 and stored(session) == 6
+    (refusal,) = report.rejected
+    assert refusal.row == 8 and "第 2 行" in refusal.reason and "row 2" in refusal.reason_en
+    assert streamed == [[8]]
+
+
+def test_a_streamed_import_keeps_only_the_rejections_asked_for_but_counts_them_all(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=6)
+    frame["ethnicity"] = "99"  # not in GB/T 3304: every row is refused
+    every: list[int] = []
+    report = _ingest_in_chunks(
+        session,
+        settings,
+        frame,
+        4,
+        keep_rejections=2,
+        on_rejections=lambda found: every.extend(r.row for r in found),
+    )
+    assert report.rejected_rows == 6 and report.rejected_cells == 6 and len(report.rejected) == 2
+    assert every == list(range(2, 8))
+
+
+def test_an_import_failing_in_a_later_chunk_leaves_nothing_behind(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=6)
+    batches_before = session.scalar(select(func.count()).select_from(IngestBatch))
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield frame.iloc[:3]
+        yield frame.iloc[3:5]
+        raise FileUnreadable("第 9 行有一个引号没有闭合", "a quote opened in row 9 is never closed")
+
+    with pytest.raises(FileUnreadable), session.begin_nested():
+        ingest_chunks(
+            session,
+            std=current_standard(session),
+            secret_key=settings.secret_key.get_secret_value(),
+            entity="teacher",
+            headers=list(frame.columns),
+            chunks=chunks(),
+            provenance=Provenance(source_kind="import", source_ref="test"),
+            now=utcnow(),
+        )
+    assert stored(session) == 0
+    assert session.scalar(select(func.count()).select_from(IngestBatch)) == batches_before
+    assert (
+        session.scalar(
+            select(func.count()).select_from(RecordHistory).where(RecordHistory.entity == "teacher")
+        )
+        == 0
+    )
