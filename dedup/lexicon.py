@@ -121,7 +121,6 @@ _SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
         "申报单位",
         "学校单位",
         "单位学校",
-        "工作部门",
         "school",
         "employer",
         "work unit",
@@ -536,6 +535,18 @@ class _SubjectWords(Mapping[str, str]):
 
 
 SUBJECTS: Final = _SubjectWords({word: cls for cls, words in _SUBJECT_WORDS.items() for word in words})
+
+# Words for the person already named (配偶本人 is still the spouse); other words of the form's own subject after
+# a person (学生党员, 子女职工) narrow that person to a part of them.
+REFLEXIVE_WORDS: Final = frozenset({"本人", "自己", "本身", "个人", "本人（申请人）"})
+
+# Words of a heading naming an education (最高学历, 全日制教育, 学习经历): a school under it is one attended.
+EDUCATION_HEADING_WORDS: Final = frozenset(
+    {"学历", "学位", "毕业", "学习经历", "求学", "就读", "全日制教育", "在职教育", "教育经历", "教育背景"}
+)
+
+# Words for a school as a place of study (学校名称 under 最高学历), not for an employer in general (单位).
+SCHOOL_WORDS: Final = frozenset({"学校", "院校", "学院", "大学", "所在学校", "school"})
 
 # Roles that words before them make another office (财务负责人, 主管卫生校长, 食堂联系人): the unit's head,
 # principal or contact is one person, the finance officer or the vice-principal for health another.

@@ -420,6 +420,13 @@ class Matcher:
             ratio = self._per_student_match(label, section, context)
             if ratio is not None:
                 return ratio
+        if parsed.schooling is not None and found.element is not None:
+            return _yield(
+                found,
+                f"标题“{parsed.schooling}”讲的是学历，本字段是就读的学校，不是{found.element}",
+                f"the heading {parsed.schooling} names an education: this is the school attended, not"
+                f" {found.element}",
+            )
         if parsed.record is not None and found.element is not None:
             # 主要工作经历/单位: the employer of one past post, not the teacher's current employer.
             return _none(

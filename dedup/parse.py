@@ -71,6 +71,9 @@ class ParsedLabel:
     record: str | None = None
     # Nothing but qualifiers (a 2025年 or 本年度 column of a multi-level header): no datum is named.
     empty: bool = False
+    # The heading, when it names an education (最高学历, 全日制教育) and the label a school (学校名称): the
+    # school attended, not the employer; which education the element holds the heading alone does not say.
+    schooling: str | None = None
 
     @property
     def property_text(self) -> str:
@@ -282,6 +285,16 @@ def _parse_in_section(label: str, entity: str, segmenter: Segmenter, section: tu
         spelled = heading.thing + main + "".join(f"({g})" for g in groups)
         return replace(_parse_uncached(spelled, entity, segmenter), label=label)
     parsed = _parse_uncached(label, entity, segmenter, heading.subject_word)
+    if (
+        entity == "teacher"
+        and heading.record is None
+        and parsed.subject == lexicon.ORG
+        and parsed.subject_word in lexicon.SCHOOL_WORDS
+        and not parsed.compound
+        and any(word in normalise(level) for level in section for word in lexicon.EDUCATION_HEADING_WORDS)
+    ):
+        # 最高学历/国内/学校名称: the school of that education, not the teacher's employer.
+        parsed = replace(parsed, schooling="/".join(section))
     if heading.record is not None:
         parsed = replace(
             parsed,
@@ -425,9 +438,11 @@ def _scan(tokens: list[str], subject_word: str | None) -> _Scan:
             if lexicon.SUBJECTS[token] == lexicon.ORG and _is_other_person(subject_word):
                 break  # 配偶工作单位: the spouse's employer, a datum about the spouse
             if _is_other_person(subject_word):
-                if lexicon.SUBJECTS[token] == lexicon.SELF:
+                if lexicon.SUBJECTS[token] == lexicon.SELF and token in lexicon.REFLEXIVE_WORDS:
                     index += 1  # 配偶本人: still the spouse
                     continue
+                if lexicon.SUBJECTS[token] == lexicon.SELF:
+                    break  # 学生党员数: the students who are Party members, a part of the students
                 owner = owner or subject_word  # 配偶父亲, 子女紧急联系人: someone of someone else
             subject_word = token
             index += 1

@@ -198,3 +198,20 @@ def test_a_bare_account_is_a_bank_account_only_beside_a_bank(matcher: Matcher, w
     assert matcher.match_many(["姓名", word], "teacher").matches[1].element is None  # a login, maybe
     assert matcher.match_many(["开户银行", word], "teacher").matches[1].element == "teacher.bank_account"
     assert matcher.match_many([word, "开户行"], "teacher").matches[0].element == "teacher.bank_account"
+
+
+@pytest.mark.parametrize(
+    ("label", "entity", "element"),
+    [
+        ("学生党员数", "school", None),  # the students who are Party members: a part of them
+        ("学生团员人数", "school", None),
+        ("在校学生数", "school", "school.student_count"),
+        ("配偶本人姓名", "teacher", None),  # 本人 after 配偶 is still the spouse
+        ("工作部门", "teacher", None),  # a department inside the employer, not the employer
+        ("工作单位", "teacher", "teacher.school_code"),
+    ],
+)
+def test_a_word_of_membership_narrows_the_people_and_a_department_is_not_the_employer(
+    matcher: Matcher, label: str, entity: str, element: str | None
+) -> None:
+    assert matcher.match(label, entity=entity).element == element

@@ -17,7 +17,9 @@ raised by the every-word-explained rules (dedup/doubts.py): dev F1 0.867 P 0.916
 the compound-role, party and count rules (tuned on dev … holdout4 only, after holdout5 had its first run): dev F1
 0.870 P 0.923, holdout2 F1 0.838 P 0.762, holdout3 F1 0.895 P 0.955; then by the form-context rules (a named mobile,
 a bare account beside a bank, a list keyed by a thing): dev F1 0.874 P 0.931, holdout F1 0.950 P 0.966, holdout2
-F1 0.884 P 0.842, holdout4 F1 0.948 P 0.982.
+F1 0.884 P 0.842, holdout4 F1 0.948 P 0.982; then by reading a school under an education heading as the one
+attended, membership words as a part of the people counted and a department as no employer: holdout2 F1 0.904
+P 0.879.
 Raise floors; never lower them.
 """
 
@@ -36,7 +38,7 @@ REAL = Path(__file__).parent / "data" / "real"
 FLOORS = {
     "dev": (0.87, 0.93, 0, 0.79),
     "holdout": (0.945, 0.965, 0, 0.9),
-    "holdout2": (0.88, 0.84, 0, 0.0),
+    "holdout2": (0.90, 0.87, 0, 0.0),
     "holdout3": (0.89, 0.95, 0, 0.66),
     "holdout4": (0.94, 0.98, 0, 0.9),
     "holdout5": (0.88, 0.87, 0, 0.9),

@@ -209,3 +209,21 @@ def test_a_list_keyed_by_a_thing_holds_each_rows_data_not_the_subjects(
     assert [m.alternatives[0].element for m in keyed] == alone  # shown to the reviewer
     # The school's own name or code on each row stays the school's.
     assert matcher.match_many(["学校名称", key], "school").matches[0].element == "school.name"
+
+
+@pytest.mark.parametrize(
+    ("section", "label", "element"),
+    [
+        ("（二）最高学历/国内", "学校名称", None),  # the school attended, not the employer
+        ("全日制教育", "学校", None),
+        ("学习经历", "院校", None),
+        ("全日制教育", "毕业院校", "teacher.graduation_school"),
+        ("基本信息", "工作单位", "teacher.school_code"),
+        ("教育教学工作", "所在学校", "teacher.school_code"),  # teaching work, no education attended
+    ],
+)
+def test_a_school_under_an_education_heading_is_the_one_attended(
+    matcher: Matcher, section: str, label: str, element: str | None
+) -> None:
+    found = matcher.match(label, entity="teacher", section=section)
+    assert found.element == element, found.explanation_en
