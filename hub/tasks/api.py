@@ -376,6 +376,7 @@ def task_template(task_id: int, session: SessionDep, principal: PrincipalDep) ->
         rows=service.read_prefilled(session, principal, task, context.std),
         notes=notes,
         stamp=service.template_stamp(task, utcnow()),
+        form_header=service.form_header(session, task),
     )
     return Response(
         content,

@@ -1127,3 +1127,43 @@ def unseen_reminders(session: Session, principal: Principal) -> list[tuple[TaskR
     """What the school is reminded of and has not opened since (shown on its task list after sign-in)."""
     FILL.check(principal)
     return TaskRepository(session).unseen_reminders(principal.school_code or "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormHeader:
+    """The statistical form's header block at the top of the fill sheet (统计调查表 表头): the form's
+    title, 表号, 制表机关 (the department that asks), 批准机关 (the statistics bureau that approved it),
+    批准文号, 有效期至, and the school that fills it with the deadline."""
+
+    title: str
+    form_number: str
+    issuer: str
+    approver: str
+    approval_number: str
+    valid_until: str
+    school: str
+    deadline: str
+
+
+def form_header(session: Session, task: Task) -> FormHeader:
+    """The header block of `task`'s workbook, from its request and the bodies that made and approved it."""
+    from hub.identity.repository import PrincipalRepository
+
+    request = RequestRepository(session).get(task.request_id)
+    principals = PrincipalRepository(session)
+
+    def name(principal_id: int | None) -> str:
+        found = principals.get(principal_id) if principal_id is not None else None
+        return found.name if found else ""
+
+    school = PublicationRepository(session).school_names([task.school_code]).get(task.school_code, "")
+    return FormHeader(
+        title=request.title if request else "",
+        form_number=(request.form_number if request else None) or "",
+        issuer=name(request.department_id) if request else "",
+        approver=name(request.decided_by) if request and request.approval_number else "",
+        approval_number=(request.approval_number if request else None) or "",
+        valid_until=request.valid_until.isoformat() if request and request.valid_until else "",
+        school=f"{school}（{task.school_code}）" if school else task.school_code,
+        deadline=task.deadline.isoformat(),
+    )

@@ -22,6 +22,7 @@ from hub.tasks.service import (
     NAME_HEADER,
     REFERENCE_HEADER,
     SCHOOL_NAME_HEADER,
+    FormHeader,
     PrefilledRow,
 )
 from schemas.frames import plausible_dates
@@ -40,6 +41,32 @@ _FIELD_FILL = PatternFill("solid", fgColor="FFF2CC")
 _BOLD = Font(bold=True)
 _OPEN = Protection(locked=False)
 DATE_FORMATS = {"date": "yyyy-mm-dd", "year_month": "yyyy-mm"}
+# With the statistical form's header block the table's header row is row 8; a reader of the upload
+# finds it by its labels (connectors.files), so a file with or without the block reads the same.
+HEADER_ROW = 8
+_TITLE = Font(bold=True, size=14)
+
+
+def _write_form_header(sheet: Worksheet, header: FormHeader, width: int) -> None:
+    """Rows 1–7: the title, the 表号 / 制表机关 / 批准机关 / 批准文号 / 有效期至 block at the right, as
+    statistical forms print it, and the filling school with the deadline."""
+    last = get_column_letter(max(width, 2))
+    lines = [
+        (header.title, _TITLE, "center"),
+        (f"表　　号：{header.form_number}", None, "right"),
+        (f"制表机关：{header.issuer}", None, "right"),
+        (f"批准机关：{header.approver}", None, "right"),
+        (f"批准文号：{header.approval_number}", None, "right"),
+        (f"有效期至：{header.valid_until}", None, "right"),
+        (f"填报单位：{header.school}　　截止日期：{header.deadline}", None, "left"),
+    ]
+    for row, (value, font, align) in enumerate(lines, start=1):
+        sheet.merge_cells(f"A{row}:{last}{row}")
+        cell = sheet.cell(row=row, column=1, value=value)
+        cell.alignment = Alignment(horizontal=align, vertical="center")
+        if font is not None:
+            cell.font = font
+    sheet.row_dimensions[1].height = 24
 
 
 def header_for(element: schemas.Element) -> str:
@@ -82,6 +109,7 @@ def build_template(
     rows: Iterable[PrefilledRow],
     notes: list[tuple[str, str]],
     stamp: str | None = None,
+    form_header: FormHeader | None = None,
 ) -> bytes:
     """The workbook as bytes: the fill sheet first (what a reader of the upload takes), notes, hidden codes.
 
@@ -99,30 +127,37 @@ def build_template(
         [REFERENCE_HEADER, NAME_HEADER, ID_HINT_HEADER] if teacher else [REFERENCE_HEADER, SCHOOL_NAME_HEADER]
     )
     headers = context + [header_for(e) for e in elements]
-    sheet.append(headers)
+    top = 1
+    if form_header is not None:
+        _write_form_header(sheet, form_header, len(headers))
+        top = HEADER_ROW
+    for index, header in enumerate(headers, start=1):
+        sheet.cell(row=top, column=index, value=header)
     count = 0
     for row in rows:
         identity: list[Any] = [row.reference, row.name]
         if entity == "teacher":
             identity.append(row.id_number_last4)
-        sheet.append(identity + [_cell_value(std, e, row.values.get(e.code)) for e in elements])
+        values = identity + [_cell_value(std, e, row.values.get(e.code)) for e in elements]
+        for index, value in enumerate(values, start=1):
+            sheet.cell(row=top + 1 + count, column=index, value=value)
         count += 1
-    last_row = max(count + 1, 2)
+    last_row = max(top + count, top + 1)
 
     for index, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=index)
+        cell = sheet.cell(row=top, column=index)
         cell.font = _BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.fill = _CONTEXT_FILL if index <= len(context) else _FIELD_FILL
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(header) * 2 + 4))
-    sheet.cell(row=1, column=1).comment = Comment(
+    sheet.cell(row=top, column=1).comment = Comment(
         "参考号用于确定是哪位教师，请勿修改；灰色列仅供核对，不会保存。"
         f"空白表示不修改，填写 {CLEAR_MARKER} 清除已保存的值。\n"
         "The reference identifies the row: do not change it. Grey columns are for checking only. "
         f"A blank cell changes nothing; {CLEAR_MARKER} clears a saved value.",
         "Yici Hub",
     )
-    sheet.freeze_panes = sheet.cell(row=2, column=len(context) + 1)
+    sheet.freeze_panes = sheet.cell(row=top + 1, column=len(context) + 1)
 
     codes_sheet = workbook.create_sheet(CODES_SHEET)
     codes_sheet.sheet_state = "hidden"
@@ -130,8 +165,8 @@ def build_template(
     for offset, element in enumerate(elements):
         column = len(context) + offset + 1
         letter = get_column_letter(column)
-        cells = f"{letter}2:{letter}{last_row}"
-        for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=column, max_col=column):
+        cells = f"{letter}{top + 1}:{letter}{last_row}"
+        for (cell,) in sheet.iter_rows(min_row=top + 1, max_row=last_row, min_col=column, max_col=column):
             # The only cells a school types in: open on the protected sheet.
             cell.protection = _OPEN
             if element.value_type in ("string", "code"):
@@ -146,7 +181,7 @@ def build_template(
         validation.add(cells)
         comment = _hint(std, element)
         if comment:
-            sheet.cell(row=1, column=column).comment = Comment(comment, "Yici Hub")
+            sheet.cell(row=top, column=column).comment = Comment(comment, "Yici Hub")
 
     # Protected without a password: a guard against typing over references and prefilled columns, not
     # a lock (sorting, filtering and resizing stay allowed).

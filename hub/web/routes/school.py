@@ -305,6 +305,7 @@ def task_template(task_id: int, session: SessionDep, principal: School) -> Respo
         rows=tasks.read_prefilled(session, principal, task, std),
         notes=notes,
         stamp=tasks.template_stamp(task, utcnow()),
+        form_header=tasks.form_header(session, task),
     )
     return Response(
         content,

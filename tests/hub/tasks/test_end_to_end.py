@@ -11,6 +11,7 @@ import openpyxl
 from fastapi.testclient import TestClient
 
 from hub.demo.city import generate_city, to_form_frames
+from hub.tasks.templates import HEADER_ROW
 from tests.hub.factories import create_principal
 from tests.hub.tasks.factories import school_code
 
@@ -123,8 +124,8 @@ def test_a_new_collection_reaches_schools_once_and_is_then_answered_from_the_sto
     ).content
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     sheet = workbook.worksheets[0]
-    assert [c.value for c in sheet[1]][3:] == list(NEW_LABELS)
-    for row in range(2, sheet.max_row + 1):
+    assert [c.value for c in sheet[HEADER_ROW]][3:] == list(NEW_LABELS)
+    for row in range(HEADER_ROW + 1, sheet.max_row + 1):
         sheet.cell(row=row, column=4, value=row % 5)
         sheet.cell(row=row, column=5, value="是" if row % 2 else "否")
     buffer = io.BytesIO()

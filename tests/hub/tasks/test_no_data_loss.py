@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from hub.config import Settings
 from hub.records.models import RecordHistory
+from hub.tasks.templates import HEADER_ROW
 from tests.hub.tasks.factories import People, Town, create_people, create_town, published_request, task_of
 from tests.hub.tasks.test_submissions import post_rows, stored, upload
 
@@ -61,8 +62,9 @@ def test_an_older_copy_of_the_template_keeps_what_was_saved_since(
     assert template.status_code == 200
     copy = openpyxl.load_workbook(io.BytesIO(template.content))
     sheet = copy.worksheets[0]
-    assert [sheet.cell(row=r, column=4).value for r in range(2, 5)] == [30, 30, 30]
-    assert sheet.cell(row=5, column=4).value is None
+    first_row = HEADER_ROW + 1
+    assert [sheet.cell(row=r, column=4).value for r in range(first_row, first_row + 3)] == [30, 30, 30]
+    assert sheet.cell(row=first_row + 3, column=4).value is None
 
     later = [{"参考号": ref, LABEL: "48"} for ref in refs[3:5]] + [{"参考号": refs[0], LABEL: "36"}]
     assert post_rows(client, headers, task["id"], later).json()["rows_filled"] == 5
@@ -75,7 +77,7 @@ def test_an_older_copy_of_the_template_keeps_what_was_saved_since(
     assert [values[ref] for ref in refs[:5]] == [36, 30, 30, 48, 48]
     assert all(values[ref] is None for ref in refs[5:])
     (kept,) = answer["kept"]
-    assert kept["row"] == 2 and kept["field"] == LABEL and kept["value"] == "30"
+    assert kept["row"] == first_row and kept["field"] == LABEL and kept["value"] == "30"
     assert "保留新值" in kept["reason"] and "kept" in kept["reason_en"]
 
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from hub.config import Settings
+from hub.tasks.templates import HEADER_ROW
 from tests.hub.tasks.factories import (
     People,
     Town,
@@ -123,18 +124,19 @@ def test_the_template_checks_the_same_rules_on_a_protected_sheet(
     headers = people.schools[town.schools[0]]
     template = client.get(f"/api/v1/tasks/{task['id']}/template.xlsx", headers=headers)
     sheet = openpyxl.load_workbook(io.BytesIO(template.content)).worksheets[0]
-    headers_row = [c.value for c in sheet[1]]
+    headers_row = [c.value for c in sheet[HEADER_ROW]]
+    first = HEADER_ROW + 1
     visits_column = headers_row.index(VISITS) + 1
     date_column = headers_row.index(VACCINATED) + 1
     rules = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
     letter = openpyxl.utils.get_column_letter
-    number = rules[f"{letter(visits_column)}2"]
+    number = rules[f"{letter(visits_column)}{first}"]
     assert number.type == "whole" and (number.formula1, number.formula2) == ("0", "1000")
     assert "请填写 0 至 1000次 之间的整数" in number.error and "1000000000000000" not in number.error
-    when = rules[f"{letter(date_column)}2"]
+    when = rules[f"{letter(date_column)}{first}"]
     assert when.type == "date" and when.formula1 == "DATE(1920,1,1)" and when.formula2 == "TODAY()+1"
     assert "不能是将来的日期" in when.error
     assert sheet.protection.sheet is True
-    assert sheet.cell(row=2, column=1).protection.locked is True  # the reference
-    assert sheet.cell(row=2, column=date_column).protection.locked is False
-    assert sheet.cell(row=2, column=date_column).number_format == "yyyy-mm-dd"
+    assert sheet.cell(row=first, column=1).protection.locked is True  # the reference
+    assert sheet.cell(row=first, column=date_column).protection.locked is False
+    assert sheet.cell(row=first, column=date_column).number_format == "yyyy-mm-dd"

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from hub.config import Settings
 from hub.records.models import schools_table
+from hub.tasks.templates import HEADER_ROW
 from tests.hub.factories import ingest
 from tests.hub.tasks.factories import create_people, create_town, published_request, task_of
 
@@ -32,7 +33,7 @@ def test_a_school_task_asks_the_school_for_its_own_missing_figures(
     (row,) = task["rows"]
     assert row["reference"] == school and row["values"] == {"school.class_count": None}
     template = client.get(f"/api/v1/tasks/{task['id']}/template.xlsx", headers=people.schools[school]).content
-    header = [c.value for c in openpyxl.load_workbook(io.BytesIO(template)).worksheets[0][1]]
+    header = [c.value for c in openpyxl.load_workbook(io.BytesIO(template)).worksheets[0][HEADER_ROW]]
     assert header[:2] == ["参考号（勿改）", "学校名称（参考）"] and header[2].startswith("班级数")
 
     answer = client.post(

@@ -17,6 +17,7 @@ from hub.kit.tokens import teacher_key
 from hub.records.models import IngestBatch, teachers_table
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task, TaskSubmission
+from hub.tasks.templates import HEADER_ROW
 from schemas.validators import id_number_check_char
 from tests.conftest import SECRET
 from tests.hub.tasks.factories import People, Town, create_people, create_town, published_request, task_of
@@ -66,17 +67,24 @@ def test_the_xlsx_template_filled_in_excel_goes_back_in(
     assert template.status_code == 200 and template.headers["content-type"] == XLSX
     workbook = openpyxl.load_workbook(io.BytesIO(template.content))
     sheet = workbook.worksheets[0]
-    headers = [c.value for c in sheet[1]]
+    headers = [c.value for c in sheet[HEADER_ROW]]
     assert headers == ["参考号（勿改）", "姓名（参考）", "身份证件号码后四位（参考）", "普通话水平等级"]
-    assert sheet.max_row == 1 + len(town.of(school))
-    assert [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)] == [
+    assert sheet.max_row == HEADER_ROW + len(town.of(school))
+    assert [sheet.cell(row=r, column=1).value for r in range(HEADER_ROW + 1, sheet.max_row + 1)] == [
         r["reference"] for r in task["rows"]
     ]
     (validation,) = sheet.data_validations.dataValidation
     assert validation.type == "list" and "一级甲等" in validation.formula1
-    assert str(validation.sqref) == f"D2:D{sheet.max_row}"
+    assert str(validation.sqref) == f"D{HEADER_ROW + 1}:D{sheet.max_row}"
+    # The statistical form's header block above the table (统计调查表 表头).
+    block = [sheet.cell(row=r, column=1).value for r in range(1, HEADER_ROW)]
+    assert block[0] == "教师队伍情况统计" and block[1].startswith("表　　号：")
+    assert [line.split("：")[0] for line in block[2:6]] == ["制表机关", "批准机关", "批准文号", "有效期至"]
+    assert "市人力资源和社会保障局" in block[2] and "市统计局" in block[3] and block[4] != "批准文号："
+    assert block[6].startswith("填报单位：") and "截止日期" in block[6]
+    assert sheet.freeze_panes == f"D{HEADER_ROW + 1}"
 
-    for row in range(2, sheet.max_row + 1):
+    for row in range(HEADER_ROW + 1, sheet.max_row + 1):
         sheet.cell(row=row, column=4, value="二级甲等")
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -20,6 +20,7 @@ from hub.identity.models import Principal
 from hub.kit.clock import local_today
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task
+from hub.tasks.templates import HEADER_ROW
 from tests.hub.tasks.factories import People, Town
 from tests.hub.web.conftest import HTMX, Browser, request_form, text, token_of
 
@@ -337,9 +338,10 @@ def test_the_upload_path_takes_the_excel_template_back(
     template = browser.get(f"/tasks/{task_id}/template.xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(template.content))
     sheet = workbook["填报"]
-    for row in range(2, sheet.max_row + 1):
+    first = HEADER_ROW + 1
+    for row in range(first, sheet.max_row + 1):
         sheet.cell(row=row, column=4, value="一级乙等")
-    sheet.cell(row=2, column=4, value="十级")
+    sheet.cell(row=first, column=4, value="十级")
     buffer = io.BytesIO()
     workbook.save(buffer)
     answer = browser.post(
@@ -347,7 +349,7 @@ def test_the_upload_path_takes_the_excel_template_back(
         files={"file": ("task.xlsx", buffer.getvalue(), "application/octet-stream")},
     )
     shown = text(answer.text)
-    assert f"接收 {sheet.max_row - 2} 行，退回 1 行" in shown and "十级" in shown
+    assert f"接收 {sheet.max_row - first} 行，退回 1 行" in shown and "十级" in shown
 
 
 # --- the bureau's desk --------------------------------------------------------------------------------
