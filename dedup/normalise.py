@@ -117,6 +117,14 @@ def has_cjk(text: str) -> bool:
     return _HAS_CJK_RE.search(text) is not None
 
 
+# A unit written after the label and a space, not in brackets (占地面积 ㎡, 职工人数 人; NFKC has made ㎡ m2),
+# after a label of three or more characters written without spaces: a padded label (入 党时 间) keeps its last
+# character.
+_SPACED_UNIT_RE = re.compile(
+    r"^(\S{2,}[\u4e00-\u9fff]) (万元|千元|元|m2|平方米|亩|人|个|册|台|间|学时|小时)$"
+)
+
+
 @functools.lru_cache(maxsize=65536)
 def normalise(label: str) -> str:
     """The canonical spelling of a form label; idempotent.
@@ -154,6 +162,7 @@ def _normalise_once(text: str) -> str:
     text = text.translate(_BRACKETS).translate(_SEPARATOR_DOTS)
     text = _DECORATION_RE.sub("", text)
     text = _SPACE_RE.sub(" ", text).strip()
+    text = _SPACED_UNIT_RE.sub(r"\1(\2)", text)  # 占地面积 ㎡, 固定资产 万元: a unit after a space, bracketed
     text = _INNER_SPACE_RE.sub("", text)
     text = _drop_instruction_groups(text)
     text = _EMPTY_BRACKETS_RE.sub("", text)

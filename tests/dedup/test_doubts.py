@@ -215,3 +215,39 @@ def test_a_word_of_membership_narrows_the_people_and_a_department_is_not_the_emp
     matcher: Matcher, label: str, entity: str, element: str | None
 ) -> None:
     assert matcher.match(label, entity=entity).element == element
+
+
+# The form's own subject in other words (issue 13, class 4): a kindergarten says 园 where a school says 校.
+@pytest.mark.parametrize(
+    ("label", "element"),
+    [
+        ("办园性质", "school.ownership"),
+        ("建园时间", "school.founding_year"),
+        ("开办时间", "school.founding_year"),
+        ("园舍面积", "school.floor_area"),
+        ("在园幼儿数（人）", "school.student_count"),
+        ("幼儿人数", "school.student_count"),
+        ("幼儿姓名", None),  # a child's name, not a count of children
+    ],
+)
+def test_a_kindergartens_words_name_the_schools_own_data(
+    matcher: Matcher, label: str, element: str | None
+) -> None:
+    assert matcher.match(label, entity="school").element == element
+
+
+# Units (issue 13, class 5): a unit written after a space is a unit, a padded label keeps its characters.
+@pytest.mark.parametrize(
+    ("label", "written"),
+    [
+        ("占地面积 ㎡", "占地面积(m2)"),
+        ("固定资产 万元", "固定资产(万元)"),
+        ("职工人数 人", "职工人数(人)"),
+        ("入  党时  间", "入党时间"),
+        ("房 间", "房间"),
+        ("姓  名", "姓名"),
+    ],
+)
+def test_a_unit_after_a_space_is_read_as_a_unit(label: str, written: str) -> None:
+    assert normalise(label) == written
+    assert normalise(normalise(label)) == normalise(label)

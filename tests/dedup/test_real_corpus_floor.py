@@ -19,7 +19,7 @@ the compound-role, party and count rules (tuned on dev … holdout4 only, after 
 a bare account beside a bank, a list keyed by a thing): dev F1 0.874 P 0.931, holdout F1 0.950 P 0.966, holdout2
 F1 0.884 P 0.842, holdout4 F1 0.948 P 0.982; then by reading a school under an education heading as the one
 attended, membership words as a part of the people counted and a department as no employer: holdout2 F1 0.904
-P 0.879.
+P 0.879; then by a kindergarten's 园 words and units after a space: dev F1 0.891 P 0.933, holdout F1 0.958 P 0.966.
 Raise floors; never lower them.
 """
 
@@ -36,8 +36,8 @@ REAL = Path(__file__).parent / "data" / "real"
 
 # part: (F1, precision) floors, the most false "derived" answers allowed, and the derived recall floor
 FLOORS = {
-    "dev": (0.87, 0.93, 0, 0.79),
-    "holdout": (0.945, 0.965, 0, 0.9),
+    "dev": (0.885, 0.93, 0, 0.79),
+    "holdout": (0.955, 0.965, 0, 0.9),
     "holdout2": (0.90, 0.87, 0, 0.0),
     "holdout3": (0.89, 0.95, 0, 0.66),
     "holdout4": (0.94, 0.98, 0, 0.9),
