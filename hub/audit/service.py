@@ -57,7 +57,6 @@ ACT_ACTIONS = (
     "source.create",
     "source.update",
     "source.delete",
-    "source.run",
     "complaint.answer",
     "complaint.route",
     "schools.onboard",
@@ -70,6 +69,8 @@ ACT_ACTIONS = (
     "baseline.delete",
     "secondment.decision",
     "secondment.return",
+    "list.decision",
+    "list.merge",
 )
 HEAD_ID = 1
 
@@ -150,6 +151,8 @@ def record_act(
     schools: Mapping[str, int] | None = None,
     grant_id: int | None = None,
     request_id: int | None = None,
+    batch_id: int | None = None,
+    row_count: int = 0,
     detail: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """The one audited path of a privileged act: who (`principal`), what (`action`), on which records
@@ -164,8 +167,63 @@ def record_act(
         schools=schools,
         grant_id=grant_id,
         request_id=request_id,
+        batch_id=batch_id,
+        row_count=row_count,
         detail={**(detail or {}), "target": dict(target), "reason": reason},
     )
+
+
+def log_read(
+    session: Session,
+    reader: Actor,
+    *,
+    filters: Mapping[str, Any],
+    shown: Sequence[AuditEntry],
+    verify: bool = False,
+) -> AuditEntry:
+    """Reading the audit log is itself an entry: who looked, with which filters, at which entries."""
+    return record_act(
+        session,
+        reader,
+        "audit.read",
+        target={
+            "kind": "audit_log",
+            "id": None,
+            "first": shown[-1].id if shown else None,
+            "last": shown[0].id if shown else None,
+        },
+        row_count=len(shown),
+        detail={"filters": {k: v for k, v in filters.items() if v not in (None, "", [])}, "verify": verify},
+    )
+
+
+def read_entries(
+    session: Session,
+    reader: Actor,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    actions: Sequence[str] | None = None,
+    principal_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 100,
+) -> list[AuditEntry]:
+    """A page of the log, newest first, and the entry saying who read it."""
+    from hub.audit.repository import AuditRepository
+
+    entries = AuditRepository(session).entries(
+        start=start, end=end, actions=actions, principal_id=principal_id, before_id=before_id, limit=limit
+    )
+    filters = {
+        "from": start.isoformat() if start else None,
+        "to": end.isoformat() if end else None,
+        "action": list(actions or []),
+        "principal_id": principal_id,
+        "before": before_id,
+        "limit": limit,
+    }
+    log_read(session, reader, filters=filters, shown=entries)
+    return entries
 
 
 def _jsonable(detail: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from hub.access.scope import bound_division, sees_division
+from hub.audit import service as audit
 from hub.burden.auth import SEE_CITY, SET_BASELINE
 from hub.burden.errors import (
     BaselineDivisionInvalid,
@@ -359,6 +360,14 @@ def set_baseline(
     baseline.demands, baseline.items, baseline.note = demands, items, note
     baseline.set_by, baseline.set_at = principal.id, now
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "baseline.set",
+        target={"kind": "baseline", "id": f"{year}/{key[1]}", "year": year, "division": division},
+        reason=note or None,
+        detail={"demands": demands, "items": items},
+    )
     return baseline
 
 
@@ -389,6 +398,12 @@ def delete_baseline(session: Session, principal: Principal, *, year: int, divisi
         raise BaselineNotFound(
             f"没有此基数 {key[0]} / {key[1]}", f"no baseline for {key[0]}, division {key[1]}"
         )
+    audit.record_act(
+        session,
+        principal,
+        "baseline.delete",
+        target={"kind": "baseline", "id": f"{year}/{key[1]}", "year": year, "division": division},
+    )
 
 
 def today_term(today: date) -> Term:

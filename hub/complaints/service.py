@@ -18,6 +18,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from hub.access.scope import bound_division
+from hub.audit import service as audit
 from hub.complaints import reasons as reason_codes
 from hub.complaints.auth import ANSWER, FILE, HANDLE, READ
 from hub.complaints.errors import (
@@ -174,8 +175,16 @@ def route_complaint(session: Session, principal: Principal, complaint_id: int, q
     """The handling queue hands a report over: the education bureau to 纪检监察, or back."""
     HANDLE.check(principal)
     complaint = get_complaint(session, principal, complaint_id)
+    before = complaint.queue
     complaint.queue = queue
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "complaint.route",
+        target={"kind": "complaint", "id": complaint.id, "from": before, "to": queue},
+        detail={"school_code": complaint.school_code, "request_id": complaint.request_id},
+    )
     return complaint
 
 
@@ -257,6 +266,19 @@ def answer_complaint(
     complaint.answered_by = principal.id
     complaint.answered_at = now
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "complaint.answer",
+        target={
+            "kind": "complaint",
+            "id": complaint.id,
+            "queue": complaint.queue,
+            "status": complaint.status,
+        },
+        reason=payload.response,
+        detail={"school_code": complaint.school_code, "request_id": complaint.request_id},
+    )
     return complaint
 
 

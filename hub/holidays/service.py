@@ -12,6 +12,7 @@ from typing import Any
 from chinese_calendar import constants as package_days
 from sqlalchemy.orm import Session
 
+from hub.audit import service as audit
 from hub.config import Settings
 from hub.holidays.auth import KEEP_CALENDAR, READ_CALENDAR
 from hub.holidays.errors import (
@@ -151,6 +152,14 @@ def set_year(
     row.holidays, row.workdays = entries(holidays), entries(workdays)
     row.note, row.set_by, row.set_at = note, principal.id, now
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "calendar.set",
+        target={"kind": "calendar", "id": year},
+        reason=note or None,
+        detail={"holidays": len(row.holidays), "workdays": len(row.workdays)},
+    )
     return _loaded(row)
 
 
@@ -167,6 +176,7 @@ def delete_year(session: Session, principal: Principal, year: int) -> None:
         )
     repository.delete(row)
     session.flush()
+    audit.record_act(session, principal, "calendar.delete", target={"kind": "calendar", "id": year})
 
 
 def work_calendar(session: Session, settings: Settings) -> WorkCalendar:

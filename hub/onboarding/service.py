@@ -191,10 +191,11 @@ def open_school_accounts(
     lines = _issue(
         session, secret_key, bureau, repository.schools(where, now=now, without_account=True), now=now
     )
-    audit.append(
+    audit.record_act(
         session,
-        principal=bureau,
-        action="schools.onboard",
+        bureau,
+        "schools.onboard",
+        target={"kind": "division", "id": where},
         entity="school",
         row_count=len(lines),
         detail={"division": where, "codes_issued": len(lines), "already_active": active},
@@ -248,10 +249,11 @@ def activate(
     principal.token_expires_at = token_expiry(now, token_days)
     found.used_at = now
     session.flush()
-    audit.append(
+    audit.record_act(
         session,
-        principal=principal,
-        action="school.activate",
+        principal,
+        "school.activate",
+        target={"kind": "school", "id": found.school_code},
         entity="school",
         detail={"school_code": found.school_code, "expires_at": _iso(principal.token_expires_at)},
     )
@@ -284,10 +286,11 @@ def rotate_school_token(
     school = _visible_school(session, bureau, school_code)
     stopped = _stop(session, school_code, now=now)
     line = _issue(session, secret_key, bureau, [school], now=now)[0]
-    audit.append(
+    audit.record_act(
         session,
-        principal=bureau,
-        action="school.token_rotate",
+        bureau,
+        "school.token_rotate",
+        target={"kind": "school", "id": school_code},
         entity="school",
         detail={"school_code": school_code, "tokens_stopped": stopped},
     )
@@ -299,10 +302,11 @@ def revoke_school_token(session: Session, bureau: Principal, school_code: str, *
     ONBOARD.check(bureau)
     _visible_school(session, bureau, school_code)
     stopped = _stop(session, school_code, now=now)
-    audit.append(
+    audit.record_act(
         session,
-        principal=bureau,
-        action="school.token_revoke",
+        bureau,
+        "school.token_revoke",
+        target={"kind": "school", "id": school_code},
         entity="school",
         detail={"school_code": school_code, "tokens_stopped": stopped},
     )

@@ -2,19 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
 
 from hub.db import utcnow
-from hub.deps import SessionDep, SettingsDep
+from hub.deps import SessionDep, SettingsDep, writes
 from hub.errors import error_responses
-from hub.kit.csvfile import csv_bytes
 from hub.records.auth import Curator
-from hub.records.errors import BatchNotFound
 from hub.records.files import entity_headers, file_sha256, open_upload
-from hub.records.models import IngestBatch
 from hub.records.payloads import ImportResult, RejectedCell
-from hub.records.service import IngestReport, Provenance, ingest_chunks
+from hub.records.service import IngestReport, Provenance, ingest_chunks, rejected_rows_csv
 from hub.standard.service import current_standard
 
 router = APIRouter(prefix="/records", tags=["records"])
@@ -87,18 +84,22 @@ def import_file(
     return import_result(report)
 
 
-@router.get("/batches/{batch_id}/errors.csv", responses=error_responses(401, 403, 404))
-def batch_errors(batch_id: int, session: SessionDep, _: Curator) -> Response:
-    """The rejected rows of an import as a CSV a person can open in Excel (UTF-8 with BOM)."""
-    batch = session.get(IngestBatch, batch_id)
-    if batch is None:
-        raise BatchNotFound(f"导入批次 {batch_id} 不存在", f"batch {batch_id} not found")
-    content = csv_bytes(
-        ["行号 row", "字段 field", "值 value", "原因", "reason"],
-        ([r["row"], r["field"], r["value"], r["reason"], r["reason_en"]] for r in batch.rejected_rows),
-    )
+@router.get(
+    "/batches/{batch_id}/errors.csv",
+    response_class=Response,
+    dependencies=[Depends(writes)],
+    responses={
+        200: {
+            "description": "The rejected rows: 行号 row, 字段 field, 值 value, 原因, reason",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **error_responses(401, 403, 404, 422),
+    },
+)
+def batch_errors(batch_id: int, session: SessionDep, principal: Curator) -> Response:
+    """The rejected rows of an import as a CSV a person can open in Excel (UTF-8 with BOM); an audited read."""
     return Response(
-        content,
+        rejected_rows_csv(session, principal, batch_id),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}-errors.csv"'},
     )

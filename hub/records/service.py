@@ -23,9 +23,11 @@ from sqlalchemy.orm import Session
 
 import schemas
 from hub.audit import service as audit
+from hub.audit.service import Actor
 from hub.kit.clock import local_date
+from hub.kit.csvfile import csv_bytes
 from hub.kit.tokens import teacher_keys
-from hub.records.errors import PeriodColumnsMissing, RequiredColumnsMissing
+from hub.records.errors import BatchNotFound, PeriodColumnsMissing, RequiredColumnsMissing
 from hub.records.masking import mask
 from hub.records.models import ENTITY_TABLES, SCHOOL_COLUMN, IngestBatch, periodic_elements
 from hub.records.periods import WritePeriods, write_periods
@@ -686,3 +688,24 @@ def values_as_of(session: Session, entity: str, record_key: str, at: datetime) -
                 values[element] = old
     values.update({k: v for k, v in extra.items() if v is not None})
     return values
+
+
+def rejected_rows_csv(session: Session, reader: Actor, batch_id: int) -> bytes:
+    """An import's rejected rows as a CSV a person opens in Excel (UTF-8 with BOM). The rows hold the
+    values as uploaded (names, ID numbers), so the download is an audited read."""
+    batch = session.get(IngestBatch, batch_id)
+    if batch is None:
+        raise BatchNotFound(f"导入批次 {batch_id} 不存在", f"batch {batch_id} not found")
+    rows = batch.rejected_rows or []
+    audit.record_act(
+        session,
+        reader,
+        "records.errors_read",
+        target={"kind": "batch", "id": batch.id},
+        batch_id=batch.id,
+        row_count=len(rows),
+    )
+    return csv_bytes(
+        ["行号 row", "字段 field", "值 value", "原因", "reason"],
+        ([r["row"], r["field"], r["value"], r["reason"], r["reason_en"]] for r in rows),
+    )

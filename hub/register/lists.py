@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from dedup.similar import similar_pairs
 from hub.access.scope import bound_division
+from hub.audit import service as audit
 from hub.config import Settings
 from hub.identity.models import Principal
 from hub.identity.roles import Role
@@ -299,6 +300,13 @@ def decide_item(
     item.status = "approved" if payload.decision == "approve" else "refused"
     item.decided_by, item.decided_at, item.decision_note = principal.id, now, payload.note
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "list.decision",
+        target={"kind": "list_item", "id": item.id, "decision": payload.decision, "year": item.year},
+        reason=payload.note,
+    )
     return item
 
 
@@ -342,6 +350,13 @@ def merge_item(
     item.status, item.merged_into = "merged", target.id
     item.decided_by, item.decided_at, item.decision_note = principal.id, now, payload.note
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "list.merge",
+        target={"kind": "list_item", "id": item.id, "into": target.id, "year": item.year},
+        reason=payload.note,
+    )
     return target
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from hub.access.scope import bound_division
+from hub.audit import service as audit
 from hub.identity.models import Principal
 from hub.identity.roles import Role
 from hub.register.auth import DECIDE_SECONDMENT, REQUEST_TEACHERS, SEE_SECONDMENTS
@@ -214,6 +215,19 @@ def decide_secondment(
     secondment.decided_at = now
     secondment.decision_note = payload.note
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "secondment.decision",
+        target={
+            "kind": "secondment",
+            "id": secondment.id,
+            "decision": payload.decision,
+            "schools": sorted({line.school_code for line in lines}),
+        },
+        reason=payload.note,
+        detail={"filing_number": secondment.filing_number},
+    )
     return secondment
 
 
@@ -238,6 +252,13 @@ def return_secondment(
     secondment.status = "returned"
     secondment.returned_on = returned_on
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "secondment.return",
+        target={"kind": "secondment", "id": secondment.id},
+        detail={"returned_on": returned_on.isoformat()},
+    )
     return secondment
 
 

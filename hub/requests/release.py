@@ -228,10 +228,12 @@ def decide(
         if not (decision.note or "").strip():
             raise ReleaseNeedsReason("不予提供须说明理由", "a refused release needs a reason (note)")
         lifecycle.reject(request, by=principal.id, note=decision.note, now=now)
-        audit.append(
+        audit.record_act(
             session,
-            principal=principal,
-            action="request.release_refused",
+            principal,
+            "request.release_refused",
+            target={"kind": "request", "id": request.id, "decision": "reject"},
+            reason=decision.note,
             entity=request.entity,
             elements=sorted({f.element_code for f in request.fields if f.element_code}),
             request_id=request.id,
@@ -242,10 +244,12 @@ def decide(
     end = release_end(request, decision.valid_until, today=today, days=settings.release_days)
     grant = grant_for_request(session, request, valid_until=end, created_by=principal.id, today=today)
     lifecycle.release(request, by=principal.id, note=decision.note, now=now)
-    audit.append(
+    audit.record_act(
         session,
-        principal=principal,
-        action="request.release",
+        principal,
+        "request.release",
+        target={"kind": "request", "id": request.id, "decision": "approve", "grant_id": grant.id},
+        reason=decision.note,
         entity=request.entity,
         elements=grant.elements,
         grant_id=grant.id,

@@ -635,6 +635,15 @@ def decide(
         for duplicate in RequestRepository(session).duplicates_of(request.id):
             lifecycle.orphaned(duplicate)
         session.flush()
+        audit.record_act(
+            session,
+            principal,
+            "request.decision",
+            target={"kind": "request", "id": request.id, "decision": "reject"},
+            reason=decision.note,
+            entity=request.entity,
+            request_id=request.id,
+        )
         return request
     if not decision.approval_number:
         raise ApprovalNumberRequired(
@@ -699,7 +708,7 @@ def decide(
     request.form_number = decision.form_number
     request.valid_until = valid_until
     # The collection's data are read until the approval's 有效期 and no longer.
-    grant_for_request(
+    grant = grant_for_request(
         session,
         request,
         valid_until=valid_until,
@@ -708,6 +717,22 @@ def decide(
         ends_by=valid_until,
     )
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "request.decision",
+        target={"kind": "request", "id": request.id, "decision": "approve"},
+        reason=decision.note,
+        entity=request.entity,
+        elements=sorted({f.element_code for f in request.fields if f.element_code}),
+        request_id=request.id,
+        grant_id=grant.id,
+        detail={
+            "approval_number": decision.approval_number,
+            "valid_until": valid_until.isoformat(),
+            "new_elements": [e.code for e in added],
+        },
+    )
     return request
 
 

@@ -28,7 +28,7 @@ def _out(session: SessionDep, source: Source) -> SourceOut:
 )
 def create_source(payload: SourceIn, session: SessionDep, principal: Curator) -> SourceOut:
     """Register a source (a drop folder, an HTTP JSON feed or a SQL database) with its mapping and schedule."""
-    source = service.create_source(session, payload, principal_id=principal.id)
+    source = service.create_source(session, payload, principal_id=principal.id, actor=principal)
     return service.source_out(source)
 
 
@@ -52,9 +52,9 @@ def get_source(name: str, session: SessionDep, _: Curator) -> SourceOut:
 
 
 @router.patch("/{name}", response_model=SourceOut, responses=error_responses(401, 403, 404, 422))
-def update_source(name: str, payload: SourceUpdate, session: SessionDep, _: Curator) -> SourceOut:
+def update_source(name: str, payload: SourceUpdate, session: SessionDep, principal: Curator) -> SourceOut:
     """Change a source; send `enabled: false` to disable it. Masked secrets sent back are kept."""
-    source = service.update_source(session, name, payload)
+    source = service.update_source(session, name, payload, actor=principal)
     return _out(session, source)
 
 
@@ -64,9 +64,9 @@ def update_source(name: str, payload: SourceUpdate, session: SessionDep, _: Cura
     response_class=Response,
     responses=error_responses(401, 403, 404),
 )
-def delete_source(name: str, session: SessionDep, _: Curator) -> Response:
+def delete_source(name: str, session: SessionDep, principal: Curator) -> Response:
     """Delete a source with its run history (stored rows keep their provenance); to pause it, disable it."""
-    service.delete_source(session, name)
+    service.delete_source(session, name, actor=principal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

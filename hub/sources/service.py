@@ -26,6 +26,8 @@ import schemas
 from connectors.files import read_table
 from connectors.mapping import ColumnMapping
 from connectors.mapping import apply_mapping as map_columns
+from hub.audit import service as audit
+from hub.audit.service import Actor
 from hub.config import Settings
 from hub.db import transaction, utcnow
 from hub.errors import HubError
@@ -191,10 +193,19 @@ def get_source(session: Session, name: str) -> Source:
     return source
 
 
+def _source_target(source: Source) -> dict[str, Any]:
+    return {"kind": "source", "id": source.name, "source_id": source.id, "source_kind": source.kind}
+
+
 def create_source(
-    session: Session, payload: SourceIn, *, principal_id: int | None, now: datetime | None = None
+    session: Session,
+    payload: SourceIn,
+    *,
+    principal_id: int | None,
+    now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> Source:
-    """Store a new source config (names are unique)."""
+    """Store a new source config (names are unique); `actor` None is the operator at the console."""
     repository = SourceRepository(session)
     if repository.get(payload.name) is not None:
         raise SourceExists(
@@ -207,7 +218,7 @@ def create_source(
     now = now or utcnow()
     schedule = payload.schedule or Schedule()
     _check_schedule(schedule)
-    return repository.add(
+    source = repository.add(
         Source(
             name=payload.name,
             kind=payload.kind,
@@ -227,10 +238,25 @@ def create_source(
             updated_at=now,
         )
     )
+    audit.record_act(
+        session,
+        actor,
+        "source.create",
+        target=_source_target(source),
+        reason=payload.description or None,
+        entity=source.entity,
+        detail={"settings": mask_settings(source.settings), "mapping": source.mapping},
+    )
+    return source
 
 
 def update_source(
-    session: Session, name: str, payload: SourceUpdate, *, now: datetime | None = None
+    session: Session,
+    name: str,
+    payload: SourceUpdate,
+    *,
+    now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> Source:
     """Change a source config; settings shown masked keep their stored secrets."""
     source = get_source(session, name)
@@ -256,6 +282,15 @@ def update_source(
         _judge(source, now or utcnow())
     source.updated_at = now or utcnow()
     session.flush()
+    audit.record_act(
+        session,
+        actor,
+        "source.update",
+        target=_source_target(source),
+        reason=payload.description,
+        entity=source.entity,
+        detail={"changed": sorted(payload.model_dump(exclude_unset=True))},
+    )
     return source
 
 
@@ -280,9 +315,12 @@ def replace_source(session: Session, payload: SourceIn, *, now: datetime | None 
     return update_source(session, payload.name, update, now=now)
 
 
-def delete_source(session: Session, name: str) -> None:
+def delete_source(session: Session, name: str, *, actor: Actor | None = None) -> None:
     """Remove a config with its runs and file records; the stored rows keep their provenance."""
-    SourceRepository(session).delete(get_source(session, name))
+    source = get_source(session, name)
+    target = _source_target(source)
+    SourceRepository(session).delete(source)
+    audit.record_act(session, actor, "source.delete", target=target, entity=source.entity)
 
 
 def _check_schedule(schedule: Schedule) -> None:

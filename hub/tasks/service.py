@@ -230,6 +230,17 @@ def publish(
     lifecycle.publish(request, by=principal.id, now=now)
     request.deadline = deadline
     session.flush()
+    audit.record_act(
+        session,
+        principal,
+        "request.publish",
+        target={"kind": "request", "id": request.id, "schools": sorted(lacking)},
+        reason=request.purpose,
+        entity=request.entity,
+        elements=[e.code for e in elements],
+        request_id=request.id,
+        detail={"deadline": deadline.isoformat(), "tasks": len(tasks)},
+    )
     if not tasks or all(t.status == "complete" for t in tasks):
         answer_request(session, request, now=now)
     return Publication(
@@ -1120,6 +1131,15 @@ def remind(
         for t in targets
     ]
     repository.add_reminders(reminders)
+    audit.record_act(
+        session,
+        principal,
+        "request.reminders",
+        target={"kind": "request", "id": request.id, "schools": [t.school_code for t in targets]},
+        reason=note.strip(),
+        entity=request.entity,
+        request_id=request.id,
+    )
     return Reminded(reminders=reminders, skipped=skipped)
 
 

@@ -971,7 +971,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "action.source.create": ("新增数据源", "added a source"),
     "action.source.update": ("修改数据源", "changed a source"),
     "action.source.delete": ("删除数据源", "deleted a source"),
-    "action.source.run": ("运行数据源", "ran a source"),
     "action.complaint.answer": ("答复举报", "answered a report"),
     "action.complaint.route": ("转办举报", "routed a report"),
     "action.schools.onboard": ("开设学校账号", "onboarded schools"),
@@ -984,6 +983,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "action.baseline.delete": ("删除基数", "removed a baseline"),
     "action.secondment.decision": ("审批借用抽调", "decided a secondment"),
     "action.secondment.return": ("登记返岗", "recorded a return"),
+    "action.list.decision": ("审定年度清单事项", "decided a list item"),
+    "action.list.merge": ("合并清单事项", "merged list items"),
     # --- self-check
     "selfcheck.title": ("减负清单自查表", "Burden self-check table"),
     "selfcheck.export": ("导出 Excel", "Export to Excel"),

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from hub.burden.auth import SEE_CITY, SET_BASELINE
 from hub.burden.workbook import XLSX as BURDEN_XLSX
 from hub.burden.workbook import build_workbook as build_burden_workbook
 from hub.db import utcnow
-from hub.deps import SessionDep, SettingsDep
+from hub.deps import SessionDep, SettingsDep, writes
 from hub.errors import HubError, halves
 from hub.identity.models import Principal
 from hub.identity.repository import PrincipalRepository
@@ -436,7 +436,7 @@ def _day(value: str, *, end: bool = False) -> datetime | None:
     )
 
 
-@router.get("/audit")
+@router.get("/audit", dependencies=[Depends(writes)])
 def audit_log(
     request: Request,
     session: SessionDep,
@@ -471,6 +471,7 @@ def audit_log(
         "start": start,
         "end": end,
     }
+    audit.log_read(session, principal, filters={**filters, "before": before}, shown=entries)
     return render(
         request,
         "audit.html",
@@ -487,11 +488,13 @@ def audit_log(
     )
 
 
-@router.get("/audit/verify")
+@router.get("/audit/verify", dependencies=[Depends(writes)])
 def audit_verify(request: Request, session: SessionDep, principal: Overseer) -> Response:
     """`hub audit verify`: walk the whole chain, name the first broken entry."""
     template = "_verify.html" if is_htmx(request) else "verify.html"
-    return render(request, template, {"result": audit.verify(session)}, principal=principal)
+    result = audit.verify(session)
+    audit.log_read(session, principal, filters={}, shown=[], verify=True)
+    return render(request, template, {"result": result}, principal=principal)
 
 
 @router.get("/sources/{name}/run")
