@@ -71,6 +71,7 @@ ACT_ACTIONS = (
     "secondment.return",
     "list.decision",
     "list.merge",
+    "whitelist.add",
 )
 HEAD_ID = 1
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from hub.access.scope import bound_division
+from hub.audit import service as audit
 from hub.identity.models import Principal
 from hub.identity.roles import Role
 from hub.register.auth import BRING_SOCIAL_DEMAND, KEEP_WHITELIST, SEE_LIST
@@ -63,7 +64,16 @@ def add_item(
         created_by=principal.id,
         created_at=now,
     )
-    return WhitelistRepository(session).add(item)
+    WhitelistRepository(session).add(item)
+    audit.record_act(
+        session,
+        principal,
+        "whitelist.add",
+        target={"kind": "whitelist_item", "id": item.id, "year": item.year, "division": item.division},
+        reason=item.description or None,
+        detail={"title": item.title, "category": item.category, "organiser": item.organiser},
+    )
+    return item
 
 
 def _item_visible(principal: Principal, item: WhitelistItem, county: str | None) -> bool:

@@ -985,6 +985,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "action.secondment.return": ("登记返岗", "recorded a return"),
     "action.list.decision": ("审定年度清单事项", "decided a list item"),
     "action.list.merge": ("合并清单事项", "merged list items"),
+    "action.whitelist.add": ("列入进校园白名单", "added a whitelist item"),
     # --- self-check
     "selfcheck.title": ("减负清单自查表", "Burden self-check table"),
     "selfcheck.export": ("导出 Excel", "Export to Excel"),

@@ -398,6 +398,18 @@ def merge_item(w: World) -> tuple[Any, str | None]:
     return item, "同类事项合并"
 
 
+def add_whitelist_item(w: World) -> tuple[Any, str | None]:
+    body = {
+        "year": local_today().year,
+        "category": "safety",
+        "title": "防溺水安全教育",
+        "organiser": "市应急管理局",
+        "description": "暑期前一次，不占课时",
+    }
+    item = w.call("education", "POST", "/api/v1/register/whitelist", 201, json=body)
+    return item["id"], "暑期前一次，不占课时"
+
+
 def read_log(w: World) -> tuple[Any, str | None]:
     w.call("admin", "GET", "/api/v1/audit/entries", params={"action": "grant.create", "limit": 5})
     return None, None
@@ -620,6 +632,13 @@ ACTS = [
         perform=merge_item,
     ),
     Act(
+        operation="POST /api/v1/register/whitelist",
+        action="whitelist.add",
+        actor="education",
+        target="whitelist_item",
+        perform=add_whitelist_item,
+    ),
+    Act(
         operation="GET /api/v1/audit/entries",
         action="audit.read",
         actor="admin",
@@ -656,6 +675,10 @@ NOT_PRIVILEGED = {
     "POST /api/v1/tasks/{task_id}/complete": "a school's own task, kept with its reason on the task",
     "POST /api/v1/sources/{name}/run": "a run is kept in the source's runs, its rows in `records.write`",
     "POST /api/v1/schools/{code}/teachers/reads": "a school looks up the reads of its own teacher: reads nothing out",
+    "POST /api/v1/register/social-demands": "registered against a whitelist item, kept with who brought it",
+    "POST /api/v1/notices/read": "a department marks its own notices read",
+    "PUT /api/v1/webhook": "a department's own delivery address; what it is sent is what it may read",
+    "DELETE /api/v1/webhook": "a department's own delivery address",
 }
 
 
