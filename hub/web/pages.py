@@ -23,6 +23,7 @@ from hub.web.routes import (
     releases,
     requests,
     school,
+    sources,
     standard,
 )
 
@@ -45,6 +46,7 @@ def mount(app: FastAPI) -> None:
         calendar,
         catalogue,
         register,
+        sources,
         standard,
     ):
         app.include_router(module.router)

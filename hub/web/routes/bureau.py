@@ -479,6 +479,10 @@ def audit_log(
             "entries": entries,
             "principals": principals,
             "names": {p.id: p.name for p in principals},
+            "element_labels": {
+                e.code: (e.label_en if lang_of(request) == "en" else e.label_zh)
+                for e in current_standard(session).elements
+            },
             "filters": filters,
             "actions": [*audit.READ_ACTIONS, *audit.WRITE_ACTIONS, *audit.ACT_ACTIONS],
             "next_before": entries[-1].id if len(entries) == limit else None,

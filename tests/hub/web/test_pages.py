@@ -539,7 +539,7 @@ def test_a_source_is_run_from_its_page(
     assert "hr-drop" in browser.get("/sources").text
     run = browser.post("/sources/hr-drop/run")
     result = text(re.search(r'id="run-result".*?</div>\s*{?', run.text, re.S).group(0))  # type: ignore[union-attr]
-    assert "succeeded" in result and "读取 3" in result and "退回 1" in result
+    assert "成功" in result and "succeeded" not in result and "读取 3" in result and "退回 1" in result
     assert browser.get("/sources/hr-drop/run").url.path == "/sources"
     missing = browser.post("/sources/no-such-source/run")
     assert missing.status_code == 404 and "no-such-source" in text(missing.text) and "hr-drop" in missing.text
