@@ -80,7 +80,7 @@ def main() -> None:
     again = time.perf_counter() - t0
     print(
         f"same file again: {unchanged.unchanged:,} unchanged, {unchanged.inserted + unchanged.updated} written "
-        f"in {again:.1f}s"
+        f"in {again:.1f}s = {again / len(frame) * 100_000:.1f}s per 100k rows"
     )
 
     columns = list(frame.columns)

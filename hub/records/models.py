@@ -33,6 +33,9 @@ from hub.db import Base, JSONType, UTCDateTime, utcnow
 # The columns every entity table has besides its elements.
 KEY_COLUMNS = {"teacher": ("school_code", "teacher_key"), "school": ("code",)}
 SCHOOL_COLUMN = {"teacher": "school_code", "school": "code"}
+# The hash of the last row written to a record (see hub.records.writer.row_hashes): a row hashing the
+# same would change nothing, and a re-import skips it without writing.
+ROW_HASH = "row_hash"
 TABLE_NAMES = {"teacher": "teachers", "school": "schools"}
 
 
@@ -103,6 +106,7 @@ def entity_columns(std: schemas.Standard, entity: str) -> list[Column[Any]]:
         Column("extra", JSONType, nullable=True),
         Column("updated_at", UTCDateTime, nullable=False),
         Column("batch_id", Integer, nullable=True),
+        Column(ROW_HASH, String(32), nullable=True),
     ]
     return columns
 

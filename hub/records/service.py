@@ -29,7 +29,7 @@ from hub.kit.csvfile import csv_bytes
 from hub.kit.tokens import teacher_keys
 from hub.records.errors import BatchNotFound, PeriodColumnsMissing, RequiredColumnsMissing
 from hub.records.masking import mask
-from hub.records.models import ENTITY_TABLES, SCHOOL_COLUMN, IngestBatch, periodic_elements
+from hub.records.models import ENTITY_TABLES, ROW_HASH, SCHOOL_COLUMN, IngestBatch, periodic_elements
 from hub.records.periods import WritePeriods, write_periods
 from hub.records.repository import SchoolRepository
 from hub.records.writer import BatchWriter
@@ -668,7 +668,7 @@ def values_as_of(session: Session, entity: str, record_key: str, at: datetime) -
     values = {
         k: _jsonable(v)
         for k, v in row.items()
-        if k not in ("extra", "updated_at", "batch_id") and v is not None
+        if k not in ("extra", "updated_at", "batch_id", ROW_HASH) and v is not None
     }
     extra: dict[str, Any] = dict(row["extra"] or {})
     later = [h for h in RecordRepository(session).history(entity, record_key) if h.recorded_at > at]

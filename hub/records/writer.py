@@ -1,21 +1,30 @@
 """Set-based writes into the wide tables: stage the batch, record what changes, then upsert.
 
-PostgreSQL: a chunk of records none of which is stored yet is COPied straight into the table (the
-unique key index refuses it otherwise, and the chunk takes the general path); the general path COPies
-into a temporary staging table, then INSERT … SELECT … ON CONFLICT DO UPDATE. SQLite: executemany into
-the staging table, then the same SQL. An empty cell never erases a value ("nothing is overwritten
-silently"); a value that did not change writes nothing and adds no history.
+First every row's hash (`row_hashes`, of its validated values under their element names) is compared
+with the hash stored beside the record by its last write, in the database: a row equal to the last one
+written for its record cannot change it, and is counted unchanged without being written (a re-import of
+an unchanged file writes no record and no history). The other rows: PostgreSQL, a chunk of records none
+of which is stored yet is COPied straight into the table (the unique key index refuses it otherwise, and
+the chunk takes the general path); the general path COPies into a temporary staging table, then INSERT …
+SELECT … ON CONFLICT DO UPDATE. SQLite: executemany into the staging table, then the same SQL. An empty
+cell never erases a value ("nothing is overwritten silently"); a value that did not change writes
+nothing and adds no history. Every write keeps `row_hash` the hash of the last row applied to the
+record (a cleared value empties it), so that a stored hash always names a row whose write changes nothing.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import orjson
 import pandas as pd
 import psycopg
@@ -30,9 +39,14 @@ from hub.records.models import (
     KEY_COLUMNS,
     PERIOD_KEY_COLUMNS,
     PERIOD_TABLES,
+    ROW_HASH,
     SCHOOL_COLUMN,
     RecordHistory,
 )
+
+# Two independent 64-bit hashes make a row's 128-bit hash: two different rows of one record are taken
+# for equal (and the second left unwritten) with a chance of about 2^-128.
+_HASH_KEYS = ("yici-hub-rows-01", "yici-hub-rows-02")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -253,10 +267,92 @@ def write_chunk(
     periodic = [c for c in frame.columns if c in periods]
     if not current:
         return upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)
+    if frame.empty:
+        return WriteCounts()
+    # A row equal to the one last written for its record (same values, columns and periods) would
+    # change nothing: it is counted unchanged and not written at all.
+    table = ENTITY_TABLES[entity]
+    written = [c for c in frame.columns if c in table.c or c == "extra"]
+    hashes = row_hashes(frame, written, periods={c: periods[c] for c in periodic})
+    frame = frame.assign(**{ROW_HASH: hashes})
+    same = same_as_stored(session, entity, frame)
+    skipped = WriteCounts(unchanged=int(same.sum()))
+    if same.any():
+        frame = frame[~same]
+        if frame.empty:
+            return skipped
     counts = upsert(session, entity, frame, batch_id=batch_id, now=now, untracked=frozenset(periodic))
     if periodic:
         upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)
-    return counts
+    return counts + skipped
+
+
+def row_hashes(
+    frame: pd.DataFrame, columns: Sequence[str], *, periods: dict[str, str] | None = None
+) -> list[str]:
+    """Each row's hash (32 hex digits) over its validated values in `columns`, under their names and
+    the periods they are written to.
+
+    The same row read from the same file twice hashes the same; a row with another value, another set
+    of columns, a value under another column or for another period hashes differently. Computed by
+    pandas' vectorised hashing of the typed columns (a missing value hashes as missing), not row by row.
+    """
+    ordered = sorted(columns)
+    typed = pd.DataFrame(
+        {
+            column: frame[column].map(_extra_text) if column == "extra" else frame[column]
+            for column in ordered
+        },
+        index=frame.index,
+    )
+    layout = (
+        "\x1f".join(ordered) + "\x1e" + "\x1f".join(f"{k}={v}" for k, v in sorted((periods or {}).items()))
+    )
+    salt = np.frombuffer(hashlib.blake2b(layout.encode(), digest_size=16).digest(), dtype="<u8")
+    halves = [
+        pd.util.hash_pandas_object(typed, index=False, hash_key=key).to_numpy(dtype=np.uint64) ^ salt[i]
+        for i, key in enumerate(_HASH_KEYS)
+    ]
+    return [
+        f"{first:016x}{second:016x}"
+        for first, second in zip(halves[0].tolist(), halves[1].tolist(), strict=True)
+    ]
+
+
+def _extra_text(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str).decode()
+
+
+def same_as_stored(session: Session, entity: str, frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Which rows of `frame` (with its `row_hash`) are the very row last written for their record:
+    compared in the database, by the record's key index, with nothing but keys and hashes sent."""
+    key = KEY_COLUMNS[entity][-1]
+    table = ENTITY_TABLES[entity].name
+    keys = frame[key].astype(str).tolist()
+    hashes = frame[ROW_HASH].tolist()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        found = connection.execute(
+            text(
+                "SELECT n.position FROM unnest(CAST(:keys AS text[]), CAST(:hashes AS text[])) "
+                f"WITH ORDINALITY AS n (record, hash, position) JOIN {table} t "
+                f"ON t.{key} = n.record AND t.{ROW_HASH} = n.hash"
+            ),
+            {"keys": keys, "hashes": hashes},
+        ).scalars()
+        positions = [int(p) - 1 for p in found]
+    else:
+        found = connection.execute(
+            text(
+                f"SELECT CAST(n.key AS INTEGER) FROM json_each(:pairs) AS n JOIN {table} t "
+                f"ON t.{key} = json_extract(n.value, '$[0]') AND t.{ROW_HASH} = json_extract(n.value, '$[1]')"
+            ),
+            {"pairs": orjson.dumps([[k, h] for k, h in zip(keys, hashes, strict=True)]).decode()},
+        ).scalars()
+        positions = [int(p) for p in found]
+    same = np.zeros(len(frame), dtype=bool)
+    same[positions] = True
+    return same
 
 
 def upsert(
@@ -274,10 +370,13 @@ def upsert(
         return WriteCounts(inserted=0, updated=0, unchanged=0)
     table = ENTITY_TABLES[entity]
     keys = list(KEY_COLUMNS[entity])
-    value_columns = [c for c in frame.columns if c not in keys and c != "extra" and c in table.c]
+    value_columns = [
+        c for c in frame.columns if c not in keys and c not in ("extra", ROW_HASH) and c in table.c
+    ]
     tracked = [c for c in value_columns if c not in untracked]
     has_extra = "extra" in frame.columns
-    columns = keys + value_columns + (["extra"] if has_extra else [])
+    hashed = ROW_HASH in frame.columns
+    columns = keys + value_columns + (["extra"] if has_extra else []) + ([ROW_HASH] if hashed else [])
     connection = session.connection()
     dialect = connection.dialect.name
     if dialect == "postgresql":
@@ -358,6 +457,8 @@ def upsert(
     if has_extra:
         set_clause += f", extra = {_extra_merge(dialect, table.name, 'excluded')}"
     set_clause += ", updated_at = excluded.updated_at, batch_id = excluded.batch_id"
+    if hashed:
+        set_clause += f", {ROW_HASH} = excluded.{ROW_HASH}"
     insert_columns = ", ".join(columns + ["updated_at", "batch_id"])
     written = connection.execute(
         text(
@@ -369,6 +470,17 @@ def upsert(
         ),
         params,
     ).rowcount
+    if hashed:
+        # A row equal in its values to the record but written differently (fewer columns, or stored
+        # before rows had hashes) changes nothing; its hash is kept, so the next equal row is skipped.
+        distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+        connection.execute(
+            text(
+                f"UPDATE {table.name} SET {ROW_HASH} = s.{ROW_HASH} FROM {stage} s WHERE "
+                + " AND ".join(f"{table.name}.{k} = s.{k}" for k in keys)
+                + f" AND {table.name}.{ROW_HASH} {distinct} s.{ROW_HASH}"
+            )
+        )
     connection.execute(text(f"DROP TABLE IF EXISTS {stage}"))
     if untracked:
         # A record whose periodic values alone changed has no history row here: the upsert counts it.
@@ -551,7 +663,7 @@ def clear_values(
         session.execute(
             update(table)
             .where(record_column == record_key)
-            .values(**values, updated_at=now, batch_id=batch_id)
+            .values(**values, updated_at=now, batch_id=batch_id, **{ROW_HASH: None})
         )
         session.execute(
             _CLEAR_HISTORY,

@@ -16,6 +16,7 @@ from hub.kit.tokens import teacher_key
 from hub.records.errors import FileUnreadable, RequiredColumnsMissing
 from hub.records.models import IngestBatch, RecordHistory, teachers_table
 from hub.records.service import Provenance, ingest_chunks, values_as_of
+from hub.records.writer import clear_values
 from hub.standard.service import current_standard
 from tests.hub.factories import as_file_frame, create_city, ingest
 
@@ -366,3 +367,70 @@ def test_an_import_failing_in_a_later_chunk_leaves_nothing_behind(
         )
         == 0
     )
+
+
+# --- re-imports ---------------------------------------------------------------------------------
+
+
+def _history(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(RecordHistory)) or 0
+
+
+def _stamps(session: Session) -> dict[str, tuple[object, object]]:
+    rows = session.execute(
+        select(teachers_table.c.teacher_key, teachers_table.c.updated_at, teachers_table.c.batch_id)
+    )
+    return {key: (updated_at, batch_id) for key, updated_at, batch_id in rows}
+
+
+def test_importing_the_same_file_again_writes_no_record_and_no_history(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=6)
+    first = ingest(session, settings, "teacher", frame)
+    assert first.inserted == 6
+    history, stamps = _history(session), _stamps(session)
+    again = ingest(session, settings, "teacher", frame)
+    assert (again.accepted, again.inserted, again.updated, again.unchanged) == (6, 0, 0, 6)
+    assert _history(session) == history
+    assert _stamps(session) == stamps  # no record was touched: same time, same batch
+
+
+def test_a_re_import_still_writes_the_one_row_that_changed(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=6)
+    ingest(session, settings, "teacher", frame)
+    history = _history(session)
+    frame.loc[4, "title"] = "二级教师" if frame.loc[4, "title"] != "二级教师" else "一级教师"
+    again = ingest(session, settings, "teacher", frame)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 1, 5)
+    assert _history(session) == history + 1
+
+
+def test_a_value_cleared_since_the_last_import_is_written_again(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=3)
+    first = ingest(session, settings, "teacher", frame)
+    key = teacher_key(settings.secret_key.get_secret_value(), frame.loc[2, "id_number"])
+    cleared = clear_values(session, "teacher", {key: ["title"]}, batch_id=first.batch_id, now=utcnow())
+    assert cleared == 1
+    again = ingest(session, settings, "teacher", frame)
+    assert (again.updated, again.unchanged) == (1, 2)
+    title = session.scalar(select(teachers_table.c.title).where(teachers_table.c.teacher_key == key))
+    assert title is not None
+
+
+def test_a_file_with_fewer_columns_changes_nothing_and_its_re_import_writes_nothing(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
+    frame = teachers(city, n=4)
+    ingest(session, settings, "teacher", frame)
+    fewer = frame[["school_code", "name", "gender", "id_number", "birth_date"]]
+    history = _history(session)
+    assert ingest(session, settings, "teacher", fewer).unchanged == 4
+    stamps = _stamps(session)
+    assert ingest(session, settings, "teacher", fewer).unchanged == 4
+    assert ingest(session, settings, "teacher", frame).unchanged == 4
+    assert _history(session) == history and _stamps(session) == stamps
