@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub.db import WriterQueueTimeout
 
@@ -192,6 +194,15 @@ def error_json(exc: HubError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
 
 
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors. A body it cannot parse (a multipart without its boundary …) it answers
+    with a bare 400 that no route documents: that is the caller's malformed body, a 422 in the hub's shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        return error_json(BodyInvalid([{"field": "body", "reason": str(exc.detail)}]))
+    return await http_exception_handler(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
@@ -209,6 +220,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _data_error(_: Request, exc: Exception) -> JSONResponse:
         # The caller's mistake, not the server's; the driver's text is not shown (it may quote the value).
         return error_json(ValueOutOfRange())
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

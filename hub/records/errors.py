@@ -25,6 +25,10 @@ class FileUnreadable(Invalid):
     """An uploaded file could not be read as CSV or XLSX."""
 
 
+class HeaderRepeated(Invalid):
+    """Two columns of an uploaded file carry the same header: which one holds the values is unknown."""
+
+
 class UploadTooManyRows(TooLarge):
     """An uploaded file holds more rows than HUB_MAX_UPLOAD_ROWS; `detail.max_rows` says how many."""
 

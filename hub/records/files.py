@@ -11,9 +11,9 @@ from typing import BinaryIO
 import pandas as pd
 
 import schemas
-from connectors.files import FileReadError, TableStream, TooManyRowsError, open_table, read_table
+from connectors.files import FileReadError, ReadNotice, TableStream, TooManyRowsError, open_table, read_table
 from hub.errors import halves
-from hub.records.errors import FileUnreadable, UploadTooManyRows
+from hub.records.errors import FileUnreadable, HeaderRepeated, UploadTooManyRows
 
 
 def read_upload(
@@ -38,8 +38,30 @@ def read_upload(
         raise UploadTooManyRows(*halves(exc), detail={"file": name, "max_rows": exc.max_rows}) from exc
     except ValueError as exc:
         raise FileUnreadable(*halves(exc), detail={"file": name}) from exc
+    _refuse_repeated_headers(table.notices, name)
     sha256 = file_sha256(content) if isinstance(content, Path) else hashlib.sha256(content).hexdigest()
     return table.frame, sha256
+
+
+def _refuse_repeated_headers(notices: Iterable[ReadNotice], name: str | None) -> None:
+    """A header written twice is refused, never read as 姓名 and 姓名_2: the hub cannot tell which
+    column holds the values, and a silent choice would store the wrong one."""
+    repeated = [n for n in notices if n.code == "duplicate_header"]
+    if not repeated:
+        return
+    first = repeated[0]
+    header = (first.column or "").rsplit("_", 1)[0]
+    raise HeaderRepeated(
+        f"表头“{header}”出现了不止一次（第 {first.row} 行）：请删除或改名重复的列后再上传",
+        f"the header {header!r} appears more than once (row {first.row}): remove or rename the repeated column",
+        detail={
+            "file": name,
+            "row": first.row,
+            "field": header,
+            "value": header,
+            "reason": "duplicate header",
+        },
+    )
 
 
 class UploadStream:
@@ -80,6 +102,8 @@ def open_upload(
         )
     except FileReadError as exc:
         raise _upload_error(exc, name) from exc
+    # The header row is read: a repeated header is known before any row is.
+    _refuse_repeated_headers(stream.notices, name)
     return UploadStream(stream, name, max_rows)
 
 

@@ -12,6 +12,7 @@ from hub.identity.repository import PrincipalRepository
 from hub.kit.clock import local_today
 from hub.requests import service
 from hub.requests.auth import Lister, Releaser, Requester, Statistics
+from hub.requests.lifecycle import RequestStatus
 from hub.requests.models import DataRequest
 from hub.requests.payloads import (
     BatchDecisionIn,
@@ -170,10 +171,12 @@ def submit_request(
 def list_requests(
     session: SessionDep,
     principal: Lister,
-    status_filter: Annotated[list[str] | None, Query(alias="status")] = None,
+    status_filter: Annotated[list[RequestStatus] | None, Query(alias="status")] = None,
 ) -> list[RequestOut]:
-    """Requests the caller may see: a department its own; the bureaus and admins all."""
-    requests = service.visible_requests(session, principal, statuses=status_filter)
+    """Requests the caller may see: a department its own; the bureaus and admins all. An unknown
+    `status` is a 422 naming the statuses there are."""
+    statuses = [s.value for s in status_filter] if status_filter else None
+    requests = service.visible_requests(session, principal, statuses=statuses)
     return [_out(session, r) for r in requests]
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from hub.errors import http_error
 from hub.web import i18n
 from hub.web.errors import PageNotFound
 from hub.web.kit import STATIC, error_response
@@ -55,7 +55,7 @@ def mount(app: FastAPI) -> None:
         # An unknown address or a wrong method on a page gets a page a person can read, not JSON.
         assert isinstance(exc, HTTPException)
         if request.url.path.startswith(MACHINE_PATHS) or exc.status_code not in (404, 405):
-            return await http_exception_handler(request, exc)
+            return await http_error(request, exc)
         key = "error.not_found" if exc.status_code == 404 else "error.method"
         return error_response(request, PageNotFound(*i18n.pair(key)), status_code=exc.status_code)
 

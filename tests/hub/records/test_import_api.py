@@ -138,3 +138,46 @@ def test_an_upload_declaring_more_rows_than_the_limit_is_refused_413_with_the_li
     assert body["code"] == "UploadTooManyRows"
     assert body["detail"]["max_rows"] == 100
     assert "100" in body["message"] and "空行" in body["message"]
+
+
+def test_a_header_written_twice_is_refused_naming_it_and_nothing_is_stored(
+    client: TestClient, admin_headers, session: Session, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    city = create_city(session, settings, schools=1, teachers=2)
+    code = city.schools["code"].iloc[0]
+    content = f"任职学校,姓名,公民身份号码,姓名\n{code},张三,110101199003077777,李四\n".encode("utf-8-sig")
+    answer = client.post(
+        "/api/v1/records/teachers/import",
+        headers=admin_headers,
+        files={"file": ("t.csv", content, "text/csv")},
+    )
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert body["code"] == "HeaderRepeated" and body["detail"]["field"] == "姓名"
+    assert "姓名" in body["message"] and "more than once" in body["message"]
+    assert "姓名_2" not in answer.text
+
+
+def test_an_unknown_status_filter_is_a_422_not_an_empty_list(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    refused = client.get("/api/v1/requests", headers=admin_headers, params={"status": "pending"})
+    assert refused.status_code == 422, refused.text
+    assert "pending_approval" in refused.text  # the statuses there are
+    assert client.get("/api/v1/requests", headers=admin_headers, params={"status": "answered"}).status_code == 200
+    tasks = client.get("/api/v1/tasks", headers=admin_headers, params={"status": "done"})
+    assert tasks.status_code == 422, tasks.text
+
+
+def test_a_multipart_body_without_its_boundary_is_a_documented_422_not_a_bare_400(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    answer = client.post(
+        "/api/v1/records/teachers/import",
+        headers={**admin_headers, "Content-Type": "multipart/form-data"},
+        content=b"not a multipart body",
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "BodyInvalid" and "boundary" in answer.text
+    documented = client.get("/openapi.json").json()["paths"]["/api/v1/records/{entity}/import"]["post"]
+    assert "422" in documented["responses"] and "400" not in documented["responses"]
