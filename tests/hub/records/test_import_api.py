@@ -164,7 +164,10 @@ def test_an_unknown_status_filter_is_a_422_not_an_empty_list(
     refused = client.get("/api/v1/requests", headers=admin_headers, params={"status": "pending"})
     assert refused.status_code == 422, refused.text
     assert "pending_approval" in refused.text  # the statuses there are
-    assert client.get("/api/v1/requests", headers=admin_headers, params={"status": "answered"}).status_code == 200
+    assert (
+        client.get("/api/v1/requests", headers=admin_headers, params={"status": "answered"}).status_code
+        == 200
+    )
     tasks = client.get("/api/v1/tasks", headers=admin_headers, params={"status": "done"})
     assert tasks.status_code == 422, tasks.text
 
