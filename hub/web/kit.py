@@ -113,6 +113,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/away", "nav.away"),
         ("/list", "nav.list"),
         ("/whitelist", "nav.whitelist"),
+        ("/webhook", "nav.webhook"),
     ],
     Role.STATISTICS: [
         ("/review", "nav.review"),

@@ -336,3 +336,38 @@ def test_the_statistics_bureau_decides_ticked_requests_and_a_duplicate_sees_its_
     expect(red_cross.locator("#original")).to_contain_text("市卫生健康委员会")  # type: ignore[attr-defined]
     expect(red_cross.locator("#original-full")).to_have_count(0)  # type: ignore[attr-defined]
     shot(red_cross, artifacts_dir, "16-department-duplicate-original")
+
+
+def test_a_refused_department_sees_why_on_signing_in_and_the_bureau_sets_up_a_source(
+    browser: object, hub: Hub, artifacts_dir: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    # 文明办's 创城 survey was rejected by the statistics bureau while the demo played.
+    civility = signed_in(browser, hub, "demo-civility")
+    expect(civility.locator("#notices")).to_contain_text("未获同意")  # type: ignore[attr-defined]
+    shot(civility, artifacts_dir, "17-department-notice")
+    civility.click("#notices-read")  # type: ignore[attr-defined]
+    expect(civility.locator("#notices")).to_have_count(0)  # type: ignore[attr-defined]
+    civility.click("nav >> text=结果通知")  # type: ignore[attr-defined]
+    civility.fill("#w-url", "https://civility.example.org/hooks/yici")  # type: ignore[attr-defined]
+    civility.click("#webhook-form button[type=submit]")  # type: ignore[attr-defined]
+    expect(civility.locator("#webhook-secret code")).not_to_be_empty()  # type: ignore[attr-defined]
+    shot(civility, artifacts_dir, "18-department-webhook")
+
+    bureau = signed_in(browser, hub, "demo-edu")
+    bureau.goto(f"{hub.url}/sources")  # type: ignore[attr-defined]
+    bureau.click("#new-source")  # type: ignore[attr-defined]
+    bureau.fill("#s-name", "hr-drops")  # type: ignore[attr-defined]
+    bureau.fill("#s-description", "人事处每晚导出的教师名单")  # type: ignore[attr-defined]
+    bureau.fill("#folder_path", str(tmp_path))  # type: ignore[attr-defined]
+    bureau.fill("#folder_pattern", "*.csv")  # type: ignore[attr-defined]
+    bureau.fill("#s-mapping", "sfzh = 公民身份号码\nxm = 姓名")  # type: ignore[attr-defined]
+    bureau.fill("#s-cron", "30 2 * * *")  # type: ignore[attr-defined]
+    shot(bureau, artifacts_dir, "19-education-source-form")
+    bureau.click("#source-save")  # type: ignore[attr-defined]
+    row = bureau.locator('tr[data-source="hr-drops"]')  # type: ignore[attr-defined]
+    expect(row).to_contain_text("文件夹")
+    row.locator("text=停用").click()
+    expect(bureau.locator('tr[data-source="hr-drops"]')).to_contain_text("已停用")  # type: ignore[attr-defined]
+    shot(bureau, artifacts_dir, "20-education-sources")
