@@ -115,6 +115,13 @@ def ancestors(code: str) -> list[Division]:
     return chain
 
 
+def child_towards(outer: str, inner: str) -> Division | None:
+    """The division one level below `outer` on the way down to `inner` (杭州市 for 浙江省 and 西湖区);
+    None when `inner` is `outer` itself or lies outside it."""
+    outer = outer.strip()
+    return next((d for d in ancestors(inner) if d.parent == outer), None)
+
+
 def full_name(code: str) -> str:
     """浙江省杭州市西湖区 for 330106; a municipality's 市辖区 is left out (北京市东城区)."""
     names = [d.name for d in reversed(ancestors(code)) if d.name not in ("市辖区", "县") or d.code == code]

@@ -73,6 +73,26 @@ def reach_of(school_divisions: Sequence[str | None]) -> str | None:
     return None
 
 
+def rollup_division(scope: str | None, counties: Sequence[str | None]) -> str | None:
+    """The division a bureau bounded by `scope` rolls its schools up from: its own (a province sees its
+    cities, a city its counties, a county its schools). Unbounded, the narrowest division holding every
+    one of `counties` (None when they span provinces: the rows are then the provinces)."""
+    return scope if scope is not None else reach_of(counties)
+
+
+def rollup_row(top: str | None, county: str | None) -> str | None:
+    """The row a school of `county` falls in below `top` (see `rollup_division`): the division one level
+    below `top` holding the county, its province when `top` is None, or None for a row per school
+    (`top` is the county itself)."""
+    if county is None:
+        return None
+    if top is None:
+        chain = divisions.ancestors(county)
+        return chain[-1].code if chain else county
+    child = divisions.child_towards(top, county)
+    return child.code if child is not None else None
+
+
 def schools_within(division: str) -> Select[Any]:
     """The codes of the schools inside `division`: an index range on schools.division_code."""
     return select(schools_table.c.code).where(within(schools_table.c.division_code, division))

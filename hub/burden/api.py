@@ -11,6 +11,7 @@ from hub.burden.payloads import (
     BaselineOut,
     BurdenTotalsOut,
     CityBurdenOut,
+    LevelRowOut,
     SchoolBurdenOut,
     SchoolBurdenReportOut,
 )
@@ -22,6 +23,9 @@ from hub.kit.clock import local_today
 from hub.kit.terms import SPRING, Term
 
 router = APIRouter(tags=["burden"])
+DivisionQuery = Annotated[
+    str | None, Query(pattern=r"^\d{6}$", description="Only this GB/T 2260 division, inside the caller's own")
+]
 SchoolCode = Annotated[str, Path(pattern=r"^\d{10}$", description="学校标识码 (10 digits)")]
 
 
@@ -29,13 +33,21 @@ def _term_or_current(term: Term | None) -> Term:
     return term or service.today_term(local_today())
 
 
-@router.get("/burden", response_model=CityBurdenOut, responses=error_responses(401, 403, 422))
-def city_burden(session: SessionDep, principal: PrincipalDep, term: TermQuery = None) -> CityBurdenOut:
-    """Every school's burden figures and the city's totals for a term (default: the current one), against rule 2."""
+@router.get("/burden", response_model=CityBurdenOut, responses=error_responses(401, 403, 404, 422))
+def city_burden(
+    session: SessionDep, principal: PrincipalDep, term: TermQuery = None, division: DivisionQuery = None
+) -> CityBurdenOut:
+    """Every school's burden figures of the caller's subtree (or of `division` inside it) and their totals
+    for a term (default: the current one), against rule 2, rolled up one level below."""
     chosen = _term_or_current(term)
-    report = service.city_burden(session, principal, chosen)
+    report = service.division_burden(session, principal, chosen, division)
     history = service.city_history(session, principal, chosen, current=report.totals)
     return CityBurdenOut(
+        division=report.division,
+        levels=[
+            LevelRowOut(code=r.code, name=r.name, level=r.level, totals=BurdenTotalsOut(**asdict(r.totals)))  # type: ignore[arg-type]
+            for r in service.rollup(report)
+        ],
         term=chosen.label,
         term_start=chosen.start.isoformat(),
         term_end=chosen.end.isoformat(),
@@ -52,10 +64,12 @@ def city_burden(session: SessionDep, principal: PrincipalDep, term: TermQuery = 
     responses={**error_responses(401, 403, 422), 200: {"content": {XLSX: {}}}},
     response_class=Response,
 )
-def city_burden_xlsx(session: SessionDep, principal: PrincipalDep, term: TermQuery = None) -> Response:
-    """The dashboard as an XLSX: every school's figures, and each county's and the total's."""
+def city_burden_xlsx(
+    session: SessionDep, principal: PrincipalDep, term: TermQuery = None, division: DivisionQuery = None
+) -> Response:
+    """The dashboard as an XLSX: every school's figures, and the roll-up one level below with the total."""
     chosen = _term_or_current(term)
-    report = service.city_burden(session, principal, chosen)
+    report = service.division_burden(session, principal, chosen, division)
     season = "spring" if chosen.season == SPRING else "autumn"
     return Response(
         build_workbook(report),

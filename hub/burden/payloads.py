@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -69,7 +70,15 @@ class BurdenTotalsOut(BaseModel):
     schools_meeting_goal: int
 
 
+class LevelRowOut(BaseModel):
+    code: str = Field(description="The division's GB/T 2260 code, or the school's code at the bottom")
+    name: str
+    level: Literal["province", "prefecture", "county", "school", "total"]
+    totals: BurdenTotalsOut
+
+
 class CityBurdenOut(BaseModel):
+    division: str | None = Field(description="The subtree the figures cover (null: every school)")
     term: str
     term_start: str
     term_end: str
@@ -78,6 +87,10 @@ class CityBurdenOut(BaseModel):
     totals: BurdenTotalsOut
     schools: list[SchoolBurdenOut]
     history: list[BurdenTotalsOut] = Field(description="The city's totals per term, up to this one")
+    levels: list[LevelRowOut] = Field(
+        description="Rolled up one level below the caller: a province per city, a city per county, a "
+        "county per school; the total last"
+    )
 
 
 class SchoolBurdenReportOut(SchoolBurdenOut):

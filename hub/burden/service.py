@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from hub.access.scope import bound_division, sees_division
+from hub.access.scope import bound_division, rollup_division, rollup_row, sees_division
 from hub.audit import service as audit
 from hub.burden.auth import SEE_CITY, SET_BASELINE
 from hub.burden.errors import (
@@ -35,7 +35,7 @@ from hub.burden.errors import (
 from hub.burden.models import EVERY, BurdenBaseline
 from hub.burden.repository import BurdenRepository, RequestCounts, TaskCounts
 from hub.complaints.repository import ComplaintRepository
-from hub.identity.divisions import not_found
+from hub.identity.divisions import known, not_found
 from hub.identity.models import Principal
 from hub.identity.roles import Role
 from hub.kit.clock import local_today
@@ -43,6 +43,7 @@ from hub.kit.terms import Term, term_of, terms_between
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
 from hub.schools.auth import SEE_SCHOOL
+from schemas import divisions
 from schemas.validators import is_valid_division_code
 
 # Seed rule 2: at least half of the burden goes.
@@ -98,6 +99,17 @@ class BurdenReport:
     goal: float
     first_term: str | None  # the first term the hub recorded a request in
     schools: list[SchoolBurden]
+    totals: BurdenTotals
+    division: str | None = None  # the subtree the report covers (None: every school)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LevelRow:
+    """One row of a roll-up: a division one level below the viewer's, or a school at the bottom."""
+
+    code: str
+    name: str
+    level: str  # province | prefecture | county | school | total
     totals: BurdenTotals
 
 
@@ -223,6 +235,7 @@ def compute(
         first_term=first.label if first else None,
         schools=schools,
         totals=totals(term, schools),
+        division=division,
     )
 
 
@@ -251,19 +264,46 @@ def totals(term: Term, schools: list[SchoolBurden]) -> BurdenTotals:
     )
 
 
-def levels_of(report: BurdenReport) -> list[tuple[str, BurdenTotals]]:
-    """The totals of every county the report's schools lie in, then the whole report's, for per-level views."""
-    counties: dict[str, list[SchoolBurden]] = {}
+def rollup(report: BurdenReport) -> list[LevelRow]:
+    """The report rolled up one level below the viewer: a province's per city, a city's per county, a
+    county's per school; then the whole report's total."""
+    top = rollup_division(report.division, [s.division for s in report.schools])
+    groups: dict[str, list[SchoolBurden]] = {}
     for school in report.schools:
-        counties.setdefault(school.division or "?", []).append(school)
-    levels = [(code, totals(report.term, group)) for code, group in sorted(counties.items())]
-    return [*levels, ("合计 / total", report.totals)]
+        groups.setdefault(rollup_row(top, school.division) or f"school:{school.school_code}", []).append(
+            school
+        )
+    rows = []
+    for key, group in sorted(groups.items()):
+        if key.startswith("school:"):
+            code, name, level = group[0].school_code, group[0].school_name or group[0].school_code, "school"
+        else:
+            found = divisions.division(key)
+            code, name, level = key, divisions.full_name(key), found.level.value if found else "county"
+        rows.append(LevelRow(code=code, name=name, level=level, totals=totals(report.term, group)))
+    rows.append(LevelRow(code="", name="合计 / total", level="total", totals=report.totals))
+    return rows
+
+
+def levels_of(report: BurdenReport) -> list[tuple[str, BurdenTotals]]:
+    """`rollup` as (label, totals) pairs, for the charts and the workbook."""
+    return [(f"{r.code} {r.name}".strip(), r.totals) for r in rollup(report)]
 
 
 def city_burden(session: Session, principal: Principal, term: Term) -> BurdenReport:
     """Every school's figures and the city's totals for a term (education bureau, admin)."""
     _overseer(principal)
     return compute(session, term, division=bound_division(principal))
+
+
+def division_burden(session: Session, principal: Principal, term: Term, division: str | None) -> BurdenReport:
+    """`city_burden` narrowed to `division` inside the caller's own (404 outside it, 422 unknown)."""
+    _overseer(principal)
+    if division is None:
+        return city_burden(session, principal, term)
+    if not sees_division(principal, known(division)):
+        raise not_found(division)
+    return compute(session, term, division=division)
 
 
 def school_burden(session: Session, principal: Principal, code: str, term: Term) -> SchoolBurden:

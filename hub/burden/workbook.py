@@ -62,8 +62,8 @@ def build_workbook(report: BurdenReport) -> bytes:
     schools.append([label for label, _ in SCHOOL_COLUMNS])
     for school in report.schools:
         schools.append([_cell(getattr(school, key)) for _, key in SCHOOL_COLUMNS])
-    levels = book.create_sheet("各县区")
-    levels.append(["县区", *[label for label, _ in LEVEL_COLUMNS]])
+    levels = book.create_sheet("分级汇总")
+    levels.append(["区划或学校", *[label for label, _ in LEVEL_COLUMNS]])
     rows: list[tuple[str, BurdenTotals]] = levels_of(report)
     for name, totals in rows:
         levels.append([name, *[getattr(totals, key) for _, key in LEVEL_COLUMNS]])

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from hub.burden.api import SchoolCode
+from hub.burden.api import DivisionQuery, SchoolCode
 from hub.burden.payloads import SchoolBurdenOut
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, TermQuery
 from hub.errors import error_responses
@@ -14,7 +14,14 @@ from hub.kit.clock import local_today
 from hub.kit.terms import Term, term_of
 from hub.selfcheck import service
 from hub.selfcheck.items import TITLE
-from hub.selfcheck.payloads import SelfCheckItemOut, SelfCheckOut, SelfCheckSummaryOut
+from hub.selfcheck.payloads import (
+    RollupItemOut,
+    RollupRowOut,
+    SelfCheckItemOut,
+    SelfCheckOut,
+    SelfCheckRollupOut,
+    SelfCheckSummaryOut,
+)
 from hub.selfcheck.workbook import build_workbook
 
 router = APIRouter(tags=["selfcheck"])
@@ -90,4 +97,38 @@ def school_selfcheck_xlsx(
             "Content-Disposition": f'attachment; filename="selfcheck-{check.school_code}.xlsx"; '
             f"filename*=UTF-8''{quote(filename)}"
         },
+    )
+
+
+@router.get("/selfcheck", response_model=SelfCheckRollupOut, responses=error_responses(401, 403, 404, 422))
+def selfcheck_rollup(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    term: TermQuery = None,
+    division: DivisionQuery = None,
+) -> SelfCheckRollupOut:
+    """The 自查表 of every school of the caller's subtree (or `division` inside it) rolled up one level
+    below: per item, how many schools' records show a breach and how many answer it themselves."""
+    today = local_today()
+    rollup = service.rollup(
+        session, settings, principal, term or term_of(today), division=division, today=today
+    )
+    return SelfCheckRollupOut(
+        title=TITLE,
+        division=rollup.division,
+        term=rollup.term.label,
+        items=[RollupItemOut(number=i.number, group=i.group, content=i.content) for i in rollup.items],
+        rows=[
+            RollupRowOut(
+                code=r.code,
+                name=r.name,
+                level=r.level,  # type: ignore[arg-type]
+                schools=r.schools,
+                schools_with_violation=r.schools_with_violation,
+                violations=r.violations,
+                unknown=r.unknown,
+            )
+            for r in rollup.rows
+        ],
     )

@@ -45,3 +45,32 @@ class SelfCheckOut(BaseModel):
     summary: SelfCheckSummaryOut
     burden: SchoolBurdenOut
     xlsx_url: str
+
+
+class RollupItemOut(BaseModel):
+    number: int
+    group: str
+    content: str
+
+
+class RollupRowOut(BaseModel):
+    code: str = Field(description="The division's GB/T 2260 code, or the school's code at the bottom")
+    name: str
+    level: Literal["province", "prefecture", "county", "school", "total"]
+    schools: int
+    schools_with_violation: int = Field(description="Schools whose records show a breach of any item")
+    violations: dict[int, int] = Field(description="Item number → schools whose records show a breach")
+    unknown: dict[int, int] = Field(
+        description="Item number → schools that answer it themselves (需学校自查)"
+    )
+
+
+class SelfCheckRollupOut(BaseModel):
+    title: str
+    division: str | None = Field(description="The subtree rolled up (null: every school)")
+    term: str
+    items: list[RollupItemOut]
+    rows: list[RollupRowOut] = Field(
+        description="One level below the caller: a province per city, a city per county, a county per "
+        "school; the total last"
+    )

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from hub.access.scope import school_within
 from hub.burden.repository import BurdenRepository
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task
@@ -45,3 +46,29 @@ class SelfCheckRepository:
             select(DataRequest).where(DataRequest.id.in_(wanted)).options(selectinload(DataRequest.fields))
         )
         return {r.id: r for r in self.session.scalars(query)}
+
+    def requests_by_school(
+        self, since: datetime, until: datetime, division: str | None
+    ) -> tuple[dict[str, list[int]], dict[int, DataRequest]]:
+        """For every school inside `division`, the requests created in [since, until) whose scope held
+        it (ids), and those requests with their fields: two queries for the whole subtree."""
+        scope = BurdenRepository(self.session).scope(since, until, division=division)
+        by_school: dict[str, list[int]] = {}
+        for request_id, school_code in self.session.execute(select(scope.c.request_id, scope.c.school_code)):
+            by_school.setdefault(school_code, []).append(request_id)
+        ids = sorted({i for v in by_school.values() for i in v})
+        requests: dict[int, DataRequest] = {}
+        for start in range(0, len(ids), 5000):
+            requests.update(self.requests_by_id(ids[start : start + 5000]))
+        return by_school, requests
+
+    def tasks_within(self, since: datetime, until: datetime, division: str | None) -> list[Task]:
+        """Tasks published in [since, until) to the schools inside `division`."""
+        query = (
+            select(Task)
+            .where(
+                school_within(Task.school_code, division), Task.created_at >= since, Task.created_at < until
+            )
+            .order_by(Task.id)
+        )
+        return list(self.session.scalars(query))

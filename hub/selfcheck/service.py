@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hub.access.scope import rollup_division, rollup_row
 from hub.burden import service as burden
 from hub.complaints.models import Complaint
 from hub.complaints.reasons import reason as reason_of
@@ -30,6 +31,7 @@ from hub.requests.models import DataRequest
 from hub.selfcheck.items import ITEMS, Item
 from hub.selfcheck.repository import SelfCheckRepository
 from hub.tasks.models import Task
+from schemas import divisions
 
 SCHOOL_TO_CHECK = "需学校自查"
 NO_TASKS = "本学期数据中心未向本校下发填报任务"
@@ -490,6 +492,115 @@ def gather(
     )
 
 
+def _answers(facts: Facts) -> list[SelfCheckRow]:
+    return [
+        SelfCheckRow(item=item, answer=ANSWERERS.get(item.number, _school)(item, facts)) for item in ITEMS
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RollupRow:
+    """The 自查表 of every school under one row of a roll-up (a city, a county, or one school)."""
+
+    code: str
+    name: str
+    level: str  # province | prefecture | county | school | total
+    schools: int
+    violations: dict[int, int]  # item number → schools whose records show a breach of it
+    unknown: dict[int, int]  # item number → schools that answer it themselves (需学校自查) or in part
+    schools_with_violation: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rollup:
+    division: str | None
+    term: Term
+    items: list[Item]
+    rows: list[RollupRow]  # one level below the viewer, the total last
+
+
+def rollup(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    term: Term,
+    *,
+    division: str | None = None,
+    today: date,
+) -> Rollup:
+    """The term's 自查表 of every school of the caller's subtree (or of `division` inside it), rolled up
+    one level below: a province per city, a city per county, a county per school (education bureau,
+    admin). Each school is answered exactly as its own 自查表 is, from a fixed number of queries."""
+    report = burden.division_burden(session, principal, term, division)
+    scope = report.division
+    repository = SelfCheckRepository(session)
+    since, until = term.bounds()
+    by_school, requests = repository.requests_by_school(since, until, scope)
+    tasks: dict[str, list[Task]] = {}
+    for task in repository.tasks_within(since, until, scope):
+        tasks.setdefault(task.school_code, []).append(task)
+    task_requests = repository.requests_by_id(sorted({t.request_id for v in tasks.values() for t in v}))
+    complaints: dict[str, list[Complaint]] = {}
+    for complaint in ComplaintRepository(session).list(
+        since=since, until=until, within_division=scope, limit=1_000_000
+    ):
+        if complaint.school_code:
+            complaints.setdefault(complaint.school_code, []).append(complaint)
+    overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
+    top = rollup_division(scope, [s.division for s in report.schools])
+    groups: dict[str, list[list[SelfCheckRow]]] = {}
+    for figures in report.schools:
+        code = figures.school_code
+        own_tasks = tasks.get(code, [])
+        facts = Facts(
+            school_code=code,
+            term=term,
+            requests=[requests[i] for i in sorted(set(by_school.get(code, [])))],
+            tasks=own_tasks,
+            task_requests=task_requests,
+            complaints=complaints.get(code, []),
+            burden=figures,
+            min_working_days=settings.min_working_days,
+            short_deadlines=[
+                (t, days)
+                for t in own_tasks
+                if (days := working_days_between(t.created_at.date(), t.deadline, **overrides))
+                < settings.min_working_days
+            ],
+        )
+        key = rollup_row(top, figures.division) or f"school:{code}"
+        groups.setdefault(key, []).append(_answers(facts))
+
+    def row(code: str, name: str, level: str, checks: list[list[SelfCheckRow]]) -> RollupRow:
+        return RollupRow(
+            code=code,
+            name=name,
+            level=level,
+            schools=len(checks),
+            violations={
+                i.number: sum(1 for c in checks if c[n].answer.finding == "violation")
+                for n, i in enumerate(ITEMS)
+            },
+            unknown={
+                i.number: sum(1 for c in checks if c[n].answer.finding == "unknown")
+                for n, i in enumerate(ITEMS)
+            },
+            schools_with_violation=sum(1 for c in checks if any(r.answer.finding == "violation" for r in c)),
+        )
+
+    rows = []
+    school_names = {s.school_code: s.school_name or s.school_code for s in report.schools}
+    for key, checks in sorted(groups.items()):
+        if key.startswith("school:"):
+            code = key.removeprefix("school:")
+            rows.append(row(code, school_names[code], "school", checks))
+        else:
+            found = divisions.division(key)
+            rows.append(row(key, divisions.full_name(key), found.level.value if found else "county", checks))
+    rows.append(row("", "合计 / total", "total", [c for v in groups.values() for c in v]))
+    return Rollup(division=scope, term=term, items=list(ITEMS), rows=rows)
+
+
 def self_check(
     session: Session, settings: Settings, principal: Principal, school_code: str, term: Term, *, today: date
 ) -> SelfCheck:
@@ -497,9 +608,7 @@ def self_check(
     name = burden.check_school_view(session, principal, school_code)
     (figures,) = burden.compute(session, term, school_code=school_code).schools
     facts = gather(session, settings, school_code, term, figures)
-    rows = [
-        SelfCheckRow(item=item, answer=ANSWERERS.get(item.number, _school)(item, facts)) for item in ITEMS
-    ]
+    rows = _answers(facts)
     return SelfCheck(
         school_code=school_code, school_name=name, term=term, filled_on=today, rows=rows, burden=figures
     )

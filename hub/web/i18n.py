@@ -1060,6 +1060,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "selfcheck.unavailable": ("自查表功能尚未就绪。", "The self-check table is not available yet."),
     "selfcheck.from_records": ("由数据中心记录生成", "from the hub's records"),
     "selfcheck.by_school": ("需学校自行填写", "for the school to answer"),
+    "selfcheck.rollup": ("分级汇总", "Rolled up by level"),
+    "selfcheck.rollup_hint": (
+        "下级每行汇总其所属学校的自查表：各项由记录显示存在问题的学校数。点击行名查看下一级。",
+        "Each row sums the self-check tables of its schools: per item, the schools whose records show a "
+        "breach. Open a row for the level below.",
+    ),
+    "selfcheck.level": ("区划或学校", "Division or school"),
+    "selfcheck.schools": ("学校数", "Schools"),
+    "selfcheck.schools_with_violation": ("有问题的学校", "Schools with a breach"),
+    "selfcheck.open_school": ("查看一所学校", "Open one school"),
     # --- errors
     "invalid.string_too_short": (
         "太短，至少 {min_length} 个字",

@@ -136,14 +136,15 @@ def _year_chart(report: Any, t: Any) -> str:
 
 @router.get("/burden")
 def burden_dashboard(
-    request: Request, session: SessionDep, principal: Overseer, term: str | None = None
+    request: Request, session: SessionDep, principal: Overseer, term: str | None = None, division: str = ""
 ) -> Response:
     """Per school and term: requests received, answered without the school, tasks, fields filled and
-    spared, against the baseline of rule 2 (−50%), with charts."""
+    spared, against the baseline of rule 2 (−50%), with charts; rolled up one level below the viewer
+    (a province per city, a city per county, a county per school), each row opening the level below."""
     lang = lang_of(request)
     t = i18n.translator(lang)
     current = chosen_term(term)
-    report = burden.city_burden(session, principal, current)
+    report = burden.division_burden(session, principal, current, division.strip() or None)
     history = burden.city_history(session, principal, current)
     tasks_chart, fields_chart = _term_groups(history, lang, t)
     year_chart = _year_chart(report, t)
@@ -162,6 +163,7 @@ def burden_dashboard(
             "meter": charts.meter,
             "goal": burden.REDUCTION_GOAL,
             "baselines": burden.list_baselines(session, principal),
+            "levels": burden.rollup(report),
         },
         principal=principal,
     )

@@ -170,11 +170,22 @@ def selfcheck_page(
     principal: Reader,
     term: str | None = None,
     school: str = "",
+    division: str = "",
 ) -> Response:
-    """The 21-item 自查表 of the 高平 plan (附件2) for a school and term, answered from the hub's records."""
+    """The 21-item 自查表 of the 高平 plan (附件2) for a school and term, answered from the hub's records;
+    for a bureau without a school, every school of its subtree rolled up one level below."""
     if principal.role is not Role.SCHOOL and not school.strip():
-        # The bureau first picks a school (its burden dashboard links here with ?school= too).
-        return render(request, "selfcheck_pick.html", {"term": chosen_term(term)}, principal=principal)
+        # The bureau sees its roll-up and picks a row or a school (its burden dashboard links here too).
+        current = chosen_term(term)
+        rollup = selfcheck.rollup(
+            session, settings, principal, current, division=division.strip() or None, today=local_today()
+        )
+        return render(
+            request,
+            "selfcheck_pick.html",
+            {"term": current, "rollup": rollup, "terms": term_choices(session, current)},
+            principal=principal,
+        )
     check = _check(session, settings, principal, school, term)
     export = f"/selfcheck.xlsx?term={quote(check.term.label)}"
     if principal.role is not Role.SCHOOL:

@@ -505,3 +505,46 @@ def test_a_departments_reads_stay_inside_its_county(
     body["divisions"], body["schools"] = None, [world.schools["B"][0]]
     stray = client.post("/api/v1/grants", headers=world.tokens["edu-A"], json=body)
     assert stray.status_code == 422 and world.schools["B"][0] in stray.text
+
+
+# --- roll-ups ---------------------------------------------------------------------------------------
+
+
+def _rows(client: TestClient, path: str, headers: dict[str, str], **params: str) -> dict[str, dict[str, Any]]:
+    answer = client.get(path, headers=headers, params=params)
+    assert answer.status_code == 200, answer.text
+    key = "levels" if path.endswith("/burden") else "rows"
+    return {r["code"]: r for r in answer.json()[key] if r["level"] != "total"}
+
+
+def test_dashboards_and_the_selfcheck_roll_up_one_level_below_the_viewer(
+    client: TestClient, world: World
+) -> None:
+    a, b = world.division["A"], world.division["B"]
+    for path in ("/api/v1/burden", "/api/v1/selfcheck"):
+        province = _rows(client, path, world.tokens["edu-P"])
+        assert set(province) == {CITY} and province[CITY]["level"] == "prefecture"
+        city = _rows(client, path, world.tokens["edu-C"])
+        assert {a, b} <= set(city) and {r["level"] for r in city.values()} == {"county"}
+        size = (lambda r: r["totals"]["schools"]) if path.endswith("/burden") else (lambda r: r["schools"])
+        assert size(city[a]) == len(world.schools["A"]) and size(city[b]) == len(world.schools["B"])
+        assert sum(map(size, city.values())) == size(province[CITY])
+        county = _rows(client, path, world.tokens["edu-A"])
+        assert set(county) == set(world.schools["A"]) and {r["level"] for r in county.values()} == {"school"}
+        # The city opens one of its counties; a county never opens its neighbour.
+        assert set(_rows(client, path, world.tokens["edu-C"], division=a)) == set(world.schools["A"])
+        assert client.get(path, headers=world.tokens["edu-A"], params={"division": b}).status_code == 404
+        assert client.get(path, headers=world.tokens["school-A"]).status_code == 403
+    # Each school's row of the roll-up is its own 自查表.
+    for code, row in _rows(client, "/api/v1/selfcheck", world.tokens["edu-A"]).items():
+        own = client.get(f"/api/v1/schools/{code}/selfcheck", headers=world.tokens["edu-A"]).json()
+        assert sum(row["violations"].values()) == own["summary"]["violation"], code
+        assert row["schools_with_violation"] == (own["summary"]["violation"] > 0)
+
+    _sign_in(client, world.tokens["edu-C"])
+    for page in ("/burden", "/selfcheck"):
+        html = client.get(page).text
+        assert f'data-code="{a}" data-level="county"' in html and f"?division={a}" in html, page
+        opened = client.get(page, params={"division": a}).text
+        assert f'data-code="{world.schools["A"][0]}" data-level="school"' in opened, page
+        assert world.schools["B"][0] not in opened
