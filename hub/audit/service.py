@@ -227,6 +227,23 @@ def read_entries(
     return entries
 
 
+def earlier_entries(
+    session: Session, *, action: str, principal_id: int, grant_id: int, limit: int
+) -> list[AuditEntry]:
+    """The principal's latest entries of `action` under a grant, newest first."""
+    query = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == action,
+            AuditEntry.principal_id == principal_id,
+            AuditEntry.grant_id == grant_id,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def _jsonable(detail: Mapping[str, Any] | None) -> dict[str, Any] | None:
     # Round-tripped through JSON now so the stored detail is exactly what was hashed (no tuples, no floats' drift).
     return orjson.loads(orjson.dumps(detail, default=str)) if detail else None

@@ -49,6 +49,10 @@ class GroupByNotCodeList(Invalid):
     """A group_by key that is not school, division or a code-list or yes/no element."""
 
 
+class AggregateDifferencing(Forbidden):
+    """Subtracted from an earlier aggregate of the same grant, this one would give away a withheld cell."""
+
+
 class AggregateOnMasked(Forbidden):
     """Masked elements cannot be grouped or summed."""
 

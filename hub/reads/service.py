@@ -42,9 +42,11 @@ from hub.access.scope import bound_division, in_codes, school_condition, school_
 from hub.access.service import element_codes, usable_grant
 from hub.audit import service as audit
 from hub.audit.receipts import Collector
+from hub.errors import HubError
 from hub.identity.models import Principal
 from hub.reads import cursors
 from hub.reads.errors import (
+    AggregateDifferencing,
     AggregateOnMasked,
     FilterMalformed,
     FilterNotGranted,
@@ -59,7 +61,7 @@ from hub.reads.errors import (
     TooManyGroupKeys,
 )
 from hub.reads.repository import QueryRepository, years_since
-from hub.reads.suppression import Cell, suppress
+from hub.reads.suppression import Cell, Suppression, suppress
 from hub.records import masking
 from hub.records.derive import deriver
 from hub.records.models import (
@@ -701,6 +703,119 @@ def _number(value: Any) -> float | None:
     return round(float(value), 4)
 
 
+def _group_columns(entity: str, keys: list[tuple[str, schemas.Element | None]]) -> tuple[list[Any], bool]:
+    table = ENTITY_TABLES[entity]
+    join_schools = False
+    group_columns: list[Any] = []
+    for name, element in keys:
+        if name == "school":
+            group_columns.append(table.c[SCHOOL_COLUMN[entity]])
+        elif name == "division":
+            if entity == "teacher":
+                join_schools = True
+                group_columns.append(schools_table.c.division_code)
+            else:
+                group_columns.append(table.c.division_code)
+        else:
+            assert element is not None
+            group_columns.append(table.c[element.name])
+    return group_columns, join_schools
+
+
+# How many of the grant's earlier aggregates a new one is checked against (newest first).
+DIFFERENCING_LOOKBACK = 50
+
+
+def _published(cells: list[Cell], outcome: Suppression) -> dict[Any, int]:
+    """The counts an aggregate shows: its cells not withheld, and its total unless withheld."""
+    shown = {cell.keys: cell.count for index, cell in enumerate(cells) if index not in outcome.withheld}
+    if not outcome.total_withheld:
+        shown[("*total*",)] = sum(cell.count for cell in cells)
+    return shown
+
+
+def _refuse_differencing(
+    session: Session,
+    principal: Principal,
+    entity: str,
+    plan: Plan,
+    keys: list[tuple[str, schemas.Element | None]],
+    query: dict[str, Any],
+    cells: list[Cell],
+    outcome: Suppression,
+    *,
+    k: int,
+    today: date,
+) -> None:
+    """Refuse an aggregate whose published counts, subtracted from those of an earlier aggregate of the
+    same grant and grouping (re-run now, over the same data), leave a count between 1 and k − 1: that
+    difference is a group of fewer than k records, exactly what suppression withholds.
+
+    Each earlier query is re-run rather than remembered, so a change of the data in between cannot be
+    mistaken for a difference of scope, and nothing but the query itself is kept (in its audit entry).
+    """
+    mine = _published(cells, outcome)
+    group_columns, join_schools = _group_columns(entity, keys)
+    repository = QueryRepository(session)
+    width = len(group_columns)
+    seen: list[dict[str, Any]] = []
+    earlier = audit.earlier_entries(
+        session,
+        action="query.aggregate",
+        principal_id=principal.id,
+        grant_id=plan.grant.id,
+        limit=DIFFERENCING_LOOKBACK,
+    )
+    for entry in earlier:
+        before = (entry.detail or {}).get("query")
+        if not isinstance(before, dict) or before.get("group_by") != query["group_by"]:
+            continue
+        if before == query or before in seen:
+            continue
+        seen.append(before)
+        try:
+            other = plan_read(
+                session,
+                principal,
+                entity,
+                elements=None,
+                extra_needed=[code for code, e in keys if e is not None],
+                grant_id=plan.grant.id,
+                schools=before.get("schools"),
+                divisions=before.get("divisions"),
+                where=before.get("where") or None,
+                today=today,
+            )
+        except HubError:
+            continue  # a scope the grant no longer allows reveals nothing now
+        raw = repository.aggregate(entity, group_columns, [], where=other.where, join_schools=join_schools)
+        theirs_cells = [Cell(keys=tuple(r[:width]), count=int(r[width])) for r in raw]
+        theirs_cells.sort(key=lambda c: tuple("" if v is None else str(v) for v in c.keys))
+        theirs = _published(theirs_cells, suppress(theirs_cells, k))
+        for cell_keys in set(mine) | set(theirs):
+            # A group absent from one table counts 0 there: published by the other, it is the difference.
+            if cell_keys not in mine and any(c.keys == cell_keys for c in cells):
+                continue
+            if cell_keys not in theirs and any(c.keys == cell_keys for c in theirs_cells):
+                continue
+            difference = abs(mine.get(cell_keys, 0) - theirs.get(cell_keys, 0))
+            if 0 < difference < k:
+                shown = [None if v == "*total*" else v for v in cell_keys]
+                raise AggregateDifferencing(
+                    f"本次汇总与本授权下第 {entry.id} 号审计记录的汇总相减，会得出一个少于 {k} 条记录的组"
+                    f"（{difference} 条），小单元格保护不允许；请改用相同或相差至少 {k} 条记录的范围",
+                    f"subtracted from the aggregate of audit entry {entry.id} under the same grant, this one "
+                    f"would give a group of {difference} records, under the suppression threshold {k}; "
+                    f"ask for the same scope or one that differs by at least {k} records",
+                    detail={
+                        "earlier_entry": entry.id,
+                        "earlier_query": before,
+                        "group": dict(zip(query["group_by"], shown, strict=False)),
+                        "k": k,
+                    },
+                )
+
+
 def aggregate(
     session: Session,
     principal: Principal,
@@ -741,20 +856,7 @@ def aggregate(
         )
     dialect = session.get_bind().dialect.name
     table = ENTITY_TABLES[entity]
-    join_schools = False
-    group_columns: list[Any] = []
-    for name, element in keys:
-        if name == "school":
-            group_columns.append(table.c[SCHOOL_COLUMN[entity]])
-        elif name == "division":
-            if entity == "teacher":
-                join_schools = True
-                group_columns.append(schools_table.c.division_code)
-            else:
-                group_columns.append(table.c.division_code)
-        else:
-            assert element is not None
-            group_columns.append(table.c[element.name])
+    group_columns, join_schools = _group_columns(entity, keys)
     measure_columns: list[Any] = []
     for m in measures:
         derivation = m.element.derivation
@@ -773,6 +875,8 @@ def aggregate(
     order = {tuple(r[:width]): r for r in raw}
     outcome = suppress(cells, k)
     key_names = [name for name, _ in keys]
+    query = {"group_by": key_names, "schools": schools, "divisions": divisions, "where": where or []}
+    _refuse_differencing(session, principal, entity, plan, keys, query, cells, outcome, k=k, today=today)
     labels = {
         code: {c.code: c.label_zh for c in std.code_list(e.code_list).codes}
         for code, e in keys
@@ -835,6 +939,8 @@ def aggregate(
             "measures": [m.name for m in measures],
             "k": k,
             "suppressed": len(outcome.withheld),
+            # What the differencing check re-runs for the grant's later aggregates.
+            "query": query,
         },
     )
     return {

@@ -108,3 +108,50 @@ def test_masked_or_text_elements_cannot_be_grouped_or_summed(
     assert text.status_code == 422
     ungranted = client.get("/api/v1/query/teacher/aggregate", headers=dept, params={"group_by": "ethnicity"})
     assert ungranted.status_code == 403
+
+
+def test_differencing_two_aggregates_of_one_grant_recovers_no_suppressed_cell(
+    client: TestClient, city: City, dept: dict[str, str]
+) -> None:
+    """The classic attack: titles over every school, then over every school but one; subtracted, the
+    two tables would give that school's titles, small cells included. Every answer the hub gives is
+    checked against every other: no difference of published counts is a group of 1 to k-1 records."""
+    actual = city.teachers.groupby(["school_code", "title"]).size().to_dict()
+    schools = sorted(city.teachers["school_code"].unique())
+    # A school holding a title fewer than k times: the cell the school-by-title table withholds.
+    target = next(s for s in schools if any(0 < n < K for (code, _), n in actual.items() if code == s))
+    whole = aggregate(client, dept, group_by="title")
+    cut = client.get(
+        "/api/v1/query/teacher/aggregate",
+        headers=dept,
+        params={"group_by": "title", "school": [s for s in schools if s != target]},
+    )
+    assert cut.status_code == 403, cut.text
+    refusal = cut.json()
+    assert refusal["code"] == "AggregateDifferencing" and refusal["detail"]["k"] == K
+    assert "少于 5 条记录" in refusal["message"] and "suppression threshold 5" in refusal["message"]
+
+    answered = [whole]
+    for left_out in schools:
+        answer = client.get(
+            "/api/v1/query/teacher/aggregate",
+            headers=dept,
+            params={"group_by": "title", "school": [s for s in schools if s != left_out]},
+        )
+        assert answer.status_code in (200, 403), answer.text
+        if answer.status_code == 200:
+            answered.append(answer.json())
+
+    def published(result: dict) -> dict[object, int]:
+        shown = {g["keys"]["teacher.title"]: g["count"] for g in result["groups"] if not g["suppressed"]}
+        if not result["total"]["suppressed"]:
+            shown["*total*"] = result["total"]["count"]
+        return shown
+
+    for i, first in enumerate(answered):
+        for second in answered[i + 1 :]:
+            a, b = published(first), published(second)
+            for key in set(a) & set(b):
+                assert not 0 < abs(a[key] - b[key]) < K, (key, a[key], b[key])
+    # The same question asked again is answered: only a difference is refused.
+    assert aggregate(client, dept, group_by="title") == whole
