@@ -264,6 +264,8 @@ def write_chunk(
     chunk belongs to: those values go to the entity's period table. A write for the current periods also
     writes the record itself (timeless values, and the periodic columns' mirror); one for past periods
     writes only the period table, of records already stored."""
+    if frame.empty:  # every row of the chunk was refused: nothing to write, and no key columns to read
+        return WriteCounts(inserted=0, updated=0, unchanged=0)
     periodic = [c for c in frame.columns if c in periods]
     if not current:
         return upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)

@@ -119,6 +119,20 @@ def test_a_past_years_row_of_a_teacher_not_in_the_store_is_refused_and_the_rest_
     assert stranger not in refused["value"]  # an ID number is shown masked
 
 
+def test_a_file_whose_every_row_is_refused_reports_them_and_writes_nothing(
+    client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings
+) -> None:
+    city = create_city(session, settings, schools=1, teachers=2)
+    before = _hours(session, str(YEAR - 1))
+    content = "公民身份号码,继续教育学时\n110101199001011234,30\n11010119900101123X,-5\n".encode("utf-8-sig")
+    answer = _upload(client, admin_headers, content, str(YEAR - 1))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["accepted"] == 0 and body["rejected_rows"] == 2 and body["inserted"] == 0
+    assert _hours(session, str(YEAR - 1)) == before == {}
+    assert len(city.teachers) == 2
+
+
 def test_a_period_that_does_not_exist_or_has_not_begun_is_refused_and_nothing_stored(
     client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings
 ) -> None:
