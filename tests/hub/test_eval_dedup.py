@@ -19,4 +19,6 @@ def test_eval_dedup_replays_a_form_set_with_collection_and_prints_its_score() ->
     # Collection went through approval, publication and the schools' submissions (which once crashed
     # on a chunk of refused rows), and the score line closes the replay.
     assert "schools filled" in result.output
-    assert re.search(r"dedup: F1 \d\.\d{3} P \d\.\d{3} R \d\.\d{3} \(tp \d+ fp \d+ fn \d+ tn \d+\)", result.output)
+    assert re.search(
+        r"dedup: F1 \d\.\d{3} P \d\.\d{3} R \d\.\d{3} \(tp \d+ fp \d+ fn \d+ tn \d+\)", result.output
+    )
