@@ -539,6 +539,13 @@ class _Connection:
                 self.connection = self._postgresql()
             else:
                 self.connection = self._mysql()
+        except ModuleNotFoundError as error:
+            raise SqlSourceError(
+                url=database.safe,
+                reason_zh="读取 MySQL/MariaDB 数据源需要 PyMySQL 驱动，请安装：pip install 'yici-hub[mysql]'",
+                reason_en="a MySQL/MariaDB source needs the PyMySQL driver: pip install 'yici-hub[mysql]'",
+                detail=f"{type(error).__name__}: {error}",
+            ) from error
         except Exception as error:  # each driver has its own connection error classes
             raise SqlSourceError(
                 url=database.safe,

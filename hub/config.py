@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = None
     # Keys the HMAC of ID numbers (the teacher key) and token digests: changing it orphans every teacher key.
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    # The city (or county) whose 教师减负清单 the hub applies: it names the 自查表 (高平方案 附件2).
+    city_name: str = Field(default="高平市", min_length=1, max_length=40)
     host: str = "127.0.0.1"
     port: int = 8000
     min_working_days: int = 5

@@ -13,7 +13,7 @@ from hub.errors import error_responses
 from hub.kit.clock import local_today
 from hub.kit.terms import Term, term_of
 from hub.selfcheck import service
-from hub.selfcheck.items import TITLE
+from hub.selfcheck.items import title_for
 from hub.selfcheck.payloads import (
     RollupItemOut,
     RollupRowOut,
@@ -48,7 +48,7 @@ def school_selfcheck(
     """The 21-item 自查表 (高平方案 附件2) of a school for a term, answered from the hub's records where it can be."""
     check = _check(session, settings, principal, code, term)
     return SelfCheckOut(
-        title=TITLE,
+        title=title_for(settings.city_name),
         school_code=check.school_code,
         school_name=check.school_name,
         term=check.term.label,
@@ -89,9 +89,9 @@ def school_selfcheck_xlsx(
 ) -> Response:
     """The 自查表 as an XLSX to print, stamp and send to the education bureau at the end of term."""
     check = _check(session, settings, principal, code, term)
-    filename = f"{TITLE}-{check.school_code}-{check.term.label}.xlsx"
+    filename = f"{title_for(settings.city_name)}-{check.school_code}-{check.term.label}.xlsx"
     return Response(
-        build_workbook(check),
+        build_workbook(check, title=title_for(settings.city_name)),
         media_type=XLSX,
         headers={
             "Content-Disposition": f'attachment; filename="selfcheck-{check.school_code}.xlsx"; '
@@ -115,7 +115,7 @@ def selfcheck_rollup(
         session, settings, principal, term or term_of(today), division=division, today=today
     )
     return SelfCheckRollupOut(
-        title=TITLE,
+        title=title_for(settings.city_name),
         division=rollup.division,
         term=rollup.term.label,
         items=[RollupItemOut(number=i.number, group=i.group, content=i.content) for i in rollup.items],

@@ -9,6 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TITLE = "高平市中小学教师减负清单自查表"
+
+
+def title_for(city_name: str) -> str:
+    """The 自查表's title for the city the hub serves (HUB_CITY_NAME): 《{city}中小学教师减负清单自查表》."""
+    return f"{city_name}中小学教师减负清单自查表"
+
+
 HEADERS = ("项目", "内容", "自查情况", "备注")
 
 GROUP_INSPECTIONS = "统筹规范督查检查评比考核"

@@ -32,7 +32,7 @@ def _lines(text: str, width: int) -> int:
     return max(1, -(-units // max(1, width - 2)) + text.count("\n"))
 
 
-def build_workbook(check: SelfCheck) -> bytes:
+def build_workbook(check: SelfCheck, *, title: str = TITLE) -> bytes:
     """The XLSX bytes of one school's 自查表 for a term."""
     workbook = Workbook()
     sheet = workbook.active
@@ -40,7 +40,7 @@ def build_workbook(check: SelfCheck) -> bytes:
     sheet.title = SHEET
 
     sheet.merge_cells("A1:D1")
-    sheet["A1"] = TITLE
+    sheet["A1"] = title
     sheet["A1"].font = Font(name="宋体", size=16, bold=True)
     sheet["A1"].alignment = _CENTRE
     sheet.row_dimensions[1].height = 30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -315,6 +316,21 @@ def test_unreachable_server_is_reported_without_the_password() -> None:
     assert "s3cret" not in str(raised.value)
     assert "s3cret" not in repr(source)
     assert "127.0.0.1:1" in str(raised.value)
+
+
+def test_a_mysql_source_without_its_driver_names_the_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As on an install without the [mysql] extra: PyMySQL cannot be imported.
+    monkeypatch.setitem(sys.modules, "pymysql", None)
+    monkeypatch.setitem(sys.modules, "pymysql.cursors", None)
+    source = SqlSource(url="mysql+pymysql://hr:s3cret@127.0.0.1:3306/hr", table="teachers")
+
+    with pytest.raises(SqlSourceError) as raised:
+        list(read_batches(source))
+
+    assert "yici-hub[mysql]" in raised.value.message_en and "PyMySQL" in raised.value.message_zh
+    assert "s3cret" not in str(raised.value)
 
 
 def test_a_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:

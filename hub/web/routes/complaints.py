@@ -23,6 +23,7 @@ from hub.identity.roles import Role
 from hub.kit.clock import local_today
 from hub.schools.repository import SchoolViewRepository
 from hub.selfcheck import service as selfcheck
+from hub.selfcheck.items import title_for
 from hub.selfcheck.workbook import build_workbook
 from hub.web import i18n
 from hub.web.errors import AnswerEmpty, SchoolNotNamed
@@ -195,6 +196,7 @@ def selfcheck_page(
         "selfcheck.html",
         {
             "check": check,
+            "city_title": title_for(settings.city_name),
             "term": check.term,
             "terms": term_choices(session, check.term),
             "export": export,
@@ -212,7 +214,7 @@ def selfcheck_xlsx(
     check = _check(session, settings, principal, school, term)
     filename = f"自查表-{check.school_code}-{check.term.label}.xlsx"
     return Response(
-        build_workbook(check),
+        build_workbook(check, title=title_for(settings.city_name)),
         media_type=XLSX,
         headers={
             "Content-Disposition": f'attachment; filename="selfcheck-{check.school_code}.xlsx"; '

@@ -180,6 +180,17 @@ def test_a_term_without_records_leaves_the_hub_items_at_zero(client: TestClient,
     assert "未向本校下发填报任务" in items[1]["answer"] and "未向本校下发填报任务" in items[19]["answer"]
 
 
+def test_the_title_names_the_city_the_hub_serves(client: TestClient, city: City, settings: Settings) -> None:
+    settings.city_name = "泽州县"
+    first = city.schools[0]
+    check = selfcheck(client, city, first)
+    assert check["title"] == "泽州县中小学教师减负清单自查表"
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(check["xlsx_url"], headers=city.school_headers[first]).content)
+    ).active
+    assert sheet["A1"].value == "泽州县中小学教师减负清单自查表"
+
+
 def test_the_xlsx_prints_like_the_paper_form(client: TestClient, city: City) -> None:
     first = city.schools[0]
     check = selfcheck(client, city, first)
