@@ -11,16 +11,22 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import sys
 import time
+from pathlib import Path
 
-import psycopg
-from sqlalchemy.engine import make_url
+# Run as `python bench/ingest.py`, this folder leads sys.path and bench/dedup.py would shadow the package.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-from hub.databases import fresh_engine
-from hub.db import transaction, utcnow
-from hub.demo.city import generate_city, generate_teachers_frame
-from hub.records.service import Provenance, ingest_frame
-from hub.standard.service import current_standard
+import psycopg  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from hub.databases import fresh_engine  # noqa: E402
+from hub.db import transaction, utcnow  # noqa: E402
+from hub.demo.city import generate_city, generate_teachers_frame  # noqa: E402
+from hub.records.service import Provenance, ingest_frame  # noqa: E402
+from hub.standard.service import current_standard  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_ingest"
 

@@ -1,6 +1,6 @@
 """records: the hash of the last row written to each record, so that a re-import skips unchanged rows
 
-`teachers.row_hash` and `schools.row_hash` hold the 128-bit hash (32 hex digits) of the validated row
+`teachers.row_hash` and `schools.row_hash` hold the 64-bit hash (16 hex digits; the column holds up to 32) of the validated row
 last applied to the record (hub.records.writer.row_hashes); an incoming row with the same hash would
 change nothing and is not written. Records stored before this revision have none until their next write.
 
