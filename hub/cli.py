@@ -197,12 +197,35 @@ def demo(
     port: Annotated[
         int | None, typer.Option(help="The port `hub serve` will listen on, for the printed links")
     ] = None,
+    province: Annotated[
+        bool,
+        typer.Option(
+            "--province",
+            help="A province instead: four cities, twenty counties, bureaus at every level "
+            "(default 400 schools, 12,000 teachers)",
+        ),
+    ] = False,
 ) -> None:
-    """Load a synthetic city through the real import path and create one principal per role."""
+    """Load a synthetic city (or, with --province, a province) through the real import path and create
+    one principal per role (per level)."""
     from hub.demo.loader import load_demo
 
     settings = get_settings()
     engine = _engine()
+    if province:
+        from hub.demo.province import load_province
+
+        load_province(
+            engine,
+            settings,
+            schools=schools if schools != 320 else 400,
+            teachers=teachers if teachers != 10500 else 12000,
+            seed=seed,
+            console=console,
+            host=host,
+            port=port,
+        )
+        return
     load_demo(
         engine, settings, schools=schools, teachers=teachers, seed=seed, console=console, host=host, port=port
     )

@@ -75,6 +75,49 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.away": ("借用抽调", "Teachers away"),
     "nav.list": ("督查检查清单", "Inspection list"),
     "nav.whitelist": ("进校园白名单", "Whitelist"),
+    "nav.onboarding": ("学校开户", "School accounts"),
+    "flash.token_revoked": (
+        "该校的令牌和未用的激活码已全部停用。",
+        "The school's tokens and unused codes are stopped.",
+    ),
+    "onboarding.title": ("学校开户与激活码", "School accounts and activation codes"),
+    "onboarding.summary": (
+        "本辖区 {total} 所学校，{active} 所已能登录，{without} 所尚无可用账号。",
+        "{total} schools in this division: {active} can sign in, {without} cannot yet.",
+    ),
+    "onboarding.open": (
+        "为尚无账号的学校一次开户并打印激活码",
+        "Open every missing account and print the codes",
+    ),
+    "onboarding.open_xlsx": ("下载激活码表（XLSX）", "Download the code sheet (XLSX)"),
+    "onboarding.division": ("仅此区划（可选）", "Only this division (optional)"),
+    "onboarding.state_active": ("已激活", "active"),
+    "onboarding.state_code_issued": ("已发激活码", "code issued"),
+    "onboarding.state_none": ("无账号", "no account"),
+    "onboarding.rotate": ("更换令牌", "Rotate token"),
+    "onboarding.revoke": ("停用", "Revoke"),
+    "onboarding.sheet": ("学校激活码表", "Activation code sheet"),
+    "onboarding.sheet_hint": (
+        "激活码只显示这一次，数据中心只保存其摘要。请打印或下载后分发给各校；学校在 {url} 输入激活码获得令牌。",
+        "The codes are shown this once; the hub keeps only their digests. Print or download the sheet and "
+        "hand each school its code; the school types it at {url} for its token.",
+    ),
+    "onboarding.print": ("打印", "Print"),
+    "onboarding.none_issued": (
+        "所有学校均已能登录，未发新激活码。",
+        "Every school can sign in: no code issued.",
+    ),
+    "onboarding.code": ("激活码", "Activation code"),
+    "activate.title": ("学校账号激活", "Activate a school account"),
+    "activate.hint": (
+        "输入教育局发放的一次性激活码，获得本校的登录令牌。",
+        "Type the one-time code the education bureau gave you to get your school's token.",
+    ),
+    "activate.submit": ("激活", "Activate"),
+    "activate.done": (
+        "{school} 已激活。以下令牌只显示这一次，请妥善保存，用它登录。",
+        "{school} is active. The token below is shown this once: keep it and sign in with it.",
+    ),
     "whitelist.title": (
         "{year} 年度社会事务进校园白名单",
         "{year} whitelist of social affairs entering schools",

@@ -136,6 +136,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/audit", "nav.audit"),
         ("/calendar", "nav.calendar"),
         ("/principals", "nav.principals"),
+        ("/onboarding", "nav.onboarding"),
     ],
     Role.SCHOOL: [
         ("/tasks", "nav.tasks"),

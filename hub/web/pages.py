@@ -18,6 +18,7 @@ from hub.web.routes import (
     catalogue,
     complaints,
     notices,
+    onboarding,
     public,
     register,
     releases,
@@ -48,6 +49,7 @@ def mount(app: FastAPI) -> None:
         register,
         sources,
         standard,
+        onboarding,
     ):
         app.include_router(module.router)
 
