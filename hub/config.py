@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     # Tokens issued to principals (by the admin, by a school's activation, by a rotation) stop working
     # this many days after they were issued (401 TokenExpired); unset: they do not expire.
     token_days: int | None = Field(default=None, ge=1)
+    # A web sign-in lasts this many hours (the session is kept server-side; the cookie holds only its id).
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # The session cookie's Secure flag: true, false, or unset to follow the request (https, or
+    # X-Forwarded-Proto: https from the TLS proxy in front).
+    secure_cookies: bool | None = None
     suppression_k: int = 5
     duplicate_overlap: float = 0.8
     # A field is "available" when this share of the scope's records hold a value.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, UTCDateTime, utcnow
@@ -38,3 +38,17 @@ class Principal(Base):
     @property
     def division_name(self) -> str | None:
         return divisions.full_name(self.division) if self.division else None
+
+
+class WebSession(Base):
+    """A web sign-in: the cookie holds an opaque id, the table its HMAC, the principal and the end.
+
+    The bearer token never reaches the browser's cookie jar; signing out deletes the row, so the id is
+    dead at once wherever it was copied."""
+
+    __tablename__ = "web_sessions"
+
+    id_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

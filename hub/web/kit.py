@@ -21,18 +21,19 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import object_session
 
+from hub.config import Settings
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated, RoleNotAllowed
 from hub.holidays import service as holidays
 from hub.holidays.auth import KEEP_CALENDAR
-from hub.identity.authn import authenticate
 from hub.identity.models import Principal
 from hub.identity.roles import Role, RoleRule
+from hub.identity.sessions import session_principal
 from hub.kit.clock import DEFAULT_TIMEZONE, local_today
 from hub.web import i18n
 from hub.web.errors import CsrfRefused, FormInvalid
 
-TOKEN_COOKIE = "hub_token"
+SESSION_COOKIE = "hub_session"
 LANG_COOKIE = "hub_lang"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -247,7 +248,7 @@ class PageRoute(APIRoute):
                         response = Response(status_code=200, headers={"HX-Redirect": login})
                     else:
                         response = RedirectResponse(login, status_code=303)
-                    response.delete_cookie(TOKEN_COOKIE, path="/")
+                    response.delete_cookie(SESSION_COOKIE, path="/")
                 except HubError as exc:
                     response = error_response(request, exc)
                 except RequestValidationError as exc:
@@ -265,11 +266,11 @@ class PageRoute(APIRoute):
 
 
 def page_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
-    token = request.cookies.get(TOKEN_COOKIE)
-    if not token:
+    opaque = request.cookies.get(SESSION_COOKIE)
+    if not opaque:
         raise LoginRequired
     try:
-        return authenticate(session, settings.secret_key.get_secret_value(), token)
+        return session_principal(session, settings.secret_key.get_secret_value(), opaque)
     except NotAuthenticated:
         raise LoginRequired from None
 
@@ -299,12 +300,23 @@ def role(rule: RoleRule) -> Any:
     return Depends(check)
 
 
-def set_token_cookie(request: Request, response: Response, token: str) -> None:
+def behind_tls(request: Request, settings: Settings) -> bool:
+    """Whether the browser reached the hub over TLS: HUB_SECURE_COOKIES when set, else the scheme or the
+    X-Forwarded-Proto of the proxy that ended TLS in front of the hub."""
+    if settings.secure_cookies is not None:
+        return settings.secure_cookies
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
+
+
+def set_session_cookie(request: Request, response: Response, settings: Settings, opaque: str) -> None:
+    """The session's opaque id (never the token), for as long as the session lasts."""
     response.set_cookie(
-        TOKEN_COOKIE,
-        token,
+        SESSION_COOKIE,
+        opaque,
+        max_age=settings.session_hours * 3600,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=behind_tls(request, settings),
         path="/",
     )

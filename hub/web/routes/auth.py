@@ -20,10 +20,11 @@ from hub.identity.authn import authenticate
 from hub.identity.models import Principal
 from hub.identity.repository import PrincipalRepository
 from hub.identity.roles import Role
+from hub.identity.sessions import close_session, open_session
 from hub.web import i18n
 from hub.web.errors import AccountKindNotAllowed, CannotRevokeSelf
 from hub.web.kit import (
-    TOKEN_COOKIE,
+    SESSION_COOKIE,
     PagePrincipal,
     PageRoute,
     home_for,
@@ -31,7 +32,7 @@ from hub.web.kit import (
     redirect,
     render,
     role,
-    set_token_cookie,
+    set_session_cookie,
 )
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -80,23 +81,29 @@ def login(
     token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Check the token and keep it in an HttpOnly, SameSite=Strict cookie."""
+    """Check the token and open a server-side session: the HttpOnly, SameSite=Strict cookie holds the
+    session's opaque id (Secure behind TLS), never the token, and ends with HUB_SESSION_HOURS."""
     token = token.strip()
+    secret = settings.secret_key.get_secret_value()
     try:
-        principal = authenticate(session, settings.secret_key.get_secret_value(), token)
+        principal = authenticate(session, secret, token)
     except NotAuthenticated:
         return render(request, "login.html", {"next": _safe_next(next), "bad": True}, status_code=401)
+    opaque, _ = open_session(session, secret, principal, hours=settings.session_hours)
     target = _safe_next(next)
     response = RedirectResponse(home_for(principal) if target == "/" else target, status_code=303)
-    set_token_cookie(request, response, token)
+    set_session_cookie(request, response, settings, opaque)
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
-    """Forget the token cookie."""
+def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Sign out: the session is deleted on the server, so its id opens nothing any more."""
+    opaque = request.cookies.get(SESSION_COOKIE)
+    if opaque:
+        close_session(session, settings.secret_key.get_secret_value(), opaque)
     response = redirect("/login", message="signed_out")
-    response.delete_cookie(TOKEN_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hub.access.models import Grant
 from hub.audit.models import AuditEntry
-from hub.identity.models import Principal
+from hub.db import utcnow
+from hub.identity.models import Principal, WebSession
 from hub.kit.clock import local_today
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task
@@ -39,18 +40,52 @@ def test_a_page_without_a_token_sends_the_reader_to_sign_in(browser: Browser) ->
     assert "访问令牌" in browser.get("/login").text
 
 
-def test_signing_in_keeps_the_token_in_a_strict_httponly_cookie(browser: Browser, people: People) -> None:
+def test_signing_in_opens_a_server_side_session_whose_cookie_never_holds_the_token(
+    browser: Browser, people: People, session: Session
+) -> None:
+    token = token_of(people.department)
     answer = browser.client.post(
-        "/login", data={"token": token_of(people.department)}, headers={"Origin": "http://testserver"},
-        follow_redirects=False,
+        "/login", data={"token": token}, headers={"Origin": "http://testserver"}, follow_redirects=False,
     )  # fmt: skip
     assert answer.status_code == 303 and answer.headers["location"] == "/requests"
-    cookie = answer.headers["set-cookie"].lower()
-    assert "hub_token=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+    cookie = answer.headers["set-cookie"]
+    lowered = cookie.lower()
+    assert "hub_session=" in lowered and "httponly" in lowered and "samesite=strict" in lowered
+    assert "max-age=43200" in lowered  # HUB_SESSION_HOURS, 12 by default
+    assert "secure" not in lowered  # plain http, no TLS proxy in front
+    assert token not in cookie and token not in str(browser.client.cookies)
+    opaque = browser.client.cookies["hub_session"]
+    assert session.scalar(select(func.count()).select_from(WebSession)) == 1
     assert "市人力资源和社会保障局" in browser.get("/requests").text
     signed_out = browser.post("/logout")
-    assert "已退出" in signed_out.text and "hub_token" not in browser.client.cookies
+    assert "已退出" in signed_out.text and "hub_session" not in browser.client.cookies
     assert browser.client.get("/requests", follow_redirects=False).status_code == 303
+    # The session is gone on the server: the old cookie, kept by someone, opens nothing.
+    assert session.scalar(select(func.count()).select_from(WebSession)) == 0
+    browser.client.cookies.set("hub_session", opaque)
+    replayed = browser.client.get("/requests", follow_redirects=False)
+    assert replayed.status_code == 303 and replayed.headers["location"].startswith("/login")
+
+
+def test_behind_a_tls_proxy_the_session_cookie_is_secure(browser: Browser, people: People) -> None:
+    answer = browser.client.post(
+        "/login",
+        data={"token": token_of(people.department)},
+        headers={"Origin": "http://testserver", "X-Forwarded-Proto": "https"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and "; secure" in answer.headers["set-cookie"].lower()
+
+
+def test_an_expired_session_sends_the_reader_to_sign_in_again(
+    browser: Browser, people: People, session: Session
+) -> None:
+    browser.sign_in(people.department)
+    assert browser.client.get("/requests", follow_redirects=False).status_code == 200
+    session.execute(update(WebSession).values(expires_at=utcnow() - timedelta(minutes=1)))
+    session.flush()
+    answer = browser.client.get("/requests", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login?next=/requests"
 
 
 def test_a_wrong_token_is_refused_and_next_never_leaves_the_site(browser: Browser, people: People) -> None:
