@@ -25,6 +25,8 @@ from tests.hub.access.factories import create_grant
 from tests.hub.factories import create_principal
 from tests.hub.tasks.factories import approve, create_town, publish, request_body, submit_request
 
+pytestmark = pytest.mark.slow
+
 # Operations left out: revoking principals at random would lock the run out of itself; running a source
 # connects to whatever generated URL it holds. Both are covered by their own tests.
 EXCLUDED_PATHS = r"^/api/v1/principals/\{principal_id\}/revoke$|^/api/v1/sources/\{name\}/run$"
