@@ -27,9 +27,18 @@ class SchoolBurdenOut(BaseModel):
     )
     complaints: int = Field(description="Complaints (举报) the school filed in the term")
     complaints_open: int
+    inspections: int = Field(description="Inspections held in the school in the term under the annual list")
+    social_demands: int = Field(description="Social affairs that entered it in the term under the whitelist")
+    demands_reached: int = Field(
+        description="Tasks + inspections + social affairs that reached it in the term"
+    )
+    items: int = Field(description="Approved items of the year's 督查检查评比考核 list concerning it")
+    borrowed_teacher_days: int = Field(
+        description="Its teachers away on approved 借用/抽调 × days of the term"
+    )
     year: int = Field(description="The calendar year the reduction counts (the year the term starts in)")
     demands_in_year: int = Field(
-        description="Demands that reached the school in that year so far (tasks sent)"
+        description="Demands that reached the school in that year so far (tasks, inspections, social affairs)"
     )
     baseline_year: int | None = Field(
         description="The year before, when the education bureau set its baseline"
@@ -60,6 +69,11 @@ class BurdenTotalsOut(BaseModel):
     fields_spared: int
     complaints: int
     complaints_open: int
+    inspections: int
+    social_demands: int
+    demands_reached: int
+    items: int = Field(description="School × approved list item pairs")
+    borrowed_teacher_days: int
     year: int
     schools_with_baseline: int
     demands_in_year: int = Field(description="Summed over schools with a baseline")

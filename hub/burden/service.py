@@ -19,7 +19,7 @@ Per school and term, from the hub's own records:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from hub.burden.errors import (
     BaselineYearNotPast,
 )
 from hub.burden.models import EVERY, BurdenBaseline
-from hub.burden.repository import BurdenRepository, RequestCounts, TaskCounts
+from hub.burden.repository import BurdenRepository, RequestCounts
 from hub.complaints.repository import ComplaintRepository
 from hub.identity.divisions import known, not_found
 from hub.identity.models import Principal
@@ -42,6 +42,7 @@ from hub.kit.clock import local_today
 from hub.kit.terms import Term, term_of, terms_between
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
+from hub.register import counts
 from hub.schools.auth import SEE_SCHOOL
 from schemas import divisions
 from schemas.validators import is_valid_division_code
@@ -64,8 +65,14 @@ class SchoolBurden:
     fields_spared: int
     complaints: int
     complaints_open: int
+    # hub.register.counts, the one definition every page shares:
+    inspections: int  # inspections held in the school in the term under the annual list
+    social_demands: int  # social affairs that entered it in the term under the whitelist
+    demands_reached: int  # tasks + inspections + social affairs in the term
+    items: int  # approved items of the year's list concerning it
+    borrowed_teacher_days: int  # its teachers away on approved 借用/抽调 × days of the term
     year: int  # the calendar year the reduction counts
-    demands_in_year: int  # demands that reached the school in `year` so far (tasks sent)
+    demands_in_year: int  # demands that reached the school in `year` so far (tasks, inspections, affairs)
     baseline_year: int | None  # the year before, when a baseline was set for it
     baseline_division: str | None  # the division the baseline was set for, or * for every school
     baseline_demands: int | None  # demands that reached a school of that division in baseline_year
@@ -85,6 +92,11 @@ class BurdenTotals:
     fields_spared: int
     complaints: int
     complaints_open: int
+    inspections: int
+    social_demands: int
+    demands_reached: int
+    items: int
+    borrowed_teacher_days: int
     year: int
     schools_with_baseline: int
     demands_in_year: int  # summed over schools with a baseline
@@ -192,18 +204,21 @@ def compute(
     since, until = term.bounds()
     within = {"school_code": school_code, "division": division}
     requests = repository.request_counts(since, until, **within)
-    tasks = repository.task_counts(since, until, **within)
     complaints = ComplaintRepository(session).counts_by_school(since, until, **within)
     year = reduction_year(term)
-    in_year = repository.task_counts(*year_bounds(year), **within)
+    listed = repository.schools(school_code, division)
+    pairs = [(code, county) for code, _, county in listed]
+    shared = {"year": year, "today": today, "schools": pairs, **within}
+    counted = counts.school_counts(session, term.start, term.end + timedelta(days=1), **shared)
+    in_year = counts.school_counts(session, date(year, 1, 1), date(year + 1, 1, 1), **shared)
     rows = {b.division: b for b in repository.baselines_of_year(year - 1)}
     first = first_term(session)
     schools = []
-    for code, name, county in repository.schools(school_code, division):
+    for code, name, county in listed:
         r = requests.get(code, RequestCounts())
-        t = tasks.get(code, TaskCounts())
+        t = counted[code]
         filed, still_open = complaints.get(code, (0, 0))
-        demands = in_year.get(code, TaskCounts()).tasks_sent
+        demands = in_year[code].demands_reached
         baseline, level = baseline_for(county, rows)
         baseline_demands = baseline.demands if baseline is not None else None
         schools.append(
@@ -217,9 +232,14 @@ def compute(
                 requests_refused=r.refused,
                 tasks_sent=t.tasks_sent,
                 fields_filled=t.fields_filled,
-                fields_spared=r.fields_spared,
+                fields_spared=t.fields_spared,
                 complaints=filed,
                 complaints_open=still_open,
+                inspections=t.inspections,
+                social_demands=t.social_demands,
+                demands_reached=t.demands_reached,
+                items=t.items,
+                borrowed_teacher_days=t.borrowed_teacher_days,
                 year=year,
                 demands_in_year=demands,
                 baseline_year=baseline.year if baseline is not None else None,
@@ -255,6 +275,11 @@ def totals(term: Term, schools: list[SchoolBurden]) -> BurdenTotals:
         fields_spared=sum(s.fields_spared for s in schools),
         complaints=sum(s.complaints for s in schools),
         complaints_open=sum(s.complaints_open for s in schools),
+        inspections=sum(s.inspections for s in schools),
+        social_demands=sum(s.social_demands for s in schools),
+        demands_reached=sum(s.demands_reached for s in schools),
+        items=sum(s.items for s in schools),  # school × item pairs, as the other totals
+        borrowed_teacher_days=sum(s.borrowed_teacher_days for s in schools),
         year=year,
         schools_with_baseline=len(with_baseline),
         demands_in_year=demands,

@@ -1,25 +1,33 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from datetime import timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
 
+from hub.access.scope import bound_division
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep, SettingsDep
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, TermQuery
 from hub.errors import error_responses
+from hub.identity.roles import Role
 from hub.kit.clock import local_today
-from hub.register import lists, service, whitelist
+from hub.kit.terms import Term, term_of
+from hub.register import counts, lists, service, whitelist
+from hub.register.auth import SEE_COUNTS
 from hub.register.models import Inspection, ListItem, Secondment, SocialDemand
 from hub.register.payloads import (
     AwayOut,
+    CountsReportOut,
     InspectionIn,
     InspectionOut,
+    LevelCountsOut,
     ListDecisionIn,
     ListItemIn,
     ListItemOut,
     ListMergeIn,
     MaterialOut,
+    SchoolCountsOut,
     SchoolDemandsOut,
     SchoolRefOut,
     SecondmentDecisionIn,
@@ -33,6 +41,7 @@ from hub.register.payloads import (
     WhitelistItemIn,
     WhitelistItemOut,
 )
+from hub.register.workbook import XLSX, counts_xlsx
 
 router = APIRouter(prefix="/register", tags=["register"])
 MAX_ID = 2**31 - 1
@@ -330,3 +339,54 @@ def list_social_demands(session: SessionDep, principal: PrincipalDep) -> list[So
 def get_social_demand(demand_id: DemandId, session: SessionDep, principal: PrincipalDep) -> SocialDemandOut:
     """One social affair and the schools it reached (a school sees only itself)."""
     return _demands_out(session, principal, [whitelist.get_demand(session, principal, demand_id)])[0]
+
+
+# --- one definition of each count --------------------------------------------------------------------
+
+
+def _counted(session: SessionDep, principal: PrincipalDep, term: Term) -> list[counts.CountedSchool]:
+    SEE_COUNTS.check(principal)
+    school = principal.school_code if principal.role == Role.SCHOOL else None
+    return counts.term_schools(
+        session,
+        term.start,
+        term.end + timedelta(days=1),
+        year=term.year,
+        today=local_today(),
+        school_code=school,
+        division=bound_division(principal) if school is None else None,
+    )
+
+
+@router.get("/counts", response_model=CountsReportOut, responses=error_responses(401, 403, 422))
+def get_counts(
+    session: SessionDep,
+    principal: PrincipalDep,
+    term: TermQuery = None,
+    output: Annotated[str, Query(alias="format", pattern="^(json|xlsx)$")] = "json",
+) -> Any:
+    """Per school and per county: demands that reached it, fields filled and spared, list items and borrowed
+    teacher-days, the one definition the school overview, the burden dashboard and the 自查表 use."""
+    chosen = term or term_of(local_today())
+    schools = _counted(session, principal, chosen)
+    levels = counts.by_level(schools)
+    if output == "xlsx":
+        return Response(
+            counts_xlsx(chosen.label, schools, levels),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="counts-{chosen.year}.xlsx"'},
+        )
+    return CountsReportOut(
+        term=chosen.label,
+        schools=[
+            SchoolCountsOut(
+                school_code=s.school_code,
+                school_name=s.school_name,
+                division=s.division,
+                demands_reached=s.counts.demands_reached,
+                **{k: v for k, v in asdict(s.counts).items() if k != "school_code"},
+            )
+            for s in schools
+        ],
+        levels=[LevelCountsOut(**asdict(level)) for level in levels],
+    )

@@ -69,3 +69,13 @@ BRING_SOCIAL_DEMAND = rule(
     zh="{kind} 账号不能登记进校园事项",
     en="a {kind} principal may not register a social affair entering schools",
 )
+
+# One definition of each count: the bureaus and the office see their schools', a school its own.
+SEE_COUNTS = rule(
+    Role.EDUCATION,
+    Role.SCHOOL,
+    Role.OFFICE,
+    Role.ADMIN,
+    zh="{kind} 账号无权查看各校负担统计",
+    en="a {kind} principal may not see the schools' counts",
+)

@@ -25,6 +25,7 @@ from hub.config import Settings
 from hub.identity.models import Principal
 from hub.identity.roles import Role
 from hub.register.auth import APPROVE_LIST, HOLD_INSPECTION, PROPOSE_ITEMS, SEE_LIST
+from hub.register.counts import item_concerns
 from hub.register.errors import (
     InspectionNotFound,
     InspectionNotListed,
@@ -215,10 +216,8 @@ def propose_item(
 
 
 def concerns(item: ListItem, school_code: str, county: str | None) -> bool:
-    """Whether an item reaches this school: it names it, or it names none and the school lies in its division."""
-    if item.schools is not None:
-        return school_code in item.schools
-    return item.division is None or (county is not None and divisions.contains(item.division, county))
+    """Whether an item reaches this school (the one definition the counts use too)."""
+    return item_concerns(item, school_code, county)
 
 
 def _school_county(session: Session, code: str | None) -> str | None:

@@ -318,3 +318,40 @@ class WhitelistCountsOut(BaseModel):
     year: int
     items: list[WhitelistItemOut]
     schools: list[SchoolDemandsOut]
+
+
+# --- one definition of each count ---
+
+
+class CountsOut(BaseModel):
+    demands_reached: int = Field(
+        description="Tasks + inspections under the list + social affairs under the whitelist"
+    )
+    tasks_sent: int = Field(description="Tasks (forms) the education bureau published to the school")
+    inspections: int = Field(description="Inspections held in it under the annual list")
+    social_demands: int = Field(description="Social affairs that entered it under the whitelist")
+    fields_filled: int = Field(description="Task fields × rows it filled")
+    fields_spared: int = Field(
+        description="Requested fields × records the store answered instead of asking (免填)"
+    )
+    items: int = Field(description="Approved items of the year's list concerning it")
+    borrowed_teacher_days: int = Field(
+        description="Its teachers away on approved 借用/抽调 × days of the period"
+    )
+
+
+class SchoolCountsOut(CountsOut):
+    school_code: str
+    school_name: str | None
+    division: str | None
+
+
+class LevelCountsOut(CountsOut):
+    division: str = Field(description="A county (GB/T 2260), or 合计 for the total")
+    schools: int
+
+
+class CountsReportOut(BaseModel):
+    term: str
+    schools: list[SchoolCountsOut]
+    levels: list[LevelCountsOut] = Field(description="Each county's sums, then the total (合计)")

@@ -122,6 +122,24 @@ class TaskSummary(BaseModel):
     rows_filled: int
 
 
+class SchoolCountsOut(BaseModel):
+    """The school's counts for the current term, as the burden dashboard and the 自查表 count them."""
+
+    term: str = Field(description="学期, e.g. 2026-秋")
+    demands_reached: int = Field(description="Tasks, inspections and social affairs that reached the school")
+    tasks_sent: int
+    inspections: int = Field(description="Inspections held in it under the annual list")
+    social_demands: int = Field(description="Social affairs that entered it under the whitelist")
+    fields_filled: int = Field(description="Task fields × rows it filled")
+    fields_spared: int = Field(
+        description="Requested fields × records the store answered instead (免填, 项次)"
+    )
+    items: int = Field(description="Approved items of the year's list concerning it")
+    borrowed_teacher_days: int = Field(
+        description="Its teachers away on approved 借用/抽调 × days of the term"
+    )
+
+
 class OverviewOut(BaseModel):
     school_code: str
     school_name: str | None
@@ -129,8 +147,10 @@ class OverviewOut(BaseModel):
     requests_total: int
     satisfied_without_input: int
     fields_not_filled_total: int = Field(
-        description="Requested fields this school did not have to fill, summed"
+        description="Labels of the requests above this school did not have to fill, summed (each label once "
+        "per request; `counts.fields_spared` counts them × records, as every page's 免填 figure does)"
     )
+    counts: SchoolCountsOut
     fields_not_filled: list[SparedField]
     tasks: list[TaskSummary]
     usage: UsageSummaryOut

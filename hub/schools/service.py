@@ -3,7 +3,8 @@ concerned it, with those answered without its input and the fields it did not ha
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,9 +17,12 @@ from hub.identity.divisions import known, not_found
 from hub.identity.models import Principal
 from hub.identity.repository import PrincipalRepository
 from hub.identity.roles import Role
+from hub.kit.clock import local_today
+from hub.kit.terms import term_of
 from hub.kit.tokens import teacher_key
 from hub.records.errors import SchoolNotFound
 from hub.records.repository import SchoolRepository
+from hub.register import counts
 from hub.requests.models import DataRequest
 from hub.schools.auth import LIST_SCHOOLS, SEE_SCHOOL
 from hub.schools.errors import TeacherNotFound
@@ -170,6 +174,28 @@ def _spared(request: DataRequest, task: Task | None, source: DataRequest) -> lis
     return [f for f in request.fields if f.status in ("available", "derived")]
 
 
+def term_counts(
+    session: Session, code: str, county: str | None, *, today: date | None = None
+) -> dict[str, Any]:
+    """The school's counts for the current term (hub.register.counts, as the burden dashboard's)."""
+    today = today or local_today()
+    term = term_of(today)
+    found = counts.school_counts(
+        session,
+        term.start,
+        term.end + timedelta(days=1),
+        year=term.year,
+        today=today,
+        schools=[(code, county)],
+        school_code=code,
+    )[code]
+    return {
+        "term": term.label,
+        "demands_reached": found.demands_reached,
+        **{k: v for k, v in asdict(found).items() if k != "school_code"},
+    }
+
+
 def overview(session: Session, principal: Principal, code: str) -> dict[str, Any]:
     """The requests that concerned the school, those satisfied without it, the fields it was spared,
     its tasks and a summary of who used its data."""
@@ -232,6 +258,7 @@ def overview(session: Session, principal: Principal, code: str) -> dict[str, Any
     return {
         "school_code": code,
         "school_name": school.get("name"),
+        "counts": term_counts(session, code, school.get("division_code")),
         "requests": concerned,
         "requests_total": len(concerned),
         "satisfied_without_input": satisfied,

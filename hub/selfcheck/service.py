@@ -25,8 +25,12 @@ from hub.complaints.reasons import reason as reason_of
 from hub.complaints.repository import ComplaintRepository
 from hub.config import Settings
 from hub.identity.models import Principal
+from hub.kit.clock import local_today
 from hub.kit.terms import Term
 from hub.kit.workdays import working_days_between
+from hub.register.models import Inspection, Secondment, SocialDemand, WhitelistItem
+from hub.register.repository import ListRepository, SecondmentRepository, WhitelistRepository
+from hub.register.service import days_over
 from hub.requests.models import DataRequest
 from hub.selfcheck.items import ITEMS, Item
 from hub.selfcheck.repository import SelfCheckRepository
@@ -114,6 +118,12 @@ class Facts:
     burden: burden.SchoolBurden
     min_working_days: int
     short_deadlines: list[tuple[Task, int]]  # tasks leaving fewer working days than the minimum, and how many
+    # The register's records of the term: inspections held in the school under the annual list, social
+    # affairs that entered it under the whitelist (with the item's category), its teachers' secondments
+    # touching the term (with the days each ran past its end).
+    inspections: list[Inspection] = field(default_factory=list)
+    social_demands: list[tuple[SocialDemand, str]] = field(default_factory=list)
+    secondments: list[tuple[Secondment, int]] = field(default_factory=list)
 
     @property
     def tasked_request_ids(self) -> set[int]:
@@ -452,9 +462,108 @@ def _item_19(item: Item, facts: Facts) -> Answer:
     )
 
 
+def _item_2_listed(item: Item, facts: Facts) -> Answer:
+    """Item 2 once the register holds the year's list: every inspection it records cites an approved item."""
+    plain = _item_2(item, facts)
+    b = facts.burden
+    if not b.items and not facts.inspections:
+        return plain
+    held = [i.id for i in facts.inspections]
+    evidence = {**plain.evidence, "list_items": b.items, "inspections": held}
+    listed = (
+        f"本年度经党委批准的督查检查评比考核清单涉及本校 {b.items} 项；本学期进校实施的督查检查 {len(held)} 项"
+        + (f"（记录 {_ids(held)}）" if held else "")
+        + "，均引用清单事项（未列入清单的一律不予登记）"
+    )
+    if plain.finding == "violation":
+        return Answer(
+            source="partial",
+            finding="violation",
+            text=f"{plain.text}{listed}。",
+            text_en=plain.text_en,
+            note=plain.note,
+            evidence=evidence,
+        )
+    return Answer(
+        source="partial",
+        finding="unknown",
+        text=f"{SCHOOL_TO_CHECK}（清单外的事项由学校核对）。数据中心记录：{listed}。",
+        text_en=f"{len(held)} inspections held in the school, each under one of the {b.items} approved list items",
+        note=plain.note,
+        evidence=evidence,
+    )
+
+
+def _whitelisted(item: Item, facts: Facts, categories: tuple[str, ...], topic: str) -> Answer:
+    """Items 13 and 17: the social affairs of these categories that entered under the whitelist."""
+    entered = [d.id for d, category in facts.social_demands if category in categories]
+    note, complaint_ids = _complaint_note(facts, item.number)
+    evidence = {"social_demands": entered, "complaints": complaint_ids}
+    if not entered:  # nothing in the register: the school answers, as for what the hub cannot see
+        return _school(item, facts)
+    return Answer(
+        source="partial",
+        finding="unknown",
+        text=f"{SCHOOL_TO_CHECK}（白名单外的由学校核对）。数据中心记录：本学期{topic} {len(entered)} 项经教育部门白名单登记进入本校"
+        f"（记录 {_ids(entered)}）。",
+        text_en=f"{len(entered)} such social affairs entered the school, each under the education bureau's whitelist",
+        note=note,
+        evidence=evidence,
+    )
+
+
+def _item_13(item: Item, facts: Facts) -> Answer:
+    return _whitelisted(item, facts, ("publicity",), "教育宣传活动")
+
+
+def _item_17(item: Item, facts: Facts) -> Answer:
+    return _whitelisted(item, facts, ("exam",), "社会考试和监考")
+
+
+def _item_20(item: Item, facts: Facts) -> Answer:
+    """Borrowing and seconding (seed items 15–16) from the register's records of the school's teachers."""
+    note, complaint_ids = _complaint_note(facts, item.number)
+    ids = [s.id for s, _ in facts.secondments]
+    over = [(s.id, days) for s, days in facts.secondments if days > 0]
+    days = facts.burden.borrowed_teacher_days
+    evidence = {
+        "secondments": ids,
+        "overruns": [i for i, _ in over],
+        "borrowed_teacher_days": days,
+        "filing_numbers": sorted({s.filing_number for s, _ in facts.secondments if s.filing_number}),
+        "complaints": complaint_ids,
+    }
+    if over:
+        return Answer(
+            source="hub",
+            finding="violation",
+            text=f"{_verdict(item, True)}。本学期本校教师借用、抽调 {len(ids)} 项（记录 {_ids(ids)}，"
+            f"{days} 人·天），其中 {len(over)} 项超过批准期限（"
+            + "、".join(f"记录 {i} 超期 {d} 天" for i, d in over)
+            + "）。",
+            text_en=f"{len(over)} of {len(ids)} secondments of the school's teachers ran past their approved end",
+            note=note,
+            evidence=evidence,
+        )
+    if ids:
+        return Answer(
+            source="hub",
+            finding="compliant",
+            text=f"{_verdict(item, False)}。本学期本校教师借用、抽调 {len(ids)} 项（记录 {_ids(ids)}，{days} 人·天），"
+            "均经教育行政部门批准并报党委备案，未超期。",
+            text_en=f"{len(ids)} secondments, all approved and filed, none past its end",
+            note=note,
+            evidence=evidence,
+        )
+    return _school(item, facts)
+
+
 ANSWERERS: dict[int, Callable[[Item, Facts], Answer]] = {
     1: _item_1,
-    2: _item_2,
+    2: _item_2_listed,
+    13: _item_13,
+    17: _item_17,
+    20: _item_20,
     3: _item_3,
     18: _item_18,
     19: _item_19,
@@ -479,7 +588,28 @@ def gather(
         days = working_days_between(task.created_at.date(), task.deadline, **overrides)
         if days < settings.min_working_days:
             short.append((task, days))
+    inspections = [
+        i
+        for i in ListRepository(session).inspections(school_code=school_code)
+        if term.start <= i.starts_on <= term.end
+    ]
+    whitelist = WhitelistRepository(session)
+    demands = [d for d in whitelist.demands(school_code=school_code) if term.start <= d.held_on <= term.end]
+    categories = {
+        d.item_id: (whitelist.get(d.item_id) or WhitelistItem(category="other")).category for d in demands
+    }
+    today = local_today()
+    secondments = [
+        (s, days_over(s, today))
+        for s in SecondmentRepository(session).listed(
+            school_code=school_code, statuses=("approved", "returned")
+        )
+        if s.starts_on <= term.end and (s.returned_on or max(s.ends_on, today)) >= term.start
+    ]
     return Facts(
+        inspections=inspections,
+        social_demands=[(d, categories[d.item_id]) for d in demands],
+        secondments=secondments,
         school_code=school_code,
         term=term,
         requests=requests,

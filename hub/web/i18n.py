@@ -74,6 +74,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.tasks": ("填报任务", "Tasks"),
     "nav.away": ("借用抽调", "Teachers away"),
     "nav.list": ("督查检查清单", "Inspection list"),
+    "nav.counts": ("各校统计", "Counts"),
+    # --- the one definition of each count (hub.register.counts)
+    "counts.title": ("各校负担统计（{term}）", "Counts per school ({term})"),
+    "counts.intro": (
+        "同一口径用于学校概览、减负统计和自查表：进校事项 = 下发任务 + 清单内督查检查 + 白名单进校园事项；"
+        "填报字段 = 任务字段 × 填报行数；免填字段 = 需求字段 × 由数据中心答复的记录数；清单事项 = 本年度批准且涉及该校的事项；"
+        "借用教师人·天 = 借用/抽调教师人数 × 本学期在外天数。",
+        "One definition for the school overview, the burden dashboard and the self-check: demands = tasks + "
+        "listed inspections + whitelisted social affairs; fields filled = task fields × rows; fields spared = "
+        "requested fields × records the hub answered; items = approved list items concerning the school; "
+        "teacher-days = teachers away × days of the term.",
+    ),
+    "counts.demands_reached": ("进校事项", "Demands that reached it"),
+    "counts.tasks_sent": ("下发任务", "Tasks"),
+    "counts.inspections": ("督查检查", "Inspections"),
+    "counts.social_demands": ("社会事务进校园", "Social affairs"),
+    "counts.fields_filled": ("填报字段（项次）", "Fields filled"),
+    "counts.fields_spared": ("免填字段（项次）", "Fields spared"),
+    "counts.items": ("清单事项", "List items"),
+    "counts.borrowed_teacher_days": ("借用教师（人·天）", "Borrowed teacher-days"),
+    "counts.level": ("区县", "County"),
+    "counts.total": ("合计", "Total"),
+    "counts.xlsx": ("导出 Excel", "Export XLSX"),
     "nav.whitelist": ("进校园白名单", "Whitelist"),
     "nav.onboarding": ("学校开户", "School accounts"),
     "flash.token_revoked": (
@@ -627,7 +650,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "school.requests": ("涉及本校的采集需求", "Requests that concerned the school"),
     "school.satisfied": ("{n} 项无需本校填报，由数据中心直接答复", "{n} answered without the school's input"),
     "school.spared_total": (
-        "本校免填字段累计 {n} 项",
+        "这些需求中本校免填的字段共 {n} 个（按需求逐项计）",
         "{n} requested fields the school did not have to fill",
     ),
     "school.spared_fields": ("免于填报的字段", "Fields the school was spared"),

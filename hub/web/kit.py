@@ -126,6 +126,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("/requests", "nav.requests"),
         ("/releases", "nav.releases"),
         ("/burden", "nav.burden"),
+        ("/counts", "nav.counts"),
         ("/complaints", "nav.complaints_inbox"),
         ("/away", "nav.away"),
         ("/list", "nav.list"),

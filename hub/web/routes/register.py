@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -10,18 +11,22 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from hub.access.scope import bound_division
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError
 from hub.identity.models import Principal
+from hub.identity.roles import Role
 from hub.kit.clock import local_today
-from hub.register import lists, whitelist
+from hub.kit.terms import term_of
+from hub.register import counts, lists, whitelist
 from hub.register import service as register
 from hub.register.auth import (
     APPROVE_LIST,
     DECIDE_SECONDMENT,
     KEEP_WHITELIST,
     PROPOSE_ITEMS,
+    SEE_COUNTS,
     SEE_LIST,
     SEE_SECONDMENTS,
 )
@@ -333,3 +338,36 @@ def add_whitelist_item(
             request, session, principal, error=exc.message_in(lang), form=form, status_code=exc.status_code
         )
     return redirect(f"/whitelist?year={payload.year}", message="whitelisted")
+
+
+# --- one definition of each count --------------------------------------------------------------------
+
+CountsReader = Annotated[Principal, role(SEE_COUNTS)]
+
+
+@router.get("/counts")
+def counts_page(request: Request, session: SessionDep, principal: CountsReader) -> Response:
+    """Per county and per school, the counts every page shares, with the XLSX export."""
+    today = local_today()
+    term = term_of(today)
+    school = principal.school_code if principal.role == Role.SCHOOL else None
+    schools = counts.term_schools(
+        session,
+        term.start,
+        term.end + timedelta(days=1),
+        year=term.year,
+        today=today,
+        school_code=school,
+        division=bound_division(principal) if school is None else None,
+    )
+    return render(
+        request,
+        "counts.html",
+        {
+            "term": term.label,
+            "schools": schools,
+            "levels": counts.by_level(schools),
+            "names": counts.COUNT_NAMES,
+        },
+        principal=principal,
+    )

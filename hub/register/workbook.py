@@ -1,0 +1,48 @@
+"""GET /register/counts as an XLSX: one row per school, one per county and the total, figures as numbers."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from hub.register.counts import CountedSchool, LevelCounts
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMNS = (
+    ("进校事项", "demands_reached"),
+    ("下发任务", "tasks_sent"),
+    ("清单内督查检查", "inspections"),
+    ("白名单进校园事项", "social_demands"),
+    ("填报字段项次", "fields_filled"),
+    ("免填字段项次", "fields_spared"),
+    ("清单事项", "items"),
+    ("借用教师人·天", "borrowed_teacher_days"),
+)
+
+
+def counts_xlsx(term: str, schools: list[CountedSchool], levels: list[LevelCounts]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "各校"
+    sheet.append([f"各校负担统计（{term}）：学校概览、减负统计和自查表同一口径"])
+    sheet.append(["学校标识码", "学校名称", "县区", *(zh for zh, _ in COLUMNS)])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for s in schools:
+        sheet.append(
+            [s.school_code, s.school_name, s.division, *(getattr(s.counts, key) for _, key in COLUMNS)]
+        )
+    sheet.freeze_panes = "A3"
+    per_level = book.create_sheet("各区县")
+    per_level.append([f"各区县合计（{term}）"])
+    per_level.append(["区县", "学校数", *(zh for zh, _ in COLUMNS)])
+    for cell in per_level[2]:
+        cell.font = Font(bold=True)
+    for level in levels:
+        per_level.append([level.division, level.schools, *(getattr(level, key) for _, key in COLUMNS)])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
