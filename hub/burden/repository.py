@@ -14,6 +14,7 @@ from sqlalchemy import (
     select,
 )
 
+from hub.access.scope import within
 from hub.burden.models import BurdenBaseline
 from hub.register.counts import SETTLED, CountRepository, RequestCounts, TaskCounts
 from hub.requests.models import DataRequest
