@@ -1,4 +1,4 @@
-"""The `hub` command: serve, demo, import, migrate, eval-dedup, audit, sources."""
+"""The `hub` command: serve, scheduler, demo, import, migrate; the domains add audit, sources, eval-dedup."""
 
 from __future__ import annotations
 
@@ -9,29 +9,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 
+from hub.audit import cli as audit_cli
 from hub.config import get_settings
-from hub.db import engine_for, shown_url, transaction, utcnow
+from hub.console import console, migrated_engine
+from hub.db import shown_url, transaction, utcnow
+from hub.evaluation import cli as evaluation_cli
+from hub.sources import cli as sources_cli
 
 app = typer.Typer(
     help="Yici Hub 一次 — collect once, use many times.", no_args_is_help=True, add_completion=False
 )
-console = Console()
-
-
-def _engine():  # type: ignore[no-untyped-def]
-    from hub.migrate import MigrationError, upgrade
-
-    settings = get_settings()
-    engine = engine_for(settings.database_url)
-    try:
-        upgrade(engine)
-    except MigrationError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
-    return engine
 
 
 @app.command()
@@ -54,10 +43,10 @@ def serve(
             "[red]--workers > 1 needs PostgreSQL: SQLite serves one process / 多进程需使用 PostgreSQL[/red]"
         )
         raise typer.Exit(2)
-    _engine()
+    migrated_engine()
     background = None
     if scheduler and settings.scheduler_enabled:
-        from hub.sources.scheduler import start_background_scheduler
+        from hub.scheduler import start_background_scheduler
 
         background = start_background_scheduler(settings)
     console.print(
@@ -82,7 +71,7 @@ def serve(
 @app.command()
 def migrate() -> None:
     """Bring the database to the latest schema."""
-    _engine()
+    migrated_engine()
     console.print("database is at the latest schema")
 
 
@@ -113,7 +102,7 @@ def import_file(
         console.print("[red]entity must be `teachers` or `schools`[/red]")
         raise typer.Exit(2)
     settings = get_settings()
-    engine = _engine()
+    engine = migrated_engine()
     shown = 20
     with contextlib.ExitStack() as stack:
         errors_out = None
@@ -211,7 +200,7 @@ def demo(
     from hub.demo.loader import load_demo
 
     settings = get_settings()
-    engine = _engine()
+    engine = migrated_engine()
     if province:
         from hub.demo.province import load_province
 
@@ -231,15 +220,28 @@ def demo(
     )
 
 
-def _register_domain_commands() -> None:
-    """Domains add their own commands (`hub audit verify`, `hub sources run`) through `register(app)`."""
-    from hub.kit.discovery import domain_modules
+@app.command("scheduler")
+def scheduler(
+    sync_seconds: Annotated[int, typer.Option(help="How often to pick up changed source configs")] = 60,
+) -> None:
+    """Run the one scheduler process: source jobs and the hub's own, persisted in the hub database."""
+    import logging
 
-    for module in domain_modules("cli"):
-        module.register(app)
+    from hub.scheduler import SYNC_SECONDS, run_blocking_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    migrated_engine()  # migrate first: the job store's table comes with the migrations
+    console.print(
+        f"scheduler on {shown_url(settings.database_url)}; syncing with source configs every {sync_seconds}s"
+    )
+    run_blocking_scheduler(settings, sync_seconds=sync_seconds or SYNC_SECONDS)
 
 
-_register_domain_commands()
+# The domains' own commands (`hub audit …`, `hub sources …`, `hub eval-dedup`), listed here and nowhere else.
+DOMAIN_COMMANDS = (audit_cli, evaluation_cli, sources_cli)
+for _domain_cli in DOMAIN_COMMANDS:
+    _domain_cli.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -7,25 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from sqlalchemy import Engine
 
-console = Console()
+from hub.console import console, migrated_engine
+
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
-
-
-def _engine() -> Engine:
-    from hub.config import get_settings
-    from hub.db import engine_for
-    from hub.migrate import MigrationError, upgrade
-
-    engine = engine_for(get_settings().database_url)
-    try:
-        upgrade(engine)
-    except MigrationError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
-    return engine
 
 
 @audit_app.command("verify")
@@ -47,7 +32,7 @@ def verify(
     from hub.audit.service import verify as verify_chain
     from hub.db import transaction
 
-    with transaction(_engine()) as session:
+    with transaction(migrated_engine()) as session:
         result = verify_chain(session)
         read, problems = check_checkpoints(session, checkpoints) if checkpoints is not None else (0, [])
     if checkpoints is not None and read == 0:
@@ -84,7 +69,7 @@ def checkpoint(
     from hub.audit.checkpoints import write_checkpoint
     from hub.db import transaction
 
-    with transaction(_engine()) as session:
+    with transaction(migrated_engine()) as session:
         written = write_checkpoint(session, directory)
     console.print(f"checkpoint of {written.entries} entries written to {written.path}")
 
@@ -124,7 +109,7 @@ def export(
     if last <= first:
         console.print("[red]--to is before --from[/red]")
         raise typer.Exit(2)
-    with transaction(_engine()) as session, file.open("w", encoding="utf-8", newline="") as out:
+    with transaction(migrated_engine()) as session, file.open("w", encoding="utf-8", newline="") as out:
         count = write_entries(iter_period(session, first, last), out, fmt=chosen)
     console.print(f"{count} entries from {start.date()} to {end.date()} written to {file}")
 

@@ -1,4 +1,4 @@
-"""`hub sources list|add|run|runs|remove|suggest-mapping` and `hub scheduler`, the one scheduler process."""
+"""`hub sources list|add|run|runs|remove|suggest-mapping` (the scheduler that runs them is `hub scheduler`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Column, Table
 
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
+from hub.console import console, migrated_engine
 
+if TYPE_CHECKING:
     from hub.sources.payloads import SourceIn
 
 sources_app = typer.Typer(
@@ -22,24 +22,10 @@ _STATUS_STYLE = {"succeeded": "green", "failed": "red"}
 
 def register(app: typer.Typer) -> None:
     app.add_typer(sources_app, name="sources", no_args_is_help=True)
-    app.command("scheduler")(scheduler)
-
-
-def _console() -> Any:
-    from hub.cli import console
-
-    return console
-
-
-def _engine() -> Engine:
-    from hub.cli import _engine as migrated_engine
-
-    engine: Engine = migrated_engine()  # type: ignore[no-untyped-call]
-    return engine
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    _console().print(f"[red]{message}[/red]")
+    console.print(f"[red]{message}[/red]")
     return typer.Exit(code)
 
 
@@ -92,7 +78,7 @@ def list_sources(
     from hub.db import transaction
     from hub.sources.service import list_sources as listed
 
-    with transaction(_engine()) as session:
+    with transaction(migrated_engine()) as session:
         sources = listed(session, failing=True if failing else None)
     table = Table(
         Column("name", no_wrap=True),
@@ -120,9 +106,7 @@ def list_sources(
             last,
             f"[red]{failures} failing[/red]" if source.failing else failures,
         )
-    _console().print(
-        table if sources else "no sources yet: add one with `hub sources add --file source.yaml`"
-    )
+    console.print(table if sources else "no sources yet: add one with `hub sources add --file source.yaml`")
 
 
 @sources_app.command("add")
@@ -142,7 +126,7 @@ def add(
 
     configs = load_configs(file)
     try:
-        with transaction(_engine(), write=True) as session:
+        with transaction(migrated_engine(), write=True) as session:
             for config in configs:
                 exists = SourceRepository(session).get(config.name) is not None
                 if exists and replace:
@@ -151,7 +135,7 @@ def add(
                 else:
                     create_source(session, config, principal_id=None)
                     verb = "added"
-                _console().print(f"{verb} source [bold]{config.name}[/bold] ({config.kind}, {config.entity})")
+                console.print(f"{verb} source [bold]{config.name}[/bold] ({config.kind}, {config.entity})")
     except HubError as exc:
         raise _fail(exc.message) from exc
 
@@ -164,11 +148,11 @@ def remove(name: Annotated[str, typer.Argument(help="Source name")]) -> None:
     from hub.sources.service import delete_source
 
     try:
-        with transaction(_engine(), write=True) as session:
+        with transaction(migrated_engine(), write=True) as session:
             delete_source(session, name)
     except HubError as exc:
         raise _fail(exc.message) from exc
-    _console().print(f"removed source {name}")
+    console.print(f"removed source {name}")
 
 
 @sources_app.command("run")
@@ -179,8 +163,7 @@ def run(name: Annotated[str, typer.Argument(help="Source name")]) -> None:
     from hub.errors import HubError
     from hub.sources.service import run_source
 
-    console = _console()
-    engine = _engine()
+    engine = migrated_engine()
     try:
         with console.status(f"running {name} …"), transaction(engine, write=True) as session:
             result = run_source(session, get_settings(), name, trigger="manual")
@@ -234,7 +217,7 @@ def runs(
         Column("error", overflow="fold"),
     )
     try:
-        with transaction(_engine()) as session:
+        with transaction(migrated_engine()) as session:
             for item in list_runs(session, name, limit=limit):
                 seconds = (item.finished_at - item.started_at).total_seconds() if item.finished_at else 0.0
                 table.add_row(
@@ -246,7 +229,7 @@ def runs(
                 )
     except HubError as exc:
         raise _fail(exc.message) from exc
-    _console().print(table)
+    console.print(table)
 
 
 @sources_app.command("suggest-mapping")
@@ -269,9 +252,8 @@ def suggest_mapping(
 
     if (name is None) == (file is None):
         raise _fail("给出数据源名称或 --file 之一 / give a source NAME or --file, one of them", 2)
-    console = _console()
     try:
-        with transaction(_engine()) as session:
+        with transaction(migrated_engine()) as session:
             if name is not None:
                 source = get_source(session, name)
                 kind, settings, source_entity, mapping = (
@@ -305,7 +287,6 @@ def _file_source(file: Path, entity: str) -> tuple[str, dict[str, Any], str, dic
 
 
 def _print_proposals(proposals: list[Any], *, threshold: float) -> None:
-    console = _console()
     table = Table("column", "samples", "element", "label", "confidence", "how", title="proposed mapping")
     lines = ["mapping:"]
     for proposal in proposals:
@@ -349,22 +330,3 @@ def _yaml_key(column: str) -> str:
 @sources_app.callback()
 def _sources() -> None:
     """Sources: configs stored in the hub, run on a schedule by `hub scheduler` or now by `hub sources run`."""
-
-
-def scheduler(
-    sync_seconds: Annotated[int, typer.Option(help="How often to pick up changed source configs")] = 60,
-) -> None:
-    """Run the one scheduler process: source jobs persisted in the hub database (APScheduler 3)."""
-    import logging
-
-    from hub.config import get_settings
-    from hub.sources.scheduler import SYNC_SECONDS, run_blocking_scheduler
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = get_settings()
-    _engine()  # migrate first: the job store's table comes with the migrations
-    from sqlalchemy.engine import make_url
-
-    shown = make_url(settings.database_url).render_as_string(hide_password=True)
-    _console().print(f"scheduler on {shown}; syncing with source configs every {sync_seconds}s")
-    run_blocking_scheduler(settings, sync_seconds=sync_seconds or SYNC_SECONDS)

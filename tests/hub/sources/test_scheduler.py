@@ -1,4 +1,4 @@
-"""The one scheduler: jobs persisted in the hub database, never overlapping, resumed after a restart."""
+"""Sources on the one scheduler: their jobs persisted in the hub database, never overlapping, resumed after a restart."""
 
 from __future__ import annotations
 
@@ -12,26 +12,16 @@ import pytest
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobEvent
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 
-from hub.config import Settings, get_settings
+from hub.config import get_settings
 from hub.db import transaction
 from hub.records.models import schools_table
+from hub.scheduler import build_scheduler
 from hub.sources.errors import SourceRunning
 from hub.sources.models import Source, SourceRun
 from hub.sources.payloads import SourceUpdate
-from hub.sources.scheduler import (
-    CLOSE_DUE_JOB_ID,
-    PARTITIONS_JOB_ID,
-    ScheduleError,
-    build_scheduler,
-    build_trigger,
-    history_partitions_job,
-    run_source_job,
-    start_background_scheduler,
-    sync_jobs,
-)
+from hub.sources.scheduler import ScheduleError, build_trigger, run_source_job, sync_source_jobs
 from hub.sources.service import run_source, update_source
 from schemas.validators import school_code_check_digit
 from tests.hub.sources.factories import create_source, feed_settings
@@ -104,7 +94,7 @@ def test_a_restart_resumes_the_schedule_from_the_job_store(scratch_engine: Engin
     first = build_scheduler(scratch_engine)
     first.start(paused=True)
     with transaction(scratch_engine) as session:
-        result = sync_jobs(first, session)
+        result = sync_source_jobs(first, session)
     assert sorted(result.added) == ["hr-db-nightly", "hr-feed"]
     planned = {job.id: job.next_run_time for job in first.get_jobs(jobstore="default")}
     first.shutdown()
@@ -115,7 +105,7 @@ def test_a_restart_resumes_the_schedule_from_the_job_store(scratch_engine: Engin
     try:
         assert {job.id: job.next_run_time for job in second.get_jobs(jobstore="default")} == planned
         with transaction(scratch_engine) as session:
-            again = sync_jobs(second, session)
+            again = sync_source_jobs(second, session)
         assert (again.added, again.changed, again.removed) == ((), (), ())
         assert source_job_ids(second) == ["hr-db-nightly", "hr-feed"]  # not doubled
         assert {job.id: job.next_run_time for job in second.get_jobs(jobstore="default")} == planned
@@ -144,48 +134,17 @@ def test_changed_disabled_and_deleted_sources_change_their_jobs(
         )
     scheduler.start(paused=True)
     with transaction(scratch_engine) as session:
-        sync_jobs(scheduler, session)
+        sync_source_jobs(scheduler, session)
     with transaction(scratch_engine) as session:
         update_source(session, "a", SourceUpdate(schedule={"interval_seconds": 60}))  # type: ignore[arg-type]
         update_source(session, "b", SourceUpdate(enabled=False))
     with transaction(scratch_engine) as session:
-        result = sync_jobs(scheduler, session)
+        result = sync_source_jobs(scheduler, session)
 
     assert (result.changed, result.removed) == (("a",), ("b",))
     job = scheduler.get_job("a")
     assert job is not None and str(job.trigger) == "interval[0:01:00]"
     assert source_job_ids(scheduler) == ["a"]
-
-
-def test_the_daily_close_of_due_requests_is_scheduled_once(
-    scratch_engine: Engine, scheduler: BaseScheduler
-) -> None:
-    pytest.importorskip("hub.tasks.service")
-    scheduler.start(paused=True)
-    with transaction(scratch_engine) as session:
-        sync_jobs(scheduler, session)
-        sync_jobs(scheduler, session)
-    [job] = [job for job in scheduler.get_jobs(jobstore="default") if job.id == CLOSE_DUE_JOB_ID]
-    assert (job.next_run_time.hour, job.next_run_time.minute) == (0, 15)
-    [job] = [job for job in scheduler.get_jobs(jobstore="default") if job.id == PARTITIONS_JOB_ID]
-    assert (job.next_run_time.hour, job.next_run_time.minute) == (1, 5)
-
-
-def test_the_partitions_job_runs_against_the_configured_database(
-    scratch_engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """SQLite has no partitions: the job is a no-op there; on PostgreSQL it leaves the next months in place."""
-    from hub.kit.partitions import existing_partitions
-
-    monkeypatch.setenv("HUB_DATABASE_URL", scratch_engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    try:
-        history_partitions_job()
-    finally:
-        get_settings.cache_clear()
-    if scratch_engine.dialect.name == "postgresql":
-        with scratch_engine.connect() as connection:
-            assert len(existing_partitions(connection) - {"record_history_default"}) >= 4
 
 
 def test_bad_schedules_are_refused() -> None:
@@ -244,7 +203,7 @@ def test_scheduled_runs_one_failing_source_does_not_stop_another(
     try:
         scheduler.start()
         with transaction(scratch_engine) as session:
-            sync_jobs(scheduler, session)
+            sync_source_jobs(scheduler, session)
         for name in ("broken-feed", "school-drop"):
             scheduler.modify_job(name, next_run_time=pd.Timestamp.now(tz="Asia/Shanghai").to_pydatetime())
         deadline = time.monotonic() + 30
@@ -321,30 +280,3 @@ def test_a_second_run_of_a_running_source_is_refused_not_overlapped(scratch_engi
             run_source(session, settings, "hr-feed")
     with transaction(scratch_engine) as session:
         assert run_source(session, settings, "hr-feed").status == "failed"  # runs once the other has ended
-
-
-def test_the_scheduler_inside_hub_serve_starts_only_when_enabled(
-    scratch_database_url: str, scratch_engine: Engine
-) -> None:
-    off = Settings(
-        env="test", database_url=scratch_database_url, secret_key=SecretStr("x" * 32), scheduler_enabled=False
-    )
-    assert start_background_scheduler(off) is None
-    with transaction(scratch_engine) as session:
-        create_source(
-            session,
-            name="hr-feed",
-            settings=feed_settings("http://127.0.0.1:9/x"),
-            schedule={"interval_seconds": 3600},
-        )
-    on = off.model_copy(update={"scheduler_enabled": True})
-    scheduler = start_background_scheduler(on)
-    assert scheduler is not None
-    try:
-        assert scheduler.running
-        deadline = time.monotonic() + 10
-        while scheduler.get_job("hr-feed") is None and time.monotonic() < deadline:
-            time.sleep(0.05)  # the first sync runs at once, in the scheduler's threads
-        assert scheduler.get_job("hr-feed") is not None
-    finally:
-        scheduler.shutdown(wait=True)
