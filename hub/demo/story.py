@@ -25,7 +25,6 @@ Nothing here depends on the clock but the dates: statuses, counts and values fol
 from __future__ import annotations
 
 import random
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -369,21 +368,7 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
             )
 
     # 人社局 reads its answer, as GET /api/v1/requests/{id}/data does (the whole roster, as a CSV export).
-    roster, grant = requests.readable_request(session, people[HRSS], sent[ROSTER].id, today=today)
-    columns = answers.data_columns(session, roster, grant)
-    roster_rows = list(answers.iter_rows(session, roster, columns, today=today))
-    per_school: Counter[str] = Counter(str(row[answers.SCHOOL_FIELD]) for row in roster_rows)
-    answers.record_data_read(
-        session,
-        people[HRSS],
-        entity=roster.entity,
-        request_id=roster.id,
-        grant_id=grant.id,
-        columns=columns,
-        per_school=per_school,
-        fmt="csv",
-        receipt=answers.receipt_of(roster.entity, roster_rows),
-    )
+    roster = answers.read_answer(session, people[HRSS], sent[ROSTER].id, today=today, fmt="csv")
 
     reports = [
         (PARTY_TABLE, "rule 12", PUSHED_ANYWAY, None),
@@ -413,7 +398,7 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
         settings=settings,
     )
     _lend_teachers(session, people, cast, today=today, now=now)
-    return _told(session, sent, fresh=True, rows_read=sum(per_school.values()))
+    return _told(session, sent, fresh=True, rows_read=len(roster.rows))
 
 
 # Two approved secondments (seed items 15–16): 组织部 borrows a named teacher for 巡察 within half a year,

@@ -9,7 +9,7 @@ returns the rows, never by a router.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,15 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import schemas
 from hub.access.models import Grant
+from hub.access.scope import school_condition
 from hub.audit import service as audit
 from hub.audit.receipts import Collector
 from hub.identity.models import Principal
 from hub.reads.people import request_heading
+from hub.reads.service import Plan, QueryColumn, iter_row_batches, row_selection
 from hub.reads.stream import Batch, Export, Field, audited, export
 from hub.records import masking
-from hub.records.derive import deriver
-from hub.records.models import SCHOOL_COLUMN, is_extra, schools_table
-from hub.records.repository import RecordRepository
+from hub.records.models import ENTITY_TABLES, SCHOOL_COLUMN, schools_table
 from hub.requests.models import DataRequest
 from hub.requests.repository import RequestRepository
 from hub.requests.service import readable_request
@@ -37,10 +37,6 @@ from hub.standard.service import current_standard
 SCHOOL_FIELD = "学校标识码"
 SCHOOL_NAME_FIELD = "学校名称"
 CODE_SUFFIX = "代码"
-# Each row also carries its record's key under this name, never a field of the answer: the read's
-# receipt (hub.audit.receipts) is built from it as the rows go out, without a query of its own.
-RECORD_KEY = "_record_key"
-BATCH = 1000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,58 +93,79 @@ def school_names(session: Session, codes: list[str] | None) -> dict[str, str]:
     return {code: name for code, name in session.execute(query)}
 
 
-def iter_rows(
-    session: Session, request: DataRequest, columns: list[DataColumn], *, today: date, codes: bool = False
-) -> Iterator[dict[str, Any]]:
-    """One dict per record in scope, keyed as `fields` names them; derived values computed, masks applied."""
-    entity = request.entity
-    std = current_standard(session)
-    stored = [c.element.name for c in columns if c.element.derivation is None and not is_extra(c.element)]
-    extra = [c.element.name for c in columns if c.element.derivation is None and is_extra(c.element)]
-    derivers = {}
-    for c in columns:
-        if c.element.derivation is not None:
-            inputs, fn = deriver(session, std, c.element, request.schools, today)
-            stored += [i for i in inputs if i not in stored]
-            derivers[c.label] = fn
-    school_column = SCHOOL_COLUMN[entity]
-    key_column = "teacher_key" if entity == "teacher" else "code"
+def _plan(
+    session: Session, request: DataRequest, grant: Grant, columns: list[DataColumn], today: date
+) -> Plan:
+    """The answer as a read of the one row reader: the request's columns over the request's schools."""
+    table = ENTITY_TABLES[request.entity]
+    school = table.c[SCHOOL_COLUMN[request.entity]]
+    dialect = session.get_bind().dialect.name
+    return Plan(
+        grant=grant,
+        entity=request.entity,
+        std=current_standard(session),
+        columns=[QueryColumn(element=c.element, masked=c.masked) for c in columns],
+        masked={c.element.code for c in columns if c.masked},
+        today=today,
+        where=[school_condition(school, schools=request.schools, divisions=None, dialect=dialect)],
+    )
+
+
+def _shown(
+    values: Sequence[Any], columns: list[DataColumn], names: Mapping[str, str], codes: bool
+) -> list[Any]:
+    """A row of the reader (record id, school, one value per column, masked there) as the answer shows it,
+    in the order of `fields`: the school's name beside its code, label × factor back to the label's unit,
+    codes as their labels (and the code after it with `codes`)."""
+    school = values[1]
+    row: list[Any] = [school, names.get(school or "")]
+    for c, value in zip(columns, values[2:], strict=True):
+        if c.masked:
+            row.append(value)
+            continue
+        if value is not None and c.factor:
+            value = round(float(value) / c.factor, 4)  # the element holds label × factor
+        if c.labels:
+            code = None if value is None else str(value)
+            row.append(c.labels.get(code, code) if code is not None else None)
+            if codes:
+                row.append(code)
+        else:
+            row.append(value)
+    return row
+
+
+def answer_batches(
+    session: Session,
+    request: DataRequest,
+    grant: Grant,
+    columns: list[DataColumn],
+    *,
+    today: date,
+    codes: bool,
+    per_school: Counter[str],
+    receipt: Collector | None = None,
+    limit: int | None = None,
+    keys: list[tuple[Any, ...]] | None = None,
+) -> Iterator[Batch]:
+    """The answer's rows in batches, each in the order of `fields(columns, codes=codes)`, read and masked
+    by the database through the same reader as a query's rows (hub.reads.service); counts rows per
+    school, fingerprints teacher rows into `receipt`, and with `keys` collects each row's record key."""
+    plan = _plan(session, request, grant, columns, today)
+    selection = row_selection(session, plan, secret_key=None, today=today, derive_schools=request.schools)
     names = school_names(session, request.schools)
-    for record in RecordRepository(session).rows(entity, stored, extra, school_codes=request.schools):
-        school = record.get(school_column)
-        row: dict[str, Any] = {
-            SCHOOL_FIELD: school,
-            SCHOOL_NAME_FIELD: names.get(school or ""),
-            RECORD_KEY: record[key_column],
-        }
-        for c in columns:
-            value = derivers[c.label](record) if c.label in derivers else record.get(c.element.name)
-            if value is not None and c.factor:
-                value = round(float(value) / c.factor, 4)  # the element holds label × factor
-            if isinstance(value, date):
-                value = value.strftime("%Y-%m") if c.element.value_type == "year_month" else value.isoformat()
-            elif hasattr(value, "as_integer_ratio") and not isinstance(value, (int, float, bool)):
-                value = float(value)
-            if c.masked:
-                row[c.label] = masking.mask(c.element, value)
-            elif c.labels:
-                code = None if value is None else str(value)
-                row[c.label] = c.labels.get(code, code) if code is not None else None
-                if codes:
-                    row[f"{c.label}{CODE_SUFFIX}"] = code
-            else:
-                row[c.label] = value
-        yield row
-
-
-def receipt_of(entity: str, rows: Iterable[Mapping[str, Any]]) -> Collector | None:
-    """The receipt of the teacher rows a read returned (schools are not data subjects: none for them)."""
-    if entity != "teacher":
-        return None
-    receipt = Collector()
-    for row in rows:
-        receipt.add(str(row[SCHOOL_FIELD]), str(row[RECORD_KEY]))
-    return receipt
+    for batch in iter_row_batches(
+        session,
+        selection,
+        plan,
+        after=None,
+        limit=limit,
+        per_school=per_school,
+        stream=limit is None,
+        keys=keys,
+        receipt=receipt,
+    ):
+        yield [_shown(values, columns, names, codes) for values in batch]
 
 
 def record_data_read(
@@ -196,24 +213,23 @@ def answer_export(
     request, grant = readable_request(session, principal, request_id, today=today)
     columns = data_columns(session, request, grant)
     shown = fields(columns, codes=codes)
-    keys = [f.key for f in shown]
     reader, grant_id, entity, scope_id = audit.actor_ref(principal), grant.id, request.entity, request.id
     receipt = Collector() if entity == "teacher" else None
 
     def read(read_session: Session, per_school: Counter[str]) -> Iterator[Batch]:
         stored = RequestRepository(read_session).get(scope_id)
-        assert stored is not None
-        batch: list[list[Any]] = []
-        for row in iter_rows(read_session, stored, columns, today=today, codes=codes):
-            school = str(row[SCHOOL_FIELD])
-            per_school[school] += 1
-            if receipt is not None:
-                receipt.add(school, row[RECORD_KEY])
-            batch.append([row.get(k) for k in keys])
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-        yield batch
+        stored_grant = read_session.get(Grant, grant_id)
+        assert stored is not None and stored_grant is not None
+        yield from answer_batches(
+            read_session,
+            stored,
+            stored_grant,
+            columns,
+            today=today,
+            codes=codes,
+            per_school=per_school,
+            receipt=receipt,
+        )
 
     def record(audit_session: Session, per_school: Counter[str]) -> None:
         record_data_read(
@@ -254,4 +270,71 @@ def answer_export(
         head=head,
         name=f"request-{request_id}",
         heading=[*request_heading(request), ("导出日期", today.isoformat())],
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerPage:
+    columns: list[DataColumn]
+    fields: list[Field]
+    rows: list[list[Any]]
+    offset: int
+    more: bool
+
+
+def read_answer(
+    session: Session,
+    principal: Principal,
+    request_id: int,
+    *,
+    today: date,
+    fmt: str,
+    offset: int = 0,
+    limit: int | None = None,
+) -> AnswerPage:
+    """The answer's rows from `offset` (at most `limit`; None: all), codes as labels, put on the audit log
+    in `session`'s transaction: only the rows returned count as read (404/403/409 as the API answers)."""
+    request, grant = readable_request(session, principal, request_id, today=today)
+    columns = data_columns(session, request, grant)
+    keys: list[tuple[Any, ...]] = []
+    fetched = [
+        row
+        for batch in answer_batches(
+            session,
+            request,
+            grant,
+            columns,
+            today=today,
+            codes=False,
+            per_school=Counter(),
+            limit=None if limit is None else offset + limit + 1,
+            keys=keys,
+        )
+        for row in batch
+    ]
+    end = len(fetched) if limit is None else offset + limit
+    rows, returned = fetched[offset:end], keys[offset:end]
+    per_school = Counter(str(row[0]) for row in rows)
+    receipt = None
+    if request.entity == "teacher":
+        receipt = Collector()
+        for school, teacher_key in returned:  # teacher keys are (school_code, teacher_key)
+            receipt.add(school, teacher_key)
+    record_data_read(
+        session,
+        principal,
+        entity=request.entity,
+        request_id=request.id,
+        grant_id=grant.id,
+        columns=columns,
+        per_school=per_school,
+        fmt=fmt,
+        receipt=receipt,
+    )
+    return AnswerPage(
+        columns=columns,
+        fields=fields(columns, codes=False),
+        rows=rows,
+        offset=offset,
+        more=len(fetched) > end,
     )

@@ -387,12 +387,26 @@ class RowSelection:
         return self.record_id is None and not self.in_python
 
 
-def row_selection(session: Session, plan: Plan, *, secret_key: str, today: date) -> RowSelection:
+def row_selection(
+    session: Session,
+    plan: Plan,
+    *,
+    secret_key: str | None,
+    today: date,
+    derive_schools: list[str] | None = None,
+) -> RowSelection:
+    """What to select for the plan's rows. Without `secret_key` no record id is computed (a request's
+    answer names its rows by school, not by record); `derive_schools` scopes derived values (default:
+    the grant's schools)."""
     entity = plan.entity
     dialect = session.get_bind().dialect.name
     table = ENTITY_TABLES[entity]
     key_column = table.c[KEY_COLUMNS[entity][-1]]
-    in_sql = pseudonym_sql(key_column, secret_key, plan.grant.department_id, entity, dialect)
+    in_sql = (
+        pseudonym_sql(key_column, secret_key, plan.grant.department_id, entity, dialect)
+        if secret_key is not None
+        else literal(None)
+    )
     shown: list[ColumnElement[Any]] = [
         (in_sql if in_sql is not None else key_column).label("record_id"),
         table.c[SCHOOL_COLUMN[entity]].label("school_code"),
@@ -407,7 +421,8 @@ def row_selection(session: Session, plan: Plan, *, secret_key: str, today: date)
         if expression is None:
             derive = None
             if element.derivation is not None:
-                inputs, derive = deriver(session, plan.std, element, plan.grant.schools, today)
+                schools = derive_schools if derive_schools is not None else plan.grant.schools
+                inputs, derive = deriver(session, plan.std, element, schools, today)
                 raw_inputs += [i for i in inputs if i not in raw_inputs]
             elif "extra" not in raw_inputs:
                 raw_inputs.append("extra")
@@ -421,7 +436,11 @@ def row_selection(session: Session, plan: Plan, *, secret_key: str, today: date)
         shown=shown,
         raw=[table.c[name].label(f"raw_{name}") for name in raw_names],
         raw_names=raw_names,
-        record_id=pseudonymiser(secret_key, plan.grant.department_id, entity) if in_sql is None else None,
+        record_id=(
+            pseudonymiser(secret_key, plan.grant.department_id, entity)
+            if in_sql is None and secret_key is not None
+            else None
+        ),
         in_python=in_python,
     )
 

@@ -3,26 +3,20 @@ a page of a request's answer rows, and the answer as an Excel workbook."""
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 import schemas
 from connectors.files import FileReadError, read_table
-from hub.access.models import Grant
 from hub.errors import halves
 from hub.identity.models import Principal
 from hub.reads import answer
-from hub.reads.stream import Field
 from hub.records.errors import FileUnreadable
 from hub.records.repository import SchoolRepository
-from hub.requests import service as requests
 from hub.requests.models import DataRequest
 from hub.requests.proposals import TYPE_WORDS
 from hub.standard.service import current_standard
@@ -171,48 +165,10 @@ def publication_preview(session: Session, request: DataRequest) -> PublicationPr
 # --- a request's answer --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class DataPage:
-    columns: list[answer.DataColumn]
-    fields: list[Field]
-    rows: list[list[Any]]
-    offset: int
-    more: bool
-
-
-def readable(
-    session: Session, principal: Principal, request_id: int, *, today: date
-) -> tuple[DataRequest, Grant, list[answer.DataColumn]]:
-    """The request, the grant it is read under and its columns (404 / 403 / 409 as the API answers)."""
-    request, grant = requests.readable_request(session, principal, request_id, today=today)
-    return request, grant, answer.data_columns(session, request, grant)
-
-
 def data_page(
     session: Session, principal: Principal, request_id: int, *, offset: int, today: date
-) -> DataPage:
+) -> answer.AnswerPage:
     """One page of the answer rows, masked per grant, codes as labels; only the rows shown count as read."""
-    request, grant, columns = readable(session, principal, request_id, today=today)
-    rows = answer.iter_rows(session, request, columns, today=today)
-    page = list(itertools.islice(rows, offset, offset + PAGE_ROWS + 1))
-    shown = page[:PAGE_ROWS]
-    per_school = Counter(str(row[answer.SCHOOL_FIELD]) for row in shown)
-    answer.record_data_read(
-        session,
-        principal,
-        entity=request.entity,
-        request_id=request.id,
-        grant_id=grant.id,
-        columns=columns,
-        per_school=per_school,
-        fmt="web",
-        receipt=answer.receipt_of(request.entity, shown),
-    )
-    fields = answer.fields(columns, codes=False)
-    return DataPage(
-        columns=columns,
-        fields=fields,
-        rows=[[row.get(f.key) for f in fields] for row in shown],
-        offset=offset,
-        more=len(page) > PAGE_ROWS,
+    return answer.read_answer(
+        session, principal, request_id, today=today, fmt="web", offset=offset, limit=PAGE_ROWS
     )
