@@ -1,23 +1,18 @@
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
 from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import StringConstraints
-from sqlalchemy.orm import Session
 
-from hub.audit.service import actor_ref
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
 from hub.errors import error_responses
 from hub.kit.clock import local_today
-from hub.kit.csvfile import csv_chunks
-from hub.reads import answer, people, service
+from hub.reads import answer, exports, people, service
 from hub.reads.payloads import AggregateOut, ChangesPage, RowsPage
-from hub.reads.stream import XLSX, Batch, audited, xlsx_export
+from hub.reads.stream import XLSX
 
 query = APIRouter(prefix="/query", tags=["query"])
 # The answer rows of a data request are a read too; they sit under the request they answer.
@@ -111,50 +106,21 @@ def query_rows(
         page["columns"] = people.with_labels(page["columns"], people.column_labels(plan))
         return Response(orjson.dumps(page), media_type="application/json")
 
-    after = service.open_cursor(cursor, plan, secret_key=secret) if cursor else None
-    factory = http_request.app.state.session_factory
-    reader = actor_ref(principal)
-    header = ["record_id", "school_code", *(c.element.code for c in plan.columns)]
-    receipt = service.receipt_for(entity)
-    shown = people.person_rows(plan) if format == "xlsx" else None
-
-    def read(read_session: Session, per_school: Counter[str]) -> Iterator[Batch]:
-        selection = service.row_selection(read_session, plan, secret_key=secret, today=today)
-        batches = service.iter_row_batches(
-            read_session,
-            selection,
-            plan,
-            after=after,
-            limit=limit,
-            per_school=per_school,
-            stream=True,
-            receipt=receipt,
-        )
-        yield from shown.rows(read_session, batches) if shown is not None else batches
-
-    def record(audit_session: Session, per_school: Counter[str]) -> None:
-        service.record_read(
-            audit_session,
-            reader,
-            plan,
-            action="query.rows",
-            per_school=per_school,
-            detail={"format": format},
-            receipt=receipt,
-        )
-
-    if shown is not None:
-        heading = people.read_heading(session, plan.grant, principal, today=today)
-        book = xlsx_export(shown.fields, audited(factory, read, record), heading)
-        return StreamingResponse(
-            book,
-            media_type=XLSX,
-            headers={"Content-Disposition": f'attachment; filename="{entity}-rows.xlsx"'},
-        )
+    out = exports.rows_export(
+        session,
+        http_request.app.state.session_factory,
+        principal,
+        plan,
+        fmt=format,
+        secret_key=secret,
+        cursor=cursor,
+        limit=limit,
+        today=today,
+    )
     return StreamingResponse(
-        csv_chunks(header, audited(factory, read, record)),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{entity}-rows.csv"'},
+        out.body,
+        media_type=out.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{out.filename}"'},
     )
 
 
