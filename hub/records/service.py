@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.audit import service as audit
 from hub.audit.service import Actor
+from hub.db import refresh_statistics
 from hub.kit.clock import local_date
 from hub.kit.csvfile import csv_bytes
 from hub.kit.tokens import teacher_keys
@@ -269,6 +270,7 @@ def ingest_chunks(
     batch.inserted, batch.updated, batch.unchanged = counts.inserted, counts.updated, counts.unchanged
     batch.rejected_rows = batch_rejections
     session.flush()
+    refresh_statistics(session, ENTITY_TABLES[entity].name, rows=counts.inserted + counts.updated)
     audit.record_ingest(session, batch=batch, entity=entity, per_school=per_school, elements=sorted(elements))
     return IngestReport(
         batch_id=batch.id,

@@ -135,8 +135,9 @@ class TaskRepository:
         self.session.add_all(tasks)
         self.session.flush()
 
-    def add_rows(self, request_id: int, entity: str) -> None:
-        """Every current record of each task's school becomes a row of that task, in one INSERT … SELECT.
+    def add_rows(self, request_id: int, entity: str) -> int:
+        """Every current record of each task's school becomes a row of that task, in one INSERT … SELECT
+        (how many rows it wrote).
 
         Teachers are numbered in name order within their school (T00001 …); a school is its own row.
         """
@@ -162,9 +163,10 @@ class TaskRepository:
         rows = select(ranked.c.school_code, Task.id, reference, ranked.c.record_key).join(
             Task, and_(Task.school_code == ranked.c.school_code, Task.request_id == request_id)
         )
-        self.session.execute(
+        result = self.session.execute(
             insert(TaskRow).from_select(["school_code", "task_id", "reference", "record_key"], rows)
         )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def _padded(self, number: Any) -> Any:
         if self.session.get_bind().dialect.name == "postgresql":
