@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, String, literal, select
 
@@ -75,7 +75,9 @@ form_text = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
+# The property runs all 300 examples whatever the machine's load; only Hypothesis' own warning that
+# generating them was slow (a shared CI machine) is not a failure of the hub.
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from([ID_NUMBER, MOBILE, BANK, HOME, HEALTH]), form_text)
 def test_the_database_masks_exactly_as_python_does(
     engine: Engine, element: schemas.Element, value: str
