@@ -42,6 +42,7 @@ def demo_principals(schools: list[str]) -> list[DemoPrincipal]:
         DemoPrincipal(kind=Role.DEPARTMENT, name="市红十字会", code=story.RED_CROSS),
         DemoPrincipal(kind=Role.STATISTICS, name="市统计局", code=story.STATISTICS),
         DemoPrincipal(kind=Role.EDUCATION, name="市教育局", code=story.EDUCATION),
+        DemoPrincipal(kind=Role.OFFICE, name="市委办公室", code=story.OFFICE),
     ]
     people += [
         DemoPrincipal(kind=Role.SCHOOL, name=f"学校 {code}", code=f"demo-school-{code}", school_code=code)

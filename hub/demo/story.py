@@ -44,8 +44,20 @@ from hub.kit.clock import local_date
 from hub.kit.workdays import add_working_days
 from hub.reads import answer as answers
 from hub.records.models import teachers_table
+from hub.register import lists, whitelist
 from hub.register import service as register
-from hub.register.payloads import SecondmentDecisionIn, SecondmentIn, TeacherLineIn
+from hub.register.payloads import (
+    InspectionIn,
+    ListDecisionIn,
+    ListItemIn,
+    ListMergeIn,
+    MaterialIn,
+    SecondmentDecisionIn,
+    SecondmentIn,
+    SocialDemandIn,
+    TeacherLineIn,
+    WhitelistItemIn,
+)
 from hub.requests import service as requests
 from hub.requests.models import DataRequest
 from hub.requests.payloads import DecisionIn, FieldIn, RequestIn
@@ -66,7 +78,7 @@ HRSS, HEALTH, ORGANISATION, CIVILITY, RED_CROSS = (
     "demo-civility",
     "demo-redcross",
 )
-STATISTICS, EDUCATION = "demo-stats", "demo-edu"
+STATISTICS, EDUCATION, OFFICE = "demo-stats", "demo-edu", "demo-office"
 
 Scope = Literal["city", "pilot"]
 
@@ -329,6 +341,7 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
             *{s.department for s in SCRIPTS},
             STATISTICS,
             EDUCATION,
+            OFFICE,
             *(f"demo-school-{c}" for c in cast.acting_schools),
         ],
     )
@@ -398,6 +411,7 @@ def tell(session: Session, settings: Settings, cast: Cast, *, seed: int, now: da
         settings=settings,
     )
     _lend_teachers(session, people, cast, today=today, now=now)
+    _keep_lists(session, settings, people, cast, today=today, now=now)
     return _told(session, sent, fresh=True, rows_read=len(roster.rows))
 
 
@@ -455,6 +469,96 @@ def _lend_teachers(
             SecondmentDecisionIn(decision="approve", filing_number=filing),
             now=now,
         )
+
+
+def term_end_window(today: date) -> tuple[date, date]:
+    """A window at the end of today's term, in today's year (seed item 3: 于年末或学期末)."""
+    if today.month == 1:
+        return date(today.year, 1, 5), date(today.year, 1, 25)
+    if today.month >= 9:
+        return date(today.year, 12, 1), date(today.year, 12, 20)
+    return date(today.year, 6, 1), date(today.year, 7, 10)
+
+
+# The year's 督查检查评比考核 list (seed items 1–3): 教育局 and 卫健委 propose the same safety check, the
+# Party committee office merges them and approves; 文明办's appraisal waits for its decision.
+LIST_SAFETY = "全市中小学校园安全专项检查"
+LIST_HEALTH = "中小学校园食品安全与消防安全检查"
+LIST_WAITING = "文明校园创建测评"
+# The 进校园 whitelist (seed items 4–9), five items as Shanghai publishes them.
+WHITELIST = (
+    ("safety", "防溺水安全教育", "市应急管理局"),
+    ("publicity", "禁毒宣传教育", "市禁毒委员会办公室"),
+    ("competition", "青少年科技创新大赛", "市科学技术协会"),
+    ("exam", "全国英语等级考试考点", "市教育考试院"),
+    ("appraisal", "文明校园评选", "市精神文明建设委员会办公室"),
+)
+
+
+def _keep_lists(
+    session: Session,
+    settings: Settings,
+    people: dict[str, Principal],
+    cast: Cast,
+    *,
+    today: date,
+    now: datetime,
+) -> None:
+    starts, ends = term_end_window(today)
+    education, office = people[EDUCATION], people[OFFICE]
+
+    def propose(who: str, kind: str, title: str, inspected: str, materials: list[str]) -> int:
+        payload = ListItemIn(
+            year=today.year,
+            kind=kind,  # type: ignore[arg-type]
+            title=title,
+            inspected=inspected,
+            frequency="每年1次",
+            method="实地查看、查阅制度文本",
+            window_starts=starts,
+            window_ends=ends,
+            materials=[MaterialIn(label=label) for label in materials],
+        )
+        return lists.propose_item(session, settings, people[who], payload, today=today, now=now).id
+
+    safety = propose(
+        EDUCATION, "inspection", LIST_SAFETY, "校园安全、消防设施、食堂卫生", ["学校安全管理制度文本"]
+    )
+    health = propose(HEALTH, "inspection", LIST_HEALTH, "食堂卫生、消防设施", ["食堂从业人员健康证明"])
+    propose(CIVILITY, "appraisal", LIST_WAITING, "文明校园创建工作", [])
+    lists.merge_item(session, office, health, ListMergeIn(into=safety), now=now)
+    lists.decide_item(session, office, safety, ListDecisionIn(decision="approve"), now=now)
+    if cast.signed_in:
+        lists.hold_inspection(
+            session,
+            education,
+            InspectionIn(
+                item_id=safety, schools=cast.signed_in[:2], starts_on=max(starts, today), ends_on=ends
+            ),
+            today=today,
+            now=now,
+        )
+    items = [
+        whitelist.add_item(
+            session,
+            education,
+            WhitelistItemIn(year=today.year, category=category, title=title, organiser=organiser),  # type: ignore[arg-type]
+            today=today,
+            now=now,
+        )
+        for category, title, organiser in WHITELIST
+    ]
+    for item, title, schools in (
+        (items[0], "防溺水专题讲座", cast.signed_in[:2]),
+        (items[3], "英语等级考试监考", cast.signed_in[1:2]),
+    ):
+        if schools:
+            whitelist.register_demand(
+                session,
+                education,
+                SocialDemandIn(item_id=item.id, title=title, schools=schools, held_on=today),
+                now=now,
+            )
 
 
 def _sign_roster_agreement(
@@ -551,6 +655,10 @@ def guide(told: Told, cast: Cast, *, base: str) -> list[str]:
         " bureau enters last year's figures)",
         f"  举报 for anyone, no sign-in → {base}/report",
         f"  Teachers borrowed and seconded, one past its end → demo-edu {base}/away",
+        f"  The year's 督查检查评比考核 list: two similar proposals merged and approved, one waiting"
+        f" → demo-office {base}/list",
+        f"  The 进校园 whitelist (5 items) and what entered each school → demo-edu {base}/whitelist",
+        f"  One count for every page (demands, fields filled and spared, teacher-days) → demo-edu {base}/counts",
     ]
     if told.public_report is not None:
         lines.append(f"  A parent's 举报, followed by its code → {base}/report/{told.public_report}")

@@ -305,3 +305,29 @@ def test_two_teachers_secondments_are_on_record_and_one_is_past_its_end(demo: De
         ("borrow", [lender])
     ]
     assert "/away" in demo.output
+
+
+def test_the_city_keeps_an_annual_list_a_whitelist_and_one_count_for_every_page(demo: Demo) -> None:
+    items = demo.get("/register/list/items", "demo-office")
+    by_title = {i["title"]: i for i in items}
+    safety, health = by_title[story.LIST_SAFETY], by_title[story.LIST_HEALTH]
+    assert (safety["status"], safety["co_organisers"]) == ("approved", ["市卫生健康委员会"])
+    assert (health["status"], health["merged_into"]) == ("merged", safety["id"])
+    assert by_title[story.LIST_WAITING]["status"] == "proposed" and safety["inspections"] == 1
+    first = demo.cast.signed_in[0]
+    published = demo.get("/register/list/items", f"demo-school-{first}")
+    assert [i["title"] for i in published] == [story.LIST_SAFETY]
+
+    kept = demo.get("/register/whitelist", "demo-edu")
+    assert [i["title"] for i in kept["items"]] == [title for _, title, _ in story.WHITELIST]
+    assert [(i["demands"], i["schools_reached"]) for i in kept["items"]][:4:3] == [(1, 2), (1, 1)]
+
+    counts = {s["school_code"]: s for s in demo.get("/register/counts", "demo-edu")["schools"]}
+    assert counts[first]["inspections"] == 1 and counts[first]["social_demands"] == 1
+    overview = demo.get(f"/schools/{first}/overview", f"demo-school-{first}")["counts"]
+    assert all(
+        overview[name] == counts[first][name] for name in ("demands_reached", "fields_spared", "items")
+    )
+    seconder = demo.cast.signed_in[1]
+    assert counts[seconder]["borrowed_teacher_days"] > 0
+    assert "/list" in demo.output and "/whitelist" in demo.output and "/counts" in demo.output

@@ -371,3 +371,25 @@ def test_a_refused_department_sees_why_on_signing_in_and_the_bureau_sets_up_a_so
     row.locator("text=停用").click()
     expect(bureau.locator('tr[data-source="hr-drops"]')).to_contain_text("已停用")  # type: ignore[attr-defined]
     shot(bureau, artifacts_dir, "20-education-sources")
+
+
+def test_the_office_sees_the_list_the_bureau_the_whitelist_and_the_counts(
+    browser: object, hub: Hub, artifacts_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    office = signed_in(browser, hub, "demo-office")
+    office.goto(f"{hub.url}/list")  # type: ignore[attr-defined]
+    expect(office.locator("#list-table tbody tr")).to_have_count(1)  # type: ignore[attr-defined]
+    expect(office.locator("#list-table")).to_contain_text("会同 市卫生健康委员会")  # type: ignore[attr-defined]
+    expect(office.locator("#proposed")).to_contain_text("待党委办公室审核的申报（1）")  # type: ignore[attr-defined]
+    shot(office, artifacts_dir, "21-register-list")
+
+    bureau = signed_in(browser, hub, "demo-edu")
+    bureau.goto(f"{hub.url}/whitelist")  # type: ignore[attr-defined]
+    expect(bureau.locator("#whitelist-table tbody tr")).to_have_count(5)  # type: ignore[attr-defined]
+    expect(bureau.locator("#school-table")).to_be_visible()  # type: ignore[attr-defined]
+    shot(bureau, artifacts_dir, "22-register-whitelist")
+    bureau.goto(f"{hub.url}/counts")  # type: ignore[attr-defined]
+    expect(bureau.locator("#level-table")).to_contain_text("合计")  # type: ignore[attr-defined]
+    shot(bureau, artifacts_dir, "23-register-counts")
