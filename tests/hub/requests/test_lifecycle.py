@@ -16,8 +16,9 @@ from hub.requests.models import DataRequest, status_words
 
 HUB = Path(hub.__file__).parent
 NOW = datetime(2026, 9, 1, 8, tzinfo=UTC)
-# Objects of the hub that carry a `status` of their own (not a request's).
-OTHER_STATUSES = {"task", "run", "complaint", "f", "field", "secondment", "delivery"}
+# Objects of the hub that carry a `status` of their own (not a request's): a task, a source run, a complaint,
+# a webhook delivery, a secondment, an item of the annual list (hub/register/lists.py).
+OTHER_STATUSES = {"task", "run", "complaint", "f", "field", "secondment", "delivery", "item"}
 
 
 def _request(status: RequestStatus) -> DataRequest:
