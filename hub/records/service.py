@@ -204,19 +204,7 @@ def ingest_chunks(
             "required column missing: school (school_code)",
             detail={"missing_columns": ["school_code"]},
         )
-    batch = IngestBatch(
-        entity=entity,
-        source_kind=provenance.source_kind,
-        source_ref=provenance.source_ref[:300],
-        file_sha256=provenance.file_sha256,
-        principal_id=provenance.principal_id,
-        standard_version=std.version,
-        started_at=now,
-        rows_read=0,
-        unknown_columns=unknown,
-    )
-    session.add(batch)
-    session.flush()
+    batch = _open_batch(session, std, entity, provenance, now=now, unknown=unknown, rows_read=0)
     # Everything the chunks are checked against is read now: while a chunk is written (on PostgreSQL
     # in a worker thread, on the session's connection) the session is the writer's.
     schools = _Schools(session, school_scope) if entity == "teacher" else None
@@ -349,19 +337,7 @@ def _ingest_past(
     rejected += failures
     valid, unknown_records = _stored_records(session, std, entity, valid, school_scope)
     rejected += unknown_records
-    batch = IngestBatch(
-        entity=entity,
-        source_kind=provenance.source_kind,
-        source_ref=provenance.source_ref[:300],
-        file_sha256=provenance.file_sha256,
-        principal_id=provenance.principal_id,
-        standard_version=std.version,
-        started_at=now,
-        rows_read=rows_read,
-        unknown_columns=unknown,
-    )
-    session.add(batch)
-    session.flush()
+    batch = _open_batch(session, std, entity, provenance, now=now, unknown=unknown, rows_read=rows_read)
     written_periods = {e.name: plan.keys[e.name] for e in periodic}
     with BatchWriter(
         session, entity, batch_id=batch.id, now=now, periods=written_periods, current=False
@@ -579,6 +555,33 @@ def _validated(
         ]
         valid = valid.drop(columns=extra)
     return valid, rejected
+
+
+def _open_batch(
+    session: Session,
+    std: schemas.Standard,
+    entity: str,
+    provenance: Provenance,
+    *,
+    now: datetime,
+    unknown: list[str],
+    rows_read: int,
+) -> IngestBatch:
+    """The batch an import writes under: where its rows came from, who sent them, under which standard."""
+    batch = IngestBatch(
+        entity=entity,
+        source_kind=provenance.source_kind,
+        source_ref=provenance.source_ref[:300],
+        file_sha256=provenance.file_sha256,
+        principal_id=provenance.principal_id,
+        standard_version=std.version,
+        started_at=now,
+        rows_read=rows_read,
+        unknown_columns=unknown,
+    )
+    session.add(batch)
+    session.flush()
+    return batch
 
 
 def _written_elements(entity: str, valid: pd.DataFrame) -> set[str]:
