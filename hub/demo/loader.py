@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 from rich.console import Console
 from sqlalchemy import Engine, select
 
@@ -18,10 +21,15 @@ from hub.demo import story
 from hub.errors import HubError
 from hub.identity.models import Principal
 from hub.identity.roles import Role
+from hub.kit.clock import local_today
 from hub.kit.tokens import new_token, token_digest
 from hub.records.files import entity_headers, read_upload
 from hub.records.service import IngestReport, Provenance, ingest_frame
 from hub.standard.service import current_standard
+from schemas.periods import period_containing
+
+if TYPE_CHECKING:
+    from hub.demo.city import City
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,7 +59,9 @@ def demo_principals(schools: list[str]) -> list[DemoPrincipal]:
     return people
 
 
-def _import(engine: Engine, settings: Settings, entity: str, path: Path) -> IngestReport:
+def _import(
+    engine: Engine, settings: Settings, entity: str, path: Path, *, period: str | None = None
+) -> IngestReport:
     with transaction(engine, write=True) as session:
         std = current_standard(session)
         frame, sha256 = read_upload(path, expected_headers=entity_headers(std, entity))
@@ -63,7 +73,29 @@ def _import(engine: Engine, settings: Settings, entity: str, path: Path) -> Inge
             frame=frame,
             provenance=Provenance(source_kind="demo", source_ref=path.name, file_sha256=sha256),
             now=utcnow(),
+            period=period,
         )
+
+
+def past_period_files(city: City, folder: Path, *, today: date, seed: int) -> list[tuple[str, Path, str]]:
+    """Last year's files as offices keep them: each teacher's training hours of the last calendar year
+    (ID number and hours only) and each school's counts at the start of the last school year. With
+    this year's, the demo holds two periods of them; the years before hold nothing (not collected)."""
+    rng = np.random.default_rng(seed + 16)
+    last_year = today.year - 1
+    hours = city.teachers[["id_number"]].rename(columns={"id_number": "公民身份号码"})
+    hours["继续教育学时"] = rng.integers(4, 21, len(hours)) * 6
+    hours_path = folder / f"{last_year}年继续教育学时.csv"
+    hours.to_csv(hours_path, index=False, encoding="utf-8-sig")
+    school_year = period_containing("school_year", today).shifted(-1)
+    counts = city.schools[["code", "student_count", "class_count"]].copy()
+    shrink = rng.uniform(0.9, 1.0, len(counts))
+    counts["student_count"] = (counts["student_count"].astype(float) * shrink).round().astype(int)
+    counts["class_count"] = (counts["class_count"].astype(float) * shrink).round().astype(int)
+    counts.columns = ["学校标识码", "在校学生数", "班级数"]
+    counts_path = folder / f"{school_year.label_zh}学校统计.csv"
+    counts.to_csv(counts_path, index=False, encoding="utf-8-sig")
+    return [("teacher", hours_path, str(last_year)), ("school", counts_path, school_year.key)]
 
 
 ADMIN_CODE = "demo-admin"
@@ -96,6 +128,14 @@ def load_demo(
             f"{label}: {report.rows_read} read, {report.accepted} accepted ({report.inserted} new), "
             f"{report.rejected_rows} rejected"
         )
+    with console.status("importing last year's periodic data …"):
+        for entity, path, period in past_period_files(city, folder, today=local_today(), seed=seed):
+            report = _import(engine, settings, entity, path, period=period)
+            console.print(
+                f"{path.name}: {report.accepted} records for {period} "
+                f"({', '.join(report.periods)}); earlier periods hold nothing",
+                soft_wrap=True,
+            )
     cast = story.cast(city.schools["code"].astype(str).tolist(), seed=seed)
     tokens: dict[str, str] = {}
     secret = settings.secret_key.get_secret_value()

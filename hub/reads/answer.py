@@ -27,11 +27,12 @@ from hub.reads.people import request_heading
 from hub.reads.service import Plan, QueryColumn, iter_row_batches, row_selection
 from hub.reads.stream import Batch, Export, Field, audited, export
 from hub.records import masking
-from hub.records.models import ENTITY_TABLES, SCHOOL_COLUMN, schools_table
+from hub.records.models import ENTITY_TABLES, SCHOOL_COLUMN, is_extra, schools_table
 from hub.requests.models import DataRequest
 from hub.requests.repository import RequestRepository
 from hub.requests.service import readable_request
 from hub.standard.service import current_standard
+from schemas.periods import parse_period
 
 # The first columns of every answer: which school a row belongs to, by code and by name.
 SCHOOL_FIELD = "学校标识码"
@@ -47,6 +48,9 @@ class DataColumn:
     factor: float | None
     # Code → label for a code-listed element read in clear (empty otherwise: masked values stay masked).
     labels: Mapping[str, str]
+    # A periodic element: the periods (keys) this column holds the value of; several are summed (近三年
+    # of an additive flow, empty when one is missing). Empty for a timeless element.
+    periods: tuple[str, ...] = ()
 
 
 def data_columns(session: Session, request: DataRequest, grant: Grant) -> list[DataColumn]:
@@ -65,7 +69,28 @@ def data_columns(session: Session, request: DataRequest, grant: Grant) -> list[D
         labels: dict[str, str] = {}
         if element.code_list and not masked:
             labels = {c.code: c.shown_zh for c in std.code_list(element.code_list).codes}
-        columns.append(DataColumn(label=label, element=element, masked=masked, factor=factor, labels=labels))
+        periods = tuple(f.periods or ()) if element.periodic and not is_extra(element) else ()
+        if len(periods) > 1 and not (f.period_span and element.period and element.period.additive):
+            # Several periods of a value that does not add up: one column per period, named by it.
+            for key in periods:
+                shown = f"{label}（{parse_period(key, kind=element.period.kind).label_zh if element.period else key}）"
+                used.add(shown)
+                columns.append(
+                    DataColumn(
+                        label=shown,
+                        element=element,
+                        masked=masked,
+                        factor=factor,
+                        labels=labels,
+                        periods=(key,),
+                    )
+                )
+            continue
+        columns.append(
+            DataColumn(
+                label=label, element=element, masked=masked, factor=factor, labels=labels, periods=periods
+            )
+        )
     return columns
 
 
@@ -104,7 +129,15 @@ def _plan(
         grant=grant,
         entity=request.entity,
         std=current_standard(session),
-        columns=[QueryColumn(element=c.element, masked=c.masked) for c in columns],
+        columns=[
+            QueryColumn(
+                element=c.element,
+                masked=c.masked,
+                period=c.periods[0] if len(c.periods) == 1 else None,
+                summed=c.periods if len(c.periods) > 1 else (),
+            )
+            for c in columns
+        ],
         masked={c.element.code for c in columns if c.masked},
         today=today,
         where=[school_condition(school, schools=request.schools, divisions=None, dialect=dialect)],
@@ -247,7 +280,12 @@ def answer_export(
     head = {
         "request_id": request_id,
         "columns": [
-            {"label": f.key, "element": c.element.code, "masked": c.masked}
+            {
+                "label": f.key,
+                "element": c.element.code,
+                "masked": c.masked,
+                **({"periods": list(c.periods)} if c.periods else {}),
+            }
             for c in columns
             for f in shown
             if f.key == c.label

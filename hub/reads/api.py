@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 import orjson
@@ -46,6 +47,18 @@ Where = Annotated[
     ),
 ]
 
+ReadPeriod = Annotated[
+    str | None,
+    Query(
+        max_length=32,
+        description="The period of periodic elements (2025, 2024-2025学年); default: the current one",
+    ),
+]
+AsOf = Annotated[
+    date | None,
+    Query(description="Education bureau, JSON pages: the records as they stood at the end of this day"),
+]
+
 CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
 
 
@@ -77,10 +90,17 @@ def query_rows(
         ),
     ] = None,
     format: Literal["json", "csv", "xlsx"] = "json",
+    period: ReadPeriod = None,
+    as_of: AsOf = None,
 ) -> Response:
     """Rows of granted elements in the grant's scope, masked per grant: a JSON page with a cursor (each
-    code-listed column with its labels), streamed CSV, or an XLSX for people (labels, school names, dates)."""
+    code-listed column with its labels), streamed CSV, or an XLSX for people (labels, school names, dates).
+    Periodic elements hold the values of `period` (default: the current one); `as_of` (the education
+    bureau) gives each record as it stood on that day."""
     today = local_today()
+    json_page = format == "json" and "text/csv" not in http_request.headers.get("accept", "")
+    if as_of is not None:
+        service.check_as_of(principal, as_of, today=today, json_page=json_page)
     plan = service.plan_read(
         session,
         principal,
@@ -91,9 +111,10 @@ def query_rows(
         divisions=divisions,
         where=where,
         today=today,
+        period=period,
     )
     secret = settings.secret_key.get_secret_value()
-    if format == "json" and "text/csv" not in http_request.headers.get("accept", ""):
+    if json_page:
         page = service.rows_page(
             session,
             principal,
@@ -102,6 +123,7 @@ def query_rows(
             cursor=cursor,
             limit=service.check_limit(limit or 1000),
             today=today,
+            as_of=as_of,
         )
         page["columns"] = people.with_labels(page["columns"], people.column_labels(plan))
         return Response(orjson.dumps(page), media_type="application/json")
@@ -185,8 +207,10 @@ def query_changes(
     grant_id: GrantId = None,
     schools: Schools = None,
     divisions: Divisions = None,
+    period: ReadPeriod = None,
 ) -> Response:
-    """What changed in the grant's scope since a cursor, in commit order, so a department's system can sync."""
+    """What changed in the grant's scope since a cursor, in commit order, so a department's system can sync
+    (periodic elements: the changes of `period`, by default the current one)."""
     result = service.changes(
         session,
         principal,
@@ -198,6 +222,7 @@ def query_changes(
         schools=schools,
         divisions=divisions,
         today=local_today(),
+        period=period,
     )
     return Response(orjson.dumps(result), media_type="application/json")
 

@@ -59,3 +59,11 @@ class AggregateOnMasked(Forbidden):
 
 class LimitOutOfRange(Invalid):
     """A page limit outside the allowed range."""
+
+
+class AsOfNotAllowed(Forbidden):
+    """An as-of read (a record as it stood on a date) by anyone but the education bureau."""
+
+
+class AsOfInvalid(Invalid):
+    """An as-of date after today, or an as-of read in another format than a JSON page."""

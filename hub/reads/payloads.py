@@ -18,6 +18,9 @@ class ColumnOut(BaseModel):
     labels: dict[str, str] | None = Field(
         default=None, description="Code → label (性别 2 → 女), for a code-listed column read in clear"
     )
+    period: str | None = Field(
+        default=None, description="A periodic element: the period (2025, 2024-2025) whose values it holds"
+    )
 
 
 class RowsPage(BaseModel):
@@ -68,6 +71,7 @@ class ChangeOut(BaseModel):
         description="Keyed by element code: a new record's values of every granted element (current ones, "
         "masked as rows are), or a changed record's new values of the granted elements that changed"
     )
+    period: str | None = Field(default=None, description="The period whose periodic values changed")
 
 
 class ChangesPage(BaseModel):

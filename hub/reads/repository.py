@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -193,6 +193,27 @@ class QueryRepository:
             source = table.join(schools_table, schools_table.c.code == table.c.school_code)
         query = select(school, func.count()).select_from(source).where(*where).group_by(school)
         return {code: int(n) for code, n in self.session.execute(query)}
+
+    def history_since(
+        self, entity: str, record_keys: Sequence[str], since: datetime
+    ) -> dict[str, list[tuple[int | None, dict[str, Any], str | None]]]:
+        """Per record: (batch, changes, period) of every history row recorded at or after `since`,
+        newest first (the order in which to undo them)."""
+        history = RecordHistory.__table__.c
+        out: dict[str, list[tuple[int | None, dict[str, Any], str | None]]] = {}
+        for start in range(0, len(record_keys), 1000):
+            query = (
+                select(history.record_key, history.batch_id, history.changes, history.period)
+                .where(
+                    history.entity == entity,
+                    history.record_key.in_(list(record_keys[start : start + 1000])),
+                    history.recorded_at >= since,
+                )
+                .order_by(history.recorded_at.desc(), history.id.desc())
+            )
+            for record_key, batch_id, changes, period in self.session.execute(query):
+                out.setdefault(record_key, []).append((batch_id, changes or {}, period))
+        return out
 
     def changes(
         self,

@@ -9,16 +9,19 @@ its clear value be recovered one guess at a time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 from sqlalchemy import (
@@ -44,10 +47,14 @@ from hub.audit import service as audit
 from hub.audit.receipts import Collector
 from hub.errors import HubError
 from hub.identity.models import Principal
+from hub.identity.roles import Role
+from hub.kit.clock import DEFAULT_TIMEZONE
 from hub.reads import cursors
 from hub.reads.errors import (
     AggregateDifferencing,
     AggregateOnMasked,
+    AsOfInvalid,
+    AsOfNotAllowed,
     FilterMalformed,
     FilterNotGranted,
     FilterNotSupported,
@@ -72,7 +79,8 @@ from hub.records.models import (
     is_extra,
     schools_table,
 )
-from hub.records.repository import extra_value
+from hub.records.periods import write_periods
+from hub.records.repository import extra_value, period_value
 from hub.standard.service import current_standard
 
 MAX_PAGE = 10000
@@ -145,10 +153,15 @@ def pseudonym_sql(
 class QueryColumn:
     element: schemas.Element
     masked: bool
+    # A periodic element: the period (Period.key) whose values the column holds, or the periods whose
+    # values it sums (近三年 of an additive flow: NULL when one of them is not held).
+    period: str | None = None
+    summed: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         e = self.element
-        return {"element": e.code, "label": e.label_zh, "label_en": e.label_en, "masked": self.masked}
+        out = {"element": e.code, "label": e.label_zh, "label_en": e.label_en, "masked": self.masked}
+        return out | ({"period": self.period} if self.period else {})
 
 
 @dataclass(kw_only=True)
@@ -276,8 +289,11 @@ def plan_read(
     divisions: list[str] | None,
     where: list[str] | None,
     today: date,
+    period: str | None = None,
 ) -> Plan:
-    """Resolve the grant and scope of a read; 403 for anything outside the grant."""
+    """Resolve the grant and scope of a read; 403 for anything outside the grant. Periodic elements are
+    read for `period` (2025, 2024-2025学年: the period of each element's kind holding it), else the
+    current one."""
     std = current_standard(session)
     wanted = element_codes(std, entity, elements, field="elements") if elements else []
     needed = list(dict.fromkeys([*wanted, *(extra_needed or [])]))
@@ -299,11 +315,24 @@ def plan_read(
     grant_elements = [c for c in grant.elements if c in known]
     chosen = wanted or grant_elements
     masked = masking.masked_codes([known[c] for c in grant_elements], grant.clear_elements)
+    periodic = {
+        known[c].name
+        for c in chosen
+        if known[c].periodic and not is_extra(known[c]) and known[c].derivation is None
+    }
+    read_periods = write_periods(std, entity, period, today=today, written=periodic).keys
     plan = Plan(
         grant=grant,
         entity=entity,
         std=std,
-        columns=[QueryColumn(element=known[c], masked=c in masked) for c in chosen],
+        columns=[
+            QueryColumn(
+                element=known[c],
+                masked=c in masked,
+                period=read_periods.get(known[c].name) if known[c].name in periodic else None,
+            )
+            for c in chosen
+        ],
         masked=masked,
         today=today,
     )
@@ -335,7 +364,12 @@ def _plain(element: schemas.Element, value: Any) -> Any:
 
 
 def _sql_value(
-    element: schemas.Element, masked: bool, table: Any, dialect: str, today: date
+    element: schemas.Element,
+    masked: bool,
+    table: Any,
+    dialect: str,
+    today: date,
+    source: ColumnElement[Any] | None = None,
 ) -> ColumnElement[Any] | None:
     """The element's value as the answer shows it, computed by the database (None: Python computes it).
 
@@ -352,7 +386,7 @@ def _sql_value(
     elif is_extra(element):
         return None
     else:
-        column = table.c[element.name]
+        column = table.c[element.name] if source is None else source
         if element.value_type in ("date", "year_month"):
             width = 10 if element.value_type == "date" else 7
             pattern = "YYYY-MM-DD" if width == 10 else "YYYY-MM"
@@ -417,7 +451,12 @@ def row_selection(
     raw_inputs: list[str] = []
     for position, column in enumerate(plan.columns):
         element = column.element
-        expression = _sql_value(element, column.masked, table, dialect, today)
+        source = period_value(entity, element.name, column.period) if column.period else None
+        if column.summed:
+            source = functools.reduce(
+                operator.add, [period_value(entity, element.name, key) for key in column.summed]
+            )
+        expression = _sql_value(element, column.masked, table, dialect, today, source)
         if expression is None:
             derive = None
             if element.derivation is not None:
@@ -577,8 +616,10 @@ def rows_page(
     cursor: str | None,
     limit: int,
     today: date,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
-    """One page of rows (at most MAX_PAGE) and the cursor of the next; the read is audited.
+    """One page of rows (at most MAX_PAGE) and the cursor of the next; the read is audited. With
+    `as_of`, each record of the page as it stood at the end of that day (see `stood_on`).
 
     On PostgreSQL, when the database gives every value as shown, it writes the rows' JSON too: a page
     then costs one query and no Python object per row (`rows` is a pre-serialised orjson.Fragment).
@@ -588,7 +629,7 @@ def rows_page(
     repository = QueryRepository(session)
     receipt = receipt_for(plan.entity)
     rows: list[Any] | orjson.Fragment
-    if selection.all_in_sql and repository.dialect == "postgresql":
+    if selection.all_in_sql and repository.dialect == "postgresql" and as_of is None:
         values = [
             *selection.shown[:2],
             *(_json_value(c, v) for c, v in zip(plan.columns, selection.shown[2:], strict=True)),
@@ -622,6 +663,9 @@ def rows_page(
             dropped = rows.pop()
             per_school[dropped["school_code"]] -= 1
             next_cursor = seal_cursor(list(keys[limit - 1]), plan, secret_key=secret_key)
+        if as_of is not None:
+            rows, keys = stood_on(session, plan, rows, keys[: len(rows)], as_of)
+            per_school = Counter(row["school_code"] for row in rows)
         count = len(rows)
         if receipt is not None:
             for school, record_key in keys[:count]:
@@ -642,7 +686,90 @@ def rows_page(
         "rows": rows,
         "count": count,
         "next_cursor": next_cursor,
+        **({"as_of": as_of.isoformat()} if as_of is not None else {}),
     }
+
+
+def check_as_of(principal: Principal, as_of: date, *, today: date, json_page: bool) -> None:
+    """An as-of read is the education bureau's (and the admin's), of a day already past, as a JSON page."""
+    if principal.kind not in (Role.EDUCATION, Role.ADMIN):
+        raise AsOfNotAllowed(
+            "只有教育局可以查看记录在某一天的状态（as_of）",
+            "only the education bureau reads records as they stood on a day (as_of)",
+            detail={"field": "as_of", "value": as_of.isoformat()},
+        )
+    if as_of > today:
+        raise AsOfInvalid(
+            f"as_of {as_of} 晚于今天（{today}）：记录将来的状态不存在",
+            f"as_of {as_of} is after today ({today}): records have no state in the future",
+            detail={"field": "as_of", "value": as_of.isoformat(), "reason": "in the future"},
+        )
+    if not json_page:
+        raise AsOfInvalid(
+            "as_of 只用于 JSON 分页读取",
+            "as_of reads are JSON pages",
+            detail={"field": "as_of", "value": as_of.isoformat(), "reason": "JSON pages only"},
+        )
+
+
+def stood_on(
+    session: Session,
+    plan: Plan,
+    rows: list[dict[str, Any]],
+    keys: list[tuple[Any, ...]],
+    as_of: date,
+) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
+    """The page's records as they stood at the end of `as_of` (the hub's local day): today's values
+    with every later change undone from the history (which keeps the old value of each change).
+    Timeless values undo changes without a period; a periodic column those of its own period. A record
+    that came into the store later is left out. Derived values (年龄) stay as computed today."""
+    cutoff = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+    later = QueryRepository(session).history_since(plan.entity, [str(key[-1]) for key in keys], cutoff)
+    by_name = {c.element.name: c for c in plan.columns if c.element.derivation is None}
+    kept_rows: list[dict[str, Any]] = []
+    kept_keys: list[tuple[Any, ...]] = []
+    for row, key in zip(rows, keys, strict=True):
+        entries = later.get(str(key[-1]), [])
+        moved = {batch for batch, changes, _ in entries if set(changes) == {"school_code"}}
+        existed = True
+        for batch, changes, period in entries:  # newest first: undo them in that order
+            if changes.get("_inserted"):
+                if batch in moved:
+                    continue  # re-inserted under its new school: it existed before, under the old one
+                existed = False
+                break
+            for name, pair in changes.items():
+                if not isinstance(pair, list) or len(pair) != 2:
+                    continue
+                if name == "extra":
+                    old = pair[0] or {}
+                    for extra_name, column in by_name.items():
+                        if is_extra(column.element) and column.period is None and period is None:
+                            row[column.element.code] = _masked(
+                                column, _plain(column.element, old.get(extra_name))
+                            )
+                    continue
+                column = by_name.get(name)
+                if column is None or column.period != period:
+                    continue
+                row[column.element.code] = _masked(column, _as_shown(column.element, pair[0]))
+        if existed:
+            kept_rows.append(row)
+            kept_keys.append(key)
+    return kept_rows, kept_keys
+
+
+def _as_shown(element: schemas.Element, value: Any) -> Any:
+    """A value out of the history (JSON) as a row shows it."""
+    if value is None:
+        return None
+    if element.value_type == "year_month":
+        return str(value)[:7]
+    if element.value_type == "date":
+        return str(value)[:10]
+    if element.value_type == "decimal":
+        return float(value)
+    return value
 
 
 # --- aggregates --------------------------------------------------------------------------------------
@@ -992,10 +1119,13 @@ def changes(
     schools: list[str] | None,
     divisions: list[str] | None,
     today: date,
+    period: str | None = None,
 ) -> dict[str, Any]:
     """What changed in the grant's scope since the cursor, in commit order: a new record with the values
     of its granted elements, a changed one with its new values (masked as rows are), and records that
-    left a school. Derived elements are not fed: a department recomputes them, or reads rows again."""
+    left a school. Derived elements are not fed: a department recomputes them, or reads rows again.
+    Periodic elements are fed for `period` (the current one by default): a change of another period's
+    values is left out."""
     plan = plan_read(
         session,
         principal,
@@ -1006,6 +1136,7 @@ def changes(
         divisions=None,
         where=None,
         today=today,
+        period=period,
     )
     plan.columns = [c for c in plan.columns if c.element.derivation is None]
     after = (
@@ -1083,8 +1214,12 @@ def changes(
                         values[column.element.code] = _masked(column, value)
                 continue
             column = by_name.get(name)
+            if column is not None and column.period != row.period:
+                continue  # another period's values, or a periodic element's mirror
             if column is not None and isinstance(pair, list) and len(pair) == 2:
                 values[column.element.code] = _masked(column, pair[1])
+        if row.period is not None and not values:
+            continue
         out.append(
             {
                 "record_id": record_id(row.record_key),
@@ -1092,6 +1227,7 @@ def changes(
                 "at": row.recorded_at,
                 "op": "upsert",
                 "values": values,
+                **({"period": row.period} if row.period else {}),
             }
         )
     position = [found[-1][0], int(found[-1][1].id)] if found else list(after)

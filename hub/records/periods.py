@@ -28,6 +28,8 @@ class WritePeriods:
     asked: Period | None
     by_element: dict[str, Period] = field(default_factory=dict)
     current: bool = True
+    # The elements whose period is the current one of their kind (their record's column mirrors it).
+    mirrored: frozenset[str] = frozenset()
 
     @property
     def keys(self) -> dict[str, str]:
@@ -68,6 +70,7 @@ def write_periods(
     of a period not begun, or a stock counted on a day still ahead, is refused for those."""
     asked = read_period(text)
     by_element: dict[str, Period] = {}
+    mirrored: set[str] = set()
     current = True
     for element in periodic_elements(std, entity):
         assert element.period is not None
@@ -75,6 +78,8 @@ def write_periods(
         now = period_containing(kind, today)
         period = now if asked is None else as_kind(asked, kind)
         by_element[element.name] = period
+        if period == now:
+            mirrored.add(element.name)
         if written is not None and element.name not in written:
             continue
         ahead = period.start > today if element.period.measure == "flow" else period.reference_date > today
@@ -99,4 +104,23 @@ def write_periods(
     if asked is not None and written is not None and not (written & set(by_element)):
         # Nothing periodic written: the write is of the period named, current or not.
         current = asked == period_containing(asked.kind, today)
-    return WritePeriods(asked=asked, by_element=by_element, current=current)
+    return WritePeriods(asked=asked, by_element=by_element, current=current, mirrored=frozenset(mirrored))
+
+
+def chosen_periods(
+    std: schemas.Standard, entity: str, chosen: dict[str, str], *, today: date
+) -> WritePeriods:
+    """A write of whole records whose periodic elements go to the periods `chosen` (element code →
+    Period.key, as a task asks them) and to the current period otherwise: a task collecting last year's
+    training hours beside a timeless field writes both, each where it belongs."""
+    by_element: dict[str, Period] = {}
+    mirrored: set[str] = set()
+    for element in periodic_elements(std, entity):
+        assert element.period is not None
+        now = period_containing(element.period.kind, today)
+        key = chosen.get(element.code)
+        period = parse_period(key, kind=element.period.kind) if key else now
+        by_element[element.name] = period
+        if period == now:
+            mirrored.add(element.name)
+    return WritePeriods(asked=None, by_element=by_element, current=True, mirrored=frozenset(mirrored))

@@ -183,14 +183,23 @@ class RecordRepository:
         school_codes: Sequence[str] | None = None,
         after: tuple[str, str] | None = None,
         limit: int | None = None,
+        periods: Mapping[str, Sequence[str]] | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Current rows ordered by their key (keyset paging with `after`), streamed from the database."""
+        """Current rows ordered by their key (keyset paging with `after`), streamed from the database.
+        `periods` (period key → periodic element names) adds each element's value of that period, as
+        `name@period`, from the period table (None where the record holds none for it)."""
         table = ENTITY_TABLES[entity]
         keys = [table.c[k] for k in (("school_code", "teacher_key") if entity == "teacher" else ("code",))]
-        selected = list(dict.fromkeys([*keys, *[table.c[c] for c in columns]]))
+        selected: list[Any] = list(dict.fromkeys([*keys, *[table.c[c] for c in columns]]))
         if extra_keys:
             selected.append(table.c.extra)
-        query: Select[Any] = select(*selected).order_by(*keys)
+        source: Any = table
+        for index, (period, names) in enumerate((periods or {}).items()):
+            alias = PERIOD_TABLES[entity].alias(f"p{index}")
+            on = [alias.c[k.name] == k for k in keys] + [alias.c.period == period]
+            source = source.outerjoin(alias, and_(*on))
+            selected += [alias.c[name].label(f"{name}@{period}") for name in dict.fromkeys(names)]
+        query: Select[Any] = select(*selected).select_from(source).order_by(*keys)
         if school_codes is not None:
             query = query.where(table.c[SCHOOL_COLUMN[entity]].in_(list(school_codes)))
         if after is not None:
@@ -250,6 +259,20 @@ def value_column(session: Session, entity: str, name: str) -> Any:
     if name in table.c:
         return table.c[name]
     return extra_value(session.get_bind().dialect.name, table, name)
+
+
+def period_value(entity: str, name: str, period: str) -> Any:
+    """SQL: the current record's value of periodic element `name` for `period` (NULL when not held), as a
+    subquery correlated with the entity table (usable wherever that table's columns are)."""
+    table = ENTITY_TABLES[entity]
+    periods = PERIOD_TABLES[entity]
+    keys = [k for k in PERIOD_KEY_COLUMNS[entity] if k != "period"]
+    return (
+        select(periods.c[name])
+        .where(*[periods.c[k] == table.c[k] for k in keys], periods.c.period == period)
+        .correlate(table)
+        .scalar_subquery()
+    )
 
 
 def teachers_of(session: Session, school_code: str, columns: Sequence[str]) -> list[dict[str, Any]]:

@@ -217,7 +217,9 @@ def ingest_chunks(
     elements: set[str] = set()
     columns = list(mapping)
     written_periods = {name: key for name, key in plan.keys.items() if name in mapping.values()}
-    with BatchWriter(session, entity, batch_id=batch.id, now=now, periods=written_periods) as writer:
+    with BatchWriter(
+        session, entity, batch_id=batch.id, now=now, periods=written_periods, mirrored=plan.mirrored
+    ) as writer:
         for chunk in chunks:
             # Readers hand over text; validate_frame trims and normalises the cells it checks.
             data = chunk[columns].rename(columns=mapping).astype("str").fillna("")

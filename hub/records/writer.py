@@ -85,9 +85,17 @@ class BatchWriter:
         now: datetime,
         periods: dict[str, str] | None = None,
         current: bool = True,
+        mirrored: frozenset[str] | None = None,
     ) -> None:
         self._write = functools.partial(
-            write_chunk, session, entity, batch_id=batch_id, now=now, periods=periods or {}, current=current
+            write_chunk,
+            session,
+            entity,
+            batch_id=batch_id,
+            now=now,
+            periods=periods or {},
+            current=current,
+            mirrored=frozenset(periods or {}) if mirrored is None else mirrored,
         )
         background = session.connection().dialect.name == "postgresql"
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-write") if background else None
@@ -146,6 +154,17 @@ def _json_pairs(dialect: str, columns: list[str]) -> str:
         )
         expression = f"json_patch({expression}, json_object({args}))"
     return expression
+
+
+def _json_first(dialect: str, columns: list[str]) -> str:
+    """SQL for {column: [null, new]} over the columns the staged row sets (a period's first values)."""
+    if dialect == "postgresql":
+        args = ", ".join(
+            f"'{c}', CASE WHEN s.{c} IS NOT NULL THEN jsonb_build_array(NULL, s.{c}) END" for c in columns
+        )
+        return f"jsonb_strip_nulls(jsonb_build_object({args}))"
+    args = ", ".join(f"'{c}', CASE WHEN s.{c} IS NOT NULL THEN json_array(NULL, s.{c}) END" for c in columns)
+    return f"json_patch('{{}}', json_object({args}))"
 
 
 def _differs(dialect: str, columns: list[str], new: str, old: str) -> str:
@@ -260,18 +279,20 @@ def write_chunk(
     now: datetime,
     periods: dict[str, str],
     current: bool,
+    mirrored: frozenset[str] = frozenset(),
 ) -> WriteCounts:
     """Write one validated chunk. `periods` names the period (`Period.key`) each periodic column of the
-    chunk belongs to: those values go to the entity's period table. A write for the current periods also
-    writes the record itself (timeless values, and the periodic columns' mirror); one for past periods
-    writes only the period table, of records already stored."""
+    chunk belongs to: those values go to the entity's period table. A write of whole records (`current`)
+    also writes the record itself: timeless values, and the `mirrored` periodic columns (those of the
+    current period); one of past periods only writes the period table, of records already stored."""
     if frame.empty:  # every row of the chunk was refused: nothing to write, and no key columns to read
         return WriteCounts(inserted=0, updated=0, unchanged=0)
     periodic = [c for c in frame.columns if c in periods]
     if not current:
-        return upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)
-    if frame.empty:
-        return WriteCounts()
+        past = upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)
+        if past.inserted or past.updated:
+            _forget_row_hashes(session, entity, frame[KEY_COLUMNS[entity][-1]].astype(str).tolist())
+        return past
     # A row equal to the one last written for its record (same values, columns and periods) would
     # change nothing: it is counted unchanged and not written at all.
     table = ENTITY_TABLES[entity]
@@ -284,10 +305,48 @@ def write_chunk(
         frame = frame[~same]
         if frame.empty:
             return skipped
-    counts = upsert(session, entity, frame, batch_id=batch_id, now=now, untracked=frozenset(periodic))
+    elsewhere = [c for c in periodic if c not in mirrored]
+    counts = upsert(
+        session,
+        entity,
+        frame.drop(columns=elsewhere) if elsewhere else frame,
+        batch_id=batch_id,
+        now=now,
+        untracked=frozenset(c for c in periodic if c in mirrored),
+    )
     if periodic:
-        upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)
+        in_periods = upsert_periods(
+            session,
+            entity,
+            frame,
+            periods=periods,
+            batch_id=batch_id,
+            now=now,
+            fresh=counts.inserted == len(frame),
+        )
+        if elsewhere:
+            # Records whose values of another period alone changed count as updated too.
+            changed = min(
+                max(counts.updated, in_periods.updated + in_periods.inserted), len(frame) - counts.inserted
+            )
+            counts = WriteCounts(
+                inserted=counts.inserted,
+                updated=changed,
+                unchanged=len(frame) - counts.inserted - changed,
+                moved=counts.moved,
+            )
     return counts + skipped
+
+
+def _forget_row_hashes(session: Session, entity: str, record_keys: list[str]) -> None:
+    """The records' last written rows no longer stand once another write changed their periods: the
+    same row sent again is written again, not skipped as unchanged."""
+    table = ENTITY_TABLES[entity]
+    key = table.c[KEY_COLUMNS[entity][-1]]
+    for start in range(0, len(record_keys), 1000):
+        session.execute(
+            update(table).where(key.in_(record_keys[start : start + 1000])).values({ROW_HASH: None})
+        )
 
 
 def row_hashes(
@@ -501,11 +560,15 @@ def upsert_periods(
     periods: dict[str, str],
     batch_id: int,
     now: datetime,
+    fresh: bool = False,
 ) -> WriteCounts:
     """Write the periodic columns of `frame` into the entity's period table, one period at a time.
 
     A blank cell changes nothing (as in the entity table); a changed value adds a history row carrying
-    its period. Counts are of (record, period) rows: new, changed, unchanged."""
+    its period, and so does the first value of a period of a record already stored ([null, value]: the
+    change feed and as-of reads see last year's hours arrive). `fresh`: every record of the frame was
+    just inserted, its insert marker stands for its periods too. Counts are of (record, period) rows:
+    new, changed, unchanged."""
     table = PERIOD_TABLES[entity]
     keys = [k for k in PERIOD_KEY_COLUMNS[entity] if k != "period"]
     by_period: dict[str, list[str]] = {}
@@ -521,7 +584,7 @@ def upsert_periods(
             continue
         columns = keys + value_columns
         params = {"now": now, "batch": batch_id, "entity": entity, "period": period}
-        if dialect == "postgresql":
+        if dialect == "postgresql" and fresh:
             try:
                 with connection.begin_nested():
                     constants = {
@@ -536,29 +599,35 @@ def upsert_periods(
             except psycopg.errors.UniqueViolation:
                 pass
         stage = _stage_into(session, table, part, columns)
-        join = " AND ".join(f"t.{k} = s.{k}" for k in keys) + " AND t.period = :period"
+        join = " AND ".join(f"t.{k} = s.{k}" for k in keys) + " AND t.period = CAST(:period AS VARCHAR(16))"
         record_key = "s.teacher_key" if entity == "teacher" else "s.code"
         school_key = "s.school_code" if entity == "teacher" else "s.code"
         changed = connection.execute(
             text(
                 "INSERT INTO record_history (recorded_at, entity, school_code, record_key, batch_id, changes, "
                 f"period) SELECT :now, :entity, {school_key}, {record_key}, :batch, "
-                f"{_json_pairs(dialect, value_columns)}, :period FROM {stage} s JOIN {table.name} t ON {join} "
+                f"{_json_pairs(dialect, value_columns)}, CAST(:period AS VARCHAR(16)) FROM {stage} s JOIN {table.name} t ON {join} "
                 f"WHERE {_differs(dialect, value_columns, 's', 't')}"
             ),
             params,
         ).rowcount
-        new = connection.scalar(
-            text(
-                f"SELECT count(*) FROM {stage} s WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {join})"
-            ),
-            params,
-        )
+        absent = f"NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {join})"
+        if fresh:
+            new = connection.scalar(text(f"SELECT count(*) FROM {stage} s WHERE {absent}"), params)
+        else:
+            new = connection.execute(
+                text(
+                    "INSERT INTO record_history (recorded_at, entity, school_code, record_key, batch_id, "
+                    f"changes, period) SELECT :now, :entity, {school_key}, {record_key}, :batch, "
+                    f"{_json_first(dialect, value_columns)}, CAST(:period AS VARCHAR(16)) FROM {stage} s WHERE {absent}"
+                ),
+                params,
+            ).rowcount
         set_clause = ", ".join(f"{c} = COALESCE(excluded.{c}, {table.name}.{c})" for c in value_columns)
         connection.execute(
             text(
                 f"""INSERT INTO {table.name} ({", ".join([*columns, "period", "created_at", "updated_at", "batch_id"])})
-                SELECT {", ".join(f"s.{c}" for c in columns)}, :period, :now, :now, :batch FROM {stage} s WHERE TRUE
+                SELECT {", ".join(f"s.{c}" for c in columns)}, CAST(:period AS VARCHAR(16)), :now, :now, :batch FROM {stage} s WHERE TRUE
                 ON CONFLICT ({", ".join([*keys, "period"])}) DO UPDATE SET {set_clause},
                 updated_at = excluded.updated_at, batch_id = excluded.batch_id
                 WHERE {_differs(dialect, value_columns, "excluded", table.name)}"""
@@ -628,9 +697,18 @@ _CLEAR_HISTORY = text(
 
 
 def clear_values(
-    session: Session, entity: str, cells: dict[str, list[str]], *, batch_id: int, now: datetime
+    session: Session,
+    entity: str,
+    cells: dict[str, list[str]],
+    *,
+    batch_id: int,
+    now: datetime,
+    periods: dict[str, str] | None = None,
+    mirrored: frozenset[str] = frozenset(),
 ) -> int:
     """Empty the named values of records (record key → element names), each change in the history.
+    A periodic element named in `periods` (name → Period.key) is emptied for that period (and in the
+    record's mirror column too when it is `mirrored`: its period is the current one).
 
     `upsert` never erases a value; this is the explicit clear a school asks for cell by cell, so it
     touches a handful of records and goes record by record. Returns the number of values cleared.
@@ -639,7 +717,21 @@ def clear_values(
     keys = KEY_COLUMNS[entity]
     record_column = table.c[keys[-1]]
     cleared = 0
-    for record_key, names in cells.items():
+    for record_key, asked in cells.items():
+        in_period = [n for n in asked if periods and n in periods]
+        names = [n for n in asked if n not in in_period]
+        for name in in_period:
+            assert periods is not None
+            cleared += _clear_period_value(
+                session,
+                entity,
+                record_key,
+                name,
+                periods[name],
+                batch_id=batch_id,
+                now=now,
+                mirror=name in mirrored,
+            )
         row = session.execute(select(table).where(record_column == record_key)).mappings().first()
         if row is None:
             continue
@@ -676,3 +768,60 @@ def clear_values(
             },
         )
     return cleared
+
+
+def _clear_period_value(
+    session: Session,
+    entity: str,
+    record_key: str,
+    name: str,
+    period: str,
+    *,
+    batch_id: int,
+    now: datetime,
+    mirror: bool,
+) -> int:
+    """Empty one periodic value of a record for `period` (and the record's mirror when it holds the
+    same value of the current period), with the change in the history under its period."""
+    periods = PERIOD_TABLES[entity]
+    record_column = periods.c[KEY_COLUMNS[entity][-1]]
+    row = (
+        session.execute(select(periods).where(record_column == record_key, periods.c.period == period))
+        .mappings()
+        .first()
+    )
+    if row is None or row[name] is None:
+        return 0
+    where = (record_column == record_key) & (periods.c.period == period)
+    session.execute(
+        update(periods).where(where).values({name: None, "updated_at": now, "batch_id": batch_id})
+    )
+    session.execute(
+        _CLEAR_PERIOD_HISTORY,
+        {
+            "now": now,
+            "entity": entity,
+            "school": row[SCHOOL_COLUMN[entity]],
+            "record": record_key,
+            "batch": batch_id,
+            "changes": {name: [_history_value(row[name]), None]},
+            "period": period,
+        },
+    )
+    # The record's last written row no longer stands: the same row sent again must be written again.
+    table = ENTITY_TABLES[entity]
+    session.execute(
+        update(table)
+        .where(table.c[KEY_COLUMNS[entity][-1]] == record_key)
+        .values({ROW_HASH: None, **({name: None} if mirror else {})})
+    )
+    return 1
+
+
+_CLEAR_PERIOD_HISTORY = text(
+    "INSERT INTO record_history (recorded_at, entity, school_code, record_key, batch_id, changes, period) "
+    "VALUES (:now, :entity, :school, :record, :batch, :changes, :period)"
+).bindparams(
+    bindparam("now", type_=RecordHistory.__table__.c.recorded_at.type),
+    bindparam("changes", type_=RecordHistory.__table__.c.changes.type),
+)

@@ -47,6 +47,8 @@ class Source(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     failure_threshold: Mapped[int] = mapped_column(Integer, default=3)
+    # The period (as written, e.g. 2025) its periodic values belong to; None: the current one.
+    period: Mapped[str | None] = mapped_column(String(32))
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     failing: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)

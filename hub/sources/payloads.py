@@ -54,6 +54,11 @@ class SourceIn(BaseModel):
     failure_threshold: int = Field(
         default=3, ge=1, le=1000, description="Failed runs in a row before it is marked failing"
     )
+    period: str | None = Field(
+        default=None,
+        max_length=32,
+        description="The period its periodic values belong to (2025, 2024-2025学年); none: the current one at each run",
+    )
 
     @field_validator("mapping")
     @classmethod
@@ -73,6 +78,7 @@ class SourceUpdate(BaseModel):
     clear_schedule: bool = False
     enabled: bool | None = None
     failure_threshold: int | None = Field(default=None, ge=1, le=1000)
+    period: str | None = Field(default=None, max_length=32, description="Empty text: back to the current one")
 
     @field_validator("mapping")
     @classmethod
@@ -93,6 +99,7 @@ class SourceOut(BaseModel):
     schedule: Schedule | None
     enabled: bool
     failure_threshold: int
+    period: str | None = None
     consecutive_failures: int
     failing: bool
     failing_since: datetime | None

@@ -31,6 +31,7 @@ from hub.audit.service import Actor
 from hub.config import Settings
 from hub.db import transaction, utcnow
 from hub.errors import HubError
+from hub.records.periods import read_period
 from hub.records.service import IngestReport, Provenance, ingest_frame
 from hub.sources import readers
 from hub.sources.errors import (
@@ -218,6 +219,8 @@ def create_source(
     now = now or utcnow()
     schedule = payload.schedule or Schedule()
     _check_schedule(schedule)
+    if payload.period:
+        read_period(payload.period)
     source = repository.add(
         Source(
             name=payload.name,
@@ -231,6 +234,7 @@ def create_source(
             timezone=schedule.timezone,
             enabled=payload.enabled,
             failure_threshold=payload.failure_threshold,
+            period=payload.period or None,
             consecutive_failures=0,
             failing=False,
             created_by=principal_id,
@@ -280,6 +284,9 @@ def update_source(
     if payload.failure_threshold is not None:
         source.failure_threshold = payload.failure_threshold
         _judge(source, now or utcnow())
+    if payload.period is not None:
+        read_period(payload.period)
+        source.period = payload.period.strip() or None
     source.updated_at = now or utcnow()
     session.flush()
     audit.record_act(
@@ -311,6 +318,7 @@ def replace_source(session: Session, payload: SourceIn, *, now: datetime | None 
         clear_schedule=payload.schedule is None,
         enabled=payload.enabled,
         failure_threshold=payload.failure_threshold,
+        period=payload.period or "",
     )
     return update_source(session, payload.name, update, now=now)
 
@@ -352,6 +360,7 @@ def source_out(source: Source, *, last_run_status: str | None = None) -> SourceO
         schedule=schedule_of(source),
         enabled=source.enabled,
         failure_threshold=source.failure_threshold,
+        period=source.period,
         consecutive_failures=source.consecutive_failures,
         failing=source.failing,
         failing_since=source.failing_since,
@@ -568,6 +577,7 @@ def _ingest_chunk(
         frame=frame,
         provenance=Provenance(source_kind="connector", source_ref=reference, file_sha256=chunk.sha256),
         now=utcnow(),
+        period=source.period,
     )
     tally.add(report, chunk.filename)
 

@@ -46,6 +46,7 @@ from hub.tasks.payloads import (
 from hub.tasks.repository import PublicationRepository, TaskRepository
 from hub.tasks.templates import build_template, how_to_fill
 from hub.tasks.workbook import progress_workbook
+from schemas.periods import parse_period, period_containing
 
 router = APIRouter(tags=["tasks"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -218,8 +219,16 @@ class _Context:
         return self.departments[principal_id]
 
 
-def _field_out(context: _Context, code: str) -> TaskFieldOut:
+def _field_out(context: _Context, code: str, task: Task | None = None) -> TaskFieldOut:
     element = context.std.element(code)
+    period = None
+    if element.period is not None:
+        key = (task.periods or {}).get(code) if task is not None else None
+        period = (
+            parse_period(key, kind=element.period.kind)
+            if key
+            else period_containing(element.period.kind, local_today())
+        )
     allowed: list[AllowedValue] = []
     if element.value_type == "code" and element.code_list:
         allowed = [
@@ -240,6 +249,8 @@ def _field_out(context: _Context, code: str) -> TaskFieldOut:
         min_value=element.min_value,
         max_value=element.max_value,
         description=element.description_zh,
+        period=period.key if period else None,
+        period_label=period.label_zh if period else None,
     )
 
 
@@ -275,7 +286,7 @@ def _task_out(
             ReminderOut(sent_at=r.sent_at, note=r.note, seen_at=r.seen_at)
             for r in TaskRepository(context.session).reminders_of([task.id]).get(task.id, [])
         ],
-        fields=[_field_out(context, code) for code in task.fields],
+        fields=[_field_out(context, code, task) for code in task.fields],
         rows_expected=task.rows_expected,
         rows_filled=task.rows_filled,
         submissions=task.submissions,

@@ -25,6 +25,8 @@ class Task(Base):
     entity: Mapped[str] = mapped_column(String(16))
     # Element codes the school is asked for, in the request's order.
     fields: Mapped[list[str]] = mapped_column(JSONType)
+    # Element code → the period (Period.key) a periodic field collects: the one the store lacked.
+    periods: Mapped[dict[str, str] | None] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(16), default="open")
     deadline: Mapped[date] = mapped_column(Date)
     rows_expected: Mapped[int] = mapped_column(Integer, default=0)

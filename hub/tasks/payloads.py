@@ -25,6 +25,10 @@ class TaskFieldOut(BaseModel):
     min_value: float | None = None
     max_value: float | None = None
     description: str = ""
+    period: str | None = Field(
+        default=None, description="A periodic element: the period (key, e.g. 2025) the task collects"
+    )
+    period_label: str | None = Field(default=None, description="That period as forms write it (2025年)")
 
 
 class TaskRowOut(BaseModel):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import schemas
 from hub.access.scope import school_within
 from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory, schools_table
-from hub.records.repository import holds, value_column
+from hub.records.repository import holds, period_value, value_column
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task, TaskReminder, TaskRow, TaskSubmission
 
@@ -42,14 +42,22 @@ class TaskRepository:
         )
         return list(self.session.scalars(query.order_by(Task.school_code)))
 
-    def changed_since(self, entity: str, record_keys: set[str], since: datetime) -> dict[str, dict[str, Any]]:
+    def changed_since(
+        self,
+        entity: str,
+        record_keys: set[str],
+        since: datetime,
+        periods: Mapping[str, str] | None = None,
+    ) -> dict[str, dict[str, Any]]:
         """Per record, the elements whose value was written after `since`, with the latest value written
-        (None for a cleared one); approved new elements are read out of `extra`."""
+        (None for a cleared one); approved new elements are read out of `extra`. A periodic element
+        counts only changes of its period in `periods` (of the current one otherwise: its history rows
+        carry their period, and another period's correction is not this one's)."""
         found: dict[str, dict[str, Any]] = {}
         keys = sorted(record_keys)
         for start in range(0, len(keys), 1000):
             query = (
-                select(RecordHistory.record_key, RecordHistory.changes)
+                select(RecordHistory.record_key, RecordHistory.changes, RecordHistory.period)
                 .where(
                     RecordHistory.entity == entity,
                     RecordHistory.record_key.in_(keys[start : start + 1000]),
@@ -57,10 +65,12 @@ class TaskRepository:
                 )
                 .order_by(RecordHistory.recorded_at, RecordHistory.id)
             )
-            for key, changes in self.session.execute(query):
+            for key, changes, period in self.session.execute(query):
                 written = found.setdefault(key, {})
                 for name, pair in (changes or {}).items():
                     if name.startswith("_") or not isinstance(pair, list) or len(pair) != 2:
+                        continue
+                    if period is not None and periods is not None and periods.get(name, period) != period:
                         continue
                     if name == "extra":
                         old, new = pair[0] or {}, pair[1] or {}
@@ -189,12 +199,22 @@ class TaskRepository:
         )
         return {reference: key for reference, key in self.session.execute(query)}
 
-    def prefill(self, task: Task, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
-        """The task's rows in reference order with the current values of `columns` (None when a record left)."""
+    def prefill(
+        self, task: Task, columns: Sequence[str], periods: Mapping[str, str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The task's rows in reference order with the current values of `columns` (None when a record
+        left); a column named in `periods` holds the record's value of that period."""
         entity = task.entity
         table = ENTITY_TABLES[entity]
         selected = [TaskRow.reference, TaskRow.record_key]
-        selected += [value_column(self.session, entity, c).label(c) for c in dict.fromkeys(columns)]
+        selected += [
+            (
+                period_value(entity, c, periods[c])
+                if periods and c in periods
+                else value_column(self.session, entity, c)
+            ).label(c)
+            for c in dict.fromkeys(columns)
+        ]
         query = (
             select(*selected)
             .select_from(TaskRow)
@@ -211,14 +231,21 @@ class TaskRepository:
         task_ids: Sequence[int],
         fields: Sequence[str],
         applies: Mapping[str, schemas.RecordFilter] | None = None,
+        periods: Mapping[str, str] | None = None,
     ) -> dict[int, tuple[int, int]]:
         """Per task (all asking for the same `fields`): rows whose record still exists, rows holding every
-        field that applies to them (a field with `applies[name]` is done for a record it does not apply to)."""
+        field that applies to them (a field with `applies[name]` is done for a record it does not apply to);
+        a field named in `periods` is filled by a value of that period."""
         table = ENTITY_TABLES[entity]
         key = table.c[KEY_COLUMNS[entity][-1]]
         done = []
         for name in fields:
-            filled = value_column(self.session, entity, name).is_not(None)
+            value = (
+                period_value(entity, name, periods[name])
+                if periods and name in periods
+                else value_column(self.session, entity, name)
+            )
+            filled = value.is_not(None)
             condition = (applies or {}).get(name)
             if condition is not None:
                 filled = or_(filled, ~func.coalesce(holds(self.session, table, condition), False))

@@ -29,12 +29,13 @@ from hub.db import utcnow
 from hub.holidays.service import work_calendar
 from hub.identity.models import Principal
 from hub.identity.roles import Role
-from hub.kit.clock import local_date
+from hub.kit.clock import local_date, local_today
 from hub.kit.tokens import teacher_key
 from hub.kit.workdays import add_working_days
 from hub.onboarding.repository import OnboardingRepository
 from hub.records.files import entity_headers, read_upload
 from hub.records.masking import mask
+from hub.records.periods import WritePeriods, chosen_periods
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.records.service import IngestReport, Provenance, Rejection, ingest_frame
 from hub.records.writer import clear_values
@@ -60,6 +61,7 @@ from hub.tasks.errors import (
 )
 from hub.tasks.models import Task, TaskReminder, TaskSubmission
 from hub.tasks.repository import PublicationRepository, TaskRepository, due_requests, duplicates_of
+from schemas.periods import Period, parse_period, period_containing
 
 # Columns of a task sheet that only help a person find the row: read back, never stored.
 REFERENCE_HEADER = "参考号（勿改）"
@@ -113,6 +115,17 @@ def missing_elements(std: schemas.Standard, request: DataRequest) -> list[schema
     return [std.element(code) for code in codes if code]
 
 
+def missing_periods(request: DataRequest) -> dict[str, str]:
+    """Element code → the period a task collects of a periodic element: the one the store lacked (the
+    latest, where a field lacked several; one value per element and task)."""
+    out: dict[str, str] = {}
+    for f in request.fields:
+        if f.status == "missing" and f.element_code and f.missing_periods:
+            latest = max(f.missing_periods)
+            out[f.element_code] = max(out.get(f.element_code, latest), latest)
+    return out
+
+
 @dataclass(frozen=True, kw_only=True)
 class SchoolNeed:
     """What one school holds of a request's missing elements: records, filled counts, what it lacks."""
@@ -132,10 +145,24 @@ def school_needs(
     same answer before anything is sent.
     """
     elements = missing_elements(std, request)
-    counts = RecordRepository(session).element_counts(request.entity, elements, request.schools)
+    periods = missing_periods(request)
+    repository = RecordRepository(session)
+    timeless = [e for e in elements if e.code not in periods]
+    counts = repository.element_counts(request.entity, timeless, request.schools)
+    # A periodic field counts what the store holds for the period it lacked, not today's values.
+    for key in sorted(set(periods.values())):
+        of_period = [e for e in elements if periods.get(e.code) == key]
+        for code, held in repository.period_counts(request.entity, of_period, key, request.schools).items():
+            if code in counts:
+                counts[code].filled.update(held.filled)
+                counts[code].applicable.update(held.applicable)
+            else:
+                counts[code] = held
     needs: dict[str, SchoolNeed] = {}
     for code, count in counts.items():
-        lacking = [e for e in elements if count.filled[e.code] < count.applicable[e.code]]
+        lacking = [
+            e for e in elements if count.filled.get(e.code, 0) < count.applicable.get(e.code, count.records)
+        ]
         needs[code] = SchoolNeed(code=code, records=count.records, filled=count.filled, lacking=lacking)
     return elements, needs
 
@@ -207,6 +234,7 @@ def publish(
     scope = request.schools
     schools_in_scope = len(scope) if scope is not None else SchoolRepository(session).count()
     lacking = {code: [e.code for e in need.lacking] for code, need in sorted(needs.items()) if need.lacking}
+    periods = missing_periods(request)
 
     tasks = [
         Task(
@@ -214,6 +242,7 @@ def publish(
             school_code=school_code,
             entity=request.entity,
             fields=fields,
+            periods={code: periods[code] for code in fields if code in periods} or None,
             status="open",
             deadline=deadline,
             created_at=now,
@@ -257,16 +286,21 @@ def publish(
 
 def refresh_progress(session: Session, tasks: list[Task], *, now: datetime) -> None:
     """Recount rows present and filled from the store (imports fill tasks too) and mark complete tasks."""
-    groups: dict[tuple[str, tuple[str, ...]], list[Task]] = defaultdict(list)
+    groups: dict[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], list[Task]] = defaultdict(list)
     for task in tasks:
         if task.status != "closed":
-            groups[(task.entity, tuple(task.fields))].append(task)
+            groups[(task.entity, tuple(task.fields), tuple(sorted((task.periods or {}).items())))].append(
+                task
+            )
     repository = TaskRepository(session)
     std = current_standard(session)
-    for (entity, fields), members in groups.items():
+    for (entity, fields, periods), members in groups.items():
         elements = [std.element(code) for code in fields]
         applies = {e.name: e.applies_when for e in elements if e.applies_when is not None}
-        counts = repository.progress(entity, [t.id for t in members], [e.name for e in elements], applies)
+        by_name = {std.element(code).name: key for code, key in periods}
+        counts = repository.progress(
+            entity, [t.id for t in members], [e.name for e in elements], applies, by_name
+        )
         for task in members:
             task.rows_expected, task.rows_filled = counts.get(task.id, (0, 0))
             if task.status == "open" and task.rows_filled >= task.rows_expected:
@@ -389,6 +423,38 @@ def task_elements(std: schemas.Standard, task: Task) -> list[schemas.Element]:
     return [std.element(code) for code in task.fields]
 
 
+def task_period_names(std: schemas.Standard, task: Task) -> dict[str, str]:
+    """Element name → the period a periodic field of the task collects."""
+    return {std.element(code).name: key for code, key in (task.periods or {}).items()}
+
+
+def task_field_periods(std: schemas.Standard, task: Task, today: date | None = None) -> dict[str, Period]:
+    """Element code → the period each periodic field of the task collects (shown to the school)."""
+    day = today or local_today()
+    out: dict[str, Period] = {}
+    for element in task_elements(std, task):
+        if element.period is not None:
+            key = (task.periods or {}).get(element.code)
+            kind = element.period.kind
+            out[element.code] = parse_period(key, kind=kind) if key else period_containing(kind, day)
+    return out
+
+
+def task_current_periods(std: schemas.Standard, task: Task, today: date | None = None) -> dict[str, str]:
+    """Element name → today's period, for the task's periodic fields."""
+    day = today or local_today()
+    out: dict[str, str] = {}
+    for element in task_elements(std, task):
+        if element.period is not None:
+            out[element.name] = period_containing(element.period.kind, day).key
+    return out
+
+
+def task_write_periods(std: schemas.Standard, task: Task, now: datetime) -> WritePeriods:
+    """Where a submission's periodic values go: the periods the task collects, else the current ones."""
+    return chosen_periods(std, task.entity, dict(task.periods or {}), today=_today(now))
+
+
 def display_value(element: schemas.Element, value: Any) -> Any:
     """A stored value as JSON shows it (extra JSON values come back as text or 0/1 depending on the database)."""
     if value is None:
@@ -423,7 +489,7 @@ def prefilled_rows(session: Session, task: Task, std: schemas.Standard) -> Itera
     elements = task_elements(std, task)
     identity = ["name", "id_number"] if task.entity == "teacher" else ["name"]
     columns = identity + [e.name for e in elements]
-    for row in TaskRepository(session).prefill(task, columns):
+    for row in TaskRepository(session).prefill(task, columns, task_period_names(std, task)):
         id_number = row.get("id_number")
         yield PrefilledRow(
             reference=row["reference"],
@@ -642,12 +708,14 @@ def submit(
             ),
             school_scope={task.school_code},
             now=now,
+            period=task_write_periods(std, task, now),
         )
         rejected += report.rejected
     rejected.sort(key=lambda r: (r.row, r.field))
     accepted = report.accepted if report else 0
     refused_rows = {r.row for r in rejected}
     cleared = 0
+    written = task_write_periods(std, task, now)
     if report is not None and to_clear:
         cells = {
             row: names for row, names in to_clear.items() if row not in refused_rows and row in data.index
@@ -658,6 +726,8 @@ def submit(
             {_record_key(task.entity, data.loc[row], secret): names for row, names in cells.items()},
             batch_id=report.batch_id,
             now=now,
+            periods=written.keys,
+            mirrored=written.mirrored,
         )
     repository.add_submission(
         TaskSubmission(
@@ -771,7 +841,8 @@ def _keep_newer_values(
     if data.empty or not fields:
         return []
     keys = {int(row): _record_key(task.entity, data.loc[row], secret) for row in data.index}
-    changed = TaskRepository(session).changed_since(task.entity, set(keys.values()), made)
+    periods = {**task_current_periods(std, task), **task_period_names(std, task)}
+    changed = TaskRepository(session).changed_since(task.entity, set(keys.values()), made, periods)
     when = local_date(made).isoformat()
     kept: list[KeptValue] = []
     for row, key in keys.items():

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 import schemas
+from dedup.periods import strip_periods
 from hub.config import Settings
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, writes
@@ -76,6 +77,18 @@ def _shown(element: schemas.Element, value: Any) -> str:
     return str(value)
 
 
+def _periodic_label(periods: dict[str, Any], element: schemas.Element, lang: str) -> str:
+    """A field's label, with the period a periodic field collects in place of the label's own period
+    words: 本年度继续教育学时 asked for 2025 reads 继续教育学时（2025年）."""
+    period = periods.get(element.code)
+    if period is None:
+        return element.label_en if lang == "en" else element.label_zh
+    if lang == "en":
+        return f"{element.label_en} ({period.label_en})"
+    bare = strip_periods(element.label_zh)
+    return f"{bare.rest if bare is not None and bare.rest else element.label_zh}（{period.label_zh}）"
+
+
 def _task_context(session: Session, task: Task) -> dict[str, Any]:
     request = RequestRepository(session).get(task.request_id)
     department = PrincipalRepository(session).get(request.department_id) if request else None
@@ -95,6 +108,7 @@ def _fill_page(
     lang = lang_of(request)
     std = current_standard(session)
     elements = tasks.task_elements(std, task)
+    periods = tasks.task_field_periods(std, task)
     rows = []
     # Showing the prefilled rows is a read of the school's records: the service puts it on the audit log.
     for row in tasks.read_prefilled(session, principal, task, std):
@@ -112,7 +126,7 @@ def _fill_page(
             "elements": [
                 {
                     "code": e.code,
-                    "label": e.label_en if lang == "en" else e.label_zh,
+                    "label": _periodic_label(periods, e, lang),
                     "type": e.value_type,
                     "unit": e.unit,
                     "choices": _choices(std, e, lang),

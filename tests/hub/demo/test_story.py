@@ -331,3 +331,36 @@ def test_the_city_keeps_an_annual_list_a_whitelist_and_one_count_for_every_page(
     seconder = demo.cast.signed_in[1]
     assert counts[seconder]["borrowed_teacher_days"] > 0
     assert "/list" in demo.output and "/whitelist" in demo.output and "/counts" in demo.output
+
+
+def test_the_city_holds_last_years_and_this_years_hours_and_nothing_before(demo: Demo) -> None:
+    from hub.kit.clock import local_today
+
+    year = local_today().year
+    labels = [
+        f"{year - 1}年继续教育学时",
+        "本年度继续教育学时",
+        f"{year - 3}年继续教育学时",
+        "上学年在校学生数",
+    ]
+    fields = []
+    for entity, label in [
+        ("teacher", labels[0]),
+        ("teacher", labels[1]),
+        ("teacher", labels[2]),
+        ("school", labels[3]),
+    ]:
+        answer = demo.client.post(
+            "/api/v1/requests/check",
+            headers=demo.headers("demo-hrss"),
+            json={
+                "title": "学时核对",
+                "purpose": "继续教育学时审验",
+                "entity": entity,
+                "fields": [{"label": label}],
+            },
+        )
+        assert answer.status_code == 200, answer.text
+        fields.append(answer.json()["fields"][0]["status"])
+    assert fields == ["available", "available", "missing", "available"]
+    assert f"records for {year - 1}" in demo.output

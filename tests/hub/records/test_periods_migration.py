@@ -7,17 +7,34 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
+import pytest
 from alembic import command
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
+from hub.databases import drop_database, empty_schema, ensure_database
 from hub.db import make_engine
 from hub.kit.clock import local_today
 from hub.migrate import alembic_config
 from schemas.periods import period_containing
 
 
-def test_current_values_and_their_history_move_into_the_current_period(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+@pytest.fixture
+def old_url(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A scratch database of its own (beside the test database on PostgreSQL, a file on SQLite)."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    url = make_url(database_url)
+    scratch = url.set(database=f"{url.database}_periods_migration").render_as_string(hide_password=False)
+    ensure_database(scratch)
+    empty_schema(make_engine(scratch))
+    yield scratch
+    drop_database(scratch)
+
+
+def test_current_values_and_their_history_move_into_the_current_period(old_url: str) -> None:
+    url = old_url
     engine = make_engine(url)
     config = alembic_config(url)
     at = datetime(2026, 3, 1, tzinfo=UTC)

@@ -94,7 +94,10 @@ def test_last_years_hours_are_kept_beside_this_years_and_leave_the_record_alone(
     history = session.scalars(
         select(RecordHistory).where(RecordHistory.period == str(YEAR - 1)).order_by(RecordHistory.id)
     ).all()
-    assert len(history) == 3 and all(h.changes == {"training_hours": [48, 52]} for h in history)
+    # Last year's first values arrived as changes of that year, then the three corrections.
+    assert [h.changes for h in history] == [{"training_hours": [None, 48]}] * 12 + [
+        {"training_hours": [48, 52]}
+    ] * 3
 
     # Classification reads the periods held: last year now available, the year before still missing.
     dept = create_principal(client, admin_headers, code="hrss")
@@ -199,3 +202,39 @@ def test_hub_import_takes_a_period(cli_database: Engine, tmp_path: Path) -> None
             select(func.count()).select_from(teacher_periods).where(teacher_periods.c.period == str(YEAR - 2))
         )
     assert held == 4
+
+
+def test_a_connector_writes_the_period_its_source_names(
+    client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    from hub.sources import service as sources
+    from hub.sources.payloads import SourceIn
+
+    city = create_city(session, settings, schools=1, teachers=4)
+    (tmp_path / "学时.csv").write_bytes(_hours_csv(city, 18))
+    bad = client.post(
+        "/api/v1/sources",
+        headers=admin_headers,
+        json={
+            "name": "hours",
+            "kind": "folder",
+            "entity": "teacher",
+            "settings": {"path": str(tmp_path)},
+            "period": "2025-13",
+        },
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "PeriodInvalid"
+    payload = SourceIn.model_validate(
+        {
+            "name": "hours",
+            "kind": "folder",
+            "entity": "teacher",
+            "settings": {"path": str(tmp_path)},
+            "period": f"{YEAR - 1}年",
+        }
+    )
+    sources.create_source(session, payload, principal_id=None)
+    run = sources.run_source(session, settings, "hours")
+    assert run.status == "succeeded", run.error
+    assert set(_hours(session, str(YEAR - 1)).values()) == {18}
+    assert 18 not in set(_hours(session, str(YEAR)).values())
