@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rich.console import Console
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from hub.access.payloads import PrincipalCreate
 from hub.access.service import create_principal, ensure_bootstrap_admin
@@ -38,6 +39,29 @@ class DemoPrincipal:
     name: str
     code: str
     school_code: str | None = None
+    division: str | None = None
+
+
+def open_account(session: Session, secret: str, person: DemoPrincipal) -> str:
+    """Create the demo principal, or give the one already there a new token and reopen it; its token."""
+    existing = session.scalars(select(Principal).where(Principal.code == person.code)).first()
+    if existing is None:
+        _, token = create_principal(
+            session,
+            secret,
+            PrincipalCreate(
+                kind=person.kind,
+                name=person.name,
+                code=person.code,
+                school_code=person.school_code,
+                division=person.division,
+            ),
+        )
+        return token
+    token = new_token()
+    existing.token_digest = token_digest(secret, token)
+    existing.active = True
+    return token
 
 
 def demo_principals(schools: list[str]) -> list[DemoPrincipal]:
@@ -148,23 +172,7 @@ def load_demo(
             # Without HUB_ADMIN_TOKEN nobody could create a principal or import a file: the demo has an admin.
             people.insert(0, DemoPrincipal(kind=Role.ADMIN, name="系统管理员", code=ADMIN_CODE))
         for person in people:
-            existing = session.scalars(select(Principal).where(Principal.code == person.code)).first()
-            if existing is None:
-                _, token = create_principal(
-                    session,
-                    secret,
-                    PrincipalCreate(
-                        kind=person.kind,
-                        name=person.name,
-                        code=person.code,
-                        school_code=person.school_code,
-                    ),
-                )
-            else:
-                token = new_token()
-                existing.token_digest = token_digest(secret, token)
-                existing.active = True
-            tokens[person.code] = token
+            tokens[person.code] = open_account(session, secret, person)
     token_file = Path.cwd() / "demo-tokens.txt"
     token_file.write_text("".join(f"{code}\t{token}\n" for code, token in tokens.items()), encoding="utf-8")
     told: story.Told | None = None

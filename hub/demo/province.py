@@ -15,7 +15,6 @@ renamed after its county. Then, through the services the API calls:
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -25,15 +24,16 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from hub.access import service as access
-from hub.access.payloads import GrantCreate, PrincipalCreate
+from hub.access.payloads import GrantCreate
 from hub.config import Settings
 from hub.db import transaction, utcnow
 from hub.demo.city import City, generate_city, write_city_files
+from hub.demo.loader import ADMIN_CODE, open_account
+from hub.demo.loader import DemoPrincipal as Person
 from hub.errors import HubError
 from hub.identity.models import Principal
 from hub.identity.roles import Role
 from hub.kit.clock import local_date
-from hub.kit.tokens import new_token, token_digest
 from hub.kit.workdays import add_working_days
 from hub.requests import service as requests
 from hub.requests.models import DataRequest
@@ -49,15 +49,6 @@ COLLECTING_CITY = "330200"
 PROVINCE_TITLE = "全省专业技术人才队伍统计"
 CITY_TITLE = "宁波市教师家访情况调查"
 COUNTY_TITLE = "教师信息核对花名册"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Person:
-    kind: Role
-    name: str
-    code: str
-    division: str | None = None
-    school_code: str | None = None
 
 
 def counties() -> list[str]:
@@ -139,8 +130,6 @@ def people(schools: pd.DataFrame) -> list[Person]:
 
 def _open_accounts(engine: Engine, settings: Settings, everyone: list[Person]) -> dict[str, str]:
     """Create (or rotate the token of) every demo principal; principal code → token."""
-    from hub.demo.loader import ADMIN_CODE
-
     secret = settings.secret_key.get_secret_value()
     tokens: dict[str, str] = {}
     with transaction(engine, write=True) as session:
@@ -150,24 +139,7 @@ def _open_accounts(engine: Engine, settings: Settings, everyone: list[Person]) -
         else:
             everyone = [Person(kind=Role.ADMIN, name="系统管理员", code=ADMIN_CODE), *everyone]
         for person in everyone:
-            existing = session.scalars(select(Principal).where(Principal.code == person.code)).first()
-            if existing is None:
-                _, token = access.create_principal(
-                    session,
-                    secret,
-                    PrincipalCreate(
-                        kind=person.kind,
-                        name=person.name,
-                        code=person.code,
-                        school_code=person.school_code,
-                        division=person.division,
-                    ),
-                )
-            else:
-                token = new_token()
-                existing.token_digest = token_digest(secret, token)
-                existing.active = True
-            tokens[person.code] = token
+            tokens[person.code] = open_account(session, secret, person)
     return tokens
 
 
