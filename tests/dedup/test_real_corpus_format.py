@@ -2,7 +2,7 @@
 
 The held-out parts must stay unseen by whoever tunes the matcher, so nothing in this file scores them;
 these checks only keep the corpus loadable, honest about its sources and split by its one rule.
-``holdout2/`` … ``holdout5/`` (new forms, each held out as a whole) get the same checks, and each must
+``holdout2/`` … ``holdout6/`` (new forms, each held out as a whole) get the same checks, and each must
 share no form, title or source with the parts built before it.
 """
 
@@ -54,6 +54,7 @@ def test_the_corpus_has_all_its_parts() -> None:
         "holdout3",
         "holdout4",
         "holdout5",
+        "holdout6",
     }
     assert all(_FILE_NAME.match(path.name) for path in _FILES), [p.name for p in _FILES]
 
@@ -133,6 +134,7 @@ _LATER_PARTS = {
     "holdout3": ("dev", "holdout", "holdout2"),
     "holdout4": ("dev", "holdout", "holdout2", "holdout3"),
     "holdout5": ("dev", "holdout", "holdout2", "holdout3", "holdout4"),
+    "holdout6": ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"),
 }
 
 
@@ -194,3 +196,12 @@ def test_the_fifth_holdout_is_big_enough_to_score() -> None:
     assert len(new) >= 8, len(new)
     assert len({step.issuer for step in new}) >= 7, sorted({str(step.issuer) for step in new})
     assert sum(len(step.fields) for step in new) >= 150
+
+
+def test_the_sixth_holdout_is_big_enough_to_score() -> None:
+    # holdout6's size at landing (helper matcher, issue 13): 8 forms, 5 issuers, 165 checked labels, both entities.
+    new = [step for part, _, step in _forms() if part == "holdout6"]
+    assert len(new) >= 8, len(new)
+    assert len({step.issuer for step in new}) >= 5, sorted({str(step.issuer) for step in new})
+    assert sum(len(step.fields) for step in new) >= 160
+    assert {step.entity for step in new} == {"teacher", "school"}
