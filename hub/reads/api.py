@@ -43,7 +43,8 @@ Divisions = Annotated[
 Where = Annotated[
     list[str] | None,
     Query(
-        description="Filters on granted, unmasked elements: `gender=2`, `title=高级教师,一级教师`, `birth_date>=1980-01-01`"
+        description="Filters on granted, unmasked elements: `gender=2`, `title=高级教师,一级教师`, `birth_date>=1980-01-01` "
+        "(a periodic element: its value of the read's `period`)"
     ),
 ]
 
@@ -167,8 +168,11 @@ def query_aggregate(
     schools: Schools = None,
     divisions: Divisions = None,
     where: Where = None,
+    period: ReadPeriod = None,
 ) -> Response:
-    """count / sum / avg of granted elements grouped by school, division or code values; small groups suppressed."""
+    """count / sum / avg of granted elements grouped by school, division or code values; small groups
+    suppressed. Periodic elements are summed and filtered by their values of `period` (default: the
+    current one)."""
     result = service.aggregate(
         session,
         principal,
@@ -181,6 +185,7 @@ def query_aggregate(
         where=where,
         k=settings.suppression_k,
         today=local_today(),
+        period=period,
     )
     return Response(orjson.dumps(result), media_type="application/json")
 

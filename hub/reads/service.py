@@ -176,6 +176,18 @@ class Plan:
     today: date
     where: list[ColumnElement[bool]] = field(default_factory=list)
     filters: list[str] = field(default_factory=list)
+    # Element name → the period (Period.key) a periodic element is read, filtered and summed for.
+    periods: dict[str, str] = field(default_factory=dict)
+    # The period as asked (None: the current one), kept for re-running the read (differencing check).
+    period: str | None = None
+
+    def value(self, element: schemas.Element) -> ColumnElement[Any]:
+        """The SQL value of a stored element as this read sees it: a periodic element's value of the
+        read's period, out of the period table (the one place periodic values are kept)."""
+        key = self.periods.get(element.name)
+        if key is not None:
+            return period_value(self.entity, element.name, key)
+        return ENTITY_TABLES[self.entity].c[element.name]
 
 
 def _scalar(element: schemas.Element, text: str) -> Any:
@@ -248,7 +260,7 @@ def _parse_filters(plan: Plan, dialect: str, expressions: list[str]) -> list[str
         elif is_extra(element):
             column = extra_value(dialect, table, element.name)
         else:
-            column = table.c[element.name]
+            column = plan.value(element)
         values = [v for v in raw.split(",")] if operator == "=" else [raw]
         typed = [_scalar(element, v.strip()) for v in values if v.strip()]
         if is_extra(element):
@@ -317,8 +329,8 @@ def plan_read(
     masked = masking.masked_codes([known[c] for c in grant_elements], grant.clear_elements)
     periodic = {
         known[c].name
-        for c in chosen
-        if known[c].periodic and not is_extra(known[c]) and known[c].derivation is None
+        for c in dict.fromkeys([*chosen, *needed, *filter_codes])
+        if c in known and known[c].periodic and not is_extra(known[c]) and known[c].derivation is None
     }
     read_periods = write_periods(std, entity, period, today=today, written=periodic).keys
     plan = Plan(
@@ -335,6 +347,8 @@ def plan_read(
         ],
         masked=masked,
         today=today,
+        periods=read_periods,
+        period=period,
     )
     dialect = session.get_bind().dialect.name
     table = ENTITY_TABLES[entity]
@@ -849,7 +863,8 @@ def _number(value: Any) -> float | None:
     return round(float(value), 4)
 
 
-def _group_columns(entity: str, keys: list[tuple[str, schemas.Element | None]]) -> tuple[list[Any], bool]:
+def _group_columns(plan: Plan, keys: list[tuple[str, schemas.Element | None]]) -> tuple[list[Any], bool]:
+    entity = plan.entity
     table = ENTITY_TABLES[entity]
     join_schools = False
     group_columns: list[Any] = []
@@ -864,7 +879,7 @@ def _group_columns(entity: str, keys: list[tuple[str, schemas.Element | None]]) 
                 group_columns.append(table.c.division_code)
         else:
             assert element is not None
-            group_columns.append(table.c[element.name])
+            group_columns.append(plan.value(element))
     return group_columns, join_schools
 
 
@@ -901,7 +916,7 @@ def _refuse_differencing(
     mistaken for a difference of scope, and nothing but the query itself is kept (in its audit entry).
     """
     mine = _published(cells, outcome)
-    group_columns, join_schools = _group_columns(entity, keys)
+    group_columns, join_schools = _group_columns(plan, keys)
     repository = QueryRepository(session)
     width = len(group_columns)
     seen: list[dict[str, Any]] = []
@@ -931,6 +946,7 @@ def _refuse_differencing(
                 divisions=before.get("divisions"),
                 where=before.get("where") or None,
                 today=today,
+                period=before.get("period"),
             )
         except HubError:
             continue  # a scope the grant no longer allows reveals nothing now
@@ -975,8 +991,10 @@ def aggregate(
     where: list[str] | None,
     k: int,
     today: date,
+    period: str | None = None,
 ) -> dict[str, Any]:
-    """count / sum / avg by school, division or code-list values, with small cells suppressed; audited."""
+    """count / sum / avg by school, division or code-list values, with small cells suppressed; audited.
+    Periodic elements are summed and filtered by their values of `period` (default: the current one)."""
     std = current_standard(session)
     measures = _measures(std, entity, measure)
     keys = _group_keys(std, entity, group_by)
@@ -992,6 +1010,7 @@ def aggregate(
         divisions=divisions,
         where=where,
         today=today,
+        period=period,
     )
     touched = [c for c in needed if c in plan.masked]
     if touched:
@@ -1002,7 +1021,7 @@ def aggregate(
         )
     dialect = session.get_bind().dialect.name
     table = ENTITY_TABLES[entity]
-    group_columns, join_schools = _group_columns(entity, keys)
+    group_columns, join_schools = _group_columns(plan, keys)
     measure_columns: list[Any] = []
     for m in measures:
         derivation = m.element.derivation
@@ -1010,7 +1029,7 @@ def aggregate(
             source = derivation.inputs[0].split(".", 1)[1]
             measure_columns.append(years_since(dialect, table.c[source], today))
         else:
-            measure_columns.append(table.c[m.element.name])
+            measure_columns.append(plan.value(m.element))
     repository = QueryRepository(session)
     raw = repository.aggregate(
         entity, group_columns, measure_columns, where=plan.where, join_schools=join_schools
@@ -1022,6 +1041,8 @@ def aggregate(
     outcome = suppress(cells, k)
     key_names = [name for name, _ in keys]
     query = {"group_by": key_names, "schools": schools, "divisions": divisions, "where": where or []}
+    if period:
+        query["period"] = period
     _refuse_differencing(session, principal, entity, plan, keys, query, cells, outcome, k=k, today=today)
     labels = {
         code: {c.code: c.label_zh for c in std.code_list(e.code_list).codes}

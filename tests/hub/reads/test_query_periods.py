@@ -134,3 +134,42 @@ def test_the_bureau_reads_records_as_they_stood_on_a_day(
     assert refused.status_code == 403 and refused.json()["code"] == "AsOfNotAllowed"
     future = _rows(client, bureau, as_of=(TODAY + timedelta(days=1)).isoformat())
     assert future.status_code == 422 and future.json()["code"] == "AsOfInvalid"
+
+
+def test_filters_and_aggregates_use_the_value_of_the_period_asked(
+    client: TestClient, admin_headers: dict[str, str], city: City
+) -> None:
+    dept = create_principal(client, admin_headers, code="hrss")
+    create_grant(client, admin_headers, holder=dept, elements=ELEMENTS)
+    current = city.teachers["training_hours"].astype(int)
+    # Last year every teacher had 48 hours; this year's hours are the city's own.
+    last = _rows(client, dept, period=str(YEAR - 1), where=["training_hours=48"]).json()
+    assert last["count"] == 6
+    now = _rows(client, dept, where=["training_hours=48"]).json()
+    assert now["count"] == int((current == 48).sum())
+    above = _rows(client, dept, where=[f"training_hours>{current.max()}"], period=str(YEAR - 1)).json()
+    assert above["count"] == (6 if current.max() < 48 else 0)
+    never = _rows(client, dept, period=str(YEAR - 3), where=["training_hours>=0"]).json()
+    assert never["count"] == 0  # nothing held for that year: no row passes a filter on it
+
+    def total(**params: Any) -> Any:
+        answer = client.get(
+            "/api/v1/query/teacher/aggregate",
+            headers=dept,
+            params={"measure": ["sum:teacher.training_hours", "avg:teacher.training_hours"], **params},
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()["total"]
+
+    this_year = total()
+    assert this_year["count"] == 6
+    assert this_year["values"]["sum:teacher.training_hours"] == float(current.sum())
+    last_year = total(period=str(YEAR - 1))
+    assert last_year["values"] == {"sum:teacher.training_hours": 288.0, "avg:teacher.training_hours": 48.0}
+    assert total(period=str(YEAR - 3))["values"]["avg:teacher.training_hours"] is None
+    ahead = client.get(
+        "/api/v1/query/teacher/aggregate",
+        headers=dept,
+        params={"measure": "sum:teacher.training_hours", "period": str(YEAR + 1)},
+    )
+    assert ahead.status_code == 422 and ahead.json()["code"] == "PeriodNotBegun"
