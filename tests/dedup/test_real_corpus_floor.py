@@ -20,6 +20,10 @@ a bare account beside a bank, a list keyed by a thing): dev F1 0.874 P 0.931, ho
 F1 0.884 P 0.842, holdout4 F1 0.948 P 0.982; then by reading a school under an education heading as the one
 attended, membership words as a part of the people counted and a department as no employer: holdout2 F1 0.904
 P 0.879; then by a kindergarten's 园 words and units after a space: dev F1 0.891 P 0.933, holdout F1 0.958 P 0.966.
+holdout6/ (8 new forms, landed at f5558db before the matcher ran on it)
+had its one first run there: F1 0.822, P 0.857, R 0.789 (tp 30 fp 5 fn 8 tn 119), derived 3/3, false derived 0, the same
+through the library and through REST; it is the frozen held-out part now, guarded at those figures less a small margin,
+and never tuned on (holdout … holdout5 are development data).
 Raise floors; never lower them.
 """
 
@@ -42,6 +46,7 @@ FLOORS = {
     "holdout3": (0.89, 0.95, 0, 0.66),
     "holdout4": (0.94, 0.98, 0, 0.9),
     "holdout5": (0.88, 0.87, 0, 0.9),
+    "holdout6": (0.81, 0.84, 0, 0.9),
 }
 
 
