@@ -70,6 +70,7 @@ ACT_ACTIONS = (
     "secondment.decision",
     "secondment.return",
     "list.decision",
+    "list.approve",
     "list.merge",
     "whitelist.add",
 )

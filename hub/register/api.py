@@ -22,6 +22,8 @@ from hub.register.payloads import (
     InspectionIn,
     InspectionOut,
     LevelCountsOut,
+    ListApprovalIn,
+    ListApprovalOut,
     ListDecisionIn,
     ListItemIn,
     ListItemOut,
@@ -181,6 +183,21 @@ def decide_item(
     return _items_out(
         session, principal, [lists.decide_item(session, principal, item_id, payload, now=utcnow())]
     )[0]
+
+
+@router.post(
+    "/list/{year}/approval",
+    response_model=ListApprovalOut,
+    responses=error_responses(401, 403, 409, 422),
+)
+def approve_list(
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    payload: ListApprovalIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> ListApprovalOut:
+    """The Party committee office approves the year's whole list in one act (but the items it refuses)."""
+    return ListApprovalOut(**asdict(lists.approve_list(session, principal, year, payload, now=utcnow())))
 
 
 @router.post(

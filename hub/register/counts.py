@@ -408,9 +408,12 @@ class CountedSchool:
 
 @dataclass(frozen=True, kw_only=True)
 class LevelCounts:
-    """The sums over the schools of one county (or all of them): the same counts, added up."""
+    """The sums over the schools of one division (a county, a city, a province) or of all of them: the same
+    counts, added up."""
 
-    division: str  # a county code, or 合计 for the total
+    division: str  # a GB/T 2260 code, or 合计 for the total
+    division_name: str  # 西湖区, 杭州市 …; 合计 for the total
+    level: str  # county | prefecture | province | total
     schools: int
     tasks_sent: int
     inspections: int
@@ -432,22 +435,39 @@ COUNT_NAMES = (
     "items",
     "borrowed_teacher_days",
 )
+TOTAL = "合计"
+
+
+def county_name(code: str | None) -> str:
+    """A school's county as people name it (西湖区), its code when the code is none of GB/T 2260's."""
+    found = divisions.division(code) if code else None
+    return found.name if found else (code or "")
 
 
 def summed(division: str, group: list[CountedSchool]) -> LevelCounts:
+    found = divisions.division(division) if division != TOTAL else None
     return LevelCounts(
         division=division,
+        division_name=TOTAL if division == TOTAL else (found.name if found else division),
+        level="total" if division == TOTAL else (found.level.value if found else "county"),
         schools=len(group),
         **{name: sum(getattr(s.counts, name) for s in group) for name in COUNT_NAMES},
     )
 
 
 def by_level(schools: list[CountedSchool]) -> list[LevelCounts]:
-    """Each county's sums, then the total."""
-    counties: dict[str, list[CountedSchool]] = {}
-    for school in schools:
-        counties.setdefault(school.division or "?", []).append(school)
-    return [*(summed(code, group) for code, group in sorted(counties.items())), summed("合计", schools)]
+    """Each county's sums, then each city's and province's where the schools span more than one, then the
+    total: the same counts at every level of the administration."""
+    rows: list[LevelCounts] = []
+    for digits in (6, 4, 2):  # county, prefecture (3301 → 330100), province (33 → 330000)
+        groups: dict[str, list[CountedSchool]] = {}
+        for school in schools:
+            county = school.division or "?"
+            code = county if digits == 6 or county == "?" else county[:digits].ljust(6, "0")
+            groups.setdefault(code, []).append(school)
+        if digits == 6 or len(groups) > 1:
+            rows += [summed(code, group) for code, group in sorted(groups.items())]
+    return [*rows, summed(TOTAL, schools)]
 
 
 def term_schools(

@@ -72,6 +72,22 @@ class ListItemDecided(Conflict):
     """The item was already approved, refused or merged."""
 
 
+class ListNothingToApprove(Conflict):
+    """The office approves a year's list while no proposal of that year is waiting."""
+
+
+class ListChanged(Conflict):
+    """The proposals waiting are not those the office reviewed (one came in, or was decided, meanwhile)."""
+
+
+class ListRefusalInvalid(Invalid):
+    """A list approval refuses an item that is not a waiting proposal of that year."""
+
+
+class ListSimilarUnmerged(Conflict):
+    """Two similar proposals would both go on the list (同类事项合并组织开展, seed item 1): merge them first."""
+
+
 class ListMergeInvalid(Invalid):
     """Merging an item into itself, into another year's item, or into one no longer on the list."""
 

@@ -31,10 +31,14 @@ from hub.register.errors import (
     InspectionNotListed,
     InspectionOutsideScope,
     InspectionOutsideWindow,
+    ListChanged,
     ListItemDecided,
     ListItemNotFound,
     ListMergeInvalid,
+    ListNothingToApprove,
+    ListRefusalInvalid,
     ListSchoolUnknown,
+    ListSimilarUnmerged,
     ListWindowInvalid,
     ListWindowNotAtTermEnd,
     ListYearInvalid,
@@ -42,7 +46,14 @@ from hub.register.errors import (
     ScreenshotEvidenceRefused,
 )
 from hub.register.models import Inspection, ListItem
-from hub.register.payloads import InspectionIn, ListDecisionIn, ListItemIn, ListMergeIn, MaterialIn
+from hub.register.payloads import (
+    InspectionIn,
+    ListApprovalIn,
+    ListDecisionIn,
+    ListItemIn,
+    ListMergeIn,
+    MaterialIn,
+)
 from hub.register.repository import ListRepository, SecondmentRepository
 from hub.register.seeds import LISTED, NO_FORMALISM
 from hub.requests import service as requests
@@ -309,6 +320,101 @@ def decide_item(
     return item
 
 
+@dataclass(frozen=True, kw_only=True)
+class ListApproval:
+    year: int
+    approved: list[int]
+    refused: list[int]
+    listed: int
+
+
+def _ids_text(ids: Sequence[int]) -> str:
+    return "、".join(f"#{i}" for i in ids)
+
+
+def approve_list(
+    session: Session, principal: Principal, year: int, payload: ListApprovalIn, *, now: datetime
+) -> ListApproval:
+    """The Party committee office approves the year's list in one act (由党委办公室统一报党委审批): every
+    proposal still waiting goes on it but those it refuses, with one entry on the audit log. Nothing is
+    decided when a proposal came in since the office looked (`expected`), when a refusal names no waiting
+    proposal, or when two similar proposals would both go on the list unmerged (unless `keep_apart`)."""
+    APPROVE_LIST.check(principal)
+    repository = ListRepository(session)
+    waiting = repository.items(year=year, statuses=("proposed",))
+    waiting_ids = [i.id for i in waiting]
+    if not waiting:
+        raise ListNothingToApprove(
+            f"{year} 年度没有待审核的申报事项，清单无需再次批准",
+            f"no proposal of {year} is waiting: there is nothing to approve",
+            detail={"field": "year", "value": year, **LISTED.named()},
+        )
+    if payload.expected is not None and sorted(set(payload.expected)) != sorted(waiting_ids):
+        came = sorted(set(waiting_ids) - set(payload.expected))
+        gone = sorted(set(payload.expected) - set(waiting_ids))
+        raise ListChanged(
+            f"待审核的申报已有变化（新增 {_ids_text(came) or '无'}，已处理 {_ids_text(gone) or '无'}），"
+            "请刷新后重新审核；未作任何决定",
+            f"the waiting proposals changed since they were reviewed (new: {came}, decided: {gone}); "
+            "review again; nothing was decided",
+            detail={"field": "expected", "value": payload.expected, "waiting": waiting_ids},
+        )
+    stray = [i for i in dict.fromkeys(payload.refuse) if i not in waiting_ids]
+    if stray:
+        raise ListRefusalInvalid(
+            f"事项 {_ids_text(stray)} 不是 {year} 年度待审核的申报，不能在本次审批中不予列入；未作任何决定",
+            f"items {stray} are no waiting proposals of {year}; nothing was decided",
+            detail={"field": "refuse", "value": stray},
+        )
+    refused = set(payload.refuse)
+    going = [i for i in waiting if i.id not in refused]
+    if not payload.keep_apart:
+        listed_ids = {i.id for i in going} | {
+            i.id for i in repository.items(year=year, statuses=("approved",))
+        }
+        pairs = sorted(
+            {
+                (min(item_id, other.id), max(item_id, other.id))
+                for item_id, others in similar_of(session, going).items()
+                for other, _ in others
+                if other.id in listed_ids
+            }
+        )
+        if pairs:
+            shown = "；".join(f"#{a} 与 #{b}" for a, b in pairs)
+            raise ListSimilarUnmerged(
+                f"以下事项内容相似，应合并组织开展：{shown}。请先合并（或注明保留分列 keep_apart）；未作任何决定。"
+                f"依据减负清单第 {LISTED.number} 条：同类事项合并",
+                f"similar items would both be listed: {pairs}; merge them first (or say keep_apart); "
+                f"nothing was decided; seed item {LISTED.number}",
+                detail={"field": "keep_apart", "value": [list(p) for p in pairs], **LISTED.named()},
+            )
+    for item in waiting:
+        item.status = "refused" if item.id in refused else "approved"
+        item.decided_by, item.decided_at, item.decision_note = principal.id, now, payload.note
+    session.flush()
+    approved = [i.id for i in going]
+    audit.record_act(
+        session,
+        principal,
+        "list.approve",
+        target={
+            "kind": "list",
+            "id": year,
+            "year": year,
+            "approved": approved,
+            "refused": sorted(refused),
+        },
+        reason=payload.note,
+    )
+    return ListApproval(
+        year=year,
+        approved=approved,
+        refused=sorted(refused),
+        listed=len(repository.items(year=year, statuses=("approved",))),
+    )
+
+
 def merge_item(
     session: Session, principal: Principal, item_id: int, payload: ListMergeIn, *, now: datetime
 ) -> ListItem:
@@ -428,6 +534,18 @@ def hold_inspection(
         created_at=now,
     )
     return ListRepository(session).add_inspection(inspection, payload.schools)
+
+
+def holdable_items(session: Session, principal: Principal, *, today: date) -> list[ListItem]:
+    """The approved items of this year the caller may hold an inspection under: its own, or (the education
+    bureau, 会同教育部门) every one inside its division."""
+    HOLD_INSPECTION.check(principal)
+    return [
+        item
+        for item in ListRepository(session).items(year=today.year, statuses=("approved",))
+        if (item.department_id == principal.id or principal.role == Role.EDUCATION)
+        and _visible(session, principal, item)
+    ]
 
 
 def _inspection_visible(session: Session, principal: Principal, inspection: Inspection) -> bool:

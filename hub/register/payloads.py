@@ -205,6 +205,39 @@ class ListDecisionIn(BaseModel):
         return _clean(value)
 
 
+class ListApprovalIn(BaseModel):
+    """The office approves the year's list in one act: every proposal still waiting, but those it refuses."""
+
+    refuse: list[int] = Field(
+        default_factory=list,
+        max_length=10000,
+        description="Proposed items of the year to refuse in the same act",
+    )
+    expected: list[int] | None = Field(
+        default=None,
+        max_length=10000,
+        description="The proposed items the office reviewed; when given and the waiting proposals differ "
+        "(one came in meanwhile), nothing is decided (409)",
+    )
+    keep_apart: bool = Field(
+        default=False,
+        description="Approve even though two waiting proposals are similar (merge them first otherwise)",
+    )
+    note: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("note")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return _clean(value)
+
+
+class ListApprovalOut(BaseModel):
+    year: int
+    approved: list[int] = Field(description="The items put on the list by this act")
+    refused: list[int]
+    listed: int = Field(description="Approved items of the year's list after the act")
+
+
 class ListMergeIn(BaseModel):
     into: int = Field(ge=1, le=2**31 - 1, description="The item this one is folded into")
     note: str | None = Field(default=None, max_length=4000)
@@ -347,11 +380,16 @@ class SchoolCountsOut(CountsOut):
 
 
 class LevelCountsOut(CountsOut):
-    division: str = Field(description="A county (GB/T 2260), or 合计 for the total")
+    division: str = Field(description="A county, city or province (GB/T 2260), or 合计 for the total")
+    division_name: str = Field(description="The division's GB/T 2260 name (西湖区, 杭州市 …), or 合计")
+    level: Literal["county", "prefecture", "province", "total"]
     schools: int
 
 
 class CountsReportOut(BaseModel):
     term: str
     schools: list[SchoolCountsOut]
-    levels: list[LevelCountsOut] = Field(description="Each county's sums, then the total (合计)")
+    levels: list[LevelCountsOut] = Field(
+        description="Each county's sums, then each city's and province's where the schools span several, "
+        "then the total (合计)"
+    )

@@ -116,3 +116,58 @@ def meter(value: float | None, reference: float | None, goal_share: float | None
         f'<rect x="0" y="0" width="{full:.1f}" height="{height}" fill="#e3e8ee"/>'
         f'<rect x="0" y="0" width="{filled:.1f}" height="{height}" fill="{colour}"/>{tick}</svg>'
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Panel:
+    """One measure of a small-multiples chart: a value per row, drawn against this measure's own largest."""
+
+    name: str
+    colour: str
+    values: Sequence[float | None]  # one per row label; None draws a dash (no figure known)
+
+
+PANEL_WIDTH = 240
+PANEL_VALUE_ROOM = 58
+
+
+def small_multiples(
+    title: str, labels: Sequence[str], panels: Sequence[Panel], *, scale_note: str = ""
+) -> Markup:
+    """One small chart per measure, side by side, each on its own scale (from 0 to its largest value), the
+    rows in the same order in every chart: 118 fields filled and 200,556 spared are never two bars of one
+    axis, and within a measure the bars compare (a county twice another's is twice as long)."""
+    figures: list[str] = []
+    span = PANEL_WIDTH - PANEL_VALUE_ROOM
+    for panel in panels:
+        top = max((v for v in panel.values if v is not None), default=0) or 1
+        parts: list[str] = []
+        y = 0
+        for label, value in zip(labels, panel.values, strict=True):
+            parts.append(f'<text x="0" y="{y + 11}" class="row-label">{escape(label)}</text>')
+            y += LABEL_HEIGHT - 2
+            if value is None:
+                parts.append(f'<text x="2" y="{y + BAR_HEIGHT - 3}" class="muted-text">–</text>')
+            else:
+                length = max(1.0, span * value / top) if value > 0 else 0.0
+                parts.append(
+                    f'<rect x="0" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" rx="2" fill="{panel.colour}">'
+                    f"<title>{escape(label)} · {escape(panel.name)}: {_figure(value)}</title></rect>"
+                )
+                parts.append(f'<text x="{length + 4:.1f}" y="{y + BAR_HEIGHT - 3}">{_figure(value)}</text>')
+            y += BAR_HEIGHT + BAR_GAP + 3
+        height = max(y - BAR_GAP - 3, 1)
+        svg = (
+            f'<svg class="chart panel" viewBox="0 0 {PANEL_WIDTH} {height}" role="img" '
+            f'aria-label="{escape(title)} · {escape(panel.name)}" preserveAspectRatio="xMinYMin meet">'
+            f"{''.join(parts)}</svg>"
+        )
+        figures.append(
+            f'<figure data-measure="{escape(panel.name)}"><figcaption><i style="background:{panel.colour}"></i>'
+            f"{escape(panel.name)} <small>0–{_figure(top)}</small></figcaption>{svg}</figure>"
+        )
+    note = f'<p class="muted small-note">{escape(scale_note)}</p>' if scale_note else ""
+    return Markup(
+        f'<figure class="chart-box multiples-box" aria-label="{escape(title)}">{note}'
+        f'<div class="multiples">{"".join(figures)}</div></figure>'
+    )

@@ -94,7 +94,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "counts.fields_spared": ("免填字段（项次）", "Fields spared"),
     "counts.items": ("清单事项", "List items"),
     "counts.borrowed_teacher_days": ("借用教师（人·天）", "Borrowed teacher-days"),
-    "counts.level": ("区县", "County"),
+    "counts.level": ("区划", "Division"),
+    "counts.level.county": ("县级", "county"),
+    "counts.level.prefecture": ("地市级", "city"),
+    "counts.level.province": ("省级", "province"),
+    "counts.county": ("所在区县", "County"),
+    "counts.charts": ("各项统计图", "Charts"),
+    "counts.chart_levels": ("各区县对比：每项指标一张图", "Counties compared, one chart per measure"),
+    "counts.chart_schools": (
+        "进校事项最多的 {n} 所学校：每项指标一张图",
+        "The {n} schools most demanded of, one chart per measure",
+    ),
+    "counts.own_scales": (
+        "每张图各用自己的比例尺（自 0 至该项最大值），不同指标的条长不可相互比较；数字为实际值。",
+        "Each chart has its own scale (0 to its largest value): bar lengths compare within a chart, never "
+        "across charts; the figures are exact.",
+    ),
     "counts.total": ("合计", "Total"),
     "counts.xlsx": ("导出 Excel", "Export XLSX"),
     "nav.whitelist": ("进校园白名单", "Whitelist"),
@@ -172,6 +187,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "whitelist.description": ("说明", "Description"),
     "whitelist.submit": ("列入白名单", "Add"),
     "flash.whitelisted": ("已列入白名单。", "Added to the whitelist."),
+    "whitelist.bring": ("登记进校园事项", "Register a social affair entering schools"),
+    "whitelist.bring_intro": (
+        "社会事务进校园须引用本年度白名单事项；白名单外的事项一律不予登记（减负清单第 4—9 条）。",
+        "A social affair entering schools cites an item of this year's whitelist; anything else is refused "
+        "(seed items 4–9).",
+    ),
+    "whitelist.not_listed": ("— 不在白名单上 —", "— not on the whitelist —"),
+    "whitelist.demand_title": ("事项名称", "Title"),
+    "whitelist.held_on": ("进校日期", "Held on"),
+    "whitelist.bring_submit": ("登记", "Register"),
+    "flash.demand_registered": ("已登记进校园事项。", "The social affair is registered."),
     # --- the annual list of inspections, checks, appraisals and assessments (seed items 1–3)
     "list.title": (
         "{year} 年度督查检查评比考核清单",
@@ -231,6 +257,43 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "flash.item_approved": ("已列入清单并向所涉学校公布。", "Approved and published to its schools."),
     "flash.item_refused": ("已不予列入清单。", "Refused."),
     "flash.item_merged": ("已合并到相似事项。", "Merged into the similar item."),
+    "list.approve_all": ("一次批准本年度清单", "Approve the year's list in one act"),
+    "list.approve_all_intro": (
+        "以下 {n} 项申报将一并列入 {year} 年度清单并向所涉学校公布；勾选的事项不予列入。此次批准作为一次决定记入审计日志。",
+        "The {n} proposals below go on the {year} list together and are published to their schools; the ones "
+        "ticked are refused. The approval is one act on the audit log.",
+    ),
+    "list.refuse_tick": ("不予列入", "refuse"),
+    "list.keep_apart": (
+        "相似事项确需分列（不合并）",
+        "Keep similar items apart (do not merge)",
+    ),
+    "list.note": ("说明", "Note"),
+    "list.approve_all_submit": ("批准年度清单", "Approve the list"),
+    "flash.list_approved": (
+        "年度清单已批准，已列入的事项向所涉学校公布。",
+        "The year's list is approved and published to the schools concerned.",
+    ),
+    "list.hold": ("登记进校实施的督查检查", "Register an inspection reaching schools"),
+    "list.hold_intro": (
+        "进校实施的督查检查评比考核须引用本年度已批准的清单事项，在批准的实施时间内、所列学校范围内，"
+        "不得要求截图或视频作为材料；未列入清单的事项一律不予登记（减负清单第 1 条）。",
+        "An inspection reaching schools cites an approved item of this year's list, inside its window and its "
+        "schools, and asks no screenshots or videos; anything off the list is refused (seed item 1).",
+    ),
+    "list.unlisted": ("— 未列入清单的事项 —", "— not on the list —"),
+    "list.unlisted_title": ("事项名称（未列入清单时填写）", "Title (when not on the list)"),
+    "list.inspect_schools": (
+        "进校学校代码（每行或以逗号分隔）",
+        "School codes (one a line or comma-separated)",
+    ),
+    "list.evidence": ("要求学校提供的材料", "Evidence asked of schools"),
+    "list.hold_submit": ("登记进校", "Register"),
+    "list.none_holdable": (
+        "本部门在本年度清单上尚无已批准的事项：未列入清单的督查检查不得进入校园。",
+        "Your department has no approved item on this year's list: nothing off the list may enter a school.",
+    ),
+    "flash.inspection_registered": ("已登记进校实施的督查检查。", "The inspection is registered."),
     # --- borrowing and seconding teachers (seed items 15–16)
     "away.title": ("借用、抽调教师", "Teachers borrowed and seconded"),
     "away.intro": (

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -23,7 +25,9 @@ from hub.register import counts, lists, whitelist
 from hub.register import service as register
 from hub.register.auth import (
     APPROVE_LIST,
+    BRING_SOCIAL_DEMAND,
     DECIDE_SECONDMENT,
+    HOLD_INSPECTION,
     KEEP_WHITELIST,
     PROPOSE_ITEMS,
     SEE_COUNTS,
@@ -31,13 +35,16 @@ from hub.register.auth import (
     SEE_SECONDMENTS,
 )
 from hub.register.payloads import (
+    InspectionIn,
+    ListApprovalIn,
     ListDecisionIn,
     ListItemIn,
     ListMergeIn,
     SecondmentDecisionIn,
+    SocialDemandIn,
     WhitelistItemIn,
 )
-from hub.web import i18n
+from hub.web import charts, i18n
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -120,6 +127,40 @@ def _lines(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[\n,，、;；]+", text) if part.strip()]
 
 
+def _problems(exc: ValidationError, lang: str, labels: dict[str, str]) -> str:
+    """Each field the form got wrong, by its label on the page, with the reason in the reader's words."""
+    return "；".join(
+        f"{i18n.text(labels.get(str(e['loc'][0]), 'error.form'), lang) if e['loc'] else ''}："
+        f"{i18n.validation_message(e, lang)}"
+        for e in exc.errors()
+    )
+
+
+def _item_id(value: str) -> int | None:
+    """The list or whitelist item a form names: none ("", the "not on the list" choice), or its number."""
+    value = value.strip().lstrip("#")
+    return int(value) if value.isdigit() else None
+
+
+INSPECTION_LABELS = {
+    "item_id": "list.item",
+    "title": "list.unlisted_title",
+    "schools": "list.inspect_schools",
+    "starts_on": "list.window_from",
+    "ends_on": "list.window_to",
+    "evidence": "list.evidence",
+    "note": "list.note",
+}
+DEMAND_LABELS = {
+    "item_id": "list.item",
+    "category": "whitelist.category",
+    "title": "whitelist.demand_title",
+    "schools": "list.inspect_schools",
+    "held_on": "whitelist.held_on",
+    "note": "list.note",
+}
+
+
 def _list_page(
     request: Request,
     session: Session,
@@ -128,16 +169,24 @@ def _list_page(
     year: int | None = None,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    inspect_form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     today = local_today()
     year = year or today.year
     items = lists.item_views(session, principal, lists.list_items(session, principal, year=year))
     inspections = lists.inspection_views(session, principal, lists.list_inspections(session, principal))
+    holdable = (
+        lists.holdable_items(session, principal, today=today) if HOLD_INSPECTION.allows(principal) else []
+    )
     return render(
         request,
         "annual_list.html",
         {
+            "holdable": holdable,
+            "may_hold": HOLD_INSPECTION.allows(principal),
+            "today": today,
+            "inspect_form": inspect_form or {},
             "year": year,
             "years": [today.year - 1, today.year, today.year + 1],
             "items": items,
@@ -258,6 +307,100 @@ def decide_item(
     )
 
 
+@router.post("/list/{year}/approval")
+def approve_list(
+    year: int,
+    request: Request,
+    session: SessionDep,
+    principal: Office,
+    expected: Annotated[list[str] | None, Form()] = None,
+    refuse: Annotated[list[str] | None, Form()] = None,
+    keep_apart: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """The Party committee office approves the year's whole list in one act, refusing the items ticked."""
+    lang = lang_of(request)
+    try:
+        payload = ListApprovalIn(
+            expected=[i for v in expected or [] if (i := _item_id(v)) is not None],
+            refuse=[i for v in refuse or [] if (i := _item_id(v)) is not None],
+            keep_apart=keep_apart == "on",
+            note=note or None,
+        )
+        lists.approve_list(session, principal, year, payload, now=utcnow())
+    except ValidationError as exc:
+        session.rollback()
+        return _list_page(
+            request, session, principal, year=year, error=_problems(exc, lang, {}), status_code=422
+        )
+    except HubError as exc:
+        session.rollback()
+        return _list_page(
+            request, session, principal, year=year, error=exc.message_in(lang), status_code=exc.status_code
+        )
+    return redirect(f"/list?year={year}", message="list_approved")
+
+
+@router.post("/list/inspections")
+def hold_inspection(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, role(HOLD_INSPECTION)],
+    item_id: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    schools: Annotated[str, Form()] = "",
+    starts_on: Annotated[str, Form()] = "",
+    ends_on: Annotated[str, Form()] = "",
+    evidence: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """A department registers an inspection reaching schools under an approved item of this year."""
+    lang = lang_of(request)
+    form = {
+        "item_id": item_id,
+        "title": title,
+        "schools": schools,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "evidence": evidence,
+        "note": note,
+    }
+    try:
+        payload = InspectionIn.model_validate(
+            {
+                "item_id": _item_id(item_id),
+                "title": title or None,
+                "schools": _lines(schools),
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "evidence": evidence or None,
+                "note": note or None,
+            }
+        )
+        lists.hold_inspection(session, principal, payload, today=local_today(), now=utcnow())
+    except ValidationError as exc:
+        session.rollback()
+        return _list_page(
+            request,
+            session,
+            principal,
+            error=_problems(exc, lang, INSPECTION_LABELS),
+            inspect_form=form,
+            status_code=422,
+        )
+    except HubError as exc:
+        session.rollback()
+        return _list_page(
+            request,
+            session,
+            principal,
+            error=exc.message_in(lang),
+            inspect_form=form,
+            status_code=exc.status_code,
+        )
+    return redirect(f"/list?year={payload.starts_on.year}", message="inspection_registered")
+
+
 # --- the 进校园 whitelist (seed items 4–9) -----------------------------------------------------------
 
 Whitelister = Annotated[Principal, role(KEEP_WHITELIST)]
@@ -271,6 +414,7 @@ def _whitelist_page(
     year: int | None = None,
     error: str | None = None,
     form: dict[str, str] | None = None,
+    demand_form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     today = local_today()
@@ -288,6 +432,12 @@ def _whitelist_page(
             "demands": whitelist.demand_views(session, principal, found),
             "categories": list(whitelist.CATEGORY_ZH),
             "may_keep": KEEP_WHITELIST.allows(principal),
+            "may_bring": BRING_SOCIAL_DEMAND.allows(principal),
+            "usable": whitelist.items(session, principal, year=today.year)
+            if BRING_SOCIAL_DEMAND.allows(principal)
+            else [],
+            "today": today,
+            "demand_form": demand_form or {},
             "form": form or {},
             "error": error,
         },
@@ -340,6 +490,63 @@ def add_whitelist_item(
     return redirect(f"/whitelist?year={payload.year}", message="whitelisted")
 
 
+@router.post("/whitelist/demands")
+def register_social_demand(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, role(BRING_SOCIAL_DEMAND)],
+    item_id: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    schools: Annotated[str, Form()] = "",
+    held_on: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """A department registers a social affair entering schools under a whitelist item of its year."""
+    lang = lang_of(request)
+    form = {
+        "item_id": item_id,
+        "category": category,
+        "title": title,
+        "schools": schools,
+        "held_on": held_on,
+        "note": note,
+    }
+    try:
+        payload = SocialDemandIn.model_validate(
+            {
+                "item_id": _item_id(item_id),
+                "category": category or None,
+                "title": title,
+                "schools": _lines(schools),
+                "held_on": held_on,
+                "note": note or None,
+            }
+        )
+        whitelist.register_demand(session, principal, payload, now=utcnow())
+    except ValidationError as exc:
+        session.rollback()
+        return _whitelist_page(
+            request,
+            session,
+            principal,
+            error=_problems(exc, lang, DEMAND_LABELS),
+            demand_form=form,
+            status_code=422,
+        )
+    except HubError as exc:
+        session.rollback()
+        return _whitelist_page(
+            request,
+            session,
+            principal,
+            error=exc.message_in(lang),
+            demand_form=form,
+            status_code=exc.status_code,
+        )
+    return redirect(f"/whitelist?year={payload.held_on.year}", message="demand_registered")
+
+
 # --- one definition of each count --------------------------------------------------------------------
 
 CountsReader = Annotated[Principal, role(SEE_COUNTS)]
@@ -360,14 +567,58 @@ def counts_page(request: Request, session: SessionDep, principal: CountsReader) 
         school_code=school,
         division=bound_division(principal) if school is None else None,
     )
+    levels = counts.by_level(schools)
     return render(
         request,
         "counts.html",
         {
             "term": term.label,
             "schools": schools,
-            "levels": counts.by_level(schools),
+            "levels": levels,
             "names": counts.COUNT_NAMES,
+            "county_name": counts.county_name,
+            "charts": _counts_charts(schools, levels, i18n.translator(lang_of(request))),
         },
         principal=principal,
+    )
+
+
+COUNT_COLOURS = {
+    "demands_reached": "#1f5fa8",
+    "tasks_sent": "#8fb3dc",
+    "inspections": "#7a4fa3",
+    "social_demands": "#b36b00",
+    "fields_filled": "#9a6200",
+    "fields_spared": "#1d7a46",
+    "items": "#5b6770",
+    "borrowed_teacher_days": "#b3261e",
+}
+CHART_SCHOOLS = 12
+
+
+def _counts_charts(
+    schools: list[counts.CountedSchool], levels: list[counts.LevelCounts], t: Callable[..., str]
+) -> Markup:
+    """Small multiples, one chart per measure on its own scale: the counties side by side where there are
+    several, else the schools most demanded of."""
+    counties = [level for level in levels if level.level == "county"]
+    if len(counties) > 1:
+        title = t("counts.chart_levels")
+        labels = [level.division_name for level in counties]
+        rows: list[Any] = counties
+    else:
+        busiest = sorted(schools, key=lambda s: (-s.counts.demands_reached, s.school_code))[:CHART_SCHOOLS]
+        title = t("counts.chart_schools", n=len(busiest))
+        labels = [s.school_name or s.school_code for s in busiest]
+        rows = [s.counts for s in busiest]
+    panels = [
+        charts.Panel(
+            name=t(f"counts.{name}"),
+            colour=COUNT_COLOURS[name],
+            values=[getattr(row, name) for row in rows],
+        )
+        for name in counts.COUNT_NAMES
+    ]
+    return Markup("<h3>{}</h3>").format(title) + charts.small_multiples(
+        title, labels, panels, scale_note=t("counts.own_scales")
     )

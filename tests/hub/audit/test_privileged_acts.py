@@ -398,6 +398,13 @@ def merge_item(w: World) -> tuple[Any, str | None]:
     return item, "同类事项合并"
 
 
+def approve_list(w: World) -> tuple[Any, str | None]:
+    year = local_today().year
+    propose_item(w, "教师继续教育学分审核")
+    w.call("office", "POST", f"/api/v1/register/list/{year}/approval", json={"note": "年度清单经党委审批"})
+    return year, "年度清单经党委审批"
+
+
 def add_whitelist_item(w: World) -> tuple[Any, str | None]:
     body = {
         "year": local_today().year,
@@ -630,6 +637,13 @@ ACTS = [
         actor="office",
         target="list_item",
         perform=merge_item,
+    ),
+    Act(
+        operation="POST /api/v1/register/list/{year}/approval",
+        action="list.approve",
+        actor="office",
+        target="list",
+        perform=approve_list,
     ),
     Act(
         operation="POST /api/v1/register/whitelist",

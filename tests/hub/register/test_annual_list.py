@@ -210,3 +210,66 @@ def test_item_3_rules_refuse_off_term_windows_screenshots_and_data_the_hub_holds
     assert [(m["label"], m["status"]) for m in kept.json()["materials"]] == [("学校安全管理制度文本", "new")]
     assert propose(client, office).status_code == 403
     assert propose(client, city.department, year=year - 1).json()["code"] == "ListYearInvalid"
+
+
+def approve_list(client: TestClient, office: dict[str, str], year: int, **body: Any) -> Any:
+    return client.post(f"/api/v1/register/list/{year}/approval", headers=office, json=body)
+
+
+def test_the_office_approves_the_whole_list_in_one_act_on_the_audit_log(
+    client: TestClient, session: Session, admin_headers: dict[str, str], city: City, office: dict[str, str]
+) -> None:
+    from hub.audit.models import AuditEntry
+
+    year = local_today().year
+    health = create_principal(client, admin_headers, code="health", name="市卫生健康委员会")
+    safety = propose(client, city.education).json()["id"]
+    food = propose(
+        client, health, title="中小学校园食品安全与消防安全检查", inspected="食堂卫生、消防设施"
+    ).json()["id"]
+    credits = propose(client, health, kind="assessment", title="教师继续教育学分审核", inspected="学分登记")
+    credits_id = credits.json()["id"]
+
+    assert approve_list(client, city.education, year).status_code == 403
+    # Two similar proposals of two departments would both be listed: merge first, nothing decided.
+    similar = approve_list(client, office, year)
+    assert similar.status_code == 409, similar.text
+    body = similar.json()
+    assert body["code"] == "ListSimilarUnmerged" and body["detail"]["value"] == [[safety, food]]
+    assert "合并" in body["message"] and body["detail"]["seed_item"] == 1
+    # The office reviewed three; refusing one not waiting, or a list that changed, decides nothing either.
+    stray = approve_list(client, office, year, refuse=[999999], keep_apart=True)
+    assert stray.status_code == 422 and stray.json()["code"] == "ListRefusalInvalid"
+    changed = approve_list(client, office, year, expected=[safety, food], keep_apart=True)
+    assert changed.status_code == 409 and changed.json()["code"] == "ListChanged"
+    assert str(credits_id) in changed.json()["message"]
+    waiting = client.get("/api/v1/register/list/items?status=proposed", headers=office).json()
+    assert sorted(i["id"] for i in waiting) == sorted([safety, food, credits_id])
+
+    merged = client.post(f"/api/v1/register/list/items/{food}/merge", headers=office, json={"into": safety})
+    assert merged.status_code == 200, merged.text
+    approved = approve_list(
+        client,
+        office,
+        year,
+        expected=[safety, credits_id],
+        refuse=[credits_id],
+        note="年度清单经市委常委会审议通过",
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json() == {"year": year, "approved": [safety], "refused": [credits_id], "listed": 1}
+    listed = client.get(f"/api/v1/register/list/items?year={year}", headers=office).json()
+    assert {i["id"]: i["status"] for i in listed} == {
+        safety: "approved",
+        food: "merged",
+        credits_id: "refused",
+    }
+    school = city.school_headers[city.schools[0]]
+    assert [i["id"] for i in client.get("/api/v1/register/list/items", headers=school).json()] == [safety]
+
+    (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "list.approve")).all()
+    target = (entry.detail or {})["target"]
+    assert (target["year"], target["approved"], target["refused"]) == (year, [safety], [credits_id])
+    assert (entry.detail or {})["reason"] == "年度清单经市委常委会审议通过"
+    again = approve_list(client, office, year)
+    assert again.status_code == 409 and again.json()["code"] == "ListNothingToApprove"

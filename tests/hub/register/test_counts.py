@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from hub.config import Settings
 from hub.kit.clock import local_today
 from hub.kit.terms import term_of
+from schemas import divisions
 from tests.hub.burden.factories import City, create_city, run_scenario
 from tests.hub.factories import create_principal
 
@@ -150,6 +151,16 @@ def test_the_overview_the_dashboard_the_selfcheck_and_the_counts_agree(
 
     sheet = client.get("/api/v1/register/counts?format=xlsx", headers=city.education)
     assert sheet.status_code == 200
-    rows = list(load_workbook(BytesIO(sheet.content)).worksheets[0].iter_rows(min_row=3, values_only=True))
+    book = load_workbook(BytesIO(sheet.content))
+    rows = list(book.worksheets[0].iter_rows(min_row=3, values_only=True))
     line = next(r for r in rows if r[0] == first)
-    assert (line[3], line[7], line[8], line[9], line[10]) == tuple(mine[n] for n in NAMES)
+    county = divisions.division(row[first]["division"])
+    assert county is not None and line[2:4] == (row[first]["division"], county.name)
+    assert (line[4], line[8], line[9], line[10], line[11]) == tuple(mine[n] for n in NAMES)
+    # Per level: each county by its name, then the total, the same sums the API gives.
+    levels = client.get("/api/v1/register/counts", headers=city.education).json()["levels"]
+    per_level = list(book.worksheets[1].iter_rows(min_row=3, values_only=True))
+    assert [(r[1], r[3], r[4]) for r in per_level] == [
+        (level["division_name"], level["schools"], level["demands_reached"]) for level in levels
+    ]
+    assert per_level[-1][1:3] == ("合计", "合计")
