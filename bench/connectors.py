@@ -141,7 +141,7 @@ def plain_import(engine: Engine, path: Path, rows: int) -> float:
 
 def run(engine: Engine, settings: Settings, name: str, label: str, rows: int) -> tuple[Any, float]:
     with timed(label, rows) as took, transaction(engine) as session:
-        result = run_source(session, settings, name)
+        result = run_source(session, settings, name, actor=None)
     assert result.status == "succeeded", result.error
     print(
         f"{'':58}read {result.rows_read:,}, new {result.inserted:,}, changed {result.updated:,}, "
@@ -256,6 +256,7 @@ def main() -> None:
                 }
             ),
             principal_id=None,
+            actor=None,
         )  # fmt: skip
     empty_teachers(engine)
     _, feed_run = run(
@@ -282,6 +283,7 @@ def main() -> None:
                 }
             ),
             principal_id=None,
+            actor=None,
         )  # fmt: skip
     empty_teachers(engine)
     _, sql_run = run(

@@ -95,9 +95,12 @@ def export(
         str | None, typer.Option("--format", help="csv or jsonl (default: from the file's suffix)")
     ] = None,
 ) -> None:
-    """Export the entries of a period, with their hashes so the excerpt can be checked against the chain."""
+    """Export the entries of a period, with their hashes so the excerpt can be checked against the chain.
+
+    The export is itself an entry of the log (an `audit.read` by the console), after the exported ones.
+    """
     from hub.audit.service import export as write_entries
-    from hub.audit.service import iter_period
+    from hub.audit.service import iter_period, record_export
     from hub.db import transaction
 
     chosen = (fmt or file.suffix.lstrip(".")).lower()
@@ -109,8 +112,12 @@ def export(
     if last <= first:
         console.print("[red]--to is before --from[/red]")
         raise typer.Exit(2)
-    with transaction(migrated_engine()) as session, file.open("w", encoding="utf-8", newline="") as out:
+    with (
+        transaction(migrated_engine(), write=True) as session,
+        file.open("w", encoding="utf-8", newline="") as out,
+    ):
         count = write_entries(iter_period(session, first, last), out, fmt=chosen)
+        record_export(session, None, start=first, end=last, fmt=chosen, count=count)
     console.print(f"{count} entries from {start.date()} to {end.date()} written to {file}")
 
 

@@ -57,6 +57,7 @@ ACT_ACTIONS = (
     "source.create",
     "source.update",
     "source.delete",
+    "source.run",
     "complaint.answer",
     "complaint.route",
     "schools.onboard",
@@ -565,6 +566,20 @@ def export(records: Iterable[dict[str, Any]], out: TextIO, *, fmt: str) -> int:
         writer.writerow(row)
         count += 1
     return count
+
+
+def record_export(
+    session: Session, reader: Actor | None, *, start: datetime, end: datetime, fmt: str, count: int
+) -> AuditEntry:
+    """An export of a period of the log is a read of it (`reader` None: the operator at the console)."""
+    return record_act(
+        session,
+        reader,
+        "audit.read",
+        target={"kind": "audit_log", "id": None, "from": start.isoformat(), "to": end.isoformat()},
+        row_count=count,
+        detail={"export": fmt},
+    )
 
 
 def export_text(records: Iterable[dict[str, Any]], *, fmt: str) -> str:

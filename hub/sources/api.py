@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from hub.deps import SessionDep, SettingsDep
+from hub.deps import SessionDep, SettingsDep, writes
 from hub.errors import error_responses
 from hub.sources import service
 from hub.sources.auth import Curator
@@ -71,9 +71,9 @@ def delete_source(name: str, session: SessionDep, principal: Curator) -> Respons
 
 
 @router.post("/{name}/run", response_model=RunOut, responses=error_responses(401, 403, 404, 409))
-def run_source(name: str, session: SessionDep, settings: SettingsDep, _: Curator) -> RunOut:
+def run_source(name: str, session: SessionDep, settings: SettingsDep, principal: Curator) -> RunOut:
     """Run a source now and answer with the run (a failed run is an answer too, with its error)."""
-    run = service.run_source(session, settings, name, trigger="api")
+    run = service.run_source(session, settings, name, trigger="api", actor=principal)
     return service.run_out(run, name, with_rejections=True)
 
 
@@ -85,7 +85,12 @@ def list_runs(
     return [service.run_out(run, name) for run in service.list_runs(session, name, limit=limit)]
 
 
-@router.get("/{name}/runs/{run_id}", response_model=RunOut, responses=error_responses(401, 403, 404))
-def get_run(name: str, run_id: int, session: SessionDep, _: Curator) -> RunOut:
-    """One run with its quarantined rows (row, field, value, reason)."""
-    return service.run_out(service.get_run(session, name, run_id), name, with_rejections=True)
+@router.get(
+    "/{name}/runs/{run_id}",
+    response_model=RunOut,
+    responses=error_responses(401, 403, 404),
+    dependencies=[Depends(writes)],
+)
+def get_run(name: str, run_id: int, session: SessionDep, principal: Curator) -> RunOut:
+    """One run with its quarantined rows (row, field, value, reason); an audited read, as they hold the values sent."""
+    return service.run_out(service.read_run(session, principal, name, run_id), name, with_rejections=True)

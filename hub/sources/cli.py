@@ -133,7 +133,7 @@ def add(
                     replace_source(session, config)
                     verb = "updated"
                 else:
-                    create_source(session, config, principal_id=None)
+                    create_source(session, config, principal_id=None, actor=None)
                     verb = "added"
                 console.print(f"{verb} source [bold]{config.name}[/bold] ({config.kind}, {config.entity})")
     except HubError as exc:
@@ -149,7 +149,7 @@ def remove(name: Annotated[str, typer.Argument(help="Source name")]) -> None:
 
     try:
         with transaction(migrated_engine(), write=True) as session:
-            delete_source(session, name)
+            delete_source(session, name, actor=None)
     except HubError as exc:
         raise _fail(exc.message) from exc
     console.print(f"removed source {name}")
@@ -166,7 +166,7 @@ def run(name: Annotated[str, typer.Argument(help="Source name")]) -> None:
     engine = migrated_engine()
     try:
         with console.status(f"running {name} …"), transaction(engine, write=True) as session:
-            result = run_source(session, get_settings(), name, trigger="manual")
+            result = run_source(session, get_settings(), name, trigger="manual", actor=None)
     except HubError as exc:
         raise _fail(exc.message) from exc
     style = _STATUS_STYLE[result.status]

@@ -152,7 +152,7 @@ def run_source_job(name: str) -> None:
     turn = _sqlite_turn if engine.dialect.name == "sqlite" else contextlib.nullcontext()
     try:
         with turn, transaction(engine, write=True) as session:
-            run = run_source(session, settings, name, trigger="schedule")
+            run = run_source(session, settings, name, trigger="schedule", actor=None)
             log.info(
                 "source %s run %s: %s (%s read, %s accepted)",
                 name,

@@ -203,8 +203,8 @@ def create_source(
     payload: SourceIn,
     *,
     principal_id: int | None,
+    actor: Actor | None,
     now: datetime | None = None,
-    actor: Actor | None = None,
 ) -> Source:
     """Store a new source config (names are unique); `actor` None is the operator at the console."""
     repository = SourceRepository(session)
@@ -259,10 +259,11 @@ def update_source(
     name: str,
     payload: SourceUpdate,
     *,
+    actor: Actor | None,
     now: datetime | None = None,
-    actor: Actor | None = None,
 ) -> Source:
-    """Change a source config; settings shown masked keep their stored secrets."""
+    """Change a source config; settings shown masked keep their stored secrets. `actor` None is the
+    operator at the console."""
     source = get_source(session, name)
     if payload.settings is not None:
         settings = restore_secrets(payload.settings, source.settings)
@@ -320,10 +321,10 @@ def replace_source(session: Session, payload: SourceIn, *, now: datetime | None 
         failure_threshold=payload.failure_threshold,
         period=payload.period or "",
     )
-    return update_source(session, payload.name, update, now=now)
+    return update_source(session, payload.name, update, actor=None, now=now)
 
 
-def delete_source(session: Session, name: str, *, actor: Actor | None = None) -> None:
+def delete_source(session: Session, name: str, *, actor: Actor | None) -> None:
     """Remove a config with its runs and file records; the stored rows keep their provenance."""
     source = get_source(session, name)
     target = _source_target(source)
@@ -402,6 +403,20 @@ def get_run(session: Session, name: str, run_id: int) -> SourceRun:
         raise SourceRunNotFound(
             f"数据源 {name} 没有第 {run_id} 次运行", f"source {name!r} has no run {run_id}"
         )
+    return run
+
+
+def read_run(session: Session, reader: Actor, name: str, run_id: int) -> SourceRun:
+    """One run with its quarantined rows. Those rows hold the values as the source sent them (names,
+    ID numbers), so showing them is an audited read, like an import's errors.csv."""
+    run = get_run(session, name, run_id)
+    audit.record_act(
+        session,
+        reader,
+        "records.errors_read",
+        target={"kind": "source_run", "id": run.id, "source": name},
+        row_count=len(run.rejections or []),
+    )
     return run
 
 
@@ -643,8 +658,12 @@ def _judge(source: Source, now: datetime) -> None:
         source.failing, source.failing_since = False, None
 
 
-def run_source(session: Session, app_settings: Settings, name: str, *, trigger: str = "manual") -> SourceRun:
-    """Run one source now, in the caller's transaction, and record the run (failed runs included).
+def run_source(
+    session: Session, app_settings: Settings, name: str, *, actor: Actor | None, trigger: str = "manual"
+) -> SourceRun:
+    """Run one source now, in the caller's transaction, and record the run (failed runs included) on
+    the run history and, as `source.run`, on the audit log: `actor` is who ran it (None: the
+    scheduler or the operator at the console, told apart by `trigger`).
 
     Any failure of the source (unreachable, refused, malformed, mapped wrongly) ends as a failed run
     with its error; nothing it read is kept. Raises only when the source does not exist or another
@@ -688,7 +707,29 @@ def run_source(session: Session, app_settings: Settings, name: str, *, trigger: 
     source.last_run_at = started
     _judge(source, run.finished_at)
     session.flush()
+    _audit_run(session, actor, source, run)
     return run
+
+
+def _audit_run(session: Session, actor: Actor | None, source: Source, run: SourceRun) -> None:
+    """The run as a privileged act: it writes into the store on the hub's authority. Its rows' own
+    `records.write` entries (one per batch) name the schools; this entry ties them to the run."""
+    audit.record_act(
+        session,
+        actor,
+        "source.run",
+        target={**_source_target(source), "run_id": run.id},
+        entity=source.entity,
+        row_count=run.accepted or 0,
+        detail={
+            "trigger": run.trigger,
+            "status": run.status,
+            "rows_read": run.rows_read or 0,
+            "rejected": run.rejected or 0,
+            "batch_ids": list(run.batch_ids or []),
+            "error": run.error,
+        },
+    )
 
 
 def record_crash(engine: Engine, name: str, exc: BaseException) -> None:
@@ -699,22 +740,23 @@ def record_crash(engine: Engine, name: str, exc: BaseException) -> None:
             if source is None:
                 return
             now = utcnow()
-            session.add(
-                SourceRun(
-                    source_id=source.id,
-                    trigger="schedule",
-                    started_at=now,
-                    finished_at=now,
-                    status="failed",
-                    error=redact(describe_failure(exc), source.settings)[:4000],
-                    files=[],
-                    batch_ids=[],
-                    rejections=[],
-                    notices=[],
-                )  # fmt: skip
-            )
+            run = SourceRun(
+                source_id=source.id,
+                trigger="schedule",
+                started_at=now,
+                finished_at=now,
+                status="failed",
+                error=redact(describe_failure(exc), source.settings)[:4000],
+                files=[],
+                batch_ids=[],
+                rejections=[],
+                notices=[],
+            )  # fmt: skip
+            session.add(run)
             source.consecutive_failures += 1
             source.last_run_at = now
             _judge(source, now)
+            session.flush()
+            _audit_run(session, None, source, run)
     except Exception:  # the database is unreachable: the log is all that is left
         log.exception("source %s: could not record the failed run", name)

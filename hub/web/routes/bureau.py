@@ -276,7 +276,7 @@ def run_source(
 ) -> Response:
     """Run a source now and show how it went (a failed run is an answer too)."""
     try:
-        run = sources.run_source(session, settings, name, trigger="web")
+        run = sources.run_source(session, settings, name, trigger="web", actor=principal)
     except HubError as exc:
         session.rollback()
         message = exc.message_in(lang_of(request))

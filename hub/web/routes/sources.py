@@ -147,7 +147,7 @@ def create_source(
             schedule=_schedule(form),
             enabled=form.get("enabled") == "on",
         )
-        sources.create_source(session, payload, principal_id=principal.id)
+        sources.create_source(session, payload, principal_id=principal.id, actor=principal)
     except (HubError, ValidationError, ValueError) as exc:
         session.rollback()
         return _form_page(
@@ -184,7 +184,7 @@ def update_source(
             clear_schedule=schedule is None,
             enabled=form.get("enabled") == "on",
         )
-        sources.update_source(session, name, payload)
+        sources.update_source(session, name, payload, actor=principal)
     except (HubError, ValidationError, ValueError) as exc:
         session.rollback()
         found = sources.source_out(sources.get_source(session, name))
@@ -209,5 +209,5 @@ def toggle_source(
 ) -> Response:
     """Disable a source (its schedule stops; its history stays) or enable it again."""
     enabled = form.get("enabled") == "true"
-    sources.update_source(session, name, SourceUpdate(enabled=enabled))
+    sources.update_source(session, name, SourceUpdate(enabled=enabled), actor=principal)
     return redirect("/sources", message="source_enabled" if enabled else "source_disabled")

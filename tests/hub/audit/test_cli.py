@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from typer.testing import CliRunner
 
 from hub.audit import service as audit
+from hub.audit.models import AuditEntry
 from hub.cli import app
 from hub.db import transaction
 
@@ -71,6 +72,20 @@ def test_export_of_a_period_carries_the_hashes(database: Engine, tmp_path: Path,
     earlier = today - timedelta(days=30)
     answer = runner.invoke(app, ["audit", "export", str(empty), "--from", str(earlier), "--to", str(earlier)])
     assert answer.exit_code == 0 and "0 entries" in answer.output
+    with transaction(database) as session:
+        reads = [
+            (e.principal_id, e.row_count, e.detail)
+            for e in session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "audit.read").order_by(AuditEntry.id)
+            )
+        ]
+        assert audit.verify(session).ok
+    # Each export is a read of the log, on the log: the console's, with the period and how many it held.
+    assert [(who, rows, detail["export"]) for who, rows, detail in reads] == [
+        (None, 5, suffix),
+        (None, 0, suffix),
+    ]
+    assert reads[1][2]["target"]["from"].startswith(str(earlier))
 
 
 def test_a_log_deleted_after_a_checkpoint_fails_verification(database: Engine, tmp_path: Path) -> None:

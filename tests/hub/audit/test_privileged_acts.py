@@ -234,6 +234,21 @@ def update_source(w: World) -> tuple[Any, str | None]:
     return "hr-drops", "暂停：人事系统升级"
 
 
+def run_source(w: World) -> tuple[Any, str | None]:
+    csv = f"任职学校,姓名,公民身份号码,性别\n{w.city.schools[0]},张三,110101199003077777,雄\n"
+    (w.drops / "hr-export.csv").write_text(csv, encoding="utf-8")
+    run = w.call("education", "POST", "/api/v1/sources/hr-drops/run")
+    assert (run["status"], run["rejected"]) == ("succeeded", 1)
+    w.ids["run"] = run["id"]
+    return "hr-drops", None
+
+
+def read_run(w: World) -> tuple[Any, str | None]:
+    run = w.call("education", "GET", f"/api/v1/sources/hr-drops/runs/{w.ids['run']}")
+    assert {r["row"] for r in run["rejections"]} == {2}
+    return w.ids["run"], None
+
+
 def delete_source(w: World) -> tuple[Any, str | None]:
     w.call("education", "DELETE", "/api/v1/sources/hr-drops", 204)
     return "hr-drops", None
@@ -534,6 +549,20 @@ ACTS = [
         perform=update_source,
     ),
     Act(
+        operation="POST /api/v1/sources/{name}/run",
+        action="source.run",
+        actor="education",
+        target="source",
+        perform=run_source,
+    ),
+    Act(
+        operation="GET /api/v1/sources/{name}/runs/{run_id}",
+        action="records.errors_read",
+        actor="education",
+        target="source_run",
+        perform=read_run,
+    ),
+    Act(
         operation="DELETE /api/v1/sources/{name}",
         action="source.delete",
         actor="education",
@@ -687,7 +716,6 @@ NOT_PRIVILEGED = {
     "POST /api/v1/records/{entity}/import": "a write into the store: its `records.write` entry names batch, rows and schools",
     "POST /api/v1/tasks/{task_id}/submission": "a write into the store: its `records.write` entry names batch, rows and schools",
     "POST /api/v1/tasks/{task_id}/complete": "a school's own task, kept with its reason on the task",
-    "POST /api/v1/sources/{name}/run": "a run is kept in the source's runs, its rows in `records.write`",
     "POST /api/v1/schools/{code}/teachers/reads": "a school looks up the reads of its own teacher: reads nothing out",
     "POST /api/v1/register/social-demands": "registered against a whitelist item, kept with who brought it",
     "POST /api/v1/notices/read": "a department marks its own notices read",

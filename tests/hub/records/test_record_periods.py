@@ -233,8 +233,8 @@ def test_a_connector_writes_the_period_its_source_names(
             "period": f"{YEAR - 1}年",
         }
     )
-    sources.create_source(session, payload, principal_id=None)
-    run = sources.run_source(session, settings, "hours")
+    sources.create_source(session, payload, principal_id=None, actor=None)
+    run = sources.run_source(session, settings, "hours", actor=None)
     assert run.status == "succeeded", run.error
     assert set(_hours(session, str(YEAR - 1)).values()) == {18}
     assert 18 not in set(_hours(session, str(YEAR)).values())

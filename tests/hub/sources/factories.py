@@ -57,7 +57,7 @@ def create_source(
             "enabled": enabled,
         }
     )
-    return service.create_source(session, payload, principal_id=None)
+    return service.create_source(session, payload, principal_id=None, actor=None)
 
 
 def upstream_teachers(city: City, count: int, *, seed: int = 5) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
+from hub.audit.models import AuditEntry
 from hub.cli import app
 from hub.config import get_settings
 from hub.db import transaction
@@ -101,7 +102,9 @@ def test_the_same_yaml_again_is_refused_unless_replacing(cli: CliRunner, tmp_pat
     assert "updated source demo-schools" in replaced
 
 
-def test_a_run_that_fails_exits_non_zero_with_the_reason(cli: CliRunner, tmp_path: Path) -> None:
+def test_a_run_that_fails_exits_non_zero_with_the_reason(
+    cli: CliRunner, scratch_engine: Engine, tmp_path: Path
+) -> None:
     config = tmp_path / "broken.yaml"
     config.write_text(
         "name: gone\nkind: folder\nentity: school\nsettings: {path: /nonexistent/drop}\n", encoding="utf-8"
@@ -112,6 +115,13 @@ def test_a_run_that_fails_exits_non_zero_with_the_reason(cli: CliRunner, tmp_pat
 
     assert result.exit_code == 1
     assert "does not exist" in result.output
+    with transaction(scratch_engine) as session:
+        acts = [
+            (e.action, e.principal_id, (e.detail or {}).get("trigger"), (e.detail or {}).get("status"))
+            for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        ]
+    # The operator at the console: no principal; the failed run is on the log all the same.
+    assert acts == [("source.create", None, None, None), ("source.run", None, "manual", "failed")]
 
 
 def test_an_invalid_yaml_config_names_the_problem(cli: CliRunner, tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def test_files_in_utf8_and_gbk_are_each_taken_in_once(
     write_csv(tmp_path / "二中.csv", teachers.iloc[6:], encoding="gbk", title="XX区教师信息登记表")
     create_source(session, name="drop", kind="folder", settings={"path": str(tmp_path)})
 
-    first = run_source(session, settings, "drop")
+    first = run_source(session, settings, "drop", actor=None)
 
     assert first.status == "succeeded", first.error
     assert sorted(f["name"] for f in first.files) == ["一中.csv", "二中.csv"]
@@ -60,7 +60,7 @@ def test_files_in_utf8_and_gbk_are_each_taken_in_once(
     assert set(session.scalars(select(teachers_table.c.name))) == set(teachers["name"])  # GBK decoded
 
     history = session.scalar(select(func.count()).select_from(RecordHistory))
-    again = run_source(session, settings, "drop")
+    again = run_source(session, settings, "drop", actor=None)
     assert (again.status, again.files, again.rows_read, again.batch_ids) == ("succeeded", [], 0, [])
     assert session.scalar(select(func.count()).select_from(RecordHistory)) == history
 
@@ -71,11 +71,11 @@ def test_only_new_content_is_read_and_a_renamed_copy_is_not(
     teachers = upstream_teachers(city, 9)
     first_file = write_csv(tmp_path / "a.csv", teachers.iloc[:5], encoding="utf-8-sig")
     create_source(session, name="drop", kind="folder", settings={"path": str(tmp_path)})
-    run_source(session, settings, "drop")
+    run_source(session, settings, "drop", actor=None)
 
     shutil.copy(first_file, tmp_path / "a (copy).csv")
     write_csv(tmp_path / "b.csv", teachers.iloc[5:], encoding="gb18030")
-    run = run_source(session, settings, "drop")
+    run = run_source(session, settings, "drop", actor=None)
 
     assert [f["name"] for f in run.files] == ["b.csv"]
     assert (run.accepted, run.inserted) == (4, 4)
@@ -90,7 +90,7 @@ def test_a_broken_file_is_quarantined_and_the_other_files_go_in(
     pd.DataFrame({"姓名": ["张三"], "备注": ["无"]}).to_csv(tmp_path / "no-id.csv", index=False)
     create_source(session, name="drop", kind="folder", settings={"path": str(tmp_path)})
 
-    run = run_source(session, settings, "drop")
+    run = run_source(session, settings, "drop", actor=None)
 
     assert run.status == "succeeded"
     files = {f["name"]: f for f in run.files}
@@ -99,7 +99,7 @@ def test_a_broken_file_is_quarantined_and_the_other_files_go_in(
     assert "公民身份号码" in files["no-id.csv"]["error"]  # the required column it lacks
     assert stored(session) == 4
     # Neither bad file is read again until its content changes.
-    assert run_source(session, settings, "drop").files == []
+    assert run_source(session, settings, "drop", actor=None).files == []
 
 
 def test_the_pattern_splits_one_folder_between_sources(
@@ -111,7 +111,7 @@ def test_the_pattern_splits_one_folder_between_sources(
         session, name="drop", kind="folder", settings={"path": str(tmp_path), "pattern": "teachers-*.csv"}
     )
 
-    run = run_source(session, settings, "drop")
+    run = run_source(session, settings, "drop", actor=None)
 
     assert [f["name"] for f in run.files] == ["teachers-2026.csv"]
 
@@ -119,7 +119,7 @@ def test_the_pattern_splits_one_folder_between_sources(
 def test_a_missing_folder_fails_the_run(session: Session, settings: Settings, tmp_path: Path) -> None:
     create_source(session, name="drop", kind="folder", settings={"path": str(tmp_path / "gone")})
 
-    run = run_source(session, settings, "drop")
+    run = run_source(session, settings, "drop", actor=None)
 
     assert run.status == "failed"
     assert "gone" in (run.error or "") and "does not exist" in (run.error or "")

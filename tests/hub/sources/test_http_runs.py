@@ -29,7 +29,7 @@ def test_a_paged_feed_is_stored_with_the_run_as_provenance(
     state.records = feed_records(upstream_teachers(city, 20), city)
     create_source(session, settings=feed_settings(url, page_size=7))
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert run.status == "succeeded", run.error
     assert (run.rows_read, run.accepted, run.inserted, run.rejected) == (20, 20, 20, 0)
@@ -51,11 +51,11 @@ def test_a_rerun_with_no_upstream_change_writes_nothing(
     state, url = feed
     state.records = feed_records(upstream_teachers(city, 12), city)
     create_source(session, settings=feed_settings(url))
-    run_source(session, settings, "hr-feed")
+    run_source(session, settings, "hr-feed", actor=None)
     history = count(session, RecordHistory)
     stamps = dict(session.execute(select(teachers_table.c.teacher_key, teachers_table.c.updated_at)).all())
 
-    again = run_source(session, settings, "hr-feed")
+    again = run_source(session, settings, "hr-feed", actor=None)
 
     assert again.status == "succeeded"
     assert (again.rows_read, again.accepted, again.unchanged) == (12, 12, 12)
@@ -73,11 +73,11 @@ def test_a_changed_record_upstream_updates_that_record_only(
     state, url = feed
     state.records = feed_records(upstream_teachers(city, 10), city)
     create_source(session, settings=feed_settings(url))
-    run_source(session, settings, "hr-feed")
+    run_source(session, settings, "hr-feed", actor=None)
     history = count(session, RecordHistory)
     state.records[4]["xm"] = "欧阳明远"
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert (run.inserted, run.updated, run.unchanged) == (0, 1, 9)
     assert count(session, RecordHistory) == history + 1
@@ -95,7 +95,7 @@ def test_bad_records_are_quarantined_with_reasons_and_the_rest_stored(
     state.records = records
     create_source(session, settings=feed_settings(url))
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert run.status == "succeeded"
     assert (run.rows_read, run.accepted, run.rejected) == (8, 6, 2)
@@ -115,7 +115,7 @@ def test_a_server_error_then_success_is_retried_and_the_run_succeeds(
     state.fail_next = 1
     create_source(session, settings=feed_settings(url))
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert run.status == "succeeded", run.error
     assert run.accepted == 5
@@ -130,7 +130,7 @@ def test_a_refused_token_fails_the_run_with_a_clear_error_and_stores_nothing(
     state.token = "the-right-token"
     create_source(session, settings=feed_settings(url, bearer_token="an-expired-token"))
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert run.status == "failed"
     assert "HTTP 401" in (run.error or "") and "127.0.0.1" in (run.error or "")
@@ -146,7 +146,7 @@ def test_the_right_token_is_sent(session: Session, settings: Settings, city, fee
     state.token = "the-right-token"
     create_source(session, settings=feed_settings(url, bearer_token="the-right-token"))
 
-    assert run_source(session, settings, "hr-feed").accepted == 3
+    assert run_source(session, settings, "hr-feed", actor=None).accepted == 3
 
 
 def test_malformed_json_fails_the_run_and_says_so(session: Session, settings: Settings, city, feed) -> None:  # type: ignore[no-untyped-def]
@@ -154,7 +154,7 @@ def test_malformed_json_fails_the_run_and_says_so(session: Session, settings: Se
     state.malformed = True
     create_source(session, settings=feed_settings(url))
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert run.status == "failed"
     assert "not valid JSON" in (run.error or "")
@@ -169,7 +169,7 @@ def test_a_feed_that_repeats_a_page_fails_the_run_instead_of_reading_forever(
     state.ignores_paging = True
     create_source(session, settings=feed_settings(url, page_size=7))
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert run.status == "failed"
     assert "repeats" in (run.error or "")
@@ -184,7 +184,7 @@ def test_a_server_slower_than_the_timeout_fails_the_run(
     state.delay = 1.0
     create_source(session, settings=feed_settings(url, timeout=0.2, max_retries=1))
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert run.status == "failed"
     assert "0.2" in (run.error or "") and len(state.requests) == 2
@@ -199,7 +199,7 @@ def test_a_mapping_that_leaves_out_a_required_element_fails_the_run(
         session, settings=feed_settings(url), mapping={"xm": "name", "sfzh": None, "dw.code": "school_code"}
     )
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert run.status == "failed"
     assert "id_number" in (run.error or "") or "公民身份号码" in (run.error or "")
@@ -212,7 +212,7 @@ def test_a_token_sent_in_the_url_does_not_show_in_the_run_error(
     state.down = True
     create_source(session, settings=feed_settings(url, params={"access_token": "tok-9f8e7d6c"}))
 
-    run = run_source(session, settings, "hr-feed")
+    run = run_source(session, settings, "hr-feed", actor=None)
 
     assert run.status == "failed" and "HTTP 500" in (run.error or "")
     assert "tok-9f8e7d6c" not in (run.error or "") and "access_token=******" in (run.error or "")

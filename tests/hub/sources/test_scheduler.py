@@ -14,6 +14,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, func, select
 
+from hub.audit import service as audit
+from hub.audit.models import AuditEntry
 from hub.config import get_settings
 from hub.db import transaction
 from hub.records.models import schools_table
@@ -136,8 +138,8 @@ def test_changed_disabled_and_deleted_sources_change_their_jobs(
     with transaction(scratch_engine) as session:
         sync_source_jobs(scheduler, session)
     with transaction(scratch_engine) as session:
-        update_source(session, "a", SourceUpdate(schedule={"interval_seconds": 60}))  # type: ignore[arg-type]
-        update_source(session, "b", SourceUpdate(enabled=False))
+        update_source(session, "a", SourceUpdate(schedule={"interval_seconds": 60}), actor=None)  # type: ignore[arg-type]
+        update_source(session, "b", SourceUpdate(enabled=False), actor=None)
     with transaction(scratch_engine) as session:
         result = sync_source_jobs(scheduler, session)
 
@@ -224,6 +226,16 @@ def test_scheduled_runs_one_failing_source_does_not_stop_another(
             failing = {s.name: s.failing for s in session.scalars(select(Source))}
             schools = session.scalar(select(func.count()).select_from(schools_table))
             triggers = set(session.scalars(select(SourceRun.trigger)))
+            runs = {
+                e.detail["target"]["id"]: (
+                    e.principal_id,
+                    e.detail["trigger"],
+                    e.detail["status"],
+                    e.row_count,
+                )
+                for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "source.run"))
+            }
+            sealed = audit.verify(session).ok
     finally:
         get_settings.cache_clear()
     assert outcome["broken-feed"][0] == "failed" and "HTTP 500" in (outcome["broken-feed"][1] or "")
@@ -231,6 +243,12 @@ def test_scheduled_runs_one_failing_source_does_not_stop_another(
     assert schools == 2
     assert failing == {"broken-feed": True, "school-drop": False}
     assert triggers == {"schedule"}
+    # Each scheduled run, failed or not, is on the audit log as the hub's own act.
+    assert runs == {
+        "broken-feed": (None, "schedule", "failed", 0),
+        "school-drop": (None, "schedule", "succeeded", 2),
+    }
+    assert sealed
 
 
 def test_a_scheduled_run_waits_for_another_writer_instead_of_failing(
@@ -277,6 +295,7 @@ def test_a_second_run_of_a_running_source_is_refused_not_overlapped(scratch_engi
         running.begin()
         running.execute(select(Source).where(Source.name == "hr-feed").with_for_update())
         with pytest.raises(SourceRunning, match="already running"), transaction(scratch_engine) as session:
-            run_source(session, settings, "hr-feed")
+            run_source(session, settings, "hr-feed", actor=None)
     with transaction(scratch_engine) as session:
-        assert run_source(session, settings, "hr-feed").status == "failed"  # runs once the other has ended
+        # runs once the other has ended
+        assert run_source(session, settings, "hr-feed", actor=None).status == "failed"

@@ -136,7 +136,7 @@ def test_an_incremental_source_reads_only_what_changed_since_its_mark(
         settings={"url": source_table.url, "table": source_table.table, "updated_at_column": "updated_at"},
     )  # fmt: skip
 
-    run = run_source(session, settings, "hr-db")
+    run = run_source(session, settings, "hr-db", actor=None)
 
     assert run.status == "succeeded", run.error
     assert (run.rows_read, run.accepted, run.inserted) == (10, 10, 10)
@@ -150,7 +150,7 @@ def test_an_incremental_source_reads_only_what_changed_since_its_mark(
     source_table.insert(later, [T0 + timedelta(hours=2)])
     before = history(session)
 
-    second = run_source(session, settings, "hr-db")
+    second = run_source(session, settings, "hr-db", actor=None)
 
     assert second.status == "succeeded", second.error
     assert second.high_water_mark_from == run.high_water_mark
@@ -161,7 +161,7 @@ def test_an_incremental_source_reads_only_what_changed_since_its_mark(
     assert history(session) == before + 2
     assert "司马文静" in set(session.scalars(select(teachers_table.c.name)))
 
-    third = run_source(session, settings, "hr-db")
+    third = run_source(session, settings, "hr-db", actor=None)
     assert (third.inserted, third.updated) == (0, 0)
     assert third.high_water_mark == second.high_water_mark
     assert history(session) == before + 2
@@ -180,8 +180,8 @@ def test_a_query_source_without_a_mark_reads_everything_each_time(
         settings={"url": sqlite_table.url, "query": f"SELECT sfzh, xm, xb, csrq, dwdm FROM {sqlite_table.table} WHERE xm <> ''"},
     )  # fmt: skip
 
-    first = run_source(session, settings, "hr-db")
-    second = run_source(session, settings, "hr-db")
+    first = run_source(session, settings, "hr-db", actor=None)
+    second = run_source(session, settings, "hr-db", actor=None)
 
     assert (first.accepted, first.inserted) == (4, 4)
     assert (second.rows_read, second.unchanged, second.inserted, second.updated) == (4, 4, 0, 0)
@@ -200,12 +200,12 @@ def test_a_missing_table_fails_the_run_and_the_mark_stays(
         session, name="hr-db", kind="sql", mapping=SQL_MAPPING,
         settings={"url": sqlite_table.url, "table": sqlite_table.table, "updated_at_column": "updated_at"},
     )  # fmt: skip
-    good = run_source(session, settings, "hr-db")
+    good = run_source(session, settings, "hr-db", actor=None)
     source = session.get(Source, good.source_id)
     assert source is not None
     source.settings = {**source.settings, "table": "hr_staff_renamed"}
 
-    failed = run_source(session, settings, "hr-db")
+    failed = run_source(session, settings, "hr-db", actor=None)
 
     assert failed.status == "failed"
     assert "hr_staff_renamed" in (failed.error or "")

@@ -568,6 +568,7 @@ def test_a_source_is_run_from_its_page(
         session,
         SourceIn(name="hr-drop", kind="folder", entity="teacher", settings={"path": str(tmp_path)}),
         principal_id=None,
+        actor=None,
     )
     session.flush()
     browser.sign_in(people.education)
@@ -575,6 +576,14 @@ def test_a_source_is_run_from_its_page(
     run = browser.post("/sources/hr-drop/run")
     result = text(re.search(r'id="run-result".*?</div>\s*{?', run.text, re.S).group(0))  # type: ignore[union-attr]
     assert "成功" in result and "succeeded" not in result and "读取 3" in result and "退回 1" in result
+    bureau = session.scalars(select(Principal.id).where(Principal.code == "edu")).one()
+    (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "source.run"))
+    assert (entry.principal_id, entry.row_count, entry.detail["trigger"], entry.detail["rejected"]) == (
+        bureau,
+        2,
+        "web",
+        1,
+    )
     assert browser.get("/sources/hr-drop/run").url.path == "/sources"
     missing = browser.post("/sources/no-such-source/run")
     assert missing.status_code == 404 and "no-such-source" in text(missing.text) and "hr-drop" in missing.text

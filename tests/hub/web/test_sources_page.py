@@ -8,6 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.audit.models import AuditEntry
+from hub.identity.models import Principal
 from hub.sources.models import Source
 from tests.hub.tasks.factories import People, Town
 from tests.hub.web.conftest import Browser, text
@@ -122,6 +124,24 @@ def test_the_bureau_creates_edits_and_disables_sources(
     assert session.scalars(select(Source).where(Source.name == "hr-drops")).one().enabled is False
     on = browser.post("/sources/hr-drops/enabled", {"enabled": "true"})
     assert "已停用" not in row_of(on.text, "hr-drops")
+
+    # Every change made in the browser is an audit entry naming the bureau that made it.
+    session.expire_all()
+    bureau = session.scalars(select(Principal.id).where(Principal.code == "edu")).one()
+    acts = [
+        (e.action, e.principal_id, (e.detail or {})["target"]["id"])
+        for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.action.like("source.%")).order_by(AuditEntry.id)
+        )
+    ]
+    assert acts == [
+        ("source.create", bureau, "hr-drops"),
+        ("source.create", bureau, "hr-db"),
+        ("source.update", bureau, "hr-db"),
+        ("source.create", bureau, "hr-feed"),
+        ("source.update", bureau, "hr-drops"),
+        ("source.update", bureau, "hr-drops"),
+    ]
 
 
 def test_a_school_sets_up_no_source(browser: Browser, people: People, town: Town) -> None:
