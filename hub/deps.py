@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hub.config import Settings
 from hub.db import begin_write
-from hub.errors import TokenRequired, halves
+from hub.errors import HubError, TokenRequired, halves
 from hub.identity.authn import authenticate
 from hub.identity.models import Principal
 from hub.identity.roles import RoleRule
@@ -61,6 +61,12 @@ def get_session(request: Request) -> Iterator[Session]:
             session.rollback()
         else:
             session.commit()
+    except HubError as error:
+        if error.keeps_transition and not read_only:
+            session.commit()
+        else:
+            session.rollback()
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -31,6 +31,11 @@ class HubError(Exception):
     status_code: ClassVar[int] = 400
     error: ClassVar[str] = "bad_request"
     code: str = "HubError"
+    # A refusal that comes right after a state change the refusal itself depends on (a late submission
+    # closes its overdue task, then is refused because the task is closed): the request's transaction
+    # is committed, not rolled back, so the change stands. Only for errors raised before anything else
+    # of the call was written.
+    keeps_transition: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -325,7 +325,6 @@ def list_tasks(
         status=list(status) if status else None,
         limit=limit,
         offset=offset,
-        now=utcnow(),
     )
     context = _Context(session)
     names = PublicationRepository(session).school_names(t.school_code for t in tasks)

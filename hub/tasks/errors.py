@@ -35,7 +35,13 @@ class TaskOfAnotherSchool(Forbidden):
 
 
 class TaskClosed(Conflict):
-    """The task is closed (its deadline passed) and takes no more submissions."""
+    """The task is closed (its deadline passed) and takes no more submissions.
+
+    Raised right after the submission closed the overdue request (`close_if_due`), before anything of
+    the submission is written: that close stands although the submission is refused.
+    """
+
+    keeps_transition = True
 
 
 class SubmissionEmpty(Invalid):

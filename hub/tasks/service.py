@@ -374,11 +374,6 @@ def task_for(session: Session, principal: Principal, task_id: int, *, now: datet
     task = TaskRepository(session).get(task_id, within_division=bound_division(principal))
     if task is None or (principal.role is Role.SCHOOL and task.school_code != principal.school_code):
         raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
-    request = RequestRepository(session).get(task.request_id)
-    if request is not None:
-        # Still here: a refused late submission rolls back its own close, so the school's next look
-        # must show the task closed before the scheduler's job has run.
-        close_if_due(session, request, now=now)
     if principal.role is Role.SCHOOL:
         # The school has seen its task (no longer 未查看) and the reminders sent about it.
         if task.opened_at is None:
@@ -402,11 +397,13 @@ def list_tasks(
     status: list[str] | None,
     limit: int,
     offset: int,
-    now: datetime,
 ) -> list[Task]:
-    """A school sees its own tasks; the education bureau and admins see all, filtered."""
+    """A school sees its own tasks; the education bureau and admins see all, filtered.
+
+    A read moves nothing: an overdue task stays open here until the scheduler's daily job (or the
+    school's own late submission) answers its request; its progress state already reads 逾期.
+    """
     _school_facing(principal)
-    close_due_requests(session, _today(now), now=now)
     if principal.role is Role.SCHOOL:
         school_code = principal.school_code
     return TaskRepository(session).find(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
@@ -21,15 +22,20 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import object_session
 
+from hub.burden import auth as burden_auth
+from hub.complaints import auth as complaints_auth
 from hub.config import Settings
 from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError, NotAuthenticated, RoleNotAllowed
 from hub.holidays import service as holidays
 from hub.holidays.auth import KEEP_CALENDAR
+from hub.identity import auth as identity_auth
 from hub.identity.models import Principal
 from hub.identity.roles import Role, RoleRule
 from hub.identity.sessions import session_principal
 from hub.kit.clock import DEFAULT_TIMEZONE, local_today
+from hub.requests import auth as requests_auth
+from hub.tasks import auth as tasks_auth
 from hub.web import i18n
 from hub.web.errors import CsrfRefused, FormInvalid
 
@@ -43,6 +49,16 @@ templates.env.globals["pick"] = i18n.pick
 templates.env.globals["rule_label"] = i18n.rule_label
 templates.env.globals["type_word"] = i18n.type_word
 templates.env.globals["confidence_text"] = i18n.confidence_text
+# Pages ask the domains' own role rules (`rules.complaints.ANSWER.allows(me)`) and the Role enum, never
+# role strings, so who may do what is written once, in each domain's auth.py.
+templates.env.globals["Role"] = Role
+templates.env.globals["rules"] = SimpleNamespace(
+    burden=burden_auth,
+    complaints=complaints_auth,
+    identity=identity_auth,
+    requests=requests_auth,
+    tasks=tasks_auth,
+)
 templates.env.filters["pct"] = lambda value: "–" if value is None else f"{value * 100:.0f}%"
 # Stored instants are UTC; people read them on Beijing time.
 LOCAL_TIME = ZoneInfo(DEFAULT_TIMEZONE)

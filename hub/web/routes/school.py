@@ -147,7 +147,7 @@ def _fill_page(
 def task_list(request: Request, session: SessionDep, principal: School) -> Response:
     """The school's tasks, newest first."""
     found = tasks.list_tasks(
-        session, principal, request_id=None, school_code=None, status=None, limit=200, offset=0, now=utcnow()
+        session, principal, request_id=None, school_code=None, status=None, limit=200, offset=0
     )
     requests = {t.request_id: RequestRepository(session).get(t.request_id) for t in found}
     std = current_standard(session)

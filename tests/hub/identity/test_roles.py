@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -70,3 +71,19 @@ def test_no_module_compares_a_principal_kind_with_a_string() -> None:
             if kinds and literals:
                 offenders.append(f"{path.relative_to(Path(hub.__file__).parent)}:{node.lineno}")
     assert offenders == []
+
+
+def test_no_page_compares_the_signed_in_principal_with_a_role_string() -> None:
+    """Pages ask the same rules (`rules.complaints.ANSWER.allows(me)`) or the enum (`me.role == Role.SCHOOL`)."""
+    roles = "|".join(r.value for r in Role)
+    raw = re.compile(rf"me\.(kind|role)\s*(==|!=|in|not in)\s*\(?\s*['\"]({roles})['\"]")
+    templates = Path(hub.__file__).parent / "web" / "templates"
+    offenders = [
+        f"{path.name}:{n}"
+        for path in sorted(templates.rglob("*.html"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if raw.search(line)
+    ]
+    assert offenders == []
+    # the pattern does catch the old way of writing it
+    assert raw.search("{% if me.kind in ('education', 'office') %}") and raw.search("me.kind != 'school'")

@@ -380,3 +380,39 @@ def test_ten_thousand_rows_with_some_bad_keep_every_valid_row_and_nothing_of_a_b
     assert fixed["task_status"] == "closed" and fixed["request_status"] == "answered"
     stored_task = session.get(Task, task["id"])
     assert stored_task is not None and stored_task.completed_at is not None
+
+
+def test_reading_an_overdue_task_moves_nothing_until_the_daily_job(
+    client: TestClient, session: Session, town: Town, people: People
+) -> None:
+    # Reads never change state (issue 14): the school's list and page, and the bureau's progress, show an
+    # overdue task as 逾期 while its request stays published; the scheduler's daily job answers it.
+    from hub.kit.clock import local_today
+    from hub.tasks.service import close_due_requests
+
+    school = town.schools[0]
+    request_id, _ = published_request(client, people, "普通话水平等级")
+    task = task_of(client, people.schools[school], request_id)
+    request = session.get(DataRequest, request_id)
+    assert request is not None
+    request.deadline = local_today() - timedelta(days=1)
+    for t in session.scalars(select(Task).where(Task.request_id == request_id)):
+        t.deadline = request.deadline
+    session.flush()
+
+    headers = people.schools[school]
+    assert client.get("/api/v1/tasks", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/tasks/{task['id']}", headers=headers).json()["status"] == "open"
+    progress = client.get(f"/api/v1/requests/{request_id}/progress", headers=people.education).json()
+    assert progress["states"]["overdue"] >= 1
+    assert (
+        client.get(f"/api/v1/requests/{request_id}", headers=people.department).json()["status"]
+        == "published"
+    )
+
+    assert close_due_requests(session, local_today()) == [request_id]
+    session.flush()
+    assert client.get(f"/api/v1/tasks/{task['id']}", headers=headers).json()["status"] == "closed"
+    assert (
+        client.get(f"/api/v1/requests/{request_id}", headers=people.department).json()["status"] == "answered"
+    )
