@@ -283,6 +283,37 @@ def ingest_chunks(
 IDENTITY = {"teacher": "id_number", "school": "code"}
 
 
+def check_frame(
+    session: Session,
+    *,
+    std: schemas.Standard,
+    secret_key: str,
+    entity: str,
+    frame: pd.DataFrame,
+    school_scope: set[str] | None = None,
+    current: bool = True,
+) -> tuple[pd.DataFrame, list[Rejection]]:
+    """What `ingest_frame` would accept of `frame` (typed, with each record's key) and what it would
+    refuse, writing nothing: the checks of a chunk without its write, for a preview. `current` False:
+    values of a past period, for records already stored (as `ingest_frame` checks them)."""
+    mapping, _ = map_headers(std, entity, [str(h) for h in frame.columns])
+    data = frame[list(mapping)].rename(columns=mapping).astype("str").fillna("")
+    data = data[(data != "").any(axis=1)]
+    rejected: list[Rejection] = []
+    if current and entity == "teacher":
+        data = _Schools(session, school_scope).resolve(std, data, rejected)
+    key_column = IDENTITY[entity]
+    if key_column in data.columns:
+        data = _refuse_repeats(std, entity, key_column, data, _SeenKeys(), rejected)
+    valid, failures = _validated(std, entity, data, secret_key=secret_key, whole_records=current)
+    rejected += failures
+    if not current:
+        valid, unknown_records = _stored_records(session, std, entity, valid, school_scope)
+        rejected += unknown_records
+    rejected.sort(key=lambda r: (r.row, r.field))
+    return valid, rejected
+
+
 def _ingest_past(
     session: Session,
     *,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep, SettingsDep, writes
+from hub.deps import PrincipalDep, SessionDep, SettingsDep, read_only, writes
 from hub.errors import error_responses
 from hub.identity.repository import PrincipalRepository
 from hub.identity.roles import Role
@@ -22,12 +23,14 @@ from hub.requests.payloads import PublishIn
 from hub.requests.repository import RequestRepository
 from hub.requests.service import get_request
 from hub.standard.service import current_standard
+from hub.tasks import preview as previews
 from hub.tasks import service
 from hub.tasks.auth import Education
 from hub.tasks.errors import SubmissionFileMissing, SubmissionJsonMalformed
 from hub.tasks.models import Task
 from hub.tasks.payloads import (
     AllowedValue,
+    ChangeOut,
     CompleteIn,
     JsonSubmission,
     KeptCell,
@@ -39,6 +42,7 @@ from hub.tasks.payloads import (
     RemindOut,
     SchoolProgress,
     SubmissionOut,
+    SubmissionPreviewOut,
     TaskFieldOut,
     TaskOut,
     TaskRowOut,
@@ -448,6 +452,46 @@ _SUBMISSION_BODY: dict[str, Any] = {
 }
 
 
+def _change_out(change: previews.Change) -> ChangeOut:
+    return ChangeOut(**asdict(change))
+
+
+@router.post(
+    "/tasks/{task_id}/submission/preview",
+    response_model=SubmissionPreviewOut,
+    responses=error_responses(401, 403, 404, 409, 413, 422),
+    openapi_extra=_SUBMISSION_BODY,
+)
+@read_only
+def preview_submission(
+    task_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    submission: Annotated[service.SubmissionInput, Depends(submission_input)],
+) -> SubmissionPreviewOut:
+    """Dry run of a submission: each saved value it would overwrite or clear, old and new; stores nothing."""
+    now = utcnow()
+    found = previews.preview(session, settings, principal, task_id, submission, now=now)
+    return SubmissionPreviewOut(
+        task_id=found.task.id,
+        rows_read=found.rows_read,
+        rows_valid=found.rows_valid,
+        rejected_rows=found.rejected_rows,
+        would_overwrite=found.would_overwrite,
+        filled=len(found.filled),
+        overwritten=[_change_out(c) for c in found.overwritten[:5000]],
+        cleared=[_change_out(c) for c in found.cleared[:5000]],
+        unchanged=found.unchanged,
+        filled_cells=[_change_out(c) for c in found.filled[:1000]],
+        rejected=[RejectedCell(**r.as_dict()) for r in found.rejected[:5000]],
+        kept=[KeptCell(**asdict(k)) for k in found.kept[:5000]],
+        extra_columns=found.extra_columns,
+        missing_columns=found.missing_columns,
+        previewed_at=now,
+    )
+
+
 @router.post(
     "/tasks/{task_id}/submission",
     response_model=SubmissionOut,
@@ -460,9 +504,15 @@ def submit(
     settings: SettingsDep,
     principal: PrincipalDep,
     submission: Annotated[service.SubmissionInput, Depends(submission_input)],
+    previewed_at: Annotated[
+        datetime | None,
+        Query(description="When its preview was made: values saved after it are kept, not overwritten"),
+    ] = None,
 ) -> SubmissionOut:
     """A school's rows for its task (CSV, XLSX or JSON): valid rows stored, bad ones reported; resubmit to fix."""
-    result = service.submit(session, settings, principal, task_id, submission, now=utcnow())
+    result = service.submit(
+        session, settings, principal, task_id, submission, now=utcnow(), previewed_at=previewed_at
+    )
     return SubmissionOut(
         task_id=result.task.id,
         batch_id=result.batch_id,

@@ -124,6 +124,38 @@ class SubmissionOut(BaseModel):
     request_status: str
 
 
+class ChangeOut(BaseModel):
+    row: int = Field(description="The row in the file")
+    reference: str = Field(description="参考号 of the record")
+    name: str | None = Field(default=None, description="The teacher's (or school's) name")
+    field: str = Field(description="The field's label")
+    element: str
+    old: str = Field(description="The value saved now, as a person reads it (empty: none)")
+    new: str = Field(description="The value the upload would save (empty: cleared)")
+
+
+class SubmissionPreviewOut(BaseModel):
+    """What an upload would change, before it is applied; nothing is stored."""
+
+    task_id: int
+    rows_read: int
+    rows_valid: int = Field(description="Rows the upload would store")
+    rejected_rows: int
+    would_overwrite: bool = Field(description="Whether it would replace or clear saved values: confirm first")
+    filled: int = Field(description="Empty cells it would fill")
+    overwritten: list[ChangeOut] = Field(description="Saved values it would replace, old and new")
+    cleared: list[ChangeOut] = Field(description="Saved values it would clear (#清空)")
+    unchanged: int = Field(description="Cells holding what is saved already")
+    filled_cells: list[ChangeOut] = Field(description="The first cells it would fill")
+    rejected: list[RejectedCell]
+    kept: list[KeptCell] = Field(description="Cells of an older copy that would not be applied")
+    extra_columns: list[str]
+    missing_columns: list[str]
+    previewed_at: datetime = Field(
+        description="Pass it back as ?previewed_at= when submitting: values saved after it are kept"
+    )
+
+
 class PublishedTask(BaseModel):
     task_id: int
     school_code: str

@@ -14,7 +14,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
@@ -339,13 +339,18 @@ def _answer_duplicate(
     release.settle_duplicate(session, duplicate, original, now=now)
 
 
-def close_if_due(session: Session, request: DataRequest, *, now: datetime) -> bool:
-    """Answer a published request whose tasks are all in or whose deadline passed; True if it closed now."""
+def due_now(session: Session, request: DataRequest, *, now: datetime) -> bool:
+    """Whether a published request is to be answered now: its tasks all in, or its deadline passed."""
     if request.status != "published":
         return False
-    repository = TaskRepository(session)
     due = request.deadline is not None and request.deadline < _today(now)
-    if due or repository.open_count(request.id) == 0:
+    return due or TaskRepository(session).open_count(request.id) == 0
+
+
+def close_if_due(session: Session, request: DataRequest, *, now: datetime) -> bool:
+    """Answer a published request whose tasks are all in or whose deadline passed; True if it closed now."""
+    if due_now(session, request, now=now):
+        repository = TaskRepository(session)
         tasks = repository.for_request(request.id)
         refresh_progress(session, tasks, now=now)
         answer_request(session, request, now=now)
@@ -629,36 +634,64 @@ class SubmissionResult:
         self.rejected_rows = len({r.row for r in self.rejected})
 
 
-def submit(
-    session: Session,
-    settings: Settings,
-    principal: Principal,
-    task_id: int,
-    submission: SubmissionInput,
-    *,
-    now: datetime,
-) -> SubmissionResult:
-    """A school's rows for its task: every valid row stored (with provenance), every bad one reported."""
+@dataclass(kw_only=True)
+class PreparedSubmission:
+    """A submission read and matched to the task's rows, before anything is written (or previewed)."""
+
+    task: Task
+    request: DataRequest
+    std: schemas.Standard
+    elements: list[schemas.Element]
+    frame: pd.DataFrame
+    sha256: str | None
+    layout: Layout
+    data: pd.DataFrame  # one row per identified record, cells under element names
+    rejected: list[Rejection]
+    to_clear: dict[int, list[str]]  # row → element names whose saved value the row clears (#清空)
+    kept: list[KeptValue]
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.layout.fields.values())
+
+    @property
+    def missing_columns(self) -> list[str]:
+        return [e.label_zh for e in self.elements if e.name not in self.layout.fields.values()]
+
+
+def fillable_task(session: Session, principal: Principal, task_id: int) -> Task:
     if not FILL.allows(principal):
         _school_facing(principal)
         FILL.refuse(principal)
-    repository = TaskRepository(session)
-    task = repository.get(task_id)
+    task = TaskRepository(session).get(task_id)
     if task is None:
         raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
     if task.school_code != principal.school_code:
         raise TaskOfAnotherSchool(
             f"任务 {task_id} 属于另一所学校", f"task {task_id} belongs to another school"
         )
-    request = RequestRepository(session).get(task.request_id)
-    assert request is not None
-    close_if_due(session, request, now=now)
-    if task.status == "closed":
-        raise TaskClosed(
-            f"任务 {task_id} 已关闭（截止日期 {task.deadline}），不再接收填报",
-            f"task {task_id} is closed (deadline {task.deadline}) and takes no more submissions",
-            detail={"status": task.status, "deadline": task.deadline.isoformat()},
-        )
+    return task
+
+
+def task_closed(task: Task) -> TaskClosed:
+    return TaskClosed(
+        f"任务 {task.id} 已关闭（截止日期 {task.deadline}），不再接收填报",
+        f"task {task.id} is closed (deadline {task.deadline}) and takes no more submissions",
+        detail={"status": task.status, "deadline": task.deadline.isoformat()},
+    )
+
+
+def prepare_submission(
+    session: Session,
+    settings: Settings,
+    task: Task,
+    request: DataRequest,
+    submission: SubmissionInput,
+    *,
+    since: datetime | None,
+) -> PreparedSubmission:
+    """Read the submission, find each row's record and take out what it must not write: #清空 markers
+    (cleared separately) and cells of a copy older than values saved since (`since`, or its stamp)."""
     std = current_standard(session)
     elements = task_elements(std, task)
     frame, sha256 = _read(submission, std, task.entity, max_rows=settings.max_upload_rows)
@@ -685,23 +718,67 @@ def submit(
     secret = settings.secret_key.get_secret_value()
     fields = list(layout.fields.values())
     to_clear = _take_clear_markers(data, fields)
-    kept: list[KeptValue] = []
-    if submission.stamp is not None and submission.stamp[0] == task.id:
-        kept = _keep_newer_values(session, std, task, data, fields, secret, made=submission.stamp[1])
+    made = [
+        m
+        for m in (since, submission.stamp[1] if submission.stamp and submission.stamp[0] == task.id else None)
+        if m
+    ]
+    kept = _keep_newer_values(session, std, task, data, fields, secret, made=min(made)) if made else []
+    return PreparedSubmission(
+        task=task,
+        request=request,
+        std=std,
+        elements=elements,
+        frame=frame,
+        sha256=sha256,
+        layout=layout,
+        data=data,
+        rejected=rejected,
+        to_clear=to_clear,
+        kept=kept,
+    )
+
+
+def submit(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    task_id: int,
+    submission: SubmissionInput,
+    *,
+    now: datetime,
+    previewed_at: datetime | None = None,
+) -> SubmissionResult:
+    """A school's rows for its task: every valid row stored (with provenance), every bad one reported.
+    `previewed_at`: when the school saw the preview of this upload; a value saved after it is kept."""
+    if previewed_at is not None and previewed_at.tzinfo is None:
+        previewed_at = previewed_at.replace(tzinfo=UTC)
+    repository = TaskRepository(session)
+    task = fillable_task(session, principal, task_id)
+    request = RequestRepository(session).get(task.request_id)
+    assert request is not None
+    close_if_due(session, request, now=now)
+    if task.status == "closed":
+        raise task_closed(task)
+    prepared = prepare_submission(session, settings, task, request, submission, since=previewed_at)
+    std, data, layout, frame = prepared.std, prepared.data, prepared.layout, prepared.frame
+    secret = settings.secret_key.get_secret_value()
+    rejected = prepared.rejected
+    to_clear = prepared.to_clear
 
     report: IngestReport | None = None
     if not data.empty:
         report = ingest_frame(
             session,
             std=std,
-            secret_key=settings.secret_key.get_secret_value(),
+            secret_key=secret,
             entity=task.entity,
             frame=data,
             provenance=Provenance(
                 source_kind="task",
                 source_ref=f"task:{task.id}",
                 principal_id=principal.id,
-                file_sha256=sha256,
+                file_sha256=prepared.sha256,
             ),
             school_scope={task.school_code},
             now=now,
@@ -754,8 +831,8 @@ def submit(
         accepted=accepted,
         rejected=rejected,
         extra_columns=layout.extra,
-        missing_columns=[e.label_zh for e in elements if e.name not in layout.fields.values()],
-        kept=kept,
+        missing_columns=prepared.missing_columns,
+        kept=prepared.kept,
         cleared=cleared,
     )
 

@@ -707,6 +707,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "以下列不属于本任务，已忽略：",
         "These columns are not part of the task and were ignored:",
     ),
+    "preview.title": ("上传前核对：{title}", "Check before applying: {title}"),
+    "preview.intro": (
+        "这份文件会改动本校已保存的值。请核对下面每一处改动，确认后才会写入；取消则什么都不改。",
+        "This file would change values the school has saved. Check each change below: nothing is "
+        "written until you confirm, and cancelling changes nothing.",
+    ),
+    "preview.summary": (
+        "共 {rows} 行：将填写 {filled} 个空白单元格，覆盖 {overwritten} 个已保存的值，清空 {cleared} 个，{unchanged} 个与已保存的相同；退回 {rejected} 行。",
+        "{rows} rows: {filled} empty cells filled, {overwritten} saved values overwritten, {cleared} "
+        "cleared, {unchanged} the same as saved; {rejected} rows refused.",
+    ),
+    "preview.overwritten": ("将被覆盖的值", "Saved values it would overwrite"),
+    "preview.cleared": ("将被清空的值", "Saved values it would clear"),
+    "preview.row": ("文件行", "Row"),
+    "preview.field": ("字段", "Field"),
+    "preview.old": ("已保存的值", "Saved now"),
+    "preview.new": ("上传后的值", "After the upload"),
+    "preview.empty": ("（空）", "(empty)"),
+    "preview.rejected": (
+        "以下单元格有误，所在行不会写入：",
+        "These cells are wrong; their rows would not be written:",
+    ),
+    "preview.more": ("另有 {n} 处未列出。", "{n} more not listed."),
+    "preview.confirm": ("确认覆盖并提交", "Overwrite and submit"),
+    "preview.cancel": ("取消，返回任务", "Cancel, back to the task"),
+    "preview.failed": ("无法读取这份文件：", "The file cannot be read:"),
     "flash.task_done": ("任务已确认完成。", "Task marked done."),
     # --- school overview
     "school.title": ("本校概况", "Our school"),

@@ -203,3 +203,29 @@ def test_a_dry_run_does_not_wait_for_a_writer(client: TestClient, sqlite_engine:
     [response] = responses
     assert response.status_code == 200, response.text
     assert response.json()["id"] is None
+
+
+def test_an_upload_preview_does_not_wait_for_a_writer(
+    client: TestClient, sqlite_engine: Engine, settings: Settings
+) -> None:
+    # POST /tasks/{id}/submission/preview stores nothing: a school previewing its upload never queues
+    # behind an import or another school's submission.
+    with transaction(sqlite_engine) as session:
+        town = create_town(session, settings, schools=1, teachers=5, withhold={"mandarin_level": [0]})
+    people = create_people(client, ADMIN, town.schools)
+    _, publication = published_request(client, people, "姓名", "普通话水平等级")
+    [task] = publication["tasks"]
+    school = people.schools[town.schools[0]]
+    with another_writer(sqlite_engine):
+        thread, responses = in_thread(
+            lambda: client.post(
+                f"/api/v1/tasks/{task['task_id']}/submission/preview",
+                headers=school,
+                json={"rows": [{"参考号": "T00001", "普通话水平等级": "一级甲等"}]},
+            )
+        )
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the preview waited for the writer"
+    [response] = responses
+    assert response.status_code == 200, response.text
+    assert response.json()["filled"] == 1

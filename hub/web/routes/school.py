@@ -3,18 +3,21 @@ every request that concerned it, and who used its data."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 import schemas
 from dedup.periods import strip_periods
 from hub.config import Settings
 from hub.db import utcnow
-from hub.deps import SessionDep, SettingsDep, writes
+from hub.deps import SessionDep, SettingsDep, read_only, writes
 from hub.errors import HubError
 from hub.identity.models import Principal
 from hub.identity.repository import PrincipalRepository
@@ -24,6 +27,7 @@ from hub.schools import service as schools
 from hub.schools.auth import SEE_SCHOOL
 from hub.schools.errors import TeacherNotFound
 from hub.standard.service import current_standard
+from hub.tasks import preview as previews
 from hub.tasks import service as tasks
 from hub.tasks.auth import FILL
 from hub.tasks.models import Task
@@ -39,6 +43,8 @@ SchoolView = Annotated[Principal, role(SEE_SCHOOL)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Keys of the JSON rows a browser submission sends: the reference and each field's element code.
 REFERENCE_KEY = "参考号"
+# A confirmed upload carries the previewed file in a form field (base64: a third larger than the file).
+MAX_CONFIRMED_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(kw_only=True)
@@ -259,6 +265,85 @@ def _fill(
     return _fill_page(request, session, principal, result.task, typed=keep, outcome=outcome)
 
 
+@router.post("/tasks/{task_id}/upload/preview")
+@read_only
+def preview_upload(
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: School,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Read the uploaded file and, when it would overwrite or clear saved values, show each change to
+    confirm; otherwise hand the same upload on to be applied (307 keeps the method and the file)."""
+    lang = lang_of(request)
+    content = file.file.read() if file is not None else b""
+    filename = file.filename if file is not None else None
+    now = utcnow()
+    try:
+        if not content:
+            raise FileEmpty(*i18n.pair("error.empty_file"))
+        found = previews.preview(
+            session, settings, principal, task_id, tasks.file_input(content, filename=filename), now=now
+        )
+    except HubError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        task = tasks.fillable_task(session, principal, task_id)
+        context = {"task": task, **_task_context(session, task), "failure": exc.message_in(lang)}
+        return render(request, "task_preview.html", context, principal=principal, status_code=exc.status_code)
+    if not found.would_overwrite:
+        return RedirectResponse(f"/tasks/{task_id}/upload", status_code=307)
+    context = {
+        "task": found.task,
+        **_task_context(session, found.task),
+        "preview": found,
+        "content": base64.b64encode(content).decode(),
+        "filename": filename or "",
+        "previewed_at": now.isoformat(),
+        "rejected": [
+            f"{r.row} · {r.field} · {r.value}：{r.reason_en if lang == 'en' else r.reason}"
+            for r in found.rejected
+        ],
+    }
+    return render(request, "task_preview.html", context, principal=principal)
+
+
+async def confirmed_upload(request: Request) -> dict[str, str]:
+    """The preview's confirmation: the file it read (base64), its name and when it was read. The file
+    travels in one form field, so the field may be as large as an upload."""
+    form = await request.form(max_part_size=MAX_CONFIRMED_BYTES)
+    return {key: value for key, value in form.multi_items() if isinstance(value, str)}
+
+
+@router.post("/tasks/{task_id}/upload/confirm")
+def confirm_upload(
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: School,
+    values: Annotated[dict[str, str], Depends(confirmed_upload)],
+) -> Response:
+    """Apply the upload the school saw the preview of; values saved after the preview are kept."""
+    try:
+        content = base64.b64decode(values.get("content", ""), validate=True)
+        previewed_at = datetime.fromisoformat(values["previewed_at"]) if values.get("previewed_at") else None
+    except (ValueError, binascii.Error):
+        content, previewed_at = b"", None
+    return _apply_upload(
+        task_id,
+        request,
+        session,
+        settings,
+        principal,
+        content,
+        values.get("filename") or None,
+        previewed_at=previewed_at,
+    )
+
+
 @router.post("/tasks/{task_id}/upload")
 def upload_task(
     task_id: int,
@@ -269,15 +354,35 @@ def upload_task(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Submit the filled Excel template (or a CSV): valid rows stored, bad rows listed with their reasons."""
-    lang = lang_of(request)
-    task = tasks.task_for(session, principal, task_id, now=utcnow())
     content = file.file.read() if file is not None else b""
     filename = file.filename if file is not None else None
+    return _apply_upload(task_id, request, session, settings, principal, content, filename)
+
+
+def _apply_upload(
+    task_id: int,
+    request: Request,
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    content: bytes,
+    filename: str | None,
+    *,
+    previewed_at: datetime | None = None,
+) -> Response:
+    lang = lang_of(request)
+    task = tasks.task_for(session, principal, task_id, now=utcnow())
     try:
         if not content:
             raise FileEmpty(*i18n.pair("error.empty_file"))
         result = tasks.submit(
-            session, settings, principal, task.id, tasks.file_input(content, filename=filename), now=utcnow()
+            session,
+            settings,
+            principal,
+            task.id,
+            tasks.file_input(content, filename=filename),
+            now=utcnow(),
+            previewed_at=previewed_at,
         )
     except HubError as exc:
         session.rollback()
@@ -414,6 +519,8 @@ def teacher_reads(
 
 @router.get("/tasks/{task_id}/fill")
 @router.get("/tasks/{task_id}/upload")
+@router.get("/tasks/{task_id}/upload/preview")
+@router.get("/tasks/{task_id}/upload/confirm")
 def back_to_task(task_id: int) -> Response:
     """A reload or bookmark of a submission's answer page goes back to the task."""
     return redirect(f"/tasks/{task_id}")

@@ -707,6 +707,7 @@ ACTS = [
 # Routes that change something but are no privileged act, each with where its trace is instead.
 NOT_PRIVILEGED = {
     "POST /api/v1/requests/check": "a dry run: stores nothing",
+    "POST /api/v1/tasks/{task_id}/submission/preview": "a dry run of a school's upload: stores nothing",
     "POST /api/v1/requests": "a department's own request, kept with its submitter; an answer at once is `request.answered`",
     "POST /api/v1/complaints": "a school's report, kept with the school",
     "POST /api/v1/public/complaints": "a citizen's report without an account",
