@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import openpyxl
@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub.config import Settings
+from hub.kit.clock import local_today
 from hub.kit.tokens import teacher_key
 from hub.records.models import IngestBatch, teachers_table
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task, TaskSubmission
+from hub.tasks.service import close_due_requests
 from hub.tasks.templates import HEADER_ROW
 from schemas.validators import id_number_check_char
 from tests.conftest import SECRET
@@ -225,16 +227,24 @@ def test_a_submission_for_another_schools_task_is_forbidden(
     assert set(stored(session, town.schools[0], "mandarin_level").values()) == {None}
 
 
-def test_a_closed_task_takes_no_submission(
-    client: TestClient, session: Session, town: Town, people: People
-) -> None:
-    school = town.schools[0]
+def overdue_task(client: TestClient, session: Session, people: People, school: str) -> tuple[int, Any]:
+    """A published request whose deadline (and its tasks') was yesterday, and the school's task of it."""
     request_id, _ = published_request(client, people, "普通话水平等级")
     task = task_of(client, people.schools[school], request_id)
     request = session.get(DataRequest, request_id)
     assert request is not None
-    request.deadline = date.today() - timedelta(days=1)
+    request.deadline = local_today() - timedelta(days=1)
+    for t in session.scalars(select(Task).where(Task.request_id == request_id)):
+        t.deadline = request.deadline
     session.flush()
+    return request_id, task
+
+
+def test_a_closed_task_takes_no_submission(
+    client: TestClient, session: Session, town: Town, people: People
+) -> None:
+    school = town.schools[0]
+    request_id, task = overdue_task(client, session, people, school)
     rows = [{"参考号": r["reference"], "普通话水平等级": "一级甲等"} for r in task["rows"]]
     answer = post_rows(client, people.schools[school], task["id"], rows)
     assert answer.status_code == 409
@@ -387,18 +397,8 @@ def test_reading_an_overdue_task_moves_nothing_until_the_daily_job(
 ) -> None:
     # Reads never change state (issue 14): the school's list and page, and the bureau's progress, show an
     # overdue task as 逾期 while its request stays published; the scheduler's daily job answers it.
-    from hub.kit.clock import local_today
-    from hub.tasks.service import close_due_requests
-
     school = town.schools[0]
-    request_id, _ = published_request(client, people, "普通话水平等级")
-    task = task_of(client, people.schools[school], request_id)
-    request = session.get(DataRequest, request_id)
-    assert request is not None
-    request.deadline = local_today() - timedelta(days=1)
-    for t in session.scalars(select(Task).where(Task.request_id == request_id)):
-        t.deadline = request.deadline
-    session.flush()
+    request_id, task = overdue_task(client, session, people, school)
 
     headers = people.schools[school]
     assert client.get("/api/v1/tasks", headers=headers).status_code == 200
