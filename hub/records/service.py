@@ -30,7 +30,14 @@ from hub.kit.csvfile import csv_bytes
 from hub.kit.tokens import teacher_keys
 from hub.records.errors import BatchNotFound, PeriodColumnsMissing, RequiredColumnsMissing
 from hub.records.masking import mask
-from hub.records.models import ENTITY_TABLES, ROW_HASH, SCHOOL_COLUMN, IngestBatch, periodic_elements
+from hub.records.models import (
+    ENTITY_TABLES,
+    KEY_COLUMNS,
+    ROW_HASH,
+    SCHOOL_COLUMN,
+    IngestBatch,
+    periodic_elements,
+)
 from hub.records.periods import WritePeriods, write_periods
 from hub.records.repository import SchoolRepository
 from hub.records.writer import BatchWriter
@@ -260,7 +267,12 @@ def ingest_chunks(
     batch.inserted, batch.updated, batch.unchanged = counts.inserted, counts.updated, counts.unchanged
     batch.rejected_rows = batch_rejections
     session.flush()
-    refresh_statistics(session, ENTITY_TABLES[entity].name, rows=counts.inserted + counts.updated)
+    refresh_statistics(
+        session,
+        ENTITY_TABLES[entity].name,
+        rows=counts.inserted + counts.updated,
+        columns=KEY_COLUMNS[entity],
+    )
     audit.record_ingest(session, batch=batch, entity=entity, per_school=per_school, elements=sorted(elements))
     return IngestReport(
         batch_id=batch.id,
@@ -695,7 +707,6 @@ def values_as_of(session: Session, entity: str, record_key: str, at: datetime) -
     History keeps old values (reverse deltas), so reading the present costs nothing and the past is
     the present minus what changed since. A record inserted after `at` did not exist then ({}).
     """
-    from hub.records.models import ENTITY_TABLES, KEY_COLUMNS
     from hub.records.repository import RecordRepository
 
     table = ENTITY_TABLES[entity]

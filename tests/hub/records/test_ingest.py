@@ -248,6 +248,26 @@ def test_an_import_in_chunks_stores_new_changed_and_moved_records_alike(
     assert markers == 3 + 1 + 2  # three new, one changed, the move (removal + arrival)
 
 
+def test_stored_records_after_a_chunk_of_new_ones_are_merged_not_refused(
+    session: Session, settings: Settings, city, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """After a chunk of only new records the next is COPied in without asking what is stored first; a
+    chunk of stored, unchanged records then still counts them unchanged and writes no history."""
+    from hub.records import service
+
+    stored_first = teachers(city, n=2, seed=8)
+    ingest(session, settings, "teacher", stored_first)
+    monkeypatch.setattr(service, "CHUNK_ROWS", 2)
+    frame = as_file_frame(pd.concat([teachers(city, n=2, seed=9), stored_first]))
+    report = ingest(session, settings, "teacher", frame)
+    assert (report.inserted, report.updated, report.unchanged) == (2, 0, 2)
+    assert stored(session) == 4
+    history = session.scalar(
+        select(func.count()).select_from(RecordHistory).where(RecordHistory.batch_id == report.batch_id)
+    )
+    assert history == 2  # the two new records' markers, nothing for the unchanged ones
+
+
 def test_a_failure_while_writing_a_later_chunk_leaves_nothing_behind(
     session: Session, settings: Settings, city, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
