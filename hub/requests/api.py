@@ -105,6 +105,7 @@ def request_out(
             for f in request.fields
         ],
         duplicate_of=request.duplicate_of,
+        original_link=f"/requests/{request.id}/original" if request.duplicate_of else None,
         overlap=request.overlap,
         violations=[Violation(**v) for v in request.violations or []],
         form_number=request.form_number,
@@ -148,6 +149,7 @@ def check_request(
         deadline=payload.deadline,
         fields=[_field_out(o) for o in result.fields],
         duplicate_of=result.duplicate_of.id if result.duplicate_of else None,
+        original_link=service.original_link(settings, principal, result, today=local_today()),
         overlap=result.overlap,
         violations=result.violations,
     )

@@ -72,3 +72,8 @@ class ReleaseNeedsReason(Invalid):
 
 class RequestNotADuplicate(NotFound):
     """The request points at no original (it is not a duplicate), so there is no original to summarise."""
+
+
+class OriginalPassInvalid(NotFound):
+    """A link to an original's outline that this hub did not hand to the caller in a dry run (or that
+    has run out): answered as a request that does not exist."""

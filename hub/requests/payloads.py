@@ -142,6 +142,10 @@ class RequestOut(BaseModel):
     deadline: date | None = None
     fields: list[FieldOut]
     duplicate_of: int | None = None
+    original_link: str | None = Field(
+        default=None,
+        description="A duplicate's link to the web page outlining its original (for a dry run: sealed for the caller)",
+    )
     overlap: float | None = None
     violations: list[Violation] = []
     form_number: str | None = None

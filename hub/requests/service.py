@@ -22,12 +22,11 @@ from hub.audit import service as audit
 from hub.config import DecisionLevel, Settings
 from hub.holidays.service import work_calendar
 from hub.identity.models import Principal
-from hub.identity.repository import PrincipalRepository
 from hub.identity.roles import Role
 from hub.kit.clock import local_date
 from hub.records.errors import SchoolsNotInStore
 from hub.records.repository import RecordRepository
-from hub.requests import lifecycle, proposals, release, rules
+from hub.requests import lifecycle, originals, proposals, release, rules
 from hub.requests import notify as _notify  # noqa: F401  (registers the answer notices)
 from hub.requests import periods as periods_of
 from hub.requests.auth import DECIDE, LIST, READ_DATA, RELEASE, SEE_ALL, SUBMIT
@@ -46,6 +45,7 @@ from hub.requests.errors import (
 )
 from hub.requests.lifecycle import OPEN_STATUSES, RequestStatus
 from hub.requests.models import DataRequest, RequestField, status_words
+from hub.requests.originals import OriginalSummary
 from hub.requests.payloads import DecisionIn, ElementSpecIn, FieldIn, ReleaseIn, RequestIn, Violation
 from hub.requests.release import grant_for_request
 from hub.requests.repository import RequestRepository
@@ -490,18 +490,6 @@ def get_request(session: Session, principal: Principal, request_id: int) -> Data
     return request
 
 
-@dataclass(frozen=True, kw_only=True)
-class OriginalSummary:
-    """What a department pointed at another department's open request may see of it: never its schools,
-    rows or reviewers, only what tells it where its own answer will come from and when."""
-
-    duplicate: DataRequest
-    original: DataRequest
-    department: str | None
-    shared_elements: list[str]
-    full_view: bool
-
-
 def original_of(session: Session, principal: Principal, request_id: int) -> OriginalSummary:
     """The original a duplicate `request_id` (one the caller may see) is pointed at, summarised."""
     duplicate = get_request(session, principal, request_id)
@@ -513,14 +501,49 @@ def original_of(session: Session, principal: Principal, request_id: int) -> Orig
             detail={"request_id": request_id, "status": duplicate.status},
         )
     asked = {f.element_code for f in duplicate.fields if f.element_code}
-    shared = sorted({f.element_code for f in original.fields if f.element_code and f.element_code in asked})
-    holder = PrincipalRepository(session).get(original.department_id)
-    return OriginalSummary(
+    return originals.summary(
+        session,
+        original,
         duplicate=duplicate,
-        original=original,
-        department=holder.name if holder else None,
-        shared_elements=shared,
+        asked=asked,
+        overlap=duplicate.overlap,
         full_view=can_see(principal, original),
+    )
+
+
+def original_by_pass(
+    session: Session, settings: Settings, principal: Principal, original_id: int, *, today: date, **link: str
+) -> OriginalSummary:
+    """The outline of the original a dry run pointed `principal` at, from the link it was given."""
+    original = RequestRepository(session).get(original_id)
+    return originals.by_pass(
+        session,
+        settings.secret_key.get_secret_value(),
+        principal,
+        original_id,
+        today=today,
+        full_view=original is not None and can_see(principal, original),
+        shared=link.get("shared", ""),
+        overlap=link.get("overlap", ""),
+        until=link.get("until", ""),
+        sig=link.get("sig", ""),
+    )
+
+
+def original_link(
+    settings: Settings, principal: Principal, result: Classification, *, today: date
+) -> str | None:
+    """The link a dry run's duplicate notice carries to the outline of its original."""
+    if result.duplicate_of is None:
+        return None
+    asked = {o.element.code for o in result.fields if o.element is not None}
+    return originals.pass_link(
+        settings.secret_key.get_secret_value(),
+        principal,
+        result.duplicate_of,
+        asked=asked,
+        overlap=result.overlap,
+        today=today,
     )
 
 

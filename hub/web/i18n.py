@@ -466,6 +466,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Your request {id} “{title}” repeats the open request below; its results will answer yours and no "
         "school is asked twice.",
     ),
+    "original.intro_check": (
+        "您检查的采集需求与下面这项正在办理的需求重复：提交后将直接使用它的结果，不再向学校重复采集。",
+        "The request you checked repeats the open request below: once submitted, its results will answer "
+        "yours and no school is asked twice.",
+    ),
+    "original.back_check": ("返回填写需求", "Back to the form"),
     "original.state": ("办理状态", "State"),
     "original.overlap": ("重合程度", "Overlap"),
     "original.overlap_value": ("所问数据元的重合度 {overlap}", "{overlap} of the elements asked"),

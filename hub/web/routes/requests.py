@@ -28,6 +28,7 @@ from hub.requests import service as requests
 from hub.requests.auth import DECIDE, LIST, READ_DATA, SUBMIT
 from hub.requests.lifecycle import RequestStatus
 from hub.requests.models import RequestField
+from hub.requests.originals import OriginalSummary
 from hub.requests.payloads import DecisionIn, ElementSpecIn, RequestIn
 from hub.requests.proposals import TYPE_WORDS
 from hub.requests.repository import RequestRepository
@@ -284,6 +285,7 @@ def _classification(
             "counts": status_counts([f["status"] for f in fields]),
             "violations": violation_views(result.violations, lang),
             "duplicate_of": result.duplicate_of.id if result.duplicate_of else None,
+            "original_link": requests.original_link(settings, principal, result, today=local_today()),
             "overlap": result.overlap,
             "schools": result.schools,
         }
@@ -497,6 +499,39 @@ def request_detail(request_id: int, request: Request, session: SessionDep, princ
 def duplicate_original(request_id: int, request: Request, session: SessionDep, principal: Reader) -> Response:
     """What a duplicate's department may see of the open request it is pointed at (never a 404 for it)."""
     summary = requests.original_of(session, principal, request_id)
+    return _original_page(request, session, principal, summary)
+
+
+@router.get("/requests/originals/{original_id}")
+def checked_original(
+    original_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Reader,
+    shared: str = "",
+    overlap: str = "",
+    until: str = "",
+    sig: str = "",
+) -> Response:
+    """The outline of the open request a dry run found the department's form repeats (its link only)."""
+    summary = requests.original_by_pass(
+        session,
+        settings,
+        principal,
+        original_id,
+        today=local_today(),
+        shared=shared,
+        overlap=overlap,
+        until=until,
+        sig=sig,
+    )
+    return _original_page(request, session, principal, summary)
+
+
+def _original_page(
+    request: Request, session: Session, principal: Principal, summary: OriginalSummary
+) -> Response:
     std = current_standard(session)
     return render(
         request,
