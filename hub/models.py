@@ -16,6 +16,7 @@ from hub.onboarding import models as onboarding_models
 from hub.records import models as records_models
 from hub.register import models as register_models
 from hub.requests import models as requests_models
+from hub.selfcheck import models as selfcheck_models
 from hub.sources import models as sources_models
 from hub.standard import models as standard_models
 from hub.tasks import models as tasks_models
@@ -32,6 +33,7 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     records_models,
     register_models,
     requests_models,
+    selfcheck_models,
     sources_models,
     standard_models,
     tasks_models,

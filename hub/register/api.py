@@ -29,6 +29,7 @@ from hub.register.payloads import (
     ListItemOut,
     ListMergeIn,
     MaterialOut,
+    RequestSparedOut,
     SchoolCountsOut,
     SchoolDemandsOut,
     SchoolRefOut,
@@ -51,6 +52,7 @@ SecondmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 InspectionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 DemandId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RequestId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _out(session: SessionDep, principal: PrincipalDep, secondments: list[Secondment]) -> list[SecondmentOut]:
@@ -406,4 +408,19 @@ def get_counts(
             for s in schools
         ],
         levels=[LevelCountsOut(**asdict(level)) for level in levels],
+    )
+
+
+@router.get(
+    "/counts/requests/{request_id}",
+    response_model=RequestSparedOut,
+    responses=error_responses(401, 403, 404, 422),
+)
+def get_request_spared(
+    request_id: RequestId, session: SessionDep, principal: PrincipalDep
+) -> RequestSparedOut:
+    """One request: the schools it concerned, those it asked nothing of (免填) and the fields spared, counted
+    as every school's counts are."""
+    return RequestSparedOut(
+        request_id=request_id, **asdict(counts.spared_for(session, principal, request_id))
     )

@@ -41,7 +41,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, aliased
 
-from hub.access.scope import school_within, within
+from hub.access.scope import bound_division, school_within, within
+from hub.identity.models import Principal
+from hub.identity.roles import Role
 from hub.records.models import schools_table, teachers_table
 from hub.register.models import (
     DemandedSchool,
@@ -53,6 +55,7 @@ from hub.register.models import (
     SocialDemand,
 )
 from hub.requests.models import DataRequest, RequestField
+from hub.requests.service import get_request
 from hub.tasks.models import Task
 from schemas import divisions
 
@@ -86,11 +89,28 @@ class CountRepository:
     def _json_kind(self, column: Any) -> ColumnElement[Any]:
         return func.jsonb_typeof(column) if self.postgres else func.json_type(column)
 
+    @staticmethod
+    def _chosen(
+        since: datetime | None, until: datetime | None, request_id: int | None
+    ) -> ColumnElement[bool]:
+        """The requests counted: those created in [since, until), or the one `request_id`."""
+        if request_id is not None:
+            return DataRequest.id == request_id
+        assert since is not None and until is not None
+        return and_(DataRequest.created_at >= since, DataRequest.created_at < until)
+
     def scope(
-        self, since: datetime, until: datetime, *, school_code: str | None = None, division: str | None = None
+        self,
+        since: datetime | None,
+        until: datetime | None,
+        *,
+        school_code: str | None = None,
+        division: str | None = None,
+        request_id: int | None = None,
     ) -> Subquery:
-        """(request_id, school_code) for every request created in [since, until) and every school it concerned."""
-        in_period = and_(DataRequest.created_at >= since, DataRequest.created_at < until)
+        """(request_id, school_code) for every request created in [since, until) (or the one) and every school
+        it concerned."""
+        in_period = self._chosen(since, until, request_id)
         if self.postgres:
             # jsonb_array_elements_text fails on a JSON null: give it an empty array instead.
             array = case(
@@ -132,7 +152,13 @@ class CountRepository:
     # --- aggregates -------------------------------------------------------------------------------
 
     def request_counts(
-        self, since: datetime, until: datetime, *, school_code: str | None = None, division: str | None = None
+        self,
+        since: datetime | None,
+        until: datetime | None,
+        *,
+        school_code: str | None = None,
+        division: str | None = None,
+        request_id: int | None = None,
     ) -> dict[str, RequestCounts]:
         """Per school, over requests created in the period: received, satisfied without the school, refused,
         and fields spared (request fields not asked of it × its records).
@@ -141,8 +167,8 @@ class CountRepository:
         one was answered or published with no task for the school, and the fields it names are spared
         unless that task asks them — the same definition as the school overview (hub.schools.service).
         """
-        in_period = and_(DataRequest.created_at >= since, DataRequest.created_at < until)
-        scope = self.scope(since, until, school_code=school_code, division=division)
+        in_period = self._chosen(since, until, request_id)
+        scope = self.scope(since, until, school_code=school_code, division=division, request_id=request_id)
         source = aliased(DataRequest, name="source")
         source_id = case((DataRequest.status == "duplicate", DataRequest.duplicate_of), else_=DataRequest.id)
         fields = (
@@ -307,6 +333,35 @@ class CountRepository:
         if school_code is not None:
             query = query.where(code == school_code)
         return [(c, int(h), s, r, e) for c, h, s, r, e in self.session.execute(query)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestSpared:
+    """What one request cost the schools, by the same definitions as every school's counts: the schools it
+    concerned, those satisfied without their input (免填: the store answered, no task), the fields spared."""
+
+    schools: int
+    schools_spared: int
+    fields_spared: int
+
+
+def request_spared(session: Session, request_id: int, *, division: str | None = None) -> RequestSpared:
+    """One request's 免填 counts (inside `division`, for a bureau bound to one): the per-school counts of
+    every page, summed over this request alone."""
+    per_school = CountRepository(session).request_counts(None, None, division=division, request_id=request_id)
+    return RequestSpared(
+        schools=sum(c.received for c in per_school.values()),
+        schools_spared=sum(c.satisfied_without_school for c in per_school.values()),
+        fields_spared=sum(c.fields_spared for c in per_school.values()),
+    )
+
+
+def spared_for(session: Session, principal: Principal, request_id: int) -> RequestSpared:
+    """A request's 免填 counts for whoever may see the request: its department over its whole scope, a
+    bureau over its own division (anyone else: the request's 404)."""
+    found = get_request(session, principal, request_id)
+    division = None if principal.role is Role.DEPARTMENT else bound_division(principal)
+    return request_spared(session, found.id, division=division)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -393,3 +393,14 @@ class CountsReportOut(BaseModel):
         description="Each county's sums, then each city's and province's where the schools span several, "
         "then the total (合计)"
     )
+
+
+class RequestSparedOut(BaseModel):
+    """One request's 免填 counts, by the definitions of GET /register/counts."""
+
+    request_id: int
+    schools: int = Field(description="Schools the request concerned (inside the caller's division)")
+    schools_spared: int = Field(
+        description="Of those, the schools it asked nothing of: the store answered (no task reached them)"
+    )
+    fields_spared: int = Field(description="Requested fields × records the store answered instead of asking")

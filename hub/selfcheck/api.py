@@ -8,6 +8,8 @@ from fastapi.responses import Response
 
 from hub.burden.api import DivisionQuery, SchoolCode
 from hub.burden.payloads import SchoolBurdenOut
+from hub.config import Settings
+from hub.db import utcnow
 from hub.deps import PrincipalDep, SessionDep, SettingsDep, TermQuery
 from hub.errors import error_responses
 from hub.kit.clock import local_today
@@ -20,6 +22,7 @@ from hub.selfcheck.payloads import (
     SelfCheckItemOut,
     SelfCheckOut,
     SelfCheckRollupOut,
+    SelfCheckSubmissionIn,
     SelfCheckSummaryOut,
 )
 from hub.selfcheck.workbook import build_workbook
@@ -35,18 +38,7 @@ def _check(
     return service.self_check(session, settings, principal, code, term or term_of(today), today=today)
 
 
-@router.get(
-    "/schools/{code}/selfcheck", response_model=SelfCheckOut, responses=error_responses(401, 403, 404, 422)
-)
-def school_selfcheck(
-    code: SchoolCode,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: PrincipalDep,
-    term: TermQuery = None,
-) -> SelfCheckOut:
-    """The 21-item 自查表 (高平方案 附件2) of a school for a term, answered from the hub's records where it can be."""
-    check = _check(session, settings, principal, code, term)
+def _out(check: service.SelfCheck, settings: Settings, code: str) -> SelfCheckOut:
     return SelfCheckOut(
         title=title_for(settings.city_name),
         school_code=check.school_code,
@@ -72,7 +64,54 @@ def school_selfcheck(
         summary=SelfCheckSummaryOut(**check.summary),
         burden=SchoolBurdenOut(**asdict(check.burden)),
         xlsx_url=f"/api/v1/schools/{code}/selfcheck.xlsx?term={quote(check.term.label)}",
+        submitted_at=check.submitted_at,
+        submittable_from=check.submittable_from,
+        open_items=check.open_items,
     )
+
+
+@router.get(
+    "/schools/{code}/selfcheck", response_model=SelfCheckOut, responses=error_responses(401, 403, 404, 422)
+)
+def school_selfcheck(
+    code: SchoolCode,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    term: TermQuery = None,
+) -> SelfCheckOut:
+    """The 21-item 自查表 (高平方案 附件2) of a school for a term, answered from the hub's records where it can be,
+    and by the school where it submitted its answers."""
+    return _out(_check(session, settings, principal, code, term), settings, code)
+
+
+@router.post(
+    "/schools/{code}/selfcheck/submission",
+    status_code=201,
+    response_model=SelfCheckOut,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+def submit_selfcheck(
+    code: SchoolCode,
+    payload: SelfCheckSubmissionIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    term: TermQuery = None,
+) -> SelfCheckOut:
+    """The school submits its term's 自查表 at term end: an answer to each item its records leave open."""
+    today = local_today()
+    check = service.submit(
+        session,
+        settings,
+        principal,
+        code,
+        term or term_of(today),
+        [service.SchoolAnswer(number=a.number, finding=a.finding, text=a.text) for a in payload.answers],
+        today=today,
+        now=utcnow(),
+    )
+    return _out(check, settings, code)
 
 
 @router.get(
@@ -125,6 +164,7 @@ def selfcheck_rollup(
                 name=r.name,
                 level=r.level,  # type: ignore[arg-type]
                 schools=r.schools,
+                submitted=r.submitted,
                 schools_with_violation=r.schools_with_violation,
                 violations=r.violations,
                 unknown=r.unknown,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -45,6 +45,26 @@ class SelfCheckOut(BaseModel):
     summary: SelfCheckSummaryOut
     burden: SchoolBurdenOut
     xlsx_url: str
+    submitted_at: datetime | None = Field(description="When the school submitted it; null: not yet")
+    submittable_from: date = Field(description="The first day of the term's end, from which it is submitted")
+    open_items: list[int] = Field(
+        description="Items the hub's records cannot settle and the school has not answered yet"
+    )
+
+
+class SchoolAnswerIn(BaseModel):
+    number: int = Field(ge=1, le=2**31 - 1, description="The item (1–21)")
+    finding: Literal["compliant", "violation"] = Field(
+        description="compliant: the school keeps to the item; violation: it found a breach"
+    )
+    text: str = Field(default="", max_length=4000, description="自查情况, in the school's words")
+
+
+class SelfCheckSubmissionIn(BaseModel):
+    """The school's answers to the items its records leave open (答 items the records settle: the same
+    finding or nothing; the opposite is refused)."""
+
+    answers: list[SchoolAnswerIn] = Field(max_length=100)
 
 
 class RollupItemOut(BaseModel):
@@ -58,7 +78,10 @@ class RollupRowOut(BaseModel):
     name: str
     level: Literal["province", "prefecture", "county", "school", "total"]
     schools: int
-    schools_with_violation: int = Field(description="Schools whose records show a breach of any item")
+    submitted: int = Field(description="Schools that submitted their 自查表 of the term")
+    schools_with_violation: int = Field(
+        description="Schools whose records (or own submitted answers) show a breach of any item"
+    )
     violations: dict[int, int] = Field(description="Item number → schools whose records show a breach")
     unknown: dict[int, int] = Field(
         description="Item number → schools that answer it themselves (需学校自查)"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from hub.access.scope import school_within
 from hub.burden.repository import BurdenRepository
 from hub.requests.models import DataRequest
+from hub.selfcheck.models import SelfCheckSubmission
 from hub.tasks.models import Task
 
 
@@ -72,3 +73,19 @@ class SelfCheckRepository:
             .order_by(Task.id)
         )
         return list(self.session.scalars(query))
+
+    def submission(self, school_code: str, term: str) -> SelfCheckSubmission | None:
+        return self.session.get(SelfCheckSubmission, (school_code, term))
+
+    def submissions(self, term: str, *, division: str | None) -> dict[str, SelfCheckSubmission]:
+        """The term's submitted 自查表 of every school inside `division` (None: all), by school."""
+        query = select(SelfCheckSubmission).where(
+            SelfCheckSubmission.term == term,
+            school_within(SelfCheckSubmission.__table__.c.school_code, division),
+        )
+        return {s.school_code: s for s in self.session.scalars(query)}
+
+    def add_submission(self, submission: SelfCheckSubmission) -> SelfCheckSubmission:
+        self.session.add(submission)
+        self.session.flush()
+        return submission

@@ -11,9 +11,9 @@ not) give what it knows and leave the verdict to the school unless its records a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -25,19 +25,30 @@ from hub.complaints.reasons import reason as reason_of
 from hub.complaints.repository import ComplaintRepository
 from hub.config import Settings
 from hub.identity.models import Principal
-from hub.kit.clock import local_today
+from hub.identity.roles import Role
+from hub.kit.clock import local_date, local_today
 from hub.kit.terms import Term
 from hub.kit.workdays import working_days_between
 from hub.register.models import Inspection, Secondment, SocialDemand, WhitelistItem
 from hub.register.repository import ListRepository, SecondmentRepository, WhitelistRepository
 from hub.register.service import days_over
 from hub.requests.models import DataRequest
+from hub.selfcheck.errors import (
+    SelfCheckAnswerMissing,
+    SelfCheckContradictsRecords,
+    SelfCheckItemUnknown,
+    SelfCheckNotAtTermEnd,
+    SelfCheckNotOwnSchool,
+    SelfCheckSubmitted,
+)
 from hub.selfcheck.items import ITEMS, Item
+from hub.selfcheck.models import SelfCheckSubmission
 from hub.selfcheck.repository import SelfCheckRepository
 from hub.tasks.models import Task
 from schemas import divisions
 
 SCHOOL_TO_CHECK = "需学校自查"
+SEED_NOTE = "高平方案附件2：各学校每学期末对照减负清单开展自查"
 NO_TASKS = "本学期数据中心未向本校下发填报任务"
 # Words that place a request under an item, searched in its title, purpose and field labels.
 ITEM_KEYWORDS: dict[int, tuple[str, ...]] = {
@@ -95,6 +106,13 @@ class SelfCheck:
     filled_on: date  # 填表时间
     rows: list[SelfCheckRow]
     burden: burden.SchoolBurden
+    submitted_at: datetime | None = None  # when the school submitted it (None: not yet)
+    submittable_from: date  # the first day of the term's end (1 June, 1 December) it may be submitted
+
+    @property
+    def open_items(self) -> list[int]:
+        """The items the hub's records cannot settle and the school has not answered: its to-do."""
+        return [row.item.number for row in self.rows if row.answer.finding == "unknown"]
 
     @property
     def summary(self) -> dict[str, int]:
@@ -103,6 +121,17 @@ class SelfCheck:
             counts[row.answer.source] += 1
             counts[row.answer.finding] += 1
         return counts
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterFacts:
+    """The register's records of a term for one school: inspections held in it under the annual list,
+    social affairs that entered it under the whitelist (with the item's category), its teachers'
+    secondments touching the term (with the days each ran past its end)."""
+
+    inspections: list[Inspection] = field(default_factory=list)
+    social_demands: list[tuple[SocialDemand, str]] = field(default_factory=list)
+    secondments: list[tuple[Secondment, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,12 +147,19 @@ class Facts:
     burden: burden.SchoolBurden
     min_working_days: int
     short_deadlines: list[tuple[Task, int]]  # tasks leaving fewer working days than the minimum, and how many
-    # The register's records of the term: inspections held in the school under the annual list, social
-    # affairs that entered it under the whitelist (with the item's category), its teachers' secondments
-    # touching the term (with the days each ran past its end).
-    inspections: list[Inspection] = field(default_factory=list)
-    social_demands: list[tuple[SocialDemand, str]] = field(default_factory=list)
-    secondments: list[tuple[Secondment, int]] = field(default_factory=list)
+    register: RegisterFacts = field(default_factory=lambda: RegisterFacts())
+
+    @property
+    def inspections(self) -> list[Inspection]:
+        return self.register.inspections
+
+    @property
+    def social_demands(self) -> list[tuple[SocialDemand, str]]:
+        return self.register.social_demands
+
+    @property
+    def secondments(self) -> list[tuple[Secondment, int]]:
+        return self.register.secondments
 
     @property
     def tasked_request_ids(self) -> set[int]:
@@ -571,6 +607,62 @@ ANSWERERS: dict[int, Callable[[Item, Facts], Answer]] = {
 }
 
 
+def register_facts(
+    session: Session,
+    term: Term,
+    *,
+    today: date,
+    school_code: str | None = None,
+    division: str | None = None,
+) -> dict[str, RegisterFacts]:
+    """Per school (the one, or every school inside `division`), the register's records of the term, in a
+    fixed number of queries: one school's 自查表 and a bureau's roll-up read the very same facts."""
+    lists, whitelist, borrowing = (
+        ListRepository(session),
+        WhitelistRepository(session),
+        SecondmentRepository(session),
+    )
+    found: dict[str, RegisterFacts] = {}
+
+    def facts_of(code: str) -> RegisterFacts:
+        return found.setdefault(code, RegisterFacts())
+
+    inspections = [
+        i
+        for i in lists.inspections(school_code=school_code, division=division)
+        if term.start <= i.starts_on <= term.end
+    ]
+    reached = lists.schools_of(i.id for i in inspections)
+    for inspection in inspections:
+        for code in reached[inspection.id]:
+            facts_of(code).inspections.append(inspection)
+    demands = [
+        d
+        for d in whitelist.demands(school_code=school_code, division=division)
+        if term.start <= d.held_on <= term.end
+    ]
+    categories = {
+        item_id: (whitelist.get(item_id) or WhitelistItem(category="other")).category
+        for item_id in {d.item_id for d in demands}
+    }
+    entered = whitelist.schools_of(d.id for d in demands)
+    for demand in demands:
+        for code in entered[demand.id]:
+            facts_of(code).social_demands.append((demand, categories[demand.item_id]))
+    secondments = [
+        s
+        for s in borrowing.listed(
+            school_code=school_code, division=division, statuses=("approved", "returned")
+        )
+        if s.starts_on <= term.end and (s.returned_on or max(s.ends_on, today)) >= term.start
+    ]
+    lines = borrowing.lines_of(s.id for s in secondments)
+    for secondment in secondments:
+        for code in dict.fromkeys(line.school_code for line in lines[secondment.id]):
+            facts_of(code).secondments.append((secondment, days_over(secondment, today)))
+    return found
+
+
 def gather(
     session: Session, settings: Settings, school_code: str, term: Term, figures: burden.SchoolBurden
 ) -> Facts:
@@ -588,28 +680,9 @@ def gather(
         days = working_days_between(task.created_at.date(), task.deadline, **overrides)
         if days < settings.min_working_days:
             short.append((task, days))
-    inspections = [
-        i
-        for i in ListRepository(session).inspections(school_code=school_code)
-        if term.start <= i.starts_on <= term.end
-    ]
-    whitelist = WhitelistRepository(session)
-    demands = [d for d in whitelist.demands(school_code=school_code) if term.start <= d.held_on <= term.end]
-    categories = {
-        d.item_id: (whitelist.get(d.item_id) or WhitelistItem(category="other")).category for d in demands
-    }
-    today = local_today()
-    secondments = [
-        (s, days_over(s, today))
-        for s in SecondmentRepository(session).listed(
-            school_code=school_code, statuses=("approved", "returned")
-        )
-        if s.starts_on <= term.end and (s.returned_on or max(s.ends_on, today)) >= term.start
-    ]
+    register = register_facts(session, term, today=local_today(), school_code=school_code)
     return Facts(
-        inspections=inspections,
-        social_demands=[(d, categories[d.item_id]) for d in demands],
-        secondments=secondments,
+        register=register.get(school_code, RegisterFacts()),
         school_code=school_code,
         term=term,
         requests=requests,
@@ -636,7 +709,8 @@ class RollupRow:
     name: str
     level: str  # province | prefecture | county | school | total
     schools: int
-    violations: dict[int, int]  # item number → schools whose records show a breach of it
+    submitted: int  # schools that submitted their 自查表 of the term
+    violations: dict[int, int]  # item number → schools whose records (or own answers) show a breach of it
     unknown: dict[int, int]  # item number → schools that answer it themselves (需学校自查) or in part
     schools_with_violation: int
 
@@ -677,12 +751,16 @@ def rollup(
         if complaint.school_code:
             complaints.setdefault(complaint.school_code, []).append(complaint)
     overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
+    register = register_facts(session, term, today=today, division=scope)
+    submitted = SelfCheckRepository(session).submissions(term.label, division=scope)
     top = rollup_division(scope, [s.division for s in report.schools])
     groups: dict[str, list[list[SelfCheckRow]]] = {}
+    handed_in: dict[str, int] = {}  # row → schools that submitted their 自查表
     for figures in report.schools:
         code = figures.school_code
         own_tasks = tasks.get(code, [])
         facts = Facts(
+            register=register.get(code, RegisterFacts()),
             school_code=code,
             term=term,
             requests=[requests[i] for i in sorted(set(by_school.get(code, [])))],
@@ -699,14 +777,17 @@ def rollup(
             ],
         )
         key = rollup_row(top, figures.division) or f"school:{code}"
-        groups.setdefault(key, []).append(_answers(facts))
+        groups.setdefault(key, []).append(with_school_answers(_answers(facts), submitted.get(code)))
+        if code in submitted:
+            handed_in[key] = handed_in.get(key, 0) + 1
 
-    def row(code: str, name: str, level: str, checks: list[list[SelfCheckRow]]) -> RollupRow:
+    def row(code: str, name: str, level: str, checks: list[list[SelfCheckRow]], submitted: int) -> RollupRow:
         return RollupRow(
             code=code,
             name=name,
             level=level,
             schools=len(checks),
+            submitted=submitted,
             violations={
                 i.number: sum(1 for c in checks if c[n].answer.finding == "violation")
                 for n, i in enumerate(ITEMS)
@@ -723,22 +804,166 @@ def rollup(
     for key, checks in sorted(groups.items()):
         if key.startswith("school:"):
             code = key.removeprefix("school:")
-            rows.append(row(code, school_names[code], "school", checks))
+            rows.append(row(code, school_names[code], "school", checks, handed_in.get(key, 0)))
         else:
             found = divisions.division(key)
-            rows.append(row(key, divisions.full_name(key), found.level.value if found else "county", checks))
-    rows.append(row("", "合计 / total", "total", [c for v in groups.values() for c in v]))
+            level = found.level.value if found else "county"
+            rows.append(row(key, divisions.full_name(key), level, checks, handed_in.get(key, 0)))
+    total = [c for v in groups.values() for c in v]
+    rows.append(row("", "合计 / total", "total", total, sum(handed_in.values())))
     return Rollup(division=scope, term=term, items=list(ITEMS), rows=rows)
 
 
 def self_check(
     session: Session, settings: Settings, principal: Principal, school_code: str, term: Term, *, today: date
 ) -> SelfCheck:
-    """The 21 items for one school and term (that school, the education bureau, an admin)."""
+    """The 21 items for one school and term (that school, the education bureau, an admin): the hub's
+    answers, and the school's own where it submitted them."""
     name = burden.check_school_view(session, principal, school_code)
     (figures,) = burden.compute(session, term, school_code=school_code).schools
     facts = gather(session, settings, school_code, term, figures)
-    rows = _answers(facts)
+    submission = SelfCheckRepository(session).submission(school_code, term.label)
     return SelfCheck(
-        school_code=school_code, school_name=name, term=term, filled_on=today, rows=rows, burden=figures
+        school_code=school_code,
+        school_name=name,
+        term=term,
+        filled_on=local_date(submission.submitted_at) if submission is not None else today,
+        rows=with_school_answers(_answers(facts), submission),
+        burden=figures,
+        submitted_at=submission.submitted_at if submission is not None else None,
+        submittable_from=submittable_from(term),
     )
+
+
+# --- the school's own answers, submitted at term end -------------------------------------------------
+
+
+def submittable_from(term: Term) -> date:
+    """The first day of the term's end (the spring term's 1 June, the autumn term's 1 December: the bands
+    inspections keep to, seed item 3): a 自查表 is submitted from then on, never earlier."""
+    return date(term.year, 6, 1) if term.season == "春" else date(term.year, 12, 1)
+
+
+def with_school_answers(
+    rows: list[SelfCheckRow], submission: SelfCheckSubmission | None
+) -> list[SelfCheckRow]:
+    """The hub's rows with the school's submitted answers in place of 需学校自查: only where the hub's records
+    left the item open, so a school's word never overrides (or contradicts) what the records show."""
+    if submission is None:
+        return rows
+    merged = []
+    for row in rows:
+        given = submission.answers.get(str(row.item.number))
+        if row.answer.finding != "unknown" or not given:
+            merged.append(row)
+            continue
+        violation = given["finding"] == "violation"
+        own = str(given.get("text") or "")
+        hub_part = row.answer.text if row.answer.source == "partial" else ""
+        answer = Answer(
+            source="school",
+            finding=given["finding"],
+            text=f"{_verdict(row.item, violation)}（学校自查）" + (f"。{own}" if own else "。"),
+            text_en=("a breach" if violation else "compliant")
+            + " (the school's own answer)"
+            + (f": {own}" if own else ""),
+            note=_join(hub_part, row.answer.note),
+            evidence={**row.answer.evidence, "school_answer": dict(given)},
+        )
+        merged.append(SelfCheckRow(item=row.item, answer=answer))
+    return merged
+
+
+@dataclass(frozen=True, kw_only=True)
+class SchoolAnswer:
+    number: int
+    finding: str  # compliant | violation
+    text: str = ""
+
+
+def submit(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    school_code: str,
+    term: Term,
+    answers: Sequence[SchoolAnswer],
+    *,
+    today: date,
+    now: datetime,
+) -> SelfCheck:
+    """The school submits its term's 自查表 at term end: an answer to every item its records leave open,
+    none contradicting what the records show; once, and nothing stored when anything is wrong."""
+    if principal.role is not Role.SCHOOL or principal.school_code != school_code:
+        raise SelfCheckNotOwnSchool(
+            "只有学校本身可以提交本校的自查表；教育局查看汇总",
+            "only the school itself submits its 自查表; the bureau reads the summary",
+            detail={"field": "school", "value": school_code},
+        )
+    check = self_check(session, settings, principal, school_code, term, today=today)
+    if check.submitted_at is not None:
+        raise SelfCheckSubmitted(
+            f"本校 {term.label} 学期的自查表已于 {local_date(check.submitted_at)} 提交，不能重复提交",
+            f"the school submitted its {term.label_en} 自查表 on {local_date(check.submitted_at)} already",
+            detail={"field": "term", "value": term.label},
+        )
+    opens = check.submittable_from
+    if today < opens:
+        raise SelfCheckNotAtTermEnd(
+            f"{term.label} 学期的自查表于学期末（{opens} 起）提交，今天（{today}）尚未到学期末；"
+            f"依据{SEED_NOTE}",
+            f"the {term.label_en}'s 自查表 is submitted at term end, from {opens}; today is {today}",
+            detail={"field": "term", "value": term.label, "opens": opens.isoformat()},
+        )
+    given: dict[int, SchoolAnswer] = {}
+    for row, answer in enumerate(answers, start=1):
+        if not 1 <= answer.number <= len(ITEMS):
+            raise SelfCheckItemUnknown(
+                f"第 {row} 条答复：自查表没有第 {answer.number} 项（共 {len(ITEMS)} 项）",
+                f"answer {row}: the 自查表 has no item {answer.number} (items 1–{len(ITEMS)})",
+                detail={"row": row, "field": "number", "value": answer.number},
+            )
+        given[answer.number] = answer
+    missing = []
+    for row in check.rows:
+        answer = given.get(row.item.number)
+        if row.answer.finding == "unknown":
+            if answer is None:
+                missing.append(row.item.number)
+        elif answer is not None and answer.finding != row.answer.finding:
+            said = _verdict(row.item, answer.finding == "violation")
+            raise SelfCheckContradictsRecords(
+                f"第 {row.item.number} 项答“{said}”，与数据中心记录不符：{row.answer.text}"
+                "（由记录生成的项目无需、也不能改填）",
+                f"item {row.item.number}: the answer contradicts the hub's records ({row.answer.text_en}); "
+                "items the records settle are not the school's to change",
+                detail={
+                    "field": "answers",
+                    "item": row.item.number,
+                    "value": answer.finding,
+                    "records": row.answer.finding,
+                    "evidence": row.answer.evidence,
+                },
+            )
+    if missing:
+        shown = "、".join(str(n) for n in missing)
+        raise SelfCheckAnswerMissing(
+            f"以下各项数据中心记录无法判断，须由学校自查作答：第 {shown} 项；未提交任何内容",
+            f"the hub's records cannot settle items {shown}: the school answers them; nothing was submitted",
+            detail={"field": "answers", "value": missing},
+        )
+    SelfCheckRepository(session).add_submission(
+        SelfCheckSubmission(
+            school_code=school_code,
+            term=term.label,
+            answers={
+                str(n): {"finding": a.finding, "text": a.text.strip()}
+                for n, a in sorted(given.items())
+                if n in set(check.open_items)
+            },
+            hub_findings={str(row.item.number): row.answer.finding for row in check.rows},
+            submitted_by=principal.id,
+            submitted_at=now,
+        )
+    )
+    return self_check(session, settings, principal, school_code, term, today=today)

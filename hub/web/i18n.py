@@ -519,6 +519,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "requests.scope_count": ("{n} 所学校", "{n} schools"),
     "requests.fields_count": ("{n} 个字段", "{n} fields"),
     "requests.spared": ("学校免填", "Spared"),
+    "requests.spared_title": ("学校免填", "What the schools were spared"),
+    "requests.spared_line": (
+        "本需求涉及 {schools} 所学校：其中 {spared} 所由数据中心直接答复，无需学校填报；{asked} 所收到只含缺失字段的填报任务。",
+        "The request concerned {schools} schools: the hub answered {spared} of them without asking anything; "
+        "{asked} got a task holding only the missing fields.",
+    ),
+    "requests.spared_fields": (
+        "项次字段由数据中心代为提供，学校免填（需求字段 × 记录数）",
+        "field values the hub supplied so no school filled them (requested fields × records)",
+    ),
+    "requests.spared_note": (
+        "与各校负担统计、学校概览和自查表同一口径。",
+        "Counted as on the counts page, each school's overview and the 自查表.",
+    ),
     "requests.alternatives": ("相近的现有数据元", "Closest existing elements"),
     "flash.request_submitted": ("采集需求已提交。", "Request submitted."),
     "flash.decided": ("已作出审批决定。", "Decision recorded."),
@@ -1224,6 +1238,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "selfcheck.from_records": ("由数据中心记录生成", "from the hub's records"),
     "selfcheck.by_school": ("需学校自行填写", "for the school to answer"),
     "selfcheck.rollup": ("分级汇总", "Rolled up by level"),
+    "selfcheck.submitted": ("已提交", "Submitted"),
+    "selfcheck.submitted_count": ("已提交自查表", "Submitted"),
+    "selfcheck.to_answer": (
+        "由记录无法判断的 {n} 项须由学校自查作答（是/否，可附说明），由记录生成的项目不能改填。",
+        "{n} items the records cannot settle are the school's to answer (yes/no, with a note); the items the "
+        "records settle cannot be changed.",
+    ),
+    "selfcheck.submit_open": ("现已到学期末，可以提交。", "It is term end: the table can be submitted now."),
+    "selfcheck.submit_from": ("学期末（{day} 起）提交。", "It is submitted at term end, from {day}."),
+    "selfcheck.your_answer": ("学校自查", "The school's answer"),
+    "selfcheck.answer_hint": ("自查情况说明（可选）", "What the school found (optional)"),
+    "selfcheck.submit": ("提交本学期自查表", "Submit this term's table"),
+    "flash.selfcheck_submitted": (
+        "自查表已提交，教育局汇总可见。",
+        "Submitted; the bureau's summary shows it.",
+    ),
     "selfcheck.rollup_hint": (
         "下级每行汇总其所属学校的自查表：各项由记录显示存在问题的学校数。点击行名查看下一级。",
         "Each row sums the self-check tables of its schools: per item, the schools whose records show a "

@@ -28,6 +28,7 @@ DISTRIBUTED = {
     "audit_receipts": "school_code",
     "register_demanded_schools": "school_code",
     "register_inspected_schools": "school_code",
+    "selfcheck_submissions": "school_code",
 }
 # Large or school-keyed tables whose primary key does not include the school code yet, and why.
 NOT_YET = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -29,6 +29,8 @@ from hub.web import i18n
 from hub.web.errors import AnswerEmpty, SchoolNotNamed
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
 from hub.web.routes.bureau import chosen_term, term_choices
+from hub.web.routes.requests import form_items
+from schemas import divisions
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -184,13 +186,33 @@ def selfcheck_page(
         return render(
             request,
             "selfcheck_pick.html",
-            {"term": current, "rollup": rollup, "terms": term_choices(session, current)},
+            {
+                "term": current,
+                "rollup": rollup,
+                "terms": term_choices(session, current),
+                "division_name": divisions.full_name,
+            },
             principal=principal,
         )
     check = _check(session, settings, principal, school, term)
+    return _selfcheck_page(request, settings, session, principal, check)
+
+
+def _selfcheck_page(
+    request: Request,
+    settings: Settings,
+    session: Session,
+    principal: Principal,
+    check: selfcheck.SelfCheck,
+    *,
+    error: str | None = None,
+    given: dict[int, selfcheck.SchoolAnswer] | None = None,
+    status_code: int = 200,
+) -> Response:
     export = f"/selfcheck.xlsx?term={quote(check.term.label)}"
     if principal.role is not Role.SCHOOL:
         export += f"&school={check.school_code}"
+    may_submit = principal.role is Role.SCHOOL and check.submitted_at is None
     return render(
         request,
         "selfcheck.html",
@@ -201,9 +223,63 @@ def selfcheck_page(
             "terms": term_choices(session, check.term),
             "export": export,
             "school": check.school_code if principal.role is not Role.SCHOOL else "",
+            "may_submit": may_submit,
+            "submit_open": local_today() >= check.submittable_from,
+            "given": given or {},
+            "error": error,
         },
         principal=principal,
+        status_code=status_code,
     )
+
+
+@router.post("/selfcheck/submission")
+def submit_selfcheck(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: School,
+    values: Annotated[dict[str, str], Depends(form_items)],
+    term: Annotated[str, Form()] = "",
+) -> Response:
+    """The school answers the items its records leave open and submits its 自查表 at term end."""
+    lang = lang_of(request)
+    # finding-5=compliant|violation and text-5=… for each item the school answers.
+    answers = [
+        selfcheck.SchoolAnswer(
+            number=int(number), finding=value, text=values.get(f"text-{number}", "").strip()
+        )
+        for key, value in values.items()
+        if (number := key.removeprefix("finding-")) != key
+        and number.isdigit()
+        and value in ("compliant", "violation")
+    ]
+    chosen = chosen_term(term or None)
+    try:
+        selfcheck.submit(
+            session,
+            settings,
+            principal,
+            principal.school_code or "",
+            chosen,
+            answers,
+            today=local_today(),
+            now=utcnow(),
+        )
+    except HubError as exc:
+        session.rollback()
+        check = _check(session, settings, principal, "", chosen.label)
+        return _selfcheck_page(
+            request,
+            settings,
+            session,
+            principal,
+            check,
+            error=exc.message_in(lang),
+            given={a.number: a for a in answers},
+            status_code=exc.status_code,
+        )
+    return redirect(f"/selfcheck?term={quote(chosen.label)}", message="selfcheck_submitted")
 
 
 @router.get("/selfcheck.xlsx")

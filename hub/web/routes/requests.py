@@ -24,6 +24,7 @@ from hub.identity.roles import Role
 from hub.kit.clock import local_today
 from hub.notices import service as notices
 from hub.reads import answer
+from hub.register import counts
 from hub.requests import service as requests
 from hub.requests.auth import DECIDE, LIST, READ_DATA, SUBMIT
 from hub.requests.lifecycle import RequestStatus
@@ -463,10 +464,13 @@ def _detail_page(
     if found.status == "duplicate" and found.duplicate_of:
         source = RequestRepository(session).get(found.duplicate_of) or found
     readable = source.status == "answered" and READ_DATA.allows(principal)
+    # Settled requests only: before the store answers or publication fixes the tasks, nothing is spared yet.
+    spared = counts.spared_for(session, principal, found.id) if source.status in counts.SETTLED else None
     return render(
         request,
         "request_detail.html",
         {
+            "spared": spared,
             "r": found,
             "fields": fields,
             "counts": status_counts([f["status"] for f in fields]),

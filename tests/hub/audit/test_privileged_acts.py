@@ -720,6 +720,7 @@ NOT_PRIVILEGED = {
     "POST /api/v1/schools/{code}/teachers/reads": "a school looks up the reads of its own teacher: reads nothing out",
     "POST /api/v1/register/social-demands": "registered against a whitelist item, kept with who brought it",
     "POST /api/v1/notices/read": "a department marks its own notices read",
+    "POST /api/v1/schools/{code}/selfcheck/submission": "a school's own 自查表, kept with who submitted it",
     "PUT /api/v1/webhook": "a department's own delivery address; what it is sent is what it may read",
     "DELETE /api/v1/webhook": "a department's own delivery address",
 }

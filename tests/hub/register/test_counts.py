@@ -18,6 +18,7 @@ from hub.kit.terms import term_of
 from schemas import divisions
 from tests.hub.burden.factories import City, create_city, run_scenario
 from tests.hub.factories import create_principal
+from tests.hub.web.conftest import Browser, text
 
 NAMES = ("demands_reached", "fields_filled", "fields_spared", "items", "borrowed_teacher_days")
 
@@ -143,6 +144,17 @@ def test_the_overview_the_dashboard_the_selfcheck_and_the_counts_agree(
     assert borrowing["evidence"]["overruns"] == [away["id"]]
     assert borrowing["evidence"]["borrowed_teacher_days"] == expected_days
     assert f"{expected_days} 人·天" in borrowing["answer"]
+    # The bureau's roll-up answers each school as its own 自查表 does, register records included.
+    county = row[first]["division"]
+    rollup = client.get("/api/v1/selfcheck", headers=city.education, params={"division": county}).json()
+    line = next(r for r in rollup["rows"] if r["code"] == first)
+    findings = {i["number"]: i["finding"] for i in check["items"]}
+    assert {int(n) for n, v in line["violations"].items() if v} == {
+        n for n, f in findings.items() if f == "violation"
+    } and line["violations"]["20"] == 1
+    assert {int(n) for n, v in line["unknown"].items() if v} == {
+        n for n, f in findings.items() if f == "unknown"
+    }
 
     # A school counts only itself; a department is refused.
     own = client.get("/api/v1/register/counts", headers=city.school_headers[second]).json()
@@ -164,3 +176,45 @@ def test_the_overview_the_dashboard_the_selfcheck_and_the_counts_agree(
         (level["division_name"], level["schools"], level["demands_reached"]) for level in levels
     ]
     assert per_level[-1][1:3] == ("合计", "合计")
+
+
+def test_each_request_says_what_it_spared_the_schools_by_the_same_definition(
+    client: TestClient, city: City
+) -> None:
+    per_school = client.get("/api/v1/register/counts", headers=city.education).json()["schools"]
+    spared = {
+        name: client.get(f"/api/v1/register/counts/requests/{request_id}", headers=city.education).json()
+        for name, request_id in city.requests.items()
+    }
+    teachers = sum(city.teachers.values())
+    # Answered from the store: every school spared, its three fields for every teacher.
+    assert spared["answered"] == {
+        "request_id": city.requests["answered"],
+        "schools": len(city.schools),
+        "schools_spared": len(city.schools),
+        "fields_spared": 3 * teachers,
+    }
+    # Published: every school got a task for the new field, the gathered 姓名 spared for every teacher.
+    assert (spared["published"]["schools_spared"], spared["published"]["fields_spared"]) == (0, teachers)
+    assert spared["rejected"]["schools"] == 1 and spared["rejected"]["fields_spared"] == 0
+    # The requests' figures add up to the schools' (one definition, counted per request or per school).
+    assert sum(s["fields_spared"] for s in spared.values()) == sum(s["fields_spared"] for s in per_school)
+
+    # The department sees its own request's figures; another department, a school: a 404 or a 403.
+    own = client.get(f"/api/v1/register/counts/requests/{city.requests['answered']}", headers=city.department)
+    assert own.json() == spared["answered"]
+    school = city.school_headers[city.schools[0]]
+    assert client.get(
+        f"/api/v1/register/counts/requests/{city.requests['answered']}", headers=school
+    ).status_code in (403, 404)
+    assert client.get("/api/v1/register/counts/requests/999999", headers=city.education).status_code == 404
+
+    # The request's page says the same, in words.
+    browser = Browser(client=client)
+    browser.sign_in(city.department)
+    page = browser.get(f"/requests/{city.requests['answered']}")
+    shown = text(page.text)
+    assert f"本需求涉及 {len(city.schools)} 所学校：其中 {len(city.schools)} 所由数据中心直接答复" in shown
+    assert f'<b id="fields-spared">{3 * teachers:,}</b>' in page.text
+    pending = browser.get(f"/requests/{city.requests['rejected']}")
+    assert 'id="spared"' not in pending.text

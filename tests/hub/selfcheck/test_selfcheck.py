@@ -239,3 +239,92 @@ def test_a_task_without_approval_or_past_its_validity_shows_in_items_1_2_and_19(
     # The other school got the same unapproved task.
     other = {i["number"]: i for i in selfcheck(client, city, city.schools[1])["items"]}
     assert other[1]["finding"] == "violation" and other[2]["finding"] == "unknown"
+
+
+def submission(client: TestClient, city: City, school: str, term: str, answers: list[dict[str, Any]]) -> Any:
+    return client.post(
+        f"/api/v1/schools/{school}/selfcheck/submission",
+        headers=city.school_headers[school],
+        params={"term": term},
+        json={"answers": answers},
+    )
+
+
+def test_the_school_answers_the_open_items_at_term_end_never_against_its_records(
+    client: TestClient, session: Session, city: City
+) -> None:
+    from hub.selfcheck.models import SelfCheckSubmission
+
+    first = city.schools[0]
+    current = term_of(datetime.now(UTC))
+    # Submitted at term end: the next term's table cannot be handed in yet.
+    early = submission(client, city, first, current.next().label, [])
+    assert early.status_code == 422 and early.json()["code"] == "SelfCheckNotAtTermEnd"
+    assert "学期末" in early.json()["message"] and "附件2" in early.json()["message"]
+
+    # This term's records: the voting survey that reached the school settles items 4 and 19 as breaches.
+    check = selfcheck(client, city, first, term=TERM)
+    records = {i["number"]: i["finding"] for i in check["items"]}
+    open_items = check["open_items"]
+    assert open_items == [n for n, f in records.items() if f == "unknown"] and 5 in open_items
+    assert check["submitted_at"] is None
+    last = current.previous()  # over, so always open for submission
+    past = selfcheck(client, city, first, term=last.label)
+    assert past["submittable_from"] <= date.today().isoformat()
+
+    def answers(check: dict[str, Any], **overrides: str) -> list[dict[str, Any]]:
+        return [
+            {"number": n, "finding": overrides.get(str(n), "compliant"), "text": "经核对无此情况"}
+            for n in check["open_items"]
+        ]
+
+    # An open item left out, an item the table lacks, or an answer against the records: nothing stored.
+    partial = submission(client, city, first, TERM, answers(check)[1:])
+    if date.today() >= date.fromisoformat(check["submittable_from"]):
+        assert partial.status_code == 422 and partial.json()["code"] == "SelfCheckAnswerMissing"
+        assert partial.json()["detail"]["value"] == open_items[:1]
+    gone = submission(client, city, first, last.label, [{"number": 22, "finding": "compliant"}])
+    assert gone.status_code == 422 and gone.json()["code"] == "SelfCheckItemUnknown"
+    term_items = {i["number"]: i for i in past["items"]}
+    settled = next(n for n, i in term_items.items() if i["finding"] != "unknown")
+    opposite = "violation" if term_items[settled]["finding"] == "compliant" else "compliant"
+    against = submission(
+        client, city, first, last.label, [*answers(past), {"number": settled, "finding": opposite}]
+    )
+    assert against.status_code == 422 and against.json()["code"] == "SelfCheckContradictsRecords"
+    assert against.json()["detail"]["item"] == settled and "与数据中心记录不符" in against.json()["message"]
+    assert session.query(SelfCheckSubmission).count() == 0
+
+    # A bureau reads, never submits, a school's table.
+    bureau = client.post(
+        f"/api/v1/schools/{first}/selfcheck/submission",
+        headers=city.education,
+        params={"term": last.label},
+        json={"answers": answers(past)},
+    )
+    assert bureau.status_code == 403 and bureau.json()["code"] == "SelfCheckNotOwnSchool"
+
+    # The school answers every open item (one of them a breach it found itself) and submits once.
+    breach = str(past["open_items"][0])
+    done = submission(client, city, first, last.label, answers(past, **{breach: "violation"}))
+    assert done.status_code == 201, done.text
+    body = done.json()
+    assert body["submitted_at"] and body["open_items"] == []
+    items = {i["number"]: i for i in body["items"]}
+    own = items[int(breach)]
+    assert (own["source"], own["finding"]) == ("school", "violation") and "学校自查" in own["answer"]
+    assert own["evidence"]["school_answer"]["text"] == "经核对无此情况"
+    # What the records settled stays as the records say.
+    assert all(
+        items[n]["finding"] == term_items[n]["finding"]
+        for n in term_items
+        if term_items[n]["finding"] != "unknown"
+    )
+    again = submission(client, city, first, last.label, answers(past))
+    assert again.status_code == 409 and again.json()["code"] == "SelfCheckSubmitted"
+
+    # The bureau's summary counts the submission and the breach the school declared.
+    rollup = client.get("/api/v1/selfcheck", headers=city.education, params={"term": last.label}).json()
+    total = rollup["rows"][-1]
+    assert total["level"] == "total" and total["submitted"] == 1 and total["schools"] == len(city.schools)
+    assert total["violations"][breach] == 1
