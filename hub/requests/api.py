@@ -207,13 +207,12 @@ def decide(
 def decide_many(
     payload: BatchDecisionIn, session: SessionDep, settings: SettingsDep, principal: Statistics
 ) -> list[RequestOut]:
-    """Decide several waiting requests in one call (all or none)."""
+    """One decision (one 批准文号 and 有效期至) for several waiting requests, all or none; each recorded."""
     decision = DecisionIn(**payload.model_dump(exclude={"request_ids"}))
-    level = settings.decision_level
-    return [
-        _out(session, service.decide(session, principal, rid, decision, now=utcnow(), level=level))
-        for rid in payload.request_ids
-    ]
+    decided = service.decide_many(
+        session, principal, payload.request_ids, decision, now=utcnow(), level=settings.decision_level
+    )
+    return [_out(session, r) for r in decided]
 
 
 @router.get(

@@ -77,3 +77,12 @@ class RequestNotADuplicate(NotFound):
 class OriginalPassInvalid(NotFound):
     """A link to an original's outline that this hub did not hand to the caller in a dry run (or that
     has run out): answered as a request that does not exist."""
+
+
+class ApprovalNumberInvalid(Invalid):
+    """An approval number (批准文号) not written as one: the approving body, the year in brackets, the
+    number and 号 (统制〔2026〕12号), a year the approval cannot carry."""
+
+
+class ValidityBeforeDeadline(Invalid):
+    """An approval ending before the request's own deadline: the collection would outlive its approval."""

@@ -20,6 +20,7 @@ from hub.access.scope import bound_division, may_act_at, reach_of
 from hub.access.service import active_grant, latest_grant, refusal
 from hub.audit import service as audit
 from hub.config import DecisionLevel, Settings
+from hub.errors import HubError
 from hub.holidays.service import work_calendar
 from hub.identity.models import Principal
 from hub.identity.roles import Role
@@ -31,6 +32,7 @@ from hub.requests import notify as _notify  # noqa: F401  (registers the answer 
 from hub.requests import periods as periods_of
 from hub.requests.auth import DECIDE, LIST, READ_DATA, RELEASE, SEE_ALL, SUBMIT
 from hub.requests.errors import (
+    ApprovalNumberInvalid,
     ApprovalNumberRequired,
     DecisionAtAnotherLevel,
     ElementNotForEntity,
@@ -41,6 +43,7 @@ from hub.requests.errors import (
     RequestNotAnswered,
     RequestNotFound,
     ScopeEmpty,
+    ValidityBeforeDeadline,
     ValidityInPast,
 )
 from hub.requests.lifecycle import OPEN_STATUSES, RequestStatus
@@ -674,6 +677,7 @@ def decide(
             "an approval needs an approval_number (批准文号)",
             detail={"field": "approval_number"},
         )
+    check_approval_number(decision.approval_number, today=local_date(now))
     # Unless the bureau says otherwise, an approval runs to the end of the year, and at least to the
     # request's own deadline (a collection must not outlive its approval).
     valid_until = decision.valid_until or max(
@@ -684,6 +688,18 @@ def decide(
             f"有效期至 {valid_until} 已过",
             f"valid_until {valid_until} is in the past",
             detail={"field": "valid_until", "value": valid_until.isoformat()},
+        )
+    if request.deadline is not None and valid_until < request.deadline:
+        # Schools would still be filling a collection whose approval had ended (seed rule 13).
+        raise ValidityBeforeDeadline(
+            f"有效期至 {valid_until} 早于采集需求 {request.id} 的截止日期 {request.deadline}",
+            f"valid_until {valid_until} is before the deadline of request {request.id} ({request.deadline})",
+            detail={
+                "field": "valid_until",
+                "value": valid_until.isoformat(),
+                "request_id": request.id,
+                "deadline": request.deadline.isoformat(),
+            },
         )
     std = current_standard(session)
     _apply_reviewer_mappings(session, std, request, decision, principal)
@@ -757,6 +773,62 @@ def decide(
         },
     )
     return request
+
+
+# 批准文号: the approving body, the year in brackets of any usual kind, the number, 号 (统制〔2026〕12号).
+APPROVAL_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,20}[〔\[【(（](\d{4})[〕\]】)）]第?[1-9]\d{0,5}号$")
+
+
+def check_approval_number(number: str, *, today: date) -> None:
+    """Refuse an approval number that is not written as one, or carries a year it cannot have."""
+    found = APPROVAL_NUMBER.match(number.strip())
+    year = int(found.group(1)) if found else None
+    if year is not None and 2000 <= year <= today.year + 1:
+        return
+    reason = (
+        (
+            f"年份不对（应为 2000 至 {today.year + 1} 年）",
+            f"its year must be 2000 to {today.year + 1}",
+        )
+        if found
+        else (
+            "格式应为“机关代字〔年份〕序号号”，如 统制〔2026〕12号",
+            "write it as 统制〔2026〕12号: body, 〔year〕, number, 号",
+        )
+    )
+    raise ApprovalNumberInvalid(
+        f"批准文号“{number}”{reason[0]}",
+        f"approval number {number!r}: {reason[1]}",
+        detail={"field": "approval_number", "value": number},
+    )
+
+
+def decide_many(
+    session: Session,
+    principal: Principal,
+    request_ids: Sequence[int],
+    decision: DecisionIn,
+    *,
+    now: datetime,
+    level: DecisionLevel = "request",
+) -> list[DataRequest]:
+    """One decision (one 批准文号 and 有效期至) for several waiting requests, all or none: each is
+    decided and recorded on its own; the first refusal names its request and nothing is decided."""
+    DECIDE.check(principal)
+    if decision.decision == "approve" and decision.approval_number:
+        check_approval_number(decision.approval_number, today=local_date(now))
+    decided = []
+    for request_id in dict.fromkeys(request_ids):
+        try:
+            decided.append(decide(session, principal, request_id, decision, now=now, level=level))
+        except HubError as exc:
+            exc.message_zh = f"采集需求 {request_id} 未能处理：{exc.message_zh}"
+            exc.message_en = f"request {request_id} could not be decided: {exc.message_en}"
+            exc.args = (exc.message,)
+            base = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
+            exc.detail = {**base, "request_id": request_id}
+            raise
+    return decided
 
 
 def release_request(

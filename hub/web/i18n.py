@@ -594,8 +594,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review.pick": ("勾选需求 {id}", "tick request {id}"),
     "review.pick_one": ("请至少勾选一项采集需求。", "Tick at least one request."),
     "review.bulk_failed": (
-        "需求 {id} 未能处理，所有勾选的需求均未改变：{reason}",
-        "request {id} could not be decided, so none of the ticked requests changed: {reason}",
+        "{reason}。所有勾选的需求均未改变。",
+        "{reason}. None of the ticked requests changed.",
+    ),
+    "review.bad_date": (
+        "有效期至“{value}”不是日期，请按 2027-06-30 的格式填写。",
+        "Valid until “{value}” is not a date: write it as 2027-06-30.",
     ),
     "review.impact": (
         "批准后将向 {schools} 所学校发放任务，涉及 {records} 条记录，新增字段 {new} 个",

@@ -760,24 +760,26 @@ def decide_many(
     if not chosen:
         return _review_page(request, session, principal, bulk_error=i18n.text("review.pick_one", lang))
     try:
+        until = date.fromisoformat(valid_until) if valid_until.strip() else None
+    except ValueError:
+        message = i18n.text("review.bad_date", lang).format(value=valid_until)
+        return _review_page(request, session, principal, bulk_error=message)
+    try:
         payload = DecisionIn(
             decision=decision,  # type: ignore[arg-type]
             form_number=form_number.strip() or None,
             approval_number=approval_number.strip() or None,
-            valid_until=date.fromisoformat(valid_until) if valid_until.strip() else None,
+            valid_until=until,
             note=note.strip() or None,
         )
-    except (ValidationError, ValueError):
+    except ValidationError:
         return _review_page(request, session, principal, bulk_error=i18n.text("error.form", lang))
-    for request_id in chosen:
-        try:
-            requests.decide(
-                session, principal, request_id, payload, now=utcnow(), level=settings.decision_level
-            )
-        except HubError as exc:
-            session.rollback()
-            message = i18n.text("review.bulk_failed", lang).format(id=request_id, reason=exc.message_in(lang))
-            return _review_page(request, session, principal, bulk_error=message)
+    try:
+        requests.decide_many(session, principal, chosen, payload, now=utcnow(), level=settings.decision_level)
+    except HubError as exc:
+        session.rollback()
+        message = i18n.text("review.bulk_failed", lang).format(reason=exc.message_in(lang).rstrip("。."))
+        return _review_page(request, session, principal, bulk_error=message)
     return redirect("/review", message="decided_many" if decision == "approve" else "rejected_many")
 
 

@@ -308,7 +308,11 @@ def test_a_reviewer_can_tie_a_new_label_to_an_existing_element_and_it_is_learned
     refused = client.post(
         f"/api/v1/requests/{bad['id']}/decision",
         headers=stats,
-        json={"decision": "approve", "approval_number": "x", "mappings": {"奇怪的字段": "school.name"}},
+        json={
+            "decision": "approve",
+            "approval_number": "统制〔2026〕10号",
+            "mappings": {"奇怪的字段": "school.name"},
+        },
     )
     assert refused.status_code == 422
 
