@@ -94,9 +94,12 @@ def audit_checkpoint_job() -> None:
 def deliver_webhooks_job() -> None:
     """Every half minute: the notices' webhook deliveries that are due, each signed, sent outside any
     transaction (a slow endpoint holds no lock), the outcomes written after; failures wait and retry."""
-    engine = engine_for(get_settings().database_url)
+    settings = get_settings()
+    engine = engine_for(settings.database_url)
     with transaction(engine) as session:
-        due = due_deliveries(session, now=datetime.now(UTC))
+        due = due_deliveries(
+            session, secret_key=settings.secret_key.get_secret_value(), now=datetime.now(UTC)
+        )
     if not due:
         return
     with httpx.Client() as client:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from hub.db import utcnow
-from hub.deps import PrincipalDep, SessionDep
+from hub.deps import PrincipalDep, SessionDep, SettingsDep
 from hub.errors import error_responses
 from hub.notices import service
 from hub.notices.auth import SET_WEBHOOK
@@ -44,11 +44,20 @@ def _webhook_out(session: SessionDep, principal: PrincipalDep, secret: str | Non
 
 
 @router.put("/webhook", response_model=WebhookOut, responses=error_responses(401, 403, 422))
-def put_webhook(payload: WebhookIn, session: SessionDep, principal: PrincipalDep) -> WebhookOut:
-    """Set the caller's webhook: each notice is POSTed there as JSON signed with HMAC-SHA256."""
+def put_webhook(
+    payload: WebhookIn, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+) -> WebhookOut:
+    """Set the caller's webhook: each notice is POSTed there as JSON signed with HMAC-SHA256 (the
+    secret is kept sealed; one the hub makes is shown in this answer only)."""
     SET_WEBHOOK.check(principal)
     _, made = service.set_webhook(
-        session, principal, url=payload.url, secret=payload.secret, active=payload.active, now=utcnow()
+        session,
+        principal,
+        url=payload.url,
+        secret=payload.secret,
+        secret_key=settings.secret_key.get_secret_value(),
+        active=payload.active,
+        now=utcnow(),
     )
     return _webhook_out(session, principal, made)
 

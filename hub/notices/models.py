@@ -33,8 +33,9 @@ class Webhook(Base):
         ForeignKey("principals.id", ondelete="CASCADE"), primary_key=True
     )
     url: Mapped[str] = mapped_column(String(500))
-    # The shared secret the receiver checks signatures with; the hub must keep it to sign.
-    secret: Mapped[str] = mapped_column(String(200))
+    # The shared secret the receiver checks signatures with, sealed under the settings' key
+    # (hub.notices.sealing): the hub must keep it to sign, a reader of the database must not.
+    secret_sealed: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

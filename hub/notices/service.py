@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hub.identity.models import Principal
+from hub.notices import sealing
 from hub.notices.errors import WebhookNotSet, WebhookSecretTooShort, WebhookUrlInvalid
 from hub.notices.models import Notice, Webhook, WebhookDelivery
 
@@ -131,6 +132,7 @@ def set_webhook(
     *,
     url: str,
     secret: str | None,
+    secret_key: str,
     active: bool = True,
     now: datetime,
 ) -> tuple[Webhook, str | None]:
@@ -147,7 +149,8 @@ def set_webhook(
         hook = Webhook(principal_id=principal.id, created_at=now)
         session.add(hook)
     hook.url = _checked_url(url)
-    hook.secret = secret or made or hook.secret
+    if secret or made:
+        hook.secret_sealed = sealing.seal(secret_key, principal.id, secret or made or "")
     hook.active = active
     hook.updated_at = now
     session.flush()
@@ -185,7 +188,7 @@ class Due:
     id: int
     url: str
     body: str
-    secret: str
+    secret: str | None  # None: this hub's key does not open it (HUB_SECRET_KEY changed)
     event: str
 
 
@@ -197,23 +200,45 @@ class Outcome:
     error: str
 
 
-def due_deliveries(session: Session, *, now: datetime, limit: int = 50) -> list[Due]:
+def _opened(secret_key: str, principal_id: int, sealed: str) -> str | None:
+    try:
+        return sealing.unseal(secret_key, principal_id, sealed)
+    except sealing.SecretUnreadable:
+        log.warning("webhook secret of principal %s does not open under this key", principal_id)
+        return None
+
+
+def due_deliveries(session: Session, *, secret_key: str, now: datetime, limit: int = 50) -> list[Due]:
     """Deliveries whose next attempt is due, with the secret to sign each (read, no lock held)."""
     rows = session.execute(
-        select(WebhookDelivery, Webhook.secret)
+        select(WebhookDelivery, Webhook.secret_sealed)
         .join(Webhook, Webhook.principal_id == WebhookDelivery.principal_id)
         .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
         .order_by(WebhookDelivery.id)
         .limit(limit)
     ).all()
     return [
-        Due(id=d.id, url=d.url, body=d.body, secret=secret, event=json.loads(d.body).get("event", ""))
-        for d, secret in rows
+        Due(
+            id=d.id,
+            url=d.url,
+            body=d.body,
+            secret=_opened(secret_key, d.principal_id, sealed),
+            event=json.loads(d.body).get("event", ""),
+        )
+        for d, sealed in rows
     ]
 
 
 def send(due: Due, client: httpx.Client) -> Outcome:
     """POST one signed body; a 2xx is delivered, anything else (or no answer) an error to retry."""
+    if due.secret is None:
+        return Outcome(
+            id=due.id,
+            delivered=False,
+            status_code=None,
+            error="回调密钥无法解开（HUB_SECRET_KEY 已更换），请重新设置回调 / the webhook secret does not open "
+            "under the hub's key (HUB_SECRET_KEY changed): set the webhook again",
+        )
     body = due.body.encode()
     headers = {
         "Content-Type": "application/json; charset=utf-8",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from hub.db import utcnow
-from hub.deps import SessionDep
+from hub.deps import SessionDep, SettingsDep
 from hub.errors import HubError
 from hub.identity.models import Principal
 from hub.notices import service as notices
@@ -62,6 +62,7 @@ def webhook_page(request: Request, session: SessionDep, principal: Owner) -> Res
 def set_webhook(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     principal: Owner,
     url: Annotated[str, Form()] = "",
     secret: Annotated[str, Form()] = "",
@@ -70,7 +71,13 @@ def set_webhook(
     """Set the address (and the secret, or let the hub make one, shown once)."""
     try:
         _, made = notices.set_webhook(
-            session, principal, url=url, secret=secret.strip() or None, active=active == "on", now=utcnow()
+            session,
+            principal,
+            url=url,
+            secret=secret.strip() or None,
+            secret_key=settings.secret_key.get_secret_value(),
+            active=active == "on",
+            now=utcnow(),
         )
     except HubError as exc:
         session.rollback()

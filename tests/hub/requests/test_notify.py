@@ -15,12 +15,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from hub.db import utcnow
+from hub.notices import sealing
 from hub.notices import service as notices
-from hub.notices.models import WebhookDelivery
+from hub.notices.models import Webhook, WebhookDelivery
+from tests.conftest import SECRET as HUB_SECRET
 from tests.hub.factories import create_principal
 from tests.hub.requests.test_release import ROSTER, release, submit
 from tests.hub.requests.test_requests_api import body
@@ -72,7 +74,7 @@ def edu(client: TestClient, admin_headers: dict[str, str]) -> dict[str, str]:
 def deliver(session: Session, *, at: Any = None) -> list[notices.Outcome]:
     """What the scheduler's job does: read what is due, send it, write the outcomes."""
     now = at or utcnow()
-    due = notices.due_deliveries(session, now=now)
+    due = notices.due_deliveries(session, secret_key=HUB_SECRET, now=now)
     with httpx.Client() as client:
         outcomes = [notices.send(d, client) for d in due]
     notices.record_outcomes(session, outcomes, now=now)
@@ -197,3 +199,45 @@ def test_only_a_department_sets_a_webhook_and_only_an_http_address(client: TestC
     assert short.status_code == 422
     assert client.get("/api/v1/webhook", headers=stranger).json()["code"] == "WebhookNotSet"
     assert client.delete("/api/v1/webhook", headers=stranger).status_code == 404
+
+
+def test_the_secret_is_kept_sealed_so_a_reader_of_the_database_cannot_sign(
+    client: TestClient,
+    session: Session,
+    city,
+    stranger,
+    edu,
+    receiver: Receiver,  # type: ignore[no-untyped-def]
+) -> None:
+    client.put("/api/v1/webhook", headers=stranger, json={"url": receiver.url, "secret": SECRET})
+    made = client.put("/api/v1/webhook", headers=edu, json={"url": receiver.url})
+    assert made.status_code == 403
+    (stored,) = session.execute(text("SELECT * FROM webhooks")).mappings().all()
+    row = " ".join(str(v) for v in stored.values())
+    assert SECRET not in row and "secret" not in stored, "no column holds the secret in clear"
+    assert stored["secret_sealed"].startswith("v1:")
+    shown = client.get("/api/v1/webhook", headers=stranger).json()
+    assert shown["secret"] is None, "the secret is never shown again"
+
+    # A sealed secret copied onto another department's row does not open there; nor under another key.
+    other = session.get(Webhook, stored["principal_id"])
+    assert other is not None
+    with pytest.raises(sealing.SecretUnreadable):
+        sealing.unseal(HUB_SECRET, stored["principal_id"] + 1, other.secret_sealed)
+    with pytest.raises(sealing.SecretUnreadable):
+        sealing.unseal("another-key-altogether", stored["principal_id"], other.secret_sealed)
+
+    # The hub still signs with it; under a changed key each delivery fails, saying why, and sends nothing.
+    waiting = submit(client, stranger, body(*ROSTER))
+    assert release(client, edu, waiting["id"], valid_until=None).status_code == 200
+    due = notices.due_deliveries(session, secret_key="another-key-altogether", now=utcnow())
+    with httpx.Client() as http:
+        (refused,) = [notices.send(d, http) for d in due]
+    assert not refused.delivered and "HUB_SECRET_KEY" in refused.error and receiver.received == []
+    (outcome,) = deliver(session)
+    ((headers, raw),) = receiver.received
+    assert outcome.delivered
+    assert (
+        headers["X-Yici-Signature-256"]
+        == "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    )
