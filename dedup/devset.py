@@ -232,11 +232,20 @@ class _Replay:
 
     def _collect(self, step: _Step) -> None:
         """A collected request: matched fields are gathered; the others become new elements on approval."""
-        report = self.matcher.match_many([as_field(label) for label, _ in step.fields], step.entity)
+        report = self.matcher.match_many(
+            [as_field(label) for label, _ in step.fields], step.entity, title=step.title
+        )
         new: dict[str, Element] = {}
+        learned: dict[str, list[str]] = {}
         for found, (label, concept) in zip(report.matches, step.fields, strict=True):
             code = found.element
-            if code is None:
+            named = self._named_by(step.entity, as_field(label).label) if code is None else None
+            if named is not None:
+                # A "new" field the standard already names (编制类别, a synonym of 编制情况) is approved as
+                # that element, as the hub approves it, and learned: checked later, it is that element too.
+                code = named
+                learned.setdefault(code, []).append(as_field(label).label)
+            elif code is None:
                 element = self._new_element(step.entity, self._unclaimed(label, new), new)
                 new.setdefault(element.code, element)
                 code = element.code
@@ -244,6 +253,20 @@ class _Replay:
         if new:
             self.standard = self.standard.with_elements(new.values())
             self.matcher = Matcher(self.standard, extra_synonyms=self.matcher.extra_synonyms)
+        if learned:
+            self.matcher = self.matcher.with_synonyms(learned)
+
+    def _named_by(self, entity: str, label: str) -> str | None:
+        """The gathered element of `entity` one of whose names (label or synonym) the label is, if any."""
+        key = normalize_term(label)
+        return next(
+            (
+                e.code
+                for e in self.standard.elements_for(entity)
+                if not e.derived and any(normalize_term(t) == key for t in e.terms)
+            ),
+            None,
+        )
 
     def _unclaimed(self, written: str, pending: Mapping[str, Element]) -> str:
         """The label a new element gets: the field's own label, or with its heading when another element
@@ -273,7 +296,9 @@ class _Replay:
         )
 
     def _check(self, step: _Step) -> None:
-        report = self.matcher.match_many([as_field(label) for label, _ in step.fields], step.entity)
+        report = self.matcher.match_many(
+            [as_field(label) for label, _ in step.fields], step.entity, title=step.title
+        )
         for found, (label, concept) in zip(report.matches, step.fields, strict=True):
             self.tally.checked(
                 step.id,

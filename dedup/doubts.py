@@ -78,6 +78,27 @@ def phone_kind(parsed: ParsedLabel, element: Element) -> Doubt | None:
     )
 
 
+def category_without_options(parsed: ParsedLabel, element: Element) -> Doubt | None:
+    """人员类别, 岗位, 编制类别 with no options: a category of people, posts or establishment in general names
+    no particular classification (a civil servant's 人员类别 is not a school's 教职工类别, an insured person's
+    is neither). Only options that fit the element's code list can say it is that list; without them the
+    resemblance goes to the reviewer."""
+    if (
+        element.code_list is None
+        or parsed.language != "zh"
+        or any(q.kind == "values" for q in parsed.qualifiers)
+    ):
+        return None
+    rest = [token for token in parsed.tokens if token not in lexicon.CATEGORY_TOKENS]
+    if not rest or not set(rest) <= lexicon.GENERIC_CATEGORY_NOUNS:
+        return None
+    return Doubt(
+        reason_zh=f"“{parsed.text}”只是泛泛的分类，没有给出选项，不能确定是 {element.code} 的代码表",
+        reason_en=f"{parsed.text} is a category in general with no options given: not confidently the code list"
+        f" of {element.code}",
+    )
+
+
 _PEOPLE_COUNT_ENDINGS: Final = ("人数", "人次", "人员数", "学生数")
 
 

@@ -917,6 +917,66 @@ BARE_PHONE_WORDS: Final = frozenset(
 ROW_THINGS: Final = frozenset(
     {"专业", "建筑", "房屋", "楼栋", "校舍", "课程", "车辆", "设备", "实验室", "功能室", "项目", "宿舍楼"}
 )
+# The people a form names as its filler or contact (填表人 | 联系电话): the cell after one is that person's,
+# in a flat list as under a heading, since such a person is never the form's subject.
+CONTACT_PERSON_WORDS: Final = frozenset(
+    {"联系人", "联系人姓名", "填表人", "填表人姓名", "填报人", "填报人姓名", "经办人", "经办人姓名"}
+)
+# Nouns that say only "people", "a post" or "an establishment" (人员类别, 岗位, 编制类别): as the head of a
+# category they name no particular classification, and only the options offered can say which it is.
+GENERIC_CATEGORY_NOUNS: Final = frozenset({"人员", "岗位", "编制", "职工", "用工", "从业", "身份", "单位"})
+# Words of a classification (canonical tokens: 类别/分类/种类 read as 类型).
+CATEGORY_TOKENS: Final = frozenset({"类型", "性质", "形式", "状态"})
+# Parts of a school (食堂, 餐厅): on a form about one of them, a bare 名称, 地址, 负责人 or 联系电话 is that
+# part's, not the school's, however alike the words.
+FACILITY_WORDS: Final = frozenset({"食堂", "餐厅", "伙房", "学生餐厅", "教工食堂", "配餐", "食品经营"})
+# Labels that identify or reach whatever the form is about (名称, 地址, 负责人, 联系电话), naming nothing.
+IDENTITY_HEADS: Final = frozenset(
+    {
+        "名称",
+        "地址",
+        "详细地址",
+        "负责人",
+        "负责人姓名",
+        "联系电话",
+        "电话",
+        "联系方式",
+        "手机",
+        "邮编",
+        "邮政编码",
+        "传真",
+    }
+)
+# An address heading's first words when it is still the subject's own address (注册地址, 通讯地址, 家庭地址):
+# under any other (生产经营地址, 仓库地址) the phone and postcode are that place's.
+OWN_ADDRESS_QUALIFIERS: Final = frozenset(
+    {
+        "",
+        "注册",
+        "详细",
+        "具体",
+        "通讯",
+        "通信",
+        "联系",
+        "办公",
+        "单位",
+        "学校",
+        "本校",
+        "家庭",
+        "现",
+        "居住",
+        "现居住",
+        "户籍",
+        "常住",
+        "住所",
+    }
+)
+# What an address heading ends with.
+ADDRESS_HEADS: Final = ("地址", "住址", "所在地", "地点", "场所")
+# What an address owns besides itself: its phone, fax and postcode.
+ADDRESS_ATTRIBUTE_WORDS: Final = frozenset(
+    {"电话", "联系电话", "电话号码", "传真", "传真号码", "邮编", "邮政编码"}
+)
 # A bare account: words for an account that name no kind of it (账号 of a bank, or of a login).
 BARE_ACCOUNT_WORDS: Final = frozenset({"账号", "帐号", "账户", "帐户"})
 

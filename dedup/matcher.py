@@ -11,7 +11,7 @@ from typing import Final, Generic, Literal, TypeVar
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
-from dedup import doubts, lexicon
+from dedup import doubts, forms, lexicon
 from dedup.doubts import Doubt
 from dedup.errors import UnknownEntityError
 from dedup.normalise import has_cjk, normalise, split_brackets
@@ -292,6 +292,7 @@ class Matcher:
             standard.element(code)  # raises UnknownElementError for a code the standard lacks
             extras[code] = tuple(dict.fromkeys(str(label) for label in labels))
         self.extra_synonyms: Mapping[str, tuple[str, ...]] = extras
+        self._approved = _approved_readings(extras)
         self._segmenter = segmenter or Segmenter(_vocabulary(standard))
         self._indexes: dict[str, _EntityIndex] = {entity: _EntityIndex() for entity in ENTITIES}
         self._elements: dict[str, Element] = {e.code: e for e in standard.elements}
@@ -320,6 +321,7 @@ class Matcher:
             for code in {*self.extra_synonyms, *additions}
         }
         # The vocabulary is the standard's: approved labels do not change how other labels split.
+        clone._approved = _approved_readings(clone.extra_synonyms)
         clone._segmenter = self._segmenter
         clone._elements = self._elements
         clone._per_student = self._per_student
@@ -504,12 +506,19 @@ class Matcher:
             derived_from=element.derivation.inputs,
         )
 
-    def match_many(self, fields: Sequence[str | Field], entity: str) -> MatchReport:
-        """Match every field of a request and report the elements that several fields ask for."""
+    def match_many(
+        self, fields: Sequence[str | Field], entity: str, *, title: str | None = None
+    ) -> MatchReport:
+        """Match every field of a request and report the elements that several fields ask for.
+
+        `title` is the form's title: a form about a part of the school (its canteen) asks that part's
+        名称, 地址 and 负责人, not the school's (`dedup.forms`)."""
         if entity not in ENTITIES:
             raise UnknownEntityError(entity)
         matches: list[Match] = []
         asked: list[tuple[tuple[str, ...], str]] = []  # (the field's heading levels, its label as read)
+        specs: list[Field] = []
+        bares: list[ParsedLabel] = []
         # In a table under a heading, a cell's owner is the row it stands in: 法定代表人 | 联系电话 is that
         # person's phone. A flat list of fields has no rows, and nothing is inferred from its order.
         owner: tuple[tuple[str, ...], str] | None = None
@@ -527,6 +536,9 @@ class Matcher:
                 section = (*levels, owner[1])
             else:
                 person = _row_owner(bare) if levels else None
+                if person is None and forms.is_contact_person(bare):
+                    # 填表人 | 联系电话: the form's filler or contact owns the next cell, in a flat list too.
+                    person = split_brackets(bare.text)[0]
                 owner = (levels, person) if person is not None else None
             matches.append(
                 self.match(
@@ -539,7 +551,10 @@ class Matcher:
                 )
             )
             asked.append((section, bare.text))
+            specs.append(spec)
+            bares.append(bare)
         matches = _one_owner_each(matches, asked)
+        matches = self._form_takes(matches, specs, bares, entity, title)
         matches = _specific_phone_wins(matches, asked, self.standard)
         matches = _accounts_need_a_bank(matches, asked, self.standard)
         matches = self._per_row_quantities(
@@ -555,6 +570,51 @@ class Matcher:
             if len(at) > 1
         )
         return MatchReport(matches=tuple(matches), repeated=repeated)
+
+    def _form_takes(
+        self,
+        matches: list[Match],
+        specs: list[Field],
+        bares: list[ParsedLabel],
+        entity: str,
+        title: str | None,
+    ) -> list[Match]:
+        """The matches the rest of the form takes back (`dedup.forms`): a canteen form's own 名称 and
+        负责人, the phone under another address's heading, a sub-item counted in its parent's unit."""
+        facility = forms.facility_in(title) if entity == "school" else None
+        inherited = forms.inherited_units([s.label for s in specs], [b.unit for b in bares])
+        out = list(matches)
+        for position, (found, spec, bare) in enumerate(zip(matches, specs, bares, strict=True)):
+            if found.element is None or found.kind == "derived":
+                continue
+            element = self.standard.element(found.element)
+            levels = section_levels(spec.section)
+            reasons = [
+                forms.facility_takes(bare, facility) if facility is not None else None,
+                forms.address_heading_takes(
+                    levels[-1] if levels else None, bare, lambda text: self._is_own_address(text, entity)
+                ),
+            ]
+            unit = inherited[position]
+            if unit is not None and isinstance(self._conversion(unit, element), str):
+                reasons.append(
+                    forms.Reason(
+                        zh=f"本项属于上级条目，按其单位“{unit}”填报，{element.code} 不以此计量",
+                        en=f"the item is counted in its parent item's unit {unit}, which {element.code} is not",
+                    )
+                )
+            reason = next((r for r in reasons if r is not None), None)
+            if reason is not None:
+                out[position] = _yield(found, reason.zh, reason.en)
+        return out
+
+    def _is_own_address(self, text: str, entity: str) -> bool:
+        """Whether the standard reads a heading as one of the subject's own addresses."""
+        found = self.match(text, entity=entity)
+        if found.element is None:
+            return False
+        label = self.standard.element(found.element).label_zh
+        return any(head in label for head in forms.ADDRESS_WORDS)
 
     def _per_row_quantities(self, matches: list[Match], fields: list[Field], entity: str) -> list[Match]:
         """A form keyed by a thing of the subject's (专业名称, 建筑名称, 课程名称) lists one such thing per row:
@@ -947,6 +1007,17 @@ class Matcher:
             found_doubt = rule(parsed, element)
             if found_doubt is not None:
                 candidate.doubts.append(found_doubt)
+        if (
+            candidate.kind != "exact"
+            and (element.code, parsed.text) not in self._approved
+            and not context.samples
+            and not context.description
+        ):
+            # The element's own label (岗位类别) is that element wherever it is asked, collected or checked,
+            # and so is a label the statistics bureau approved as the element (issue 13, class 6).
+            category_doubt = doubts.category_without_options(parsed, element)
+            if category_doubt is not None:
+                candidate.doubts.append(category_doubt)
         for label_rule in (doubts.second_owner, doubts.filled_by_another):
             label_doubt = label_rule(parsed)
             if label_doubt is not None:
@@ -1401,6 +1472,11 @@ class _Context:
 _ROW_ATTRIBUTES: Final = frozenset(
     {("电话",), ("办公", "电话"), ("职务",), ("电子邮箱",), ("传真",), ("专业技术职务",)}
 )
+
+
+def _approved_readings(extras: Mapping[str, tuple[str, ...]]) -> frozenset[tuple[str, str]]:
+    """(element code, normalised label) of every label approved as that element."""
+    return frozenset((code, normalise(label)) for code, labels in extras.items() for label in labels)
 
 
 def _one_owner_each(matches: list[Match], asked: list[tuple[tuple[str, ...], str]]) -> list[Match]:

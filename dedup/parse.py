@@ -649,6 +649,10 @@ def _bracket_qualifier(group: str) -> Qualifier:
         return Qualifier(kind="unit", text=group, unit=unit)
     if lexicon.FORMAT_RE.match(group):
         return Qualifier(kind="format", text=group)
+    values = tuple(v.strip() for v in _VALUE_SPLIT_RE.split(group) if v.strip())
+    if len(values) >= 3 and all(len(v) <= 12 for v in values):
+        # 人员类别（专任教师、行政人员、教辅人员）: three or more are the options offered, even of people.
+        return Qualifier(kind="values", text=group, values=values)
     if group in lexicon.SUBJECTS:
         return Qualifier(kind="subject", text=group)
     if lexicon.TERMS.get(group) == ("名称",):
@@ -658,7 +662,6 @@ def _bracket_qualifier(group: str) -> Qualifier:
         return period
     if _CHANGING_NOTE_RE.match(group):
         return Qualifier(kind="note", text=group, changes_datum=True)
-    values = tuple(v.strip() for v in _VALUE_SPLIT_RE.split(group) if v.strip())
     if len(values) >= 2 and all(len(v) <= 12 for v in values):
         return Qualifier(kind="values", text=group, values=values)
     return Qualifier(kind="note", text=group)

@@ -61,14 +61,19 @@ def as_fields(fields: Sequence[FieldIn]) -> list[dedup.Field]:
 
 
 def match_fields(
-    matcher: dedup.Matcher, std: schemas.Standard, entity: str, fields: Sequence[FieldIn]
+    matcher: dedup.Matcher,
+    std: schemas.Standard,
+    entity: str,
+    fields: Sequence[FieldIn],
+    *,
+    title: str | None = None,
 ) -> list[dedup.Match]:
     """The matcher's answers for a request's fields, matched together as one form (`match_many`: the
     headings, a row's owner, the same words asked twice under one heading); for a label with period words
     (2025年培训学时) whose rest names a periodic element, the answer for the rest, since the period is then
-    read apart from the datum."""
+    read apart from the datum. `title` is the form's: a canteen's self-check asks the canteen's 名称."""
     specs = as_fields(fields)
-    report = matcher.match_many(specs, entity)
+    report = matcher.match_many(specs, entity, title=title)
     return [
         _period_apart(matcher, std, entity, field, spec, match)
         for field, spec, match in zip(fields, specs, report.matches, strict=True)

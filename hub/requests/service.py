@@ -66,7 +66,9 @@ def matcher_for(session: Session) -> dedup.Matcher:
     synonyms = learned_synonyms(session)
     pairs = frozenset((code, label) for code, labels in synonyms.items() for label in labels)
     cached = _matchers.get(std.version)
-    if cached is None:
+    if cached is None or cached[1] - pairs:
+        # A label no longer learned (its approval rolled back) must stop matching: start again from the
+        # standard, since a matcher only ever learns.
         _matchers.clear()
         matcher = dedup.Matcher(std, extra_synonyms=synonyms)
     else:
@@ -206,7 +208,7 @@ def classify(
     schools = _scope(session, payload.schools, division)
     asked_period = periods_of.request_period(payload.period)
     matcher = matcher_for(session)
-    matches = periods_of.match_fields(matcher, std, payload.entity, payload.fields)
+    matches = periods_of.match_fields(matcher, std, payload.entity, payload.fields, title=payload.title)
     elements = [std.element(m.element) if m.element else None for m in matches]
     elements = [e if e is not None and e.entity == payload.entity else None for e in elements]
     asked = [
@@ -715,16 +717,33 @@ def decide(
     # A label an earlier approval already made an element of (two requests waiting with the same new
     # field, approved one after the other) is that element, not a second one with the same name.
     approved = {_norm(e.label_zh): e for e in std.elements_for(request.entity)}
+    # A "new" field the standard already names (编制类别, a synonym of 编制情况, asked without its options)
+    # is that element: a second element of the same name would split one datum in two, and every later
+    # request for it would miss the data gathered under the other (issue 13, class 6).
+    named = {
+        _norm(term): e for e in std.elements_for(request.entity) if not e.derived for term in e.terms if term
+    }
     by_label: dict[str, schemas.Element] = {}
+    known: set[str] = set()
     added: list[schemas.Element] = []
     for f in new_fields:
         key = _norm(f.label)
         if key in by_label:
             continue
-        if key in approved and not (decision.elements or {}).get(f.label):
+        spec = (decision.elements or {}).get(f.label)
+        if key in approved and not spec:
             by_label[key] = approved[key]
             continue
-        spec = (decision.elements or {}).get(f.label)
+        if key in named and key not in approved:
+            if spec:
+                raise NewElementSpecInvalid(
+                    f"“{f.label}”已是数据元“{named[key].label_zh}”（{named[key].code}）的名称，不能另设新数据元",
+                    f"{f.label!r} already names element {named[key].code}: it cannot become a new element",
+                    detail={"field": f.label, "element": named[key].code},
+                )
+            by_label[key] = named[key]
+            known.add(key)
+            continue
         by_label[key] = new_element_for(std, request.entity, f, taken, spec)
         added.append(by_label[key])
     if added:
@@ -740,6 +759,16 @@ def decide(
     for f in new_fields:
         element = by_label[_norm(f.label)]
         f.element_code, f.status, f.match_kind, f.confidence = element.code, "missing", "approved", 1.0
+        if _norm(f.label) in known:
+            f.explanation_zh = f"经统计机构批准（{decision.approval_number}）；“{f.label}”是数据元“{element.label_zh}”的名称，即该数据元"
+            f.explanation_en = (
+                f"approved ({decision.approval_number}); {f.label} is a name of element {element.code}, so it is"
+                " that element"
+            )
+            learn_synonym(
+                session, element.code, f.label, principal_id=principal.id, source=f"request {request.id}"
+            )
+            continue
         f.explanation_zh = f"经统计机构批准（{decision.approval_number}）新增为数据元“{element.label_zh}”"
         f.explanation_en = f"approved as new element {element.code} ({decision.approval_number})"
     lifecycle.approve(request, by=principal.id, note=decision.note, now=now)

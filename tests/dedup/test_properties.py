@@ -6,11 +6,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import Matcher, normalise
+from dedup import Matcher, doubts, normalise
+from dedup.parse import parse
 from schemas import load_standard
 
 _STANDARD = load_standard()
 _TERMS = [(e.entity, term, e.code) for e in _STANDARD.elements for term in e.terms]
+
+
+def waits_for_options(entity: str, term: str, code: str) -> bool:
+    """A synonym naming a category of people or posts in general (人员类别): its element once options show it."""
+    element = _STANDARD.element(code)
+    own = normalise(term) == normalise(element.label_zh)
+    return not own and doubts.category_without_options(parse(term, entity), element) is not None
+
+
+# The terms that are their element however a form decorates them.
+_PLAIN_TERMS = [t for t in _TERMS if not waits_for_options(*t)]
 _TEACHER_ZH = [
     (term, e.code)
     for e in _STANDARD.elements_for("teacher")
@@ -20,13 +32,52 @@ _TEACHER_ZH = [
 _OTHER_PEOPLE = ("配偶", "爱人", "父亲", "母亲", "子女", "家庭成员", "紧急联系人", "推荐人", "学生")
 
 
+def _with_options(term: str, code: str) -> str:
+    """The term with three of its element's code-list labels offered in brackets: 人员类别（专任教师、…）."""
+    element = _STANDARD.element(code)
+    assert element.code_list is not None
+    labels = [c.label_zh for c in _STANDARD.code_list(element.code_list).codes][:3]
+    return f"{term}（{'、'.join(labels)}）"
+
+
 def test_every_label_and_synonym_matches_its_element(matcher: Matcher) -> None:
+    """Each label and synonym is its element; a synonym that is a category of people or posts in general
+    (人员类别, 岗位, 编制类别) is so once its options show the element's code list (issue 13, class 3)."""
     wrong = []
     for entity, term, code in _TERMS:
         found = matcher.match(term, entity=entity)
+        if found.element is None and "category in general" in found.explanation_en:
+            found = matcher.match(_with_options(term, code), entity=entity)
+            if found.element != code:
+                wrong.append((_with_options(term, code), code, found.element, found.explanation_en))
+            continue
         if found.element != code or found.kind not in ("exact", "synonym", "derived"):
             wrong.append((term, code, found.element, found.explanation_en))
     assert wrong == []
+
+
+def test_only_synonyms_that_name_a_category_in_general_wait_for_their_options(matcher: Matcher) -> None:
+    # The exception above is one class of synonym, not a way out for any term that stopped matching.
+    waiting = sorted(
+        term
+        for entity, term, _ in _TERMS
+        if "category in general" in matcher.match(term, entity=entity).explanation_en
+    )
+    assert waiting == sorted(
+        [
+            "岗位类型",
+            "岗位性质",
+            "所在岗位类别",
+            "岗位",
+            "人员类别",
+            "人员类型",
+            "职工类别",
+            "编制类型",
+            "编制类别",
+            "编制性质",
+            "用工形式",
+        ]
+    )
 
 
 def test_a_subject_prefix_never_yields_the_teachers_own_element(matcher: Matcher) -> None:
@@ -62,7 +113,7 @@ _DECORATIONS = st.sampled_from(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(_TERMS), _DECORATIONS)
+@given(st.sampled_from(_PLAIN_TERMS), _DECORATIONS)
 def test_a_decorated_label_still_matches(
     matcher: Matcher, item: tuple[str, str, str], decorate: object
 ) -> None:

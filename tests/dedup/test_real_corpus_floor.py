@@ -24,6 +24,10 @@ holdout6/ (8 new forms, landed at f5558db before the matcher ran on it)
 had its one first run there: F1 0.822, P 0.857, R 0.789 (tp 30 fp 5 fn 8 tn 119), derived 3/3, false derived 0, the same
 through the library and through REST; it is the frozen held-out part now, guarded at those figures less a small margin,
 and never tuned on (holdout … holdout5 are development data).
+Then, tuned on dev … holdout5 only (holdout6 never read), by the form-context rules of dedup/forms.py (a
+canteen's own 名称/负责人, a sub-item in its parent's 万元, the phone under another address, the filler's phone) and
+categories in general without options: dev F1 0.896 P 0.944, holdout F1 0.966 P 0.983, holdout2 F1 0.929 P 0.940,
+holdout3 F1 0.901 P 0.970, holdout4 F1 0.957 P 1.000.
 Raise floors; never lower them.
 """
 
@@ -40,11 +44,11 @@ REAL = Path(__file__).parent / "data" / "real"
 
 # part: (F1, precision) floors, the most false "derived" answers allowed, and the derived recall floor
 FLOORS = {
-    "dev": (0.885, 0.93, 0, 0.79),
-    "holdout": (0.955, 0.965, 0, 0.9),
-    "holdout2": (0.90, 0.87, 0, 0.0),
-    "holdout3": (0.89, 0.95, 0, 0.66),
-    "holdout4": (0.94, 0.98, 0, 0.9),
+    "dev": (0.895, 0.94, 0, 0.79),
+    "holdout": (0.965, 0.98, 0, 0.9),
+    "holdout2": (0.925, 0.935, 0, 0.0),
+    "holdout3": (0.90, 0.965, 0, 0.66),
+    "holdout4": (0.955, 0.99, 0, 0.9),
     "holdout5": (0.88, 0.87, 0, 0.9),
     "holdout6": (0.81, 0.84, 0, 0.9),
 }

@@ -21,12 +21,14 @@ REAL = Path(__file__).resolve().parents[2] / "dedup" / "data" / "real"
 PARTS = sorted(p.name for p in REAL.iterdir() if p.is_dir())
 
 
-def _check(client: TestClient, dept: dict[str, str], entity: str, labels: list[str]) -> list[dict]:
+def _check(
+    client: TestClient, dept: dict[str, str], entity: str, labels: list[str], title: str
+) -> list[dict]:
     answer = client.post(
         "/api/v1/requests/check",
         headers=dept,
         json={
-            "title": "对照",
+            "title": title,
             "purpose": "对照评测",
             "entity": entity,
             "fields": [{"label": label} for label in labels],
@@ -48,8 +50,11 @@ def test_rest_and_library_answer_every_corpus_field_alike(
             if step.role != "check":
                 continue
             labels = [label for label, _ in step.fields]
-            library = matcher.match_many([as_field(label) for label in labels], step.entity).matches
-            rest = _check(client, dept, step.entity, labels)
+            title = step.title or "对照"
+            library = matcher.match_many(
+                [as_field(label) for label in labels], step.entity, title=title
+            ).matches
+            rest = _check(client, dept, step.entity, labels, title)
             for label, mine, theirs in zip(labels, library, rest, strict=True):
                 checked += 1
                 if (mine.element, mine.kind == "derived") != (

@@ -317,6 +317,47 @@ def test_a_reviewer_can_tie_a_new_label_to_an_existing_element_and_it_is_learned
     assert refused.status_code == 422
 
 
+def test_a_new_field_the_standard_already_names_is_approved_as_that_element_and_checked_so_after(
+    client: TestClient,
+    city,
+    dept,
+    stats,  # type: ignore[no-untyped-def]
+) -> None:
+    """编制类别 without options is no confident match (issue 13, class 3), so it waits for review with the
+    close element shown; approved, it is that element (not a second 编制类别 beside it) and is learned, so
+    the next request for it finds the element, collected or checked alike (class 6)."""
+    checked = client.post("/api/v1/requests/check", headers=dept, json=body("姓名", "编制类别")).json()
+    assert checked["fields"][1]["status"] == "new"
+    assert checked["fields"][1]["alternatives"][0]["element"] == "teacher.staffing"
+    js = client.post("/api/v1/requests", headers=dept, json=body("姓名", "编制类别")).json()
+    assert js["status"] == "pending_approval"
+    specced = client.post(
+        f"/api/v1/requests/{js['id']}/decision",
+        headers=stats,
+        json={
+            "decision": "approve",
+            "approval_number": "统制〔2026〕12号",
+            "elements": {"编制类别": {"type": "string"}},
+        },
+    )
+    assert specced.status_code == 422, specced.text
+    assert "teacher.staffing" in specced.text
+    decided = client.post(
+        f"/api/v1/requests/{js['id']}/decision",
+        headers=stats,
+        json={"decision": "approve", "approval_number": "统制〔2026〕12号"},
+    )
+    assert decided.status_code == 200, decided.text
+    field = decided.json()["fields"][1]
+    assert field["element"] == "teacher.staffing"
+    assert "编制情况" in field["explanation"]
+    elements = client.get("/api/v1/standard/elements", headers=dept)
+    assert elements.status_code == 200, elements.text
+    assert [e["code"] for e in elements.json()["items"] if "编制类别" in str(e)] == ["teacher.staffing"]
+    again = client.post("/api/v1/requests/check", headers=dept, json=body("编制类别")).json()
+    assert again["fields"][0]["element"] == "teacher.staffing"
+
+
 def test_the_answer_reads_as_a_clerk_reads_it(client: TestClient, city, dept) -> None:  # type: ignore[no-untyped-def]
     """Labels for coded values (性别 男/女), the school's name beside its code, real dates in Excel;
     with ?codes=true the code follows in its own column; a masked ID stays masked."""
