@@ -567,6 +567,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review.new_fields": ("需要新增的字段", "New fields"),
     "review.missing_fields": ("已有数据元但缺数据的字段", "Known elements without data"),
     "review.closest": ("最接近的现有数据元", "Closest existing elements"),
+    "review.maps_to": ("认定为已有数据元", "Is an existing element"),
+    "review.maps_to_new": ("否，新增为新数据元", "No: a new element"),
+    "review.maps_to_all": ("其他数据元", "Other elements"),
     "review.no_alternative": ("没有相近的数据元", "nothing close"),
     "review.approve": ("批准", "Approve"),
     "review.reject": ("驳回", "Reject"),
@@ -1054,9 +1057,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review.element_checks": ("新数据元的填报要求", "What the new elements accept"),
     "review.element_checks_help": (
         "系统已按字段名称给出建议（如“学时”为 0 至 1000 的整数，“日期”不能是将来的日期），请核对后批准；"
-        "学校在线填报、Excel 模板和服务器按同一要求检查。",
+        "学校在线填报、Excel 模板和服务器按同一要求检查。若某字段其实就是已有数据元，请在最后一栏选定它："
+        "该字段不再新增，并作为该数据元的名称记住，以后的需求直接匹配。",
         "Proposed from each label (学时 a whole number 0–1000, a date not in the future); check them before "
-        "approving. The web form, the Excel template and the server check the same rules.",
+        "approving. The web form, the Excel template and the server check the same rules. If a field is in fact "
+        "an existing element, pick it in the last column: no new element is made, and the label is learned as "
+        "that element's name, so later requests match it.",
     ),
     "review.spec_type": ("类型", "Type"),
     "review.spec_unit": ("单位", "Unit"),

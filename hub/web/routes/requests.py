@@ -671,7 +671,7 @@ def _review_page(
                 "error": (errors or {}).get(r.id),
                 "default_until": _default_until(r.deadline),
                 "specs": [
-                    (f.label, requests.proposed_checks(f))
+                    (f.label, requests.proposed_checks(f), _mapping_choices(std, r.entity, f, lang))
                     for f in dict((f.label, f) for f in r.fields if f.element_code is None).values()
                 ],
                 "impact": _impact(preview, any(f["status"] == "new" for f in fields)),
@@ -701,6 +701,38 @@ def _review_page(
         principal=principal,
         status_code=422 if errors or bulk_error else 200,
     )
+
+
+def _mapping_choices(
+    std: schemas.Standard, entity: str, f: RequestField, lang: str
+) -> dict[str, list[tuple[str, str]]]:
+    """What a reviewer may tie a new field to instead (issue 13, class 6): the close elements the matcher
+    found first, then every other gathered element of the entity, as (code, label) pairs."""
+    close = [
+        (a["element"], f"{a['label'] or a['element']} · {a['reason']}"[:80])
+        for a in _alternatives(std, f.alternatives, lang)
+        if a["element"] and std.has_element(a["element"]) and not std.element(a["element"]).derived
+    ]
+    taken = {code for code, _ in close}
+    others = sorted(
+        (
+            (e.code, _label(e, lang) or e.code)
+            for e in std.elements_for(entity)
+            if not e.derived and e.code not in taken
+        ),
+        key=lambda pair: pair[1],
+    )
+    return {"close": close, "others": others}
+
+
+def _reviewer_mappings(values: dict[str, str]) -> dict[str, str]:
+    """The approval form's "is an existing element" choices (spec|n|label, spec|n|maps_to) as {label: code}."""
+    rows: dict[str, dict[str, str]] = {}
+    for key, value in values.items():
+        parts = key.split("|")
+        if len(parts) == 3 and parts[0] == "spec" and parts[2] in ("label", "maps_to"):
+            rows.setdefault(parts[1], {})[parts[2]] = value.strip()
+    return {row["label"]: row["maps_to"] for row in rows.values() if row.get("label") and row.get("maps_to")}
 
 
 def _element_specs(values: dict[str, str]) -> dict[str, ElementSpecIn]:
@@ -797,8 +829,10 @@ def decide(
     valid_until: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    """Approve (表号, 批准文号, 有效期至, each new field's type, unit, range or code list) or reject."""
+    """Approve (表号, 批准文号, 有效期至, each new field's type, unit, range or code list, or the existing
+    element it is) or reject."""
     lang = lang_of(request)
+    mappings = _reviewer_mappings(values)
     try:
         payload = DecisionIn(
             decision=decision,  # type: ignore[arg-type]
@@ -806,7 +840,9 @@ def decide(
             approval_number=approval_number.strip() or None,
             valid_until=date.fromisoformat(valid_until) if valid_until.strip() else None,
             note=note.strip() or None,
-            elements=_element_specs(values) or None,
+            mappings=mappings or None,
+            # A field tied to an existing element gets no new element, so no checks of its own.
+            elements={k: v for k, v in _element_specs(values).items() if k not in mappings} or None,
         )
         requests.decide(session, principal, request_id, payload, now=utcnow(), level=settings.decision_level)
     except (ValidationError, ValueError) as exc:
