@@ -14,7 +14,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,9 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 
-from hub.config import Settings
+from hub.audit import service as audit
+from hub.audit.models import AuditEntry
+from hub.config import Settings, get_settings
 from hub.db import engine_for, transaction
 from hub.demo.city import generate_city
 from hub.migrate import upgrade
@@ -45,6 +47,15 @@ pytestmark = pytest.mark.slow
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
+@pytest.fixture(autouse=True)
+def same_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process seals and checks audit entries with the keys of the `hub` processes it starts."""
+    monkeypatch.setenv("HUB_SECRET_KEY", SECRET)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 def _settings(url: str) -> Settings:
     return Settings(
         env="test",
@@ -60,6 +71,20 @@ def _counts(engine: Engine) -> tuple[int, int]:
         teachers = session.scalar(select(func.count()).select_from(teachers_table))
         batches = session.scalar(select(func.count()).select_from(IngestBatch))
     return int(teachers or 0), int(batches or 0)
+
+
+def _sealed_writes(engine: Engine) -> int:
+    """The audit log's `records.write` entries, once the whole chain is checked: a kill in the middle
+    of a write (the chain head locked by it) must leave neither an entry nor a broken chain."""
+    with transaction(engine) as session:
+        result = audit.verify(session)
+        assert result.ok, result.reason_en
+        return int(
+            session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "records.write")
+            )
+            or 0
+        )
 
 
 def _writing(url: str, engine: Engine, wal: Path) -> Callable[[], bool]:
@@ -125,6 +150,7 @@ def test_an_import_killed_mid_write_leaves_nothing_and_the_rerun_stores_every_ro
             assert rerun.returncode == 0, rerun.stdout + rerun.stderr
             assert re.search(r"40000 accepted \(40000 new", rerun.stdout), rerun.stdout
             assert _counts(engine) == (before[0] + 40_000, before[1] + 1)
+            assert _sealed_writes(engine) == 2  # the schools' and the rerun's: nothing of the killed one
         finally:
             engine.dispose()
 
@@ -145,6 +171,7 @@ def test_a_server_killed_mid_submission_keeps_all_or_none_and_the_resubmission_c
                 )
             big = town.schools[0]
             rows = len(town.of(big))
+            writes = _sealed_writes(engine)  # the town's schools and teachers
             with (
                 served_process(cwd=tmp_path, env=hub_env(url)) as (served_at, server),
                 httpx.Client(base_url=served_at) as client,
@@ -195,5 +222,6 @@ def test_a_server_killed_mid_submission_keeps_all_or_none_and_the_resubmission_c
                 assert again.json()["rows_filled"] == rows
                 seen = client.get(f"/api/v1/tasks/{task['id']}", headers=school).json()
                 assert seen["rows_filled"] == rows and seen["submissions"] == 1
+            assert _sealed_writes(engine) == writes + 1  # the resubmission's; nothing of the killed one
         finally:
             engine.dispose()
