@@ -42,6 +42,11 @@ class ComplaintIn(BaseModel):
     outside_demand: str | None = Field(
         default=None, max_length=4000, description="What that outside demand asked, and when"
     )
+    to: Literal["education", "discipline"] = Field(
+        default="education",
+        description="education: the education bureau; discipline: the discipline-inspection (纪检监察) queue, "
+        "which the education bureau cannot read (a report about the bureau itself)",
+    )
 
     @field_validator("reason")
     @classmethod

@@ -135,8 +135,14 @@ class ComplaintRepository:
                 func.count(),
                 func.coalesce(func.sum(case((Complaint.status == "open", 1), else_=0)), 0),
             )
-            # The school's own filings: a public report naming it is not the school's doing.
-            .where(Complaint.created_at >= since, Complaint.created_at < until, Complaint.channel == "school")
+            # The school's own filings to the education bureau: a public report naming it is not the school's
+            # doing, and one sent to 纪检监察 never shows on the bureau's pages (it may be about the bureau).
+            .where(
+                Complaint.created_at >= since,
+                Complaint.created_at < until,
+                Complaint.channel == "school",
+                Complaint.queue == "education",
+            )
             .group_by(Complaint.school_code)
         )
         if school_code is not None:

@@ -100,7 +100,7 @@ def file_complaint(
         Complaint(
             tracking_code=new_tracking_code(),
             channel="school",
-            queue="education",
+            queue=payload.to,
             due_on=answer_due(settings, local_date(now)),
             school_code=principal.school_code,
             filed_by=principal.id,
@@ -171,6 +171,14 @@ def _queues(principal: Principal) -> list[str] | None:
     return [QUEUE_OF[principal.role]] if principal.role in QUEUE_OF else []
 
 
+def _traced(complaint: Complaint) -> dict[str, object]:
+    """What the audit log says of a report: the school and request for the education bureau's queue, nothing
+    that names the reporter for the 纪检监察 queue, since the bureau reads the log and may be the one reported."""
+    if complaint.queue == "discipline":
+        return {}
+    return {"school_code": complaint.school_code, "request_id": complaint.request_id}
+
+
 def route_complaint(session: Session, principal: Principal, complaint_id: int, queue: str) -> Complaint:
     """The handling queue hands a report over: the education bureau to 纪检监察, or back."""
     HANDLE.check(principal)
@@ -183,7 +191,7 @@ def route_complaint(session: Session, principal: Principal, complaint_id: int, q
         principal,
         "complaint.route",
         target={"kind": "complaint", "id": complaint.id, "from": before, "to": queue},
-        detail={"school_code": complaint.school_code, "request_id": complaint.request_id},
+        detail=_traced(complaint),
     )
     return complaint
 
@@ -277,7 +285,7 @@ def answer_complaint(
             "status": complaint.status,
         },
         reason=payload.response,
-        detail={"school_code": complaint.school_code, "request_id": complaint.request_id},
+        detail=_traced(complaint),
     )
     return complaint
 

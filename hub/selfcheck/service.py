@@ -48,6 +48,9 @@ from hub.tasks.models import Task
 from schemas import divisions
 
 SCHOOL_TO_CHECK = "需学校自查"
+# The complaints a 自查表 cites: the school's own, to the education bureau. A public report naming the school
+# is not the school's doing; one sent to 纪检监察 stays out of a table the bureau reads (it may be about it).
+SCHOOLS_OWN_TO_THE_BUREAU: dict[str, Any] = {"channel": "school", "queues": ["education"]}
 SEED_NOTE = "高平方案附件2：各学校每学期末对照减负清单开展自查"
 NO_TASKS = "本学期数据中心未向本校下发填报任务"
 # Words that place a request under an item, searched in its title, purpose and field labels.
@@ -672,7 +675,7 @@ def gather(
     tasks = repository.tasks(school_code, since, until)
     task_requests = repository.requests_by_id([t.request_id for t in tasks])
     complaints = ComplaintRepository(session).list(
-        school_code=school_code, since=since, until=until, limit=10000
+        school_code=school_code, since=since, until=until, limit=10000, **SCHOOLS_OWN_TO_THE_BUREAU
     )
     overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
     short = []
@@ -746,7 +749,7 @@ def rollup(
     task_requests = repository.requests_by_id(sorted({t.request_id for v in tasks.values() for t in v}))
     complaints: dict[str, list[Complaint]] = {}
     for complaint in ComplaintRepository(session).list(
-        since=since, until=until, within_division=scope, limit=1_000_000
+        since=since, until=until, within_division=scope, limit=1_000_000, **SCHOOLS_OWN_TO_THE_BUREAU
     ):
         if complaint.school_code:
             complaints.setdefault(complaint.school_code, []).append(complaint)

@@ -76,40 +76,31 @@ def term_choices(session: Session, current: Term) -> list[Term]:
 
 
 def _term_groups(history: list[Any], lang: str, t: Any) -> tuple[str, str]:
-    """Term-by-term charts. Each series keeps its own scale: a term's 118 fields filled beside 200,556
-    spared would otherwise be a hairline."""
-    figure_series = [
-        charts.Series(name=t("burden.received"), colour=COLOURS["received"]),
-        charts.Series(name=t("burden.satisfied"), colour=COLOURS["satisfied"]),
-        charts.Series(name=t("burden.tasks"), colour=COLOURS["tasks"]),
-    ]
+    """Term-by-term small multiples: one chart per measure, each on its own scale, the terms in the same
+    order in every one, so a term's 118 fields filled and 200,556 spared are never two bars of one axis."""
     label = (lambda term: parse_term(term).label_en) if lang == "en" else (lambda term: term)
-    groups = [
-        charts.Group(
-            label=label(h.term),
-            values=[h.requests_received, h.requests_satisfied_without_school, h.tasks_sent],
-        )
-        for h in history
-    ]
-    tasks_chart = charts.grouped_bars(
+    labels = [label(h.term) for h in history]
+
+    def panels(*measures: tuple[str, str, str]) -> list[charts.Panel]:
+        return [
+            charts.Panel(name=t(key), colour=COLOURS[colour], values=[getattr(h, field) for h in history])
+            for key, colour, field in measures
+        ]
+
+    tasks_chart = charts.small_multiples(
         t("burden.chart_terms"),
-        figure_series,
-        groups,
-        scale_per_series=True,
+        labels,
+        panels(
+            ("burden.received", "received", "requests_received"),
+            ("burden.satisfied", "satisfied", "requests_satisfied_without_school"),
+            ("burden.tasks", "tasks", "tasks_sent"),
+        ),
         scale_note=t("burden.own_scales"),
     )
-    field_series = [
-        charts.Series(name=t("burden.filled"), colour=COLOURS["filled"]),
-        charts.Series(name=t("burden.spared"), colour=COLOURS["spared"]),
-    ]
-    field_groups = [
-        charts.Group(label=label(h.term), values=[h.fields_filled, h.fields_spared]) for h in history
-    ]
-    fields_chart = charts.grouped_bars(
+    fields_chart = charts.small_multiples(
         t("burden.chart_fields"),
-        field_series,
-        field_groups,
-        scale_per_series=True,
+        labels,
+        panels(("burden.filled", "filled", "fields_filled"), ("burden.spared", "spared", "fields_spared")),
         scale_note=t("burden.own_scales"),
     )
     return tasks_chart, fields_chart

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from hub.complaints import service as complaints
-from hub.complaints.auth import ANSWER, FILE, READ
+from hub.complaints.auth import ANSWER, FILE, HANDLE, READ
+from hub.complaints.models import QUEUES
 from hub.complaints.payloads import AnswerIn, ComplaintIn
 from hub.complaints.reasons import REASONS
 from hub.config import Settings
@@ -26,7 +27,7 @@ from hub.selfcheck import service as selfcheck
 from hub.selfcheck.items import title_for
 from hub.selfcheck.workbook import build_workbook
 from hub.web import i18n
-from hub.web.errors import AnswerEmpty, SchoolNotNamed
+from hub.web.errors import AnswerEmpty, FormInvalid, SchoolNotNamed
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
 from hub.web.routes.bureau import chosen_term, term_choices
 from hub.web.routes.requests import form_items
@@ -37,6 +38,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Reader = Annotated[Principal, role(READ)]
 School = Annotated[Principal, role(FILE)]
 Education = Annotated[Principal, role(ANSWER)]
+Handler = Annotated[Principal, role(HANDLE)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUSES = ("open", "answered", "closed")
 
@@ -48,10 +50,13 @@ def complaint_list(
     """A school's own complaints with the answers; the education bureau's inbox of all of them."""
     statuses = [status] if status in STATUSES else None
     found = complaints.list_complaints(session, principal, statuses=statuses, limit=200)
+    handles = HANDLE.allows(principal)
     return render(
         request,
         "complaints.html",
         {
+            "statistics": complaints.statistics(session, principal, today=local_today()) if handles else [],
+            "may_route": handles and principal.role is not Role.ADMIN,
             "complaints": complaints.views(session, found),
             "status": status if statuses else None,
             "statuses": STATUSES,
@@ -96,8 +101,9 @@ def file_complaint(
     request_id: Annotated[str, Form()] = "",
     outside_department: Annotated[str, Form()] = "",
     outside_demand: Annotated[str, Form()] = "",
+    to: Annotated[str, Form()] = "education",
 ) -> Response:
-    """File the complaint; the education bureau sees it and answers."""
+    """File the complaint; the education bureau (or the 纪检监察 queue) sees it and answers."""
     lang = lang_of(request)
     form = {
         "reason": reason,
@@ -105,9 +111,11 @@ def file_complaint(
         "request_id": request_id,
         "outside_department": outside_department,
         "outside_demand": outside_demand,
+        "to": to,
     }
     try:
         payload = ComplaintIn(
+            to=to,  # type: ignore[arg-type]
             reason=reason,
             text=text,
             request_id=int(request_id) if request_id.strip().isdigit() else None,
@@ -141,6 +149,20 @@ def answer_complaint(
         raise AnswerEmpty(*i18n.pair("error.empty_answer"), detail={"field": "response"}) from None
     complaints.answer_complaint(session, principal, complaint_id, payload, now=utcnow())
     return redirect("/complaints", message="complaint_answered")
+
+
+@router.post("/complaints/{complaint_id}/route")
+def route_complaint(
+    complaint_id: int,
+    session: SessionDep,
+    principal: Handler,
+    queue: Annotated[str, Form()] = "",
+) -> Response:
+    """The handling queue hands a report over: the education bureau to 纪检监察, or back."""
+    if queue not in QUEUES:
+        raise FormInvalid(*i18n.pair("error.form"), detail={"field": "queue", "value": queue})
+    complaints.route_complaint(session, principal, complaint_id, queue)
+    return redirect("/complaints", message="complaint_routed")
 
 
 # --- 自查表 -------------------------------------------------------------------------------------------

@@ -167,3 +167,38 @@ def test_the_reasons_are_the_seed_rules_and_filters_narrow_the_list(client: Test
     assert client.get("/api/v1/complaints", headers=city.education, params={"term": "冬"}).status_code == 422
     figures = client.get(f"/api/v1/schools/{city.schools[0]}/burden", headers=school).json()
     assert (figures["complaints"], figures["complaints_open"]) == (2, 2)
+
+
+def test_a_school_sends_a_report_about_the_bureau_itself_to_the_discipline_inspection_queue(
+    client: TestClient, city: City, admin_headers: dict[str, str]
+) -> None:
+    office = create_principal(client, admin_headers, kind="office", code="office", name="市委办公室")
+    school = city.school_headers[city.schools[0]]
+    filed = file(client, school, reason="other", text="教育局要求各校迎检补材料", to="discipline")
+    assert filed.status_code == 201, filed.text
+    assert filed.json()["queue"] == "discipline"
+    complaint_id = filed.json()["id"]
+    assert client.get(f"/api/v1/complaints/{complaint_id}", headers=city.education).status_code == 404
+    assert (
+        client.get(f"/api/v1/complaints/{complaint_id}", headers=office).json()["school_code"]
+        == city.schools[0]
+    )
+    assert client.get(f"/api/v1/complaints/{complaint_id}", headers=school).status_code == 200
+    nowhere = file(client, school, to="ministry")
+    assert nowhere.status_code == 422
+
+    # Nothing the bureau reads names the school behind it: not its dashboard's complaint counts, not the
+    # school's 自查表 it reads, not the audit log of the office's answer.
+    answered = client.post(
+        f"/api/v1/complaints/{complaint_id}/answer", headers=office, json={"response": "已转纪委核查"}
+    )
+    assert answered.status_code == 200
+    dashboard = client.get("/api/v1/burden", headers=city.education).json()["schools"]
+    assert all(s["complaints"] == 0 for s in dashboard if s["school_code"] == city.schools[0])
+    table = client.get(f"/api/v1/schools/{city.schools[0]}/selfcheck", headers=city.education).json()
+    assert all(complaint_id not in i["evidence"].get("complaints", []) for i in table["items"])
+    entries = client.get(
+        "/api/v1/audit/entries", headers=admin_headers, params={"action": "complaint.answer"}
+    )
+    (entry,) = [e for e in entries.json()["entries"] if e["detail"]["target"]["id"] == complaint_id]
+    assert "school_code" not in entry["detail"] and city.schools[0] not in str(entry)

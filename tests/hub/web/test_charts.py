@@ -33,3 +33,24 @@ def test_a_goal_line_needs_one_scale() -> None:
     marked = [charts.Group(label="x", values=[1, 2], mark=1.5)]
     with pytest.raises(ValueError):
         charts.grouped_bars("x", SERIES, marked, scale_per_series=True)
+
+
+def test_small_multiples_give_each_measure_its_own_chart_and_scale() -> None:
+    drawn = charts.small_multiples(
+        "各学期",
+        ["2025-秋", "2026-春"],
+        [
+            charts.Panel(name="填报", colour="#9a6200", values=[59, 118]),
+            charts.Panel(name="免填", colour="#6cc08b", values=[100_278, 200_556]),
+        ],
+        scale_note="每张图各用自己的比例尺",
+    )
+    panels = drawn.split("<figure data-measure=")[1:]
+    assert [p.split('"')[1] for p in panels] == ["填报", "免填"]
+    filled, spared = (bar_widths(p) for p in panels)
+    # Each measure's largest fills its own chart; within a chart the bars compare (half is half as long).
+    assert filled[1] == pytest.approx(spared[1]) and filled[0] == pytest.approx(filled[1] / 2, rel=0.01)
+    assert "0–118" in panels[0] and "0–200,556" in panels[1] and "每张图各用自己的比例尺" in drawn
+    # A label is text, never markup.
+    hostile = charts.small_multiples("x", ["<b>校</b>"], [charts.Panel(name="n", colour="#000", values=[1])])
+    assert "<b>校</b>" not in hostile and "&lt;b&gt;" in hostile

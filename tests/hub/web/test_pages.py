@@ -398,9 +398,11 @@ def test_the_burden_dashboard_draws_its_charts_on_the_server(
     browser.post(f"/requests/{request_id}/publish")
     dashboard = browser.get("/burden")
     assert dashboard.status_code == 200
-    # The year against last year's baseline, and the two term-by-term charts.
+    # The year against last year's baseline on one scale, and the term-by-term measures as small
+    # multiples, one chart each on its own scale (received, answered, tasks; filled, spared).
     assert (
-        dashboard.text.count('<svg class="chart"') == 3
+        dashboard.text.count('<svg class="chart"') == 1
+        and dashboard.text.count('<svg class="chart panel"') == 5
         and "<script" not in dashboard.text.split("</head>")[1]
     )
     rows = re.search(r'id="burden-schools".*?</table>', dashboard.text, re.S).group(0)  # type: ignore[union-attr]
@@ -424,7 +426,7 @@ def test_the_burden_dashboard_draws_its_charts_on_the_server(
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
     assert sheet.max_row == len(town.schools) + 1
     school = browser.get(f"/burden/{town.schools[0]}")
-    assert school.status_code == 200 and '<svg class="chart"' in school.text
+    assert school.status_code == 200 and school.text.count('<svg class="chart panel"') == 5
     browser.sign_in(people.schools[town.schools[0]])
     assert browser.get(f"/burden/{town.schools[0]}").status_code == 200
     assert browser.get(f"/burden/{town.schools[1]}").status_code == 404
