@@ -977,6 +977,9 @@ ADDRESS_HEADS: Final = ("地址", "住址", "所在地", "地点", "场所")
 ADDRESS_ATTRIBUTE_WORDS: Final = frozenset(
     {"电话", "联系电话", "电话号码", "传真", "传真号码", "邮编", "邮政编码"}
 )
+# Events that bring another person into a form (生育, 收养): a heading naming one (生育信息, 收养情况) is about the
+# children born or adopted, so its 姓名, 性别 and 出生日期 are theirs, though no person word is written.
+CHILD_EVENT_WORDS: Final = frozenset({"生育", "收养", "领养", "抱养"})
 # A bare account: words for an account that name no kind of it (账号 of a bank, or of a login).
 BARE_ACCOUNT_WORDS: Final = frozenset({"账号", "帐号", "账户", "帐户"})
 

@@ -212,6 +212,8 @@ def _read_heading(section: tuple[str, ...], segmenter: Segmenter, entity: str) -
             # A heading is about a person when it opens or ends with one (配偶、子女移居国外的情况,
             # 课题组主要成员); a person inside it only qualifies (体育教师配备情况).
             named = next((t for t in (tokens[-1], tokens[0]) if t in lexicon.SUBJECTS), None)
+            if named is None and {tokens[0], tokens[-1]} & lexicon.CHILD_EVENT_WORDS:
+                named = "子女"  # 生育信息: the children born, named by the event alone
             if named is not None:
                 subject_word = named
             role = _compound_role(tokens, entity)

@@ -27,7 +27,8 @@ and never tuned on (holdout … holdout5 are development data).
 Then, tuned on dev … holdout5 only (holdout6 never read), by the form-context rules of dedup/forms.py (a
 canteen's own 名称/负责人, a sub-item in its parent's 万元, the phone under another address, the filler's phone) and
 categories in general without options: dev F1 0.896 P 0.944, holdout F1 0.966 P 0.983, holdout2 F1 0.929 P 0.940,
-holdout3 F1 0.901 P 0.970, holdout4 F1 0.957 P 1.000.
+holdout3 F1 0.901 P 0.970, holdout4 F1 0.957 P 1.000; then a heading naming births or adoptions (生育信息) as the
+children's: holdout5 F1 0.922 P 0.937.
 Raise floors; never lower them.
 """
 
@@ -49,7 +50,7 @@ FLOORS = {
     "holdout2": (0.925, 0.935, 0, 0.0),
     "holdout3": (0.90, 0.965, 0, 0.66),
     "holdout4": (0.955, 0.99, 0, 0.9),
-    "holdout5": (0.88, 0.87, 0, 0.9),
+    "holdout5": (0.915, 0.93, 0, 0.9),
     "holdout6": (0.81, 0.84, 0, 0.9),
 }
 

@@ -228,3 +228,18 @@ def test_a_school_under_an_education_heading_is_the_one_attended(
 ) -> None:
     found = matcher.match(label, entity="teacher", section=section)
     assert found.element == element, found.explanation_en
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    event=st.sampled_from(["生育", "收养", "领养", "双方生育(收养)子女"]),
+    tail=st.sampled_from(["信息", "情况", ""]),
+    field=st.sampled_from(_TEACHER_ZH),
+)
+def test_a_heading_about_births_or_adoptions_is_about_the_children(
+    matcher: Matcher, event: str, tail: str, field: tuple[str, str]
+) -> None:
+    # 生育信息/姓名 names no person, yet the heading's event brings one in: the child born or adopted.
+    label, code = field
+    found = matcher.match(label, entity="teacher", section=event + tail)
+    assert found.element != code, (event + tail, label)
