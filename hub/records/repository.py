@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 import schemas
 from hub.identity.divisions import within
+from hub.records import counts
 from hub.records.models import (
     ENTITY_TABLES,
     PERIOD_KEY_COLUMNS,
@@ -110,10 +111,106 @@ class RecordRepository:
     def element_counts(
         self, entity: str, elements: Sequence[schemas.Element], school_codes: Sequence[str] | None
     ) -> dict[str, ElementCounts]:
-        """Per school: records, and for each stored element how many hold it among those it applies to."""
+        """Per school with records: how many, and for each stored element how many hold it among those
+        it applies to. Read from the kept counts (`hub.records.counts`); a school never counted, or not
+        for an element that applies to some records only, is counted from its rows."""
         stored = list({e.code: e for e in elements if e.derivation is None and e.entity == entity}.values())
+        return self._kept_or_counted(
+            entity,
+            stored,
+            None,
+            school_codes,
+            lambda schools: self._counted_elements(entity, stored, schools),
+        )
+
+    def period_counts(
+        self,
+        entity: str,
+        elements: Sequence[schemas.Element],
+        period: str,
+        school_codes: Sequence[str] | None,
+    ) -> dict[str, ElementCounts]:
+        """Per school: records, and for each periodic element how many hold a value for `period` among
+        the records it applies to (the same counts as `element_counts`, from the period table)."""
+        periods = PERIOD_TABLES[entity]
+        stored = list({e.code: e for e in elements if e.name in periods.c and e.entity == entity}.values())
+        return self._kept_or_counted(
+            entity,
+            stored,
+            period,
+            school_codes,
+            lambda schools: self._counted_periods(entity, stored, period, schools),
+        )
+
+    def element_totals(
+        self,
+        entity: str,
+        elements: Sequence[schemas.Element],
+        school_codes: Sequence[str] | None,
+        *,
+        period: str | None = None,
+    ) -> ElementCounts:
+        """`element_counts` (or `period_counts` of `period`) summed over the scope's schools: records,
+        and per element how many hold it among those it applies to. Sums of the kept counts, read by
+        name; schools never counted are counted from their rows."""
+        if period is None:
+            stored = list(
+                {e.code: e for e in elements if e.derivation is None and e.entity == entity}.values()
+            )
+        else:
+            periods = PERIOD_TABLES[entity]
+            stored = list(
+                {e.code: e for e in elements if e.name in periods.c and e.entity == entity}.values()
+            )
+        names, conditions = _count_names(stored, period)
+        sums, holders, uncounted = counts.totals(self.session, entity, names, school_codes)
+        markers = [c[0] for c in conditions.values() if c is not None]
+        if any(holders.get(m, 0) < holders.get(counts.ROWS, 0) for m in markers):
+            # Some school was counted before the standard gave an element its condition: sum per school.
+            per_school = (
+                self.element_counts(entity, stored, school_codes)
+                if period is None
+                else self.period_counts(entity, stored, period, school_codes)
+            )
+            return _summed(stored, per_school.values())
+        kept = _from_named(stored, conditions, period, sums)
+        if not uncounted:
+            return kept
+        rest = (
+            self._counted_elements(entity, stored, sorted(uncounted))
+            if period is None
+            else self._counted_periods(entity, stored, period, sorted(uncounted))
+        )
+        return _summed(stored, [kept, *rest.values()])
+
+    def _kept_or_counted(
+        self,
+        entity: str,
+        stored: list[schemas.Element],
+        period: str | None,
+        school_codes: Sequence[str] | None,
+        count_rows: Callable[[Sequence[str] | None], dict[str, ElementCounts]],
+    ) -> dict[str, ElementCounts]:
+        names, conditions = _count_names(stored, period)
+        kept, uncounted = counts.read(self.session, entity, names, school_codes)
+        markers = [c[0] for c in conditions.values() if c is not None]
+        lacking = {school for school, named in kept.items() if any(m not in named for m in markers)}
+        out = {
+            school: _from_named(stored, conditions, period, named)
+            for school, named in kept.items()
+            if school not in lacking
+        }
+        rest = (uncounted or set()) | lacking
+        if rest:
+            out.update(count_rows(sorted(rest)))
+        return out
+
+    def _counted_elements(
+        self, entity: str, stored: list[schemas.Element], school_codes: Sequence[str] | None
+    ) -> dict[str, ElementCounts]:
+        """`element_counts` counted from the rows of the schools (all when None)."""
         keys = {e.code: _count_key(e) for e in stored}
-        counts = self.filled_counts(
+        counted = self.filled_counts(
             entity,
             [e.name for e in stored if not is_extra(e)],
             [e.name for e in stored if is_extra(e)],
@@ -128,21 +225,19 @@ class RecordRepository:
                     code: int(count.get(f"applicable:{key}", count["_rows"])) for code, key in keys.items()
                 },
             )
-            for school, count in counts.items()
+            for school, count in counted.items()
         }
 
-    def period_counts(
+    def _counted_periods(
         self,
         entity: str,
-        elements: Sequence[schemas.Element],
+        stored: list[schemas.Element],
         period: str,
         school_codes: Sequence[str] | None,
     ) -> dict[str, ElementCounts]:
-        """Per school: records, and for each periodic element how many hold a value for `period` among
-        the records it applies to (the same counts as `element_counts`, from the period table)."""
+        """`period_counts` counted from the rows of the schools (all when None)."""
         table = ENTITY_TABLES[entity]
         periods = PERIOD_TABLES[entity]
-        stored = list({e.code: e for e in elements if e.name in periods.c and e.entity == entity}.values())
         school = table.c[SCHOOL_COLUMN[entity]]
         keys = [k for k in PERIOD_KEY_COLUMNS[entity] if k != "period"]
         joined = table.outerjoin(
@@ -233,6 +328,49 @@ class ElementCounts:
     records: int
     filled: dict[str, int]
     applicable: dict[str, int]
+
+
+_Conditions = dict[str, tuple[str, list[str], list[str]] | None]
+
+
+def _count_names(stored: Sequence[schemas.Element], period: str | None) -> tuple[list[str], _Conditions]:
+    """The kept counts that answer `stored` (for `period`), and each conditional element's names."""
+    names: list[str] = []
+    conditions = {e.code: counts.condition_keys(e, period) for e in stored}
+    for element in stored:
+        names.append(counts.value_key(element, period))
+        condition = conditions[element.code]
+        if condition is not None:
+            names += [condition[0], *condition[1], *condition[2]]
+    return names, conditions
+
+
+def _from_named(
+    stored: Sequence[schemas.Element], conditions: _Conditions, period: str | None, named: Mapping[str, int]
+) -> ElementCounts:
+    filled: dict[str, int] = {}
+    applicable: dict[str, int] = {}
+    for element in stored:
+        condition = conditions[element.code]
+        if condition is None:
+            filled[element.code] = named.get(counts.value_key(element, period), 0)
+            applicable[element.code] = named.get(counts.ROWS, 0)
+        else:
+            applicable[element.code] = sum(named.get(k, 0) for k in condition[1])
+            filled[element.code] = sum(named.get(k, 0) for k in condition[2])
+    return ElementCounts(records=named.get(counts.ROWS, 0), filled=filled, applicable=applicable)
+
+
+def _summed(stored: Sequence[schemas.Element], parts: Iterable[ElementCounts]) -> ElementCounts:
+    records = 0
+    filled = dict.fromkeys((e.code for e in stored), 0)
+    applicable = dict.fromkeys((e.code for e in stored), 0)
+    for part in parts:
+        records += part.records
+        for code in filled:
+            filled[code] += part.filled.get(code, 0)
+            applicable[code] += part.applicable.get(code, 0)
+    return ElementCounts(records=records, filled=filled, applicable=applicable)
 
 
 def _count_key(element: schemas.Element) -> str:

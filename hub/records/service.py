@@ -28,6 +28,7 @@ from hub.db import refresh_statistics
 from hub.kit.clock import local_date
 from hub.kit.csvfile import csv_bytes
 from hub.kit.tokens import teacher_keys
+from hub.records import counts as coverage
 from hub.records.errors import BatchNotFound, PeriodColumnsMissing, RequiredColumnsMissing
 from hub.records.masking import mask
 from hub.records.models import (
@@ -257,6 +258,7 @@ def ingest_chunks(
             if on_progress is not None:
                 on_progress(rows_read)
     counts = writer.counts
+    coverage.recount(session, std, entity, coverage.touched_schools(session, entity, batch.id))
     if blank_columns is not None:
         blank = set(blank_columns())
         unknown = [column for column in unknown if column not in blank]
@@ -389,6 +391,7 @@ def _ingest_past(
     ) as writer:
         writer.write(valid)
     counts = writer.counts
+    coverage.recount(session, std, entity, coverage.touched_schools(session, entity, batch.id))
     rejected.sort(key=lambda r: (r.row, r.field))
     batch.accepted = len(valid)
     batch.rejected = len({r.row for r in rejected})

@@ -150,16 +150,13 @@ def coverage_of(
 ) -> dict[str, float]:
     """Per stored element: the share of the scope's records it applies to that hold a value (an element
     that applies to none of them is fully covered: there is nothing to ask)."""
-    per_school = RecordRepository(session).element_counts(entity, elements, schools)
-    if not per_school:
+    totals = RecordRepository(session).element_totals(entity, elements, schools)
+    if not totals.records:
         return {}
-    codes = next(iter(per_school.values())).filled
-    out: dict[str, float] = {}
-    for code in codes:
-        applicable = sum(s.applicable[code] for s in per_school.values())
-        filled = sum(s.filled[code] for s in per_school.values())
-        out[code] = filled / applicable if applicable else 1.0
-    return out
+    return {
+        code: filled / totals.applicable[code] if totals.applicable[code] else 1.0
+        for code, filled in totals.filled.items()
+    }
 
 
 def period_coverage_of(
@@ -178,12 +175,12 @@ def period_coverage_of(
     out: dict[str, dict[str, float]] = {code: {} for code in wanted}
     repository = RecordRepository(session)
     for key, elements in by_key.items():
-        per_school = repository.period_counts(entity, elements, key, schools)
+        totals = repository.element_totals(entity, elements, schools, period=key)
         for element in elements:
-            applicable = sum(s.applicable.get(element.code, 0) for s in per_school.values())
-            filled = sum(s.filled.get(element.code, 0) for s in per_school.values())
+            applicable = totals.applicable.get(element.code, 0)
+            filled = totals.filled.get(element.code, 0)
             # No record in scope: nothing held (a period is never available for an empty store).
-            out[element.code][key] = filled / applicable if applicable else (1.0 if per_school else 0.0)
+            out[element.code][key] = filled / applicable if applicable else (1.0 if totals.records else 0.0)
     return out
 
 

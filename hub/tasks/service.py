@@ -33,6 +33,7 @@ from hub.kit.clock import local_date, local_today
 from hub.kit.tokens import teacher_key
 from hub.kit.workdays import add_working_days
 from hub.onboarding.repository import OnboardingRepository
+from hub.records import counts as coverage
 from hub.records.files import entity_headers, read_upload
 from hub.records.masking import mask
 from hub.records.periods import WritePeriods, chosen_periods
@@ -803,6 +804,8 @@ def submit(
             periods=written.keys,
             mirrored=written.mirrored,
         )
+        if cleared:
+            coverage.recount(session, std, task.entity, {task.school_code})
     repository.add_submission(
         TaskSubmission(
             task_id=task.id,

@@ -23,6 +23,7 @@ DISTRIBUTED = {
     "school_periods": "code",
     "teachers": "school_code",
     "teacher_periods": "school_code",
+    "record_counts": "school_code",
     "task_rows": "school_code",
     "audit_by_school": "school_code",
     "audit_receipts": "school_code",
