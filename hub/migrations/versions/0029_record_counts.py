@@ -1,7 +1,7 @@
 """records: coverage counts per school and element, kept by every write (hub.records.counts)
 
-Revision ID: 0028_record_counts
-Revises: 0027_selfcheck_submissions
+Revision ID: 0029_record_counts
+Revises: 0028_webhook_secrets_sealed
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0028_record_counts"
-down_revision = "0027_selfcheck_submissions"
+revision = "0029_record_counts"
+down_revision = "0028_webhook_secrets_sealed"
 branch_labels = None
 depends_on = None
 
