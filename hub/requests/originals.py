@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
+import dedup
 from hub.identity.models import Principal
 from hub.identity.repository import PrincipalRepository
 from hub.requests.errors import OriginalPassInvalid
@@ -37,6 +38,8 @@ class OriginalSummary:
     original: DataRequest
     department: str | None
     shared_elements: list[str]
+    # New fields (no element yet) both ask, by the original's label.
+    shared_new: list[str]
     overlap: float | None
     full_view: bool
 
@@ -50,16 +53,29 @@ def summary(
     overlap: float | None,
     full_view: bool,
 ) -> OriginalSummary:
+    """`asked`: the element codes the department's form asked, and `label:<normalised label>` for each
+    of its new fields (as the duplicate check compares them)."""
     shared = sorted({f.element_code for f in original.fields if f.element_code and f.element_code in asked})
+    new = [f.label for f in original.fields if f.element_code is None and new_key(f.label) in asked]
     holder = PrincipalRepository(session).get(original.department_id)
     return OriginalSummary(
         duplicate=duplicate,
         original=original,
         department=holder.name if holder else None,
         shared_elements=shared,
+        shared_new=list(dict.fromkeys(new)),
         overlap=overlap,
         full_view=full_view,
     )
+
+
+def new_key(label: str) -> str:
+    """How a new field (no element) is compared between two requests: its normalised label."""
+    return f"label:{dedup.normalise(label)}"
+
+
+def asked_keys(elements: set[str], new_labels: list[str]) -> set[str]:
+    return elements | {new_key(label) for label in new_labels}
 
 
 def _seal(secret_key: str, holder_id: int, original_id: int, shared: str, overlap: str, until: str) -> str:
@@ -78,7 +94,16 @@ def pass_link(
     today: date,
 ) -> str:
     """The web link a dry run's duplicate notice carries: the outline of `original`, for `holder` only."""
-    shared = ",".join(sorted({f.element_code for f in original.fields if f.element_code in asked}))
+    shared = ",".join(
+        sorted(
+            {f.element_code for f in original.fields if f.element_code in asked}
+            | {
+                new_key(f.label)
+                for f in original.fields
+                if f.element_code is None and new_key(f.label) in asked
+            }
+        )
+    )
     shown = f"{overlap or 0:.4f}"
     until = (today + timedelta(days=PASS_DAYS)).isoformat()
     sig = _seal(secret_key, holder.id, original.id, shared, shown, until)

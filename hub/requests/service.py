@@ -502,7 +502,10 @@ def original_of(session: Session, principal: Principal, request_id: int) -> Orig
             f"request {request_id} is no duplicate, so it has no original",
             detail={"request_id": request_id, "status": duplicate.status},
         )
-    asked = {f.element_code for f in duplicate.fields if f.element_code}
+    asked = originals.asked_keys(
+        {f.element_code for f in duplicate.fields if f.element_code},
+        [f.label for f in duplicate.fields if f.element_code is None],
+    )
     return originals.summary(
         session,
         original,
@@ -538,7 +541,10 @@ def original_link(
     """The link a dry run's duplicate notice carries to the outline of its original."""
     if result.duplicate_of is None:
         return None
-    asked = {o.element.code for o in result.fields if o.element is not None}
+    asked = originals.asked_keys(
+        {o.element.code for o in result.fields if o.element is not None},
+        [o.field.label for o in result.fields if o.element is None],
+    )
     return originals.pass_link(
         settings.secret_key.get_secret_value(),
         principal,
@@ -818,7 +824,7 @@ def check_approval_number(number: str, *, today: date) -> None:
         )
         if found
         else (
-            "格式应为“机关代字〔年份〕序号号”，如 统制〔2026〕12号",
+            "格式应为“机关代字〔年份〕N号”，如 统制〔2026〕12号",
             "write it as 统制〔2026〕12号: body, 〔year〕, number, 号",
         )
     )

@@ -388,6 +388,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "行政区划代码（GB/T 2260，省、市或县；空则同本账号）",
         "Division code (GB/T 2260 province, city or county; empty: your own)",
     ),
+    "principals.division_col": ("行政区划", "Division"),
     "principals.submit": ("创建并生成令牌", "Create and issue a token"),
     "principals.token_once": (
         "令牌只显示这一次，请立即复制并安全地交给对方：",
@@ -688,6 +689,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "task.complete": ("已完成", "complete"),
     "task.closed": ("已关闭", "closed"),
     # --- tasks (school)
+    "common.choose_file": ("选择文件", "Choose a file"),
+    "common.no_file": ("未选择文件", "No file chosen"),
     "tasks.title": ("填报任务", "Tasks"),
     "tasks.none": (
         "没有需要填报的任务。数据中心已有的数据不会再向本校收集。",

@@ -543,7 +543,8 @@ def _original_page(
         {
             "s": summary,
             "o": summary.original,
-            "shared": [_label(_element(std, code), lang_of(request)) for code in summary.shared_elements],
+            "shared": [_label(_element(std, code), lang_of(request)) for code in summary.shared_elements]
+            + summary.shared_new,
         },
         principal=principal,
     )
@@ -649,6 +650,8 @@ def _review_page(
     *,
     errors: dict[int, str] | None = None,
     bulk_error: str | None = None,
+    bulk: dict[str, str] | None = None,
+    bulk_picked: list[int] | None = None,
 ) -> Response:
     lang = lang_of(request)
     std = current_standard(session)
@@ -694,6 +697,10 @@ def _review_page(
             "sort": sort,
             "sorts": REVIEW_SORTS,
             "bulk_error": bulk_error,
+            # A refused batch comes back as it was typed and ticked, to correct rather than retype.
+            "bulk": bulk,
+            "bulk_picked": bulk_picked,
+            "today": local_today(),
             "bulk_until": _default_until(max((r.deadline for r in waiting if r.deadline), default=None)),
             "type_words": {k: v[1] if lang == "en" else v[0] for k, v in TYPE_WORDS.items()},
             "code_lists": [(c.name, c.label_en if lang == "en" else c.label_zh) for c in std.code_lists],
@@ -791,11 +798,21 @@ def decide_many(
     )
     if not chosen:
         return _review_page(request, session, principal, bulk_error=i18n.text("review.pick_one", lang))
+    typed = {
+        "decision": decision,
+        "form_number": form_number,
+        "approval_number": approval_number,
+        "valid_until": valid_until,
+        "note": note,
+    }
+
+    def refused(message: str) -> Response:
+        return _review_page(request, session, principal, bulk_error=message, bulk=typed, bulk_picked=chosen)
+
     try:
         until = date.fromisoformat(valid_until) if valid_until.strip() else None
     except ValueError:
-        message = i18n.text("review.bad_date", lang).format(value=valid_until)
-        return _review_page(request, session, principal, bulk_error=message)
+        return refused(i18n.text("review.bad_date", lang).format(value=valid_until))
     try:
         payload = DecisionIn(
             decision=decision,  # type: ignore[arg-type]
@@ -805,13 +822,14 @@ def decide_many(
             note=note.strip() or None,
         )
     except ValidationError:
-        return _review_page(request, session, principal, bulk_error=i18n.text("error.form", lang))
+        return refused(i18n.text("error.form", lang))
     try:
         requests.decide_many(session, principal, chosen, payload, now=utcnow(), level=settings.decision_level)
     except HubError as exc:
         session.rollback()
-        message = i18n.text("review.bulk_failed", lang).format(reason=exc.message_in(lang).rstrip("。."))
-        return _review_page(request, session, principal, bulk_error=message)
+        return refused(
+            i18n.text("review.bulk_failed", lang).format(reason=exc.message_in(lang).rstrip("。."))
+        )
     return redirect("/review", message="decided_many" if decision == "approve" else "rejected_many")
 
 

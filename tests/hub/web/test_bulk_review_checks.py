@@ -25,6 +25,11 @@ def test_one_number_for_the_ticked_requests_is_checked_before_any_changes(
     assert bad_number.status_code == 422
     box = text(re.search(r'id="bulk-error".*?</div>', bad_number.text, re.S).group(0))  # type: ignore[union-attr]
     assert "批准文号“统计局12号”" in box and "统制〔2026〕12号" in box and "均未改变" in box
+    # What was typed and ticked comes back, to correct rather than retype.
+    assert 'name="approval_number" maxlength="128" value="统计局12号"' in bad_number.text
+    assert all(re.search(rf'name="pick\|{i}"[^>]*checked', bad_number.text) for i in (first, second)), (
+        "the ticked requests stay ticked"
+    )
 
     bad_day = browser.post(
         "/review/decisions", {**ticked, "approval_number": "统制〔2026〕33号", "valid_until": "2027-02-30"}

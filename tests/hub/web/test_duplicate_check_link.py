@@ -41,7 +41,10 @@ def test_a_dry_runs_duplicate_notice_links_to_the_originals_outline(
     seen = text(outline.text)
     assert outline.status_code == 200
     assert "课后服务统计" in seen and "市人力资源和社会保障局" in seen and "待统计局审批" in seen
-    assert "两项需求共同询问的数据 姓名" in seen and "您检查的采集需求与下面这项正在办理的需求重复" in seen
+    assert (
+        "两项需求共同询问的数据 姓名、每周课后服务课时" in seen
+        and "您检查的采集需求与下面这项正在办理的需求重复" in seen
+    )
     assert 'id="original-full"' not in outline.text
 
     # Sealed for 红十字会: another department, or an edited link, sees no such request.
