@@ -32,9 +32,10 @@ from hub.tasks import service as tasks
 from hub.tasks.auth import FILL
 from hub.tasks.models import Task
 from hub.tasks.repository import PublicationRepository, TaskRepository
-from hub.tasks.templates import build_template, how_to_fill
+from hub.tasks.templates import build_template, how_to_fill, type_word
 from hub.web import i18n
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
+from schemas.frames import plausible_dates
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -43,6 +44,8 @@ SchoolView = Annotated[Principal, role(SEE_SCHOOL)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Keys of the JSON rows a browser submission sends: the reference and each field's element code.
 REFERENCE_KEY = "参考号"
+# Field types whose rule the fill form's header states (a list or a 是/否 choice speaks for itself).
+RULED_TYPES = ("integer", "decimal", "date", "year_month")
 # A confirmed upload carries the previewed file in a form field (base64: a third larger than the file).
 MAX_CONFIRMED_BYTES = 64 * 1024 * 1024
 
@@ -137,6 +140,9 @@ def _fill_page(
                     "unit": e.unit,
                     "choices": _choices(std, e, lang),
                     "hint": e.description_en if lang == "en" else e.description_zh,
+                    # The rule the template's validation and the server check, in words (整数，0 至 1000次).
+                    "rule": type_word(e) if lang != "en" and e.value_type in RULED_TYPES else None,
+                    **_date_bounds(e),
                 }
                 for e in elements
             ],
@@ -147,6 +153,15 @@ def _fill_page(
         principal=principal,
         status_code=status_code,
     )
+
+
+def _date_bounds(element: schemas.Element) -> dict[str, str]:
+    """A date input's min and max: the days the server accepts (no day before 1920, none ahead unless
+    the element allows the future), so the browser's own date picker refuses the others."""
+    if element.value_type != "date":
+        return {}
+    earliest, latest = plausible_dates(element)
+    return {"min": earliest.isoformat(), **({"max": latest.isoformat()} if latest else {})}
 
 
 @router.get("/tasks")

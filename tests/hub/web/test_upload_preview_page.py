@@ -106,3 +106,22 @@ def test_a_file_the_hub_cannot_read_comes_back_on_the_preview_page(
     )
     assert answer.status_code == 422 and 'id="preview-failure"' in answer.text
     assert "请使用任务模板" in text(answer.text)
+
+
+def test_the_fill_form_states_each_fields_rule_as_the_template_and_the_server_check_it(
+    browser: Browser, people: People, town: Town, approved_request: Callable[..., int]
+) -> None:
+    request_id = approved_request("本学期家访次数")
+    browser.sign_in(people.education)
+    browser.post(f"/requests/{request_id}/publish")
+    browser.sign_in(people.schools[town.schools[0]])
+    task_id = int(re.search(r'href="/tasks/(\d+)"', browser.get("/tasks").text).group(1))  # type: ignore[union-attr]
+    page = browser.get(f"/tasks/{task_id}")
+    header = text(re.search(r"<thead>.*?</thead>", page.text, re.S).group(0))  # type: ignore[union-attr]
+    assert "本学期家访次数（次） 整数，0 至 1000次" in header
+    refused = browser.post(f"/tasks/{task_id}/fill", {f"v|T00001|{_element(page.text)}": "1200"})
+    assert "1000" in text(refused.text) and 'class="cell-bad"' in refused.text
+
+
+def _element(html: str) -> str:
+    return re.search(r'name="v\|T00001\|([^"]+)"', html).group(1)  # type: ignore[union-attr]
