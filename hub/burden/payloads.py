@@ -77,6 +77,7 @@ class BurdenTotalsOut(BaseModel):
     year: int
     schools_with_baseline: int
     demands_in_year: int = Field(description="Summed over schools with a baseline")
+    demands_in_year_all: int = Field(description="Every school's demands in the year, baseline or not")
     baseline_demands: int = Field(description="Summed over schools with a baseline")
     reduction: float | None = Field(
         description="Over schools with a baseline: 1 − their demands / their baselines; null: no baseline"

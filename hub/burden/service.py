@@ -100,6 +100,9 @@ class BurdenTotals:
     year: int
     schools_with_baseline: int
     demands_in_year: int  # summed over schools with a baseline
+    # Every school's demands in the year, baseline or not: what a reader is shown where there is no baseline
+    # (a 0 would read as "nothing entered the schools").
+    demands_in_year_all: int
     baseline_demands: int  # summed over schools with a baseline
     reduction: float | None  # over schools with a baseline: 1 − their demands / their baselines
     schools_meeting_goal: int
@@ -283,6 +286,7 @@ def totals(term: Term, schools: list[SchoolBurden]) -> BurdenTotals:
         year=year,
         schools_with_baseline=len(with_baseline),
         demands_in_year=demands,
+        demands_in_year_all=sum(s.demands_in_year for s in schools),
         baseline_demands=baseline,
         reduction=_reduction(demands, baseline),
         schools_meeting_goal=sum(1 for s in schools if s.goal_met),

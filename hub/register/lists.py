@@ -490,10 +490,10 @@ def hold_inspection(
     elif item.year != today.year:
         reason_zh = f"清单事项 {item.id} 属于 {item.year} 年度，不是本年度（{today.year}）"
         reason_en = f"item {item.id} is on the {item.year} list, not this year's ({today.year})"
-    elif principal.role != Role.EDUCATION and item.department_id != principal.id:
+    elif principal.role != Role.EDUCATION and principal.id not in ListRepository(session).holders(item):
         reason_zh, reason_en = (
-            f"清单事项 {item.id} 不是本部门申报的事项",
-            f"item {item.id} is another department's",
+            f"清单事项 {item.id} 不是本部门申报（或合并后会同组织）的事项",
+            f"item {item.id} is another department's (neither proposed by it nor merged from its proposal)",
         )
     if reason_zh:
         what = payload.title or (item.title if item is not None else "")
@@ -537,13 +537,14 @@ def hold_inspection(
 
 
 def holdable_items(session: Session, principal: Principal, *, today: date) -> list[ListItem]:
-    """The approved items of this year the caller may hold an inspection under: its own, or (the education
-    bureau, 会同教育部门) every one inside its division."""
+    """The approved items of this year the caller may hold an inspection under: its own and those its
+    proposal was merged into, or (the education bureau, 会同教育部门) every one inside its division."""
     HOLD_INSPECTION.check(principal)
+    repository = ListRepository(session)
     return [
         item
-        for item in ListRepository(session).items(year=today.year, statuses=("approved",))
-        if (item.department_id == principal.id or principal.role == Role.EDUCATION)
+        for item in repository.items(year=today.year, statuses=("approved",))
+        if (principal.role == Role.EDUCATION or principal.id in repository.holders(item))
         and _visible(session, principal, item)
     ]
 

@@ -131,6 +131,18 @@ class ListRepository:
             query = query.where(ListItem.status.in_(statuses))
         return list(self.session.scalars(query.order_by(ListItem.year.desc(), ListItem.id)))
 
+    def holders(self, item: ListItem) -> set[int]:
+        """The departments an item belongs to: its proposer's and those of every proposal merged into it
+        (会同, through merges of merges too)."""
+        found, frontier = {item.department_id}, [item.id]
+        while frontier:
+            rows = self.session.execute(
+                select(ListItem.id, ListItem.department_id).where(ListItem.merged_into.in_(frontier))
+            ).all()
+            frontier = [row.id for row in rows]
+            found |= {row.department_id for row in rows}
+        return found
+
     def add_inspection(self, inspection: Inspection, schools: Sequence[str]) -> Inspection:
         self.session.add(inspection)
         self.session.flush()

@@ -115,8 +115,12 @@ def _year_chart(report: Any, t: Any) -> str:
     ]
     groups = [
         charts.Group(
+            # Without a baseline the level's every demand is drawn (no comparison, no goal line).
             label=name,
-            values=[totals.demands_in_year, totals.baseline_demands or None],
+            values=[
+                totals.demands_in_year if totals.schools_with_baseline else totals.demands_in_year_all,
+                totals.baseline_demands or None,
+            ],
             mark=totals.baseline_demands * (1 - burden.REDUCTION_GOAL) if totals.baseline_demands else None,
             mark_label=t("burden.goal", goal=f"{burden.REDUCTION_GOAL:.0%}"),
         )

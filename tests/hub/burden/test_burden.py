@@ -113,6 +113,8 @@ def test_without_a_baseline_no_reduction_is_claimed(client: TestClient, city: Ci
     totals = report["totals"]
     assert totals["reduction"] is None
     assert (totals["schools_with_baseline"], totals["schools_meeting_goal"]) == (0, 0)
+    # Nothing is compared, yet what entered the schools is still shown: never a 0 that reads as "none".
+    assert totals["demands_in_year"] == 0 and totals["demands_in_year_all"] == len(city.schools)
 
 
 def test_a_baseline_is_set_per_division_for_last_year_and_the_most_specific_level_counts(

@@ -122,6 +122,10 @@ def test_similar_items_of_two_departments_are_proposed_merged_approved_and_publi
     assert decide(client, office, unrelated_id, "refuse").json()["status"] == "refused"
     published = client.get("/api/v1/register/list/items", headers=school).json()
     assert [(i["id"], i["title"]) for i in published] == [(first_id, "全市中小学校园安全专项检查")]
+    # 卫健委, whose proposal was merged in, holds the check under the merged item (会同); others may not.
+    held = inspect(client, health, item_id=first_id, schools=[city.schools[1]])
+    assert held.status_code == 201, held.text
+    assert inspect(client, city.department, item_id=first_id, schools=[city.schools[1]]).status_code == 422
     outside = city.school_headers[city.schools[2]]
     assert client.get("/api/v1/register/list/items", headers=outside).json() == []
     assert client.get(f"/api/v1/register/list/items/{first_id}", headers=outside).status_code == 404

@@ -411,6 +411,8 @@ def test_the_burden_dashboard_draws_its_charts_on_the_server(
     assert 'id="no-baseline"' in dashboard.text
     reduction = re.search(r'id="burden-reduction"><b>(.*?)</b>', dashboard.text).group(1)  # type: ignore[union-attr]
     assert reduction == "–"
+    # What entered the schools this year shows without a baseline too (the task published above).
+    assert re.search(r"<b>[1-9]\d* / –</b>", dashboard.text)
     last_year = str(local_today().year - 1)
     saved = browser.post(
         "/burden/baselines", {"year": last_year, "demands": "12", "note": "上年清单与任务台账"}
