@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from hub.burden.service import BurdenReport, BurdenTotals, levels_of
+from hub.kit.sheets import workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -74,6 +73,4 @@ def build_workbook(report: BurdenReport) -> bytes:
     if not report.totals.schools_with_baseline:
         levels.append([])
         levels.append([f"未设 {report.totals.year - 1} 年基数：不计算减少比例，也不认定达标"])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

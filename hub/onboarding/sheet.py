@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from hub.kit.clock import DEFAULT_TIMEZONE
+from hub.kit.sheets import workbook_bytes
 from hub.onboarding.service import Sheet
 
 HEADER = ("学校标识码", "学校名称", "所在区划", "账号", "激活码（一次有效）")
@@ -32,6 +32,4 @@ def sheet_workbook(sheet: Sheet, *, activate_at: str) -> bytes:
         )
     for column, width in zip("ABCDE", (14, 36, 28, 22, 24), strict=True):
         page.column_dimensions[column].width = width
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

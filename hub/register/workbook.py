@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from hub.kit.sheets import workbook_bytes
 from hub.register.counts import CountedSchool, LevelCounts, county_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,6 +59,4 @@ def counts_xlsx(term: str, schools: list[CountedSchool], levels: list[LevelCount
                 *(getattr(level, key) for _, key in COLUMNS),
             ]
         )
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

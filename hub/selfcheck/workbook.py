@@ -3,13 +3,13 @@ group cells merged, wrapped text, A4 portrait at one page wide, signature lines 
 
 from __future__ import annotations
 
-import io
 from itertools import groupby
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
 
+from hub.kit.sheets import workbook_bytes
 from hub.selfcheck.items import HEADERS, TITLE
 from hub.selfcheck.service import SelfCheck
 
@@ -109,6 +109,4 @@ def build_workbook(check: SelfCheck, *, title: str = TITLE) -> bytes:
     sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.print_options.horizontalCentered = True
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

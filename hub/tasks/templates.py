@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -15,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 import schemas
+from hub.kit.sheets import workbook_bytes
 from hub.requests.proposals import TYPE_WORDS
 from hub.tasks.service import (
     CLEAR_MARKER,
@@ -192,9 +192,7 @@ def build_template(
     sheet.protection.formatRows = False
     notes_sheet = workbook.create_sheet(NOTES_SHEET)
     _write_notes(notes_sheet, std, elements, notes)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _validation(

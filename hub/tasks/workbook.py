@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from hub.kit.clock import DEFAULT_TIMEZONE
+from hub.kit.sheets import workbook_bytes
 from hub.tasks.service import Progress
 
 STATE_WORDS = {
@@ -78,6 +78,4 @@ def progress_workbook(progress: Progress) -> bytes:
     sheet.freeze_panes = "A3"
     for letter, width in zip("ABCDEFGHIJKL", (30, 13, 9, 9, 9, 16, 9, 17, 17, 9, 17, 40), strict=True):
         sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
