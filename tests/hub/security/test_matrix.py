@@ -357,6 +357,15 @@ def probes(w: World) -> list[Probe]:
             {"office"},
             body={"into": ids["item"]},
         ),
+        # Approving a year's whole list (none waits in 2031: a 409 for the office): only the office.
+        p("POST", "/register/list/{year}/approval", "/register/list/2031/approval", {"office"}, body={}),
+        # A request's 免填 counts: whoever may see the request.
+        p(
+            "GET",
+            "/register/counts/requests/{request_id}",
+            f"/register/counts/requests/{ids['r1']}",
+            {"d1", "stats", *bureaus},
+        ),
         # An inspection that reached s1: its department, s1, the office and the bureaus.
         p(
             "GET",
@@ -443,6 +452,16 @@ def probes(w: World) -> list[Probe]:
     for school, code in (("s1", s1), ("s2", s2)):
         for view in ("overview", "usage", "burden", "selfcheck", "selfcheck.xlsx"):
             out.append(p("GET", f"/schools/{{code}}/{view}", f"/schools/{code}/{view}", {school, *bureaus}))
+        # Submitting a school's 自查表: that school alone (the bureaus read it, never submit it).
+        out.append(
+            p(
+                "POST",
+                "/schools/{code}/selfcheck/submission",
+                f"/schools/{code}/selfcheck/submission",
+                {school},
+                body={"answers": []},
+            )
+        )
         # One teacher's reads (the ID number travels in the body): her own school and the bureaus only.
         teacher = str(w.town.of(code)["id_number"].iloc[0])
         out.append(
