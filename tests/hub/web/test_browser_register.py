@@ -1,7 +1,8 @@
 """The register's issue 19 walk in a real Chromium against a real `hub serve` of the demo city: a department
 registers an inspection under the year's list (one off the list is refused naming seed item 1), the Party
 committee office approves the rest of the list in one act, anyone files a 举报 without signing in and
-follows it by its code, and the bureau reads the counts with their charts. Screenshots: test-artifacts/."""
+follows it by its code, a school submits its 自查表, and the bureau reads the counts with their charts and
+the 自查表 summary. Screenshots: test-artifacts/."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from hub.demo.story import LIST_SAFETY, LIST_WAITING, term_end_window
+from hub.kit.terms import term_of
 from tests.hub.web.test_browser import CHROMIUM, Hub, browser, hub, pytestmark, shot, signed_in
 
 __all__ = ["CHROMIUM", "browser", "hub", "pytestmark"]  # the fixtures and marks this module runs with
@@ -79,6 +81,19 @@ def test_an_inspection_the_list_a_public_report_and_the_counts_walked_through(
     expect(public.locator("#report-state")).to_contain_text("纪检监察部门办理")
     shot(public, artifacts_dir, "29-public-report-followed")
 
+    # The school answers the items its records leave open and submits last term's 自查表 (always open).
+    last = term_of(date.today()).previous().label
+    own = signed_in(browser, hub, f"demo-school-{school}")
+    own.goto(f"{hub.url}/selfcheck?term={last}")  # type: ignore[attr-defined]
+    answers = own.locator("fieldset.answer")  # type: ignore[attr-defined]
+    assert answers.count() > 0
+    for n in range(answers.count()):
+        answers.nth(n).locator("input[value=compliant]").check()
+    shot(own, artifacts_dir, "32-school-selfcheck-answers")
+    own.locator("#submit-selfcheck").click()  # type: ignore[attr-defined]
+    expect(own.locator("#messages")).to_contain_text("自查表已提交")  # type: ignore[attr-defined]
+    expect(own.locator("#submitted")).to_be_visible()  # type: ignore[attr-defined]
+
     # The bureau reads the counts: divisions by name, one chart per measure, the export beside them.
     bureau = signed_in(browser, hub, "demo-edu")
     bureau.goto(f"{hub.url}/counts")  # type: ignore[attr-defined]
@@ -90,6 +105,9 @@ def test_an_inspection_the_list_a_public_report_and_the_counts_walked_through(
     bureau.goto(f"{hub.url}/burden")  # type: ignore[attr-defined]
     expect(bureau.locator("svg.chart.panel")).to_have_count(5)  # type: ignore[attr-defined]
     shot(bureau, artifacts_dir, "31-education-burden-multiples")
+    bureau.goto(f"{hub.url}/selfcheck?term={last}")  # type: ignore[attr-defined]
+    expect(bureau.locator('#selfcheck-rollup tr[data-level="total"] td[data-submitted]')).to_have_text("1")  # type: ignore[attr-defined]
+    shot(bureau, artifacts_dir, "33-education-selfcheck-summary")
 
 
 def _item_id(page: object, title: str) -> str:
