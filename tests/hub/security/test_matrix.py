@@ -414,13 +414,6 @@ def probes(w: World) -> list[Probe]:
         p("POST", "/sources/{name}/run", "/sources/hr-drop/run", bureaus, try_allowed=False),
         p("GET", "/sources/{name}/runs", "/sources/hr-drop/runs", bureaus),
         p("GET", "/sources/{name}/runs/{run_id}", "/sources/hr-drop/runs/1", bureaus, try_allowed=False),
-        # A request's 免填 counts: whoever may see the request.
-        p(
-            "GET",
-            "/register/counts/requests/{request_id}",
-            f"/register/counts/requests/{ids['r1']}",
-            {"d1", "stats", *bureaus},
-        ),
         # A dry run of s1's submission: s1 alone, as the submission itself.
         p(
             "POST",
@@ -428,24 +421,6 @@ def probes(w: World) -> list[Probe]:
             f"/tasks/{ids['tasks'][s1]}/submission/preview",
             {"s1"},
             body={"rows": []},
-            try_allowed=False,
-        ),
-        # Submitting s1's 自查表 (out of term end: 409 for s1): nobody else gets through.
-        p(
-            "POST",
-            "/schools/{code}/selfcheck/submission",
-            f"/schools/{s1}/selfcheck/submission",
-            {"s1"},
-            body={"answers": []},
-            try_allowed=False,
-        ),
-        # Approving the year's list in one act: the office only.
-        p(
-            "POST",
-            "/register/list/{year}/approval",
-            "/register/list/2031/approval",
-            {"office"},
-            body={"refuse": []},
             try_allowed=False,
         ),
     ]
