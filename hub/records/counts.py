@@ -19,7 +19,6 @@ rows again for it. Zero counts are not stored: a count not there is 0.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -42,8 +41,9 @@ from hub.records.models import (
 ROWS = "_rows"
 # Columns of an entity table that are not element values.
 _NOT_VALUES = {"extra", "updated_at", "batch_id", ROW_HASH}
-# Schools counted per statement: IN lists stay short on both databases.
-_SCHOOLS_AT_ONCE = 500
+# Schools counted per statement: few statements for a province (each may read the whole table), and
+# IN lists within SQLite's limit of bound values.
+_SCHOOLS_AT_ONCE = 5000
 
 
 def element_name(code: str) -> str:
@@ -105,9 +105,7 @@ def count_uncounted(session: Session, std: schemas.Standard) -> int:
     known = ENTITY_TABLES["school"].c.code
     done = 0
     for entity in ENTITY_TABLES:
-        counted = select(RecordCount.school_code).where(
-            RecordCount.entity == entity, RecordCount.name == ROWS
-        )
+        counted = select(RecordCount.school_code).where(RecordCount.entity == entity)
         missing = list(session.scalars(select(known).where(known.not_in(counted))))
         recount(session, std, entity, missing)
         done += len(missing)
@@ -136,11 +134,12 @@ def recount(session: Session, std: schemas.Standard, entity: str, schools: Itera
             counts[code][f"extra:{key}"] = held
         joined = table.join(periods, and_(*[periods.c[k] == table.c[k] for k in keys]))
         if periodic:
+            # A record's period rows carry its school (a move re-keys them): no join with the records.
+            in_periods = periods.c[SCHOOL_COLUMN[entity]]
             query = (
-                select(school, periods.c.period, *[func.count(periods.c[c]) for c in periodic])
-                .select_from(joined)
-                .where(school.in_(chunk))
-                .group_by(school, periods.c.period)
+                select(in_periods, periods.c.period, *[func.count(periods.c[c]) for c in periodic])
+                .where(in_periods.in_(chunk))
+                .group_by(in_periods, periods.c.period)
             )
             for row in session.execute(query):
                 counts[row[0]].update({f"{c}@{row[1]}": n for c, n in zip(periodic, row[2:], strict=True)})
@@ -166,13 +165,14 @@ def recount(session: Session, std: schemas.Standard, entity: str, schools: Itera
             delete(RecordCount).where(RecordCount.entity == entity, RecordCount.school_code.in_(chunk))
         )
         rows = [
-            {"school_code": code, "entity": entity, "name": name, "held": int(held)}
+            {
+                "school_code": code,
+                "entity": entity,
+                "counts": {name: int(held) for name, held in named.items() if held or name == ROWS},
+            }
             for code, named in counts.items()
-            for name, held in named.items()
-            if held or name == ROWS
         ]
-        if rows:
-            session.execute(insert(RecordCount), rows)
+        session.execute(insert(RecordCount), rows)
 
 
 def _extra_counts(
@@ -184,7 +184,7 @@ def _extra_counts(
         query = (
             select(school, pairs.c.key, func.count())
             .select_from(table.join(pairs, true()))
-            .where(school.in_(chunk), func.jsonb_typeof(pairs.c.value) != "null")
+            .where(school.in_(chunk), table.c.extra.is_not(None), func.jsonb_typeof(pairs.c.value) != "null")
             .group_by(school, pairs.c.key)
         )
     else:
@@ -203,58 +203,53 @@ def read(
 ) -> tuple[dict[str, dict[str, int]], set[str] | None]:
     """The stored counts `names` of the counted schools of `schools` (all when None) that hold records,
     and the schools of the scope never counted (None: every school is)."""
-    wanted = sorted({ROWS, *names})
-    out: dict[str, dict[str, int]] = defaultdict(dict)
-    base = select(RecordCount.school_code, RecordCount.name, RecordCount.held).where(
-        RecordCount.entity == entity, RecordCount.name.in_(wanted)
-    )
-    if schools is None:
-        for code, name, held in session.execute(base):
-            out[code][name] = int(held)
-        known = ENTITY_TABLES["school"].c.code
-        counted = select(RecordCount.school_code).where(
-            RecordCount.entity == entity, RecordCount.name == ROWS
-        )
-        uncounted = set(session.scalars(select(known).where(known.not_in(counted))))
+    wanted = {ROWS, *names}
+    out: dict[str, dict[str, int]] = {}
+    base = select(RecordCount.school_code, RecordCount.counts).where(RecordCount.entity == entity)
+    scope = None if schools is None else sorted(set(schools))
+    for chunk in [None] if scope is None else _chunks(scope):
+        query = base if chunk is None else base.where(RecordCount.school_code.in_(chunk))
+        for code, named in session.execute(query):
+            out[code] = {name: int(held) for name, held in named.items() if name in wanted}
+    if scope is None:
+        uncounted = _never_counted(session, entity)
     else:
-        scope = sorted(set(schools))
-        for chunk in _chunks(scope):
-            for code, name, held in session.execute(base.where(RecordCount.school_code.in_(chunk))):
-                out[code][name] = int(held)
         uncounted = {code for code in scope if code not in out}
     return {code: named for code, named in out.items() if named.get(ROWS)}, uncounted or None
+
+
+def _never_counted(session: Session, entity: str) -> set[str]:
+    known = ENTITY_TABLES["school"].c.code
+    counted = select(RecordCount.school_code).where(RecordCount.entity == entity)
+    return set(session.scalars(select(known).where(known.not_in(counted))))
 
 
 def totals(
     session: Session, entity: str, names: Sequence[str], schools: Sequence[str] | None
 ) -> tuple[dict[str, int], dict[str, int], set[str]]:
     """The counts `names` summed over the counted schools of `schools` (all when None), how many of
-    those schools hold each, and the schools of the scope never counted."""
+    those schools hold each, and the schools of the scope never counted. Summed in the database: a
+    province's check reads one row of sums, not every school's counts."""
     wanted = sorted({ROWS, *names})
-    sums: dict[str, int] = defaultdict(int)
-    holders: dict[str, int] = defaultdict(int)
-    base = select(RecordCount.name, func.sum(RecordCount.held), func.count()).where(
-        RecordCount.entity == entity, RecordCount.name.in_(wanted)
+    values = [RecordCount.counts[name].as_integer() for name in wanted]
+    base = select(*[func.sum(v) for v in values], *[func.count(v) for v in values]).where(
+        RecordCount.entity == entity
     )
-    if schools is None:
-        scopes: Iterable[list[str] | None] = [None]
-    else:
-        scopes = _chunks(sorted(set(schools)))
+    sums: dict[str, int] = dict.fromkeys(wanted, 0)
+    holders: dict[str, int] = dict.fromkeys(wanted, 0)
+    scope = None if schools is None else sorted(set(schools))
     uncounted: set[str] = set()
-    for chunk in scopes:
+    for chunk in [None] if scope is None else _chunks(scope):
         query = base if chunk is None else base.where(RecordCount.school_code.in_(chunk))
-        for name, held, schools_holding in session.execute(query.group_by(RecordCount.name)):
-            sums[name] += int(held or 0)
-            holders[name] += int(schools_holding)
+        row = session.execute(query).one()
+        for position, name in enumerate(wanted):
+            sums[name] += int(row[position] or 0)
+            holders[name] += int(row[len(wanted) + position] or 0)
         if chunk is not None:
             counted = select(RecordCount.school_code).where(
-                RecordCount.entity == entity, RecordCount.name == ROWS, RecordCount.school_code.in_(chunk)
+                RecordCount.entity == entity, RecordCount.school_code.in_(chunk)
             )
             uncounted |= set(chunk) - set(session.scalars(counted))
-    if schools is None:
-        known = ENTITY_TABLES["school"].c.code
-        counted_all = select(RecordCount.school_code).where(
-            RecordCount.entity == entity, RecordCount.name == ROWS
-        )
-        uncounted = set(session.scalars(select(known).where(known.not_in(counted_all))))
-    return dict(sums), dict(holders), uncounted
+    if scope is None:
+        uncounted = _never_counted(session, entity)
+    return sums, holders, uncounted

@@ -168,17 +168,14 @@ class RecordHistory(Base):
 
 class RecordCount(Base):
     """Per school and entity, how many records hold each element (`hub.records.counts` names and keeps
-    them): what a request check and a task's preview read instead of counting the store's rows."""
+    them): what a request check and a task's preview read instead of counting the store's rows. One
+    row per school, its counts by name: a province's recount writes a row per school, not per count."""
 
     __tablename__ = "record_counts"
 
     school_code: Mapped[str] = mapped_column(String(10), primary_key=True)
     entity: Mapped[str] = mapped_column(String(16), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), primary_key=True)
-    held: Mapped[int] = mapped_column(BigInteger)
-
-    # The whole store's counts of a few elements, without reading every school's other counts.
-    __table_args__ = (Index("ix_record_counts_name", "entity", "name"),)
+    counts: Mapped[dict[str, int]] = mapped_column(JSONType)
 
 
 class IngestBatch(Base):
