@@ -57,6 +57,11 @@ class GrantNotFound(NotFound):
     """No grant with this id that the caller may see."""
 
 
+class GrantAtAnotherLevel(Forbidden):
+    """The grant is held above the caller's division: shown there because it reaches into it, but
+    renewed or revoked by a bureau of its holder's level (`detail.level`)."""
+
+
 class GrantAlreadyRevoked(Conflict):
     """The grant was revoked before."""
 

@@ -3,26 +3,83 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, and_, case, cast, exists, func, or_, select, true
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from hub.access.models import Grant
 from hub.identity.divisions import within
 from hub.identity.models import Principal
+from hub.records.models import schools_table
+from schemas import divisions
 
 
 def held_within(division: str | None) -> ColumnElement[bool]:
     """Grants whose holder lies inside `division` (everything when None): an index range on
-    principals.division. A grant belongs to the level of the department holding it."""
+    principals.division. A grant belongs to the level of the department holding it, and a department
+    with no division to the top: only the hub's own (unbounded) bureaus and admins manage its grants."""
     if division is None:
         return true()
     holders: Any = select(Principal.id).where(within(Principal.division, division))
     return Grant.department_id.in_(holders.scalar_subquery())
 
 
+def _json_values(column: Any, dialect: str) -> Any:
+    """The elements of a JSON array column (none for SQL NULL or JSON null), as a table of `value`."""
+    if dialect == "postgresql":
+        array = case((func.jsonb_typeof(column) == "array", column), else_=cast("[]", JSONB))
+        return func.jsonb_array_elements_text(array).table_valued("value")
+    return func.json_each(column).table_valued("value")
+
+
+def _unscoped(column: Any, dialect: str) -> ColumnElement[bool]:
+    """SQL NULL or a JSON null: a scope naming no limit."""
+    kind = func.jsonb_typeof(column) if dialect == "postgresql" else func.json_type(column)
+    return or_(column.is_(None), kind == "null")
+
+
+def reaching(division: str, dialect: str) -> ColumnElement[bool]:
+    """Grants held above `division` (by a department of its city or province, or of no division) whose
+    scope reaches into it: no scope (the holder's own division, which holds `division`), a division
+    overlapping it, or one of its schools. Such a grant is shown below, never managed there."""
+    chain = [d.code for d in divisions.ancestors(division)]
+    above: Any = select(Principal.id).where(
+        or_(Principal.division.is_(None), Principal.division.in_(chain[1:] or [""]))
+    )
+    named = _json_values(Grant.divisions, dialect)
+    listed = _json_values(Grant.schools, dialect)
+    ours: Any = select(schools_table.c.code).where(within(schools_table.c.division_code, division))
+    overlapping = or_(named.c.value.in_(chain), within(named.c.value, division))
+    scope = and_(
+        or_(_unscoped(Grant.divisions, dialect), exists(select(1).select_from(named).where(overlapping))),
+        or_(
+            _unscoped(Grant.schools, dialect),
+            exists(select(1).select_from(listed).where(listed.c.value.in_(ours.scalar_subquery()))),
+        ),
+    )
+    return and_(Grant.department_id.in_(above.scalar_subquery()), scope)
+
+
+def seen_within(division: str | None, dialect: str) -> ColumnElement[bool]:
+    """Grants a bureau bounded by `division` sees: those of its subtree's departments, and those
+    held above it that reach into it (everything when None)."""
+    if division is None:
+        return true()
+    return or_(held_within(division), reaching(division, dialect))
+
+
 class GrantRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    def seen(self, grant_id: int, *, by_division: str | None) -> Grant | None:
+        """The grant, if a bureau bounded by `by_division` sees it (see `seen_within`)."""
+        query = select(Grant).where(Grant.id == grant_id, seen_within(by_division, self._dialect))
+        return self.session.scalars(query).first()
 
     def get(self, grant_id: int, *, within_division: str | None = None) -> Grant | None:
         """The grant, if its holder lies inside `within_division` (None: anywhere)."""
@@ -69,7 +126,7 @@ class GrantRepository:
                 Grant.revoked_at.is_(None),
                 Grant.valid_until >= first,
                 Grant.valid_until <= last,
-                held_within(within_division),
+                seen_within(within_division, self._dialect),
             )
             .order_by(Grant.valid_until, Grant.id)
             .limit(limit)
@@ -93,7 +150,12 @@ class GrantRepository:
     def list(
         self, *, holder_id: int | None = None, within_division: str | None = None, limit: int = 500
     ) -> list[Grant]:
-        query = select(Grant).where(held_within(within_division)).order_by(Grant.id.desc()).limit(limit)
+        query = (
+            select(Grant)
+            .where(seen_within(within_division, self._dialect))
+            .order_by(Grant.id.desc())
+            .limit(limit)
+        )
         if holder_id is not None:
             query = query.where(Grant.department_id == holder_id)
         return list(self.session.scalars(query))

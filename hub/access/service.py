@@ -15,6 +15,7 @@ from hub.access.errors import (
     CodeTaken,
     DivisionOutsideCreator,
     GrantAlreadyRevoked,
+    GrantAtAnotherLevel,
     GrantDoesNotCover,
     GranteeCannotHoldGrant,
     GranteeNotFound,
@@ -398,6 +399,27 @@ def grant_standing_access(
     return grant
 
 
+def _managed_grant(session: Session, grantor: Principal, grant_id: int) -> Grant:
+    """The grant, when `grantor`'s division holds its holder's level. One held above that only reaches
+    into the grantor's subtree is shown there but managed at its own level (403 naming it); any other
+    is a 404."""
+    repository = GrantRepository(session)
+    grant = repository.get(grant_id, within_division=grantor.division)
+    if grant is not None:
+        return grant
+    seen = repository.seen(grant_id, by_division=grantor.division)
+    if seen is None:
+        raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
+    holder = session.get(Principal, seen.department_id)
+    level = holder.division if holder is not None else None
+    where_zh = f"{level}（{divisions.full_name(level)}）" if level else "全平台"
+    raise GrantAtAnotherLevel(
+        f"授权 {grant_id} 属于持有部门所在的 {where_zh} 层级，由该层级的教育局管理",
+        f"grant {grant_id} belongs to its holder's level ({level or 'the whole hub'}) and is managed there",
+        detail={"grant_id": grant_id, "level": level},
+    )
+
+
 def _grant_target(grant: Grant) -> dict[str, object]:
     return {"kind": "grant", "id": grant.id, "holder_id": grant.department_id, "request_id": grant.request_id}
 
@@ -405,9 +427,7 @@ def _grant_target(grant: Grant) -> dict[str, object]:
 def revoke_grant(session: Session, grantor: Principal, grant_id: int, *, reason: str | None = None) -> Grant:
     """Revoke a grant: every read under it stops at once."""
     REVOKE_GRANT.check(grantor)
-    grant = GrantRepository(session).get(grant_id, within_division=grantor.division)
-    if grant is None:
-        raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
+    grant = _managed_grant(session, grantor, grant_id)
     if grant.revoked_at is not None:
         raise GrantAlreadyRevoked(
             f"授权 {grant_id} 已撤销", f"grant {grant_id} is already revoked", detail={"grant_id": grant_id}
@@ -440,9 +460,7 @@ def renew_grant(
 ) -> Grant:
     """Give an agreement or a release a new end: not in the past, never past the approval's 有效期."""
     GRANT.check(grantor)
-    grant = GrantRepository(session).get(grant_id, within_division=grantor.division)
-    if grant is None:
-        raise GrantNotFound(f"授权 {grant_id} 不存在", f"grant {grant_id} not found")
+    grant = _managed_grant(session, grantor, grant_id)
     if grant.revoked_at is not None:
         raise GrantAlreadyRevoked(
             f"授权 {grant_id} 已撤销，不能续期",
@@ -493,13 +511,14 @@ def expiring_grants(session: Session, principal: Principal, *, today: date, with
 
 
 def visible_grant(session: Session, principal: Principal, grant_id: int) -> Grant:
-    """A grant its holder, or a grantor whose division holds the holder, may see (404 for everyone else)."""
+    """A grant its holder, or a grantor whose division holds the holder or that the grant reaches into,
+    may see (404 for everyone else)."""
     grant = GrantRepository(session).get(grant_id)
     seen = grant is not None and (
         grant.department_id == principal.id
         or (
             GRANT.allows(principal)
-            and GrantRepository(session).get(grant_id, within_division=principal.division)
+            and GrantRepository(session).seen(grant_id, by_division=principal.division)
         )
     )
     if grant is None or not seen:

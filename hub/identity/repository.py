@@ -20,6 +20,11 @@ class PrincipalRepository:
     def get(self, principal_id: int) -> Principal | None:
         return self.session.get(Principal, principal_id)
 
+    def by_ids(self, ids: set[int]) -> list[Principal]:
+        if not ids:
+            return []
+        return list(self.session.scalars(select(Principal).where(Principal.id.in_(sorted(ids)))))
+
     def list(self, kind: str | None = None, *, within_division: str | None = None) -> list[Principal]:
         """Principals by id; with `within_division`, only those bound inside it."""
         query = select(Principal).order_by(Principal.id)

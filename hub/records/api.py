@@ -53,7 +53,8 @@ def import_file(
         ),
     ] = None,
 ) -> ImportResult:
-    """Import a CSV or XLSX of teachers or schools: valid rows stored, bad rows reported (admin, education)."""
+    """Import a CSV or XLSX of teachers or schools: valid rows stored, bad rows reported (admin, education).
+    A bureau bound to a division imports only its subtree's schools and teachers; other rows are refused."""
     std = current_standard(session)
     # The upload is spooled to a temporary file by the server; it is read from there in chunks.
     stream = open_upload(
@@ -75,6 +76,7 @@ def import_file(
             source_ref=file.filename or "",
             principal_id=principal.id,
             file_sha256=file_sha256(file.file),
+            division=principal.division,
         ),
         now=utcnow(),
         keep_rejections=REJECTIONS_SHOWN,

@@ -189,6 +189,8 @@ class IngestBatch(Base):
     source_ref: Mapped[str] = mapped_column(String(300), default="")
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     principal_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    # The division its rows were bounded to (see Provenance.division); None: the whole hub.
+    division: Mapped[str | None] = mapped_column(String(6))
     standard_version: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)

@@ -50,6 +50,11 @@ class SchoolRepository:
         rows = self.session.execute(select(schools_table.c.name, schools_table.c.code))
         return {name: code for name, code in rows if name}
 
+    def codes_within(self, division: str) -> set[str]:
+        """The codes of the schools inside `division` (an index range on schools.division_code)."""
+        query = select(schools_table.c.code).where(within(schools_table.c.division_code, division))
+        return set(self.session.scalars(query))
+
     def all_codes(self) -> list[str]:
         return list(self.session.scalars(select(schools_table.c.code).order_by(schools_table.c.code)))
 

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 import schemas
 from hub.audit import service as audit
-from hub.audit.service import Actor
 from hub.db import refresh_statistics
+from hub.identity.divisions import division_prefix
+from hub.identity.models import Principal
 from hub.kit.clock import local_date
 from hub.kit.csvfile import csv_bytes
 from hub.kit.tokens import teacher_keys
@@ -43,6 +44,7 @@ from hub.records.periods import WritePeriods, write_periods
 from hub.records.repository import SchoolRepository
 from hub.records.writer import BatchWriter
 from hub.standard.service import map_headers
+from schemas import divisions
 from schemas.frames import validate_frame
 
 # Rows validated (and written) at a time: large enough that per-chunk costs vanish, small enough that
@@ -58,6 +60,9 @@ class Provenance:
     source_ref: str = ""
     principal_id: int | None = None
     file_sha256: str | None = None
+    # The GB/T 2260 division the rows are bounded to (a bounded bureau's import, a source's division):
+    # rows of schools outside it are refused, and the batch belongs to it. None: the whole hub.
+    division: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,6 +186,9 @@ def ingest_chunks(
         )
     )
     if not plan.current:
+        if provenance.division is not None:
+            inside = _Subtree(session, provenance.division).codes
+            school_scope = inside if school_scope is None else school_scope & inside
         frames = [chunk[list(mapping)].rename(columns=mapping) for chunk in chunks]
         data = pd.concat(frames) if frames else pd.DataFrame(columns=list(mapping.values()), dtype="str")
         return _ingest_past(
@@ -205,6 +213,9 @@ def ingest_chunks(
             f"required columns missing: {', '.join(e.label_en for e in missing)}",
             detail={"missing_columns": [e.name for e in missing], "unknown_columns": unknown},
         )
+    subtree = _Subtree(session, provenance.division) if provenance.division is not None else None
+    if subtree is not None and entity == "teacher":
+        school_scope = subtree.codes if school_scope is None else school_scope & subtree.codes
     without_school = entity == "teacher" and "school_code" not in mapping.values()
     if without_school and (school_scope is None or len(school_scope) != 1):
         raise RequiredColumnsMissing(
@@ -215,7 +226,8 @@ def ingest_chunks(
     batch = _open_batch(session, std, entity, provenance, now=now, unknown=unknown, rows_read=0)
     # Everything the chunks are checked against is read now: while a chunk is written (on PostgreSQL
     # in a worker thread, on the session's connection) the session is the writer's.
-    schools = _Schools(session, school_scope) if entity == "teacher" else None
+    outside_reason = subtree.reason if subtree is not None else None
+    schools = _Schools(session, school_scope, outside_reason) if entity == "teacher" else None
     key_column = "id_number" if entity == "teacher" else "code"
     seen = _SeenKeys()
     kept: list[Rejection] = []
@@ -239,6 +251,8 @@ def ingest_chunks(
             data = _refuse_repeats(std, entity, key_column, data, seen, rejected)
             valid, failures = _validated(std, entity, data, secret_key=secret_key)
             rejected += failures
+            if subtree is not None and entity == "school":
+                valid = subtree.keep_schools(std, valid, rejected)
             accepted += len(valid)
             if len(valid):
                 per_school.update(valid[SCHOOL_COLUMN[entity]].value_counts().to_dict())
@@ -622,6 +636,7 @@ def _open_batch(
         source_ref=provenance.source_ref[:300],
         file_sha256=provenance.file_sha256,
         principal_id=provenance.principal_id,
+        division=provenance.division,
         standard_version=std.version,
         started_at=now,
         rows_read=rows_read,
@@ -647,11 +662,17 @@ class _Schools:
     thousands, a few megabytes.
     """
 
-    def __init__(self, session: Session, school_scope: set[str] | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        school_scope: set[str] | None,
+        outside_reason: tuple[str, str] | None = None,
+    ) -> None:
         repository = SchoolRepository(session)
         self._by_name = repository.codes_by_name()
         self._known = set(repository.all_codes())
         self._scope = school_scope
+        self._outside = outside_reason or ("不是本校的教师", "teacher of another school")
 
     def resolve(self, std: schemas.Standard, data: pd.DataFrame, rejected: list[Rejection]) -> pd.DataFrame:
         """The rows of a known school (of the scope), with its code; a rejection for each other row."""
@@ -681,13 +702,52 @@ class _Schools:
                         row=int(row),
                         field=label,
                         value=value,
-                        reason="不是本校的教师",
-                        reason_en="teacher of another school",
+                        reason=self._outside[0],
+                        reason_en=self._outside[1],
                     )
                 )
             bad = bad | outside
         data = data.assign(school_code=resolved)
         return data[~bad]
+
+
+class _Subtree:
+    """The schools of the division an import is bounded to (a bounded bureau's, a source's): read once,
+    a province's tens of thousands of codes at most."""
+
+    def __init__(self, session: Session, division: str) -> None:
+        self.division = division
+        self.codes = SchoolRepository(session).codes_within(division)
+        self._session = session
+        name = divisions.full_name(division)
+        self.reason = (
+            f"学校不在本次导入的行政区划 {division}（{name}）内",
+            f"school outside division {division}",
+        )
+
+    def keep_schools(
+        self, std: schemas.Standard, valid: pd.DataFrame, rejected: list[Rejection]
+    ) -> pd.DataFrame:
+        """School rows placed inside the division, of a school new to the store or already in it;
+        a rejection naming the row for a school elsewhere (or moved out of it by the row)."""
+        if valid.empty:
+            return valid
+        placed = valid["division_code"].astype("str") if "division_code" in valid.columns else None
+        codes = valid["code"].astype("str")
+        stored_elsewhere = SchoolRepository(self._session).existing_codes(codes) - self.codes
+        prefix = division_prefix(self.division)
+        # A row that does not place its school keeps it where it is: inside, or refused.
+        outside = ~placed.str.startswith(prefix) if placed is not None else ~codes.isin(self.codes)
+        bad = codes.isin(stored_elsewhere) | outside
+        label = _label(std, "school", "division_code")
+        for row in valid.index[bad]:
+            value = str(placed[row]) if placed is not None else str(codes[row])
+            rejected.append(
+                Rejection(
+                    row=int(row), field=label, value=value, reason=self.reason[0], reason_en=self.reason[1]
+                )
+            )
+        return valid[~bad]
 
 
 def _is_missing(value: Any) -> bool:
@@ -742,11 +802,15 @@ def values_as_of(session: Session, entity: str, record_key: str, at: datetime) -
     return values
 
 
-def rejected_rows_csv(session: Session, reader: Actor, batch_id: int) -> bytes:
+def rejected_rows_csv(session: Session, reader: Principal, batch_id: int) -> bytes:
     """An import's rejected rows as a CSV a person opens in Excel (UTF-8 with BOM). The rows hold the
     values as uploaded (names, ID numbers), so the download is an audited read."""
     batch = session.get(IngestBatch, batch_id)
-    if batch is None:
+    bound = reader.division
+    # A batch belongs to the division it was bounded to; one of the whole hub (None) to the top only.
+    if batch is None or (
+        bound is not None and (batch.division is None or not divisions.contains(bound, batch.division))
+    ):
         raise BatchNotFound(f"导入批次 {batch_id} 不存在", f"batch {batch_id} not found")
     rows = batch.rejected_rows or []
     audit.record_act(

@@ -27,7 +27,7 @@ def _out(session: SessionDep, source: Source) -> SourceOut:
     responses=error_responses(401, 403, 409, 422),
 )
 def create_source(payload: SourceIn, session: SessionDep, principal: Curator) -> SourceOut:
-    """Register a source (a drop folder, an HTTP JSON feed or a SQL database) with its mapping and schedule."""
+    """Register a source (a drop folder, an HTTP JSON feed or a SQL database) for the caller's division."""
     source = service.create_source(session, payload, principal_id=principal.id, actor=principal)
     return service.source_out(source)
 
@@ -35,19 +35,19 @@ def create_source(payload: SourceIn, session: SessionDep, principal: Curator) ->
 @router.get("", response_model=list[SourceOut], responses=error_responses(401, 403))
 def list_sources(
     session: SessionDep,
-    _: Curator,
+    principal: Curator,
     failing: Annotated[
         bool | None, Query(description="Only sources marked failing (true) or not (false)")
     ] = None,
 ) -> list[SourceOut]:
     """List sources with their last run's status; `failing=true` shows those that keep failing."""
-    return service.list_sources(session, failing=failing)
+    return service.list_sources(session, failing=failing, viewer=principal)
 
 
 @router.get("/{name}", response_model=SourceOut, responses=error_responses(401, 403, 404))
-def get_source(name: str, session: SessionDep, _: Curator) -> SourceOut:
+def get_source(name: str, session: SessionDep, principal: Curator) -> SourceOut:
     """One source config, secrets masked."""
-    source = service.get_source(session, name)
+    source = service.get_source(session, name, viewer=principal)
     return _out(session, source)
 
 
@@ -79,10 +79,11 @@ def run_source(name: str, session: SessionDep, settings: SettingsDep, principal:
 
 @router.get("/{name}/runs", response_model=list[RunOut], responses=error_responses(401, 403, 404))
 def list_runs(
-    name: str, session: SessionDep, _: Curator, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    name: str, session: SessionDep, principal: Curator, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[RunOut]:
     """A source's runs, newest first: started, finished, status, rows read/accepted/rejected/unchanged, error."""
-    return [service.run_out(run, name) for run in service.list_runs(session, name, limit=limit)]
+    runs = service.list_runs(session, name, limit=limit, viewer=principal)
+    return [service.run_out(run, name) for run in runs]
 
 
 @router.get(

@@ -47,6 +47,9 @@ class Source(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     failure_threshold: Mapped[int] = mapped_column(Integer, default=3)
+    # The GB/T 2260 division it feeds (its creator's): it writes records of that subtree's schools
+    # only, and only bureaus whose division holds it see or run it. None: the hub's own, hub-wide.
+    division: Mapped[str | None] = mapped_column(String(6), index=True)
     # The period (as written, e.g. 2025) its periodic values belong to; None: the current one.
     period: Mapped[str | None] = mapped_column(String(32))
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)

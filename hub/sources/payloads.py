@@ -59,6 +59,12 @@ class SourceIn(BaseModel):
         max_length=32,
         description="The period its periodic values belong to (2025, 2024-2025学年); none: the current one at each run",
     )
+    division: str | None = Field(
+        default=None,
+        max_length=6,
+        description="The GB/T 2260 division it feeds (default: its creator's); it writes only records of "
+        "that subtree's schools, and only bureaus whose division holds it see or run it",
+    )
 
     @field_validator("mapping")
     @classmethod
@@ -100,6 +106,8 @@ class SourceOut(BaseModel):
     enabled: bool
     failure_threshold: int
     period: str | None = None
+    division: str | None = Field(default=None, description="The division it feeds; none: the whole hub")
+    division_name: str | None = None
     consecutive_failures: int
     failing: bool
     failing_since: datetime | None

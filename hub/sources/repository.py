@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from hub.identity.divisions import within
 from hub.sources.models import Source, SourceFile, SourceRun
 
 
@@ -17,8 +18,13 @@ class SourceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, name: str) -> Source | None:
-        return self.session.scalars(select(Source).where(Source.name == name)).first()
+    def get(self, name: str, *, within_division: str | None = None) -> Source | None:
+        """The source, if it belongs inside `within_division` (None: anywhere). A source without a
+        division is the hub's own: no bounded bureau reaches it."""
+        query = select(Source).where(Source.name == name)
+        if within_division is not None:
+            query = query.where(within(Source.division, within_division))
+        return self.session.scalars(query).first()
 
     def lock(self, name: str) -> Source | None:
         """The source, its row locked until the transaction ends; SourceBusyError if a run holds it.
@@ -36,8 +42,16 @@ class SourceRepository:
                 raise SourceBusyError(name) from exc
             raise
 
-    def find(self, *, failing: bool | None = None, enabled: bool | None = None) -> list[Source]:
+    def find(
+        self,
+        *,
+        failing: bool | None = None,
+        enabled: bool | None = None,
+        within_division: str | None = None,
+    ) -> list[Source]:
         query = select(Source).order_by(Source.name)
+        if within_division is not None:
+            query = query.where(within(Source.division, within_division))
         if failing is not None:
             query = query.where(Source.failing.is_(failing))
         if enabled is not None:

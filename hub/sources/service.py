@@ -27,10 +27,11 @@ from connectors.files import read_table
 from connectors.mapping import ColumnMapping
 from connectors.mapping import apply_mapping as map_columns
 from hub.audit import service as audit
-from hub.audit.service import Actor
 from hub.config import Settings
 from hub.db import transaction, utcnow
 from hub.errors import HubError
+from hub.identity.divisions import known, not_found
+from hub.identity.models import Principal
 from hub.records.periods import read_period
 from hub.records.service import IngestReport, Provenance, ingest_frame
 from hub.sources import readers
@@ -49,6 +50,7 @@ from hub.sources.models import Source, SourceFile, SourceRun
 from hub.sources.payloads import RunOut, Schedule, SourceIn, SourceOut, SourceUpdate
 from hub.sources.repository import RunRepository, SourceBusyError, SourceRepository
 from hub.standard.service import current_standard
+from schemas import divisions
 
 log = logging.getLogger(__name__)
 
@@ -187,11 +189,33 @@ def _check_mapping(
     return checked
 
 
-def get_source(session: Session, name: str) -> Source:
-    source = SourceRepository(session).get(name)
+def _bound(viewer: Principal | None) -> str | None:
+    """The division bounding what `viewer` reaches (None: the console or a hub-wide principal)."""
+    return viewer.division if viewer is not None else None
+
+
+def _not_found(name: str) -> SourceNotFound:
+    return SourceNotFound(f"数据源 {name} 不存在", f"source {name!r} not found", detail={"source": name})
+
+
+def get_source(session: Session, name: str, *, viewer: Principal | None = None) -> Source:
+    """The source, if `viewer`'s division holds it (a 404 otherwise, as for one that does not exist)."""
+    source = SourceRepository(session).get(name, within_division=_bound(viewer))
     if source is None:
-        raise SourceNotFound(f"数据源 {name} 不存在", f"source {name!r} not found", detail={"source": name})
+        raise _not_found(name)
     return source
+
+
+def _division_of(payload: SourceIn, creator: Principal | None) -> str | None:
+    """A source feeds its creator's division, or one inside it that the payload names (404 outside:
+    the division is not confirmed to exist, as everywhere a bounded bureau looks outside its own)."""
+    bound = _bound(creator)
+    if not payload.division:
+        return bound
+    division = known(payload.division.strip())
+    if bound is not None and not divisions.contains(bound, division):
+        raise not_found(division)
+    return division
 
 
 def _source_target(source: Source) -> dict[str, Any]:
@@ -203,11 +227,13 @@ def create_source(
     payload: SourceIn,
     *,
     principal_id: int | None,
-    actor: Actor | None,
+    actor: Principal | None,
     now: datetime | None = None,
 ) -> Source:
-    """Store a new source config (names are unique); `actor` None is the operator at the console."""
+    """Store a new source config (names are unique); `actor` None is the operator at the console.
+    The source feeds `actor`'s division (or one inside it named by the payload)."""
     repository = SourceRepository(session)
+    division = _division_of(payload, actor)
     if repository.get(payload.name) is not None:
         raise SourceExists(
             f"数据源 {payload.name} 已存在",
@@ -235,6 +261,7 @@ def create_source(
             enabled=payload.enabled,
             failure_threshold=payload.failure_threshold,
             period=payload.period or None,
+            division=division,
             consecutive_failures=0,
             failing=False,
             created_by=principal_id,
@@ -259,12 +286,12 @@ def update_source(
     name: str,
     payload: SourceUpdate,
     *,
-    actor: Actor | None,
+    actor: Principal | None,
     now: datetime | None = None,
 ) -> Source:
     """Change a source config; settings shown masked keep their stored secrets. `actor` None is the
     operator at the console."""
-    source = get_source(session, name)
+    source = get_source(session, name, viewer=actor)
     if payload.settings is not None:
         settings = restore_secrets(payload.settings, source.settings)
         _check_settings(source.kind, settings)
@@ -324,9 +351,9 @@ def replace_source(session: Session, payload: SourceIn, *, now: datetime | None 
     return update_source(session, payload.name, update, actor=None, now=now)
 
 
-def delete_source(session: Session, name: str, *, actor: Actor | None) -> None:
+def delete_source(session: Session, name: str, *, actor: Principal | None) -> None:
     """Remove a config with its runs and file records; the stored rows keep their provenance."""
-    source = get_source(session, name)
+    source = get_source(session, name, viewer=actor)
     target = _source_target(source)
     SourceRepository(session).delete(source)
     audit.record_act(session, actor, "source.delete", target=target, entity=source.entity)
@@ -362,6 +389,8 @@ def source_out(source: Source, *, last_run_status: str | None = None) -> SourceO
         enabled=source.enabled,
         failure_threshold=source.failure_threshold,
         period=source.period,
+        division=source.division,
+        division_name=divisions.full_name(source.division) if source.division else None,
         consecutive_failures=source.consecutive_failures,
         failing=source.failing,
         failing_since=source.failing_since,
@@ -373,9 +402,12 @@ def source_out(source: Source, *, last_run_status: str | None = None) -> SourceO
     )
 
 
-def list_sources(session: Session, *, failing: bool | None = None) -> list[SourceOut]:
+def list_sources(
+    session: Session, *, failing: bool | None = None, viewer: Principal | None = None
+) -> list[SourceOut]:
+    """The sources `viewer`'s division holds (all of them for the console and hub-wide principals)."""
     repository = SourceRepository(session)
-    sources = repository.find(failing=failing)
+    sources = repository.find(failing=failing, within_division=_bound(viewer))
     statuses = repository.last_statuses([s.id for s in sources])
     return [source_out(s, last_run_status=statuses.get(s.id)) for s in sources]
 
@@ -393,12 +425,14 @@ _RUN_FIELDS = (
 )  # fmt: skip
 
 
-def list_runs(session: Session, name: str, *, limit: int = 50) -> list[SourceRun]:
-    return RunRepository(session).recent(get_source(session, name).id, limit=limit)
+def list_runs(
+    session: Session, name: str, *, limit: int = 50, viewer: Principal | None = None
+) -> list[SourceRun]:
+    return RunRepository(session).recent(get_source(session, name, viewer=viewer).id, limit=limit)
 
 
-def get_run(session: Session, name: str, run_id: int) -> SourceRun:
-    run = RunRepository(session).get(get_source(session, name).id, run_id)
+def get_run(session: Session, name: str, run_id: int, *, viewer: Principal | None = None) -> SourceRun:
+    run = RunRepository(session).get(get_source(session, name, viewer=viewer).id, run_id)
     if run is None:
         raise SourceRunNotFound(
             f"数据源 {name} 没有第 {run_id} 次运行", f"source {name!r} has no run {run_id}"
@@ -406,10 +440,11 @@ def get_run(session: Session, name: str, run_id: int) -> SourceRun:
     return run
 
 
-def read_run(session: Session, reader: Actor, name: str, run_id: int) -> SourceRun:
+def read_run(session: Session, reader: Principal, name: str, run_id: int) -> SourceRun:
     """One run with its quarantined rows. Those rows hold the values as the source sent them (names,
-    ID numbers), so showing them is an audited read, like an import's errors.csv."""
-    run = get_run(session, name, run_id)
+    ID numbers), so showing them is an audited read, like an import's errors.csv (404 outside the
+    reader's division)."""
+    run = get_run(session, name, run_id, viewer=reader)
     audit.record_act(
         session,
         reader,
@@ -590,7 +625,12 @@ def _ingest_chunk(
         secret_key=app_settings.secret_key.get_secret_value(),
         entity=source.entity,
         frame=frame,
-        provenance=Provenance(source_kind="connector", source_ref=reference, file_sha256=chunk.sha256),
+        provenance=Provenance(
+            source_kind="connector",
+            source_ref=reference,
+            file_sha256=chunk.sha256,
+            division=source.division,
+        ),
         now=utcnow(),
         period=source.period,
     )
@@ -659,17 +699,19 @@ def _judge(source: Source, now: datetime) -> None:
 
 
 def run_source(
-    session: Session, app_settings: Settings, name: str, *, actor: Actor | None, trigger: str = "manual"
+    session: Session, app_settings: Settings, name: str, *, actor: Principal | None, trigger: str = "manual"
 ) -> SourceRun:
     """Run one source now, in the caller's transaction, and record the run (failed runs included) on
     the run history and, as `source.run`, on the audit log: `actor` is who ran it (None: the
     scheduler or the operator at the console, told apart by `trigger`).
 
     Any failure of the source (unreachable, refused, malformed, mapped wrongly) ends as a failed run
-    with its error; nothing it read is kept. Raises only when the source does not exist or another
-    run of it is in progress.
+    with its error; nothing it read is kept. Raises only when the source does not exist (or lies
+    outside `actor`'s division) or another run of it is in progress. Rows of schools outside the
+    source's division are quarantined with the reason.
     """
     repository = SourceRepository(session)
+    get_source(session, name, viewer=actor)
     try:
         source = repository.lock(name)
     except SourceBusyError as exc:
@@ -677,7 +719,7 @@ def run_source(
             f"数据源 {name} 正在运行", f"source {name!r} is already running", detail={"source": name}
         ) from exc
     if source is None:
-        raise SourceNotFound(f"数据源 {name} 不存在", f"source {name!r} not found", detail={"source": name})
+        raise _not_found(name)
     started = utcnow()
     run = SourceRun(
         source_id=source.id, trigger=trigger, started_at=started, status="failed",
@@ -711,7 +753,7 @@ def run_source(
     return run
 
 
-def _audit_run(session: Session, actor: Actor | None, source: Source, run: SourceRun) -> None:
+def _audit_run(session: Session, actor: Principal | None, source: Source, run: SourceRun) -> None:
     """The run as a privileged act: it writes into the store on the hub's authority. Its rows' own
     `records.write` entries (one per batch) name the schools; this entry ties them to the run."""
     audit.record_act(

@@ -780,6 +780,7 @@ def submit(
                 source_ref=f"task:{task.id}",
                 principal_id=principal.id,
                 file_sha256=prepared.sha256,
+                division=principal.division,
             ),
             school_scope={task.school_code},
             now=now,

@@ -253,7 +253,7 @@ def _sources_page(
     return render(
         request,
         "sources.html",
-        {"sources": sources.list_sources(session), "run": run, "error": error},
+        {"sources": sources.list_sources(session, viewer=principal), "run": run, "error": error},
         principal=principal,
         status_code=status_code,
     )
@@ -309,12 +309,22 @@ def _grants_page(
     principals = PrincipalRepository(session).list(within_division=bound_division(principal))
     holders = [p for p in principals if HOLD_GRANT.allows(p) and p.active and p.id != principal.id]
     names = {p.id: p.name for p in principals}
+    bound = bound_division(principal)
+    # A grant held above the bureau (shown because it reaches into its subtree) is managed up there.
+    above = {g.department_id for g in grants if bound is not None and g.department_id not in names}
+    held_above = {p.id: p.name for p in PrincipalRepository(session).by_ids(above)}
     return render(
         request,
         "grants.html",
         {
             "grants": [
-                {"g": g, "holder": names.get(g.department_id), "active": g.active_on(today)} for g in grants
+                {
+                    "g": g,
+                    "holder": names.get(g.department_id) or held_above.get(g.department_id),
+                    "active": g.active_on(today),
+                    "managed": g.department_id not in held_above,
+                }
+                for g in grants
             ],
             "holders": holders,
             "element_labels": {

@@ -159,7 +159,7 @@ def create_source(
 @router.get("/sources/{name}/edit")
 def edit_source(name: str, request: Request, session: SessionDep, principal: Curator) -> Response:
     """The form of one source, its secrets shown masked (left masked, they stay as they are)."""
-    found = sources.source_out(sources.get_source(session, name))
+    found = sources.source_out(sources.get_source(session, name, viewer=principal))
     return _form_page(request, session, principal, source=found)
 
 
@@ -172,7 +172,7 @@ def update_source(
     form: Annotated[dict[str, str], Depends(form_items)],
 ) -> Response:
     """Change a source's settings, mapping, schedule and whether it runs."""
-    stored = sources.get_source(session, name)
+    stored = sources.get_source(session, name, viewer=principal)
     masked = sources.mask_settings(stored.settings)
     try:
         schedule = _schedule(form)
@@ -187,7 +187,7 @@ def update_source(
         sources.update_source(session, name, payload, actor=principal)
     except (HubError, ValidationError, ValueError) as exc:
         session.rollback()
-        found = sources.source_out(sources.get_source(session, name))
+        found = sources.source_out(sources.get_source(session, name, viewer=principal))
         return _form_page(
             request,
             session,
