@@ -188,10 +188,19 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
 
 # Below this many rows written at once, the planner's statistics of a table stay good enough.
 BULK_ROWS = 50_000
+# The tables a bureau's subtree is found through (schools by division, tasks by request and school) are
+# small, one row per school, and every county's page joins them: their statistics are refreshed from
+# this many rows written (ANALYZE of 10,000 schools takes milliseconds). Left stale, the planner reads
+# a county's 100 schools as 1 and joins the county's 10,000 task rows to the teachers row by row.
+SMALL_TABLE_ROWS = 1_000
 
 
 def refresh_statistics(
-    session: Session, *tables: str, rows: int, columns: Sequence[str] | None = None
+    session: Session,
+    *tables: str,
+    rows: int,
+    columns: Sequence[str] | None = None,
+    threshold: int = BULK_ROWS,
 ) -> None:
     """After a bulk write of `rows` rows on PostgreSQL, refresh the planner's statistics of `tables`
     (ANALYZE, in the caller's transaction, which counts its own rows). Autovacuum would, later: until
@@ -201,7 +210,7 @@ def refresh_statistics(
     the same, and analysing 2 columns of a 60-column table costs a tenth of analysing them all (4.3 s
     against 0.4 s at 200k teachers); autovacuum refreshes the others later."""
     bind = session.get_bind()
-    if rows < BULK_ROWS or bind.dialect.name != "postgresql":
+    if rows < threshold or bind.dialect.name != "postgresql":
         return
     for table in tables:
         session.execute(text(f"ANALYZE {table}" + (f" ({', '.join(columns)})" if columns else "")))

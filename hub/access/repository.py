@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, cast, exists, func, or_, select, true
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from hub.access.models import Grant
+from hub.access.scope import json_values
 from hub.identity.divisions import within
 from hub.identity.models import Principal
 from hub.records.models import schools_table
@@ -24,14 +24,6 @@ def held_within(division: str | None) -> ColumnElement[bool]:
     return Grant.department_id.in_(holders.scalar_subquery())
 
 
-def _json_values(column: Any, dialect: str) -> Any:
-    """The elements of a JSON array column (none for SQL NULL or JSON null), as a table of `value`."""
-    if dialect == "postgresql":
-        array = case((func.jsonb_typeof(column) == "array", column), else_=cast("[]", JSONB))
-        return func.jsonb_array_elements_text(array).table_valued("value")
-    return func.json_each(column).table_valued("value")
-
-
 def _unscoped(column: Any, dialect: str) -> ColumnElement[bool]:
     """SQL NULL or a JSON null: a scope naming no limit."""
     kind = func.jsonb_typeof(column) if dialect == "postgresql" else func.json_type(column)
@@ -46,8 +38,8 @@ def reaching(division: str, dialect: str) -> ColumnElement[bool]:
     above: Any = select(Principal.id).where(
         or_(Principal.division.is_(None), Principal.division.in_(chain[1:] or [""]))
     )
-    named = _json_values(Grant.divisions, dialect)
-    listed = _json_values(Grant.schools, dialect)
+    named = json_values(Grant.divisions, dialect)
+    listed = json_values(Grant.schools, dialect)
     ours: Any = select(schools_table.c.code).where(within(schools_table.c.division_code, division))
     overlapping = or_(named.c.value.in_(chain), within(named.c.value, division))
     scope = and_(

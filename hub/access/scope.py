@@ -22,6 +22,8 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    case,
+    cast,
     false,
     func,
     literal_column,
@@ -29,7 +31,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.types import String
 
 from hub.identity.divisions import _prefix_range, division_prefix, within
@@ -147,3 +149,12 @@ def school_condition(
     if not terms:
         return true()
     return and_(*terms) if len(terms) > 1 else terms[0]
+
+
+def json_values(column: Any, dialect: str) -> Any:
+    """The elements of a JSON array column (none for SQL NULL or JSON null), as a table of `value`:
+    correlated to the row, so that `exists(select(1).select_from(...).where(...))` tests its elements."""
+    if dialect == "postgresql":
+        array = case((func.jsonb_typeof(column) == "array", column), else_=cast("[]", JSONB))
+        return func.jsonb_array_elements_text(array).table_valued("value")
+    return func.json_each(column).table_valued("value")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 import schemas
 from hub.audit import service as audit
-from hub.db import refresh_statistics
+from hub.db import BULK_ROWS, SMALL_TABLE_ROWS, refresh_statistics
 from hub.identity.divisions import division_prefix
 from hub.identity.models import Principal
 from hub.kit.clock import local_date
@@ -283,12 +283,11 @@ def ingest_chunks(
     batch.inserted, batch.updated, batch.unchanged = counts.inserted, counts.updated, counts.unchanged
     batch.rejected_rows = batch_rejections
     session.flush()
-    refresh_statistics(
-        session,
-        ENTITY_TABLES[entity].name,
-        rows=counts.inserted + counts.updated,
-        columns=KEY_COLUMNS[entity],
-    )
+    written = counts.inserted + counts.updated
+    # Schools are found by division on every bureau's page: their range's statistics matter too.
+    keys = (*KEY_COLUMNS[entity], "division_code") if entity == "school" else KEY_COLUMNS[entity]
+    small = SMALL_TABLE_ROWS if entity == "school" else BULK_ROWS
+    refresh_statistics(session, ENTITY_TABLES[entity].name, rows=written, columns=keys, threshold=small)
     audit.record_ingest(session, batch=batch, entity=entity, per_school=per_school, elements=sorted(elements))
     return IngestReport(
         batch_id=batch.id,

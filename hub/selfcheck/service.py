@@ -13,17 +13,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import and_, false, or_
 from sqlalchemy.orm import Session
 
-from hub.access.scope import rollup_division, rollup_row
+from hub.access.scope import bound_division, rollup_division, rollup_row, sees_division
 from hub.burden import service as burden
+from hub.burden.auth import SEE_CITY as SEE_ROLLUP
 from hub.complaints.models import Complaint
 from hub.complaints.reasons import reason as reason_of
 from hub.complaints.repository import ComplaintRepository
 from hub.config import Settings
+from hub.identity.divisions import known, not_found
 from hub.identity.models import Principal
 from hub.identity.roles import Role
 from hub.kit.clock import local_date, local_today
@@ -43,7 +46,7 @@ from hub.selfcheck.errors import (
 )
 from hub.selfcheck.items import ITEMS, Item
 from hub.selfcheck.models import SelfCheckSubmission
-from hub.selfcheck.repository import SelfCheckRepository
+from hub.selfcheck.repository import RollupGroup, RollupRepository, SelfCheckRepository
 from hub.tasks.models import Task
 from schemas import divisions
 
@@ -448,16 +451,16 @@ def _item_18(item: Item, facts: Facts) -> Answer:
     )
 
 
+def _unrelated(request: DataRequest) -> bool:
+    """Flagged by the purpose screen (seed rules 4, 5, 7, 9, 11, 13: topics outside teaching)."""
+    return any(
+        v.get("rule") == "rule 13" or (v.get("detail") or {}).get("screen") for v in request.violations or []
+    )
+
+
 def _item_19(item: Item, facts: Facts) -> Answer:
     unapproved = facts.unapproved_tasks()
-    # Flagged by the purpose screen (seed rules 4, 5, 7, 9, 11, 13: topics outside teaching).
-    flagged = [
-        r
-        for r in facts.requests
-        if any(
-            v.get("rule") == "rule 13" or (v.get("detail") or {}).get("screen") for v in r.violations or []
-        )
-    ]
+    flagged = [r for r in facts.requests if _unrelated(r)]
     reached = [r.id for r in flagged if r.id in facts.tasked_request_ids]
     refused = [r.id for r in flagged if r.status == "rejected"]
     note, complaint_ids = _complaint_note(facts, item.number)
@@ -597,6 +600,9 @@ def _item_20(item: Item, facts: Facts) -> Answer:
     return _school(item, facts)
 
 
+# Items whose answer, when the records show no breach, is 否/是 from the records (compliant), not 需学校自查.
+ANSWERED_FROM_RECORDS = frozenset({3, 18, 19})
+
 ANSWERERS: dict[int, Callable[[Item, Facts], Answer]] = {
     1: _item_1,
     2: _item_2_listed,
@@ -726,6 +732,17 @@ class Rollup:
     rows: list[RollupRow]  # one level below the viewer, the total last
 
 
+def _rollup_scope(principal: Principal, division: str | None) -> str | None:
+    """The subtree a roll-up covers: the caller's division, or `division` inside it (404 outside it,
+    422 for a code that is not current)."""
+    SEE_ROLLUP.check(principal)
+    if division is None:
+        return bound_division(principal)
+    if not sees_division(principal, known(division)):
+        raise not_found(division)
+    return division
+
+
 def rollup(
     session: Session,
     settings: Settings,
@@ -737,83 +754,123 @@ def rollup(
 ) -> Rollup:
     """The term's 自查表 of every school of the caller's subtree (or of `division` inside it), rolled up
     one level below: a province per city, a city per county, a county per school (education bureau,
-    admin). Each school is answered exactly as its own 自查表 is, from a fixed number of queries."""
-    report = burden.division_burden(session, principal, term, division)
-    scope = report.division
-    repository = SelfCheckRepository(session)
+    admin). Each school is answered as its own 自查表 answers it, but the database counts the schools:
+    every finding that depends on a school's records is a set of schools (those with a task of an
+    unapproved request, …), and one grouped query counts each set per county."""
+    scope = _rollup_scope(principal, division)
     since, until = term.bounds()
-    by_school, requests = repository.requests_by_school(since, until, scope)
-    tasks: dict[str, list[Task]] = {}
-    for task in repository.tasks_within(since, until, scope):
-        tasks.setdefault(task.school_code, []).append(task)
-    task_requests = repository.requests_by_id(sorted({t.request_id for v in tasks.values() for t in v}))
-    complaints: dict[str, list[Complaint]] = {}
-    for complaint in ComplaintRepository(session).list(
-        since=since, until=until, within_division=scope, limit=1_000_000, **SCHOOLS_OWN_TO_THE_BUREAU
-    ):
-        if complaint.school_code:
-            complaints.setdefault(complaint.school_code, []).append(complaint)
-    overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
-    register = register_facts(session, term, today=today, division=scope)
-    submitted = SelfCheckRepository(session).submissions(term.label, division=scope)
-    top = rollup_division(scope, [s.division for s in report.schools])
-    groups: dict[str, list[list[SelfCheckRow]]] = {}
-    handed_in: dict[str, int] = {}  # row → schools that submitted their 自查表
-    for figures in report.schools:
-        code = figures.school_code
-        own_tasks = tasks.get(code, [])
-        facts = Facts(
-            register=register.get(code, RegisterFacts()),
-            school_code=code,
-            term=term,
-            requests=[requests[i] for i in sorted(set(by_school.get(code, [])))],
-            tasks=own_tasks,
-            task_requests=task_requests,
-            complaints=complaints.get(code, []),
-            burden=figures,
-            min_working_days=settings.min_working_days,
-            short_deadlines=[
-                (t, days)
-                for t in own_tasks
-                if (days := working_days_between(t.created_at.date(), t.deadline, **overrides))
-                < settings.min_working_days
-            ],
-        )
-        key = rollup_row(top, figures.division) or f"school:{code}"
-        groups.setdefault(key, []).append(with_school_answers(_answers(facts), submitted.get(code)))
-        if code in submitted:
-            handed_in[key] = handed_in.get(key, 0) + 1
+    repository = RollupRepository(session, since, until, scope)
+    counties = repository.counties()
+    top = rollup_division(scope, counties)
+    per_school = top is not None and all(rollup_row(top, c) is None for c in counties if c is not None)
 
-    def row(code: str, name: str, level: str, checks: list[list[SelfCheckRow]], submitted: int) -> RollupRow:
+    # The few things looked at in Python: the term's tasked requests, publication days, secondments.
+    requests = [r for r in repository.tasked_requests() if since <= r.created_at < until]
+    words = {r.id: _texts(r) for r in requests}
+    overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
+    short = [
+        and_(Task.created_at == created, Task.deadline == deadline)
+        for created, deadline in repository.publications()
+        if working_days_between(created.date(), deadline, **overrides) < settings.min_working_days
+    ]
+    late = [
+        and_(
+            Task.request_id == r.id,
+            Task.created_at >= datetime.combine(r.valid_until + timedelta(days=1), time.min, tzinfo=UTC),
+        )
+        for r in repository.tasked_requests()
+        if r.valid_until is not None
+    ]
+    gathered = {
+        r.id: codes
+        for r in repository.tasked_requests()
+        if (
+            codes := {
+                f.element_code for f in r.fields if f.status in ("available", "derived") and f.element_code
+            }
+        )
+    }
+    flagged = [r.id for r in requests if _unrelated(r)]
+    seconded: set[str] = set()
+    overrun: set[str] = set()
+    for secondment, code in repository.seconded_schools(("approved", "returned")):
+        ends = secondment.returned_on or max(secondment.ends_on, today)
+        if secondment.starts_on <= term.end and ends >= term.start:
+            seconded.add(code)
+            if days_over(secondment, today) > 0:
+                overrun.add(code)
+
+    records: dict[str, Any] = {
+        "1": repository.tasked(repository.unapproved()),
+        "2": repository.tasked(or_(*late)) if late else false(),
+        "3": repository.tasked(repository.asking(gathered)),
+        "18": repository.tasked(or_(repository.asking(gathered), *short)),
+        "19": repository.tasked(
+            or_(repository.unapproved(), Task.request_id.in_(flagged) if flagged else false())
+        ),
+        "20": repository.in_codes(overrun),
+    }
+    for number, pattern in ITEM_PATTERNS.items():
+        matching = [i for i, texts in words.items() if any(pattern.search(t) for t in texts)]
+        records[str(number)] = repository.tasked(Task.request_id.in_(matching)) if matching else false()
+    # Where the records leave an item open (需学校自查), a school's submitted 是/否 answers it, as on its own
+    # table (`with_school_answers`): the set of breaches grows by those answering 是 there, and the
+    # open ones are the schools that neither breach it on record nor answered it.
+    label = term.label
+    sets: dict[str, Any] = {"submitted": repository.submitted(label)}
+    for item in ITEMS:
+        key = str(item.number)
+        breach = records.get(key, false())
+        if item.number in ANSWERED_FROM_RECORDS:
+            sets[key] = breach
+            continue
+        settled = repository.in_codes(seconded) if item.number == 20 else breach
+        said_yes = repository.submitted(label, item.number, "violation")
+        said_no = repository.submitted(label, item.number, "compliant")
+        sets[key] = or_(breach, and_(~settled, said_yes))
+        sets[f"{key}_open"] = ~or_(settled, said_yes, said_no)
+    sets["any"] = or_(*[sets[str(item.number)] for item in ITEMS])
+    groups = repository.groups(sets, per_school=per_school)
+
+    def row(code: str, name: str, level: str, members: list[RollupGroup]) -> RollupRow:
+        schools = sum(g.schools for g in members)
+
+        def count(name: str) -> int:
+            return sum(g.counts[name] for g in members)
+
+        violations = {item.number: count(str(item.number)) for item in ITEMS}
+        # What is left to the school (需学校自查, or in part): none where the records answer the item.
+        unknown = {
+            item.number: 0 if item.number in ANSWERED_FROM_RECORDS else count(f"{item.number}_open")
+            for item in ITEMS
+        }
         return RollupRow(
             code=code,
             name=name,
             level=level,
-            schools=len(checks),
-            submitted=submitted,
-            violations={
-                i.number: sum(1 for c in checks if c[n].answer.finding == "violation")
-                for n, i in enumerate(ITEMS)
-            },
-            unknown={
-                i.number: sum(1 for c in checks if c[n].answer.finding == "unknown")
-                for n, i in enumerate(ITEMS)
-            },
-            schools_with_violation=sum(1 for c in checks if any(r.answer.finding == "violation" for r in c)),
+            schools=schools,
+            submitted=count("submitted"),
+            violations=violations,
+            unknown=unknown,
+            schools_with_violation=count("any"),
         )
 
+    keyed: dict[str, list[RollupGroup]] = {}
+    names: dict[str, str] = {}
+    for group in groups:
+        own = rollup_row(top, group.division) if group.school_code is None else None
+        key = own or f"school:{group.school_code}"
+        keyed.setdefault(key, []).append(group)
+        if group.school_code is not None:
+            names[key] = group.school_name or group.school_code
     rows = []
-    school_names = {s.school_code: s.school_name or s.school_code for s in report.schools}
-    for key, checks in sorted(groups.items()):
+    for key, members in sorted(keyed.items()):
         if key.startswith("school:"):
-            code = key.removeprefix("school:")
-            rows.append(row(code, school_names[code], "school", checks, handed_in.get(key, 0)))
+            rows.append(row(key.removeprefix("school:"), names[key], "school", members))
         else:
             found = divisions.division(key)
-            level = found.level.value if found else "county"
-            rows.append(row(key, divisions.full_name(key), level, checks, handed_in.get(key, 0)))
-    total = [c for v in groups.values() for c in v]
-    rows.append(row("", "合计 / total", "total", total, sum(handed_in.values())))
+            rows.append(row(key, divisions.full_name(key), found.level.value if found else "county", members))
+    rows.append(row("", "合计 / total", "total", groups))
     return Rollup(division=scope, term=term, items=list(ITEMS), rows=rows)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, Text, and_, case, cast, func, insert, literal, or
 from sqlalchemy.orm import Session
 
 import schemas
-from hub.access.scope import school_within
+from hub.access.scope import in_codes, school_within
 from hub.records.models import ENTITY_TABLES, KEY_COLUMNS, SCHOOL_COLUMN, RecordHistory, schools_table
 from hub.records.repository import holds, period_value, value_column
 from hub.requests.models import DataRequest
@@ -173,10 +173,17 @@ class TaskRepository:
         rows = select(ranked.c.school_code, Task.id, reference, ranked.c.record_key).join(
             Task, and_(Task.school_code == ranked.c.school_code, Task.request_id == request_id)
         )
-        result = self.session.execute(
+        self.session.execute(
             insert(TaskRow).from_select(["school_code", "task_id", "reference", "record_key"], rows)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        # Counted, not read off the cursor: an INSERT … SELECT answers rowcount -1 here, which silently
+        # skipped the statistics refresh that must follow a province-wide publication.
+        written = (
+            select(func.count())
+            .select_from(TaskRow)
+            .where(TaskRow.task_id.in_(select(Task.id).where(Task.request_id == request_id)))
+        )
+        return int(self.session.scalar(written) or 0)
 
     def _padded(self, number: Any) -> Any:
         if self.session.get_bind().dialect.name == "postgresql":
@@ -232,10 +239,13 @@ class TaskRepository:
         fields: Sequence[str],
         applies: Mapping[str, schemas.RecordFilter] | None = None,
         periods: Mapping[str, str] | None = None,
+        school_codes: Sequence[str] | None = None,
     ) -> dict[int, tuple[int, int]]:
         """Per task (all asking for the same `fields`): rows whose record still exists, rows holding every
         field that applies to them (a field with `applies[name]` is done for a record it does not apply to);
-        a field named in `periods` is filled by a value of that period."""
+        a field named in `periods` is filled by a value of that period. `school_codes`, the tasks'
+        schools, leads the lookup: task_rows' and the records' keys begin with the school code, so a
+        county's page reads its own schools' key ranges, never the province's rows."""
         table = ENTITY_TABLES[entity]
         key = table.c[KEY_COLUMNS[entity][-1]]
         done = []
@@ -262,6 +272,9 @@ class TaskRepository:
             .where(TaskRow.task_id.in_(list(task_ids)))
             .group_by(TaskRow.task_id)
         )
+        if school_codes is not None:
+            dialect = self.session.get_bind().dialect.name
+            query = query.where(in_codes(TaskRow.school_code, sorted(set(school_codes)), dialect))
         return {
             task_id: (int(present), int(filled)) for task_id, present, filled in self.session.execute(query)
         }

@@ -25,7 +25,7 @@ import schemas
 from hub.access.scope import bound_division, may_act_at
 from hub.audit import service as audit
 from hub.config import Settings
-from hub.db import utcnow
+from hub.db import SMALL_TABLE_ROWS, refresh_statistics, utcnow
 from hub.holidays.service import work_calendar
 from hub.identity.models import Principal
 from hub.identity.roles import Role
@@ -254,7 +254,10 @@ def publish(
     repository = TaskRepository(session)
     repository.add_all(tasks)
     if tasks:
-        repository.add_rows(request.id, request.entity)
+        written = repository.add_rows(request.id, request.entity)
+        # A province-wide publication: the planner must know the new rows before a county's page.
+        refresh_statistics(session, "tasks", rows=len(tasks), threshold=SMALL_TABLE_ROWS)
+        refresh_statistics(session, "task_rows", rows=written)
     refresh_progress(session, tasks, now=now)
 
     lifecycle.publish(request, by=principal.id, now=now)
@@ -300,7 +303,12 @@ def refresh_progress(session: Session, tasks: list[Task], *, now: datetime) -> N
         applies = {e.name: e.applies_when for e in elements if e.applies_when is not None}
         by_name = {std.element(code).name: key for code, key in periods}
         counts = repository.progress(
-            entity, [t.id for t in members], [e.name for e in elements], applies, by_name
+            entity,
+            [t.id for t in members],
+            [e.name for e in elements],
+            applies,
+            by_name,
+            school_codes=[t.school_code for t in members],
         )
         for task in members:
             task.rows_expected, task.rows_filled = counts.get(task.id, (0, 0))
@@ -668,9 +676,7 @@ def fillable_task(session: Session, principal: Principal, task_id: int) -> Task:
     if task is None:
         raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
     if task.school_code != principal.school_code:
-        raise TaskOfAnotherSchool(
-            f"任务 {task_id} 属于另一所学校", f"task {task_id} belongs to another school"
-        )
+        raise TaskOfAnotherSchool(f"任务 {task_id} 不存在", f"task {task_id} not found")
     return task
 
 
@@ -853,9 +859,7 @@ def mark_done(
     if task is None:
         raise TaskNotFound(f"任务 {task_id} 不存在", f"task {task_id} not found")
     if task.school_code != principal.school_code:
-        raise TaskOfAnotherSchool(
-            f"任务 {task_id} 属于另一所学校", f"task {task_id} belongs to another school"
-        )
+        raise TaskOfAnotherSchool(f"任务 {task_id} 不存在", f"task {task_id} not found")
     request = RequestRepository(session).get(task.request_id)
     assert request is not None
     close_if_due(session, request, now=now)

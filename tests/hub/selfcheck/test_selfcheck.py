@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from hub.config import Settings
 from hub.kit.terms import term_of
+from hub.register.models import Secondment
 from hub.requests.models import DataRequest
 from hub.selfcheck.items import ITEMS
 from hub.tasks.models import Task
@@ -328,3 +329,73 @@ def test_the_school_answers_the_open_items_at_term_end_never_against_its_records
     total = rollup["rows"][-1]
     assert total["level"] == "total" and total["submitted"] == 1 and total["schools"] == len(city.schools)
     assert total["violations"][breach] == 1
+
+
+def test_the_rollup_counts_exactly_what_each_schools_own_table_answers(
+    client: TestClient, session: Session, city: City
+) -> None:
+    """The roll-up is counted by the database (issue 17); every school's row still equals its own 自查表,
+    item by item, with breaches of items 1, 2, 4, 18, 19 and 20 in the records."""
+    second = city.schools[1]
+    published, voting = city.requests["published"], city.requests["voting"]
+    session.execute(update(DataRequest).where(DataRequest.id == published).values(approval_number=None))
+    session.execute(
+        update(DataRequest)
+        .where(DataRequest.id == voting)
+        .values(valid_until=date.today() - timedelta(days=1))
+    )
+    session.execute(
+        update(Task)
+        .where(Task.request_id == published, Task.school_code == second)
+        .values(deadline=date.today() + timedelta(days=1))
+    )
+    borrowed = client.post(
+        "/api/v1/register/secondments",
+        headers=city.department,
+        json={
+            "kind": "borrow",
+            "purpose": "专项工作借用",
+            "starts_on": date.today().isoformat(),
+            "ends_on": (date.today() + timedelta(days=30)).isoformat(),
+            "teachers": [{"school_code": second, "teacher_name": "借用教师"}],
+        },
+    )
+    assert borrowed.status_code == 201, borrowed.text
+    decided = client.post(
+        f"/api/v1/register/secondments/{borrowed.json()['id']}/decision",
+        headers=city.education,
+        json={"decision": "approve", "filing_number": "备〔2026〕1号"},
+    )
+    assert decided.status_code == 200, decided.text
+    session.execute(
+        update(Secondment)
+        .where(Secondment.id == borrowed.json()["id"])
+        .values(ends_on=date.today() - timedelta(days=2), starts_on=date.today() - timedelta(days=9))
+    )
+    session.flush()
+
+    def rows(**params: str) -> list[dict[str, Any]]:
+        answer = client.get("/api/v1/selfcheck", headers=city.education, params=params)
+        assert answer.status_code == 200, answer.text
+        return list(answer.json()["rows"])
+
+    top = rows()
+    total = next(r for r in top if r["level"] == "total")
+    per_school = []
+    for area in (r for r in top if r["level"] != "total"):
+        opened = rows(division=area["code"]) if area["level"] != "school" else [area]
+        per_school += [r for r in opened if r["level"] == "school"]
+    assert sorted(r["code"] for r in per_school) == sorted(city.schools)
+    seen: dict[str, dict[int, int]] = {"violation": {}, "unknown": {}}  # item → schools
+    for row in per_school:
+        own = {i["number"]: i["finding"] for i in selfcheck(client, city, row["code"])["items"]}
+        for number, finding in own.items():
+            for kind in ("violation", "unknown"):
+                counted = row["violations" if kind == "violation" else "unknown"][str(number)]
+                assert counted == int(finding == kind), (row["code"], number, finding, row)
+                seen[kind][number] = seen[kind].get(number, 0) + counted
+        assert row["schools_with_violation"] == int("violation" in own.values())
+    for number in range(1, 22):
+        assert total["violations"][str(number)] == seen["violation"].get(number, 0), number
+        assert total["unknown"][str(number)] == seen["unknown"].get(number, 0), number
+    assert {n for n in range(1, 22) if seen["violation"].get(n)} >= {1, 2, 4, 18, 19, 20}

@@ -160,8 +160,12 @@ def test_the_sources_page_lists_and_runs_only_the_subtrees_sources(
     client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings, tmp_path: Path
 ) -> None:
     _, a, b = _two_counties(session, settings)
-    edu_a = create_principal(client, admin_headers, kind="education", code="edu-a", name="甲县教育局", division=a)
-    edu_b = create_principal(client, admin_headers, kind="education", code="edu-b", name="乙县教育局", division=b)
+    edu_a = create_principal(
+        client, admin_headers, kind="education", code="edu-a", name="甲县教育局", division=a
+    )
+    edu_b = create_principal(
+        client, admin_headers, kind="education", code="edu-b", name="乙县教育局", division=b
+    )
     body = {"kind": "folder", "entity": "teacher", "name": "a-drop", "settings": {"path": str(tmp_path)}}
     assert client.post("/api/v1/sources", headers=edu_a, json=body).status_code == 201
     origin = {"Origin": "http://testserver"}
