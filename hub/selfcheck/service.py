@@ -765,7 +765,8 @@ def rollup(
     per_school = top is not None and all(rollup_row(top, c) is None for c in counties if c is not None)
 
     # The few things looked at in Python: the term's tasked requests, publication days, secondments.
-    requests = [r for r in repository.tasked_requests() if since <= r.created_at < until]
+    tasked = repository.tasked_requests()
+    requests = [r for r in tasked if since <= r.created_at < until]
     words = {r.id: _texts(r) for r in requests}
     overrides = {"extra_holidays": settings.extra_holidays, "extra_workdays": settings.extra_workdays}
     short = [
@@ -778,12 +779,12 @@ def rollup(
             Task.request_id == r.id,
             Task.created_at >= datetime.combine(r.valid_until + timedelta(days=1), time.min, tzinfo=UTC),
         )
-        for r in repository.tasked_requests()
+        for r in tasked
         if r.valid_until is not None
     ]
     gathered = {
         r.id: codes
-        for r in repository.tasked_requests()
+        for r in tasked
         if (
             codes := {
                 f.element_code for f in r.fields if f.status in ("available", "derived") and f.element_code
@@ -954,6 +955,9 @@ def submit(
 ) -> SelfCheck:
     """The school submits its term's 自查表 at term end: an answer to every item its records leave open,
     none contradicting what the records show; once, and nothing stored when anything is wrong."""
+    if principal.role is Role.SCHOOL and principal.school_code != school_code:
+        # Another school's table, as for every view of another school: not confirmed to exist (issue 17).
+        burden.check_school_view(session, principal, school_code)
     if principal.role is not Role.SCHOOL or principal.school_code != school_code:
         raise SelfCheckNotOwnSchool(
             "只有学校本身可以提交本校的自查表；教育局查看汇总",

@@ -30,8 +30,8 @@ class TaskNotFound(NotFound):
     """No task with this id that the caller may see."""
 
 
-class TaskOfAnotherSchool(Forbidden):
-    """The task belongs to another school."""
+class TaskOfAnotherSchool(NotFound):
+    """The task belongs to another school: a 404, which does not confirm that the task exists."""
 
 
 class TaskClosed(Conflict):

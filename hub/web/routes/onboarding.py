@@ -16,6 +16,7 @@ from hub.onboarding import service as onboarding
 from hub.onboarding.auth import ONBOARD
 from hub.onboarding.sheet import sheet_workbook
 from hub.web.kit import PageRoute, lang_of, redirect, render, role
+from schemas import divisions
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Onboarder = Annotated[Principal, role(ONBOARD)]
@@ -31,7 +32,12 @@ def accounts_page(
     listing = onboarding.accounts(
         session, principal, division=division.strip() or None, now=utcnow(), limit=200, offset=max(offset, 0)
     )
-    return render(request, "onboarding.html", {"listing": listing, "division": division}, principal=principal)
+    return render(
+        request,
+        "onboarding.html",
+        {"listing": listing, "division": division, "division_name": divisions.full_name},
+        principal=principal,
+    )
 
 
 @router.post("/onboarding")

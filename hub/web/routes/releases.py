@@ -133,6 +133,8 @@ def renew(
             request, session, settings, principal, error=i18n.text("error.form", lang), status_code=422
         )
     except HubError as exc:
+        if exc.status_code == 404:  # a grant outside the bureau's level: a 404 page, as on the API
+            raise
         session.rollback()
         return _page(request, session, settings, principal, error=exc.message_in(lang), status_code=422)
     return redirect("/releases", message="renewed")

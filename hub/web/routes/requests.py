@@ -867,6 +867,8 @@ def decide(
         message = i18n.text("error.form", lang) if isinstance(exc, ValidationError) else str(exc)
         return _review_page(request, session, principal, errors={request_id: message})
     except HubError as exc:
+        if exc.status_code == 404:  # outside the bureau's level: the page says so, never the queue
+            raise
         session.rollback()
         return _review_page(request, session, principal, errors={request_id: exc.message_in(lang)})
     return redirect("/review", message="decided")

@@ -168,7 +168,8 @@ def test_the_preview_does_not_open_the_task_nor_pass_another_schools(
         headers={**other, "Content-Type": "text/csv"},
         content=content,
     )
-    assert refused.status_code == 403 and refused.json()["code"] == "TaskOfAnotherSchool"
+    # Another school's task is not confirmed to exist (issue 17: 404, never 403).
+    assert refused.status_code == 404 and refused.json()["code"] == "TaskOfAnotherSchool"
     department = client.post(
         f"/api/v1/tasks/{mine['task_id']}/submission/preview",
         headers={**people.department, "Content-Type": "text/csv"},
