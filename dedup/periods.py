@@ -41,6 +41,8 @@ _PATTERNS: Final = (
     ("reference", re.compile(rf"({_YEAR}(?:年|-)\d{{1,2}}(?:月|-)(?:\d{{1,2}}日?)?)(?:底|末)?")),
     ("explicit", re.compile(rf"{_YEAR}\s*[-－—–~～至到/]\s*\d{{2,4}}\s*(?:学年度|学年)(?:第?[一二12]学期)?")),
     ("explicit", re.compile(rf"{_YEAR}年?(?:春季|秋季|春|秋)季?学期")),
+    # 2023学年 (2023学年度): the school year that starts in 2023, as the statistics yearbooks write it.
+    ("explicit", re.compile(rf"{_YEAR}\s*(?:学年度|学年)(?:第?[一二12]学期)?")),
     ("explicit", re.compile(rf"{_YEAR}\s*[-－—–~～至到/]\s*\d{{1,4}}(?![0-9])(?:年度|年|月)?")),
     ("explicit", re.compile(rf"{_YEAR}(?:年度|年)?(?![0-9月])")),
     ("span", re.compile(rf"(?:近|最近|过去|前)({_NUMBER})(?:个)?(年度|学年|年|学期)(?:来|内|以来)?")),
@@ -215,9 +217,14 @@ def label_periods(label: str, *, kind: str, measure: str, today: date) -> LabelP
 
 
 _YEAR_RANGE_RE: Final = re.compile(r"^(\d{4})\s*[-－—–~～至到/]\s*(\d{2,4})(?:年|年度)$")
+_SCHOOL_YEAR_START_RE: Final = re.compile(r"^(\d{4})\s*(学年度|学年)(.*)$")
 
 
 def _explicit(label: str, text: str, kind: str) -> Period:
+    starting = _SCHOOL_YEAR_START_RE.match(text)
+    if starting is not None:
+        year = int(starting.group(1))
+        text = f"{year}-{year + 1}{starting.group(2)}{starting.group(3)}"  # 2023学年 → 2023-2024学年
     year_range = _YEAR_RANGE_RE.match(text)
     if year_range is not None:
         if kind in (SCHOOL_YEAR, TERM):

@@ -23,6 +23,7 @@ from hub.access.scope import school_condition
 from hub.audit import service as audit
 from hub.audit.receipts import Collector
 from hub.identity.models import Principal
+from hub.kit.clock import local_today
 from hub.reads.people import request_heading
 from hub.reads.service import Plan, QueryColumn, iter_row_batches, row_selection
 from hub.reads.stream import Batch, Export, Field, audited, export
@@ -32,7 +33,7 @@ from hub.requests.models import DataRequest
 from hub.requests.repository import RequestRepository
 from hub.requests.service import readable_request
 from hub.standard.service import current_standard
-from schemas.periods import parse_period
+from schemas.periods import parse_period, period_containing
 
 # The first columns of every answer: which school a row belongs to, by code and by name.
 SCHOOL_FIELD = "学校标识码"
@@ -70,6 +71,9 @@ def data_columns(session: Session, request: DataRequest, grant: Grant) -> list[D
         if element.code_list and not masked:
             labels = {c.code: c.shown_zh for c in std.code_list(element.code_list).codes}
         periods = tuple(f.periods or ()) if element.periodic and not is_extra(element) else ()
+        if element.period is not None and not is_extra(element) and not periods:
+            # A field classified before periods were kept: the current period's value.
+            periods = (period_containing(element.period.kind, local_today()).key,)
         if len(periods) > 1 and not (f.period_span and element.period and element.period.additive):
             # Several periods of a value that does not add up: one column per period, named by it.
             for key in periods:

@@ -82,6 +82,7 @@ from hub.records.models import (
 from hub.records.periods import write_periods
 from hub.records.repository import extra_value, period_value
 from hub.standard.service import current_standard
+from schemas.periods import period_containing
 
 MAX_PAGE = 10000
 MAX_GROUP_KEYS = 3
@@ -183,10 +184,14 @@ class Plan:
 
     def value(self, element: schemas.Element) -> ColumnElement[Any]:
         """The SQL value of a stored element as this read sees it: a periodic element's value of the
-        read's period, out of the period table (the one place periodic values are kept)."""
+        read's period (the current one unless the read names another), out of the period table, the
+        one place periodic values are kept."""
         key = self.periods.get(element.name)
+        if key is None and element.period is not None and not is_extra(element):
+            key = period_containing(element.period.kind, self.today).key
         if key is not None:
-            return period_value(self.entity, element.name, key)
+            held: ColumnElement[Any] = period_value(self.entity, element.name, key)
+            return held
         return ENTITY_TABLES[self.entity].c[element.name]
 
 
@@ -487,7 +492,8 @@ def row_selection(
         header=["record_id", "school_code", *(c.element.code for c in plan.columns)],
         keys=[table.c[k] for k in KEY_COLUMNS[entity]],
         shown=shown,
-        raw=[table.c[name].label(f"raw_{name}") for name in raw_names],
+        # A derivation's periodic input (在校学生数 of 生师比) is read for the read's period too.
+        raw=[_raw_value(plan, name).label(f"raw_{name}") for name in raw_names],
         raw_names=raw_names,
         record_id=(
             pseudonymiser(secret_key, plan.grant.department_id, entity)
@@ -496,6 +502,14 @@ def row_selection(
         ),
         in_python=in_python,
     )
+
+
+def _raw_value(plan: Plan, name: str) -> ColumnElement[Any]:
+    """A raw input column of the plan's rows; a periodic element's is its value of the read's period."""
+    code = f"{plan.entity}.{name}"
+    if plan.std.has_element(code) and plan.std.element(code).period is not None:
+        return plan.value(plan.std.element(code))
+    return ENTITY_TABLES[plan.entity].c[name]
 
 
 def _finish(selection: RowSelection, values: Sequence[Any], raw: Sequence[Any]) -> list[Any]:
@@ -1040,7 +1054,12 @@ def aggregate(
     order = {tuple(r[:width]): r for r in raw}
     outcome = suppress(cells, k)
     key_names = [name for name, _ in keys]
-    query = {"group_by": key_names, "schools": schools, "divisions": divisions, "where": where or []}
+    query: dict[str, Any] = {
+        "group_by": key_names,
+        "schools": schools,
+        "divisions": divisions,
+        "where": where or [],
+    }
     if period:
         query["period"] = period
     _refuse_differencing(session, principal, entity, plan, keys, query, cells, outcome, k=k, today=today)

@@ -33,6 +33,7 @@ def import_result(report: IngestReport) -> ImportResult:
         unknown_columns=report.unknown_columns,
         columns=report.columns,
         periods=report.periods,
+        column_periods=report.column_periods,
         ignored_columns=report.ignored_columns,
         errors_url=f"/api/v1/records/batches/{report.batch_id}/errors.csv" if report.rejected_cells else None,
     )

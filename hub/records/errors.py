@@ -47,3 +47,8 @@ class PeriodNotBegun(Invalid):
 
 class PeriodColumnsMissing(Invalid):
     """A file for a past period holds no column of an element that belongs to a period."""
+
+
+class PeriodConflict(Invalid):
+    """A column's header names a period (2024年培训学时) other than the one chosen for the write, or two
+    columns hold the same element of the same period; `detail` names the column and both periods."""

@@ -26,6 +26,11 @@ class ImportResult(BaseModel):
     periods: dict[str, str] = Field(
         default_factory=dict, description="The period each periodic column was written to (element → period)"
     )
+    column_periods: dict[str, str] = Field(
+        default_factory=dict,
+        description="Header → the period its values went to; a header naming a period (2024年培训学时, "
+        "2023学年在校学生数) is that period's column",
+    )
     ignored_columns: list[str] = Field(
         default_factory=list,
         description="A past period's file: columns read but not written (they describe the record today)",

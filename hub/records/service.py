@@ -9,8 +9,9 @@ caller's `on_rejections`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -40,7 +41,7 @@ from hub.records.models import (
     IngestBatch,
     periodic_elements,
 )
-from hub.records.periods import WritePeriods, write_periods
+from hub.records.periods import WritePeriods, map_dated_headers, split_periods
 from hub.records.repository import SchoolRepository
 from hub.records.writer import BatchWriter
 from hub.standard.service import map_headers
@@ -102,6 +103,12 @@ class IngestReport:
     ignored_columns: list[str] = field(default_factory=list)
     rejected_rows: int = 0
     rejected_cells: int = 0
+    # Header → the period (Period.key) each periodic column was written to. A file holding one element
+    # for several periods (2024年学时, 2025年学时) writes the file's own period first, then each further
+    # period's values of the stored records as a batch of its own (`batch_ids`, after `batch_id`);
+    # inserted/updated/unchanged count the records of the first write.
+    column_periods: dict[str, str] = field(default_factory=dict)
+    batch_ids: list[int] = field(default_factory=list)
 
 
 def _label(std: schemas.Standard, entity: str, name: str) -> str:
@@ -176,34 +183,115 @@ def ingest_chunks(
     found empty, left out of `unknown_columns`. `period` as for `ingest_frame`; a past period's file
     (only values of stored records, checked against the store) is gathered whole first.
     """
-    mapping, unknown = map_headers(std, entity, list(headers))
-    periodic = {e.name for e in periodic_elements(std, entity)}
-    plan = (
-        period
-        if isinstance(period, WritePeriods)
-        else write_periods(
-            std, entity, period, today=local_date(now), written=set(mapping.values()) & periodic
+    columns = map_dated_headers(std, entity, list(headers), today=local_date(now))
+    split = split_periods(std, entity, columns, period, today=local_date(now))
+    mapping, unknown, plan = split.mapping, columns.unknown, split.plan
+    identity = next((h for h, n in columns.columns.items() if n == IDENTITY[entity]), None)
+    if split.later and identity is None:
+        element = std.element(f"{entity}.{IDENTITY[entity]}")
+        raise RequiredColumnsMissing(
+            f"缺少必填列：{element.label_zh}（{IDENTITY[entity]}）：其他期间的列按它找到记录",
+            f"required column missing: {element.label_en} (the columns of other periods find their record by it)",
+            detail={"missing_columns": [IDENTITY[entity]], "unknown_columns": unknown},
         )
+    kept: list[pd.DataFrame] = []
+
+    def tapped(chunks: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        # The columns of further periods are kept aside (two columns a row) for their own writes.
+        for chunk in chunks:
+            if split.later:
+                kept.append(chunk[[identity, *(c.header for c in split.later)]])
+            yield chunk
+
+    past_scope = school_scope
+    if (not plan.current or split.later) and provenance.division is not None:
+        # A past period's values go to stored records inside the importer's division only.
+        inside = _Subtree(session, provenance.division).codes
+        past_scope = inside if school_scope is None else school_scope & inside
+    arguments: dict[str, Any] = dict(
+        std=std,
+        secret_key=secret_key,
+        entity=entity,
+        provenance=provenance,
+        school_scope=school_scope,
+        now=now,
     )
     if not plan.current:
-        if provenance.division is not None:
-            inside = _Subtree(session, provenance.division).codes
-            school_scope = inside if school_scope is None else school_scope & inside
-        frames = [chunk[list(mapping)].rename(columns=mapping) for chunk in chunks]
+        frames = [chunk[list(mapping)].rename(columns=mapping) for chunk in tapped(chunks)]
         data = pd.concat(frames) if frames else pd.DataFrame(columns=list(mapping.values()), dtype="str")
-        return _ingest_past(
+        report = _ingest_past(
             session,
-            std=std,
-            secret_key=secret_key,
-            entity=entity,
             data=data,
             mapping=mapping,
             unknown=unknown,
             plan=plan,
-            provenance=provenance,
-            school_scope=school_scope,
-            now=now,
+            **{**arguments, "school_scope": past_scope},
         )
+    else:
+        report = _ingest_current(
+            session,
+            chunks=tapped(chunks),
+            mapping=mapping,
+            unknown=unknown,
+            plan=plan,
+            on_progress=on_progress,
+            on_rejections=on_rejections,
+            keep_rejections=keep_rejections,
+            blank_columns=blank_columns,
+            **arguments,
+        )
+    report.column_periods = {
+        header: plan.keys[name]
+        for header, name in mapping.items()
+        if name in plan.keys and name in report.periods
+    }
+    for layer in split.layers():
+        assert identity is not None
+        frame = pd.concat([k[[identity, *(c.header for c in layer)]] for k in kept]) if kept else None
+        if frame is None:
+            break
+        data = frame.set_axis([IDENTITY[entity], *(c.name for c in layer)], axis=1)
+        further = _ingest_past(
+            session,
+            data=data,
+            mapping={IDENTITY[entity]: IDENTITY[entity], **{c.name: c.name for c in layer}},
+            unknown=[],
+            plan=WritePeriods(asked=None, by_element={c.name: c.period for c in layer}, current=False),
+            **{**arguments, "school_scope": past_scope},
+        )
+        labels = {_label(std, entity, c.name): c.header for c in layer}
+        refused = {r.row for r in report.rejected}
+        report.rejected_rows += len({r.row for r in further.rejected} - refused)
+        report.rejected_cells += further.rejected_cells
+        report.rejected += [
+            dataclasses.replace(r, field=labels.get(r.field, r.field)) for r in further.rejected
+        ]
+        report.rejected.sort(key=lambda r: (r.row, r.field))
+        report.columns.update({c.header: c.name for c in layer})
+        report.column_periods.update({c.header: c.period.key for c in layer})
+        report.batch_ids.append(further.batch_id)
+    return report
+
+
+def _ingest_current(
+    session: Session,
+    *,
+    std: schemas.Standard,
+    secret_key: str,
+    entity: str,
+    chunks: Iterable[pd.DataFrame],
+    mapping: dict[str, str],
+    unknown: list[str],
+    plan: WritePeriods,
+    provenance: Provenance,
+    school_scope: set[str] | None,
+    now: datetime,
+    on_progress: Callable[[int], None] | None,
+    on_rejections: Callable[[list[Rejection]], None] | None,
+    keep_rejections: int | None,
+    blank_columns: Callable[[], Iterable[str]] | None,
+) -> IngestReport:
+    """A write of whole records, chunk by chunk (`ingest_chunks`)."""
     required = [e for e in std.elements_for(entity) if e.required and e.derivation is None]
     missing = [e for e in required if e.name not in mapping.values()]
     if missing:
@@ -237,9 +325,7 @@ def ingest_chunks(
     elements: set[str] = set()
     columns = list(mapping)
     written_periods = {name: key for name, key in plan.keys.items() if name in mapping.values()}
-    with BatchWriter(
-        session, entity, batch_id=batch.id, now=now, periods=written_periods, mirrored=plan.mirrored
-    ) as writer:
+    with BatchWriter(session, entity, batch_id=batch.id, now=now, periods=written_periods) as writer:
         for chunk in chunks:
             # Readers hand over text; validate_frame trims and normalises the cells it checks.
             data = chunk[columns].rename(columns=mapping).astype("str").fillna("")

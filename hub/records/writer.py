@@ -85,7 +85,6 @@ class BatchWriter:
         now: datetime,
         periods: dict[str, str] | None = None,
         current: bool = True,
-        mirrored: frozenset[str] | None = None,
     ) -> None:
         self._write = functools.partial(
             write_chunk,
@@ -95,7 +94,6 @@ class BatchWriter:
             now=now,
             periods=periods or {},
             current=current,
-            mirrored=frozenset(periods or {}) if mirrored is None else mirrored,
         )
         background = session.connection().dialect.name == "postgresql"
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-write") if background else None
@@ -288,13 +286,13 @@ def write_chunk(
     now: datetime,
     periods: dict[str, str],
     current: bool,
-    mirrored: frozenset[str] = frozenset(),
     all_new: bool = False,
 ) -> WriteCounts:
     """Write one validated chunk. `periods` names the period (`Period.key`) each periodic column of the
-    chunk belongs to: those values go to the entity's period table. A write of whole records (`current`)
-    also writes the record itself: timeless values, and the `mirrored` periodic columns (those of the
-    current period); one of past periods only writes the period table, of records already stored.
+    chunk belongs to: those values go to the entity's period table, the one place they are kept (the
+    entity table's column of a periodic element stays empty, so no copy of a value can go stale when
+    the period turns). A write of whole records (`current`) also writes the record's timeless values;
+    one of past periods only writes the period table, of records already stored.
     `all_new`: the chunk is likely new records only (the last one was), so rows are not first compared
     with the stored ones (the write finds out all the same, and then merges as usual)."""
     if frame.empty:  # every row of the chunk was refused: nothing to write, and no key columns to read
@@ -317,14 +315,8 @@ def write_chunk(
         frame = frame[~same]
         if frame.empty:
             return skipped
-    elsewhere = [c for c in periodic if c not in mirrored]
     counts = upsert(
-        session,
-        entity,
-        frame.drop(columns=elsewhere) if elsewhere else frame,
-        batch_id=batch_id,
-        now=now,
-        untracked=frozenset(c for c in periodic if c in mirrored),
+        session, entity, frame.drop(columns=periodic) if periodic else frame, batch_id=batch_id, now=now
     )
     if periodic:
         in_periods = upsert_periods(
@@ -336,8 +328,8 @@ def write_chunk(
             now=now,
             fresh=counts.inserted == len(frame),
         )
-        if elsewhere:
-            # Records whose values of another period alone changed count as updated too.
+        if in_periods.inserted or in_periods.updated:
+            # Records whose periodic values alone changed count as updated too.
             changed = min(
                 max(counts.updated, in_periods.updated + in_periods.inserted), len(frame) - counts.inserted
             )
@@ -432,10 +424,9 @@ def upsert(
     *,
     batch_id: int,
     now: datetime,
-    untracked: frozenset[str] = frozenset(),
 ) -> WriteCounts:
-    """Write `frame` (columns = element names incl. keys; optional `extra` dicts) into the entity table.
-    `untracked` columns (periodic mirrors) are written but their history is the period table's."""
+    """Write `frame` (columns = element names incl. keys, no periodic element; optional `extra` dicts)
+    into the entity table."""
     if frame.empty:
         return WriteCounts(inserted=0, updated=0, unchanged=0)
     table = ENTITY_TABLES[entity]
@@ -443,7 +434,6 @@ def upsert(
     value_columns = [
         c for c in frame.columns if c not in keys and c not in ("extra", ROW_HASH) and c in table.c
     ]
-    tracked = [c for c in value_columns if c not in untracked]
     has_extra = "extra" in frame.columns
     hashed = ROW_HASH in frame.columns
     columns = keys + value_columns + (["extra"] if has_extra else []) + ([ROW_HASH] if hashed else [])
@@ -459,7 +449,7 @@ def upsert(
             pass
     stage = _stage(session, entity, frame, columns)
     join = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-    differs = _differs(dialect, tracked, "s", "t")
+    differs = _differs(dialect, value_columns, "s", "t")
     if has_extra:
         differs = f"{differs} OR {_extra_differs(dialect, 't', 's')}"
     params = {"now": now, "batch": batch_id, "entity": entity}
@@ -492,7 +482,7 @@ def upsert(
                     "s.school_code <> teacher_periods.school_code)"
                 )
             )
-    changes = _json_pairs(dialect, tracked)
+    changes = _json_pairs(dialect, value_columns)
     if has_extra:
         extra_pair = (
             "jsonb_build_object('extra', jsonb_build_array(t.extra, s.extra))"
@@ -530,7 +520,7 @@ def upsert(
     if hashed:
         set_clause += f", {ROW_HASH} = excluded.{ROW_HASH}"
     insert_columns = ", ".join(columns + ["updated_at", "batch_id"])
-    written = connection.execute(
+    connection.execute(
         text(
             f"""INSERT INTO {table.name} ({insert_columns})
             SELECT {", ".join(f"s.{c}" for c in columns)}, :now, :batch FROM {stage} s WHERE TRUE
@@ -539,7 +529,7 @@ def upsert(
             {f"OR {_extra_differs(dialect, table.name, 'excluded')}" if has_extra else ""}"""
         ),
         params,
-    ).rowcount
+    )
     if hashed:
         # A row equal in its values to the record but written differently (fewer columns, or stored
         # before rows had hashes) changes nothing; its hash is kept, so the next equal row is skipped.
@@ -552,9 +542,6 @@ def upsert(
             )
         )
     connection.execute(text(f"DROP TABLE IF EXISTS {stage}"))
-    if untracked:
-        # A record whose periodic values alone changed has no history row here: the upsert counts it.
-        updated = max(written - inserted, updated)
     # A moved teacher is re-inserted under the new school: it is counted moved, not new.
     return WriteCounts(
         inserted=inserted - moved,
@@ -716,11 +703,9 @@ def clear_values(
     batch_id: int,
     now: datetime,
     periods: dict[str, str] | None = None,
-    mirrored: frozenset[str] = frozenset(),
 ) -> int:
     """Empty the named values of records (record key → element names), each change in the history.
-    A periodic element named in `periods` (name → Period.key) is emptied for that period (and in the
-    record's mirror column too when it is `mirrored`: its period is the current one).
+    A periodic element named in `periods` (name → Period.key) is emptied for that period.
 
     `upsert` never erases a value; this is the explicit clear a school asks for cell by cell, so it
     touches a handful of records and goes record by record. Returns the number of values cleared.
@@ -742,7 +727,6 @@ def clear_values(
                 periods[name],
                 batch_id=batch_id,
                 now=now,
-                mirror=name in mirrored,
             )
         row = session.execute(select(table).where(record_column == record_key)).mappings().first()
         if row is None:
@@ -791,10 +775,8 @@ def _clear_period_value(
     *,
     batch_id: int,
     now: datetime,
-    mirror: bool,
 ) -> int:
-    """Empty one periodic value of a record for `period` (and the record's mirror when it holds the
-    same value of the current period), with the change in the history under its period."""
+    """Empty one periodic value of a record for `period`, with the change in the history under its period."""
     periods = PERIOD_TABLES[entity]
     record_column = periods.c[KEY_COLUMNS[entity][-1]]
     row = (
@@ -823,9 +805,7 @@ def _clear_period_value(
     # The record's last written row no longer stands: the same row sent again must be written again.
     table = ENTITY_TABLES[entity]
     session.execute(
-        update(table)
-        .where(table.c[KEY_COLUMNS[entity][-1]] == record_key)
-        .values({ROW_HASH: None, **({name: None} if mirror else {})})
+        update(table).where(table.c[KEY_COLUMNS[entity][-1]] == record_key).values({ROW_HASH: None})
     )
     return 1
 

@@ -301,7 +301,11 @@ def refresh_progress(session: Session, tasks: list[Task], *, now: datetime) -> N
     for (entity, fields, periods), members in groups.items():
         elements = [std.element(code) for code in fields]
         applies = {e.name: e.applies_when for e in elements if e.applies_when is not None}
-        by_name = {std.element(code).name: key for code, key in periods}
+        # A periodic field is filled by a value of the period it collects (today's, for older tasks).
+        by_name = {
+            **{e.name: period_containing(e.period.kind, _today(now)).key for e in elements if e.period},
+            **{std.element(code).name: key for code, key in periods},
+        }
         counts = repository.progress(
             entity,
             [t.id for t in members],
@@ -500,7 +504,8 @@ def prefilled_rows(session: Session, task: Task, std: schemas.Standard) -> Itera
     elements = task_elements(std, task)
     identity = ["name", "id_number"] if task.entity == "teacher" else ["name"]
     columns = identity + [e.name for e in elements]
-    for row in TaskRepository(session).prefill(task, columns, task_period_names(std, task)):
+    periods = {**task_current_periods(std, task), **task_period_names(std, task)}
+    for row in TaskRepository(session).prefill(task, columns, periods):
         id_number = row.get("id_number")
         yield PrefilledRow(
             reference=row["reference"],
@@ -809,7 +814,6 @@ def submit(
             batch_id=report.batch_id,
             now=now,
             periods=written.keys,
-            mirrored=written.mirrored,
         )
         if cleared:
             coverage.recount(session, std, task.entity, {task.school_code})

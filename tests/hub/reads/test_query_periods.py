@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.config import Settings
@@ -173,3 +174,40 @@ def test_filters_and_aggregates_use_the_value_of_the_period_asked(
         params={"measure": "sum:teacher.training_hours", "period": str(YEAR + 1)},
     )
     assert ahead.status_code == 422 and ahead.json()["code"] == "PeriodNotBegun"
+
+
+def test_when_the_school_year_turns_last_years_counts_are_not_read_as_this_years(
+    client: TestClient, session: Session, settings: Settings, admin_headers: dict[str, str]
+) -> None:
+    """A school's counts sent a school year ago belong to that school year: today the record holds
+    none (no copy of 'the current value' stays behind), and a ratio derived from them (平均班额) follows
+    the period read."""
+    from hub.records.models import schools_table
+    from schemas.periods import period_containing
+
+    city = generate_city(seed=5, schools=2, teachers=2)
+    _ingest(session, settings, "school", city.schools, days_ago=370)
+    last = period_containing("school_year", TODAY - timedelta(days=370))
+    assert last != period_containing("school_year", TODAY)
+    copies = session.execute(select(schools_table.c.student_count, schools_table.c.class_count)).all()
+    assert set(copies) == {(None, None)}
+    dept = create_principal(client, admin_headers, code="stats")
+    elements = ["school.name", "school.student_count", "school.class_count", "school.average_class_size"]
+    create_grant(client, admin_headers, holder=dept, entity="school", elements=elements)
+
+    def read(**params: Any) -> dict[str, Any]:
+        answer = client.get("/api/v1/query/school/rows", headers=dept, params=params)
+        assert answer.status_code == 200, answer.text
+        return {r["school.name"]: r for r in answer.json()["rows"]}
+
+    now = read()
+    assert {(r["school.student_count"], r["school.average_class_size"]) for r in now.values()} == {
+        (None, None)
+    }
+    then = read(period=last.key)
+    for _, school in city.schools.iterrows():
+        row = then[school["name"]]
+        assert row["school.student_count"] == int(school["student_count"])
+        assert row["school.average_class_size"] == pytest.approx(
+            int(school["student_count"]) / int(school["class_count"]), abs=0.01
+        )

@@ -101,3 +101,58 @@ def test_current_values_and_their_history_move_into_the_current_period(old_url: 
         assert filed == sorted((k, p, orjson.dumps(c)) for k, p, c in expected)
         command.downgrade(config, "0018_activation")
     engine.dispose()
+
+
+def test_the_copies_of_periodic_values_on_the_records_are_emptied_and_none_is_lost(old_url: str) -> None:
+    """0027: the period table is the one place of a periodic value; a copy the period table lacked is
+    filed under the period it was written in before the copies are emptied."""
+    engine = make_engine(old_url)
+    config = alembic_config(old_url)
+    at = datetime(2025, 5, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0026_task_periods")
+        connection.execute(
+            text(
+                "INSERT INTO schools (code, name, division_code, student_count, updated_at)"
+                " VALUES ('3301060001', '一中', '330106', 900, :at)"
+            ),
+            {"at": at},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO teachers (school_code, teacher_key, name, training_hours, weekly_lessons, updated_at)"
+                " VALUES ('3301060001', 'k1', '张三', 60, 12, :at), ('3301060001', 'k2', '李四', 30, NULL, :at)"
+            ),
+            {"at": at},
+        )
+        # k1's hours are in the period table (as every write since 0019 put them); k2's only on the record.
+        connection.execute(
+            text(
+                "INSERT INTO teacher_periods (school_code, teacher_key, period, training_hours, weekly_lessons,"
+                " created_at, updated_at) VALUES ('3301060001', 'k1', '2025', 60, NULL, :at, :at),"
+                " ('3301060001', 'k1', '2024-2025-2', NULL, 12, :at, :at)"
+            ),
+            {"at": at},
+        )
+        command.upgrade(config, "0027_one_place_for_periodic_values")
+        copies = connection.execute(
+            text(
+                "SELECT training_hours, weekly_lessons FROM teachers UNION ALL SELECT student_count, NULL FROM schools"
+            )
+        ).all()
+        assert set(copies) == {(None, None)}
+        teachers = connection.execute(
+            text(
+                "SELECT teacher_key, period, training_hours, weekly_lessons FROM teacher_periods ORDER BY 1, 2"
+            )
+        ).all()
+        assert teachers == [
+            ("k1", "2024-2025-2", None, 12),
+            ("k1", "2025", 60, None),
+            ("k2", "2025", 30, None),  # filed under the year it was written in
+        ]
+        schools = connection.execute(text("SELECT period, student_count FROM school_periods")).all()
+        assert schools == [("2024-2025", 900)]
+        command.downgrade(config, "0026_task_periods")
+    engine.dispose()

@@ -238,3 +238,106 @@ def test_a_connector_writes_the_period_its_source_names(
     assert run.status == "succeeded", run.error
     assert set(_hours(session, str(YEAR - 1)).values()) == {18}
     assert 18 not in set(_hours(session, str(YEAR)).values())
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    lines = [",".join(header), *(",".join(str(v) for v in row) for row in rows)]
+    return ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+
+def test_a_header_with_a_year_is_that_years_column(
+    client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings
+) -> None:
+    city = create_city(session, settings, schools=2, teachers=6)
+    this_year = _hours(session, str(YEAR))
+    ids = list(city.teachers["id_number"])
+    # Last year's and the year before's hours in one file, no period chosen: each column its own year.
+    content = _csv(
+        ["公民身份号码", f"{YEAR - 1}年培训学时", f"继续教育学时（{YEAR - 2}年）"],
+        [[i, 40, 30] for i in ids],
+    )
+    answer = _upload(client, admin_headers, content, None)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["accepted"] == 6 and body["rejected_rows"] == 0
+    assert body["column_periods"] == {
+        f"{YEAR - 1}年培训学时": str(YEAR - 1),
+        f"继续教育学时（{YEAR - 2}年）": str(YEAR - 2),
+    }
+    assert set(_hours(session, str(YEAR - 1)).values()) == {40}
+    assert set(_hours(session, str(YEAR - 2)).values()) == {30}
+    assert _hours(session, str(YEAR)) == this_year  # neither column is this year's
+
+    # This year's column beside last year's: both written, the record's own write first.
+    both = _csv(
+        ["任职学校", "公民身份号码", "姓名", "本年度继续教育学时", f"{YEAR - 1}年继续教育学时"],
+        [
+            [s, i, n, 72, 44]
+            for s, i, n in zip(city.teachers["school_code"], ids, city.teachers["name"], strict=True)
+        ],
+    )
+    answer = _upload(client, admin_headers, both, None)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["column_periods"] == {
+        "本年度继续教育学时": str(YEAR),
+        f"{YEAR - 1}年继续教育学时": str(YEAR - 1),
+    }
+    assert set(_hours(session, str(YEAR)).values()) == {72}
+    assert set(_hours(session, str(YEAR - 1)).values()) == {44}
+
+
+def test_a_header_whose_year_conflicts_with_the_chosen_period_is_refused(
+    client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings
+) -> None:
+    city = create_city(session, settings, schools=1, teachers=3)
+    ids = list(city.teachers["id_number"])
+    before = session.scalar(select(func.count()).select_from(teacher_periods))
+    conflict = _upload(
+        client,
+        admin_headers,
+        _csv(["公民身份号码", f"{YEAR - 1}年培训学时"], [[i, 40] for i in ids]),
+        str(YEAR - 2),
+    )
+    assert conflict.status_code == 422
+    error = conflict.json()
+    assert error["code"] == "PeriodConflict"
+    assert f"{YEAR - 1}年培训学时" in error["message"] and f"{YEAR - 2}年" in error["message"]
+    assert error["detail"]["column"] == f"{YEAR - 1}年培训学时"
+    same = _csv(["公民身份号码", "继续教育学时", f"{YEAR}年继续教育学时"], [[i, 40, 41] for i in ids])
+    twice = _upload(client, admin_headers, same, None)
+    assert twice.status_code == 422 and twice.json()["code"] == "PeriodConflict"
+    ahead = _upload(
+        client, admin_headers, _csv(["公民身份号码", f"{YEAR + 1}年培训学时"], [[i, 1] for i in ids]), None
+    )
+    assert ahead.status_code == 422 and ahead.json()["code"] == "PeriodNotBegun"
+    no_year = _upload(
+        client, admin_headers, _csv(["公民身份号码", "2025-13继续教育学时"], [[i, 1] for i in ids]), None
+    )
+    assert no_year.status_code == 422 and no_year.json()["code"] == "PeriodInvalid"
+    assert session.scalar(select(func.count()).select_from(teacher_periods)) == before  # nothing stored
+
+
+def test_a_school_year_header_is_that_school_years_count(
+    client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings
+) -> None:
+    city = create_city(session, settings, schools=2, teachers=2)
+    school_periods = PERIOD_TABLES["school"]
+    start = local_today().year - 3
+    content = _csv(
+        ["学校标识码", f"{start}学年在校学生数", f"{start}-{start + 1}学年班级数"],
+        [[c, 800, 20] for c in city.schools["code"]],
+    )
+    answer = client.post(
+        "/api/v1/records/schools/import",
+        headers=admin_headers,
+        files={"file": ("学年.csv", content, "text/csv")},
+    )
+    assert answer.status_code == 200, answer.text
+    key = f"{start}-{start + 1}"
+    assert set(answer.json()["column_periods"].values()) == {key}
+    held = session.execute(
+        select(school_periods.c.student_count, school_periods.c.class_count).where(
+            school_periods.c.period == key
+        )
+    ).all()
+    assert held == [(800, 20), (800, 20)]

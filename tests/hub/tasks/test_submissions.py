@@ -12,14 +12,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import schemas
 from hub.config import Settings
 from hub.kit.clock import local_today
 from hub.kit.tokens import teacher_key
 from hub.records.models import IngestBatch, teachers_table
+from hub.records.repository import period_value
 from hub.requests.models import DataRequest
 from hub.tasks.models import Task, TaskSubmission
 from hub.tasks.service import close_due_requests
 from hub.tasks.templates import HEADER_ROW
+from schemas.periods import period_containing
 from schemas.validators import id_number_check_char
 from tests.conftest import SECRET
 from tests.hub.tasks.factories import People, Town, create_people, create_town, published_request, task_of
@@ -38,9 +41,13 @@ def people(client: TestClient, admin_headers: dict[str, str], town: Town) -> Peo
 
 
 def stored(session: Session, school_code: str, column: str) -> dict[str, Any]:
-    query = select(teachers_table.c.id_number, teachers_table.c[column]).where(
-        teachers_table.c.school_code == school_code
-    )
+    """Each teacher's value of `column`: a periodic element's is this period's, in its period table."""
+    element = schemas.load_standard().element(f"teacher.{column}")
+    value: Any = teachers_table.c[column]
+    if element.period is not None:
+        period = period_containing(element.period.kind, local_today()).key
+        value = period_value("teacher", column, period)
+    query = select(teachers_table.c.id_number, value).where(teachers_table.c.school_code == school_code)
     return {id_number: value for id_number, value in session.execute(query)}
 
 
