@@ -26,6 +26,7 @@ from hub.standard.service import current_standard
 from hub.tasks import preview as previews
 from hub.tasks import service
 from hub.tasks.auth import Education
+from hub.tasks.columns import TaskColumn
 from hub.tasks.errors import SubmissionFileMissing, SubmissionJsonMalformed
 from hub.tasks.models import Task
 from hub.tasks.payloads import (
@@ -48,9 +49,9 @@ from hub.tasks.payloads import (
     TaskRowOut,
 )
 from hub.tasks.repository import PublicationRepository, TaskRepository
-from hub.tasks.templates import build_template, how_to_fill
+from hub.tasks.templates import build_template, column_header, header_for, how_to_fill
 from hub.tasks.workbook import progress_workbook
-from schemas.periods import parse_period, period_containing
+from schemas.periods import period_containing
 
 router = APIRouter(tags=["tasks"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -223,16 +224,11 @@ class _Context:
         return self.departments[principal_id]
 
 
-def _field_out(context: _Context, code: str, task: Task | None = None) -> TaskFieldOut:
+def _field_out(context: _Context, code: str, column: TaskColumn | None = None) -> TaskFieldOut:
     element = context.std.element(code)
-    period = None
-    if element.period is not None:
-        key = (task.periods or {}).get(code) if task is not None else None
-        period = (
-            parse_period(key, kind=element.period.kind)
-            if key
-            else period_containing(element.period.kind, local_today())
-        )
+    period = column.period if column is not None else None
+    if period is None and element.period is not None:
+        period = period_containing(element.period.kind, local_today())
     allowed: list[AllowedValue] = []
     if element.value_type == "code" and element.code_list:
         allowed = [
@@ -255,6 +251,8 @@ def _field_out(context: _Context, code: str, task: Task | None = None) -> TaskFi
         description=element.description_zh,
         period=period.key if period else None,
         period_label=period.label_zh if period else None,
+        key=column.key if column is not None else element.code,
+        header=column_header(column, local_today()) if column is not None else header_for(element),
     )
 
 
@@ -290,7 +288,7 @@ def _task_out(
             ReminderOut(sent_at=r.sent_at, note=r.note, seen_at=r.seen_at)
             for r in TaskRepository(context.session).reminders_of([task.id]).get(task.id, [])
         ],
-        fields=[_field_out(context, code, task) for code in task.fields],
+        fields=[_field_out(context, c.element.code, c) for c in service.columns_of(context.std, task)],
         rows_expected=task.rows_expected,
         rows_filled=task.rows_filled,
         submissions=task.submissions,
@@ -386,7 +384,7 @@ def task_template(task_id: int, session: SessionDep, principal: PrincipalDep) ->
     content = build_template(
         std=context.std,
         entity=task.entity,
-        elements=service.task_elements(context.std, task),
+        columns=service.columns_of(context.std, task),
         rows=service.read_prefilled(session, principal, task, context.std),
         notes=notes,
         stamp=service.template_stamp(task, utcnow()),

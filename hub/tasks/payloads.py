@@ -29,6 +29,12 @@ class TaskFieldOut(BaseModel):
         default=None, description="A periodic element: the period (key, e.g. 2025) the task collects"
     )
     period_label: str | None = Field(default=None, description="That period as forms write it (2025年)")
+    key: str = Field(
+        default="",
+        description="How rows' values and JSON submissions name this field: its element code, or "
+        "code@period where the task collects the element for several periods (teacher.training_hours@2024)",
+    )
+    header: str = Field(default="", description="The field's column header in the template")
 
 
 class TaskRowOut(BaseModel):
@@ -40,7 +46,8 @@ class TaskRowOut(BaseModel):
         default=None, description="Masked ID number, so the school knows the row"
     )
     values: dict[str, Any] = Field(
-        description="What the hub already holds for the task's fields, by element code"
+        description="What the hub already holds for the task's fields, by field key (element code, "
+        "or code@period for one of several periods)"
     )
 
 

@@ -103,7 +103,9 @@ def preview(
     )
     if valid.empty:
         return out
-    elements = {name: std.element(f"{task.entity}.{name}") for name in prepared.fields}
+    # A frame column is an element's, or one period's of a field collecting several (name@period).
+    of_column = {c.column: c for c in prepared.columns}
+    elements = {name: std.element(f"{task.entity}.{name.partition('@')[0]}") for name in prepared.fields}
     repository = TaskRepository(session)
     saved = {
         row["record_key"]: row
@@ -118,15 +120,22 @@ def preview(
         for name, element in elements.items():
             before = shown(std, element, stored.get(name))
             clears = name in prepared.to_clear.get(int(row), [])
-            value = (extra or {}).get(name) if name not in valid.columns else record[name]
-            after = "" if clears else shown(std, element, value)
+            if name in valid.columns:
+                value = record[name]
+            elif "@" in name:
+                value = str(data.at[row, name]).strip() or None  # checked when written, as an import's
+            else:
+                value = (extra or {}).get(name)
+            after = "" if clears else value if "@" in name and value else shown(std, element, value)
             if not after and not clears:
                 continue  # a blank cell changes nothing
             change = Change(
                 row=int(row),
                 reference=references.get(key, key if task.entity == "school" else ""),
                 name=stored.get("name"),
-                field=element.label_zh,
+                field=of_column[name].label()
+                if name in of_column and of_column[name].several
+                else element.label_zh,
                 element=element.code,
                 old=before,
                 new=after,

@@ -210,18 +210,11 @@ class TaskRepository:
         self, task: Task, columns: Sequence[str], periods: Mapping[str, str] | None = None
     ) -> Iterator[dict[str, Any]]:
         """The task's rows in reference order with the current values of `columns` (None when a record
-        left); a column named in `periods` holds the record's value of that period."""
+        left); a column named in `periods`, or written name@period, holds the record's value of that period."""
         entity = task.entity
         table = ENTITY_TABLES[entity]
         selected = [TaskRow.reference, TaskRow.record_key]
-        selected += [
-            (
-                period_value(entity, c, periods[c])
-                if periods and c in periods
-                else value_column(self.session, entity, c)
-            ).label(c)
-            for c in dict.fromkeys(columns)
-        ]
+        selected += [self._value(entity, c, periods).label(c) for c in dict.fromkeys(columns)]
         query = (
             select(*selected)
             .select_from(TaskRow)
@@ -231,6 +224,15 @@ class TaskRepository:
         )
         for row in self.session.execute(query.execution_options(yield_per=2000)).mappings():
             yield dict(row)
+
+    def _value(self, entity: str, column: str, periods: Mapping[str, str] | None) -> Any:
+        """A task column's SQL value: name@period is that period's (so is a name in `periods`)."""
+        name, at, period = column.partition("@")
+        if at:
+            return period_value(entity, name, period)
+        if periods and name in periods:
+            return period_value(entity, name, periods[name])
+        return value_column(self.session, entity, name)
 
     def progress(
         self,
@@ -243,19 +245,14 @@ class TaskRepository:
     ) -> dict[int, tuple[int, int]]:
         """Per task (all asking for the same `fields`): rows whose record still exists, rows holding every
         field that applies to them (a field with `applies[name]` is done for a record it does not apply to);
-        a field named in `periods` is filled by a value of that period. `school_codes`, the tasks'
-        schools, leads the lookup: task_rows' and the records' keys begin with the school code, so a
-        county's page reads its own schools' key ranges, never the province's rows."""
+        a field named in `periods` (or written name@period) is filled by a value of that period.
+        `school_codes`, the tasks' schools, leads the lookup: task_rows' and the records' keys begin with
+        the school code, so a county's page reads its own schools' key ranges, never the province's rows."""
         table = ENTITY_TABLES[entity]
         key = table.c[KEY_COLUMNS[entity][-1]]
         done = []
         for name in fields:
-            value = (
-                period_value(entity, name, periods[name])
-                if periods and name in periods
-                else value_column(self.session, entity, name)
-            )
-            filled = value.is_not(None)
+            filled = self._value(entity, name, periods).is_not(None)
             condition = (applies or {}).get(name)
             if condition is not None:
                 filled = or_(filled, ~func.coalesce(holds(self.session, table, condition), False))

@@ -7,6 +7,7 @@ a request is answered when every task is in or its deadline passed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import re
@@ -36,7 +37,7 @@ from hub.onboarding.repository import OnboardingRepository
 from hub.records import counts as coverage
 from hub.records.files import entity_headers, read_upload
 from hub.records.masking import mask
-from hub.records.periods import WritePeriods, chosen_periods
+from hub.records.periods import WritePeriods, chosen_periods, map_dated_headers
 from hub.records.repository import RecordRepository, SchoolRepository
 from hub.records.service import IngestReport, Provenance, Rejection, ingest_frame
 from hub.records.writer import clear_values
@@ -44,8 +45,9 @@ from hub.requests import lifecycle, release, rules
 from hub.requests.errors import RequestNotFound
 from hub.requests.models import DataRequest, status_words
 from hub.requests.repository import RequestRepository
-from hub.standard.service import current_standard, header_key, map_headers
+from hub.standard.service import current_standard, header_key
 from hub.tasks.auth import FILL, MARK_DONE, PUBLISH, REMIND, SCHOOL_FACING, SEE_PROGRESS
+from hub.tasks.columns import TaskColumn, latest_periods, task_columns, task_periods
 from hub.tasks.errors import (
     ApprovalExpired,
     CompletionNeedsReason,
@@ -62,7 +64,7 @@ from hub.tasks.errors import (
 )
 from hub.tasks.models import Task, TaskReminder, TaskSubmission
 from hub.tasks.repository import PublicationRepository, TaskRepository, due_requests, duplicates_of
-from schemas.periods import Period, parse_period, period_containing
+from schemas.periods import period_containing
 
 # Columns of a task sheet that only help a person find the row: read back, never stored.
 REFERENCE_HEADER = "参考号（勿改）"
@@ -116,15 +118,14 @@ def missing_elements(std: schemas.Standard, request: DataRequest) -> list[schema
     return [std.element(code) for code in codes if code]
 
 
-def missing_periods(request: DataRequest) -> dict[str, str]:
-    """Element code → the period a task collects of a periodic element: the one the store lacked (the
-    latest, where a field lacked several; one value per element and task)."""
-    out: dict[str, str] = {}
+def missing_periods(request: DataRequest) -> dict[str, list[str]]:
+    """Element code → the periods a task collects of a periodic element: every one the store lacked
+    (近三年 with two years missing: both), oldest first, once each across the request's fields."""
+    out: dict[str, set[str]] = {}
     for f in request.fields:
         if f.status == "missing" and f.element_code and f.missing_periods:
-            latest = max(f.missing_periods)
-            out[f.element_code] = max(out.get(f.element_code, latest), latest)
-    return out
+            out.setdefault(f.element_code, set()).update(f.missing_periods)
+    return {code: sorted(keys) for code, keys in out.items()}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,12 +151,16 @@ def school_needs(
     repository = RecordRepository(session)
     timeless = [e for e in elements if e.code not in periods]
     counts = repository.element_counts(request.entity, timeless, request.schools)
-    # A periodic field counts what the store holds for the period it lacked, not today's values.
-    for key in sorted(set(periods.values())):
-        of_period = [e for e in elements if periods.get(e.code) == key]
+    # A periodic field counts what the store holds for the periods it lacked, not today's values: its
+    # filled count is that of its least filled period.
+    for key in sorted({k for keys in periods.values() for k in keys}):
+        of_period = [e for e in elements if key in periods.get(e.code, [])]
         for code, held in repository.period_counts(request.entity, of_period, key, request.schools).items():
             if code in counts:
-                counts[code].filled.update(held.filled)
+                for element_code, filled in held.filled.items():
+                    counts[code].filled[element_code] = min(
+                        counts[code].filled.get(element_code, filled), filled
+                    )
                 counts[code].applicable.update(held.applicable)
             else:
                 counts[code] = held
@@ -290,26 +295,24 @@ def publish(
 
 def refresh_progress(session: Session, tasks: list[Task], *, now: datetime) -> None:
     """Recount rows present and filled from the store (imports fill tasks too) and mark complete tasks."""
-    groups: dict[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], list[Task]] = defaultdict(list)
+    groups: dict[tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]], list[Task]] = (
+        defaultdict(list)
+    )
     for task in tasks:
         if task.status != "closed":
-            groups[(task.entity, tuple(task.fields), tuple(sorted((task.periods or {}).items())))].append(
-                task
-            )
+            periods = tuple(sorted((code, tuple(keys)) for code, keys in task_periods(task).items()))
+            groups[(task.entity, tuple(task.fields), periods)].append(task)
     repository = TaskRepository(session)
     std = current_standard(session)
-    for (entity, fields, periods), members in groups.items():
-        elements = [std.element(code) for code in fields]
-        applies = {e.name: e.applies_when for e in elements if e.applies_when is not None}
-        # A periodic field is filled by a value of the period it collects (today's, for older tasks).
-        by_name = {
-            **{e.name: period_containing(e.period.kind, _today(now)).key for e in elements if e.period},
-            **{std.element(code).name: key for code, key in periods},
-        }
+    for (entity, _, _), members in groups.items():
+        # A periodic column is filled by a value of the period it collects (today's, for older tasks).
+        columns = task_columns(std, members[0], _today(now))
+        applies = {c.column: c.element.applies_when for c in columns if c.element.applies_when is not None}
+        by_name = {c.element.name: c.period.key for c in columns if c.period is not None and not c.several}
         counts = repository.progress(
             entity,
             [t.id for t in members],
-            [e.name for e in elements],
+            [c.column for c in columns],
             applies,
             by_name,
             school_codes=[t.school_code for t in members],
@@ -439,20 +442,13 @@ def task_elements(std: schemas.Standard, task: Task) -> list[schemas.Element]:
 
 
 def task_period_names(std: schemas.Standard, task: Task) -> dict[str, str]:
-    """Element name → the period a periodic field of the task collects."""
-    return {std.element(code).name: key for code, key in (task.periods or {}).items()}
+    """Element name → the (newest) period a periodic field of the task collects."""
+    return {std.element(code).name: key for code, key in latest_periods(task).items()}
 
 
-def task_field_periods(std: schemas.Standard, task: Task, today: date | None = None) -> dict[str, Period]:
-    """Element code → the period each periodic field of the task collects (shown to the school)."""
-    day = today or local_today()
-    out: dict[str, Period] = {}
-    for element in task_elements(std, task):
-        if element.period is not None:
-            key = (task.periods or {}).get(element.code)
-            kind = element.period.kind
-            out[element.code] = parse_period(key, kind=kind) if key else period_containing(kind, day)
-    return out
+def columns_of(std: schemas.Standard, task: Task, today: date | None = None) -> list[TaskColumn]:
+    """The task's columns (one per field, one per period of a field collecting several), as shown."""
+    return task_columns(std, task, today or local_today())
 
 
 def task_current_periods(std: schemas.Standard, task: Task, today: date | None = None) -> dict[str, str]:
@@ -467,7 +463,7 @@ def task_current_periods(std: schemas.Standard, task: Task, today: date | None =
 
 def task_write_periods(std: schemas.Standard, task: Task, now: datetime) -> WritePeriods:
     """Where a submission's periodic values go: the periods the task collects, else the current ones."""
-    return chosen_periods(std, task.entity, dict(task.periods or {}), today=_today(now))
+    return chosen_periods(std, task.entity, latest_periods(task), today=_today(now))
 
 
 def display_value(element: schemas.Element, value: Any) -> Any:
@@ -501,17 +497,17 @@ class PrefilledRow:
 
 def prefilled_rows(session: Session, task: Task, std: schemas.Standard) -> Iterator[PrefilledRow]:
     """The rows of a task with what the hub knows: who the record is, and any value it already holds."""
-    elements = task_elements(std, task)
+    shown = columns_of(std, task)
     identity = ["name", "id_number"] if task.entity == "teacher" else ["name"]
-    columns = identity + [e.name for e in elements]
-    periods = {**task_current_periods(std, task), **task_period_names(std, task)}
+    columns = identity + [c.column for c in shown]
+    periods = {c.element.name: c.period.key for c in shown if c.period is not None and not c.several}
     for row in TaskRepository(session).prefill(task, columns, periods):
         id_number = row.get("id_number")
         yield PrefilledRow(
             reference=row["reference"],
             name=row.get("name"),
             id_number_last4=f"{'*' * 14}{id_number[-4:]}" if id_number else None,
-            values={e.code: display_value(e, row.get(e.name)) for e in elements},
+            values={c.key: display_value(c.element, row.get(c.column)) for c in shown},
         )
 
 
@@ -661,16 +657,19 @@ class PreparedSubmission:
     layout: Layout
     data: pd.DataFrame  # one row per identified record, cells under element names
     rejected: list[Rejection]
-    to_clear: dict[int, list[str]]  # row → element names whose saved value the row clears (#清空)
+    to_clear: dict[int, list[str]]  # row → columns whose saved value the row clears (#清空)
     kept: list[KeptValue]
+    # The task's columns: one per field, one per period of a field collecting several (name@period).
+    columns: list[TaskColumn] = field(default_factory=list)
 
     @property
     def fields(self) -> list[str]:
+        """The columns of `data` holding the task's fields (element names, name@period for one of several)."""
         return list(self.layout.fields.values())
 
     @property
     def missing_columns(self) -> list[str]:
-        return [e.label_zh for e in self.elements if e.name not in self.layout.fields.values()]
+        return [c.label() for c in self.columns if c.column not in self.layout.fields.values()]
 
 
 def fillable_task(session: Session, principal: Principal, task_id: int) -> Task:
@@ -712,9 +711,11 @@ def prepare_submission(
     if frame.empty:
         raise SubmissionEmpty("提交中没有数据行", "the submission holds no rows", detail={"task_id": task.id})
 
+    today = local_today()
     if submission.source == "json":
-        frame = _merge_keys(std, task.entity, frame)
-    layout = _layout(std, task, elements, [str(c) for c in frame.columns])
+        frame = _merge_keys(std, task.entity, frame, today=today)
+    columns = columns_of(std, task, today)
+    layout = _layout(std, task, columns, [str(c) for c in frame.columns], today=today)
     if not layout.fields:
         labels = "、".join(e.label_zh for e in elements)
         raise SubmissionWithoutTaskFields(
@@ -748,6 +749,7 @@ def prepare_submission(
         rejected=rejected,
         to_clear=to_clear,
         kept=kept,
+        columns=columns,
     )
 
 
@@ -777,6 +779,7 @@ def submit(
     secret = settings.secret_key.get_secret_value()
     rejected = prepared.rejected
     to_clear = prepared.to_clear
+    columns = prepared.columns
 
     report: IngestReport | None = None
     if not data.empty:
@@ -797,7 +800,7 @@ def submit(
             now=now,
             period=task_write_periods(std, task, now),
         )
-        rejected += report.rejected
+        rejected += [_named_by_column(r, columns) for r in report.rejected]
     rejected.sort(key=lambda r: (r.row, r.field))
     accepted = report.accepted if report else 0
     refused_rows = {r.row for r in rejected}
@@ -807,14 +810,16 @@ def submit(
         cells = {
             row: names for row, names in to_clear.items() if row not in refused_rows and row in data.index
         }
-        cleared = clear_values(
-            session,
-            task.entity,
-            {_record_key(task.entity, data.loc[row], secret): names for row, names in cells.items()},
-            batch_id=report.batch_id,
-            now=now,
-            periods=written.keys,
-        )
+        # A column of one of several periods is cleared for its own period.
+        for period, names_of in _by_period(cells, columns, written.keys).items():
+            cleared += clear_values(
+                session,
+                task.entity,
+                {_record_key(task.entity, data.loc[row], secret): names for row, names in names_of.items()},
+                batch_id=report.batch_id,
+                now=now,
+                periods=dict(period or ()),
+            )
         if cleared:
             coverage.recount(session, std, task.entity, {task.school_code})
     repository.add_submission(
@@ -927,30 +932,43 @@ def _keep_newer_values(
     if data.empty or not fields:
         return []
     keys = {int(row): _record_key(task.entity, data.loc[row], secret) for row in data.index}
-    periods = {**task_current_periods(std, task), **task_period_names(std, task)}
-    changed = TaskRepository(session).changed_since(task.entity, set(keys.values()), made, periods)
+    # The changes are read per period: the columns of one period each (of a field collecting several),
+    # then every other column with the period its field collects.
+    shown = columns_of(std, task, local_date(made))
+    plain = {**task_current_periods(std, task), **task_period_names(std, task)}
+    groups: list[tuple[dict[str, str], dict[str, TaskColumn]]] = [
+        (plain, {c.column: c for c in shown if not c.several})
+    ]
+    for column in shown:
+        if column.several and column.period is not None:
+            groups.append(({column.element.name: column.period.key}, {column.column: column}))
     when = local_date(made).isoformat()
     kept: list[KeptValue] = []
-    for row, key in keys.items():
-        written = changed.get(key, {})
-        for name in sorted(set(written) & set(fields)):
-            value = str(data.at[row, name]).strip()
-            if not value:
-                continue
-            data.at[row, name] = ""
-            element = std.element(f"{task.entity}.{name}")
-            if _same_value(std, element, value, written[name]):
-                continue  # the copy holds what was saved since: nothing to keep or report
-            kept.append(
-                KeptValue(
-                    row=row,
-                    field=element.label_zh,
-                    value=value,
-                    reason=f"此文件是 {when} 下载的旧模板，之后已保存了新的值，保留新值；如需修改请下载最新模板",
-                    reason_en=f"this file is a template of {when}; a newer value was saved since and is "
-                    "kept (download the template again to change it)",
+    repository = TaskRepository(session)
+    for periods, of_group in groups:
+        changed = repository.changed_since(task.entity, set(keys.values()), made, periods)
+        for row, key in keys.items():
+            written = changed.get(key, {})
+            for frame_column, column in sorted(of_group.items()):
+                name = column.element.name
+                if frame_column not in fields or name not in written:
+                    continue
+                value = str(data.at[row, frame_column]).strip()
+                if not value:
+                    continue
+                data.at[row, frame_column] = ""
+                if _same_value(std, column.element, value, written[name]):
+                    continue  # the copy holds what was saved since: nothing to keep or report
+                kept.append(
+                    KeptValue(
+                        row=row,
+                        field=column.label() if column.several else column.element.label_zh,
+                        value=value,
+                        reason=f"此文件是 {when} 下载的旧模板，之后已保存了新的值，保留新值；如需修改请下载最新模板",
+                        reason_en=f"this file is a template of {when}; a newer value was saved since and is "
+                        "kept (download the template again to change it)",
+                    )
                 )
-            )
     return kept
 
 
@@ -976,27 +994,42 @@ class Layout:
     extra: list[str]  # headers reported and ignored
 
 
-def _layout(std: schemas.Standard, task: Task, elements: list[schemas.Element], headers: list[str]) -> Layout:
+def _layout(
+    std: schemas.Standard, task: Task, columns: list[TaskColumn], headers: list[str], *, today: date
+) -> Layout:
     reference = next((h for h in headers if header_key(h) in REFERENCE_KEYS), None)
     rest = [h for h in headers if h != reference and header_key(h) not in CONTEXT_KEYS]
-    mapping, unknown = map_headers(std, task.entity, rest)
-    wanted = {e.name for e in elements}
+    read = map_dated_headers(std, task.entity, rest, today=today)
+    mapping = read.columns
     identity_names = {"id_number", "school_code"} if task.entity == "teacher" else {"code", "name"}
-    fields = {h: n for h, n in mapping.items() if n in wanted}
+    # A header naming a period is the column of that period, if the task collects it; one without is
+    # the field's column when the task collects it for one period (for several, it says none: extra).
+    by_period = {(c.element.name, c.period.key if c.period else None): c for c in columns}
+    single = {c.element.name: c for c in columns if not c.several}
+    fields: dict[str, str] = {}
+    for header, name in mapping.items():
+        dated = read.periods.get(header)
+        column = by_period.get((name, dated.key)) if dated is not None else single.get(name)
+        if column is not None and column.column not in fields.values():
+            fields[header] = column.column
+    wanted = {c.element.name for c in columns}
     identity = {h: n for h, n in mapping.items() if n in identity_names and n not in wanted}
     extra = [h for h in rest if h not in fields and h not in identity]
     return Layout(reference=reference, identity=identity, fields=fields, extra=extra)
 
 
-def _merge_keys(std: schemas.Standard, entity: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _merge_keys(std: schemas.Standard, entity: str, frame: pd.DataFrame, *, today: date) -> pd.DataFrame:
     """JSON rows may name one field differently from row to row (普通话水平等级 here, mandarin_level there):
-    keys meaning the same element become one column, under the first key seen."""
+    keys meaning the same element (of the same period, where a key names one) become one column,
+    under the first key seen."""
     groups: dict[str, list[str]] = {}
     for header in (str(c) for c in frame.columns):
         if header_key(header) in REFERENCE_KEYS:
             target = REFERENCE_HEADER
         else:
-            target = map_headers(std, entity, [header])[0].get(header) or header
+            read = map_dated_headers(std, entity, [header], today=today)
+            name, dated = read.columns.get(header), read.periods.get(header)
+            target = header if name is None else f"{name}@{dated.key}" if dated is not None else name
         groups.setdefault(target, []).append(header)
     merged: dict[str, pd.Series] = {}
     for headers in groups.values():
@@ -1344,3 +1377,41 @@ def form_header(session: Session, task: Task) -> FormHeader:
         school=f"{school}（{task.school_code}）" if school else task.school_code,
         deadline=task.deadline.isoformat(),
     )
+
+
+def _named_by_column(rejection: Rejection, columns: list[TaskColumn]) -> Rejection:
+    """A refused cell named by the task's column (继续教育学时（2024年）) where the element has several."""
+    for column in columns:
+        if not column.several:
+            continue
+        if rejection.field == column.column or (
+            rejection.field == column.element.label_zh and column is _newest(columns, column.element)
+        ):
+            return dataclasses.replace(rejection, field=column.label())
+    return rejection
+
+
+def _newest(columns: list[TaskColumn], element: schemas.Element) -> TaskColumn:
+    return max(
+        (c for c in columns if c.element.code == element.code and c.period is not None),
+        key=lambda c: (c.period.year, c.period.term or 0) if c.period else (0, 0),
+    )
+
+
+def _by_period(
+    cells: dict[int, list[str]], columns: list[TaskColumn], written: dict[str, str]
+) -> dict[tuple[tuple[str, str], ...] | None, dict[int, list[str]]]:
+    """The cells to clear (row → frame columns) grouped by the periods their elements are cleared for."""
+    of_column = {c.column: c for c in columns}
+    out: dict[Any, dict[int, list[str]]] = {}
+    for row, names in cells.items():
+        for name in names:
+            column = of_column.get(name)
+            if column is not None and column.several and column.period is not None:
+                periods: Any = ((column.element.name, column.period.key),)
+                element_name = column.element.name
+            else:
+                periods = tuple(sorted(written.items()))
+                element_name = name
+            out.setdefault(periods, {}).setdefault(row, []).append(element_name)
+    return out

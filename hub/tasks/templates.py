@@ -14,8 +14,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 import schemas
+from hub.kit.clock import local_today
 from hub.kit.sheets import workbook_bytes
 from hub.requests.proposals import TYPE_WORDS
+from hub.tasks.columns import TaskColumn
 from hub.tasks.service import (
     CLEAR_MARKER,
     ID_HINT_HEADER,
@@ -26,6 +28,7 @@ from hub.tasks.service import (
     PrefilledRow,
 )
 from schemas.frames import plausible_dates
+from schemas.periods import period_containing
 
 FILL_SHEET = "填报"
 NOTES_SHEET = "说明"
@@ -101,11 +104,20 @@ def how_to_fill() -> str:
     )
 
 
+def column_header(column: TaskColumn, today: date) -> str:
+    """A column's header: the element's label for today's period; another period's (or one of several)
+    named by its period first (2025年继续教育学时（学时）), which the upload reads back as that period."""
+    period = column.period
+    if period is None or (not column.several and period == period_containing(period.kind, today)):
+        return header_for(column.element)
+    return column.header
+
+
 def build_template(
     *,
     std: schemas.Standard,
     entity: str,
-    elements: list[schemas.Element],
+    columns: list[TaskColumn],
     rows: Iterable[PrefilledRow],
     notes: list[tuple[str, str]],
     stamp: str | None = None,
@@ -126,7 +138,9 @@ def build_template(
     context = (
         [REFERENCE_HEADER, NAME_HEADER, ID_HINT_HEADER] if teacher else [REFERENCE_HEADER, SCHOOL_NAME_HEADER]
     )
-    headers = context + [header_for(e) for e in elements]
+    today = local_today()
+    elements = [c.element for c in columns]
+    headers = context + [column_header(c, today) for c in columns]
     top = 1
     if form_header is not None:
         _write_form_header(sheet, form_header, len(headers))
@@ -138,7 +152,7 @@ def build_template(
         identity: list[Any] = [row.reference, row.name]
         if entity == "teacher":
             identity.append(row.id_number_last4)
-        values = identity + [_cell_value(std, e, row.values.get(e.code)) for e in elements]
+        values = identity + [_cell_value(std, c.element, row.values.get(c.key)) for c in columns]
         for index, value in enumerate(values, start=1):
             sheet.cell(row=top + 1 + count, column=index, value=value)
         count += 1
@@ -191,7 +205,7 @@ def build_template(
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
     notes_sheet = workbook.create_sheet(NOTES_SHEET)
-    _write_notes(notes_sheet, std, elements, notes)
+    _write_notes(notes_sheet, std, list({e.code: e for e in elements}.values()), notes)
     return workbook_bytes(workbook)
 
 

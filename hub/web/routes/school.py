@@ -14,7 +14,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 import schemas
-from dedup.periods import strip_periods
 from hub.config import Settings
 from hub.db import utcnow
 from hub.deps import SessionDep, SettingsDep, read_only, writes
@@ -86,18 +85,6 @@ def _shown(element: schemas.Element, value: Any) -> str:
     return str(value)
 
 
-def _periodic_label(periods: dict[str, Any], element: schemas.Element, lang: str) -> str:
-    """A field's label, with the period a periodic field collects in place of the label's own period
-    words: 本年度继续教育学时 asked for 2025 reads 继续教育学时（2025年）."""
-    period = periods.get(element.code)
-    if period is None:
-        return element.label_en if lang == "en" else element.label_zh
-    if lang == "en":
-        return f"{element.label_en} ({period.label_en})"
-    bare = strip_periods(element.label_zh)
-    return f"{bare.rest if bare is not None and bare.rest else element.label_zh}（{period.label_zh}）"
-
-
 def _task_context(session: Session, task: Task) -> dict[str, Any]:
     request = RequestRepository(session).get(task.request_id)
     department = PrincipalRepository(session).get(request.department_id) if request else None
@@ -116,12 +103,11 @@ def _fill_page(
 ) -> Response:
     lang = lang_of(request)
     std = current_standard(session)
-    elements = tasks.task_elements(std, task)
-    periods = tasks.task_field_periods(std, task)
+    columns = tasks.columns_of(std, task)
     rows = []
     # Showing the prefilled rows is a read of the school's records: the service puts it on the audit log.
     for row in tasks.read_prefilled(session, principal, task, std):
-        values = {e.code: _shown(e, row.values.get(e.code)) for e in elements}
+        values = {c.key: _shown(c.element, row.values.get(c.key)) for c in columns}
         values.update((typed or {}).get(row.reference, {}))
         rows.append(
             {"reference": row.reference, "name": row.name, "id_hint": row.id_number_last4, "values": values}
@@ -134,17 +120,19 @@ def _fill_page(
             **_task_context(session, task),
             "elements": [
                 {
-                    "code": e.code,
-                    "label": _periodic_label(periods, e, lang),
-                    "type": e.value_type,
-                    "unit": e.unit,
-                    "choices": _choices(std, e, lang),
-                    "hint": e.description_en if lang == "en" else e.description_zh,
+                    "code": c.key,
+                    "label": c.label(lang),
+                    "type": c.element.value_type,
+                    "unit": c.element.unit,
+                    "choices": _choices(std, c.element, lang),
+                    "hint": c.element.description_en if lang == "en" else c.element.description_zh,
                     # The rule the template's validation and the server check, in words (整数，0 至 1000次).
-                    "rule": type_word(e) if lang != "en" and e.value_type in RULED_TYPES else None,
-                    **_date_bounds(e),
+                    "rule": type_word(c.element)
+                    if lang != "en" and c.element.value_type in RULED_TYPES
+                    else None,
+                    **_date_bounds(c.element),
                 }
-                for e in elements
+                for c in columns
             ],
             "rows": rows,
             "outcome": outcome,
@@ -201,7 +189,8 @@ def _outcome(
     result: tasks.SubmissionResult, std: schemas.Standard, task: Task, references: dict[int, str], lang: str
 ) -> Outcome:
     """Put each refused cell beside its input: row → reference, field label → element."""
-    by_label = {e.label_zh: e.code for e in tasks.task_elements(std, task)}
+    # A refused cell names its column's label: the element's, or with its period for one of several.
+    by_label = {c.label() if c.several else c.element.label_zh: c.key for c in tasks.columns_of(std, task)}
     outcome = Outcome(
         accepted=result.accepted,
         rejected_rows=result.rejected_rows,
@@ -250,7 +239,7 @@ def _fill(
     lang = lang_of(request)
     task = tasks.task_for(session, principal, task_id, now=utcnow())
     std = current_standard(session)
-    codes = {e.code for e in tasks.task_elements(std, task)}
+    codes = {c.key for c in tasks.columns_of(std, task)}
     typed: dict[str, dict[str, str]] = {}
     for key, value in values.items():
         parts = key.split("|")
@@ -435,7 +424,7 @@ def task_template(task_id: int, session: SessionDep, principal: School) -> Respo
     content = build_template(
         std=std,
         entity=task.entity,
-        elements=tasks.task_elements(std, task),
+        columns=tasks.columns_of(std, task),
         rows=tasks.read_prefilled(session, principal, task, std),
         notes=notes,
         stamp=tasks.template_stamp(task, utcnow()),
