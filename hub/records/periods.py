@@ -368,3 +368,56 @@ def _check_begun(std: schemas.Standard, entity: str, column: LaterColumn, today:
             f"column {column.header!r}: {period.label_en} lies ahead",
             detail={"field": "columns", "column": column.header, "element": element.code, "reason": "ahead"},
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ColumnPeriod:
+    """Where one periodic column of a file goes, as shown before the import is confirmed."""
+
+    header: str
+    element: schemas.Element
+    period: Period
+    current: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportPlan:
+    """What an import of a file would do with its columns, before anything is read from the store."""
+
+    columns: dict[str, str]  # header → element name
+    periodic: list[ColumnPeriod]  # where each periodic column goes
+    unknown: list[str]
+    # False: a past period's file, which writes only periodic values of stored records.
+    whole_records: bool
+
+
+def import_plan(
+    std: schemas.Standard, entity: str, headers: list[str], period: str | None, *, today: date
+) -> ImportPlan:
+    """The import of a file with `headers`, read as the import reads it and refused as it refuses
+    (PeriodInvalid, PeriodConflict, PeriodNotBegun)."""
+    columns = map_dated_headers(std, entity, headers, today=today)
+    split = split_periods(std, entity, columns, period, today=today)
+    placed: list[ColumnPeriod] = []
+    for header, name in columns.columns.items():
+        element = std.element(f"{entity}.{name}")
+        if element.period is None:
+            continue
+        later = next((c for c in split.later if c.header == header), None)
+        own = later.period if later is not None else split.plan.by_element[name]
+        now = period_containing(element.period.kind, today)
+        placed.append(ColumnPeriod(header=header, element=element, period=own, current=own == now))
+    return ImportPlan(
+        columns=columns.columns, periodic=placed, unknown=columns.unknown, whole_records=split.plan.current
+    )
+
+
+def current_periods(
+    std: schemas.Standard, entity: str, *, today: date
+) -> list[tuple[schemas.Element, Period]]:
+    """Each periodic element of `entity` and its current period: what an import writes by default."""
+    out = []
+    for element in periodic_elements(std, entity):
+        assert element.period is not None
+        out.append((element, period_containing(element.period.kind, today)))
+    return out

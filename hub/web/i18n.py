@@ -991,6 +991,53 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sensitivity.personal": ("个人信息", "personal"),
     "sensitivity.sensitive": ("敏感个人信息", "sensitive"),
     # --- sources, grants, audit
+    "imports.title": ("导入数据", "Import records"),
+    "imports.entity": ("数据对象", "Records of"),
+    "imports.entity_teachers": ("教师", "teachers"),
+    "imports.entity_schools": ("学校", "schools"),
+    "imports.file": ("文件（CSV、XLSX）", "File (CSV, XLSX)"),
+    "imports.period": ("数据所属期间", "Period of the data"),
+    "imports.period_placeholder": (
+        "留空即当前期间，如 2025、2024-2025学年",
+        "blank: the current one; e.g. 2025, 2024-2025学年",
+    ),
+    "imports.period_hint": (
+        "按期间统计的数据（学时、在校学生数等）写入所选期间；留空写入当前期间。列名写了年份的（如“2024年培训学时”）写入该年，与所选期间不符的文件会被拒绝。",
+        "Values that belong to a period (training hours, enrolment …) go to the period chosen; blank: the "
+        "current one. A column whose header names a year (2024年培训学时) goes to that year; one that "
+        "contradicts the period chosen is refused.",
+    ),
+    "imports.defaults": ("当前期间（留空时写入）：", "The current periods (written when left blank):"),
+    "imports.check": ("检查并预览", "Check and preview"),
+    "imports.preview_title": ("确认导入", "Confirm the import"),
+    "imports.preview_intro": (
+        "文件“{file}”（{entity}）将按下列方式导入，确认后才写入。",
+        "{file} ({entity}) will be imported as below; nothing is written until you confirm.",
+    ),
+    "imports.chosen": ("所选期间：{period}", "Period chosen: {period}"),
+    "imports.chosen_current": (
+        "未选期间：按期间统计的列写入当前期间（列名写了年份的除外）。",
+        "No period chosen: periodic columns go to the current period (unless their header names one).",
+    ),
+    "imports.past_file": (
+        "这是往期数据：只写入按期间统计的列，按公民身份号码（学校标识码）找到库中已有记录，其他列不写入。",
+        "A past period's file: only its periodic values are written, to records already stored (found by ID number or school code); other columns are not written.",
+    ),
+    "imports.periodic": ("按期间统计的列", "Columns that belong to a period"),
+    "imports.column": ("列", "Column"),
+    "imports.element": ("数据元", "Element"),
+    "imports.goes_to": ("写入期间", "Written to"),
+    "imports.current": ("当前期间", "current"),
+    "imports.columns": ("识别的列", "Columns recognised"),
+    "imports.unknown": ("未识别、不导入的列：", "Columns not recognised (not imported): "),
+    "imports.confirm": ("确认导入", "Import"),
+    "imports.cancel": ("取消", "Cancel"),
+    "imports.done": ("导入完成", "Imported"),
+    "imports.counts": (
+        "读取 {read} 行，接受 {accepted} 行（新增 {inserted}，更新 {updated}，未变 {unchanged}），拒绝 {rejected} 行",
+        "{read} rows read, {accepted} accepted ({inserted} new, {updated} updated, {unchanged} unchanged), {rejected} rows refused",
+    ),
+    "nav.imports": ("导入数据", "Import"),
     "sources.title": ("数据源", "Sources"),
     "sources.none": (
         "还没有配置数据源（可用 hub sources add 添加）。",

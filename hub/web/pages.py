@@ -17,6 +17,7 @@ from hub.web.routes import (
     calendar,
     catalogue,
     complaints,
+    imports,
     notices,
     onboarding,
     public,
@@ -48,6 +49,7 @@ def mount(app: FastAPI) -> None:
         catalogue,
         register,
         sources,
+        imports,
         standard,
         onboarding,
     ):

@@ -135,7 +135,7 @@ def test_the_copies_of_periodic_values_on_the_records_are_emptied_and_none_is_lo
             ),
             {"at": at},
         )
-        command.upgrade(config, "0027_one_place_for_periodic_values")
+        command.upgrade(config, "0027_periodic_one_place")
         copies = connection.execute(
             text(
                 "SELECT training_hours, weekly_lessons FROM teachers UNION ALL SELECT student_count, NULL FROM schools"

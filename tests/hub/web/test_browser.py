@@ -393,3 +393,33 @@ def test_the_office_sees_the_list_the_bureau_the_whitelist_and_the_counts(
     bureau.goto(f"{hub.url}/counts")  # type: ignore[attr-defined]
     expect(bureau.locator("#level-table")).to_contain_text("合计")  # type: ignore[attr-defined]
     shot(bureau, artifacts_dir, "23-register-counts")
+
+
+def test_the_bureau_chooses_the_period_of_an_import_and_sees_it_before_confirming(
+    browser: object, hub: Hub, artifacts_dir: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    year = date.today().year
+    upload = tmp_path / "学时.csv"
+    upload.write_text(
+        f"公民身份号码,继续教育学时,{year - 2}年继续教育学时\n110101198001010011,40,36\n", "utf-8-sig"
+    )
+    bureau = signed_in(browser, hub, "demo-edu")
+    bureau.goto(f"{hub.url}/imports")  # type: ignore[attr-defined]
+    expect(bureau.locator("#import-defaults")).to_contain_text(f"本年度继续教育学时 {year}年")  # type: ignore[attr-defined]
+    bureau.fill("#period", f"{year - 1}年")  # type: ignore[attr-defined]
+    bureau.set_input_files("#file", str(upload))  # type: ignore[attr-defined]
+    shot(bureau, artifacts_dir, "24-import-period")
+    bureau.click("#import-preview")  # type: ignore[attr-defined]
+    # A header naming another year than the one chosen is refused before anything is written.
+    expect(bureau.locator("#import-failure")).to_contain_text(f"{year - 2}年继续教育学时")  # type: ignore[attr-defined]
+    upload.write_text("公民身份号码,继续教育学时\n110101198001010011,40\n", "utf-8-sig")
+    bureau.fill("#period", f"{year - 1}年")  # type: ignore[attr-defined]
+    bureau.set_input_files("#file", str(upload))  # type: ignore[attr-defined]
+    bureau.click("#import-preview")  # type: ignore[attr-defined]
+    expect(bureau.locator("#import-periodic")).to_contain_text(f"{year - 1}年")  # type: ignore[attr-defined]
+    expect(bureau.locator("#import-chosen")).to_contain_text(f"所选期间：{year - 1}年")  # type: ignore[attr-defined]
+    shot(bureau, artifacts_dir, "25-import-preview")
+    bureau.click("#import-apply")  # type: ignore[attr-defined]
+    expect(bureau.locator("#import-result")).to_contain_text("拒绝 1 行")  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ period is first filed under the period it was written in (its record's `updated_
 then every copy is emptied. The columns stay, empty, so older code reading them finds nothing rather
 than a wrong year.
 
-Revision ID: 0027_one_place_for_periodic_values
+Revision ID: 0027_periodic_one_place
 Revises: 0026_task_periods
 Create Date: 2026-12-04
 """
@@ -24,7 +24,7 @@ from alembic import op
 
 from schemas.periods import period_containing
 
-revision = "0027_one_place_for_periodic_values"
+revision = "0027_periodic_one_place"
 down_revision = "0026_task_periods"
 branch_labels = None
 depends_on = None
