@@ -341,3 +341,23 @@ def test_a_school_year_header_is_that_school_years_count(
         )
     ).all()
     assert held == [(800, 20), (800, 20)]
+
+
+def test_a_teacher_who_moves_takes_her_periods_along(
+    client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings
+) -> None:
+    city = create_city(session, settings, schools=2, teachers=4)
+    answer = _upload(client, admin_headers, _hours_csv(city, 48), str(YEAR - 1))
+    assert answer.status_code == 200, answer.text
+    mover = city.teachers.iloc[0]
+    other = next(c for c in city.schools["code"] if c != mover["school_code"])
+    moved = _csv(["任职学校", "公民身份号码", "姓名"], [[other, mover["id_number"], mover["name"]]])
+    assert _upload(client, admin_headers, moved, None).json()["moved"] == 1
+    held = session.execute(
+        select(teacher_periods.c.school_code, teacher_periods.c.period, teacher_periods.c.training_hours)
+        .join(teachers_table, teachers_table.c.teacher_key == teacher_periods.c.teacher_key)
+        .where(teachers_table.c.id_number == mover["id_number"])
+    ).all()
+    assert {school for school, _, _ in held} == {other}
+    assert {str(YEAR - 1), str(YEAR)} <= {period for _, period, _ in held}
+    assert {hours for _, period, hours in held if period == str(YEAR - 1)} == {48}
