@@ -8,8 +8,8 @@ period is first filed under the period it was written in (its record's `updated_
 then every copy is emptied. The columns stay, empty, so older code reading them finds nothing rather
 than a wrong year.
 
-Revision ID: 0027_periodic_one_place
-Revises: 0026_task_periods
+Revision ID: 0029_periodic_one_place
+Revises: 0028_record_counts, 0028_webhook_secrets_sealed
 Create Date: 2026-12-04
 """
 
@@ -24,8 +24,8 @@ from alembic import op
 
 from schemas.periods import period_containing
 
-revision = "0027_periodic_one_place"
-down_revision = "0026_task_periods"
+revision = "0029_periodic_one_place"
+down_revision = ("0028_record_counts", "0028_webhook_secrets_sealed")
 branch_labels = None
 depends_on = None
 
