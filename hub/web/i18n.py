@@ -1038,6 +1038,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{read} rows read, {accepted} accepted ({inserted} new, {updated} updated, {unchanged} unchanged), {rejected} rows refused",
     ),
     "nav.imports": ("导入数据", "Import"),
+    "sources.period_hint": (
+        "按期间统计的数据（学时、在校学生数等）写入此期间；留空则每次运行写入当时的当前期间。",
+        "Values that belong to a period go to this one; blank: the current period at each run.",
+    ),
     "sources.title": ("数据源", "Sources"),
     "sources.none": (
         "还没有配置数据源（可用 hub sources add 添加）。",

@@ -90,6 +90,7 @@ def _form_page(
             if source.schedule and source.schedule.interval_seconds
             else "",
             "enabled": "on" if source.enabled else "",
+            "period": source.period or "",
             **{f"{source.kind}_{k}": str(v) for k, v in source.settings.items() if k in FIELDS[source.kind]},
         }
     return render(
@@ -146,6 +147,7 @@ def create_source(
             mapping=_mapping(session, entity, form.get("mapping", "")),
             schedule=_schedule(form),
             enabled=form.get("enabled") == "on",
+            period=form.get("period", "").strip() or None,
         )
         sources.create_source(session, payload, principal_id=principal.id, actor=principal)
     except (HubError, ValidationError, ValueError) as exc:
@@ -183,6 +185,8 @@ def update_source(
             schedule=schedule,
             clear_schedule=schedule is None,
             enabled=form.get("enabled") == "on",
+            # Empty: back to the current period at each run.
+            period=form.get("period", "").strip(),
         )
         sources.update_source(session, name, payload, actor=principal)
     except (HubError, ValidationError, ValueError) as exc:

@@ -148,3 +148,32 @@ def test_a_school_sets_up_no_source(browser: Browser, people: People, town: Town
     browser.sign_in(people.schools[town.schools[0]])
     assert browser.get("/sources/new").status_code == 403
     assert browser.post("/sources", {"name": "x", "kind": "folder", "folder_path": "/tmp"}).status_code == 403
+
+
+def test_a_source_names_the_period_of_its_values_on_the_form(
+    browser: Browser, people: People, session: Session, tmp_path: Path
+) -> None:
+    """The form offers the period (blank: the current one at each run, said beside it); a period that
+    is none is refused on the form, and clearing it goes back to the current one."""
+    browser.sign_in(people.education)
+    form = browser.get("/sources/new")
+    assert 'name="period"' in form.text and "留空则每次运行写入当时的当前期间" in text(form.text)
+    fields = {
+        "name": "last-year-hours",
+        "kind": "folder",
+        "entity": "teacher",
+        "folder_path": str(tmp_path),
+        "folder_pattern": "*.csv",
+        "enabled": "on",
+    }
+    bad = browser.post("/sources", {**fields, "period": "2025-13"})
+    assert bad.status_code == 422 and "13 月不存在" in text(bad.text)
+    made = browser.post("/sources", {**fields, "period": "2025年"})
+    assert made.status_code == 200, made.text
+    stored = session.scalars(select(Source).where(Source.name == "last-year-hours")).one()
+    assert stored.period == "2025年"
+    edit = browser.get("/sources/last-year-hours/edit")
+    assert 'value="2025年"' in edit.text
+    browser.post("/sources/last-year-hours/edit", {**fields, "period": ""})
+    session.refresh(stored)
+    assert stored.period is None
