@@ -8,8 +8,8 @@ period is first filed under the period it was written in (its record's `updated_
 then every copy is emptied. The columns stay, empty, so older code reading them finds nothing rather
 than a wrong year.
 
-Revision ID: 0029_periodic_one_place
-Revises: 0028_record_counts, 0028_webhook_secrets_sealed
+Revision ID: 0030_periodic_one_place
+Revises: 0029_record_counts
 Create Date: 2026-12-04
 """
 
@@ -24,8 +24,8 @@ from alembic import op
 
 from schemas.periods import period_containing
 
-revision = "0029_periodic_one_place"
-down_revision = ("0028_record_counts", "0028_webhook_secrets_sealed")
+revision = "0030_periodic_one_place"
+down_revision = "0029_record_counts"
 branch_labels = None
 depends_on = None
 
@@ -86,6 +86,10 @@ def upgrade() -> None:
     _file_orphans("teachers", "teacher_periods", ["school_code", "teacher_key"], TEACHER)
     _file_orphans("schools", "school_periods", ["code"], SCHOOL)
     bind = op.get_bind()
+    for entity, elements in (("teacher", TEACHER), ("school", SCHOOL)):
+        # The kept counts of the copies (`training_hours`, not `training_hours@2025`) counted nothing real.
+        names = ", ".join(f"'{c}'" for c in elements)
+        bind.execute(sa.text(f"DELETE FROM record_counts WHERE entity = '{entity}' AND name IN ({names})"))
     for table, elements in (("teachers", TEACHER), ("schools", SCHOOL)):
         columns = list(elements)
         bind.execute(
