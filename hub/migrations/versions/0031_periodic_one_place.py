@@ -8,8 +8,8 @@ period is first filed under the period it was written in (its record's `updated_
 then every copy is emptied. The columns stay, empty, so older code reading them finds nothing rather
 than a wrong year.
 
-Revision ID: 0030_periodic_one_place
-Revises: 0029_record_counts
+Revision ID: 0031_periodic_one_place
+Revises: 0030_record_counts_per_school
 Create Date: 2026-12-04
 """
 
@@ -24,8 +24,8 @@ from alembic import op
 
 from schemas.periods import period_containing
 
-revision = "0030_periodic_one_place"
-down_revision = "0029_record_counts"
+revision = "0031_periodic_one_place"
+down_revision = "0030_record_counts_per_school"
 branch_labels = None
 depends_on = None
 
@@ -86,10 +86,9 @@ def upgrade() -> None:
     _file_orphans("teachers", "teacher_periods", ["school_code", "teacher_key"], TEACHER)
     _file_orphans("schools", "school_periods", ["code"], SCHOOL)
     bind = op.get_bind()
-    for entity, elements in (("teacher", TEACHER), ("school", SCHOOL)):
-        # The kept counts of the copies (`training_hours`, not `training_hours@2025`) counted nothing real.
-        names = ", ".join(f"'{c}'" for c in elements)
-        bind.execute(sa.text(f"DELETE FROM record_counts WHERE entity = '{entity}' AND name IN ({names})"))
+    # The kept counts counted the copies too (`training_hours` beside `training_hours@2025`): every
+    # school is counted again at its next write, and read as never counted until then.
+    bind.execute(sa.text("DELETE FROM record_counts"))
     for table, elements in (("teachers", TEACHER), ("schools", SCHOOL)):
         columns = list(elements)
         bind.execute(
