@@ -139,7 +139,7 @@ ENTITY_TABLES = build_entity_tables(Base.metadata, _STANDARD)
 schools_table = ENTITY_TABLES["school"]
 teachers_table = ENTITY_TABLES["teacher"]
 # One row per record and period for periodic elements: the one place their values are kept. The
-# entity table's column of such an element is left empty (migration 0031 emptied it): a copy of "the
+# entity table's column of such an element is left empty (migration 0032 emptied it): a copy of "the
 # current value" would go stale the day the period turns, and read as this year's what was last year's.
 PERIOD_TABLES = build_period_tables(Base.metadata, _STANDARD)
 PERIOD_KEY_COLUMNS = {"teacher": ("school_code", "teacher_key", "period"), "school": ("code", "period")}

@@ -104,7 +104,7 @@ def test_current_values_and_their_history_move_into_the_current_period(old_url: 
 
 
 def test_the_copies_of_periodic_values_on_the_records_are_emptied_and_none_is_lost(old_url: str) -> None:
-    """0031: the period table is the one place of a periodic value; a copy the period table lacked is
+    """0032: the period table is the one place of a periodic value; a copy the period table lacked is
     filed under the period it was written in before the copies are emptied."""
     engine = make_engine(old_url)
     config = alembic_config(old_url)
@@ -135,7 +135,7 @@ def test_the_copies_of_periodic_values_on_the_records_are_emptied_and_none_is_lo
             ),
             {"at": at},
         )
-        command.upgrade(config, "0031_periodic_one_place")
+        command.upgrade(config, "0032_periodic_one_place")
         copies = connection.execute(
             text(
                 "SELECT training_hours, weekly_lessons FROM teachers UNION ALL SELECT student_count, NULL FROM schools"

@@ -8,8 +8,8 @@ period is first filed under the period it was written in (its record's `updated_
 then every copy is emptied. The columns stay, empty, so older code reading them finds nothing rather
 than a wrong year.
 
-Revision ID: 0031_periodic_one_place
-Revises: 0030_record_counts_per_school
+Revision ID: 0032_periodic_one_place
+Revises: 0031_source_divisions
 Create Date: 2026-12-04
 """
 
@@ -24,8 +24,8 @@ from alembic import op
 
 from schemas.periods import period_containing
 
-revision = "0031_periodic_one_place"
-down_revision = "0030_record_counts_per_school"
+revision = "0032_periodic_one_place"
+down_revision = "0031_source_divisions"
 branch_labels = None
 depends_on = None
 
