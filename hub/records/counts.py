@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, true
+from sqlalchemy import BigInteger, and_, cast, delete, func, insert, select, true
 from sqlalchemy.orm import Session
 
 import schemas
@@ -231,9 +231,17 @@ def totals(
     those schools hold each, and the schools of the scope never counted. Summed in the database: a
     province's check reads one row of sums, not every school's counts."""
     wanted = sorted({ROWS, *names})
-    values = [RecordCount.counts[name].as_integer() for name in wanted]
-    base = select(*[func.sum(v) for v in values], *[func.count(v) for v in values]).where(
-        RecordCount.entity == entity
+    # Each school's counts are opened once (jsonb_each / json_each), not once per name asked: a row
+    # of counts is a few kilobytes, which PostgreSQL would decompress for every name otherwise.
+    if session.get_bind().dialect.name == "postgresql":
+        pairs = func.jsonb_each_text(RecordCount.counts).table_valued("key", "value").alias("pair")
+    else:
+        pairs = func.json_each(RecordCount.counts).table_valued("key", "value").alias("pair")
+    base = (
+        select(pairs.c.key, func.sum(cast(pairs.c.value, BigInteger)), func.count())
+        .select_from(RecordCount.__table__.join(pairs, true()))
+        .where(RecordCount.entity == entity, pairs.c.key.in_(wanted))
+        .group_by(pairs.c.key)
     )
     sums: dict[str, int] = dict.fromkeys(wanted, 0)
     holders: dict[str, int] = dict.fromkeys(wanted, 0)
@@ -241,10 +249,9 @@ def totals(
     uncounted: set[str] = set()
     for chunk in [None] if scope is None else _chunks(scope):
         query = base if chunk is None else base.where(RecordCount.school_code.in_(chunk))
-        row = session.execute(query).one()
-        for position, name in enumerate(wanted):
-            sums[name] += int(row[position] or 0)
-            holders[name] += int(row[len(wanted) + position] or 0)
+        for name, held, schools_holding in session.execute(query):
+            sums[name] += int(held or 0)
+            holders[name] += int(schools_holding)
         if chunk is not None:
             counted = select(RecordCount.school_code).where(
                 RecordCount.entity == entity, RecordCount.school_code.in_(chunk)
