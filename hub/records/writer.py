@@ -465,21 +465,22 @@ def upsert(
             params,
         ).rowcount
         if moved:
+            # Their periods go with them, found by the old row's whole key (school, teacher) while it
+            # is still there: the period table's own key, never a scan of it.
+            connection.execute(
+                text(
+                    "UPDATE teacher_periods SET school_code = m.new_school FROM (SELECT t.school_code AS "
+                    f"old_school, t.teacher_key, s.school_code AS new_school FROM {stage} s JOIN teachers t "
+                    "ON t.teacher_key = s.teacher_key AND t.school_code <> s.school_code) AS m "
+                    "WHERE teacher_periods.school_code = m.old_school AND teacher_periods.teacher_key = m.teacher_key"
+                )
+            )
             # teacher_key is unique across schools, so the only stored row of a moved teacher is the old
             # school's: found through the stage's index and the table's, never a scan of either.
             connection.execute(
                 text(
                     f"DELETE FROM teachers WHERE teacher_key IN (SELECT s.teacher_key FROM {stage} s "
                     "JOIN teachers t ON t.teacher_key = s.teacher_key AND t.school_code <> s.school_code)"
-                )
-            )
-            # Their periods go with them.
-            connection.execute(
-                text(
-                    f"UPDATE teacher_periods SET school_code = (SELECT s.school_code FROM {stage} s WHERE "
-                    "s.teacher_key = teacher_periods.teacher_key) WHERE EXISTS (SELECT 1 FROM "
-                    f"{stage} s WHERE s.teacher_key = teacher_periods.teacher_key AND "
-                    "s.school_code <> teacher_periods.school_code)"
                 )
             )
     changes = _json_pairs(dialect, value_columns)
@@ -778,15 +779,20 @@ def _clear_period_value(
 ) -> int:
     """Empty one periodic value of a record for `period`, with the change in the history under its period."""
     periods = PERIOD_TABLES[entity]
+    table = ENTITY_TABLES[entity]
     record_column = periods.c[KEY_COLUMNS[entity][-1]]
-    row = (
-        session.execute(select(periods).where(record_column == record_key, periods.c.period == period))
-        .mappings()
-        .first()
+    # The record's whole key (its school first): the period table is found by it alone.
+    school = session.scalar(
+        select(table.c[SCHOOL_COLUMN[entity]]).where(table.c[KEY_COLUMNS[entity][-1]] == record_key)
     )
+    where = (
+        (periods.c[SCHOOL_COLUMN[entity]] == school)
+        & (record_column == record_key)
+        & (periods.c.period == period)
+    )
+    row = session.execute(select(periods).where(where)).mappings().first()
     if row is None or row[name] is None:
         return 0
-    where = (record_column == record_key) & (periods.c.period == period)
     session.execute(
         update(periods).where(where).values({name: None, "updated_at": now, "batch_id": batch_id})
     )
@@ -803,7 +809,6 @@ def _clear_period_value(
         },
     )
     # The record's last written row no longer stands: the same row sent again must be written again.
-    table = ENTITY_TABLES[entity]
     session.execute(
         update(table).where(table.c[KEY_COLUMNS[entity][-1]] == record_key).values({ROW_HASH: None})
     )
