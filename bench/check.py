@@ -26,14 +26,13 @@ sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resol
 
 from fastapi.testclient import TestClient  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
-from rich.console import Console  # noqa: E402
 from sqlalchemy import delete  # noqa: E402
 
+from bench.demo_city import load_city  # noqa: E402
 from hub.app import create_app  # noqa: E402
 from hub.config import Settings  # noqa: E402
 from hub.databases import fresh_engine  # noqa: E402
 from hub.db import transaction  # noqa: E402
-from hub.demo.loader import load_demo  # noqa: E402
 from hub.records.counts import count_uncounted  # noqa: E402
 from hub.records.models import RecordCount  # noqa: E402
 from hub.standard.service import current_standard  # noqa: E402
@@ -72,22 +71,12 @@ def main() -> None:
         scheduler_enabled=False,
     )
     engine = fresh_engine(url)
-    started = time.perf_counter()
-    previous = Path.cwd()
-    os.chdir(tempfile.mkdtemp(prefix="bench-check-"))  # demo-tokens.txt is written to the working directory
-    try:
-        tokens = load_demo(
-            engine,
-            settings,
-            schools=args.schools,
-            teachers=args.teachers,
-            seed=2026,
-            console=Console(quiet=True),
-        )
-    finally:
-        os.chdir(previous)
-    print(
-        f"demo city: {args.schools} schools, {args.teachers} teachers loaded in {time.perf_counter() - started:.1f} s"
+    tokens = load_city(
+        engine,
+        settings,
+        schools=args.schools,
+        teachers=args.teachers,
+        folder=Path(tempfile.mkdtemp(prefix="bench-check-")),
     )
 
     with transaction(engine) as session:

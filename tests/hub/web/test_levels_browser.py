@@ -20,7 +20,8 @@ import httpx
 import pytest
 
 from tests.hub.served import hub_command, serving
-from tests.hub.web.test_browser import CHROMIUM, CHROMIUM_ARGS, shot
+from tests.hub.web.test_browser import CHROMIUM, shot
+from tests.hub.web.test_browser import browser as browser  # noqa: PLC0414  (module fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -65,16 +66,6 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Province]:
     )
     with serving("--no-scheduler", cwd=workdir, env=env, start_seconds=60) as url:
         yield Province(url=url, tokens=tokens)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def signed_in(browser: object, province: Province, who: str) -> object:
