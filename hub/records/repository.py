@@ -64,8 +64,13 @@ class SchoolRepository:
         )
         return dict(row) if row else None
 
-    def count(self) -> int:
-        return self.session.scalar(select(func.count()).select_from(schools_table)) or 0
+    def count(self, *, within_division: str | None = None, codes: Sequence[str] | None = None) -> int:
+        """Schools inside `within_division` (all when None), only those of `codes` when given."""
+        query = select(func.count()).select_from(schools_table)
+        query = query.where(within(schools_table.c.division_code, within_division))
+        if codes is not None:
+            query = query.where(schools_table.c.code.in_(list(codes)))
+        return self.session.scalar(query) or 0
 
 
 class RecordRepository:

@@ -1248,7 +1248,11 @@ def progress(
     counts = {state: sum(1 for s in by_task.values() if s == state) for state in TASK_STATES}
     if states:
         tasks = [t for t in tasks if by_task[t.id] in states]
-    scope = len(request.schools) if request.schools is not None else SchoolRepository(session).count()
+    # The schools the request concerns that this reader may see: a county bureau counts its own only.
+    if bound is None and request.schools is not None:
+        scope = len(request.schools)
+    else:
+        scope = SchoolRepository(session).count(within_division=bound, codes=request.schools)
     names = PublicationRepository(session).school_names(t.school_code for t in tasks)
     order = TASK_STATES.index
     keys = {

@@ -830,3 +830,26 @@ def test_dashboards_and_the_selfcheck_roll_up_one_level_below_the_viewer(
         opened = client.get(page, params={"division": a}).text
         assert f'data-code="{world.schools["A"][0]}" data-level="school"' in opened, page
         assert world.schools["B"][0] not in opened
+
+
+def test_a_county_counts_only_its_own_schools_in_a_citywide_request(
+    client: TestClient, admin_headers: dict[str, str], world: World
+) -> None:
+    # A request of the province's department reaches every school of the city (so it is the city's to
+    # decide and publish); a county bureau's progress counts the schools of its county, never how many
+    # the other counties have.
+    dept = create_principal(client, admin_headers, code="dept-P", name="浙江省人社厅", division=PROVINCE)
+    request = submit_request(
+        client, dept, request_body("姓名", "本学年教研活动次数", title="全市教研活动统计")
+    )
+    approve(client, world.tokens["stats-C"], request["id"])
+    publish(client, world.tokens["edu-C"], request["id"])
+    scope = {
+        who: client.get(f"/api/v1/requests/{request['id']}/progress", headers=world.tokens[who]).json()
+        for who in ("edu-P", "edu-C", "edu-A", "edu-B")
+    }
+    for county in ("A", "B"):
+        seen = scope[f"edu-{county}"]
+        assert seen["schools_in_scope"] == len(world.schools[county]) == seen["tasks_total"]
+    both = len(world.schools["A"]) + len(world.schools["B"])
+    assert scope["edu-P"]["schools_in_scope"] == scope["edu-C"]["schools_in_scope"] >= both
