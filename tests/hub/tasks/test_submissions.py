@@ -218,14 +218,15 @@ def test_bad_rows_come_back_with_row_field_value_and_reason_and_a_resubmission_f
     assert session.scalar(select(func.count()).select_from(TaskSubmission)) == 2
 
 
-def test_a_submission_for_another_schools_task_is_forbidden(
+def test_a_submission_for_another_schools_task_is_refused_as_not_found(
     client: TestClient, session: Session, town: Town, people: People
 ) -> None:
     request_id, _ = published_request(client, people, "普通话水平等级")
     task = task_of(client, people.schools[town.schools[0]], request_id)
     rows = [{"参考号": r["reference"], "普通话水平等级": "一级甲等"} for r in task["rows"]]
     answer = post_rows(client, people.schools[town.schools[1]], task["id"], rows)
-    assert answer.status_code == 403
+    # a 404 like reading it: the answer does not confirm that another school's task exists
+    assert (answer.status_code, answer.json()["code"]) == (404, "TaskOfAnotherSchool")
     assert (
         client.get(f"/api/v1/tasks/{task['id']}", headers=people.schools[town.schools[1]]).status_code == 404
     )
