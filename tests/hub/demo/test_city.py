@@ -194,7 +194,7 @@ def test_city_files_read_back_like_real_exports(city: City, tmp_path: Path) -> N
     assert sheet is not None
     assert sheet["A1"].value == "杭州市学校基本信息表"
     assert [cell.value for cell in sheet[2]][:3] == ["学校标识码", "学校名称", "学校简称"]
-    schools = pd.read_excel(schools_path, header=1, dtype=str)
+    schools = pd.read_excel(schools_path, header=1, dtype=str, engine="calamine")
     assert len(schools) == len(city.schools)
     assert list(schools["学校标识码"]) == list(city.schools["code"])
 
