@@ -31,6 +31,9 @@ class ReaderOut(BaseModel):
     code: str | None
     kind: str | None
     name: str | None
+    own_school: bool = Field(
+        default=False, description="An account of this school itself (its own task reads), not a department"
+    )
 
 
 class UsageEntry(BaseModel):

@@ -92,7 +92,7 @@ def usage(
     school_for(session, principal, code)
     repository = AuditRepository(session)
     reads = repository.school_reads(code, start=start, end=end, before_id=before, limit=limit)
-    out = _reads_out(session, reads)
+    out = _reads_out(session, code, reads)
     return {
         "school_code": code,
         "summary": _summary(repository.school_summary(code)),
@@ -101,7 +101,7 @@ def usage(
     }
 
 
-def _reads_out(session: Session, reads: list[SchoolRead]) -> list[dict[str, Any]]:
+def _reads_out(session: Session, code: str, reads: list[SchoolRead]) -> list[dict[str, Any]]:
     """Each read as a school is shown it: reader by name, elements by label, request title, grant purpose."""
     labels = {e.code: e.label_zh for e in current_standard(session).elements}
     principals = PrincipalRepository(session)
@@ -124,6 +124,9 @@ def _reads_out(session: Session, reads: list[SchoolRead]) -> list[dict[str, Any]
                     "code": entry.principal_code,
                     "kind": entry.principal_kind,
                     "name": reader.name if reader else None,
+                    # The school's own accounts read its records too (opening a task shows them prefilled):
+                    # logged like any read, but the school should not take itself for a department.
+                    "own_school": reader is not None and reader.school_code == code,
                 },
                 "action": entry.action,
                 "entity": entry.entity,
@@ -150,7 +153,7 @@ def teacher_reads(
     if not SchoolViewRepository(session).holds_teacher(code, key):
         raise TeacherNotFound("本校没有该公民身份号码的教师", "no teacher of this school has that ID number")
     reads = AuditRepository(session).reads_of_record(code, fingerprint(code, key))
-    return {"school_code": code, "reads": _reads_out(session, reads)}
+    return {"school_code": code, "reads": _reads_out(session, code, reads)}
 
 
 def _summary(summary: UsageSummary) -> dict[str, Any]:

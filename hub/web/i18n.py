@@ -783,6 +783,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{reads} reads, {rows} rows, {readers} readers",
     ),
     "school.reader": ("使用方", "Reader"),
+    "school.own_reader": ("本校账号", "This school's account"),
+    "school.outside_standard": ("标准外字段", "Not in the standard"),
     "school.teacher_reads": ("某位教师的数据被谁读取", "Who read one teacher's record"),
     "school.teacher_reads_hint": (
         "输入本校一位教师的公民身份号码，查看哪些部门的读取包含了该教师的记录（统计汇总不含个人记录，不列出）。",

@@ -121,4 +121,6 @@ def test_opening_a_task_is_a_read_of_the_schools_records(
         ("task.read", "school", task["rows_expected"]),
         ("task.read", "education", task["rows_expected"]),
     ]
+    # The school's own read is told apart, so it does not take itself for a user of its data.
+    assert [r["reader"]["own_school"] for r in reads] == [True, False]
     assert "teacher.mandarin_level" in [e["code"] for e in reads[0]["elements"]]

@@ -189,6 +189,7 @@ def test_request_flow_through_every_role(browser: object, hub: Hub, artifacts_di
     # The school's overview and the department's answer.
     teacher_school.goto(f"{hub.url}/school")
     expect(teacher_school.locator("#concerned")).to_contain_text("教师课后服务情况统计")
+    expect(teacher_school.locator("#usage")).to_contain_text("本校账号")
     shot(teacher_school, artifacts_dir, "08-school-overview")
     department.goto(request_url)
     expect(department.locator("#request-status")).to_have_attribute("data-status", "answered")

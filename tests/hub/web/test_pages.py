@@ -319,6 +319,7 @@ def test_the_whole_flow_through_the_pages(
     # The school's overview, and another school never sees the task.
     overview = text(browser.get("/school").text)
     assert "教师语言能力统计" in overview
+    assert "本校账号" in overview  # its own task reads, told apart from the departments that used its data
     browser.sign_in(people.schools[complete[0]])
     assert browser.get(f"/tasks/{task_id}").status_code == 404
     assert "没有需要填报的任务" in text(browser.get("/tasks").text)
