@@ -2,7 +2,7 @@
 
 The held-out parts must stay unseen by whoever tunes the matcher, so nothing in this file scores them;
 these checks only keep the corpus loadable, honest about its sources and split by its one rule.
-``holdout2/`` … ``holdout6/`` (new forms, each held out as a whole) get the same checks, and each must
+``holdout2/`` … ``holdout7/`` (new forms, each held out as a whole) get the same checks, and each must
 share no form, title or source with the parts built before it.
 """
 
@@ -55,6 +55,7 @@ def test_the_corpus_has_all_its_parts() -> None:
         "holdout4",
         "holdout5",
         "holdout6",
+        "holdout7",
     }
     assert all(_FILE_NAME.match(path.name) for path in _FILES), [p.name for p in _FILES]
 
@@ -135,6 +136,7 @@ _LATER_PARTS = {
     "holdout4": ("dev", "holdout", "holdout2", "holdout3"),
     "holdout5": ("dev", "holdout", "holdout2", "holdout3", "holdout4"),
     "holdout6": ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"),
+    "holdout7": ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"),
 }
 
 
@@ -205,3 +207,11 @@ def test_the_sixth_holdout_is_big_enough_to_score() -> None:
     assert len({step.issuer for step in new}) >= 5, sorted({str(step.issuer) for step in new})
     assert sum(len(step.fields) for step in new) >= 160
     assert {step.entity for step in new} == {"teacher", "school"}
+
+
+def test_the_seventh_holdout_is_big_enough_to_score() -> None:
+    # holdout7's size at landing (helper matcher, issue 13): 10 forms, 4 issuers, 157 checked labels, person forms.
+    new = [step for part, _, step in _forms() if part == "holdout7"]
+    assert len(new) >= 10, len(new)
+    assert len({step.issuer for step in new}) >= 4, sorted({str(step.issuer) for step in new})
+    assert sum(len(step.fields) for step in new) >= 150
