@@ -29,6 +29,9 @@ canteen's own 名称/负责人, a sub-item in its parent's 万元, the phone und
 categories in general without options: dev F1 0.896 P 0.944, holdout F1 0.966 P 0.983, holdout2 F1 0.929 P 0.940,
 holdout3 F1 0.901 P 0.970, holdout4 F1 0.957 P 1.000; then a heading naming births or adoptions (生育信息) as the
 children's: holdout5 F1 0.922 P 0.937.
+holdout7/ (10 new forms, landed at 62e109f before the matcher ran on it) had its one first run there: F1 0.951,
+P 0.935, R 0.967 (tp 29 fp 2 fn 1 tn 124), derived 1/1 with one false derived, the same through the library and through
+REST; it is the frozen held-out part now, guarded at those figures less a small margin, and never tuned on.
 Raise floors; never lower them.
 """
 
@@ -52,6 +55,7 @@ FLOORS = {
     "holdout4": (0.955, 0.99, 0, 0.9),
     "holdout5": (0.915, 0.93, 0, 0.9),
     "holdout6": (0.81, 0.84, 0, 0.9),
+    "holdout7": (0.94, 0.92, 1, 0.9),
 }
 
 
