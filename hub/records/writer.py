@@ -20,7 +20,7 @@ import io
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -86,6 +86,9 @@ class BatchWriter:
         periods: dict[str, str] | None = None,
         current: bool = True,
     ) -> None:
+        self._prepare = functools.partial(
+            prepare_chunk, entity, periods=periods or {}, current=current
+        )
         self._write = functools.partial(
             write_chunk,
             session,
@@ -105,8 +108,11 @@ class BatchWriter:
         self.counts = WriteCounts()
 
     def write(self, frame: pd.DataFrame) -> None:
+        # The Python work of a write (ordering, hashing) is done here, in the caller's thread, while the
+        # previous chunk's write is still in the database: the worker thread then only waits on it.
+        frame = self._prepare(frame)
         self._settle()
-        job = functools.partial(self._write, frame, all_new=self._all_new)
+        job = functools.partial(self._write, frame, all_new=self._all_new, prepared=True)
         if self._pool is None:
             self._add(job(), len(frame))
         else:
@@ -287,6 +293,7 @@ def write_chunk(
     periods: dict[str, str],
     current: bool,
     all_new: bool = False,
+    prepared: bool = False,
 ) -> WriteCounts:
     """Write one validated chunk. `periods` names the period (`Period.key`) each periodic column of the
     chunk belongs to: those values go to the entity's period table, the one place they are kept (the
@@ -294,27 +301,28 @@ def write_chunk(
     the period turns). A write of whole records (`current`) also writes the record's timeless values;
     one of past periods only writes the period table, of records already stored.
     `all_new`: the chunk is likely new records only (the last one was), so rows are not first compared
-    with the stored ones (the write finds out all the same, and then merges as usual)."""
+    with the stored ones (the write finds out all the same, and then merges as usual). `prepared`: the
+    chunk comes from `prepare_chunk` already."""
     if frame.empty:  # every row of the chunk was refused: nothing to write, and no key columns to read
         return WriteCounts(inserted=0, updated=0, unchanged=0)
+    if not prepared:
+        frame = prepare_chunk(entity, frame, periods=periods, current=current)
     periodic = [c for c in frame.columns if c in periods]
     if not current:
+        frame = _in_key_order(entity, frame)
         past = upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)
         if past.inserted or past.updated:
             _forget_row_hashes(session, entity, frame[KEY_COLUMNS[entity][-1]].astype(str).tolist())
         return past
     # A row equal to the one last written for its record (same values, columns and periods) would
     # change nothing: it is counted unchanged and not written at all.
-    table = ENTITY_TABLES[entity]
-    written = [c for c in frame.columns if c in table.c or c == "extra"]
-    hashes = row_hashes(frame, written, periods={c: periods[c] for c in periodic})
-    frame = frame.assign(**{ROW_HASH: hashes})
     same = np.zeros(len(frame), dtype=bool) if all_new else same_as_stored(session, entity, frame)
     skipped = WriteCounts(unchanged=int(same.sum()))
     if same.any():
         frame = frame[~same]
         if frame.empty:
             return skipped
+    frame = _in_key_order(entity, frame)
     counts = upsert(
         session, entity, frame.drop(columns=periodic) if periodic else frame, batch_id=batch_id, now=now
     )
@@ -340,6 +348,28 @@ def write_chunk(
                 moved=counts.moved,
             )
     return counts + skipped
+
+
+def prepare_chunk(
+    entity: str, frame: pd.DataFrame, *, periods: dict[str, str], current: bool
+) -> pd.DataFrame:
+    """A validated chunk with what `write_chunk` needs computed in Python beforehand: for a write of
+    whole records, each row's hash (`row_hashes`). BatchWriter calls it in the caller's thread, so that
+    it overlaps the previous chunk's write in the database instead of holding up the writer."""
+    if frame.empty or not current:
+        return frame
+    table = ENTITY_TABLES[entity]
+    written = [c for c in frame.columns if c in table.c or c == "extra"]
+    periodic = {c: periods[c] for c in frame.columns if c in periods}
+    return frame.assign(**{ROW_HASH: row_hashes(frame, written, periods=periodic)})
+
+
+def _in_key_order(entity: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows to write in the order of the tables' keys: a key index takes rows in its own order at
+    about 2/3 of the cost of random ones, and the school's foreign-key check finds the same school row
+    after row. Only rows that will be written are sorted (an unchanged re-import sorts nothing)."""
+    keys = [k for k in KEY_COLUMNS[entity] if k in frame.columns]
+    return frame.sort_values(keys, kind="stable") if keys and len(frame) > 1 else frame
 
 
 def _forget_row_hashes(session: Session, entity: str, record_keys: list[str]) -> None:
@@ -589,8 +619,8 @@ def upsert_periods(
                 with connection.begin_nested():
                     constants = {
                         "period": period,
-                        "created_at": now.isoformat(),
-                        "updated_at": now.isoformat(),
+                        "created_at": _timestamp_text(now),
+                        "updated_at": _timestamp_text(now),
                         "batch_id": str(batch_id),
                     }
                     _copy(session, table.name, [*columns, *constants], copy_csv(part, columns, constants))
@@ -648,24 +678,32 @@ def _copy_new(
     them straight into the table and mark them inserted in the history. Nothing to merge, nothing that
     moved: the staging table and the upsert would only cost a second write of every row. Raises
     UniqueViolation when a record is stored already (keys are unique across schools)."""
-    constants = {"updated_at": now.isoformat(), "batch_id": str(batch_id)}
+    constants = {"updated_at": _timestamp_text(now), "batch_id": str(batch_id)}
     _copy(session, ENTITY_TABLES[entity].name, [*columns, *constants], copy_csv(frame, columns, constants))
     record_key, school_key = KEY_COLUMNS[entity][-1], SCHOOL_COLUMN[entity]
-    session.connection().execute(
-        text(
-            "INSERT INTO record_history (recorded_at, entity, school_code, record_key, batch_id, changes) "
-            f"SELECT :now, :entity, school, record, :batch, {_inserted_json('postgresql')} "
-            "FROM unnest(CAST(:schools AS text[]), CAST(:records AS text[])) AS new (school, record)"
-        ),
-        {
-            "now": now,
-            "entity": entity,
-            "batch": batch_id,
-            "schools": frame[school_key].astype(str).tolist(),
-            "records": frame[record_key].astype(str).tolist(),
-        },
+    # The insert markers are COPied too: as one INSERT … SELECT FROM unnest(arrays) they cost half as
+    # much again (the arrays are built, sent and taken apart as text).
+    markers = {
+        "recorded_at": _timestamp_text(now),
+        "entity": entity,
+        "batch_id": str(batch_id),
+        "changes": _INSERTED_MARKER,
+    }
+    _copy(
+        session,
+        "record_history",
+        ["school_code", "record_key", *markers],
+        copy_csv(frame, [school_key, record_key], markers),
     )
     return WriteCounts(inserted=len(frame))
+
+
+_INSERTED_MARKER = '{"_inserted": true}'
+
+
+def _timestamp_text(moment: datetime) -> str:
+    """`moment` as COPY reads a timestamptz, with its zone (a naive one is UTC, as UTCDateTime takes it)."""
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def _inserted_json(dialect: str) -> str:
