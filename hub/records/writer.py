@@ -86,9 +86,7 @@ class BatchWriter:
         periods: dict[str, str] | None = None,
         current: bool = True,
     ) -> None:
-        self._prepare = functools.partial(
-            prepare_chunk, entity, periods=periods or {}, current=current
-        )
+        self._prepare = functools.partial(prepare_chunk, entity, periods=periods or {}, current=current)
         self._write = functools.partial(
             write_chunk,
             session,
