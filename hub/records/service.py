@@ -10,6 +10,7 @@ caller's `on_rejections`).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,11 +32,13 @@ from hub.kit.clock import local_date
 from hub.kit.csvfile import csv_bytes
 from hub.kit.tokens import teacher_keys
 from hub.records import counts as coverage
+from hub.records import first_load
 from hub.records.errors import BatchNotFound, PeriodColumnsMissing, RequiredColumnsMissing
 from hub.records.masking import mask
 from hub.records.models import (
     ENTITY_TABLES,
     KEY_COLUMNS,
+    PERIOD_TABLES,
     ROW_HASH,
     SCHOOL_COLUMN,
     IngestBatch,
@@ -325,6 +328,13 @@ def _ingest_current(
     elements: set[str] = set()
     columns = list(mapping)
     written_periods = {name: key for name, key in plan.keys.items() if name in mapping.values()}
+    first, chunks = _first_of(chunks)
+    # A large load into an empty table builds its indexes and checks its foreign key once, at the end
+    # (the period table too: a first load fills it as well, a row per record and period).
+    deferred = [
+        first_load.defer_if_empty(session, table.name, rows=0 if first is None else len(first))
+        for table in (ENTITY_TABLES[entity], PERIOD_TABLES[entity])
+    ]
     with BatchWriter(session, entity, batch_id=batch.id, now=now, periods=written_periods) as writer:
         for chunk in chunks:
             # Readers hand over text; validate_frame trims and normalises the cells it checks.
@@ -358,6 +368,8 @@ def _ingest_current(
             if on_progress is not None:
                 on_progress(rows_read)
     counts = writer.counts
+    for dropped in deferred:
+        first_load.restore(session, dropped)
     coverage.recount(session, std, entity, coverage.touched_schools(session, entity, batch.id))
     if blank_columns is not None:
         blank = set(blank_columns())
@@ -390,6 +402,13 @@ def _ingest_current(
         rejected_rows=rejected_rows,
         rejected_cells=rejected_cells,
     )
+
+
+def _first_of(chunks: Iterable[pd.DataFrame]) -> tuple[pd.DataFrame | None, Iterator[pd.DataFrame]]:
+    """The first chunk (None for none), and all the chunks again, that one included."""
+    rest = iter(chunks)
+    first = next(rest, None)
+    return first, rest if first is None else itertools.chain([first], rest)
 
 
 # The record's identity in a file: what a past period's row needs besides the values of that period.
