@@ -329,12 +329,13 @@ def _ingest_current(
     columns = list(mapping)
     written_periods = {name: key for name, key in plan.keys.items() if name in mapping.values()}
     first, chunks = _first_of(chunks)
-    # A large load into an empty table builds its indexes and checks its foreign key once, at the end
-    # (the period table too: a first load fills it as well, a row per record and period).
-    deferred = [
-        first_load.defer_if_empty(session, table.name, rows=0 if first is None else len(first))
-        for table in (ENTITY_TABLES[entity], PERIOD_TABLES[entity])
-    ]
+    # A large load into an empty table builds its indexes and checks its foreign key once, at the end.
+    # Its period table too, when both are empty: then every period row is a new record's, COPied in.
+    # (Values of stored records are merged by the period table's key, which must then stay.)
+    rows = 0 if first is None else len(first)
+    deferred = [first_load.defer_if_empty(session, ENTITY_TABLES[entity].name, rows=rows)]
+    if deferred[0] is not None:
+        deferred.append(first_load.defer_if_empty(session, PERIOD_TABLES[entity].name, rows=rows))
     with BatchWriter(session, entity, batch_id=batch.id, now=now, periods=written_periods) as writer:
         for chunk in chunks:
             # Readers hand over text; validate_frame trims and normalises the cells it checks.

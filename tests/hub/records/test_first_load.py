@@ -130,3 +130,17 @@ def test_a_table_already_holding_rows_keeps_its_indexes_through_an_import(
     report = ingest(session, settings, "teacher", teachers(city, 30, seed=25))
     assert report.inserted > 0
     assert structure(session) == before  # same objects: nothing was dropped
+
+
+def test_period_values_of_stored_teachers_keep_the_period_tables_key(
+    session: Session, settings: Settings, city
+) -> None:  # type: ignore[no-untyped-def]
+    """Teachers stored, no period value yet: the values of those records are merged by the period
+    table's key, so it is not dropped although that table is empty."""
+    first = teachers(city, 12, seed=26)
+    ingest(session, settings, "teacher", first)
+    before = structure(session, "teacher_periods")
+    report = ingest(session, settings, "teacher", first.assign(继续教育学时="30"))
+    assert (report.inserted, report.updated) == (0, 12)
+    assert session.scalar(text("SELECT count(training_hours) FROM teacher_periods")) == 12
+    assert structure(session, "teacher_periods") == before
