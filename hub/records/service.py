@@ -336,7 +336,14 @@ def _ingest_current(
     deferred = [first_load.defer_if_empty(session, ENTITY_TABLES[entity].name, rows=rows)]
     if deferred[0] is not None:
         deferred.append(first_load.defer_if_empty(session, PERIOD_TABLES[entity].name, rows=rows))
-    with BatchWriter(session, entity, batch_id=batch.id, now=now, periods=written_periods) as writer:
+    with BatchWriter(
+        session,
+        entity,
+        batch_id=batch.id,
+        now=now,
+        periods=written_periods,
+        empty_table=deferred[0] is not None,
+    ) as writer:
         for chunk in chunks:
             # Readers hand over text; validate_frame trims and normalises the cells it checks.
             data = chunk[columns].rename(columns=mapping).astype("str").fillna("")
