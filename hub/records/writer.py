@@ -318,15 +318,59 @@ def write_chunk(
         return past
     # A row equal to the one last written for its record (same values, columns and periods) would
     # change nothing: it is counted unchanged and not written at all.
-    same = np.zeros(len(frame), dtype=bool) if all_new else same_as_stored(session, entity, frame)
+    if all_new:
+        same, stored = np.zeros(len(frame), dtype=bool), None
+    else:
+        same, stored = compare_with_stored(session, entity, frame)
     skipped = WriteCounts(unchanged=int(same.sum()))
     if same.any():
         frame = frame[~same]
+        stored = None if stored is None else stored[~same]
         if frame.empty:
             return skipped
+    if stored is not None and stored.any() and not stored.all():
+        # New records beside stored ones (a new county's teachers, a few of whom moved from another):
+        # the new ones are COPied straight in, only the stored ones are merged through the stage.
+        write = functools.partial(
+            _write_records, session, entity, periods=periods, periodic=periodic, batch_id=batch_id, now=now
+        )
+        return write(frame[~stored], stored=False) + write(frame[stored], stored=True) + skipped
+    return (
+        _write_records(
+            session,
+            entity,
+            frame,
+            periods=periods,
+            periodic=periodic,
+            batch_id=batch_id,
+            now=now,
+            stored=bool(stored.all()) if stored is not None else None,
+        )
+        + skipped
+    )
+
+
+def _write_records(
+    session: Session,
+    entity: str,
+    frame: pd.DataFrame,
+    *,
+    periods: dict[str, str],
+    periodic: list[str],
+    batch_id: int,
+    now: datetime,
+    stored: bool | None,
+) -> WriteCounts:
+    """Write whole records (their timeless values, then their periods). `stored`: all of them are
+    stored already (True), none is (False), or not known (None)."""
     frame = _in_key_order(entity, frame)
     counts = upsert(
-        session, entity, frame.drop(columns=periodic) if periodic else frame, batch_id=batch_id, now=now
+        session,
+        entity,
+        frame.drop(columns=periodic) if periodic else frame,
+        batch_id=batch_id,
+        now=now,
+        stored=stored,
     )
     if periodic:
         in_periods = upsert_periods(
@@ -349,7 +393,7 @@ def write_chunk(
                 unchanged=len(frame) - counts.inserted - changed,
                 moved=counts.moved,
             )
-    return counts + skipped
+    return counts
 
 
 def prepare_chunk(
@@ -417,9 +461,12 @@ def _extra_text(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str).decode()
 
 
-def same_as_stored(session: Session, entity: str, frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    """Which rows of `frame` (with its `row_hash`) are the very row last written for their record:
-    compared in the database, by the record's key index, with nothing but keys and hashes sent."""
+def compare_with_stored(
+    session: Session, entity: str, frame: pd.DataFrame
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_] | None]:
+    """Which rows of `frame` (with its `row_hash`) are the very row last written for their record, and
+    (PostgreSQL; None on SQLite) which rows' records are stored at all: compared in the database, by
+    the record's key index, with nothing but keys and hashes sent."""
     key = KEY_COLUMNS[entity][-1]
     table = ENTITY_TABLES[entity].name
     connection = session.connection()
@@ -448,12 +495,19 @@ def same_as_stored(session: Session, entity: str, frame: pd.DataFrame) -> npt.ND
         )
         found = connection.execute(
             text(
-                "SELECT p.position FROM probe_rows p CROSS JOIN LATERAL (SELECT 1 FROM "
-                f"{table} t WHERE t.{key} = p.record AND t.{ROW_HASH} = p.hash LIMIT 1) AS m"
+                "SELECT p.position, m.same FROM probe_rows p CROSS JOIN LATERAL (SELECT "
+                f"t.{ROW_HASH} IS NOT DISTINCT FROM p.hash AS same FROM {table} t WHERE t.{key} = p.record "
+                "LIMIT 1) AS m"
             )
-        ).scalars()
-        positions = [int(p) for p in found]
+        ).all()
         connection.execute(text("DROP TABLE probe_rows"))
+        stored = np.zeros(len(frame), dtype=bool)
+        same = np.zeros(len(frame), dtype=bool)
+        if found:
+            rows = np.array([position for position, _ in found], dtype=np.int64)
+            stored[rows] = True
+            same[rows[[bool(equal) for _, equal in found]]] = True
+        return same, stored
     else:
         keys = frame[key].astype(str).tolist()
         hashes = frame[ROW_HASH].tolist()
@@ -467,7 +521,7 @@ def same_as_stored(session: Session, entity: str, frame: pd.DataFrame) -> npt.ND
         positions = [int(p) for p in found]
     same = np.zeros(len(frame), dtype=bool)
     same[positions] = True
-    return same
+    return same, None
 
 
 def upsert(
@@ -477,9 +531,11 @@ def upsert(
     *,
     batch_id: int,
     now: datetime,
+    stored: bool | None = None,
 ) -> WriteCounts:
     """Write `frame` (columns = element names incl. keys, no periodic element; optional `extra` dicts)
-    into the entity table."""
+    into the entity table. `stored`: every record is stored already (True: merged, nothing tried
+    first), none is (False), or not known (None)."""
     if frame.empty:
         return WriteCounts(inserted=0, updated=0, unchanged=0)
     table = ENTITY_TABLES[entity]
@@ -492,7 +548,7 @@ def upsert(
     columns = keys + value_columns + (["extra"] if has_extra else []) + ([ROW_HASH] if hashed else [])
     connection = session.connection()
     dialect = connection.dialect.name
-    if dialect == "postgresql":
+    if dialect == "postgresql" and not stored:
         # Optimistic: most chunks of a first load or of a new school hold only new records. The
         # unique key index refuses the COPY at the first stored record; the savepoint undoes it.
         try:
