@@ -46,10 +46,11 @@ from hub.records.models import (
 )
 from hub.records.periods import WritePeriods, map_dated_headers, split_periods
 from hub.records.repository import SchoolRepository
-from hub.records.writer import BatchWriter
+from hub.records.writer import BatchWriter, stored_schools
 from hub.standard.service import map_headers
 from schemas import divisions
 from schemas.frames import validate_frame
+from schemas.periods import period_containing
 
 # Rows validated (and written) at a time: large enough that per-chunk costs vanish, small enough that
 # the write of one chunk and the validation of the next overlap for most of an import.
@@ -512,8 +513,21 @@ def _ingest_past(
     rejected += unknown_records
     batch = _open_batch(session, std, entity, provenance, now=now, unknown=unknown, rows_read=rows_read)
     written_periods = {e.name: plan.keys[e.name] for e in periodic}
+    # A record's row hash covers the current periods its last current write named: only a write into
+    # a current period can make it stale (and then the next import of that row must write it again).
+    today = local_date(now)
+    touches_current = any(
+        e.period is not None and plan.by_element[e.name] == period_containing(e.period.kind, today)
+        for e in periodic
+    )
     with BatchWriter(
-        session, entity, batch_id=batch.id, now=now, periods=written_periods, current=False
+        session,
+        entity,
+        batch_id=batch.id,
+        now=now,
+        periods=written_periods,
+        current=False,
+        stales_hashes=touches_current,
     ) as writer:
         writer.write(valid)
     counts = writer.counts
@@ -561,21 +575,16 @@ def _stored_records(
     """The rows of records in the store (with their school), and a rejection for each of the others."""
     if valid.empty:
         return valid, []
-    table = ENTITY_TABLES[entity]
     key = "teacher_key" if entity == "teacher" else "code"
-    school = SCHOOL_COLUMN[entity]
-    wanted = valid[key].astype(str).tolist()
-    found: dict[str, str] = {}
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        found.update(
-            session.execute(sa.select(table.c[key], table.c[school]).where(table.c[key].in_(chunk))).all()
-        )
+    wanted = valid[key].astype(str)
+    found = stored_schools(session, entity, wanted.tolist())
+    schools = wanted.map(found)
+    inside = (schools.notna() if school_scope is None else schools.isin(school_scope)).to_numpy()
     identity = std.element(f"{entity}.{IDENTITY[entity]}")
     rejected: list[Rejection] = []
-    keep: list[bool] = []
-    for row, record, shown in zip(valid.index, wanted, valid[IDENTITY[entity]].astype(str), strict=True):
-        at = found.get(record)
+    # Only the rows refused are gone through one by one (their value masked for the report).
+    for row, shown in valid.loc[~inside, IDENTITY[entity]].astype(str).items():
+        at = found.get(wanted[row])
         value = mask(identity, shown) if identity.sensitivity == "sensitive" else shown
         if at is None:
             rejected.append(
@@ -597,10 +606,9 @@ def _stored_records(
                     reason_en="a record of another school",
                 )
             )
-        keep.append(at is not None and (school_scope is None or at in school_scope))
-    kept = valid[keep].copy()
+    kept = valid[inside].copy()
     if entity == "teacher":
-        kept["school_code"] = [found[k] for k in kept["teacher_key"].astype(str)]
+        kept["school_code"] = schools[inside].to_numpy()
     return kept, rejected
 
 

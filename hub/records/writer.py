@@ -86,6 +86,7 @@ class BatchWriter:
         periods: dict[str, str] | None = None,
         current: bool = True,
         empty_table: bool = False,
+        stales_hashes: bool = True,
     ) -> None:
         self._prepare = functools.partial(prepare_chunk, entity, periods=periods or {}, current=current)
         self._write = functools.partial(
@@ -96,6 +97,7 @@ class BatchWriter:
             now=now,
             periods=periods or {},
             current=current,
+            stales_hashes=stales_hashes,
         )
         background = session.connection().dialect.name == "postgresql"
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="ingest-write") if background else None
@@ -296,6 +298,7 @@ def write_chunk(
     current: bool,
     all_new: bool = False,
     prepared: bool = False,
+    stales_hashes: bool = True,
 ) -> WriteCounts:
     """Write one validated chunk. `periods` names the period (`Period.key`) each periodic column of the
     chunk belongs to: those values go to the entity's period table, the one place they are kept (the
@@ -304,7 +307,8 @@ def write_chunk(
     one of past periods only writes the period table, of records already stored.
     `all_new`: the chunk is likely new records only (the last one was), so rows are not first compared
     with the stored ones (the write finds out all the same, and then merges as usual). `prepared`: the
-    chunk comes from `prepare_chunk` already."""
+    chunk comes from `prepare_chunk` already. `stales_hashes` (a write of past periods): it writes a
+    period that a stored row hash may cover (a current one), so the records' hashes are forgotten."""
     if frame.empty:  # every row of the chunk was refused: nothing to write, and no key columns to read
         return WriteCounts(inserted=0, updated=0, unchanged=0)
     if not prepared:
@@ -313,7 +317,7 @@ def write_chunk(
     if not current:
         frame = _in_key_order(entity, frame)
         past = upsert_periods(session, entity, frame, periods=periods, batch_id=batch_id, now=now)
-        if past.inserted or past.updated:
+        if stales_hashes and (past.inserted or past.updated):
             _forget_row_hashes(session, entity, frame[KEY_COLUMNS[entity][-1]].astype(str).tolist())
         return past
     # A row equal to the one last written for its record (same values, columns and periods) would
@@ -461,6 +465,50 @@ def _extra_text(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str).decode()
 
 
+def _probe(session: Session, records: npt.NDArray[Any], hashes: npt.NDArray[Any] | None = None) -> None:
+    """PostgreSQL: the temporary table `probe_rows` (position, record[, hash]) holding `records` with
+    their positions, COPied in key order (lookups by the key index then walk it instead of jumping
+    about it). COPY, not text arrays as parameters: those cost a quarter of a second per 50,000 keys
+    to send and parse."""
+    columns: dict[str, Any] = {"position": np.arange(len(records)), "record": records}
+    if hashes is not None:
+        columns["hash"] = hashes
+    probe = pd.DataFrame(columns).sort_values("record", kind="stable")
+    connection = session.connection()
+    connection.execute(text("DROP TABLE IF EXISTS probe_rows"))
+    connection.execute(
+        text(
+            "CREATE TEMPORARY TABLE probe_rows (position integer, record text"
+            + (", hash text)" if hashes is not None else ")")
+        )
+    )
+    _copy(session, "probe_rows", list(columns), copy_csv(probe, list(columns)))
+
+
+def stored_schools(session: Session, entity: str, records: Sequence[str]) -> dict[str, str]:
+    """The school of each of `records` (record keys) that is stored: one lookup of them all."""
+    table = ENTITY_TABLES[entity]
+    key, school = table.c[KEY_COLUMNS[entity][-1]], table.c[SCHOOL_COLUMN[entity]]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and len(records) > 1000:
+        _probe(session, np.asarray(records, dtype=object))
+        found = connection.execute(
+            text(
+                f"SELECT t.{key.name}, t.{school.name} FROM probe_rows p "
+                f"JOIN {table.name} t ON t.{key.name} = p.record"
+            )
+        ).all()
+        connection.execute(text("DROP TABLE probe_rows"))
+        return {str(record): str(at) for record, at in found}
+    stored: dict[str, str] = {}
+    for start in range(0, len(records), 5000):
+        part = list(records[start : start + 5000])
+        stored.update(
+            (str(r), str(a)) for r, a in connection.execute(select(key, school).where(key.in_(part)))
+        )
+    return stored
+
+
 def compare_with_stored(
     session: Session, entity: str, frame: pd.DataFrame
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_] | None]:
@@ -474,25 +522,8 @@ def compare_with_stored(
         # The chunk's keys and hashes are COPied into a probe table in key order, and each is looked up
         # by the key index (LATERAL … LIMIT 1 keeps the lookup per row): the cost grows with the chunk,
         # not with the table (a hash join read the whole table for every chunk: 0.7 s a chunk at 1M
-        # records), and key order walks the index instead of jumping about it. COPY, not two text
-        # arrays as parameters: those cost a quarter of a second per 50,000 rows to send and parse.
-        probe = pd.DataFrame(
-            {
-                "position": np.arange(len(frame)),
-                "record": frame[key].astype(str).to_numpy(),
-                "hash": frame[ROW_HASH].to_numpy(),
-            }
-        ).sort_values("record", kind="stable")
-        connection.execute(text("DROP TABLE IF EXISTS probe_rows"))
-        connection.execute(
-            text("CREATE TEMPORARY TABLE probe_rows (position integer, record text, hash text)")
-        )
-        _copy(
-            session,
-            "probe_rows",
-            ["position", "record", "hash"],
-            copy_csv(probe, ["position", "record", "hash"]),
-        )
+        # records).
+        _probe(session, frame[key].astype(str).to_numpy(), frame[ROW_HASH].to_numpy())
         found = connection.execute(
             text(
                 "SELECT p.position, m.same FROM probe_rows p CROSS JOIN LATERAL (SELECT "

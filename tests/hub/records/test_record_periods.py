@@ -361,3 +361,31 @@ def test_a_teacher_who_moves_takes_her_periods_along(
     assert {school for school, _, _ in held} == {other}
     assert {str(YEAR - 1), str(YEAR)} <= {period for _, period, _ in held}
     assert {hours for _, period, hours in held if period == str(YEAR - 1)} == {48}
+
+
+def _this_years_file(city: Any, hours: int) -> bytes:
+    return (
+        "任职学校,公民身份号码,继续教育学时\n"
+        + "".join(f"{row['school_code']},{row['id_number']},{hours}\n" for _, row in city.teachers.iterrows())
+    ).encode()
+
+
+def test_last_years_file_does_not_make_this_years_file_cost_a_write_again(
+    client: TestClient, admin_headers: dict[str, str], session: Session, settings: Settings
+) -> None:
+    city = create_city(session, settings, schools=1, teachers=4)
+    assert _upload(client, admin_headers, _this_years_file(city, 60), None).json()["updated"] == 4
+    assert _upload(client, admin_headers, _hours_csv(city, 40), str(YEAR - 1)).json()["inserted"] == 4
+    # Last year's values are no part of what this year's rows hashed: each record keeps its hash ...
+    assert session.scalar(select(func.count()).where(teachers_table.c.row_hash.is_(None))) == 0
+    again = _upload(client, admin_headers, _this_years_file(city, 60), None).json()
+    # ... so this year's rows are recognised as the ones last written, and nothing is written.
+    assert (again["unchanged"], again["updated"], again["inserted"]) == (4, 0, 0)
+    assert (
+        session.scalar(
+            select(func.count()).select_from(RecordHistory).where(RecordHistory.batch_id == again["batch_id"])
+        )
+        == 0
+    )
+    assert set(_hours(session, str(YEAR)).values()) == {60}
+    assert set(_hours(session, str(YEAR - 1)).values()) == {40}
