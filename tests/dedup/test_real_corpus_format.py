@@ -2,7 +2,7 @@
 
 The held-out parts must stay unseen by whoever tunes the matcher, so nothing in this file scores them;
 these checks only keep the corpus loadable, honest about its sources and split by its one rule.
-``holdout2/`` … ``holdout7/`` (new forms, each held out as a whole) get the same checks, and each must
+``holdout2/`` … ``holdout8/`` (new forms, each held out as a whole) get the same checks, and each must
 share no form, title or source with the parts built before it.
 """
 
@@ -56,6 +56,7 @@ def test_the_corpus_has_all_its_parts() -> None:
         "holdout5",
         "holdout6",
         "holdout7",
+        "holdout8",
     }
     assert all(_FILE_NAME.match(path.name) for path in _FILES), [p.name for p in _FILES]
 
@@ -137,6 +138,7 @@ _LATER_PARTS = {
     "holdout5": ("dev", "holdout", "holdout2", "holdout3", "holdout4"),
     "holdout6": ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"),
     "holdout7": ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"),
+    "holdout8": ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7"),
 }
 
 
@@ -215,3 +217,12 @@ def test_the_seventh_holdout_is_big_enough_to_score() -> None:
     assert len(new) >= 10, len(new)
     assert len({step.issuer for step in new}) >= 4, sorted({str(step.issuer) for step in new})
     assert sum(len(step.fields) for step in new) >= 150
+
+
+def test_the_eighth_holdout_is_big_enough_to_score() -> None:
+    # holdout8's size at landing (the lead, issue 13): 4 forms, 4 issuers, 117 checked labels, both entities.
+    new = [step for part, _, step in _forms() if part == "holdout8"]
+    assert len(new) >= 4, len(new)
+    assert len({step.issuer for step in new}) >= 4, sorted({str(step.issuer) for step in new})
+    assert sum(len(step.fields) for step in new) >= 110
+    assert {step.entity for step in new} == {"teacher", "school"}
