@@ -98,22 +98,24 @@ def decide(
 ) -> Response:
     """The education bureau approves a request with the Party committee's filing number, or refuses it."""
     lang = lang_of(request)
-    try:
+
+    def act() -> Response:
         payload = SecondmentDecisionIn(
             decision=decision,  # type: ignore[arg-type]
             filing_number=filing_number,
             note=note,
         )
         register.decide_secondment(session, principal, secondment_id, payload, now=utcnow())
-    except ValidationError:
-        session.rollback()
-        return _away_page(request, session, principal, error=i18n.text("error.form", lang), status_code=422)
-    except HubError as exc:
-        session.rollback()
-        return _away_page(
-            request, session, principal, error=exc.message_in(lang), status_code=exc.status_code
+        return redirect(
+            "/away", message="secondment_approved" if decision == "approve" else "secondment_refused"
         )
-    return redirect("/away", message="secondment_approved" if decision == "approve" else "secondment_refused")
+
+    return _submitted(
+        session,
+        lang,
+        act,
+        lambda error, status: _away_page(request, session, principal, error=error, status_code=status),
+    )
 
 
 # --- the annual list (督查检查评比考核清单, seed items 1–3) ----------------------------------------------
@@ -140,6 +142,30 @@ def _item_id(value: str) -> int | None:
     """The list or whitelist item a form names: none ("", the "not on the list" choice), or its number."""
     value = value.strip().lstrip("#")
     return int(value) if value.isdigit() else None
+
+
+def _submitted(
+    session: Session,
+    lang: str,
+    act: Callable[[], Response],
+    again: Callable[[str, int], Response],
+    *,
+    labels: dict[str, str] | None = None,
+    invalid: tuple[type[Exception], ...] = (ValidationError,),
+) -> Response:
+    """A form's act (it answers with where to go next), or its page again with why it was refused: the
+    form's mistakes (each by its label on the page, when `labels` are given), or the hub's refusal in
+    the reader's language. A refused act keeps nothing."""
+    try:
+        return act()
+    except invalid as exc:
+        session.rollback()
+        if labels is not None and isinstance(exc, ValidationError):
+            return again(_problems(exc, lang, labels), 422)
+        return again(i18n.text("error.form", lang), 422)
+    except HubError as exc:
+        session.rollback()
+        return again(exc.message_in(lang), exc.status_code)
 
 
 INSPECTION_LABELS = {
@@ -246,7 +272,8 @@ def propose(
         "window_reason": window_reason,
         "materials": materials,
     }
-    try:
+
+    def act() -> Response:
         payload = ListItemIn.model_validate(
             {
                 **{k: v for k, v in form.items() if k not in ("schools", "materials", "window_reason")},
@@ -256,17 +283,16 @@ def propose(
             }
         )
         lists.propose_item(session, settings, principal, payload, today=local_today(), now=utcnow())
-    except ValidationError:
-        session.rollback()
-        return _list_page(
-            request, session, principal, error=i18n.text("error.form", lang), form=form, status_code=422
-        )
-    except HubError as exc:
-        session.rollback()
-        return _list_page(
-            request, session, principal, error=exc.message_in(lang), form=form, status_code=exc.status_code
-        )
-    return redirect(f"/list?year={payload.year}", message="item_proposed")
+        return redirect(f"/list?year={payload.year}", message="item_proposed")
+
+    return _submitted(
+        session,
+        lang,
+        act,
+        lambda error, status: _list_page(
+            request, session, principal, error=error, form=form, status_code=status
+        ),
+    )
 
 
 @router.post("/list/{item_id}/decision")
@@ -281,7 +307,8 @@ def decide_item(
 ) -> Response:
     """The Party committee office approves, refuses or merges a proposed item."""
     lang = lang_of(request)
-    try:
+
+    def act() -> Response:
         if decision == "merge":
             item = lists.merge_item(
                 session, principal, item_id, ListMergeIn(into=int(into or 0), note=note or None), now=utcnow()
@@ -294,16 +321,16 @@ def decide_item(
                 ListDecisionIn(decision=decision, note=note),  # type: ignore[arg-type]
                 now=utcnow(),
             )
-    except (ValidationError, ValueError):
-        session.rollback()
-        return _list_page(request, session, principal, error=i18n.text("error.form", lang), status_code=422)
-    except HubError as exc:
-        session.rollback()
-        return _list_page(
-            request, session, principal, error=exc.message_in(lang), status_code=exc.status_code
+        return redirect(
+            f"/list?year={item.year}", message=f"item_{decision}d" if decision != "merge" else "item_merged"
         )
-    return redirect(
-        f"/list?year={item.year}", message=f"item_{decision}d" if decision != "merge" else "item_merged"
+
+    return _submitted(
+        session,
+        lang,
+        act,
+        lambda error, status: _list_page(request, session, principal, error=error, status_code=status),
+        invalid=(ValidationError, ValueError),
     )
 
 
@@ -320,7 +347,8 @@ def approve_list(
 ) -> Response:
     """The Party committee office approves the year's whole list in one act, refusing the items ticked."""
     lang = lang_of(request)
-    try:
+
+    def act() -> Response:
         payload = ListApprovalIn(
             expected=[i for v in expected or [] if (i := _item_id(v)) is not None],
             refuse=[i for v in refuse or [] if (i := _item_id(v)) is not None],
@@ -328,17 +356,17 @@ def approve_list(
             note=note or None,
         )
         lists.approve_list(session, principal, year, payload, now=utcnow())
-    except ValidationError as exc:
-        session.rollback()
-        return _list_page(
-            request, session, principal, year=year, error=_problems(exc, lang, {}), status_code=422
-        )
-    except HubError as exc:
-        session.rollback()
-        return _list_page(
-            request, session, principal, year=year, error=exc.message_in(lang), status_code=exc.status_code
-        )
-    return redirect(f"/list?year={year}", message="list_approved")
+        return redirect(f"/list?year={year}", message="list_approved")
+
+    return _submitted(
+        session,
+        lang,
+        act,
+        lambda error, status: _list_page(
+            request, session, principal, year=year, error=error, status_code=status
+        ),
+        labels={},
+    )
 
 
 @router.post("/list/inspections")
@@ -365,7 +393,8 @@ def hold_inspection(
         "evidence": evidence,
         "note": note,
     }
-    try:
+
+    def act() -> Response:
         payload = InspectionIn.model_validate(
             {
                 "item_id": _item_id(item_id),
@@ -378,27 +407,17 @@ def hold_inspection(
             }
         )
         lists.hold_inspection(session, principal, payload, today=local_today(), now=utcnow())
-    except ValidationError as exc:
-        session.rollback()
-        return _list_page(
-            request,
-            session,
-            principal,
-            error=_problems(exc, lang, INSPECTION_LABELS),
-            inspect_form=form,
-            status_code=422,
-        )
-    except HubError as exc:
-        session.rollback()
-        return _list_page(
-            request,
-            session,
-            principal,
-            error=exc.message_in(lang),
-            inspect_form=form,
-            status_code=exc.status_code,
-        )
-    return redirect(f"/list?year={payload.starts_on.year}", message="inspection_registered")
+        return redirect(f"/list?year={payload.starts_on.year}", message="inspection_registered")
+
+    return _submitted(
+        session,
+        lang,
+        act,
+        lambda error, status: _list_page(
+            request, session, principal, error=error, inspect_form=form, status_code=status
+        ),
+        labels=INSPECTION_LABELS,
+    )
 
 
 # --- the 进校园 whitelist (seed items 4–9) -----------------------------------------------------------
@@ -474,20 +493,20 @@ def add_whitelist_item(
         "organiser": organiser,
         "description": description,
     }
-    try:
+
+    def act() -> Response:
         payload = WhitelistItemIn.model_validate({**form, "description": description or None})
         whitelist.add_item(session, principal, payload, today=local_today(), now=utcnow())
-    except ValidationError:
-        session.rollback()
-        return _whitelist_page(
-            request, session, principal, error=i18n.text("error.form", lang), form=form, status_code=422
-        )
-    except HubError as exc:
-        session.rollback()
-        return _whitelist_page(
-            request, session, principal, error=exc.message_in(lang), form=form, status_code=exc.status_code
-        )
-    return redirect(f"/whitelist?year={payload.year}", message="whitelisted")
+        return redirect(f"/whitelist?year={payload.year}", message="whitelisted")
+
+    return _submitted(
+        session,
+        lang,
+        act,
+        lambda error, status: _whitelist_page(
+            request, session, principal, error=error, form=form, status_code=status
+        ),
+    )
 
 
 @router.post("/whitelist/demands")
@@ -512,7 +531,8 @@ def register_social_demand(
         "held_on": held_on,
         "note": note,
     }
-    try:
+
+    def act() -> Response:
         payload = SocialDemandIn.model_validate(
             {
                 "item_id": _item_id(item_id),
@@ -524,27 +544,17 @@ def register_social_demand(
             }
         )
         whitelist.register_demand(session, principal, payload, now=utcnow())
-    except ValidationError as exc:
-        session.rollback()
-        return _whitelist_page(
-            request,
-            session,
-            principal,
-            error=_problems(exc, lang, DEMAND_LABELS),
-            demand_form=form,
-            status_code=422,
-        )
-    except HubError as exc:
-        session.rollback()
-        return _whitelist_page(
-            request,
-            session,
-            principal,
-            error=exc.message_in(lang),
-            demand_form=form,
-            status_code=exc.status_code,
-        )
-    return redirect(f"/whitelist?year={payload.held_on.year}", message="demand_registered")
+        return redirect(f"/whitelist?year={payload.held_on.year}", message="demand_registered")
+
+    return _submitted(
+        session,
+        lang,
+        act,
+        lambda error, status: _whitelist_page(
+            request, session, principal, error=error, demand_form=form, status_code=status
+        ),
+        labels=DEMAND_LABELS,
+    )
 
 
 # --- one definition of each count --------------------------------------------------------------------
