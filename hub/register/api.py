@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Response, status
 
@@ -45,6 +46,8 @@ from hub.register.payloads import (
     WhitelistItemOut,
 )
 from hub.register.workbook import XLSX, counts_xlsx
+
+Reaching = TypeVar("Reaching", InspectionOut, SocialDemandOut)
 
 router = APIRouter(prefix="/register", tags=["register"])
 MAX_ID = 2**31 - 1
@@ -216,16 +219,21 @@ def merge_item(
     )[0]
 
 
-def _inspections_out(
-    session: SessionDep, principal: PrincipalDep, inspections: list[Inspection]
-) -> list[InspectionOut]:
+def _with_schools(model: type[Reaching], views: Iterable[Any]) -> list[Reaching]:
+    """Views of acts reaching schools (inspections, social affairs) as `model`, each school named."""
     return [
-        InspectionOut(
+        model(
             **{k: v for k, v in asdict(view).items() if k != "schools"},
             schools=[SchoolRefOut(school_code=c, school_name=n) for c, n in view.schools],
         )
-        for view in lists.inspection_views(session, principal, inspections)
+        for view in views
     ]
+
+
+def _inspections_out(
+    session: SessionDep, principal: PrincipalDep, inspections: list[Inspection]
+) -> list[InspectionOut]:
+    return _with_schools(InspectionOut, lists.inspection_views(session, principal, inspections))
 
 
 @router.post(
@@ -320,13 +328,7 @@ def get_whitelist(
 def _demands_out(
     session: SessionDep, principal: PrincipalDep, found: list[SocialDemand]
 ) -> list[SocialDemandOut]:
-    return [
-        SocialDemandOut(
-            **{k: v for k, v in asdict(view).items() if k != "schools"},
-            schools=[SchoolRefOut(school_code=c, school_name=n) for c, n in view.schools],
-        )
-        for view in whitelist.demand_views(session, principal, found)
-    ]
+    return _with_schools(SocialDemandOut, whitelist.demand_views(session, principal, found))
 
 
 @router.post(
